@@ -1,0 +1,84 @@
+"""In-memory store of monitors and dashboards, optionally persisted as JSON.
+
+Stored objects are never mutated in place: an update replaces the dict. So a
+handler can serialise an object it got under the lock after releasing it.
+"""
+import json
+import os
+import secrets
+import string
+import threading
+import time
+
+BASE62 = string.digits + string.ascii_letters
+
+
+class Store:
+    def __init__(self, path=None):
+        # RLock: handlers hold it across check-then-write sequences (e.g. the
+        # urlPath uniqueness check and the insert) that call save() inside.
+        self.lock = threading.RLock()
+        self.path = path
+        self.monitors = {}    # id -> monitor, insertion ordered
+        self.dashboards = {}  # id -> dashboard
+        if path and os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                self.replace(json.load(f), persist=False)
+
+    def new_id(self):
+        """Random 11-character base62 id, like the API's "2cSZzK3XfmG"."""
+        while True:
+            new = "".join(secrets.choice(BASE62) for _ in range(11))
+            if new not in self.monitors and new not in self.dashboards:
+                return new
+
+    def snapshot(self):
+        with self.lock:
+            return {"monitors": list(self.monitors.values()),
+                    "dashboards": list(self.dashboards.values())}
+
+    def replace(self, data, persist=True):
+        """Install a whole state (PUT /_state, or loading --state).
+
+        Deliberately NOT validated: tests seed states the API would refuse to
+        create (unknown types, un-normalised scopes, legacy objects) to see
+        how the client copes. Missing ids and timestamps are filled in.
+        """
+        if not isinstance(data, dict):
+            raise ValueError("state must be an object with monitors and dashboards")
+        monitors, dashboards = {}, {}
+        now = int(time.time())
+        with self.lock:
+            for key, target in (("monitors", monitors), ("dashboards", dashboards)):
+                items = data.get(key) or []
+                if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                    raise ValueError(f"{key} must be an array of objects")
+                for item in items:
+                    item = dict(item)
+                    item_id = item.get("id") or self.new_id()
+                    if item_id in monitors or item_id in dashboards:
+                        raise ValueError(f"duplicate id {item_id!r}")
+                    item = {"id": item_id, **{k: v for k, v in item.items() if k != "id"}}
+                    if key == "dashboards":
+                        item.setdefault("createdAt", now)
+                        item.setdefault("updatedAt", item["createdAt"])
+                    target[item_id] = item
+            self.monitors, self.dashboards = monitors, dashboards
+            if persist:
+                self.save()
+
+    def clear(self):
+        with self.lock:
+            self.monitors, self.dashboards = {}, {}
+            self.save()
+
+    def save(self):
+        """Write the state after every mutation, atomically (temp + rename),
+        so a server killed at any moment leaves a readable file."""
+        if not self.path:
+            return
+        with self.lock:
+            tmp = f"{self.path}.tmp{os.getpid()}"
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump(self.snapshot(), f, indent=2, ensure_ascii=False)
+            os.replace(tmp, self.path)
