@@ -1,0 +1,24 @@
+#pragma once
+// What every backend offers the driver: the files `monitorc build` writes for it.
+// Backends see only the IR.
+#include <map>
+#include <string>
+
+#include "diag/diag_engine.h"
+#include "ir/ir.h"
+
+namespace mon {
+
+/// Relative path -> file content, in a stable order.
+using OutputFiles = std::map<std::string, std::string>;
+
+struct Backend {
+  const char* name;
+  /// Files for `build`; reports monitors the backend cannot express.
+  OutputFiles (*build)(const ir::Module& module, DiagEngine& diags);
+};
+
+/// Every backend, in the order `build` runs them.
+const std::vector<Backend>& backends();
+
+}  // namespace mon

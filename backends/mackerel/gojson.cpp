@@ -1,0 +1,116 @@
+#include "mackerel/gojson.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace mon::mackerel {
+
+std::string goNumber(double v) {
+  if (v == 0) return "0";
+  char buf[64];
+  double a = std::fabs(v);
+  if (a >= 1e-6 && a < 1e21) {
+    auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    return std::string(buf, r.ptr);
+  }
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string s(buf, r.ptr);
+  // Go writes e+21 and e-07 -> e-7 (encoding/json trims a single leading exponent zero).
+  size_t e = s.find('e');
+  std::string mant = s.substr(0, e), exp = s.substr(e + 1);
+  char sign = exp[0];
+  std::string digits = exp.substr(1);
+  while (digits.size() > 1 && digits[0] == '0') digits.erase(0, 1);
+  if (sign == '+' && digits.size() < 2) digits = "0" + digits;
+  return mant + "e" + sign + digits;
+}
+
+std::string goString(const std::string& s) {
+  std::string out = "\"";
+  const char* hex = "0123456789abcdef";
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    switch (c) {
+      case '"': out += "\\\""; continue;
+      case '\\': out += "\\\\"; continue;
+      case '\n': out += "\\n"; continue;
+      case '\r': out += "\\r"; continue;
+      case '\t': out += "\\t"; continue;
+      case '\b': out += "\\b"; continue;
+      case '\f': out += "\\f"; continue;
+      case '&': out += "\\u0026"; continue;
+      default: break;
+    }
+    if (c < 0x20) {
+      out += "\\u00";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+      continue;
+    }
+    // U+2028 and U+2029 (E2 80 A8 / E2 80 A9) break JavaScript, so Go escapes them.
+    if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+      out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+      i += 2;
+      continue;
+    }
+    out += static_cast<char>(c);
+  }
+  return out + "\"";
+}
+
+namespace {
+
+void write(const nlohmann::ordered_json& j, int indent, int depth, std::string& out) {
+  std::string pad(static_cast<size_t>(indent * (depth + 1)), ' ');
+  std::string closePad(static_cast<size_t>(indent * depth), ' ');
+  switch (j.type()) {
+    case nlohmann::json::value_t::null: out += "null"; return;
+    case nlohmann::json::value_t::boolean: out += j.get<bool>() ? "true" : "false"; return;
+    case nlohmann::json::value_t::number_integer: out += std::to_string(j.get<long long>()); return;
+    case nlohmann::json::value_t::number_unsigned: out += std::to_string(j.get<unsigned long long>()); return;
+    case nlohmann::json::value_t::number_float: out += goNumber(j.get<double>()); return;
+    case nlohmann::json::value_t::string: out += goString(j.get<std::string>()); return;
+    case nlohmann::json::value_t::array: {
+      if (j.empty()) {
+        out += "[]";
+        return;
+      }
+      out += "[\n";
+      for (size_t i = 0; i < j.size(); ++i) {
+        out += pad;
+        write(j[i], indent, depth + 1, out);
+        out += i + 1 < j.size() ? ",\n" : "\n";
+      }
+      out += closePad + "]";
+      return;
+    }
+    case nlohmann::json::value_t::object: {
+      if (j.empty()) {
+        out += "{}";
+        return;
+      }
+      out += "{\n";
+      size_t i = 0;
+      for (auto it = j.begin(); it != j.end(); ++it, ++i) {
+        out += pad + goString(it.key()) + ": ";
+        write(it.value(), indent, depth + 1, out);
+        out += i + 1 < j.size() ? ",\n" : "\n";
+      }
+      out += closePad + "}";
+      return;
+    }
+    default: out += "null"; return;
+  }
+}
+
+}  // namespace
+
+std::string goIndent(const nlohmann::ordered_json& j, int indent) {
+  std::string out;
+  write(j, indent, 0, out);
+  return out;
+}
+
+}  // namespace mon::mackerel

@@ -1,0 +1,13 @@
+#pragma once
+// The Mackerel backend's entry points.
+#include <vector>
+
+#include "backend.h"
+
+namespace mon::mackerel {
+
+/// `{"monitors": [...]}` exactly as `mkr monitors pull` writes it, ids left out.
+std::string monitorsFile(const std::vector<const ir::Monitor*>& monitors);
+OutputFiles build(const ir::Module& module, DiagEngine& diags);
+
+}  // namespace mon::mackerel

@@ -1,0 +1,81 @@
+// `monitorc build` and `monitorc check`.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "backend.h"
+#include "frontend.h"
+
+namespace mon::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool writeFile(const fs::path& path, const std::string& content) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out || !(out << content) || !out.flush()) {
+      std::cerr << "monitorc: error: cannot write '" << path.string() << "'\n";
+      return false;
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    std::cerr << "monitorc: error: cannot write '" << path.string() << "': " << ec.message() << "\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Runner setupBuild(CLI::App& sub) {
+  struct Opts {
+    FrontEndOptions fe;
+    std::string out = "build";
+    std::string emit = "all";
+  };
+  auto o = std::make_shared<Opts>();
+  o->fe.add(sub);
+  sub.add_option("-o,--out", o->out, "Output directory (default: build)");
+  sub.add_option("--emit", o->emit, "What to write: all (every backend), a backend name, or ir (IR as JSON to stdout)");
+  return [o]() {
+    bool ok;
+    auto c = compileAndReport(o->fe, ok);
+    if (!ok) return 1;
+    if (o->emit == "ir") {
+      std::cout << ir::toJson(c->module, c->sources).dump(2) << "\n";
+      return 0;
+    }
+    bool known = o->emit == "all";
+    for (const auto& b : backends()) {
+      if (o->emit != "all" && o->emit != b.name) continue;
+      known = true;
+      OutputFiles files = b.build(c->module, c->diags);
+      for (const auto& [rel, content] : files)
+        if (!writeFile(fs::path(o->out) / rel, content)) return 1;
+    }
+    if (!known) {
+      std::cerr << "monitorc: error: unknown --emit '" << o->emit << "' (use all, ir or a backend name)\n";
+      return 1;
+    }
+    return 0;
+  };
+}
+
+Runner setupCheck(CLI::App& sub) {
+  auto fe = std::make_shared<FrontEndOptions>();
+  fe->add(*&sub);
+  return [fe]() {
+    bool ok;
+    compileAndReport(*fe, ok);
+    return ok ? 0 : 1;
+  };
+}
+
+}  // namespace mon::cli

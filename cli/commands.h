@@ -1,0 +1,43 @@
+#pragma once
+// The subcommand table: each command registers its options on a CLI11 subcommand and
+// returns the function that runs it. main() only calls run().
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mon::cli {
+
+/// Runs a parsed subcommand and returns the process exit status.
+using Runner = std::function<int()>;
+
+struct Command {
+  const char* name;
+  const char* summary;
+  Runner (*setup)(CLI::App& sub);
+};
+
+/// Options every front-end command shares: paths, --var, --diagnostics-format.
+struct FrontEndOptions {
+  std::vector<std::string> paths;
+  std::vector<std::string> vars;
+  std::string diagnosticsFormat = "text";
+  bool werror = false;
+  void add(CLI::App& sub, bool pathsRequired = true);
+  /// Parses --var NAME=VALUE pairs; false (with a message on stderr) on a malformed one.
+  bool varMap(std::map<std::string, std::string>& out) const;
+};
+
+Runner setupBuild(CLI::App& sub);
+Runner setupCheck(CLI::App& sub);
+Runner setupFmt(CLI::App& sub);
+Runner setupImport(CLI::App& sub);
+Runner setupPlan(CLI::App& sub);
+Runner setupApply(CLI::App& sub);
+Runner setupPull(CLI::App& sub);
+Runner setupLsp(CLI::App& sub);
+
+int run(int argc, char** argv);
+
+}  // namespace mon::cli

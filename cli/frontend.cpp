@@ -1,0 +1,30 @@
+#include "frontend.h"
+
+#include <iostream>
+
+#include "diag/render.h"
+
+namespace mon::cli {
+
+std::unique_ptr<Compilation> compileAndReport(const FrontEndOptions& opts, bool& ok) {
+  auto c = std::make_unique<Compilation>();
+  CompileOptions co;
+  ok = opts.varMap(co.vars);
+  if (!ok) return c;
+  std::vector<std::string> problems;
+  std::vector<std::string> files = expandPaths(opts.paths, problems);
+  for (const auto& p : problems) std::cerr << "monitorc: error: " << p << "\n";
+  c->diags.setWarningsAsErrors(opts.werror);
+  DiskFileReader reader;
+  compile(files, co, reader, *c);
+  if (opts.diagnosticsFormat == "json") {
+    std::cerr << renderJson(c->sources, c->diags.all());
+  } else {
+    std::cerr << renderText(c->sources, c->diags.all());
+    std::cerr << renderSummary(c->diags.errorCount(), c->diags.warningCount());
+  }
+  ok = problems.empty() && !c->diags.hasErrors();
+  return c;
+}
+
+}  // namespace mon::cli

@@ -1,0 +1,86 @@
+#include <iostream>
+
+#include "commands.h"
+#include "support/text.h"
+
+namespace mon::cli {
+
+namespace {
+
+const Command kCommands[] = {
+    {"build", "Compile .mon sources to each backend's files", setupBuild},
+    {"check", "Run every check on .mon sources; write nothing", setupCheck},
+    {"fmt", "Rewrite .mon files in the canonical layout", setupFmt},
+    {"import", "Turn existing monitoring JSON into .mon source", setupImport},
+    {"plan", "Show what apply would change on a target", setupPlan},
+    {"apply", "Make a target match the source", setupApply},
+    {"pull", "Write source for what a target has now", setupPull},
+    {"lsp", "Run the language server on stdin/stdout", setupLsp},
+};
+
+}  // namespace
+
+void FrontEndOptions::add(CLI::App& sub, bool pathsRequired) {
+  auto* p = sub.add_option("paths", paths, ".mon files or directories of them");
+  if (pathsRequired) p->required();
+  sub.add_option("--var", vars, "Set a declared variable: --var env=prod (repeatable)");
+  sub.add_option("--diagnostics-format", diagnosticsFormat, "How to print problems: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  sub.add_flag("--werror", werror, "Treat warnings as errors");
+}
+
+bool FrontEndOptions::varMap(std::map<std::string, std::string>& out) const {
+  for (const auto& v : vars) {
+    size_t eq = v.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "monitorc: error: --var expects NAME=VALUE, got '" << v << "'\n";
+      return false;
+    }
+    out[v.substr(0, eq)] = v.substr(eq + 1);
+  }
+  return true;
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"monitorc: monitors and dashboards as code, for Mackerel, Prometheus and Grafana"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "monitorc 0.1.0");
+  Runner chosen;
+  std::vector<std::pair<CLI::App*, Runner>> runners;
+  for (const auto& c : kCommands) {
+    CLI::App* sub = app.add_subcommand(c.name, c.summary);
+    runners.emplace_back(sub, c.setup(*sub));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // An unknown command gets a suggestion from the table.
+    if (argc > 1 && argv[1][0] != '-' && !app.get_subcommands().size()) {
+      std::vector<std::string> names;
+      for (const auto& c : kCommands) names.push_back(c.name);
+      bool known = false;
+      for (const auto& n : names) known |= n == argv[1];
+      if (!known) {
+        std::string close = closestMatch(argv[1], names);
+        std::cerr << "monitorc: error: unknown command '" << argv[1] << "'";
+        if (!close.empty()) std::cerr << ", did you mean '" << close << "'?";
+        std::cerr << "\nRun 'monitorc --help' for the list of commands.\n";
+        return 1;
+      }
+    }
+    int code = app.exit(e);
+    return code == 0 ? 0 : 1;
+  }
+  for (auto& [sub, runner] : runners)
+    if (sub->parsed()) {
+      try {
+        return runner();
+      } catch (const std::exception& e) {
+        std::cerr << "monitorc: error: " << e.what() << "\n";
+        return 1;
+      }
+    }
+  return 1;
+}
+
+}  // namespace mon::cli

@@ -1,0 +1,307 @@
+#include "check/schema.h"
+
+#include <algorithm>
+
+namespace mon::schema {
+
+namespace {
+
+constexpr long long kMinute = 60000;
+constexpr long long kDay = 86400000;
+
+Field str(const char* n, const char* doc, bool required = false, double maxLen = 0) {
+  Field f{n, Type::String};
+  f.doc = doc;
+  f.required = required;
+  f.max = maxLen;
+  return f;
+}
+Field typed(const char* n, Type t, const char* doc, bool required = false) {
+  Field f{n, t};
+  f.doc = doc;
+  f.required = required;
+  return f;
+}
+Field integer(const char* n, double lo, double hi, const char* doc, const char* dflt = "") {
+  Field f{n, Type::Int, lo, hi};
+  f.doc = doc;
+  f.defaultText = dflt;
+  return f;
+}
+Field duration(const char* n, long long unitMs, double lo, double hi, const char* doc, bool required = false,
+               const char* dflt = "") {
+  Field f{n, Type::Duration, lo, hi, unitMs};
+  f.doc = doc;
+  f.required = required;
+  f.defaultText = dflt;
+  return f;
+}
+Field enumeration(const char* n, std::vector<EnumValue> v, const char* doc, const char* dflt = "") {
+  Field f{n, Type::Enum};
+  f.values = std::move(v);
+  f.doc = doc;
+  f.defaultText = dflt;
+  return f;
+}
+
+// Fields every monitor takes.
+std::vector<Field> common() {
+  return {
+      str("memo", "Why this monitor exists and what to do when it fires.", false, 2048),
+      duration("notification_interval", kMinute, 10, 1e9, "Re-notify while the alert stays open (minutes, at least 10m).",
+               false, "no re-notification"),
+      typed("is_mute", Type::Bool, "Mute notifications from this monitor."),
+      typed("raw", Type::Raw, "API keys passed through as given, for fields monitorc does not know yet."),
+      typed("labels", Type::Labels, "Labels such as severity, team or runbook (kept in memo for Mackerel)."),
+      typed("targets", Type::StringList, "Names of the targets this monitor is for (default: all)."),
+  };
+}
+
+std::vector<Field> thresholds() {
+  return {
+      typed("operator", Type::Operator, "Alert when the value is \">\" or \"<\" the thresholds.", true),
+      typed("warning", Type::Threshold, "Warning threshold (a number or null)."),
+      typed("critical", Type::Threshold, "Critical threshold (a number or null)."),
+  };
+}
+
+Field maxCheckAttempts(const char* dflt) {
+  return integer("max_check_attempts", 1, 10, "Consecutive failing checks before an alert (1-10).", dflt);
+}
+
+std::vector<Field> scopes(bool withExclude) {
+  std::vector<Field> f = {typed("scopes", Type::Scopes, "Services or roles (\"Service:role\") to monitor.")};
+  if (withExclude) f.push_back(typed("exclude_scopes", Type::Scopes, "Services or roles to leave out."));
+  return f;
+}
+
+Kind monitor(const char* name, const char* what, std::vector<std::vector<Field>> parts) {
+  Kind k{name, what, common()};
+  for (auto& part : parts) k.fields.insert(k.fields.end(), part.begin(), part.end());
+  return k;
+}
+
+std::vector<Kind> buildMonitorKinds() {
+  Field hostDuration = duration("duration", kMinute, 1, 10, "Average the metric over this many minutes (1m-10m).", true);
+  Field servicePoints{"duration", Type::Count, 1, 10};
+  servicePoints.doc = "Average the last N points of the service metric (1-10).";
+  servicePoints.required = true;
+  Field missingW = duration("missing_duration_warning", kMinute, 10, 10080,
+                            "Warn when no metric arrives for this long (multiple of 10m, at most 7d).");
+  missingW.multipleOf = 10;
+  Field missingC = missingW;
+  missingC.name = "missing_duration_critical";
+  missingC.doc = "Critical when no metric arrives for this long (multiple of 10m, at most 7d).";
+  Field expressionBackward = duration("evaluate_backward_minutes", kMinute, 2, 10, "Delay before evaluating (2m-10m).",
+                                      false, "2m");
+  Field queryBackward = duration("evaluate_backward_minutes", kMinute, 0, 10, "Delay before evaluating (0m-10m).", false,
+                                 "0m");
+  std::vector<EnumValue> sensitivity = {{"insensitive", "insensitive"}, {"normal", "normal"}, {"sensitive", "sensitive"}};
+  return {
+      monitor("host", "host monitor",
+              {{str("metric", "Host metric name, or cpu% memory% disk% swap% container-cpu% container-memory%.", true)},
+               thresholds(),
+               {hostDuration, maxCheckAttempts("1")},
+               scopes(true)}),
+      monitor("connectivity", "connectivity monitor",
+              {{enumeration("alert_status_on_gone", {{"critical", "CRITICAL"}, {"warning", "WARNING"}},
+                            "Alert level when a host stops reporting.", "critical")},
+               scopes(true)}),
+      monitor("service", "service monitor",
+              {{str("service", "The service whose metric is watched.", true),
+                str("metric", "Service metric name.", true)},
+               thresholds(),
+               {servicePoints, maxCheckAttempts("1"), missingW, missingC}}),
+      monitor("external", "external monitor",
+              {{str("url", "URL to check (http or https).", true),
+                enumeration("method", {{"GET", "GET"}, {"POST", "POST"}, {"PUT", "PUT"}, {"DELETE", "DELETE"}},
+                            "HTTP method.", "GET"),
+                str("service", "Service that receives the response time metric (needed for response time checks)."),
+                duration("response_time_warning", 1, 0, 1e9, "Warn above this response time (milliseconds)."),
+                duration("response_time_critical", 1, 0, 1e9, "Critical above this response time (milliseconds)."),
+                duration("response_time_duration", kMinute, 1, 10, "Average response time over this many minutes (1m-10m)."),
+                str("request_body", "Body sent with the request."),
+                str("contains_string", "The response body must contain this text."),
+                maxCheckAttempts("1"),
+                duration("certification_expiration_warning", kDay, 0, 1e9, "Warn this many days before the certificate expires."),
+                duration("certification_expiration_critical", kDay, 0, 1e9,
+                         "Critical this many days before the certificate expires."),
+                typed("skip_certificate_verification", Type::Bool, "Do not verify the TLS certificate."),
+                integer("expected_status_code", 100, 599, "Status code expected (default: any 2xx or 3xx).", "2xx/3xx"),
+                typed("follow_redirect", Type::Bool, "Follow up to 3 redirects."),
+                typed("headers", Type::Headers, "Request headers, name = value."),
+                enumeration("dualstack", {{"ipv4", "ipv4"}, {"ipv6", "ipv6"}, {"auto", "auto"}}, "IP version to use.",
+                            "ipv4")}}),
+      monitor("expression", "expression monitor",
+              {{str("expression", "Graph expression producing exactly one series.", true)}, thresholds(),
+               {expressionBackward}}),
+      monitor("anomaly_detection", "anomaly detection monitor",
+              {{enumeration("warning_sensitivity", sensitivity, "Sensitivity for warnings."),
+                enumeration("critical_sensitivity", sensitivity, "Sensitivity for critical alerts."),
+                integer("training_period_from", 0, 4102444800.0, "Re-train the model from this time (epoch seconds)."),
+                maxCheckAttempts("3")},
+               {typed("scopes", Type::Scopes, "Roles (\"Service:role\") to watch.", true)}}),
+      monitor("query", "query monitor",
+              {{str("query", "PromQL-style query on labeled metrics.", true),
+                str("legend", "Legend template, e.g. {{host.name}}.")},
+               thresholds(),
+               {queryBackward}}),
+  };
+}
+
+std::vector<Field> layoutFields() {
+  return {
+      integer("width", 1, 24, "Width in grid columns (the grid has 24)."),
+      integer("height", 1, 80, "Height in grid rows."),
+      integer("x", 0, 23, "Column of the left edge (0-23)."),
+      integer("y", 0, 100000, "Row of the top edge."),
+      typed("raw", Type::Raw, "API keys passed through as given."),
+  };
+}
+
+Kind widget(const char* name, const char* what, std::vector<Field> fields) {
+  Kind k{name, what, std::move(fields)};
+  auto layout = layoutFields();
+  k.fields.insert(k.fields.end(), layout.begin(), layout.end());
+  return k;
+}
+
+std::vector<Kind> buildWidgetKinds() {
+  Field fraction = integer("fraction_size", 0, 16, "Digits after the decimal point (0-16).", "2");
+  return {
+      widget("graph", "graph widget",
+             {str("host_id", "Host id (host graph)."), str("role", "\"Service:role\" (role graph)."),
+              str("service", "Service name (service graph)."), str("expression", "Graph expression."),
+              str("query", "PromQL-style query."), str("metric", "Graph name, e.g. loadavg5 or cpu."),
+              str("legend", "Legend template for a query graph."),
+              typed("stacked", Type::Bool, "Stack the role graph's series."),
+              typed("range", Type::TimeRange, "Fixed time range: { period = 1h, offset = 0s } or { start = EPOCH, end = EPOCH }."),
+              typed("value_range", Type::ValueRange, "Fixed vertical axis: { min = 0, max = 100 }."),
+              typed("reference_lines", Type::RefLines, "At most one line: [{ label = \"limit\", value = 4 }]."),
+              typed("legend_list", Type::StringList, "Metric names to show in the legend (host and service graphs).")}),
+      widget("value", "value widget",
+             {str("host_id", "Host id."), str("service", "Service name."), str("expression", "Expression (one series)."),
+              str("query", "PromQL-style query."), str("metric", "Metric name."), str("legend", "Legend template."),
+              fraction, str("suffix", "Unit shown after the value.", false, 16),
+              typed("format_rules", Type::FormatRules,
+                    "At most one rule: [{ name = \"bad\", threshold = 10, operator = \">\" }].")}),
+      widget("markdown", "markdown widget", {str("text", "Markdown text.")}),
+      widget("alert_status", "alert status widget", {str("role", "\"Service:role\" whose alerts are shown.", true)}),
+  };
+}
+
+std::vector<Kind> buildTargetKinds() {
+  return {
+      {"mackerel", "mackerel target",
+       {str("base_url", "API base URL (default https://api.mackerelio.com/)."),
+        str("api_key_env", "Environment variable holding the API key (default MACKEREL_APIKEY).")}},
+      {"local", "local target",
+       {str("dir", "Directory that stands in for the service (ids, defaults and normalisation as the API).", true)}},
+      {"prometheus", "prometheus target",
+       {str("rules_dir", "Directory of rule files Prometheus loads."), str("url", "Prometheus base URL."),
+        str("group", "Rule group name.")}},
+      {"grafana", "grafana target",
+       {str("url", "Grafana base URL."), str("token_env", "Environment variable holding the API token."),
+        str("folder", "Folder uid."), str("datasource", "Data source uid."),
+        integer("schema_version", 36, 50, "Dashboard schemaVersion.", "41")}},
+  };
+}
+
+}  // namespace
+
+const std::vector<Kind>& monitorKinds() {
+  static const std::vector<Kind> kinds = buildMonitorKinds();
+  return kinds;
+}
+const std::vector<Kind>& widgetKinds() {
+  static const std::vector<Kind> kinds = buildWidgetKinds();
+  return kinds;
+}
+const std::vector<Kind>& targetKinds() {
+  static const std::vector<Kind> kinds = buildTargetKinds();
+  return kinds;
+}
+const Kind& dashboardKind() {
+  static const Kind k{"dashboard", "dashboard",
+                      {str("url_path", "Path of the dashboard's URL, unique per organization.", true),
+                       str("memo", "Description of the dashboard."),
+                       typed("raw", Type::Raw, "API keys passed through as given."),
+                       typed("targets", Type::StringList, "Names of the targets this dashboard is for (default: all).")}};
+  return k;
+}
+const Kind& rowKind() {
+  static const Kind k{"row", "row", {integer("height", 1, 80, "Height of the row's widgets.")}};
+  return k;
+}
+const Kind& variableKind() {
+  static const Kind k{"variable", "variable",
+                      {typed("default", Type::Raw, "Value used when --var does not set it."),
+                       str("description", "What the variable selects.")}};
+  return k;
+}
+const std::vector<std::string>& topLevelBlocks() {
+  static const std::vector<std::string> names = {"monitor", "dashboard", "target", "variable"};
+  return names;
+}
+
+const Kind* findKind(const std::vector<Kind>& kinds, std::string_view name) {
+  for (const auto& k : kinds)
+    if (name == k.name) return &k;
+  return nullptr;
+}
+
+const Field* findField(const Kind& kind, std::string_view name) {
+  for (const auto& f : kind.fields)
+    if (name == f.name) return &f;
+  return nullptr;
+}
+
+std::vector<std::string> fieldNames(const Kind& kind) {
+  std::vector<std::string> out;
+  for (const auto& f : kind.fields) out.push_back(f.name);
+  return out;
+}
+
+std::vector<std::string> kindNames(const std::vector<Kind>& kinds) {
+  std::vector<std::string> out;
+  for (const auto& k : kinds) out.push_back(k.name);
+  return out;
+}
+
+std::string describeType(const Field& f) {
+  auto unit = [&]() -> std::string {
+    return f.unitMs == 1 ? "milliseconds" : f.unitMs == 60000 ? "minutes" : f.unitMs == 86400000 ? "days" : "units";
+  };
+  switch (f.type) {
+    case Type::String: return "a string";
+    case Type::Bool: return "a boolean";
+    case Type::Int: return "a whole number";
+    case Type::Threshold: return "a number or null";
+    case Type::Number: return "a number";
+    case Type::Duration: return "a duration (" + unit() + ")";
+    case Type::Count: return "a whole number";
+    case Type::Enum: {
+      std::string s = "one of";
+      for (const auto& v : f.values) s += std::string(" ") + v.word;
+      return s;
+    }
+    case Type::Operator: return "\">\" or \"<\"";
+    case Type::StringList: return "a list of strings";
+    case Type::Scopes: return "a list of \"Service\" or \"Service:role\"";
+    case Type::Headers: return "a map of header names to values";
+    case Type::Labels: return "a map of label names to strings";
+    case Type::Raw: return "a map";
+    case Type::TimeRange: return "a map { period, offset } or { start, end }";
+    case Type::ValueRange: return "a map { min, max }";
+    case Type::RefLines: return "a list of { label, value }";
+    case Type::FormatRules: return "a list of { name, threshold, operator }";
+  }
+  return "a value";
+}
+
+bool isComparativeMetric(std::string_view m) {
+  static const char* names[] = {"cpu%", "memory%", "disk%", "swap%", "container-cpu%", "container-memory%"};
+  return std::any_of(std::begin(names), std::end(names), [&](const char* n) { return m == n; });
+}
+
+}  // namespace mon::schema

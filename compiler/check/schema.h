@@ -1,0 +1,72 @@
+#pragma once
+// Schema tables: which fields each block kind takes, their types, units, ranges and docs.
+// The checker, the lowering, the importer and the language server all read these tables.
+#include <string>
+#include <vector>
+
+namespace mon::schema {
+
+enum class Type {
+  String,     // text; max = longest length in characters (0: no limit)
+  Bool,
+  Int,        // whole number in [min, max]
+  Threshold,  // number or null
+  Number,     // any number in [min, max]
+  Duration,   // duration converted to `unitMs` units (a plain number is already in that unit)
+  Count,      // plain whole number that is not time (service monitor points)
+  Enum,       // a bare word or string from `values`
+  Operator,   // ">" or "<"
+  StringList,
+  Scopes,     // list of "Service" / "Service:role", emitted as "Service: role"
+  Headers,    // map name -> value
+  Labels,     // map name -> string
+  Raw,        // map passed through as JSON
+  TimeRange,  // { period, offset } or { start, end }
+  ValueRange, // { min, max }
+  RefLines,   // [{ label, value }], at most one
+  FormatRules,// [{ name, threshold, operator }], at most one
+};
+
+struct EnumValue {
+  const char* word;  // DSL spelling (matched case-insensitively)
+  const char* api;   // what backends receive
+};
+
+struct Field {
+  const char* name;
+  Type type;
+  double min = 0, max = 0;   // range check when min < max
+  long long unitMs = 0;      // Duration: size of one unit in milliseconds
+  long long multipleOf = 0;  // Duration: value must be a multiple of this (in units)
+  std::vector<EnumValue> values;
+  const char* doc = "";
+  const char* defaultText = "";
+  bool required = false;
+};
+
+struct Kind {
+  const char* name;     // "host", "graph", "mackerel" ...
+  const char* what;     // "host monitor" for messages
+  std::vector<Field> fields;
+};
+
+/// Monitor kinds in DSL spelling, each with its fields (common fields included).
+const std::vector<Kind>& monitorKinds();
+const std::vector<Kind>& widgetKinds();
+const std::vector<Kind>& targetKinds();
+const Kind& dashboardKind();
+const Kind& rowKind();
+const Kind& variableKind();
+/// Top-level block types: monitor, dashboard, target, variable.
+const std::vector<std::string>& topLevelBlocks();
+
+const Kind* findKind(const std::vector<Kind>& kinds, std::string_view name);
+const Field* findField(const Kind& kind, std::string_view name);
+std::vector<std::string> fieldNames(const Kind& kind);
+std::vector<std::string> kindNames(const std::vector<Kind>& kinds);
+/// Human description of a field's type and unit, for hover and messages.
+std::string describeType(const Field& f);
+/// Comparative host metrics whose thresholds are percentages (0-100).
+bool isComparativeMetric(std::string_view metric);
+
+}  // namespace mon::schema

@@ -1,0 +1,58 @@
+#include "diag/diag_engine.h"
+
+namespace mon {
+
+namespace {
+struct Entry {
+  const char* name;
+  Severity severity;
+  const char* format;
+};
+const Entry kCatalog[] = {
+#define DIAG(id, sev, fmt) {#id, Severity::sev, fmt},
+#include "diag/kinds.def"
+#undef DIAG
+};
+}  // namespace
+
+Severity severityOf(diag::Kind k) { return kCatalog[k].severity; }
+const char* formatOf(diag::Kind k) { return kCatalog[k].format; }
+const char* nameOf(diag::Kind k) { return kCatalog[k].name; }
+
+std::string formatMessage(const char* fmt, const std::vector<std::string>& args) {
+  std::string out;
+  for (const char* p = fmt; *p; ++p) {
+    if (*p == '%' && p[1] >= '0' && p[1] <= '9') {
+      size_t i = static_cast<size_t>(p[1] - '0');
+      if (i < args.size()) out += args[i];
+      ++p;
+    } else {
+      out += *p;
+    }
+  }
+  return out;
+}
+
+DiagBuilder DiagEngine::report(Range range, diag::Kind kind, std::vector<std::string> args) {
+  Severity sev = severityOf(kind);
+  if (sev == Severity::Warning && werror_) sev = Severity::Error;
+  if (limitReached()) return DiagBuilder(this, static_cast<size_t>(-1));
+  if (sev == Severity::Error) ++errors_;
+  if (sev == Severity::Warning) ++warnings_;
+  diags_.push_back(Diagnostic{kind, sev, range, formatMessage(formatOf(kind), args), {}, {}});
+  return DiagBuilder(this, diags_.size() - 1);
+}
+
+DiagBuilder& DiagBuilder::note(Range range, std::string message) {
+  if (index_ < engine_->diags_.size())
+    engine_->diags_[index_].notes.push_back(mon::Note{range, std::move(message)});
+  return *this;
+}
+
+DiagBuilder& DiagBuilder::fix(Range range, std::string replacement) {
+  if (index_ < engine_->diags_.size())
+    engine_->diags_[index_].fixits.push_back(FixIt{range, std::move(replacement)});
+  return *this;
+}
+
+}  // namespace mon

@@ -1,0 +1,49 @@
+#pragma once
+// A diagnostic is data: an id from kinds.def, a severity, the range it is about, its
+// arguments, and notes pointing at related places. Renderers turn it into text or JSON.
+#include <string>
+#include <vector>
+
+#include "source/source_manager.h"
+
+namespace mon {
+
+enum class Severity { Note, Warning, Error };
+
+namespace diag {
+enum Kind : uint16_t {
+#define DIAG(id, sev, fmt) id,
+#include "diag/kinds.def"
+#undef DIAG
+  kNumKinds
+};
+}  // namespace diag
+
+struct FixIt {
+  Range range;
+  std::string replacement;
+};
+
+struct Note {
+  Range range;  // may be invalid: a note without a place
+  std::string message;
+};
+
+struct Diagnostic {
+  diag::Kind kind;
+  Severity severity;
+  Range range;
+  std::string message;  // formatted from the catalog entry
+  std::vector<Note> notes;
+  std::vector<FixIt> fixits;
+};
+
+/// Severity and format string of a catalog entry.
+Severity severityOf(diag::Kind k);
+const char* formatOf(diag::Kind k);
+/// The catalog name of an entry ("err_unknown_field"), used by the JSON renderer and tests.
+const char* nameOf(diag::Kind k);
+/// Substitutes %0..%9 in the format.
+std::string formatMessage(const char* fmt, const std::vector<std::string>& args);
+
+}  // namespace mon

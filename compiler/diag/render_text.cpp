@@ -1,0 +1,89 @@
+#include <algorithm>
+
+#include "diag/render.h"
+
+namespace mon {
+
+namespace {
+
+const char* severityWord(Severity s) {
+  switch (s) {
+    case Severity::Error: return "error";
+    case Severity::Warning: return "warning";
+    case Severity::Note: return "note";
+  }
+  return "error";
+}
+
+// Display width of a byte prefix: tabs stay tabs (so the caret lines up in any terminal),
+// UTF-8 continuation bytes take no column.
+std::string padFor(std::string_view prefix) {
+  std::string pad;
+  for (unsigned char c : prefix) {
+    if (c == '\t') pad += '\t';
+    else if ((c & 0xC0) != 0x80) pad += ' ';
+  }
+  return pad;
+}
+
+size_t displayWidth(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+// Source lines may hold control bytes (a NUL in a broken file): show them as '?' so the
+// terminal output stays one line.
+std::string printable(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t') c = '?';
+  return out;
+}
+
+void renderOne(const SourceManager& sm, Severity sev, Range range, const std::string& message,
+               std::string& out) {
+  if (!range.valid()) {
+    out += std::string("monitorc: ") + severityWord(sev) + ": " + message + "\n";
+    return;
+  }
+  LineCol lc = sm.lineCol(range.file, range.begin);
+  out += sm.path(range.file) + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col) + ": " +
+         severityWord(sev) + ": " + message + "\n";
+  std::string_view line = sm.lineText(range.file, lc.line);
+  if (line.size() > 400) return;  // a minified or binary line helps nobody
+  size_t col0 = std::min<size_t>(lc.col - 1, line.size());
+  size_t lineEnd = sm.lineStart(range.file, lc.line) + line.size();
+  size_t end = std::min<size_t>(std::max(range.end, range.begin + 1), lineEnd);
+  size_t len = end > range.begin ? end - range.begin : 1;
+  std::string_view marked = line.substr(col0, std::min(len, line.size() - col0));
+  out += "  " + printable(line) + "\n";
+  out += "  " + padFor(line.substr(0, col0)) + "^";
+  size_t w = displayWidth(marked);
+  if (w > 1) out += std::string(w - 1, '~');
+  out += "\n";
+}
+
+}  // namespace
+
+std::string renderText(const SourceManager& sm, const std::vector<Diagnostic>& diags) {
+  std::string out;
+  for (const Diagnostic& d : diags) {
+    renderOne(sm, d.severity, d.range, d.message, out);
+    for (const Note& n : d.notes) renderOne(sm, Severity::Note, n.range, n.message, out);
+  }
+  return out;
+}
+
+std::string renderSummary(size_t errors, size_t warnings) {
+  auto plural = [](size_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  };
+  if (errors && warnings) return plural(errors, "error") + ", " + plural(warnings, "warning") + " generated.\n";
+  if (errors) return plural(errors, "error") + " generated.\n";
+  if (warnings) return plural(warnings, "warning") + " generated.\n";
+  return "";
+}
+
+}  // namespace mon

@@ -1,0 +1,29 @@
+#pragma once
+// The front-end pipeline shared by the CLI and the language server:
+// load (parse + imports) -> expand -> lower (check) -> IR.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "diag/diag_engine.h"
+#include "driver/load.h"
+#include "expand/expand.h"
+#include "ir/ir.h"
+
+namespace mon {
+
+struct CompileOptions {
+  std::map<std::string, std::string> vars;
+};
+
+struct Compilation {
+  SourceManager sources;
+  DiagEngine diags;
+  Program program;
+  ir::Module module;
+};
+
+/// Runs the whole front end over `paths` (files or directories of .mon files).
+void compile(const std::vector<std::string>& paths, const CompileOptions& opts, FileReader& reader, Compilation& out);
+
+}  // namespace mon

@@ -1,0 +1,141 @@
+#include "driver/load.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "parse/parse.h"
+
+namespace mon {
+
+namespace fs = std::filesystem;
+
+bool DiskFileReader::read(const std::string& path, std::string& text, std::string& error) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    error = "is a directory";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = fs::exists(path, ec) ? "permission denied" : "no such file";
+    return false;
+  }
+  auto size = fs::file_size(path, ec);
+  if (!ec && size > kMaxSourceBytes) {
+    error = "file is larger than " + std::to_string(kMaxSourceBytes >> 20) + " MiB";
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  text = ss.str();
+  return true;
+}
+
+std::vector<std::string> expandPaths(const std::vector<std::string>& paths, std::vector<std::string>& errors) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file() && it->path().extension() == ".mon") found.push_back(it->path().lexically_normal().string());
+      if (ec) errors.push_back("cannot read directory '" + p + "': " + ec.message());
+      std::sort(found.begin(), found.end());
+      if (found.empty()) errors.push_back("no .mon files in '" + p + "'");
+      out.insert(out.end(), found.begin(), found.end());
+    } else {
+      out.push_back(fs::path(p).lexically_normal().string());
+    }
+  }
+  return out;
+}
+
+namespace {
+
+class Loader {
+ public:
+  Loader(SourceManager& sm, DiagEngine& diags, FileReader& reader) : sm_(sm), diags_(diags), reader_(reader) {}
+
+  Program run(const std::vector<std::string>& paths) {
+    for (const auto& p : paths) {
+      FileId id = loadFile(p, Range{}, {});
+      if (id != kNoFile && std::find(program_.roots.begin(), program_.roots.end(), id) == program_.roots.end())
+        program_.roots.push_back(id);
+    }
+    return std::move(program_);
+  }
+
+ private:
+  static std::string key(const std::string& path) {
+    std::error_code ec;
+    fs::path abs = fs::absolute(path, ec);
+    return (ec ? fs::path(path) : abs).lexically_normal().string();
+  }
+
+  // Loads one file and, depth first, its imports. `stack` holds the import chain for cycles.
+  FileId loadFile(const std::string& path, Range importedAt, std::vector<std::string> stack) {
+    std::string k = key(path);
+    auto known = ids_.find(k);
+    if (known != ids_.end()) return known->second;
+    std::string text, error;
+    if (!reader_.read(path, text, error)) {
+      if (importedAt.valid()) diags_.report(importedAt, diag::err_import_not_found, {path, error});
+      else diags_.report(Range{}, diag::err_cannot_read, {path, error});
+      return kNoFile;
+    }
+    if (text.size() > kMaxSourceBytes) {
+      diags_.report(importedAt, diag::err_file_too_large, {std::to_string(text.size()), std::to_string(kMaxSourceBytes)});
+      return kNoFile;
+    }
+    FileId id = sm_.add(path, std::move(text));
+    ids_[k] = id;
+    LoadedFile& lf = program_.files[id];
+    lf.ast = parse(sm_, id, diags_);
+    stack.push_back(k);
+    onStack_.insert(k);
+    for (const auto& st : lf.ast.stmts) {
+      if (st->kind != ast::StmtKind::Import) continue;
+      lf.imports.push_back(resolveImport(id, *st, stack));
+    }
+    onStack_.erase(k);
+    return id;
+  }
+
+  FileId resolveImport(FileId from, const ast::Stmt& st, const std::vector<std::string>& stack) {
+    if (!st.value || st.value->kind != ast::ExprKind::String || st.value->parts.size() > 1 ||
+        (st.value->parts.size() == 1 && st.value->parts[0].expr))
+      return kNoFile;
+    std::string rel = st.value->parts.empty() ? "" : st.value->parts[0].text;
+    fs::path target = (fs::path(sm_.path(from)).parent_path() / rel).lexically_normal();
+    std::string k = key(target.string());
+    if (onStack_.count(k)) {
+      std::string chain;
+      auto it = std::find(stack.begin(), stack.end(), k);
+      for (; it != stack.end(); ++it) chain += "'" + fs::path(*it).filename().string() + "' -> ";
+      chain += "'" + target.filename().string() + "'";
+      diags_.report(st.value->range, diag::err_import_cycle, {target.string(), chain});
+      return kNoFile;
+    }
+    if (program_.files.size() > 10000) return kNoFile;  // a generated import explosion
+    // Copy the program_ reference lookups after recursion: map nodes are stable.
+    return loadFile(target.string(), st.value->range, stack);
+  }
+
+  SourceManager& sm_;
+  DiagEngine& diags_;
+  FileReader& reader_;
+  Program program_;
+  std::map<std::string, FileId> ids_;
+  std::set<std::string> onStack_;
+};
+
+}  // namespace
+
+Program load(const std::vector<std::string>& paths, SourceManager& sm, DiagEngine& diags, FileReader& reader) {
+  return Loader(sm, diags, reader).run(paths);
+}
+
+}  // namespace mon

@@ -1,0 +1,82 @@
+#pragma once
+// Scopes and expression evaluation for the expand pass.
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ast/ast.h"
+#include "diag/diag_engine.h"
+#include "expand/value.h"
+#include "support/text.h"
+
+namespace mon {
+
+class Scope;
+
+struct TemplateDef {
+  const ast::Stmt* stmt = nullptr;
+  Scope* scope = nullptr;  // where it was defined: its body sees that scope's names
+};
+
+/// Names visible at a point: lets, loop variables, template parameters, templates.
+class Scope {
+ public:
+  explicit Scope(Scope* parent = nullptr) : parent_(parent) {}
+  Scope* parent() const { return parent_; }
+
+  void define(const std::string& name, Value v, Range at, DiagEngine& diags, bool markUsed = false);
+  const Value* lookup(const std::string& name) const;
+  void defineTemplate(const std::string& name, const ast::Stmt* st, Scope* where, DiagEngine& diags);
+  const TemplateDef* findTemplate(const std::string& name) const;
+  /// Makes an imported file's top-level lets and templates visible here.
+  void importFrom(const Scope& other);
+  std::string closestName(const std::string& name) const;
+  std::string closestTemplate(const std::string& name) const;
+
+ private:
+  struct Binding {
+    Value value;
+    Range at;
+  };
+  Scope* parent_;
+  std::unordered_map<std::string, Binding> names_;
+  std::unordered_map<std::string, TemplateDef> templates_;
+};
+
+struct VarInfo {
+  Value value;
+  bool hasValue = false;
+  Range declared;
+};
+
+class Evaluator {
+ public:
+  explicit Evaluator(DiagEngine& diags) : diags_(diags) {}
+  /// Evaluates an expression; on error reports it and returns a Null marked as failed.
+  Value eval(const ast::Expr& e, const Scope& scope);
+  bool failed(const Value& v) const { return v.kind == ValueKind::Null && v.str == kFailed; }
+
+  std::map<std::string, VarInfo> variables;
+
+ private:
+  static constexpr const char* kFailed = "\x01failed";
+  Value fail(Range r) {
+    Value v;
+    v.range = r;
+    v.str = kFailed;
+    return v;
+  }
+  Value string(const ast::Expr& e, const Scope& scope);
+  Value ident(const ast::Expr& e, const Scope& scope);
+  Value member(const ast::Expr& e, const Scope& scope);
+  Value index(const ast::Expr& e, const Scope& scope);
+  Value call(const ast::Expr& e, const Scope& scope);
+  Value unary(const ast::Expr& e, const Scope& scope);
+  Value binary(const ast::Expr& e, const Scope& scope);
+  bool toText(const Value& v, std::string& out, Range at);
+
+  DiagEngine& diags_;
+};
+
+}  // namespace mon

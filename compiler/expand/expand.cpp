@@ -1,0 +1,325 @@
+#include "expand/expand.h"
+
+#include <memory>
+#include <unordered_map>
+
+#include "expand/eval.h"
+
+namespace mon {
+
+namespace {
+
+// Collects the output of a statement list: attributes become fields, blocks become objects.
+struct Sink {
+  std::vector<Field>* fields = nullptr;  // null at top level: attributes are not allowed there
+  std::vector<Object>* objects = nullptr;
+};
+
+class Expander {
+ public:
+  Expander(const Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags)
+      : program_(program), sm_(sm), diags_(diags), eval_(diags) {
+    collectVariables(opts);
+  }
+
+  Expanded run() {
+    Expanded out;
+    Sink sink{nullptr, &out.objects};
+    for (FileId root : program_.roots) expandFile(root, sink);
+    return out;
+  }
+
+ private:
+  // Pass over every file for `variable "name" { default = ... }` so that var.x works
+  // regardless of file order, then apply --var values.
+  void collectVariables(const ExpandOptions& opts) {
+    for (const auto& [id, lf] : program_.files) {
+      for (const auto& st : lf.ast.stmts) {
+        if (st->kind != ast::StmtKind::Block || st->name != "variable") continue;
+        if (st->labels.size() != 1 || !st->labels[0].string) {
+          diags_.report(st->nameRange, diag::err_missing_label, {"variable", "a quoted name, e.g. variable \"env\""});
+          continue;
+        }
+        Scope empty;
+        Value nameV = eval_.eval(*st->labels[0].string, empty);
+        std::string name = nameV.str;
+        if (eval_.variables.count(name)) {
+          diags_.report(st->labels[0].range, diag::err_duplicate_variable, {name})
+              .note(eval_.variables[name].declared, "first declared here");
+          continue;
+        }
+        VarInfo info;
+        info.declared = st->labels[0].range;
+        for (const auto& f : st->body) {
+          if (f->kind == ast::StmtKind::Attribute && f->name == "default" && f->value) {
+            info.value = eval_.eval(*f->value, empty);
+            info.hasValue = true;
+          } else if (f->kind == ast::StmtKind::Attribute && f->name == "description") {
+          } else {
+            diags_.report(f->nameRange.valid() ? f->nameRange : f->range, diag::err_unknown_field,
+                          {f->name, "a variable (use 'default' or 'description')"});
+          }
+        }
+        eval_.variables[name] = std::move(info);
+      }
+    }
+    for (const auto& [name, text] : opts.vars) {
+      auto it = eval_.variables.find(name);
+      if (it == eval_.variables.end()) {
+        diags_.report(Range{}, diag::err_cli_var_undeclared, {name});
+        continue;
+      }
+      Value v;
+      v.kind = ValueKind::String;
+      v.str = text;
+      v.range = it->second.declared;
+      it->second.value = v;
+      it->second.hasValue = true;
+    }
+  }
+
+  void expandFile(FileId id, Sink& sink) {
+    if (done_.count(id)) return;
+    done_[id] = std::make_shared<Scope>();
+    auto lfIt = program_.files.find(id);
+    if (lfIt == program_.files.end()) return;
+    const LoadedFile& lf = lfIt->second;
+    Scope& scope = *done_[id];
+    size_t importIndex = 0;
+    for (const auto& st : lf.ast.stmts) {
+      if (st->kind == ast::StmtKind::Import) {
+        FileId dep = importIndex < lf.imports.size() ? lf.imports[importIndex] : kNoFile;
+        ++importIndex;
+        if (dep == kNoFile) continue;
+        expandFile(dep, sink);
+        scope.importFrom(*done_[dep]);
+        continue;
+      }
+      if (st->kind == ast::StmtKind::Block && st->name == "variable") continue;
+      stmt(*st, scope, sink, 0);
+    }
+  }
+
+  void stmts(const std::vector<ast::StmtPtr>& list, Scope& scope, Sink& sink, int depth) {
+    for (const auto& st : list) {
+      if (stopped_) return;
+      stmt(*st, scope, sink, depth);
+    }
+  }
+
+  void stmt(const ast::Stmt& st, Scope& scope, Sink& sink, int depth) {
+    switch (st.kind) {
+      case ast::StmtKind::Import:
+        diags_.report(st.range, diag::err_import_not_top_level);
+        return;
+      case ast::StmtKind::Let: {
+        if (st.name.empty() || !st.value) return;
+        Value v = eval_.eval(*st.value, scope);
+        scope.define(st.name, std::move(v), st.nameRange, diags_);
+        return;
+      }
+      case ast::StmtKind::Template:
+        scope.defineTemplate(st.name, &st, &scope, diags_);
+        return;
+      case ast::StmtKind::Use:
+        use(st, scope, sink, depth);
+        return;
+      case ast::StmtKind::For:
+        forLoop(st, scope, sink, depth);
+        return;
+      case ast::StmtKind::If: {
+        if (!st.value) return;
+        Value cond = eval_.eval(*st.value, scope);
+        if (cond.kind == ValueKind::Null && eval_.failed(cond)) return;
+        if (cond.kind != ValueKind::Bool) {
+          diags_.report(st.value->range, diag::err_type_mismatch, {"a boolean condition", describe(cond.kind)});
+          return;
+        }
+        Scope inner(&scope);
+        if (cond.boolean) stmts(st.body, inner, sink, depth);
+        else if (st.hasElse) stmts(st.elseBody, inner, sink, depth);
+        return;
+      }
+      case ast::StmtKind::Attribute: {
+        if (!sink.fields) {
+          diags_.report(st.nameRange, diag::err_field_not_here, {st.name, "the top level of a file (put it inside a block)"});
+          return;
+        }
+        if (!st.value || st.name.empty()) return;
+        sink.fields->push_back(Field{st.name, st.nameRange, eval_.eval(*st.value, scope)});
+        return;
+      }
+      case ast::StmtKind::Block:
+        block(st, scope, sink, depth);
+        return;
+    }
+  }
+
+  void block(const ast::Stmt& st, Scope& scope, Sink& sink, int depth) {
+    if (st.name.empty()) return;
+    if (++objectCount_ > kMaxObjects) {
+      if (!stopped_) diags_.report(st.range, diag::err_too_many_objects, {std::to_string(kMaxObjects)});
+      stopped_ = true;
+      return;
+    }
+    Object obj;
+    obj.type = st.name;
+    obj.typeRange = st.nameRange;
+    obj.range = st.range;
+    obj.useSites = useSites_;
+    obj.useTemplates = useTemplates_;
+    for (const auto& l : st.labels) {
+      if (l.isWord) {
+        Value w;
+        w.kind = ValueKind::Word;
+        w.str = l.word;
+        w.range = l.range;
+        obj.labels.push_back(std::move(w));
+      } else if (l.string) {
+        obj.labels.push_back(eval_.eval(*l.string, scope));
+      }
+    }
+    Scope inner(&scope);
+    Sink childSink{&obj.fields, &obj.children};
+    stmts(st.body, inner, childSink, depth);
+    sink.objects->push_back(std::move(obj));
+  }
+
+  void forLoop(const ast::Stmt& st, Scope& scope, Sink& sink, int depth) {
+    if (!st.value) return;
+    Value seq = eval_.eval(*st.value, scope);
+    if (eval_.failed(seq)) return;
+    if (seq.kind == ValueKind::List) {
+      if (!st.name2.empty()) {
+        diags_.report(st.name2Range, diag::err_for_two_vars_list, {st.name});
+        return;
+      }
+      for (const Value& item : seq.items) {
+        if (stopped_) return;
+        Scope inner(&scope);
+        inner.define(st.name, item, st.nameRange, diags_, /*markUsed=*/true);
+        stmts(st.body, inner, sink, depth);
+      }
+    } else if (seq.kind == ValueKind::Map) {
+      for (size_t i = 0; i < seq.entries.size(); ++i) {
+        if (stopped_) return;
+        Scope inner(&scope);
+        Value key;
+        key.kind = ValueKind::String;
+        key.str = seq.entries[i].first;
+        key.range = i < seq.keyRanges.size() ? seq.keyRanges[i] : seq.range;
+        if (st.name2.empty()) {
+          inner.define(st.name, key, st.nameRange, diags_, true);
+        } else {
+          inner.define(st.name, key, st.nameRange, diags_, true);
+          inner.define(st.name2, seq.entries[i].second, st.name2Range, diags_, true);
+        }
+        stmts(st.body, inner, sink, depth);
+      }
+    } else {
+      diags_.report(st.value->range, diag::err_not_iterable, {describe(seq.kind)});
+    }
+  }
+
+  void use(const ast::Stmt& st, Scope& scope, Sink& sink, int depth) {
+    const TemplateDef* def = scope.findTemplate(st.name);
+    if (!def) {
+      auto b = diags_.report(st.nameRange, diag::err_undefined_template, {st.name});
+      std::string close = scope.closestTemplate(st.name);
+      if (!close.empty()) b.note(Range{}, "did you mean '" + close + "'?");
+      return;
+    }
+    if (depth >= kMaxTemplateDepth) {
+      diags_.report(st.range, diag::err_template_depth, {std::to_string(kMaxTemplateDepth)})
+          .note(def->stmt->nameRange, "template '" + st.name + "' defined here");
+      stopped_ = true;
+      return;
+    }
+    const ast::Stmt& tpl = *def->stmt;
+    Scope inner(def->scope);
+    if (!bindArgs(st, tpl, scope, inner)) return;
+    useSites_.insert(useSites_.begin(), st.range);
+    useTemplates_.insert(useTemplates_.begin(), st.name);
+    stmts(tpl.body, inner, sink, depth + 1);
+    useSites_.erase(useSites_.begin());
+    useTemplates_.erase(useTemplates_.begin());
+  }
+
+  bool bindArgs(const ast::Stmt& st, const ast::Stmt& tpl, Scope& callerScope, Scope& inner) {
+    std::vector<const Value*> bound(tpl.params.size(), nullptr);
+    std::vector<Value> values;
+    values.reserve(st.args.size());
+    bool ok = true, sawNamed = false;
+    size_t positional = 0;
+    for (const auto& a : st.args) {
+      values.push_back(a.value ? eval_.eval(*a.value, callerScope) : Value{});
+      if (a.name.empty()) {
+        if (sawNamed) {
+          diags_.report(a.value ? a.value->range : st.range, diag::err_positional_after_named);
+          ok = false;
+          continue;
+        }
+        if (positional >= tpl.params.size()) {
+          diags_.report(a.value ? a.value->range : st.range, diag::err_template_arity,
+                        {st.name, std::to_string(tpl.params.size()), std::to_string(st.args.size())})
+              .note(tpl.nameRange, "template '" + st.name + "' defined here");
+          return false;
+        }
+        bound[positional++] = &values.back();
+        continue;
+      }
+      sawNamed = true;
+      size_t idx = 0;
+      while (idx < tpl.params.size() && tpl.params[idx].name != a.name) ++idx;
+      if (idx == tpl.params.size()) {
+        std::vector<std::string> names;
+        for (const auto& p : tpl.params) names.push_back(p.name);
+        auto b = diags_.report(a.nameRange, diag::err_template_unknown_arg, {st.name, a.name});
+        std::string close = closestMatch(a.name, names);
+        if (!close.empty()) b.note(Range{}, "did you mean '" + close + "'?").fix(a.nameRange, close);
+        b.note(tpl.nameRange, "template '" + st.name + "' defined here");
+        ok = false;
+        continue;
+      }
+      if (bound[idx]) {
+        diags_.report(a.nameRange, diag::err_template_dup_arg, {a.name});
+        ok = false;
+        continue;
+      }
+      bound[idx] = &values.back();
+    }
+    for (size_t i = 0; i < tpl.params.size(); ++i) {
+      const ast::Param& p = tpl.params[i];
+      if (bound[i]) {
+        inner.define(p.name, *bound[i], p.range, diags_, true);
+      } else if (p.defaultValue) {
+        inner.define(p.name, eval_.eval(*p.defaultValue, *defScopeOf(inner)), p.range, diags_, true);
+      } else {
+        diags_.report(st.range, diag::err_template_missing_arg, {st.name, p.name})
+            .note(p.range, "parameter '" + p.name + "' declared here");
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  Scope* defScopeOf(Scope& inner) { return inner.parent() ? inner.parent() : &inner; }
+
+  const Program& program_;
+  const SourceManager& sm_;
+  DiagEngine& diags_;
+  Evaluator eval_;
+  std::unordered_map<FileId, std::shared_ptr<Scope>> done_;
+  std::vector<Range> useSites_;
+  std::vector<std::string> useTemplates_;
+  size_t objectCount_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+Expanded expand(const Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags) {
+  return Expander(program, sm, opts, diags).run();
+}
+
+}  // namespace mon

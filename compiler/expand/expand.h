@@ -1,0 +1,28 @@
+#pragma once
+// expand(): evaluates lets, templates, loops, conditions, imports and variables, and returns
+// the evaluated blocks in source order. After this pass no later stage sees the AST.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "diag/diag_engine.h"
+#include "driver/load.h"
+#include "expand/value.h"
+
+namespace mon {
+
+/// Limits that keep a runaway template or loop an error instead of a hang.
+constexpr int kMaxTemplateDepth = 64;
+constexpr size_t kMaxObjects = 200000;
+
+struct ExpandOptions {
+  std::map<std::string, std::string> vars;  // --var name=value
+};
+
+struct Expanded {
+  std::vector<Object> objects;  // top-level blocks: monitor, dashboard, target, ...
+};
+
+Expanded expand(const Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags);
+
+}  // namespace mon

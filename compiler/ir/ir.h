@@ -1,0 +1,105 @@
+#pragma once
+// The backend-neutral IR: monitors, dashboards and targets with every value resolved, checked
+// and converted to its field's unit (see compiler/check/schema.cpp). Source ranges are kept so
+// backends and the plan can point back at the source. Backends see only this, never the AST.
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "source/source_manager.h"
+
+namespace mon::ir {
+
+using Json = nlohmann::ordered_json;
+
+/// One field: its DSL name, its value in the schema's unit (minutes, ms, days ...), where set.
+struct Prop {
+  std::string name;
+  Json value;
+  Range range;
+};
+
+/// Fields in source order with lookup helpers.
+struct Props {
+  std::vector<Prop> list;
+  const Prop* find(std::string_view name) const {
+    for (const auto& p : list)
+      if (p.name == name) return &p;
+    return nullptr;
+  }
+  bool has(std::string_view name) const { return find(name) != nullptr; }
+  std::string str(std::string_view name, const std::string& dflt = "") const {
+    const Prop* p = find(name);
+    return p && p->value.is_string() ? p->value.get<std::string>() : dflt;
+  }
+  void set(std::string name, Json v, Range r) {
+    for (auto& p : list)
+      if (p.name == name) {
+        p.value = std::move(v);
+        p.range = r;
+        return;
+      }
+    list.push_back(Prop{std::move(name), std::move(v), r});
+  }
+};
+
+enum class MonitorKind { Host, Connectivity, Service, External, Expression, AnomalyDetection, Query };
+
+struct Monitor {
+  MonitorKind kind;
+  std::string name;
+  Range range;      // the whole block
+  Range nameRange;  // the name label (or the kind label for unnamed connectivity monitors)
+  Props props;
+  Json raw = Json::object();                    // passthrough keys, sent as given
+  std::map<std::string, std::string> labels;    // severity, team, runbook ... (ordered)
+  std::vector<std::string> targets;             // restricts the monitor to these targets; empty = all
+};
+
+struct Layout {
+  int x = 0, y = 0, width = 0, height = 0;
+};
+
+enum class WidgetKind { Graph, Value, Markdown, AlertStatus };
+
+struct Widget {
+  WidgetKind kind;
+  std::string title;
+  Range range;
+  Props props;
+  Layout layout;
+  Json raw = Json::object();
+};
+
+struct Dashboard {
+  std::string title;
+  std::string urlPath;
+  std::string memo;
+  Range range;
+  std::vector<Widget> widgets;
+  Json raw = Json::object();
+  std::vector<std::string> targets;
+};
+
+struct Target {
+  std::string kind;  // mackerel, local, prometheus, grafana
+  std::string name;
+  Range range;
+  Props props;
+};
+
+struct Module {
+  std::vector<Monitor> monitors;
+  std::vector<Dashboard> dashboards;
+  std::vector<Target> targets;
+};
+
+const char* kindName(MonitorKind k);   // DSL spelling: "host", "anomaly_detection"
+const char* kindName(WidgetKind k);    // "graph", "alert_status"
+
+/// The IR as JSON, for `monitorc build --emit ir` and tests.
+Json toJson(const Module& m, const SourceManager& sm);
+
+}  // namespace mon::ir

@@ -1,0 +1,71 @@
+#include "ir/ir.h"
+
+namespace mon::ir {
+
+const char* kindName(MonitorKind k) {
+  switch (k) {
+    case MonitorKind::Host: return "host";
+    case MonitorKind::Connectivity: return "connectivity";
+    case MonitorKind::Service: return "service";
+    case MonitorKind::External: return "external";
+    case MonitorKind::Expression: return "expression";
+    case MonitorKind::AnomalyDetection: return "anomaly_detection";
+    case MonitorKind::Query: return "query";
+  }
+  return "";
+}
+
+const char* kindName(WidgetKind k) {
+  switch (k) {
+    case WidgetKind::Graph: return "graph";
+    case WidgetKind::Value: return "value";
+    case WidgetKind::Markdown: return "markdown";
+    case WidgetKind::AlertStatus: return "alert_status";
+  }
+  return "";
+}
+
+namespace {
+
+Json where(const SourceManager& sm, Range r) {
+  if (!r.valid()) return nullptr;
+  LineCol lc = sm.lineCol(r.file, r.begin);
+  return sm.path(r.file) + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col);
+}
+
+Json props(const Props& p) {
+  Json j = Json::object();
+  for (const auto& prop : p.list) j[prop.name] = prop.value;
+  return j;
+}
+
+}  // namespace
+
+Json toJson(const Module& m, const SourceManager& sm) {
+  Json out = {{"monitors", Json::array()}, {"dashboards", Json::array()}, {"targets", Json::array()}};
+  for (const auto& mon : m.monitors) {
+    Json j = {{"kind", kindName(mon.kind)}, {"name", mon.name}, {"source", where(sm, mon.range)}, {"fields", props(mon.props)}};
+    if (!mon.labels.empty()) j["labels"] = mon.labels;
+    if (!mon.targets.empty()) j["targets"] = mon.targets;
+    if (!mon.raw.empty()) j["raw"] = mon.raw;
+    out["monitors"].push_back(std::move(j));
+  }
+  for (const auto& d : m.dashboards) {
+    Json j = {{"title", d.title}, {"url_path", d.urlPath}, {"memo", d.memo}, {"source", where(sm, d.range)}};
+    j["widgets"] = Json::array();
+    for (const auto& w : d.widgets) {
+      Json wj = {{"kind", kindName(w.kind)}, {"title", w.title}, {"source", where(sm, w.range)},
+                 {"layout", {{"x", w.layout.x}, {"y", w.layout.y}, {"width", w.layout.width}, {"height", w.layout.height}}},
+                 {"fields", props(w.props)}};
+      if (!w.raw.empty()) wj["raw"] = w.raw;
+      j["widgets"].push_back(std::move(wj));
+    }
+    if (!d.raw.empty()) j["raw"] = d.raw;
+    out["dashboards"].push_back(std::move(j));
+  }
+  for (const auto& t : m.targets)
+    out["targets"].push_back({{"kind", t.kind}, {"name", t.name}, {"source", where(sm, t.range)}, {"fields", props(t.props)}});
+  return out;
+}
+
+}  // namespace mon::ir

@@ -1,0 +1,15 @@
+#pragma once
+// The per-block lowerings that lower() dispatches to.
+#include <optional>
+
+#include "diag/diag_engine.h"
+#include "expand/value.h"
+#include "ir/ir.h"
+
+namespace mon {
+
+std::optional<ir::Monitor> lowerMonitor(const Object& obj, DiagEngine& diags);
+std::optional<ir::Dashboard> lowerDashboard(const Object& obj, DiagEngine& diags);
+std::optional<ir::Target> lowerTarget(const Object& obj, DiagEngine& diags);
+
+}  // namespace mon

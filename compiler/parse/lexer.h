@@ -1,0 +1,35 @@
+#pragma once
+// The hand-written lexer. It produces the token types declared in grammar/MonParser.g4,
+// keeps comments aside for the formatter, and guards against pathological input: invalid
+// UTF-8, NUL bytes, and nesting deep enough to exhaust the parser's stack.
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "ast/ast.h"
+#include "diag/diag_engine.h"
+
+namespace mon {
+
+struct Token {
+  uint16_t type;  // MonParser::IDENT etc.; 0xffff for end of input
+  uint32_t begin;
+  uint32_t end;
+};
+
+constexpr uint16_t kTokEof = 0xffff;
+/// Deepest bracket/brace/interpolation nesting accepted.
+constexpr int kMaxNesting = 200;
+
+struct LexResult {
+  std::vector<Token> tokens;  // ends with a kTokEof token
+  std::vector<ast::Comment> comments;
+};
+
+/// Splits a file into tokens. Errors go to `diags`; lexing always completes.
+LexResult lex(FileId file, std::string_view text, DiagEngine& diags);
+
+/// Human name of a token type for messages: "'{'", "identifier", "end of file".
+const char* tokenDescription(uint16_t type);
+
+}  // namespace mon

@@ -1,0 +1,29 @@
+#pragma once
+// Small text helpers shared by every pass.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mon {
+
+/// "1h30m" -> 5400000. False on an unknown unit or overflow.
+bool parseDurationMs(std::string_view text, int64_t& ms);
+/// The shortest spelling of a duration: 5400000 -> "1h30m", 1500 -> "1500ms".
+std::string formatDurationMs(int64_t ms);
+void appendUtf8(std::string& out, uint32_t codePoint);
+/// Number of Unicode code points (the API's "characters").
+size_t utf8Length(std::string_view s);
+/// Levenshtein distance, capped: returns limit+1 once it is exceeded.
+size_t editDistance(std::string_view a, std::string_view b, size_t limit = 3);
+/// The closest candidate within distance 2 (or 1 for short names), or "".
+std::string closestMatch(std::string_view name, const std::vector<std::string>& candidates);
+/// Shortest round-trip decimal for a double, like Go's strconv 'g' with -1 precision
+/// (no exponent between 1e-6 and 1e21): 95 -> "95", 0.5 -> "0.5".
+std::string formatNumber(double v);
+/// A double-quoted source string literal with escapes, for generated source.
+std::string quoteSource(std::string_view s);
+/// Quoted list like "'a', 'b' or 'c'".
+std::string quotedList(const std::vector<std::string>& items);
+
+}  // namespace mon
