@@ -45,7 +45,9 @@ std::string printable(std::string_view s) {
 void renderOne(const SourceManager& sm, Severity sev, Range range, const std::string& message,
                std::string& out) {
   if (!range.valid()) {
-    out += std::string("monitorc: ") + severityWord(sev) + ": " + message + "\n";
+    // A note without a place belongs to the diagnostic above it; an error without one is
+    // about the run itself (a missing file, a bad option).
+    out += std::string(sev == Severity::Note ? "" : "monitorc: ") + severityWord(sev) + ": " + message + "\n";
     return;
   }
   LineCol lc = sm.lineCol(range.file, range.begin);

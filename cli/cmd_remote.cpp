@@ -1,4 +1,4 @@
-// Commands whose implementation lands with later work; they say so instead of pretending.
+// `monitorc plan`, `monitorc apply` and `monitorc pull`.
 #include <iostream>
 
 #include "commands.h"
@@ -14,11 +14,8 @@ Runner notYet(const char* what) {
 }
 }  // namespace
 
-Runner setupFmt(CLI::App& sub) { sub.allow_extras(); return notYet("fmt"); }
-Runner setupImport(CLI::App& sub) { sub.allow_extras(); return notYet("import"); }
 Runner setupPlan(CLI::App& sub) { sub.allow_extras(); return notYet("plan"); }
 Runner setupApply(CLI::App& sub) { sub.allow_extras(); return notYet("apply"); }
 Runner setupPull(CLI::App& sub) { sub.allow_extras(); return notYet("pull"); }
-Runner setupLsp(CLI::App& sub) { sub.allow_extras(); return notYet("lsp"); }
 
 }  // namespace mon::cli
