@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs everything monitorc needs to build and test, from Debian 12 packages only.
+#   antlr4 + libantlr4-runtime-dev   parser generator (build time) and its runtime
+#   nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev doctest-dev   libraries
+#   clang libclang-rt-14-dev          libFuzzer and the sanitizer runtimes
+#   prometheus                        real Prometheus + promtool for the backend tests
+#   libyaml-cpp-dev                   reading Prometheus rule files (import)
+#   python3                           fake Mackerel and Grafana APIs used by the tests
+#   nodejs npm                        editor grammar tests (vscode-textmate) and packaging
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+pkgs=(cmake g++ make antlr4 libantlr4-runtime-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev
+      doctest-dev clang libclang-rt-14-dev prometheus libyaml-cpp-dev python3 nodejs npm ca-certificates)
+missing=()
+for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The prometheus package may start a system service on :9090; the tests use their own
+# instance on a free loopback port, so the system one is stopped to keep the machine quiet.
+if command -v systemctl >/dev/null 2>&1; then systemctl stop prometheus >/dev/null 2>&1 || true; fi
+pkill -x prometheus-node-exporter >/dev/null 2>&1 || true

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer, then the front-end fuzzer
+# for a bounded time (FUZZ_SECONDS, default 120). Any crash, leak or sanitizer report fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -d tests/unit ]; then
+  CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMONITORC_SANITIZE=ON >/dev/null
+  cmake --build build-asan -j"$(nproc)" --target monitorc_unit_tests
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    ./build-asan/tests/unit/monitorc_unit_tests
+fi
+if [ -d tests/fuzz ]; then
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMONITORC_FUZZ=ON -DMONITORC_TESTS=OFF >/dev/null
+  cmake --build build-fuzz -j"$(nproc)" --target fuzz_frontend
+  bash tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_frontend "${FUZZ_SECONDS:-120}"
+fi
