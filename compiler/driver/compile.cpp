@@ -1,14 +1,45 @@
 #include "driver/compile.h"
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
 #include "lower/lower.h"
 
 namespace mon {
 
+namespace {
+
+// MONITORC_TIMING=1 prints how long each stage took (for bench/ and for finding regressions).
+class StageTimer {
+ public:
+  StageTimer() : on_(std::getenv("MONITORC_TIMING") != nullptr), last_(std::chrono::steady_clock::now()) {}
+  void lap(const char* stage) {
+    if (!on_) return;
+    auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "timing: %-8s %7.1f ms\n", stage, std::chrono::duration<double, std::milli>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point last_;
+};
+
+}  // namespace
+
 void compile(const std::vector<std::string>& paths, const CompileOptions& opts, FileReader& reader, Compilation& c) {
+  StageTimer timer;
   c.diags.setErrorLimit(1000);
   c.program = load(paths, c.sources, c.diags, reader);
-  Expanded expanded = expand(c.program, c.sources, ExpandOptions{opts.vars}, c.diags);
-  c.module = lower(expanded.objects, c.diags);
+  timer.lap("parse");
+  {
+    Expanded expanded = expand(c.program, c.sources, ExpandOptions{opts.vars}, c.diags);
+    timer.lap("expand");
+    c.module = lower(expanded.objects, c.diags);
+    timer.lap("lower");
+  }
+  timer.lap("free");
 }
 
 }  // namespace mon
