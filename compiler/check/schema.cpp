@@ -54,6 +54,8 @@ std::vector<Field> common() {
       typed("raw", Type::Raw, "API keys passed through as given, for fields monitorc does not know yet."),
       typed("labels", Type::Labels, "Labels such as severity, team or runbook (kept in memo for Mackerel)."),
       typed("targets", Type::StringList, "Names of the targets this monitor is for (default: all)."),
+      typed("previous_names", Type::StringList,
+            "Earlier names of this monitor: plan matches them, so a rename updates the remote monitor in place."),
   };
 }
 
@@ -145,7 +147,10 @@ std::vector<Kind> buildMonitorKinds() {
               {{str("query", "PromQL-style query on labeled metrics.", true),
                 str("legend", "Legend template, e.g. {{host.name}}.")},
                thresholds(),
-               {queryBackward}}),
+               {queryBackward,
+                duration("for_duration", 1000, 0, 1e9,
+                         "Prometheus/Grafana: the condition must hold this long before the alert fires (seconds).",
+                         false, "0s")}}),
   };
 }
 
