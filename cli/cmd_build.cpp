@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "backend.h"
+#include "diag/render.h"
 #include "frontend.h"
 
 namespace mon::cli {
@@ -53,13 +54,22 @@ Runner setupBuild(CLI::App& sub) {
       return 0;
     }
     bool known = o->emit == "all";
+    // Backends report what they cannot express; print those and write nothing on an error.
+    size_t mark = c->diags.all().size(), errorsBefore = c->diags.errorCount();
+    OutputFiles all;
     for (const auto& b : backends()) {
       if (o->emit != "all" && o->emit != b.name) continue;
       known = true;
       OutputFiles files = b.build(c->module, c->diags);
-      for (const auto& [rel, content] : files)
-        if (!writeFile(fs::path(o->out) / rel, content)) return 1;
+      all.insert(files.begin(), files.end());
     }
+    if (c->diags.all().size() > mark) {
+      std::vector<Diagnostic> fresh(c->diags.all().begin() + mark, c->diags.all().end());
+      std::cerr << (o->fe.diagnosticsFormat == "json" ? renderJson(c->sources, fresh) : renderText(c->sources, fresh));
+    }
+    if (c->diags.errorCount() > errorsBefore) return 1;
+    for (const auto& [rel, content] : all)
+      if (!writeFile(fs::path(o->out) / rel, content)) return 1;
     if (!known) {
       std::cerr << "monitorc: error: unknown --emit '" << o->emit << "' (use all, ir or a backend name)\n";
       return 1;
