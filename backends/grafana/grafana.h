@@ -1,0 +1,39 @@
+#pragma once
+// The Grafana backend: classic dashboard JSON and Grafana-managed alert rules (provisioning
+// API model) per `target grafana`, and import of dashboard JSON.
+#include <string>
+#include <vector>
+
+#include "backend.h"
+
+namespace mon::grafana {
+
+/// Settings of one `target grafana`, defaults applied.
+struct TargetSettings {
+  std::string name;
+  std::string folder = "monitorc";          // folder uid
+  std::string datasource = "prometheus";    // Prometheus data source uid
+  int schemaVersion = 41;
+};
+TargetSettings settingsOf(const ir::Target& t);
+
+/// `grafana/<target>/dashboards/<uid>.json` and `grafana/<target>/alert-rules/<group>.json`.
+OutputFiles build(const ir::Module& module, DiagEngine& diags);
+
+/// Dashboard uid from url_path: the path itself when it is a valid uid of at most 40
+/// characters, else a readable prefix and a hash (stable, at most 40).
+std::string dashboardUid(const std::string& urlPath);
+
+/// The classic dashboard object; reports widgets the target cannot show. Returns null JSON
+/// when the dashboard cannot be expressed.
+ir::Json dashboardJson(const ir::Dashboard& d, const TargetSettings& t, const ir::Target& target, DiagEngine& diags);
+
+/// The rule group body for PUT /api/v1/provisioning/folder/{folder}/rule-groups/{group}.
+ir::Json ruleGroupJson(const ir::Module& module, const TargetSettings& t, const ir::Target& target, DiagEngine& diags);
+
+/// `.mon` source for a classic dashboard (or a {dashboard: ...} body); unknown panels are
+/// passed through in `raw` with a warning. False with `error` when it is not a dashboard.
+bool importDashboard(const std::string& jsonText, std::string& source, std::vector<std::string>& warnings,
+                     std::string& error);
+
+}  // namespace mon::grafana

@@ -1,0 +1,41 @@
+#include "grafana/grafana.h"
+#include "prometheus/targets.h"
+
+namespace mon::grafana {
+
+TargetSettings settingsOf(const ir::Target& t) {
+  TargetSettings s;
+  s.name = t.name;
+  s.folder = t.props.str("folder", s.folder);
+  s.datasource = t.props.str("datasource", s.datasource);
+  if (const ir::Prop* v = t.props.find("schema_version"); v && v->value.is_number()) s.schemaVersion = v->value.get<int>();
+  return s;
+}
+
+std::string dashboardUid(const std::string& urlPath) {
+  bool plain = !urlPath.empty() && urlPath.size() <= 40;
+  for (unsigned char c : urlPath) plain = plain && (std::isalnum(c) || c == '-' || c == '_');
+  if (plain) return urlPath;
+  std::string prefix;
+  for (unsigned char c : urlPath) prefix += (std::isalnum(c) || c == '-' || c == '_') ? char(c) : '-';
+  if (prefix.size() > 23) prefix.resize(23);
+  return prefix + "-" + targets::hashHex(urlPath);
+}
+
+OutputFiles build(const ir::Module& module, DiagEngine& diags) {
+  OutputFiles out;
+  for (const ir::Target* t : targets::ofKind(module, "grafana")) {
+    TargetSettings s = settingsOf(*t);
+    std::string base = "grafana/" + targets::fileSafe(t->name) + "/";
+    for (const auto& d : module.dashboards) {
+      if (!targets::selects(d.targets, *t)) continue;
+      ir::Json j = dashboardJson(d, s, *t, diags);
+      if (!j.is_null()) out[base + "dashboards/" + j["uid"].get<std::string>() + ".json"] = j.dump(2) + "\n";
+    }
+    ir::Json g = ruleGroupJson(module, s, *t, diags);
+    out[base + "alert-rules/" + targets::fileSafe(g["title"].get<std::string>()) + ".json"] = g.dump(2) + "\n";
+  }
+  return out;
+}
+
+}  // namespace mon::grafana

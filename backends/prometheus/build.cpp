@@ -1,0 +1,23 @@
+// `monitorc build` for Prometheus: one rule file per target, one group in it.
+#include "prometheus/prometheus.h"
+#include "prometheus/rules.h"
+#include "prometheus/targets.h"
+
+namespace mon::prometheus {
+
+std::string groupName(const ir::Target& t) { return t.props.str("group", t.name); }
+
+OutputFiles build(const ir::Module& module, DiagEngine& diags) {
+  OutputFiles out;
+  for (const ir::Target* t : targets::ofKind(module, "prometheus")) {
+    Group g{groupName(*t), {}};
+    for (const auto& s : targets::expressibleMonitors(module, *t, false, diags)) {
+      auto rules = rulesFor(*s.monitor, s.translation);
+      g.rules.insert(g.rules.end(), rules.begin(), rules.end());
+    }
+    out["prometheus/" + targets::fileSafe(t->name) + "/" + targets::fileSafe(g.name) + ".yml"] = ruleFile({g});
+  }
+  return out;
+}
+
+}  // namespace mon::prometheus

@@ -1,0 +1,20 @@
+#pragma once
+// The Prometheus backend: rule files per `target prometheus`, and import of rule files.
+#include <string>
+
+#include "backend.h"
+
+namespace mon::prometheus {
+
+/// `prometheus/<target>/<group>.yml` for every prometheus target (nothing without one).
+OutputFiles build(const ir::Module& module, DiagEngine& diags);
+
+/// The rule group name for a target: its `group` field, else the target's name.
+std::string groupName(const ir::Target& t);
+
+/// `.mon` source for a rule file's alerting rules (see import.cpp); problems go to `warnings`.
+/// Returns false (with `error` set) when the text is not a rule file.
+bool importRules(const std::string& yamlText, std::string& source, std::vector<std::string>& warnings,
+                 std::string& error);
+
+}  // namespace mon::prometheus

@@ -1,0 +1,50 @@
+#pragma once
+// The portable core of monitors as PromQL: what Prometheus rules and Grafana alert rules
+// (which query a Prometheus data source) both evaluate. docs/backends.md has the mapping.
+#include <string>
+#include <vector>
+
+#include "ir/ir.h"
+
+namespace mon::promql {
+
+/// One alert condition: `value op threshold`, held for `forSeconds`, at one severity.
+struct Condition {
+  std::string severity;   // "warning" or "critical"
+  std::string value;      // PromQL producing the watched value (no comparison)
+  std::string op;         // ">" or "<"
+  double threshold = 0;
+  long long forSeconds = 0;
+  std::string aspect;     // what is checked, for titles: "", "response time", "certificate"
+};
+
+/// A field the target leaves out (a warning), with why.
+struct Dropped {
+  std::string field;
+  std::string why;
+};
+
+/// The translation of one monitor.
+struct Translation {
+  std::vector<Condition> conditions;  // empty when not expressible
+  std::string whyNot;                 // set when not expressible
+  std::vector<Dropped> dropped;
+};
+
+/// Translates a monitor (query, host comparative/loadavg metrics, connectivity, external).
+Translation translate(const ir::Monitor& m);
+
+/// `value op threshold`, with the value in parentheses unless it is a plain selector.
+std::string comparison(const Condition& c);
+/// A number as PromQL and YAML read it back exactly: 90, 0.5, 1e+21.
+std::string number(double v);
+/// Prometheus duration: 0s, 90s, 5m, 1h30m, 2d.
+std::string duration(long long seconds);
+/// Label matchers for one Mackerel scope: "svc" -> service="svc", "svc: role" -> +role="role".
+std::string scopeMatchers(const std::string& scope);
+/// True when a rule expression `s` is one plain selector (needs no parentheses).
+bool isPlainSelector(const std::string& s);
+/// A PromQL string literal.
+std::string quote(const std::string& s);
+
+}  // namespace mon::promql

@@ -1,0 +1,40 @@
+#pragma once
+// Prometheus alerting rules as data, and the rule-file YAML writer (promtool-valid; every
+// string double-quoted, so no YAML value is ever read as a number, bool or null).
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ir/ir.h"
+#include "prometheus/promql.h"
+
+namespace mon::prometheus {
+
+using StringPairs = std::vector<std::pair<std::string, std::string>>;
+
+/// One alerting rule (templates in labels/annotations already escaped).
+struct Rule {
+  std::string alert;
+  std::string expr;
+  std::string forDuration;  // "0s", "5m"
+  StringPairs labels;
+  StringPairs annotations;
+};
+
+struct Group {
+  std::string name;
+  std::vector<Rule> rules;
+};
+
+/// The rules of one monitor: one per condition, told apart by the `severity` label.
+std::vector<Rule> rulesFor(const ir::Monitor& m, const promql::Translation& t);
+/// The rule file text for these groups.
+std::string ruleFile(const std::vector<Group>& groups);
+/// A YAML double-quoted scalar (JSON escapes, plus U+0085/2028/2029/FEFF escaped).
+std::string yamlQuote(const std::string& s);
+/// Makes text literal inside Prometheus' Go templates: "{{" -> {{ "{{" }}.
+std::string escapeTemplate(const std::string& s);
+/// The inverse of escapeTemplate.
+std::string unescapeTemplate(const std::string& s);
+
+}  // namespace mon::prometheus

@@ -1,0 +1,78 @@
+#include "prometheus/targets.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+namespace mon::targets {
+
+std::vector<const ir::Target*> ofKind(const ir::Module& m, const std::string& kind) {
+  std::vector<const ir::Target*> out;
+  for (const auto& t : m.targets)
+    if (t.kind == kind) out.push_back(&t);
+  return out;
+}
+
+bool selects(const std::vector<std::string>& selected, const ir::Target& t) {
+  return selected.empty() || std::find(selected.begin(), selected.end(), t.name) != selected.end();
+}
+
+namespace {
+
+bool validLabelName(const std::string& s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  for (unsigned char c : s)
+    if (!(std::isalnum(c) || c == '_')) return false;
+  return true;
+}
+
+Range fieldRange(const ir::Monitor& m, const std::string& field) {
+  const ir::Prop* p = m.props.find(field);
+  return p ? p->range : m.nameRange;
+}
+
+}  // namespace
+
+std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags) {
+  std::vector<Selected> out;
+  for (const auto& mon : m.monitors) {
+    if (!selects(mon.targets, t)) continue;
+    promql::Translation tr = promql::translate(mon);
+    for (const auto& [k, v] : mon.labels)
+      if (!validLabelName(k) && tr.whyNot.empty())
+        tr.whyNot = "label name '" + k + "' is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)";
+    if (!tr.whyNot.empty()) {
+      diags.report(mon.nameRange, diag::err_target_cannot_express, {"monitor", mon.name, t.kind, t.name, tr.whyNot})
+          .note(Range{}, "restrict the monitor to the targets that can express it with 'targets = [...]'");
+      continue;
+    }
+    if (mon.labels.count("severity"))
+      tr.dropped.push_back({"labels.severity", "the severity label comes from 'warning' and 'critical'"});
+    if (!canPause && mon.props.has("is_mute")) tr.dropped.push_back({"is_mute", "silence it in Alertmanager"});
+    for (const auto& d : tr.dropped)
+      diags.report(fieldRange(mon, d.field.substr(0, d.field.find('.'))), diag::warn_target_drops_field,
+                   {d.field, "monitor", mon.name, t.kind, t.name, d.why});
+    out.push_back({&mon, std::move(tr)});
+  }
+  return out;
+}
+
+std::string fileSafe(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) out += (std::isalnum(c) || c == '-' || c == '_' || c == '.') ? char(c) : '_';
+  if (out.empty() || out == "." || out == "..") out = "_" + out;
+  return out;
+}
+
+std::string hashHex(const std::string& s) {
+  unsigned long long h = 1469598103934665603ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", h);
+  return buf;
+}
+
+}  // namespace mon::targets

@@ -1,0 +1,33 @@
+#pragma once
+// Which targets a monitor or dashboard goes to (`targets = [...]`), shared by the
+// Prometheus and Grafana backends.
+#include <string>
+#include <vector>
+
+#include "diag/diag_engine.h"
+#include "ir/ir.h"
+#include "prometheus/promql.h"
+
+namespace mon::targets {
+
+/// The module's targets of this kind, in source order.
+std::vector<const ir::Target*> ofKind(const ir::Module& m, const std::string& kind);
+/// True when `selected` (a monitor's or dashboard's `targets`) includes the target (empty = all).
+bool selects(const std::vector<std::string>& selected, const ir::Target& t);
+/// A monitor a target takes, translated.
+struct Selected {
+  const ir::Monitor* monitor;
+  promql::Translation translation;
+};
+
+/// The monitors selected for `t` that it can express. Reports each one it cannot (an error
+/// naming the monitor, the target and `targets = [...]` as the way out) and each field it drops
+/// (a warning). `canPause`: the target expresses `is_mute`.
+std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags);
+
+/// A name for files and ids: letters, digits, '-' and '_' kept, anything else as '_'.
+std::string fileSafe(const std::string& s);
+/// 64-bit FNV-1a as 16 hex digits.
+std::string hashHex(const std::string& s);
+
+}  // namespace mon::targets
