@@ -14,6 +14,9 @@ namespace mon {
 
 struct CompileOptions {
   std::map<std::string, std::string> vars;
+  /// Keep the syntax trees in Compilation::program after expansion (the language server
+  /// needs them; build and check free them early to keep peak memory down).
+  bool keepSyntax = false;
 };
 
 struct Compilation {
