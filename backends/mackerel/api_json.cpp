@@ -178,8 +178,8 @@ Json source(const ir::Widget& w, bool graph) {
     j["type"] = "role";
     j["name"] = p.str("metric");
     j["roleFullname"] = p.str("role");
-    const ir::Prop* st = p.find("stacked");
-    j["isStacked"] = st ? st->value : Json(false);
+    // Only when set: client-go omits a false isStacked (mackerel-api.md §3.7), so mkr never shows it.
+    ifSet(j, "isStacked", p, "stacked");
     return j;
   }
   j["type"] = "service";
