@@ -9,6 +9,7 @@ std::string groupName(const ir::Target& t) { return t.props.str("group", t.name)
 
 OutputFiles build(const ir::Module& module, DiagEngine& diags) {
   OutputFiles out;
+  targets::reportUnknownTargetNames(module, diags);
   for (const ir::Target* t : targets::ofKind(module, "prometheus")) {
     Group g{groupName(*t), {}};
     for (const auto& s : targets::expressibleMonitors(module, *t, false, diags)) {

@@ -57,6 +57,19 @@ std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target&
   return out;
 }
 
+void reportUnknownTargetNames(const ir::Module& m, DiagEngine& diags) {
+  auto check = [&](const std::vector<std::string>& names, const ir::Props* props, Range fallback) {
+    for (const auto& n : names) {
+      bool known = std::any_of(m.targets.begin(), m.targets.end(), [&](const ir::Target& t) { return t.name == n; });
+      if (known) continue;
+      const ir::Prop* p = props ? props->find("targets") : nullptr;
+      diags.report(p ? p->range : fallback, diag::err_unknown_target_name, {n});
+    }
+  };
+  for (const auto& mon : m.monitors) check(mon.targets, &mon.props, mon.nameRange);
+  for (const auto& d : m.dashboards) check(d.targets, nullptr, d.range);
+}
+
 std::string fileSafe(const std::string& s) {
   std::string out;
   for (unsigned char c : s) out += (std::isalnum(c) || c == '-' || c == '_' || c == '.') ? char(c) : '_';

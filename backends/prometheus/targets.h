@@ -25,6 +25,9 @@ struct Selected {
 /// (a warning). `canPause`: the target expresses `is_mute`.
 std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags);
 
+/// Reports names in monitors' and dashboards' `targets = [...]` that no target declares.
+void reportUnknownTargetNames(const ir::Module& m, DiagEngine& diags);
+
 /// A name for files and ids: letters, digits, '-' and '_' kept, anything else as '_'.
 std::string fileSafe(const std::string& s);
 /// 64-bit FNV-1a as 16 hex digits.
