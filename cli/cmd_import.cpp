@@ -1,15 +1,106 @@
-// `monitorc import`.
+// `monitorc import mackerel [--monitors FILE] [--dashboard FILE]... [-o OUT.mon]`: existing
+// Mackerel JSON -> .mon source (backends/mackerel/import.h does the work; this reads files).
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "commands.h"
+#include "mackerel/import.h"
 
 namespace mon::cli {
 
+namespace {
+
+using mackerel::ImportJson;
+
+bool readFile(const std::string& path, std::string& text) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "monitorc: error: cannot read '" << path << "'\n";
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  text = ss.str();
+  return true;
+}
+
+// "FILE:LINE:COL: error: invalid JSON: MESSAGE (byte N)" plus the line and a caret.
+void reportJsonError(const std::string& path, const std::string& text, size_t offset, const std::string& message) {
+  if (offset == std::string::npos) {
+    std::cerr << path << ": error: invalid JSON: " << message << "\n";
+    return;
+  }
+  size_t lineStart = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  lineStart = (lineStart == std::string::npos || offset == 0) ? 0 : lineStart + 1;
+  if (offset > 0 && text[offset - 1] == '\n') lineStart = offset;
+  size_t line = 1;
+  for (size_t i = 0; i < lineStart; ++i) line += text[i] == '\n';
+  size_t col = offset - lineStart + 1;
+  std::cerr << path << ":" << line << ":" << col << ": error: invalid JSON: " << message << " (byte " << offset + 1 << ")\n";
+  size_t lineEnd = text.find('\n', lineStart);
+  std::string shown = text.substr(lineStart, (lineEnd == std::string::npos ? text.size() : lineEnd) - lineStart);
+  if (!shown.empty() && shown.size() <= 200 && col <= shown.size() + 1) std::cerr << "  " << shown << "\n  " << std::string(col - 1, ' ') << "^\n";
+}
+
+bool load(const std::string& path, ImportJson& doc, std::string (*check)(const ImportJson&)) {
+  std::string text;
+  if (!readFile(path, text)) return false;
+  std::string error;
+  size_t offset = std::string::npos;
+  if (!mackerel::parseImportJson(text, doc, error, offset)) {
+    reportJsonError(path, text, offset, error);
+    return false;
+  }
+  std::string bad = check(doc);
+  if (!bad.empty()) {
+    std::cerr << path << ": error: " << bad << "\n";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Runner setupImport(CLI::App& sub) {
-  sub.allow_extras();
-  return []() {
-    std::cerr << "monitorc: error: 'import' is not implemented yet\n";
-    return 1;
+  struct Opts {
+    std::string system;
+    std::string monitors;
+    std::vector<std::string> dashboards;
+    std::string out;
+  };
+  auto o = std::make_shared<Opts>();
+  sub.add_option("system", o->system, "Where the JSON comes from: mackerel")->required();
+  sub.add_option("--monitors", o->monitors, "An `mkr monitors pull` file or a GET /api/v0/monitors response");
+  sub.add_option("--dashboard", o->dashboards, "A dashboard as GET /api/v0/dashboards/<id> or mkr returns it (repeatable)");
+  sub.add_option("-o,--out", o->out, "Write the source here (default: standard output)");
+  return [o]() {
+    if (o->system != "mackerel") {
+      std::cerr << "monitorc: error: cannot import from '" << o->system << "' (supported: mackerel)\n";
+      return 1;
+    }
+    if (o->monitors.empty() && o->dashboards.empty()) {
+      std::cerr << "monitorc: error: nothing to import: give --monitors FILE and/or --dashboard FILE\n";
+      return 1;
+    }
+    ImportJson monitors;
+    if (!o->monitors.empty() && !load(o->monitors, monitors, mackerel::checkMonitorsDoc)) return 1;
+    std::vector<ImportJson> dashboards(o->dashboards.size());
+    for (size_t i = 0; i < o->dashboards.size(); ++i)
+      if (!load(o->dashboards[i], dashboards[i], mackerel::checkDashboardDoc)) return 1;
+    std::vector<std::string> warnings;
+    std::string source = mackerel::importMackerelSource(monitors, dashboards, warnings);
+    for (const auto& w : warnings) std::cerr << "monitorc: warning: " << w << "\n";
+    if (o->out.empty()) {
+      std::cout << source;
+      return std::cout.flush() ? 0 : 1;
+    }
+    std::ofstream out(o->out, std::ios::binary | std::ios::trunc);
+    if (!out || !(out << source) || !out.flush()) {
+      std::cerr << "monitorc: error: cannot write '" << o->out << "'\n";
+      return 1;
+    }
+    return 0;
   };
 }
 

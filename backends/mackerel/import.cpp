@@ -1,0 +1,79 @@
+// Entry points of the Mackerel importer: JSON text -> documents, documents -> .mon source.
+#include "mackerel/import.h"
+
+#include <set>
+
+#include "mackerel/import_parts.h"
+
+namespace mon::mackerel {
+
+namespace {
+
+const ImportJson* monitorList(const ImportJson& doc) {
+  if (doc.is_array()) return &doc;
+  if (doc.is_object() && doc.contains("monitors") && doc["monitors"].is_array()) return &doc["monitors"];
+  return nullptr;
+}
+
+}  // namespace
+
+bool parseImportJson(std::string_view text, ImportJson& out, std::string& error, size_t& offset) {
+  size_t skip = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  try {
+    out = ImportJson::parse(text.substr(skip));
+    return true;
+  } catch (const ImportJson::parse_error& e) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..." ->
+    // "syntax error ..."; the caller prints the location from `offset`.
+    std::string what = e.what();
+    size_t colon = what.find(": ");
+    error = colon == std::string::npos ? what : what.substr(colon + 2);
+    offset = e.byte == 0 ? std::string::npos : std::min(text.size(), skip + e.byte - 1);
+    return false;
+  }
+}
+
+std::string checkMonitorsDoc(const ImportJson& doc) {
+  if (doc.is_null() || monitorList(doc)) return "";
+  if (doc.is_object() && doc.contains("monitor") && doc["monitor"].is_object()) return "";
+  if (doc.is_object() && doc.contains("monitors")) return "'monitors' is not a list";
+  return "expected {\"monitors\": [...]} (an mkr monitors pull file or a GET /api/v0/monitors response)";
+}
+
+std::string checkDashboardDoc(const ImportJson& doc) {
+  if (doc.is_object() && doc.contains("dashboards")) {
+    if (!doc["dashboards"].is_array()) return "'dashboards' is not a list";
+    return "";
+  }
+  if (doc.is_object() && (doc.contains("title") || doc.contains("widgets"))) return "";
+  return "expected a dashboard object with title, urlPath and widgets (GET /api/v0/dashboards/<id>)";
+}
+
+std::string importMackerelSource(const ImportJson& monitorsDoc, const std::vector<ImportJson>& dashboards,
+                                 std::vector<std::string>& warnings) {
+  std::string out;
+  std::set<std::string> names;
+  if (const ImportJson* list = monitorList(monitorsDoc)) {
+    for (size_t i = 0; i < list->size(); ++i) importMonitor((*list)[i], i, out, warnings, names);
+  } else if (monitorsDoc.is_object() && monitorsDoc.contains("monitor")) {
+    importMonitor(monitorsDoc["monitor"], 0, out, warnings, names);  // GET /api/v0/monitors/<id>
+  } else if (!monitorsDoc.is_null()) {
+    warnings.push_back("monitors: " + checkMonitorsDoc(monitorsDoc) + "; skipped");
+  }
+  size_t index = 0;
+  for (const ImportJson& doc : dashboards) {
+    if (doc.is_object() && doc.contains("dashboards") && doc["dashboards"].is_array()) {
+      for (const auto& d : doc["dashboards"]) {
+        if (d.is_object() && d.contains("widgets") && d["widgets"].is_null())
+          warnings.push_back("dashboard '" + (d.contains("title") && d["title"].is_string() ? d["title"].get<std::string>() : "") +
+                             "': the dashboard list has no widgets; import each dashboard from GET /api/v0/dashboards/<id>");
+        importDashboard(d, index++, out, warnings);
+      }
+    } else {
+      importDashboard(doc, index++, out, warnings);
+    }
+  }
+  return out;
+}
+
+}  // namespace mon::mackerel
