@@ -1,5 +1,8 @@
 // `monitorc import mackerel [--monitors FILE] [--dashboard FILE]... [-o OUT.mon]`: existing
 // Mackerel JSON -> .mon source (backends/mackerel/import.h does the work; this reads files).
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -14,13 +17,23 @@ namespace {
 using mackerel::ImportJson;
 
 bool readFile(const std::string& path, std::string& text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "monitorc: error: cannot read '" << path << "'\n";
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    std::cerr << "monitorc: error: cannot read '" << path << "': it is a directory\n";
     return false;
   }
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
   std::ostringstream ss;
-  ss << in.rdbuf();
+  if (!in || !(ss << in.rdbuf()) || in.bad()) {
+    if (in && ss.str().empty() && !in.bad()) {  // an empty file reads as nothing, which is fine
+      text.clear();
+      return true;
+    }
+    std::cerr << "monitorc: error: cannot read '" << path << "'" << (errno ? std::string(": ") + std::strerror(errno) : "")
+              << "\n";
+    return false;
+  }
   text = ss.str();
   return true;
 }

@@ -1,6 +1,7 @@
 // Entry points of the Mackerel importer: JSON text -> documents, documents -> .mon source.
 #include "mackerel/import.h"
 
+#include <algorithm>
 #include <set>
 
 #include "mackerel/import_parts.h"
@@ -9,10 +10,33 @@ namespace mon::mackerel {
 
 namespace {
 
+constexpr size_t kMaxDepth = 64;  // a monitor or dashboard is about 5 levels deep
+
 const ImportJson* monitorList(const ImportJson& doc) {
   if (doc.is_array()) return &doc;
   if (doc.is_object() && doc.contains("monitors") && doc["monitors"].is_array()) return &doc["monitors"];
   return nullptr;
+}
+
+// Nesting depth, without recursion (inputs may be nested deeper than the stack allows).
+size_t depth(const ImportJson& root) {
+  size_t deepest = 0;
+  std::vector<std::pair<const ImportJson*, size_t>> todo{{&root, 1}};
+  while (!todo.empty()) {
+    auto [v, d] = todo.back();
+    todo.pop_back();
+    deepest = std::max(deepest, d);
+    if (v->is_structured())
+      for (const auto& child : *v) todo.emplace_back(&child, d + 1);
+  }
+  return deepest;
+}
+
+// The importer and the compiler recurse over values: refuse what they could not take.
+bool shallowEnough(const ImportJson& v, const std::string& who, std::vector<std::string>& warnings) {
+  if (depth(v) <= kMaxDepth) return true;
+  warnings.push_back(who + ": nested more than " + std::to_string(kMaxDepth) + " levels deep; skipped");
+  return false;
 }
 
 }  // namespace
@@ -54,9 +78,12 @@ std::string importMackerelSource(const ImportJson& monitorsDoc, const std::vecto
   std::string out;
   std::set<std::string> names;
   if (const ImportJson* list = monitorList(monitorsDoc)) {
-    for (size_t i = 0; i < list->size(); ++i) importMonitor((*list)[i], i, out, warnings, names);
+    for (size_t i = 0; i < list->size(); ++i)
+      if (shallowEnough((*list)[i], "monitor #" + std::to_string(i + 1), warnings))
+        importMonitor((*list)[i], i, out, warnings, names);
   } else if (monitorsDoc.is_object() && monitorsDoc.contains("monitor")) {
-    importMonitor(monitorsDoc["monitor"], 0, out, warnings, names);  // GET /api/v0/monitors/<id>
+    if (shallowEnough(monitorsDoc["monitor"], "monitor #1", warnings))
+      importMonitor(monitorsDoc["monitor"], 0, out, warnings, names);  // GET /api/v0/monitors/<id>
   } else if (!monitorsDoc.is_null()) {
     warnings.push_back("monitors: " + checkMonitorsDoc(monitorsDoc) + "; skipped");
   }
@@ -67,10 +94,12 @@ std::string importMackerelSource(const ImportJson& monitorsDoc, const std::vecto
         if (d.is_object() && d.contains("widgets") && d["widgets"].is_null())
           warnings.push_back("dashboard '" + (d.contains("title") && d["title"].is_string() ? d["title"].get<std::string>() : "") +
                              "': the dashboard list has no widgets; import each dashboard from GET /api/v0/dashboards/<id>");
-        importDashboard(d, index++, out, warnings);
+        if (shallowEnough(d, "dashboard #" + std::to_string(index + 1), warnings)) importDashboard(d, index, out, warnings);
+        ++index;
       }
     } else {
-      importDashboard(doc, index++, out, warnings);
+      if (shallowEnough(doc, "dashboard #" + std::to_string(index + 1), warnings)) importDashboard(doc, index, out, warnings);
+      ++index;
     }
   }
   return out;

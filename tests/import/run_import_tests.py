@@ -11,6 +11,8 @@ imports it, builds the source and compares:
     byte for byte;
   * dashboards (mkr shape): equal as JSON once null, "" and [] members are dropped on both
     sides (mkr writes null placeholders and omits empty values; build writes the API shape).
+  * monitors-000 with an unknown key in every monitor: kept in raw, rebuilt byte for byte;
+  * random layouts (gaps, ragged and full rows, shuffled widget order): byte for byte.
 It also checks that the source is canonical (`monitorc fmt --check`), that import is deterministic, that importing the built JSON again gives the
 same source, and that no warning is printed for these valid files.
 
@@ -106,6 +108,126 @@ def layout_stats(source):
     return source.count("\n  row {"), len(re.findall(r"^\s+x = ", source, re.M))
 
 
+LIMITS = {"graph": (6, 6, 24, 32), "value": (4, 4, 24, 32), "markdown": (4, 2, 24, 80),
+          "alertStatus": (4, 3, 24, 32)}
+
+
+def random_layout_dashboard(r, i):
+    """A dashboard whose widgets sit anywhere on the grid (gaps, ragged rows, full rows),
+    listed in (y, x) order or shuffled: the layout planner must reproduce every position."""
+    cells = set()
+    boxes = []
+
+    def free(x, y, w, h):
+        return all((cx, cy) not in cells for cx in range(x, x + w) for cy in range(y, y + h))
+
+    bottom = 0
+    for _ in range(r.randint(3, 18)):
+        kind = r.choice(list(LIMITS))
+        lo_w, lo_h, hi_w, hi_h = LIMITS[kind]
+        if r.random() < 0.4:  # a full row of equal or mixed widths at the bottom
+            n = r.choice([1, 2, 3, 4])
+            h = r.randint(6, 10)
+            widths = [24 // n] * (n - 1) + [24 - (24 // n) * (n - 1)]
+            if r.random() < 0.5 and n == 2:
+                widths = [16, 8]
+            x = 0
+            for w in widths:
+                k = "graph" if w >= 6 and r.random() < 0.5 else "value"
+                boxes.append((k, x, bottom, w, r.choice([h, h, r.randint(LIMITS[k][1], h)])))
+                x += w
+            for (k, bx, by, bw, bh) in boxes[-n:]:
+                cells.update((cx, cy) for cx in range(bx, bx + bw) for cy in range(by, by + bh))
+            bottom = max(by + bh for (_, _, by, _, bh) in boxes)
+            continue
+        for _attempt in range(50):
+            w = r.randint(lo_w, min(hi_w, 24))
+            h = r.randint(lo_h, min(hi_h, 12))
+            x = r.randint(0, 24 - w)
+            y = r.randint(0, bottom + 4)
+            if free(x, y, w, h):
+                boxes.append((kind, x, y, w, h))
+                cells.update((cx, cy) for cx in range(x, x + w) for cy in range(y, y + h))
+                bottom = max(bottom, y + h)
+                break
+    boxes.sort(key=lambda b: (b[2], b[1]))
+    if r.random() < 0.4:
+        r.shuffle(boxes)
+    widgets = []
+    for j, (kind, x, y, w, h) in enumerate(boxes):
+        wd = {"type": kind, "title": "w%d" % j, "layout": {"x": x, "y": y, "width": w, "height": h}}
+        if kind == "graph":
+            wd["graph"] = {"type": "role", "name": "cpu", "roleFullname": "Web:app"}
+            wd["referenceLines"] = []
+        elif kind == "value":
+            wd["metric"] = {"type": "service", "name": "m", "serviceName": "Web"}
+            wd["formatRules"] = []
+        elif kind == "markdown":
+            wd["markdown"] = "text %d" % j
+        else:
+            wd["roleFullname"] = "Web:app"
+        widgets.append(wd)
+    return {"id": "L%010d" % i, "title": "layout %d" % i, "urlPath": "layout/%d" % i,
+            "createdAt": 1700000000, "updatedAt": 1700000000, "memo": "", "widgets": widgets}
+
+
+def layouts(args, fails, stats):
+    sys.path.insert(0, GEN)
+    from gojson import mkr_marshal_indent  # noqa: E402
+    import random
+    d = os.path.join(args.work, "layouts")
+    os.makedirs(d)
+    r = random.Random(20261125)
+    for i in range(args.layouts):
+        board = random_layout_dashboard(r, i)
+        f = os.path.join(d, "layout-%03d.json" % i)
+        with open(f, "w", encoding="utf-8", newline="") as out:
+            out.write(mkr_marshal_indent(board) + "\n")
+        what = os.path.relpath(f, args.work)
+        src = f[:-5] + ".mon"
+        if not import_to(args.monitorc, ["--dashboard", f], src, fails, what):
+            continue
+        fmt_check(args.monitorc, src, fails, what)
+        outdir = f[:-5] + ".out"
+        if not build(args.monitorc, src, outdir, fails, what):
+            continue
+        stats["layout widgets"] += len(board["widgets"])
+        stats["layout pinned"] += layout_stats(read(src))[1]
+        got = read(os.path.join(outdir, "mackerel", "dashboards", board["urlPath"] + ".json"))
+        want = strip_lines(read(f), ["id", "createdAt", "updatedAt"])
+        if got != want:
+            fails.add("%s: rebuilt layout != input" % what, diff(want, got, "input", "rebuilt"))
+
+
+FUTURE = (',\n            "futureField": {\n                "enabled": true,\n'
+          '                "levels": [\n                    1,\n                    "two"\n'
+          '                ]\n            }\n        }')
+
+
+def raw_passthrough(args, fails):
+    """monitors-000 with an unknown key at the end of every monitor: import keeps it in
+    `raw` (with one warning each) and build writes it back in the same place."""
+    src_file = os.path.join(args.work, "pull", "monitors-000.json")
+    f = os.path.join(args.work, "raw-000.json")
+    text = read(src_file)
+    n = len(json.loads(text)["monitors"])
+    with open(f, "w", encoding="utf-8", newline="") as out:
+        out.write(re.sub(r"\n        \}", lambda m: FUTURE, text))
+    src = f[:-5] + ".mon"
+    code, _, err = run([args.monitorc, "import", "mackerel", "--monitors", f, "-o", src])
+    warned = err.count("field 'futureField' is not known; kept in raw")
+    if code != 0 or warned != n:
+        fails.add("raw-000.json: expected %d raw warnings, got %d (exit %d)" % (n, warned, code), err)
+        return
+    fmt_check(args.monitorc, src, fails, "raw-000.json")
+    outdir = f[:-5] + ".out"
+    if build(args.monitorc, src, outdir, fails, "raw-000.json"):
+        got = read(os.path.join(outdir, "mackerel", "monitors.json"))
+        want = strip_lines(read(f), ["id"])
+        if got != want:
+            fails.add("raw-000.json: rebuilt != input without ids", diff(want, got, "input", "rebuilt"))
+
+
 def roundtrip(args):
     fails = Failures()
     work = args.work
@@ -147,6 +269,7 @@ def roundtrip(args):
             if import_to(mon, ["--monitors", rebuilt], src2, fails, what) and read(src2) != read(src):
                 fails.add("%s: importing the rebuilt file changes the source" % what,
                           diff(read(src), read(src2)))
+    raw_passthrough(args, fails)
     for sub, extra in [("dashboards", []), ("dashboards-mkr", ["--mkr"])]:
         d = os.path.join(work, sub)
         code, out, err = run([sys.executable, os.path.join(GEN, "gen_dashboards.py"), d] + extra)
@@ -200,6 +323,8 @@ def roundtrip(args):
                                       recursive=True))
                     if n != len(files):
                         fails.add("all.mon: built %d dashboards, expected %d" % (n, len(files)))
+    stats["layout widgets"] = stats["layout pinned"] = 0
+    layouts(args, fails, stats)
     for k, v in stats.items():
         print("  %-16s %d" % (k, v))
     if stats["monitor files"] < 60:
@@ -259,6 +384,7 @@ def main():
     ap.add_argument("--monitorc", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--count", type=int, default=60)
+    ap.add_argument("--layouts", type=int, default=60, help="random-layout dashboards")
     ap.add_argument("--update", action="store_true", help="golden: rewrite the expected files")
     args = ap.parse_args()
     fails = roundtrip(args) if args.mode == "roundtrip" else golden(args)
