@@ -219,21 +219,54 @@ class Unparser {
         }
         return sequence("{", "}", true, items, e);
       }
-      case ExprKind::Member: return concat({operand(e->items[0].get(), kPostfix), text("." + e->text)});
+      case ExprKind::Member:
       case ExprKind::Index:
-        return concat({operand(e->items[0].get(), kPostfix), text("["), expr(e->items[1].get()), text("]")});
-      case ExprKind::Call: return concat({operand(e->items[0].get(), kPostfix), args(e->args)});
+      case ExprKind::Call: return postfixChain(e);
       case ExprKind::Unary: return concat({text(e->text), operand(e->items[0].get(), kUnary)});
-      case ExprKind::Binary: {
-        int p = precedence(*e);
-        return concat({operand(e->items[0].get(), p), text(" " + e->text + " "), operand(e->items[1].get(), p + 1)});
-      }
+      case ExprKind::Binary: return binaryChain(e);
       case ExprKind::Error: break;
     }
     // Only reached for a tree with syntax errors: keep the source text.
     if (e->range.end > e->range.begin && e->range.end <= src_.size())
       return text(src_.substr(e->range.begin, e->range.end - e->range.begin));
     return text("");
+  }
+
+  static bool isPostfix(const ast::Expr* e) {
+    return e && !e->items.empty() &&
+           (e->kind == ExprKind::Member || e->kind == ExprKind::Index || e->kind == ExprKind::Call);
+  }
+
+  // `a.b[0](x).c`: walks the left spine in a loop, so a long chain does not recurse deeply.
+  DocPtr postfixChain(const ast::Expr* e) {
+    std::vector<const ast::Expr*> spine;
+    for (; isPostfix(e); e = e->items[0].get()) spine.push_back(e);
+    std::vector<DocPtr> parts{operand(e, kPostfix)};
+    for (auto it = spine.rbegin(); it != spine.rend(); ++it) {
+      const ast::Expr& x = **it;
+      if (x.kind == ExprKind::Member) parts.push_back(text("." + x.text));
+      else if (x.kind == ExprKind::Call) parts.push_back(args(x.args));
+      else parts.push_back(concat({text("["), expr(x.items.size() > 1 ? x.items[1].get() : nullptr), text("]")}));
+    }
+    return concat(std::move(parts));
+  }
+
+  // `a || b || c`: operators of one level are left-associative, so the left spine needs no
+  // parentheses; it is walked in a loop. A right operand of the same level needs them.
+  DocPtr binaryChain(const ast::Expr* e) {
+    int p = precedence(*e);
+    std::vector<const ast::Expr*> spine;
+    for (; e && e->kind == ExprKind::Binary && e->items.size() == 2 && precedence(*e) == p; e = e->items[0].get())
+      spine.push_back(e);
+    std::vector<DocPtr> parts{operand(e, p)};
+    for (auto it = spine.rbegin(); it != spine.rend(); ++it) {
+      std::string op = " ";
+      op += (*it)->text;
+      op += " ";
+      parts.push_back(text(std::move(op)));
+      parts.push_back(operand((*it)->items[1].get(), p + 1));
+    }
+    return concat(std::move(parts));
   }
 
   std::string stringLiteral(const ast::Expr& e) {
