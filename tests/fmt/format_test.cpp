@@ -80,3 +80,14 @@ TEST_CASE("format() reads only its own file from a shared SourceManager") {
   CHECK(format(sm, f) == "a = 1\n");
   CHECK(sm.text(id) == "a   =   1\n");
 }
+
+TEST_CASE("long operator and member chains are printed without deep recursion") {
+  std::string chain = "x = a0", members = "y = a";
+  for (int i = 1; i < 15000; ++i) {
+    chain += (i % 2 ? " || a" : " && a") + std::to_string(i);
+    members += ".b" + std::to_string(i);
+  }
+  std::string src = chain + "\n" + members + "\n";
+  checkProperties("long chains", src);
+  CHECK(formatText(src) == src);
+}
