@@ -26,38 +26,50 @@ std::string goNumber(double v) {
   return mant + "e" + sign + digits;
 }
 
+namespace {
+
+// Bytes that Go's encoder does not copy as they are.
+bool special(unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c == '&' || c == 0xE2; }
+
+}  // namespace
+
 std::string goString(const std::string& s) {
-  std::string out = "\"";
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
   const char* hex = "0123456789abcdef";
+  size_t run = 0;  // start of the pending run of ordinary bytes
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    switch (c) {
-      case '"': out += "\\\""; continue;
-      case '\\': out += "\\\\"; continue;
-      case '\n': out += "\\n"; continue;
-      case '\r': out += "\\r"; continue;
-      case '\t': out += "\\t"; continue;
-      case '\b': out += "\\b"; continue;
-      case '\f': out += "\\f"; continue;
-      case '&': out += "\\u0026"; continue;
-      default: break;
-    }
-    if (c < 0x20) {
-      out += "\\u00";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-      continue;
-    }
+    if (!special(c)) continue;
     // U+2028 and U+2029 (E2 80 A8 / E2 80 A9) break JavaScript, so Go escapes them.
-    if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-        (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
-      out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
-      i += 2;
-      continue;
+    bool lineSep = c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+                   (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9);
+    if (c == 0xE2 && !lineSep) continue;
+    out.append(s, run, i - run);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '&': out += "\\u0026"; break;
+      case 0xE2:
+        out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+        i += 2;
+        break;
+      default:
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 15];
     }
-    out += static_cast<char>(c);
+    run = i + 1;
   }
-  return out + "\"";
+  out.append(s, run, std::string::npos);
+  out += '"';
+  return out;
 }
 
 namespace {

@@ -304,6 +304,23 @@ std::string describeType(const Field& f) {
   return "a value";
 }
 
+bool isEnumWord(std::string_view word) {
+  static const std::vector<std::string> words = [] {
+    std::vector<std::string> all;
+    for (const auto* kinds : {&monitorKinds(), &widgetKinds(), &targetKinds()})
+      for (const auto& k : *kinds)
+        for (const auto& f : k.fields)
+          for (const auto& v : f.values) all.push_back(v.word);
+    return all;
+  }();
+  for (const auto& w : words)
+    if (w.size() == word.size() && std::equal(w.begin(), w.end(), word.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        }))
+      return true;
+  return false;
+}
+
 bool isComparativeMetric(std::string_view m) {
   static const char* names[] = {"cpu%", "memory%", "disk%", "swap%", "container-cpu%", "container-memory%"};
   return std::any_of(std::begin(names), std::end(names), [&](const char* n) { return m == n; });

@@ -66,6 +66,8 @@ std::vector<std::string> fieldNames(const Kind& kind);
 std::vector<std::string> kindNames(const std::vector<Kind>& kinds);
 /// Human description of a field's type and unit, for hover and messages.
 std::string describeType(const Field& f);
+/// True when `word` is an enumerated value of some field (case-insensitive): GET, warning ...
+bool isEnumWord(std::string_view word);
 /// Comparative host metrics whose thresholds are percentages (0-100).
 bool isComparativeMetric(std::string_view metric);
 

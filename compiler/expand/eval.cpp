@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "check/schema.h"
+
 namespace mon {
 
 void Scope::define(const std::string& name, Value v, Range at, DiagEngine& diags, bool) {
@@ -156,7 +158,7 @@ Value Evaluator::ident(const ast::Expr& e, const Scope& scope) {
   w.kind = ValueKind::Word;
   w.str = e.text;
   w.range = e.range;
-  w.suggestion = scope.closestName(e.text);
+  if (!schema::isEnumWord(e.text)) w.suggestion = scope.closestName(e.text);
   return w;
 }
 
@@ -288,7 +290,7 @@ Value Evaluator::call(const ast::Expr& e, const Scope& scope) {
         diags_.report(a.range, diag::err_function_args, {fn, "lists"});
         return fail(e.range);
       }
-      out.items.insert(out.items.end(), a.items.begin(), a.items.end());
+      out.items.append(a.items.begin(), a.items.end());
     }
     return out;
   }

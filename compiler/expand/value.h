@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "source/source_manager.h"
+#include "support/cow_vector.h"
 
 namespace mon {
 
@@ -21,9 +22,9 @@ struct Value {
   double number = 0;
   int64_t durationMs = 0;
   std::string str;  // String, Word
-  std::vector<Value> items;                           // List
-  std::vector<std::pair<std::string, Value>> entries;  // Map, in source order
-  std::vector<Range> keyRanges;                        // Map key ranges
+  CowVector<Value> items;                             // List
+  CowVector<std::pair<std::string, Value>> entries;    // Map, in source order
+  CowVector<Range> keyRanges;                          // Map key ranges
   std::string suggestion;  // Word: the closest variable name, for "did you mean"
 
   const Value* find(std::string_view key) const {
