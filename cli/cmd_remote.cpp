@@ -1,21 +1,217 @@
-// `monitorc plan`, `monitorc apply` and `monitorc pull`.
-#include <iostream>
+// `monitorc plan`, `monitorc apply` and `monitorc pull`: the engine (engine/) against a target.
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "apply.h"
 #include "commands.h"
+#include "frontend.h"
+#include "render.h"
+#include "target.h"
 
 namespace mon::cli {
 
 namespace {
-Runner notYet(const char* what) {
-  return [what]() {
-    std::cerr << "monitorc: error: '" << what << "' is not implemented yet\n";
-    return 1;
-  };
+
+namespace eng = mon::engine;
+
+struct RemoteFlags {
+  std::string target;
+  bool prune = false;
+  bool verbose = false;
+  void add(CLI::App& sub) {
+    sub.add_option("--target", target, "Target to plan against (default: the only mackerel/local target)");
+    sub.add_flag("--prune", prune, "Delete owned objects that are no longer in the source");
+    sub.add_flag("-v,--verbose", verbose, "Log each HTTP request (method, path, status; never headers) to stderr");
+  }
+  eng::RemoteOptions remoteOptions() const {
+    eng::RemoteOptions o;
+    if (verbose) o.log = [](const std::string& line) { std::cerr << "monitorc: http: " << line << "\n"; };
+    return o;
+  }
+};
+
+int fail(const std::string& msg) {
+  std::cerr << "monitorc: error: " << msg << "\n";
+  return 1;
 }
+
+// Compiles, chooses the target, reads the remote and diffs. Returns 0 or an exit status.
+int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, std::unique_ptr<eng::Remote>& remote) {
+  bool ok;
+  auto c = compileAndReport(fe, ok);
+  if (!ok) return 1;
+  eng::TargetSpec spec;
+  std::string err;
+  if (!eng::chooseTarget(c->module, rf.target, spec, err)) return fail(err);
+  std::vector<eng::Desired> desired;
+  if (!eng::desiredObjects(c->module, c->sources, spec.name, desired, err)) return fail(err);
+  remote = eng::openRemote(spec, rf.remoteOptions(), err);
+  if (!remote) return fail(err);
+  eng::RemoteState state;
+  if (!remote->fetch(state, err)) return fail("reading " + remote->describe() + ": " + err);
+  plan = eng::diff(desired, state, eng::DiffOptions{rf.prune});
+  plan.targetKind = spec.kind;
+  plan.targetName = spec.name;
+  plan.where = spec.where;
+  plan.keyEnv = spec.keyEnv;
+  return 0;
+}
+
+bool writeText(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out || !(out << text) || !out.flush()) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  return !ec;
+}
+
+// A saved plan is a JSON document starting with '{'; sources are .mon files or directories.
+bool looksLikePlanFile(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec) || path.size() >= 4 && path.substr(path.size() - 4) == ".mon") return false;
+  std::ifstream in(path, std::ios::binary);
+  char ch;
+  while (in.get(ch))
+    if (!std::isspace(static_cast<unsigned char>(ch))) return ch == '{';
+  return false;
+}
+
+bool confirm(const eng::Plan& plan) {
+  std::cout << "\nApply these changes to " << plan.targetKind << " \"" << plan.targetName
+            << "\"? Only 'yes' is accepted: " << std::flush;
+  std::string answer;
+  std::getline(std::cin, answer);
+  return answer == "yes";
+}
+
+int applyPlan(const eng::Plan& plan, eng::Remote& remote, int parallel) {
+  bool tty = isatty(STDERR_FILENO);
+  eng::ApplyOptions ao;
+  ao.parallel = parallel;
+  ao.progress = [tty](const eng::Outcome& o, size_t done, size_t total) {
+    if (tty && total >= 10)
+      std::cerr << "\r\x1b[K[" << done << "/" << total << "] " << eng::actionName(o.change->action) << " "
+                << o.change->key << std::flush;
+  };
+  eng::ApplyReport rep = eng::apply(plan, remote, ao);
+  if (tty && rep.outcomes.size() >= 10) std::cerr << "\r\x1b[K";
+  std::cout << "\nApply report:\n";
+  int ok = 0;
+  for (const auto& o : rep.outcomes) {
+    const eng::Change& c = *o.change;
+    std::cout << "  " << (o.result.ok ? "ok     " : "FAILED ") << eng::actionName(c.action) << " " << eng::kindName(c.kind)
+              << " " << eng::Json(c.key).dump();
+    if (o.result.ok) {
+      ++ok;
+      if (!o.result.id.empty()) std::cout << " (id " << o.result.id << ")";
+      if (o.result.recovered) std::cout << " (create answer was lost; found it by its key)";
+      if (o.result.attempts > 1) std::cout << " after " << o.result.attempts << " attempts";
+    } else {
+      std::cout << ": " << o.result.error;
+    }
+    std::cout << "\n";
+  }
+  std::cout << "\nApply complete: " << ok << " succeeded, " << rep.failed << " failed.\n";
+  if (rep.failed) std::cerr << "monitorc: error: " << rep.failed << " object(s) failed; re-run apply to retry them\n";
+  return rep.failed ? 1 : 0;
+}
+
 }  // namespace
 
-Runner setupPlan(CLI::App& sub) { sub.allow_extras(); return notYet("plan"); }
-Runner setupApply(CLI::App& sub) { sub.allow_extras(); return notYet("apply"); }
-Runner setupPull(CLI::App& sub) { sub.allow_extras(); return notYet("pull"); }
+Runner setupPlan(CLI::App& sub) {
+  struct Opts {
+    FrontEndOptions fe;
+    RemoteFlags rf;
+    std::string out, format = "text";
+    bool detailed = false;
+  };
+  auto o = std::make_shared<Opts>();
+  o->fe.add(sub);
+  o->rf.add(sub);
+  sub.add_option("--out", o->out, "Save the plan (with fingerprints of what it read) for 'monitorc apply FILE'");
+  sub.add_option("--format", o->format, "text, markdown or json")->check(CLI::IsMember({"text", "markdown", "json"}));
+  sub.add_flag("--detailed-exitcode", o->detailed, "Exit 2 when there are changes (0 none, 1 error)");
+  return [o]() {
+    eng::Plan plan;
+    std::unique_ptr<eng::Remote> remote;
+    if (int rc = makePlan(o->fe, o->rf, plan, remote)) return rc;
+    if (o->format == "json") std::cout << eng::planToJson(plan).dump(2) << "\n";
+    else if (o->format == "markdown") std::cout << eng::renderMarkdown(plan);
+    else std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
+    if (!o->out.empty()) {
+      if (!writeText(o->out, eng::planToJson(plan).dump(2) + "\n")) return fail("cannot write '" + o->out + "'");
+      std::cerr << "monitorc: plan saved to '" << o->out << "'; apply it with: monitorc apply " << o->out << "\n";
+    }
+    return o->detailed && plan.hasChanges() ? 2 : 0;
+  };
+}
+
+Runner setupApply(CLI::App& sub) {
+  struct Opts {
+    FrontEndOptions fe;
+    RemoteFlags rf;
+    bool autoApprove = false;
+    int parallel = 4;
+  };
+  auto o = std::make_shared<Opts>();
+  o->fe.add(sub);
+  o->rf.add(sub);
+  sub.add_flag("--auto-approve", o->autoApprove, "Apply without asking (needed without a terminal)");
+  sub.add_option("--parallel", o->parallel, "Requests at a time (default 4)")->check(CLI::Range(1, 64));
+  return [o]() {
+    eng::Plan plan;
+    std::unique_ptr<eng::Remote> remote;
+    if (o->fe.paths.size() == 1 && looksLikePlanFile(o->fe.paths[0])) {
+      const std::string& file = o->fe.paths[0];
+      std::ifstream in(file, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      eng::Json j = eng::Json::parse(ss.str(), nullptr, false);
+      std::string err;
+      if (j.is_discarded() || !eng::planFromJson(j, plan, err))
+        return fail("'" + file + "': " + (err.empty() ? "not valid JSON" : err));
+      if (!o->rf.target.empty() && o->rf.target != plan.targetName)
+        return fail("'" + file + "' is a plan for target '" + plan.targetName + "', not '" + o->rf.target + "'");
+      if (o->rf.prune != plan.prune && o->rf.prune)
+        return fail("--prune must be given to 'plan --out', not to 'apply FILE'");
+      remote = eng::openRemote({plan.targetKind, plan.targetName, plan.where, plan.keyEnv}, o->rf.remoteOptions(), err);
+      if (!remote) return fail(err);
+      eng::RemoteState now;
+      if (!remote->fetch(now, err)) return fail("reading " + remote->describe() + ": " + err);
+      auto stale = eng::stalePlanReasons(plan, now);
+      if (!stale.empty()) {
+        std::cerr << "monitorc: error: the saved plan '" << file << "' is stale: the target changed since it was made:\n";
+        for (const auto& s : stale) std::cerr << "  " << s << "\n";
+        std::cerr << "Run 'monitorc plan --out " << file << "' again.\n";
+        return 1;
+      }
+      std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
+      if (!plan.hasChanges()) return 0;
+      return applyPlan(plan, *remote, o->parallel);
+    }
+    if (o->fe.paths.empty()) return fail("apply needs .mon sources or a saved plan file");
+    if (int rc = makePlan(o->fe, o->rf, plan, remote)) return rc;
+    std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
+    if (!plan.hasChanges()) return 0;
+    if (!o->autoApprove) {
+      if (!isatty(STDIN_FILENO))
+        return fail("apply needs confirmation but there is no terminal; review the plan and re-run with --auto-approve");
+      if (!confirm(plan)) {
+        std::cout << "Apply cancelled.\n";
+        return 1;
+      }
+    }
+    return applyPlan(plan, *remote, o->parallel);
+  };
+}
+
+Runner setupPull(CLI::App& sub) { sub.allow_extras(); return []() { return fail("'pull' is not implemented yet"); }; }
 
 }  // namespace mon::cli

@@ -1,0 +1,89 @@
+#include "apply.h"
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace mon::engine {
+
+namespace {
+
+OpResult run(const Change& c, Remote& remote) {
+  switch (c.action) {
+    case Action::Create: return remote.create(c.kind, c.key, c.body);
+    case Action::Update:
+    case Action::Adopt: return remote.update(c.kind, c.id, c.body);
+    case Action::Delete: return remote.remove(c.kind, c.id);
+    default: return OpResult{true, c.id, "", 0, false};
+  }
+}
+
+int phaseOf(Action a) {
+  switch (a) {
+    case Action::Create: return 0;
+    case Action::Update:
+    case Action::Adopt: return 1;
+    case Action::Delete: return 2;
+    default: return -1;
+  }
+}
+
+}  // namespace
+
+ApplyReport apply(const Plan& plan, Remote& remote, const ApplyOptions& opts) {
+  ApplyReport report;
+  std::vector<size_t> work;
+  for (size_t i = 0; i < plan.changes.size(); ++i)
+    if (phaseOf(plan.changes[i].action) >= 0) work.push_back(i);
+  report.outcomes.resize(work.size());
+  size_t total = work.size(), done = 0;
+  std::mutex mu;
+  for (int phase = 0; phase < 3; ++phase) {
+    std::vector<size_t> slots;  // indexes into work/outcomes
+    for (size_t w = 0; w < work.size(); ++w)
+      if (phaseOf(plan.changes[work[w]].action) == phase) slots.push_back(w);
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t k; (k = next++) < slots.size();) {
+        const Change& c = plan.changes[work[slots[k]]];
+        Outcome o{&c, run(c, remote)};
+        std::lock_guard<std::mutex> lock(mu);
+        report.outcomes[slots[k]] = o;
+        ++done;
+        if (!o.result.ok) ++report.failed;
+        if (opts.progress) opts.progress(o, done, total);
+      }
+    };
+    size_t n = std::min<size_t>(std::max(1, opts.parallel), slots.size());
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < n; ++t) threads.emplace_back(worker);
+    if (n > 0) worker();
+    for (auto& t : threads) t.join();
+  }
+  return report;
+}
+
+std::vector<std::string> stalePlanReasons(const Plan& plan, const RemoteState& now) {
+  std::vector<std::string> out;
+  std::map<std::string, std::pair<std::string, std::string>> current;  // kind/id -> (fingerprint, key)
+  for (const auto* list : {&now.monitors, &now.dashboards})
+    for (const auto& r : *list)
+      current[std::string(kindName(r.kind)) + "/" + r.id] = {fingerprint(r.body), objectKey(r.kind, r.body)};
+  for (const auto& [id, fp] : plan.fingerprints) {
+    auto it = current.find(id);
+    if (it == current.end()) out.push_back(id + " was deleted");
+    else if (it->second.first != fp) out.push_back(id + " (" + it->second.second + ") was changed");
+  }
+  std::set<std::string> planned;
+  for (const auto& c : plan.changes)
+    if (phaseOf(c.action) >= 0) planned.insert(std::string(kindName(c.kind)) + "/" + c.key);
+  for (const auto& [id, v] : current) {
+    if (plan.fingerprints.count(id)) continue;
+    std::string kind = id.substr(0, id.find('/'));
+    if (planned.count(kind + "/" + v.second)) out.push_back(id + " (" + v.second + ") was created");
+  }
+  return out;
+}
+
+}  // namespace mon::engine

@@ -1,0 +1,132 @@
+#include "diff.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "mackerel/normalize.h"
+#include "ownership.h"
+
+namespace mon::engine {
+
+namespace {
+
+void walk(const std::string& path, const Json& a, const Json& b, std::vector<FieldChange>& out) {
+  if (a == b) return;
+  auto child = [&](const std::string& k) { return path.empty() ? k : path + "." + k; };
+  if (a.is_object() && b.is_object()) {
+    for (auto it = b.begin(); it != b.end(); ++it) {
+      if (a.contains(it.key())) walk(child(it.key()), a[it.key()], it.value(), out);
+      else out.push_back({child(it.key()), nullptr, it.value(), false, true});
+    }
+    for (auto it = a.begin(); it != a.end(); ++it)
+      if (!b.contains(it.key())) out.push_back({child(it.key()), it.value(), nullptr, true, false});
+    return;
+  }
+  // Arrays of objects (widgets, headers, rules) are compared element by element.
+  auto objects = [](const Json& v) {
+    return v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_object(); });
+  };
+  if (objects(a) && objects(b)) {
+    size_t n = std::max(a.size(), b.size());
+    for (size_t i = 0; i < n; ++i) {
+      std::string p = path + "[" + std::to_string(i) + "]";
+      if (i >= a.size()) out.push_back({p, nullptr, b[i], false, true});
+      else if (i >= b.size()) out.push_back({p, a[i], nullptr, true, false});
+      else walk(p, a[i], b[i], out);
+    }
+    return;
+  }
+  out.push_back({path, a, b, true, true});
+}
+
+const Json& memoOf(const Json& body) {
+  static const Json empty = "";
+  return body.contains("memo") && body["memo"].is_string() ? body["memo"] : empty;
+}
+
+bool owned(const RemoteObject& r) { return hasOwnerMarker(memoOf(r.body).get<std::string>()); }
+
+std::string remoteType(const RemoteObject& r) { return r.kind == ObjKind::Monitor ? r.body.value("type", "") : ""; }
+
+Json withMarker(const Json& body) {
+  Json j = body;
+  j["memo"] = addOwnerMarker(memoOf(body).get<std::string>());
+  return j;
+}
+
+// Remote objects of one kind indexed by key; a key may be shared (remote names need not be
+// unique), so each key lists its objects.
+struct Index {
+  std::unordered_map<std::string, std::vector<const RemoteObject*>> byKey;
+  std::unordered_map<const RemoteObject*, bool> used;
+
+  explicit Index(const std::vector<RemoteObject>& objs) {
+    for (const auto& r : objs) byKey[objectKey(r.kind, r.body)].push_back(&r);
+  }
+  // Prefers an owned object of the same type, then an unowned one of the same type.
+  const RemoteObject* take(const std::string& key, const std::string& type) {
+    auto it = byKey.find(key);
+    if (it == byKey.end()) return nullptr;
+    const RemoteObject* best = nullptr;
+    for (const RemoteObject* r : it->second) {
+      if (used[r] || remoteType(*r) != type) continue;
+      if (owned(*r)) { best = r; break; }
+      if (!best) best = r;
+    }
+    if (best) used[best] = true;
+    return best;
+  }
+};
+
+void plan(const std::vector<Desired>& desired, ObjKind kind, const std::vector<RemoteObject>& remote,
+          const DiffOptions& opts, Plan& out) {
+  Index index(remote);
+  for (const auto& d : desired) {
+    if (d.kind != kind) continue;
+    Change c{Action::Create, kind, d.key, "", d.type, d.source, "", withMarker(d.body), {}};
+    const RemoteObject* r = index.take(d.key, d.type);
+    for (size_t i = 0; !r && i < d.previousKeys.size(); ++i)
+      if ((r = index.take(d.previousKeys[i], d.type))) c.renamedFrom = d.previousKeys[i];
+    if (r) {
+      c.id = r->id;
+      c.fields = diffFields(normalized(kind, r->body), normalized(kind, d.body));
+      if (!owned(*r)) c.action = Action::Adopt;
+      else c.action = c.fields.empty() ? Action::NoChange : Action::Update;
+    }
+    out.changes.push_back(std::move(c));
+  }
+  for (const auto& r : remote) {
+    if (index.used[&r]) continue;
+    Change c{Action::Ignore, kind, objectKey(kind, r.body), r.id, remoteType(r), "", "", nullptr, {}};
+    if (owned(r)) c.action = opts.prune ? Action::Delete : Action::Orphan;
+    out.changes.push_back(std::move(c));
+  }
+}
+
+}  // namespace
+
+Json normalized(ObjKind kind, const Json& body) {
+  return kind == ObjKind::Monitor ? mackerel::normalizeMonitor(body) : mackerel::normalizeDashboard(body);
+}
+
+std::vector<FieldChange> diffFields(const Json& before, const Json& after) {
+  std::vector<FieldChange> out;
+  walk("", before, after, out);
+  return out;
+}
+
+Plan diff(const std::vector<Desired>& desired, const RemoteState& remote, const DiffOptions& opts) {
+  Plan p;
+  p.prune = opts.prune;
+  plan(desired, ObjKind::Monitor, remote.monitors, opts, p);
+  plan(desired, ObjKind::Dashboard, remote.dashboards, opts, p);
+  std::stable_sort(p.changes.begin(), p.changes.end(), [](const Change& a, const Change& b) {
+    if (a.kind != b.kind) return a.kind < b.kind;
+    return a.key < b.key;
+  });
+  for (const auto* list : {&remote.monitors, &remote.dashboards})
+    for (const auto& r : *list) p.fingerprints[std::string(kindName(r.kind)) + "/" + r.id] = fingerprint(r.body);
+  return p;
+}
+
+}  // namespace mon::engine

@@ -1,0 +1,31 @@
+#pragma once
+// diff(desired, remote) -> Plan. Matching is by key (monitor name + type, dashboard urlPath),
+// ownership by the memo marker (ownership.h); both sides are normalised before comparing.
+#include "plan.h"
+
+namespace mon::engine {
+
+/// One object the source wants on the target, as the API takes it (without the marker).
+struct Desired {
+  ObjKind kind;
+  std::string key;
+  std::string type;  // monitor API type; "" for dashboards
+  Json body;
+  std::string source;                      // "file:line"
+  std::vector<std::string> previousKeys;   // earlier names: matched when the key is not found
+};
+
+struct DiffOptions {
+  bool prune = false;
+};
+
+/// The plan for making `remote` match `desired`. Desired keys must be unique per kind.
+Plan diff(const std::vector<Desired>& desired, const RemoteState& remote, const DiffOptions& opts);
+
+/// Changed fields between two normalised objects, in `after`'s key order then removed keys.
+std::vector<FieldChange> diffFields(const Json& before, const Json& after);
+
+/// The object in canonical form for comparing (normalize.h, by kind).
+Json normalized(ObjKind kind, const Json& body);
+
+}  // namespace mon::engine

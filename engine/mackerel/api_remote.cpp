@@ -1,0 +1,187 @@
+#include "mackerel/api_remote.h"
+
+#include <chrono>
+
+#include "ownership.h"
+
+namespace mon::engine::mackerel {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class MackerelRemote : public Remote {
+ public:
+  MackerelRemote(std::shared_ptr<net::Client> c, Options o) : client_(std::move(c)), opts_(std::move(o)) {
+    while (!opts_.baseUrl.empty() && opts_.baseUrl.back() == '/') opts_.baseUrl.pop_back();
+  }
+
+  std::string describe() const override {
+    return "mackerel \"" + opts_.targetName + "\" (" + opts_.baseUrl + "/)";
+  }
+
+  bool fetch(RemoteState& out, std::string& err) override {
+    Json j;
+    if (!getJson("/api/v0/monitors", j, err)) return false;
+    if (!j.contains("monitors") || !j["monitors"].is_array()) return fail(err, "GET /api/v0/monitors: no 'monitors' list in the answer");
+    for (auto& m : j["monitors"]) out.monitors.push_back({ObjKind::Monitor, m.value("id", ""), std::move(m)});
+    if (!getJson("/api/v0/dashboards", j, err)) return false;
+    if (!j.contains("dashboards") || !j["dashboards"].is_array()) return fail(err, "GET /api/v0/dashboards: no 'dashboards' list in the answer");
+    // The list lacks widgets: read each dashboard by id.
+    for (const auto& item : j["dashboards"]) {
+      std::string id = item.value("id", "");
+      Json d;
+      if (!getJson("/api/v0/dashboards/" + id, d, err)) return false;
+      out.dashboards.push_back({ObjKind::Dashboard, id, std::move(d)});
+    }
+    return true;
+  }
+
+  OpResult create(ObjKind kind, const std::string& key, const Json& body) override {
+    OpResult r;
+    std::string path = collection(kind);
+    for (r.attempts = 1;; ++r.attempts) {
+      net::Response res = send("POST", path, body.dump());
+      if (res.ok()) return created(res, r);
+      bool unknownOutcome = !res.transport.empty() || res.status >= 500;
+      bool conflict = kind == ObjKind::Dashboard && res.status == 409;
+      if (unknownOutcome || conflict) {
+        // The create may have happened (lost response) or the key may exist: look before retrying.
+        std::string id, err;
+        if (findOwned(kind, key, body.value("type", ""), id, err)) {
+          r.ok = true;
+          r.id = id;
+          r.recovered = true;
+          return r;
+        }
+        if (conflict) return failed(r, "POST", path, res);
+      }
+      if (!net::retryable(res) || r.attempts >= opts_.retry.maxAttempts) return failed(r, "POST", path, res);
+      net::sleepMs(net::retryDelayMs(opts_.retry, res, r.attempts));
+    }
+  }
+
+  OpResult update(ObjKind kind, const std::string& id, const Json& body) override {
+    OpResult r;
+    std::string path = collection(kind) + "/" + id;
+    net::Response res = withRetries("PUT", path, body.dump(), r);
+    if (!res.ok()) return failed(r, "PUT", path, res);
+    r.ok = true;
+    r.id = id;
+    return r;
+  }
+
+  OpResult remove(ObjKind kind, const std::string& id) override {
+    OpResult r;
+    std::string path = collection(kind) + "/" + id;
+    net::Response res = withRetries("DELETE", path, "", r);
+    // 404: already gone (e.g. an earlier attempt succeeded but its answer was lost).
+    if (!res.ok() && !(res.transport.empty() && res.status == 404)) return failed(r, "DELETE", path, res);
+    r.ok = true;
+    r.id = id;
+    return r;
+  }
+
+ private:
+  static std::string collection(ObjKind k) { return k == ObjKind::Monitor ? "/api/v0/monitors" : "/api/v0/dashboards"; }
+  static bool fail(std::string& err, std::string msg) {
+    err = std::move(msg);
+    return false;
+  }
+
+  // Removes the key from any text that could reach the user.
+  std::string redact(std::string s) const {
+    if (opts_.apiKey.empty()) return s;
+    for (size_t at; (at = s.find(opts_.apiKey)) != std::string::npos;) s.replace(at, opts_.apiKey.size(), "[redacted]");
+    return s;
+  }
+
+  std::string describeFailure(const std::string& method, const std::string& path, const net::Response& res) const {
+    std::string what = method + " " + path + ": ";
+    if (!res.transport.empty()) return redact(what + res.transport);
+    what += "HTTP " + std::to_string(res.status);
+    Json j = Json::parse(res.body, nullptr, false);
+    if (!j.is_discarded() && j.is_object() && j.contains("error") && j["error"].is_object() &&
+        j["error"].contains("message") && j["error"]["message"].is_string())
+      what += ": " + j["error"]["message"].get<std::string>();
+    if (res.status == 403) what += " (check the API key's permissions and the organization's allowed IP range)";
+    return redact(what);
+  }
+
+  net::Response send(const std::string& method, const std::string& path, const std::string& body) {
+    net::Request req;
+    req.method = method;
+    req.url = opts_.baseUrl + path;
+    req.headers = {{"X-Api-Key", opts_.apiKey}, {"Accept", "application/json"}};
+    if (method != "GET") req.headers.emplace_back("Content-Type", "application/json");
+    req.body = body;
+    auto t0 = Clock::now();
+    net::Response res = client_->send(req);
+    if (opts_.log) {
+      long ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+      std::string status = res.transport.empty() ? std::to_string(res.status) : res.transport;
+      opts_.log(redact(method + " " + path + " -> " + status + " (" + std::to_string(ms) + " ms)"));
+    }
+    return res;
+  }
+
+  net::Response withRetries(const std::string& method, const std::string& path, const std::string& body, OpResult& r) {
+    for (r.attempts = 1;; ++r.attempts) {
+      net::Response res = send(method, path, body);
+      if (res.ok() || !net::retryable(res) || r.attempts >= opts_.retry.maxAttempts) return res;
+      net::sleepMs(net::retryDelayMs(opts_.retry, res, r.attempts));
+    }
+  }
+
+  bool getJson(const std::string& path, Json& out, std::string& err) {
+    OpResult r;
+    net::Response res = withRetries("GET", path, "", r);
+    if (!res.ok()) return fail(err, describeFailure("GET", path, res));
+    out = Json::parse(res.body, nullptr, false);
+    if (out.is_discarded() || !out.is_object()) return fail(err, "GET " + path + ": the answer is not a JSON object");
+    return true;
+  }
+
+  OpResult created(const net::Response& res, OpResult& r) {
+    Json j = Json::parse(res.body, nullptr, false);
+    if (!j.is_discarded() && j.is_object()) r.id = j.value("id", "");
+    r.ok = true;
+    return r;
+  }
+
+  OpResult failed(OpResult& r, const std::string& method, const std::string& path, const net::Response& res) {
+    r.ok = false;
+    r.error = describeFailure(method, path, res);
+    if (r.attempts > 1) r.error += " (after " + std::to_string(r.attempts) + " attempts)";
+    return r;
+  }
+
+  // Looks for an owned object with this key (and monitor type) in a fresh list.
+  bool findOwned(ObjKind kind, const std::string& key, const std::string& type, std::string& id, std::string& err) {
+    Json j;
+    std::string path = collection(kind);
+    if (!getJson(path, j, err)) return false;
+    const char* listKey = kind == ObjKind::Monitor ? "monitors" : "dashboards";
+    if (!j.contains(listKey) || !j[listKey].is_array()) return false;
+    for (const auto& o : j[listKey]) {
+      if (objectKey(kind, o) != key) continue;
+      if (kind == ObjKind::Monitor && o.value("type", "") != type) continue;
+      std::string memo = o.contains("memo") && o["memo"].is_string() ? o["memo"].get<std::string>() : "";
+      if (!hasOwnerMarker(memo)) continue;
+      id = o.value("id", "");
+      return true;
+    }
+    return false;
+  }
+
+  std::shared_ptr<net::Client> client_;
+  Options opts_;
+};
+
+}  // namespace
+
+std::unique_ptr<Remote> makeRemote(std::shared_ptr<net::Client> client, Options opts) {
+  return std::make_unique<MackerelRemote>(std::move(client), std::move(opts));
+}
+
+}  // namespace mon::engine::mackerel

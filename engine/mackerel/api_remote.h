@@ -1,0 +1,25 @@
+#pragma once
+// The Mackerel API as a Remote: /api/v0/monitors and /api/v0/dashboards over a net::Client,
+// with retries, and lost-create recovery (before retrying a POST whose outcome is unknown
+// it re-lists and looks for the object by its key).
+#include <functional>
+#include <memory>
+
+#include "net/http.h"
+#include "net/retry.h"
+#include "remote.h"
+
+namespace mon::engine::mackerel {
+
+struct Options {
+  std::string targetName;
+  std::string baseUrl = "https://api.mackerelio.com/";
+  std::string apiKey;  // sent as X-Api-Key only; never logged or shown
+  net::RetryPolicy retry;
+  /// Receives one line per HTTP exchange (method, path, status, time); no headers, no bodies.
+  std::function<void(const std::string&)> log;
+};
+
+std::unique_ptr<Remote> makeRemote(std::shared_ptr<net::Client> client, Options opts);
+
+}  // namespace mon::engine::mackerel

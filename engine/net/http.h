@@ -1,0 +1,49 @@
+#pragma once
+// The HTTP seam of the engine: a request goes in, a status, headers and body come out.
+// CurlClient (curl_client.cpp, the only libcurl user) talks to the network; RecordingClient
+// (fake_client.h) answers from a function and records what was sent, for unit tests.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mon::net {
+
+struct Request {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+/// What happened on the wire. `transport` is empty when an HTTP status arrived; otherwise it
+/// says why none did ("timeout", "connection reset", ...). A transport failure means the
+/// request may or may not have reached the server.
+struct Response {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::string transport;
+  bool ok() const { return transport.empty() && status >= 200 && status < 300; }
+};
+
+/// One HTTP exchange. Implementations must be safe to call from several threads at once.
+class Client {
+ public:
+  virtual ~Client() = default;
+  virtual Response send(const Request& req) = 0;
+};
+
+struct ClientOptions {
+  long connectTimeoutMs = 10000;
+  long timeoutMs = 30000;
+};
+
+/// The libcurl client: TLS verification on, connections kept and reused per thread.
+std::unique_ptr<Client> makeCurlClient(const ClientOptions& opts = {});
+
+/// "" when `url` may be used, else why not: only https://, or http:// to a loopback host.
+std::string checkBaseUrl(const std::string& url);
+
+}  // namespace mon::net

@@ -1,0 +1,55 @@
+#pragma once
+// What plan and apply need from a place that holds monitors and dashboards: read everything,
+// create, update, delete. The Mackerel API (mackerel/remote.cpp) and the local directory
+// target (local/local_remote.cpp) implement it; tests add fakes.
+#include <string>
+#include <vector>
+
+#include "ir/ir.h"
+
+namespace mon::engine {
+
+using Json = ir::Json;
+
+enum class ObjKind { Monitor, Dashboard };
+const char* kindName(ObjKind k);  // "monitor", "dashboard"
+
+/// One remote object as read (dashboards with their widgets).
+struct RemoteObject {
+  ObjKind kind;
+  std::string id;
+  Json body;
+};
+
+struct RemoteState {
+  std::vector<RemoteObject> monitors;
+  std::vector<RemoteObject> dashboards;
+};
+
+/// The outcome of one write. `id` is the object's id after a create.
+struct OpResult {
+  bool ok = false;
+  std::string id;
+  std::string error;
+  int attempts = 1;
+  bool recovered = false;  // a lost create response was found again by its key
+};
+
+class Remote {
+ public:
+  virtual ~Remote() = default;
+  /// e.g. `mackerel "prod" (https://api.mackerelio.com/)`.
+  virtual std::string describe() const = 0;
+  /// Reads every monitor and every dashboard (with widgets). False with `err` on failure.
+  virtual bool fetch(RemoteState& out, std::string& err) = 0;
+  /// Creates; `key` (monitor name or dashboard urlPath) lets an implementation find an
+  /// object whose create succeeded but whose response was lost, instead of creating twice.
+  virtual OpResult create(ObjKind kind, const std::string& key, const Json& body) = 0;
+  virtual OpResult update(ObjKind kind, const std::string& id, const Json& body) = 0;
+  virtual OpResult remove(ObjKind kind, const std::string& id) = 0;
+};
+
+/// The key an object is matched by: monitor name, dashboard urlPath.
+std::string objectKey(ObjKind kind, const Json& body);
+
+}  // namespace mon::engine

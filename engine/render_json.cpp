@@ -1,0 +1,93 @@
+#include "render.h"
+
+namespace mon::engine {
+
+namespace {
+
+bool actionFromName(const std::string& s, Action& a) {
+  for (Action x : {Action::Create, Action::Update, Action::Adopt, Action::Delete, Action::Orphan, Action::Ignore,
+                   Action::NoChange})
+    if (s == actionName(x)) {
+      a = x;
+      return true;
+    }
+  return false;
+}
+
+}  // namespace
+
+Json planToJson(const Plan& p) {
+  Json j = Json::object();
+  j["format_version"] = 1;
+  j["target"] = {{"kind", p.targetKind}, {"name", p.targetName}, {"where", p.where}};
+  if (!p.keyEnv.empty()) j["target"]["api_key_env"] = p.keyEnv;
+  j["prune"] = p.prune;
+  j["summary"] = {{"create", p.count(Action::Create)},   {"update", p.count(Action::Update)},
+                  {"adopt", p.count(Action::Adopt)},     {"delete", p.count(Action::Delete)},
+                  {"no_change", p.count(Action::NoChange)}, {"orphan", p.count(Action::Orphan)},
+                  {"ignore", p.count(Action::Ignore)}};
+  j["has_changes"] = p.hasChanges();
+  j["changes"] = Json::array();
+  for (const auto& c : p.changes) {
+    Json e = {{"action", actionName(c.action)}, {"kind", kindName(c.kind)}, {"key", c.key}};
+    if (!c.id.empty()) e["id"] = c.id;
+    if (!c.type.empty()) e["type"] = c.type;
+    if (!c.source.empty()) e["source"] = c.source;
+    if (!c.renamedFrom.empty()) e["renamed_from"] = c.renamedFrom;
+    if (!c.fields.empty()) {
+      e["fields"] = Json::array();
+      for (const auto& f : c.fields) {
+        Json fj = {{"path", f.path}};
+        if (f.hasBefore) fj["before"] = f.before;
+        if (f.hasAfter) fj["after"] = f.after;
+        e["fields"].push_back(fj);
+      }
+    }
+    if (!c.body.is_null()) e["body"] = c.body;
+    j["changes"].push_back(e);
+  }
+  j["fingerprints"] = Json::object();
+  for (const auto& [k, v] : p.fingerprints) j["fingerprints"][k] = v;
+  return j;
+}
+
+bool planFromJson(const Json& j, Plan& p, std::string& err) {
+  if (!j.is_object() || j.value("format_version", 0) != 1 || !j.contains("changes") || !j["changes"].is_array() ||
+      !j.contains("target") || !j["target"].is_object())
+    return (err = "not a monitorc plan file (format_version 1)", false);
+  try {
+    p.targetKind = j["target"].at("kind").get<std::string>();
+    p.targetName = j["target"].at("name").get<std::string>();
+    p.where = j["target"].value("where", "");
+    p.keyEnv = j["target"].value("api_key_env", "");
+    p.prune = j.value("prune", false);
+    for (const auto& e : j["changes"]) {
+      Change c{};
+      if (!actionFromName(e.at("action").get<std::string>(), c.action)) return (err = "unknown action in plan file", false);
+      std::string kind = e.at("kind").get<std::string>();
+      if (kind != "monitor" && kind != "dashboard") return (err = "unknown kind '" + kind + "' in plan file", false);
+      c.kind = kind == "monitor" ? ObjKind::Monitor : ObjKind::Dashboard;
+      c.key = e.at("key").get<std::string>();
+      c.id = e.value("id", "");
+      c.type = e.value("type", "");
+      c.source = e.value("source", "");
+      c.renamedFrom = e.value("renamed_from", "");
+      c.body = e.contains("body") ? e["body"] : Json(nullptr);
+      if (e.contains("fields"))
+        for (const auto& f : e["fields"])
+          c.fields.push_back({f.at("path").get<std::string>(), f.value("before", Json(nullptr)), f.value("after", Json(nullptr)),
+                              f.contains("before"), f.contains("after")});
+      if ((c.action == Action::Create || c.action == Action::Update || c.action == Action::Adopt) && !c.body.is_object())
+        return (err = "plan file: change for '" + c.key + "' has no body", false);
+      p.changes.push_back(std::move(c));
+    }
+    if (j.contains("fingerprints"))
+      for (auto it = j["fingerprints"].begin(); it != j["fingerprints"].end(); ++it)
+        p.fingerprints[it.key()] = it.value().get<std::string>();
+  } catch (const Json::exception& e) {
+    return (err = std::string("malformed plan file: ") + e.what(), false);
+  }
+  return true;
+}
+
+}  // namespace mon::engine

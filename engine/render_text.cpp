@@ -1,0 +1,85 @@
+#include <sstream>
+
+#include "render.h"
+
+namespace mon::engine {
+
+namespace {
+
+const char* symbol(Action a) {
+  switch (a) {
+    case Action::Create: return "+";
+    case Action::Update:
+    case Action::Adopt: return "~";
+    case Action::Delete: return "-";
+    case Action::Orphan:
+    case Action::Ignore: return " ";
+    case Action::NoChange: return " ";
+  }
+  return " ";
+}
+
+const char* colorOf(Action a) {
+  switch (a) {
+    case Action::Create: return "\x1b[32m";
+    case Action::Update:
+    case Action::Adopt: return "\x1b[33m";
+    case Action::Delete: return "\x1b[31m";
+    default: return "";
+  }
+}
+
+std::string title(const Change& c) {
+  std::string s = std::string(kindName(c.kind)) + " ";
+  s += Json(c.key).dump();
+  if (!c.type.empty()) s += " (" + c.type + ")";
+  return s;
+}
+
+}  // namespace
+
+std::string showValue(const Json& v, bool present) { return present ? v.dump() : "(none)"; }
+
+std::string summaryLine(const Plan& p) {
+  std::ostringstream o;
+  o << "Plan: " << p.count(Action::Create) << " to create, " << p.count(Action::Update) << " to update, "
+    << p.count(Action::Adopt) << " to adopt, " << p.count(Action::Delete) << " to delete.";
+  return o.str();
+}
+
+std::string renderText(const Plan& p, bool color) {
+  std::ostringstream o;
+  const char* reset = color ? "\x1b[0m" : "";
+  o << "Target " << p.targetKind << " \"" << p.targetName << "\" (" << p.where << ")\n\n";
+  for (const auto& c : p.changes) {
+    if (c.action == Action::NoChange || c.action == Action::Ignore || c.action == Action::Orphan) continue;
+    o << "  " << (color ? colorOf(c.action) : "") << symbol(c.action) << " " << title(c) << reset;
+    if (!c.source.empty()) o << "  " << c.source;
+    if (c.action == Action::Adopt) o << "\n      (exists without the managed-by marker: apply adopts it)";
+    if (!c.renamedFrom.empty()) o << "\n      (renamed from " << Json(c.renamedFrom).dump() << ")";
+    if (c.action == Action::Delete) o << "  id " << c.id << " (owned, no longer in source; --prune)";
+    o << "\n";
+    for (const auto& f : c.fields)
+      o << "      " << f.path << ": " << showValue(f.before, f.hasBefore) << " -> " << showValue(f.after, f.hasAfter) << "\n";
+  }
+  int orphans = p.count(Action::Orphan), ignored = p.count(Action::Ignore);
+  if (orphans) {
+    o << "\nOwned but no longer in source (deleted only with --prune):\n";
+    for (const auto& c : p.changes)
+      if (c.action == Action::Orphan) o << "    " << title(c) << "  id " << c.id << "\n";
+  }
+  if (ignored) {
+    o << "\nIgnored (not managed by monitorc, never touched):\n";
+    for (const auto& c : p.changes)
+      if (c.action == Action::Ignore) o << "    " << title(c) << "  id " << c.id << "\n";
+  }
+  if (p.hasChanges() || orphans || ignored) o << "\n";
+  o << summaryLine(p) << " " << p.count(Action::NoChange) << " unchanged";
+  if (orphans) o << ", " << orphans << " prune candidate" << (orphans == 1 ? "" : "s");
+  if (ignored) o << ", " << ignored << " ignored";
+  o << ".\n";
+  if (!p.hasChanges()) o << "No changes. The target matches the source.\n";
+  return o.str();
+}
+
+}  // namespace mon::engine

@@ -1,0 +1,111 @@
+#include "target.h"
+
+#include <cstdlib>
+#include <set>
+
+#include "local/local_remote.h"
+#include "mackerel/api_json.h"
+#include "mackerel/api_remote.h"
+
+namespace mon::engine {
+
+namespace {
+
+std::string where(const SourceManager& sm, const Range& r) {
+  if (!r.valid()) return "";
+  return sm.path(r.file) + ":" + std::to_string(sm.lineCol(r.file, r.begin).line);
+}
+
+bool forTarget(const std::vector<std::string>& targets, const std::string& name) {
+  if (targets.empty()) return true;
+  for (const auto& t : targets)
+    if (t == name) return true;
+  return false;
+}
+
+}  // namespace
+
+bool chooseTarget(const ir::Module& m, const std::string& name, TargetSpec& out, std::string& err) {
+  std::vector<const ir::Target*> usable;
+  for (const auto& t : m.targets)
+    if (t.kind == "mackerel" || t.kind == "local") usable.push_back(&t);
+  const ir::Target* chosen = nullptr;
+  std::string names;
+  for (const auto* t : usable) names += (names.empty() ? "'" : ", '") + t->name + "'";
+  if (!name.empty()) {
+    for (const auto* t : usable)
+      if (t->name == name) chosen = t;
+    if (!chosen) {
+      err = usable.empty() ? "no target named '" + name + "': the source declares no mackerel or local target"
+                           : "no mackerel or local target named '" + name + "' (targets: " + names + ")";
+      return false;
+    }
+  } else if (usable.size() == 1) {
+    chosen = usable[0];
+  } else {
+    err = usable.empty() ? "the source declares no target; add e.g. target local \"demo\" { dir = \".monitorc/demo\" }"
+                         : "several targets (" + names + "); choose one with --target NAME";
+    return false;
+  }
+  out.kind = chosen->kind;
+  out.name = chosen->name;
+  if (chosen->kind == "local") {
+    out.where = chosen->props.str("dir");
+  } else {
+    out.where = chosen->props.str("base_url", "https://api.mackerelio.com/");
+    out.keyEnv = chosen->props.str("api_key_env", "MACKEREL_APIKEY");
+  }
+  return true;
+}
+
+bool desiredObjects(const ir::Module& m, const SourceManager& sm, const std::string& target, std::vector<Desired>& out,
+                    std::string& err) {
+  std::set<std::string> seen;
+  for (const auto& mon : m.monitors) {
+    if (!forTarget(mon.targets, target)) continue;
+    Desired d{ObjKind::Monitor, mon.name, ::mon::mackerel::apiType(mon.kind), ::mon::mackerel::monitorToApi(mon),
+              where(sm, mon.nameRange.valid() ? mon.nameRange : mon.range), {}};
+    if (const ir::Prop* prev = mon.props.find("previous_names"))
+      for (const auto& n : prev->value)
+        if (n.is_string()) d.previousKeys.push_back(n.get<std::string>());
+    if (!seen.insert("m/" + d.key).second) {
+      err = d.source + ": monitor name '" + d.key + "' is used twice for target '" + target +
+            "'; monitor names are the key plan matches by and must be unique";
+      return false;
+    }
+    out.push_back(std::move(d));
+  }
+  for (const auto& db : m.dashboards) {
+    if (!forTarget(db.targets, target)) continue;
+    Desired d{ObjKind::Dashboard, db.urlPath, "", ::mon::mackerel::dashboardToApi(db), where(sm, db.range), {}};
+    if (!seen.insert("d/" + d.key).second) {
+      err = d.source + ": dashboard url_path '" + d.key + "' is used twice for target '" + target + "'";
+      return false;
+    }
+    out.push_back(std::move(d));
+  }
+  return true;
+}
+
+std::unique_ptr<Remote> openRemote(const TargetSpec& t, const RemoteOptions& opts, std::string& err) {
+  if (t.kind == "local") {
+    if (t.where.empty()) return (err = "local target '" + t.name + "' has no dir", nullptr);
+    return local::makeRemote(t.name, t.where);
+  }
+  if (t.kind != "mackerel") return (err = "target '" + t.name + "' of kind '" + t.kind + "' cannot be planned", nullptr);
+  std::string why = net::checkBaseUrl(t.where);
+  if (!why.empty()) return (err = "target '" + t.name + "': base_url: " + why, nullptr);
+  const char* key = opts.getenv ? opts.getenv(t.keyEnv.c_str()) : std::getenv(t.keyEnv.c_str());
+  if (!key || !*key)
+    return (err = "the environment variable " + t.keyEnv + " (the API key for target '" + t.name + "') is not set", nullptr);
+  mackerel::Options mo;
+  mo.targetName = t.name;
+  mo.baseUrl = t.where;
+  mo.apiKey = key;
+  mo.retry = opts.retry;
+  mo.log = opts.log;
+  std::shared_ptr<net::Client> client = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient());
+  return mackerel::makeRemote(client, mo);
+}
+
+}  // namespace mon::engine

@@ -1,0 +1,40 @@
+#pragma once
+// From a compiled module to what plan/apply work on: the chosen target, the objects the
+// source wants there, and a Remote for it (the only place the API key is read).
+#include <functional>
+#include <memory>
+
+#include "diff.h"
+#include "net/http.h"
+#include "net/retry.h"
+
+namespace mon::engine {
+
+/// Where a plan goes, resolved from an ir::Target or a plan file.
+struct TargetSpec {
+  std::string kind;  // "mackerel" or "local"
+  std::string name;
+  std::string where;   // base URL or directory
+  std::string keyEnv;  // mackerel only
+};
+
+/// The target called `name`, or the only mackerel/local target when `name` is empty.
+bool chooseTarget(const ir::Module& m, const std::string& name, TargetSpec& out, std::string& err);
+
+/// The monitors and dashboards for target `name` as the API takes them, with source lines.
+/// False with `err` when two objects share a key.
+bool desiredObjects(const ir::Module& m, const SourceManager& sm, const std::string& target, std::vector<Desired>& out,
+                    std::string& err);
+
+struct RemoteOptions {
+  std::function<void(const std::string&)> log;  // HTTP log lines (no headers, no key)
+  net::RetryPolicy retry;
+  std::shared_ptr<net::Client> client;  // default: libcurl
+  std::function<const char*(const char*)> getenv;  // default: ::getenv
+};
+
+/// Opens the target. For mackerel, reads the key from the environment variable; the error
+/// names the variable, never the value.
+std::unique_ptr<Remote> openRemote(const TargetSpec& t, const RemoteOptions& opts, std::string& err);
+
+}  // namespace mon::engine
