@@ -104,7 +104,8 @@ std::string durationLiteral(const ImportJson& value, long long unitMs) {
   long long n;
   if (!wholeNumber(value, n) || n < 0 || n > (1LL << 40)) return "";
   if (n == 0) return unitMs == 1 ? "0ms" : unitMs == 1000 ? "0s" : unitMs == 60000 ? "0m" : "0d";
-  // Days stay days (14d, not 2w); other units take the shortest exact spelling (1h, 1h30m, 3s).
+  // Days stay days (14d, not 2w); other units take the largest single exact unit (1h, 90m,
+  // 3s), as formatDurationMs does.
   if (unitMs == 86400000) return std::to_string(n) + "d";
   return formatDurationMs(n * unitMs);
 }
