@@ -139,7 +139,7 @@ Json alertList(const ir::Widget& w, int id) {
                   {"sortOrder", 1},
                   {"dashboardAlerts", false},
                   {"alertName", ""},
-                  {"alertInstanceLabelFilter", "{" + promql::scopeMatchers(role) + "}"},
+                  {"alertInstanceLabelFilter", role.empty() ? "" : "{" + promql::scopeMatchers(role) + "}"},
                   {"stateFilter", {{"firing", true}, {"pending", true}, {"noData", false}, {"normal", false}, {"error", true}}}};
   return p;
 }
@@ -153,6 +153,13 @@ Json dashboardJson(const ir::Dashboard& d, const TargetSettings& t, const ir::Ta
   for (const auto& w : d.widgets) {
     ++id;
     Json p;
+    if (w.raw.contains("grafana_panel") && w.raw["grafana_panel"].is_object()) {
+      p = panelBase(w, id, "");  // passed through by import: the panel as it was, placed here
+      for (auto it = w.raw["grafana_panel"].begin(); it != w.raw["grafana_panel"].end(); ++it)
+        if (it.key() != "id" && it.key() != "gridPos") p[it.key()] = it.value();
+      panels.push_back(std::move(p));
+      continue;
+    }
     switch (w.kind) {
       case ir::WidgetKind::Graph: p = graph(c, w, id); break;
       case ir::WidgetKind::Value: p = stat(c, w, id); break;

@@ -1,7 +1,224 @@
+// `import prometheus RULES.yml`: alerting rules -> query monitors. A rule `VALUE > N` / `VALUE < N`
+// whose `severity` is warning or critical becomes (half of) a query monitor; the warning and
+// critical rules of one alert with the same value, `for`, labels and annotations merge back into
+// one monitor. One `target prometheus` per group keeps the group names.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+#include "prometheus/mon_source.h"
 #include "prometheus/prometheus.h"
+#include "prometheus/promql.h"
+#include "prometheus/rules.h"
+
 namespace mon::prometheus {
-bool importRules(const std::string&, std::string&, std::vector<std::string>&, std::string& error) {
-  error = "not implemented";
-  return false;
+
+namespace {
+
+struct Imported {
+  std::string name, group, value, op, memo;
+  long long forSeconds = 0;
+  std::map<std::string, std::string> labels;
+  std::string warning, critical;  // threshold text, empty when unset
+};
+
+// Prometheus duration ("1h30m", "90s", "500ms") in whole seconds; -1 when malformed.
+long long parseDuration(const std::string& s) {
+  static const std::pair<const char*, long long> units[] = {{"ms", 0}, {"y", 31536000}, {"w", 604800}, {"d", 86400},
+                                                            {"h", 3600}, {"m", 60}, {"s", 1}};
+  long long total = 0;
+  size_t i = 0;
+  if (s.empty()) return -1;
+  while (i < s.size()) {
+    size_t j = i;
+    while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
+    if (j == i) return -1;
+    long long n = std::atoll(s.substr(i, j - i).c_str());
+    bool matched = false;
+    for (auto [u, mult] : units)
+      if (s.compare(j, std::char_traits<char>::length(u), u) == 0) {
+        if (mult == 0 && n % 1000) return -1;  // sub-second: not expressible
+        total += mult ? n * mult : n / 1000;
+        j += std::char_traits<char>::length(u);
+        matched = true;
+        break;
+      }
+    if (!matched) return -1;
+    i = j;
+  }
+  return total;
 }
+
+// Splits `VALUE op NUMBER` at its last top-level '>' or '<' (not >=, <=, or inside a string,
+// parentheses, braces or brackets). Strips one pair of parentheses around VALUE.
+bool splitComparison(const std::string& expr, std::string& value, std::string& op, std::string& number) {
+  int depth = 0;
+  char quote = 0;
+  size_t at = std::string::npos;
+  for (size_t i = 0; i < expr.size(); ++i) {
+    char c = expr[i];
+    if (quote) {
+      if (c == '\\') ++i;
+      else if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'' || c == '`') quote = c;
+    else if (c == '(' || c == '{' || c == '[') ++depth;
+    else if (c == ')' || c == '}' || c == ']') --depth;
+    else if ((c == '>' || c == '<') && depth == 0 && (i + 1 >= expr.size() || expr[i + 1] != '=')) at = i;
+  }
+  if (at == std::string::npos) return false;
+  std::string rhs = expr.substr(at + 1);
+  size_t b = rhs.find_first_not_of(' '), e = rhs.find_last_not_of(' ');
+  if (b == std::string::npos) return false;
+  rhs = rhs.substr(b, e - b + 1);
+  char* end = nullptr;
+  std::strtod(rhs.c_str(), &end);
+  if (end == rhs.c_str() || *end != '\0' || rhs.find_first_of("xXnNiI") != std::string::npos) return false;
+  value = expr.substr(0, at);
+  while (!value.empty() && value.back() == ' ') value.pop_back();
+  if (value.size() >= 2 && value.front() == '(' && value.back() == ')') {
+    int d = 0;
+    bool wraps = true;
+    for (size_t i = 0; i + 1 < value.size() && wraps; ++i) {
+      d += value[i] == '(' ? 1 : value[i] == ')' ? -1 : 0;
+      if (d == 0) wraps = false;  // closes before the end: "(a) + (b)"
+    }
+    if (wraps) value = value.substr(1, value.size() - 2);
+  }
+  op = std::string(1, expr[at]);
+  number = rhs;
+  return !value.empty();
+}
+
+std::string scalar(const YAML::Node& n) { return n && n.IsScalar() ? n.as<std::string>() : ""; }
+
+std::string write(const Imported& m) {
+  std::string s = "monitor query " + source::quote(m.name) + " {\n";
+  s += "  query = " + source::quote(m.value) + "\n";
+  s += "  operator = " + source::quote(m.op) + "\n";
+  if (!m.warning.empty()) s += "  warning = " + m.warning + "\n";
+  if (!m.critical.empty()) s += "  critical = " + m.critical + "\n";
+  if (m.forSeconds) s += "  for_duration = " + source::duration(m.forSeconds) + "\n";
+  if (!m.memo.empty()) s += "  memo = " + source::quote(m.memo) + "\n";
+  if (!m.labels.empty()) {
+    s += "  labels = {";
+    bool first = true;
+    for (const auto& [k, v] : m.labels) {
+      s += (first ? " " : ", ") + source::key(k) + " = " + source::quote(v);
+      first = false;
+    }
+    s += " }\n";
+  }
+  s += "  targets = [" + source::quote(m.group) + "]\n}\n";
+  return s;
+}
+
+// Adds one alerting rule; false (with a warning) when it is not expressible.
+bool addRule(const YAML::Node& r, const std::string& group, std::vector<Imported>& out, std::vector<std::string>& warnings) {
+  std::string alert = scalar(r["alert"]), expr = scalar(r["expr"]);
+  std::string where = "group '" + group + "', alert '" + alert + "'";
+  Imported m;
+  m.name = alert;
+  m.group = group;
+  std::string number;
+  if (!splitComparison(expr, m.value, m.op, number)) {
+    warnings.push_back(where + ": skipped: the expression does not end in '> NUMBER' or '< NUMBER'");
+    return false;
+  }
+  if (r["for"]) {
+    m.forSeconds = parseDuration(scalar(r["for"]));
+    if (m.forSeconds < 0) {
+      warnings.push_back(where + ": skipped: 'for' is not a whole number of seconds");
+      return false;
+    }
+  }
+  std::string severity = "critical";
+  if (const YAML::Node labels = r["labels"]; labels && labels.IsMap())
+    for (const auto& kv : labels) {
+      std::string k = kv.first.as<std::string>(), v = unescapeTemplate(scalar(kv.second));
+      if (k == "severity") severity = v;
+      else if (k == "runbook") warnings.push_back(where + ": label 'runbook' dropped (monitorc writes 'runbook' as the annotation runbook_url)");
+      else m.labels[k] = v;
+    }
+  if (severity != "warning" && severity != "critical") {
+    warnings.push_back(where + ": severity '" + severity + "' imported as critical (monitorc writes warning or critical)");
+    severity = "critical";
+  }
+  if (const YAML::Node ann = r["annotations"]; ann && ann.IsMap())
+    for (const auto& kv : ann) {
+      std::string k = kv.first.as<std::string>(), v = unescapeTemplate(scalar(kv.second));
+      if (k == "description") m.memo = v;
+      else if (k == "runbook_url") m.labels["runbook"] = v;
+      else if (k != "summary" || v != alert)
+        warnings.push_back(where + ": annotation '" + k + "' dropped (monitorc writes summary = the alert name, description, runbook_url)");
+    }
+  if (r["keep_firing_for"]) warnings.push_back(where + ": 'keep_firing_for' dropped");
+  // The other half of a warning/critical pair?
+  for (auto& prev : out)
+    if (prev.name == m.name && prev.group == m.group && prev.value == m.value && prev.op == m.op &&
+        prev.forSeconds == m.forSeconds && prev.labels == m.labels && prev.memo == m.memo &&
+        (severity == "warning" ? prev.warning : prev.critical).empty()) {
+      (severity == "warning" ? prev.warning : prev.critical) = number;
+      return true;
+    }
+  (severity == "warning" ? m.warning : m.critical) = number;
+  for (const auto& prev : out)
+    if (prev.name == m.name) {
+      int n = 2;
+      while (std::any_of(out.begin(), out.end(), [&](const Imported& x) { return x.name == alert + " (" + std::to_string(n) + ")"; })) ++n;
+      m.name = alert + " (" + std::to_string(n) + ")";
+      warnings.push_back(where + ": a second monitor with this name is called '" + m.name + "'");
+      break;
+    }
+  out.push_back(std::move(m));
+  return true;
+}
+
+}  // namespace
+
+bool importRules(const std::string& yamlText, std::string& source, std::vector<std::string>& warnings, std::string& error) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yamlText);
+  } catch (const YAML::Exception& e) {
+    error = "not YAML: line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg;
+    return false;
+  }
+  if (!root.IsMap() || !root["groups"] || !root["groups"].IsSequence()) {
+    error = "not a Prometheus rule file (expected a top-level 'groups' list)";
+    return false;
+  }
+  std::vector<std::string> groups;
+  std::vector<Imported> monitors;
+  try {
+    for (const auto& g : root["groups"]) {
+      std::string name = scalar(g["name"]);
+      if (name.empty()) {
+        warnings.push_back("a group without a name was skipped");
+        continue;
+      }
+      groups.push_back(name);
+      if (g["interval"]) warnings.push_back("group '" + name + "': 'interval' dropped (the global evaluation_interval applies)");
+      if (!g["rules"] || !g["rules"].IsSequence()) continue;
+      for (const auto& r : g["rules"]) {
+        if (r["record"]) {
+          warnings.push_back("group '" + name + "': recording rule '" + scalar(r["record"]) + "' skipped (not expressible yet)");
+          continue;
+        }
+        addRule(r, name, monitors, warnings);
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    error = "unexpected rule file shape: " + e.msg;
+    return false;
+  }
+  source = "# Imported from a Prometheus rule file by monitorc.\n";
+  for (const auto& g : groups) source += "target prometheus " + source::quote(g) + " { group = " + source::quote(g) + " }\n";
+  for (const auto& m : monitors) source += "\n" + write(m);
+  return true;
+}
+
 }  // namespace mon::prometheus

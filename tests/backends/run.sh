@@ -39,6 +39,47 @@ for src in cases/*.mon; do
   fi
   while IFS= read -r f; do dashboards+=("$f"); done < <(find "$out/keep/grafana" -path "$out/keep/grafana/*/dashboards/*.json" 2>/dev/null | sort)
 done
+# Round trips: import each emitted file, build the source again, expect the same file.
+imp="$(dirname "$mon")/../tests/backends/monitorc_import_tool"
+[ -x "$imp" ] || imp="$(dirname "$mon")/../../tests/backends/monitorc_import_tool"
+for case_out in "$tmp"/*/keep; do
+  name=$(basename "$(dirname "$case_out")")
+  while IFS= read -r f; do
+    rel=${f#$case_out/}; rt="$tmp/rt-$name-$(basename "$f")"
+    if "$imp" prometheus "$f" >"$rt.mon" 2>"$rt.err" && "$mon" build --emit prometheus -o "$rt" "$rt.mon" 2>>"$rt.err" &&
+       g=$(find "$rt/prometheus" -name '*.yml') && diff -u "$f" $g; then ok "$name: round trip $rel"
+    else bad "$name: round trip $rel"; cat "$rt.err"; fi
+  done < <(find "$case_out/prometheus" -name '*.yml' 2>/dev/null | sort)
+  while IFS= read -r f; do
+    rel=${f#$case_out/}; rt="$tmp/rt-$name-$(basename "$f" .json)"
+    settings=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); ds=[p["datasource"]["uid"] for p in d["panels"] if "datasource" in p]; print("datasource = \"%s\" schema_version = %d" % ((ds or ["prometheus"])[0], d["schemaVersion"]))' "$f")
+    { echo "target grafana \"rt\" { $settings }"; "$imp" grafana "$f" 2>"$rt.err"; } >"$rt.mon"
+    if "$mon" build --emit grafana -o "$rt" "$rt.mon" 2>>"$rt.err" && diff -u "$f" "$rt/grafana/rt/dashboards/$(basename "$f")"; then
+      ok "$name: round trip $rel"
+    else bad "$name: round trip $rel"; cat "$rt.err"; fi
+  done < <(find "$case_out/grafana" -path "$case_out/grafana/*/dashboards/*.json" 2>/dev/null | sort)
+done
+
+# Imports of files monitorc did not write: the source and warnings are goldens; the source must
+# build, its rules pass promtool and its dashboards @grafana/schema.
+for f in import/*.rules.yml import/*.dashboard.json; do
+  base=${f%.*}; kind=prometheus; [ "${f%.json}" != "$f" ] && kind=grafana
+  "$imp" "$kind" "$f" >"$tmp/imp.mon" 2>"$tmp/imp.err"; rc=$?
+  if [ "$update" = --update ]; then cp "$tmp/imp.mon" "$base.mon"; cp "$tmp/imp.err" "$base.warnings"; fi
+  if [ $rc -eq 0 ] && diff -u "$base.mon" "$tmp/imp.mon" && diff -u "$base.warnings" "$tmp/imp.err"; then ok "import $f"
+  else bad "import $f (exit $rc)"; fi
+  { [ $kind = grafana ] && echo 'target grafana "imported" {}'; cat "$tmp/imp.mon"; } >"$tmp/imp2.mon"
+  rm -rf "$tmp/impout"
+  if "$mon" build --emit "$kind" -o "$tmp/impout" "$tmp/imp2.mon" 2>"$tmp/imp2.err"; then ok "import $f: builds"
+  else bad "import $f: builds"; cat "$tmp/imp2.err"; fi
+  while IFS= read -r r; do
+    if promtool check rules "$r" >/dev/null 2>"$tmp/promtool.log"; then ok "import $f: promtool ${r#$tmp/impout/}"
+    else bad "import $f: promtool ${r#$tmp/impout/}"; cat "$tmp/promtool.log"; fi
+  done < <(find "$tmp/impout" -name '*.yml' 2>/dev/null | sort)
+  while IFS= read -r r; do mkdir -p "$tmp/impdash"; cp "$r" "$tmp/impdash/$(basename "$base")-$(basename "$r")"; dashboards+=("$tmp/impdash/$(basename "$base")-$(basename "$r")"); done \
+    < <(find "$tmp/impout" -path '*/dashboards/*.json' 2>/dev/null | sort)
+done
+
 if [ ${#dashboards[@]} -gt 0 ]; then
   if bash "$here/../grafana_schema/check.sh" "${dashboards[@]}" >"$tmp/schema.log" 2>&1; then ok "@grafana/schema: ${#dashboards[@]} dashboard(s)"
   else bad "@grafana/schema"; cat "$tmp/schema.log"; fi
