@@ -1,0 +1,91 @@
+// Unit tests of the Prometheus/Grafana backend helpers: numbers, durations, quoting, uids.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include "grafana/grafana.h"
+#include "prometheus/mon_source.h"
+#include "prometheus/prometheus.h"
+#include "prometheus/promql.h"
+#include "prometheus/rules.h"
+
+using namespace mon;
+
+TEST_CASE("numbers are the shortest text that reads back exactly") {
+  CHECK(promql::number(90) == "90");
+  CHECK(promql::number(-5) == "-5");
+  CHECK(promql::number(0.1) == "0.1");
+  CHECK(promql::number(90.5) == "90.5");
+  CHECK(promql::number(1.0 / 3) == "0.3333333333333333");
+  CHECK(std::stod(promql::number(1e-7)) == 1e-7);
+}
+
+TEST_CASE("durations in Prometheus and .mon syntax") {
+  CHECK(promql::duration(0) == "0s");
+  CHECK(promql::duration(90) == "1m30s");
+  CHECK(promql::duration(300) == "5m");
+  CHECK(promql::duration(5400) == "1h30m");
+  CHECK(promql::duration(172800) == "2d");
+}
+
+TEST_CASE("YAML quoting escapes what YAML would read as a line break or reject") {
+  CHECK(prometheus::yamlQuote("a\"b\\c\nd") == "\"a\\\"b\\\\c\\nd\"");
+  CHECK(prometheus::yamlQuote("x\xE2\x80\xA8y") == "\"x\\u2028y\"");
+  CHECK(prometheus::yamlQuote("\xC2\x85") == "\"\\u0085\"");
+  CHECK(prometheus::yamlQuote("\x7F") == "\"\\u007F\"");
+  CHECK(prometheus::yamlQuote("日本") == "\"日本\"");
+  CHECK(prometheus::yamlQuote("true") == "\"true\"");
+}
+
+TEST_CASE("Go template escaping round trips") {
+  std::string s = "route {{route}} and {{ $labels.x }}";
+  std::string e = prometheus::escapeTemplate(s);
+  CHECK(e == "route {{ \"{{\" }}route}} and {{ \"{{\" }} $labels.x }}");
+  CHECK(prometheus::unescapeTemplate(e) == s);
+  CHECK(prometheus::escapeTemplate("no braces") == "no braces");
+}
+
+TEST_CASE("plain selectors need no parentheses") {
+  CHECK(promql::isPlainSelector("up"));
+  CHECK(promql::isPlainSelector("up{job=\"a\"}"));
+  CHECK_FALSE(promql::isPlainSelector("rate(x[5m])"));
+  CHECK_FALSE(promql::isPlainSelector("a + b"));
+  CHECK_FALSE(promql::isPlainSelector("x{a=\"}\"}"));
+  promql::Condition c{"critical", "a + b", ">", 1.5, 0, ""};
+  CHECK(promql::comparison(c) == "(a + b) > 1.5");
+}
+
+TEST_CASE("scopes become service/role matchers") {
+  CHECK(promql::scopeMatchers("shop") == "service=\"shop\"");
+  CHECK(promql::scopeMatchers("shop: web") == "service=\"shop\", role=\"web\"");
+  CHECK(promql::scopeMatchers("shop:web") == "service=\"shop\", role=\"web\"");
+}
+
+TEST_CASE(".mon literals") {
+  CHECK(source::quote("a\"${x}$y\n") == "\"a\\\"\\${x}$y\\n\"");
+  CHECK(source::key("team") == "team");
+  CHECK(source::key("for") == "\"for\"");
+  CHECK(source::key("a-b") == "\"a-b\"");
+  CHECK(source::value(ir::Json::parse(R"({"a":[1,true,null,"s"],"b-c":{}})")) == "{ a = [1, true, null, \"s\"], \"b-c\" = {} }");
+}
+
+TEST_CASE("dashboard uids are stable, unique per path and at most 40 characters") {
+  CHECK(grafana::dashboardUid("plain_uid") == "plain_uid");
+  std::string a = grafana::dashboardUid("a/b"), b = grafana::dashboardUid("a-b"), c = grafana::dashboardUid("a/b");
+  CHECK(a != b);
+  CHECK(a == c);
+  CHECK(grafana::dashboardUid(std::string(60, 'x')).size() <= 40);
+  CHECK(grafana::dashboardUid(std::string(60, 'x')) != grafana::dashboardUid(std::string(61, 'x')));
+}
+
+TEST_CASE("import rejects what is not a rule file or dashboard") {
+  std::string src, err;
+  std::vector<std::string> warn;
+  CHECK_FALSE(prometheus::importRules("groups: [", src, warn, err));
+  CHECK(err.find("not YAML") == 0);
+  CHECK_FALSE(prometheus::importRules("a: 1", src, warn, err));
+  CHECK_FALSE(grafana::importDashboard("{", src, warn, err));
+  CHECK_FALSE(grafana::importDashboard("{\"title\":\"x\"}", src, warn, err));
+  CHECK(prometheus::importRules("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: x > 1\n    for: 500ms\n", src, warn, err));
+  REQUIRE(warn.size() == 1);
+  CHECK(warn[0].find("'for' is not a whole number of seconds") != std::string::npos);
+}
