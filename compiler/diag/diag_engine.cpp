@@ -43,6 +43,13 @@ DiagBuilder DiagEngine::report(Range range, diag::Kind kind, std::vector<std::st
   return DiagBuilder(this, diags_.size() - 1);
 }
 
+void DiagEngine::append(const Diagnostic& d) {
+  if (limitReached()) return;
+  if (d.severity == Severity::Error) ++errors_;
+  if (d.severity == Severity::Warning) ++warnings_;
+  diags_.push_back(d);
+}
+
 DiagBuilder& DiagBuilder::note(Range range, std::string message) {
   if (index_ < engine_->diags_.size())
     engine_->diags_[index_].notes.push_back(mon::Note{range, std::move(message)});

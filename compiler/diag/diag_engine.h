@@ -27,6 +27,8 @@ class DiagBuilder {
 class DiagEngine {
  public:
   DiagBuilder report(Range range, diag::Kind kind, std::vector<std::string> args = {});
+  /// Adds a diagnostic collected elsewhere (a parse on another thread), keeping the counts.
+  void append(const Diagnostic& d);
   bool hasErrors() const { return errors_ > 0; }
   size_t errorCount() const { return errors_; }
   size_t warningCount() const { return warnings_; }

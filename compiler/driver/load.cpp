@@ -1,6 +1,9 @@
 #include "driver/load.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -60,6 +63,7 @@ class Loader {
   Loader(SourceManager& sm, DiagEngine& diags, FileReader& reader) : sm_(sm), diags_(diags), reader_(reader) {}
 
   Program run(const std::vector<std::string>& paths) {
+    parseRootsInParallel(paths);
     for (const auto& p : paths) {
       FileId id = loadFile(p, Range{}, {});
       if (id != kNoFile && std::find(program_.roots.begin(), program_.roots.end(), id) == program_.roots.end())
@@ -75,11 +79,53 @@ class Loader {
     return (ec ? fs::path(path) : abs).lexically_normal().string();
   }
 
+  struct Preparsed {
+    ast::File ast;
+    DiagEngine diags;
+  };
+
+  // Files are independent until their imports are followed, so the files named on the
+  // command line are read and parsed on all cores first. Their diagnostics are merged when
+  // the sequential pass below reaches them, so the output order does not depend on threads.
+  void parseRootsInParallel(const std::vector<std::string>& paths) {
+    std::vector<FileId> ids;
+    for (const auto& p : paths) {
+      std::string k = key(p), text, error;
+      if (ids_.count(k) || !reader_.read(p, text, error) || text.size() > kMaxSourceBytes) continue;
+      FileId id = sm_.add(p, std::move(text));
+      ids_[k] = id;
+      ids.push_back(id);
+    }
+    std::vector<Preparsed> results(ids.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i = next++; i < ids.size(); i = next++) {
+        results[i].diags.setErrorLimit(1000);
+        results[i].ast = parse(sm_, ids[i], results[i].diags);
+      }
+    };
+    size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), ids.size());
+    if (const char* env = std::getenv("MONITORC_THREADS")) threads = std::max(1, std::atoi(env));  // for benchmarks
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    for (size_t i = 0; i < ids.size(); ++i) preparsed_.emplace(ids[i], std::move(results[i]));
+  }
+
   // Loads one file and, depth first, its imports. `stack` holds the import chain for cycles.
   FileId loadFile(const std::string& path, Range importedAt, std::vector<std::string> stack) {
     std::string k = key(path);
     auto known = ids_.find(k);
-    if (known != ids_.end()) return known->second;
+    if (known != ids_.end()) {
+      auto pre = preparsed_.find(known->second);
+      if (pre == preparsed_.end()) return known->second;  // loaded already
+      FileId id = known->second;
+      for (const auto& d : pre->second.diags.all()) diags_.append(d);
+      ast::File file = std::move(pre->second.ast);
+      preparsed_.erase(pre);
+      return followImports(id, k, std::move(file), std::move(stack));
+    }
     std::string text, error;
     if (!reader_.read(path, text, error)) {
       if (importedAt.valid()) diags_.report(importedAt, diag::err_import_not_found, {path, error});
@@ -92,8 +138,12 @@ class Loader {
     }
     FileId id = sm_.add(path, std::move(text));
     ids_[k] = id;
+    return followImports(id, k, parse(sm_, id, diags_), std::move(stack));
+  }
+
+  FileId followImports(FileId id, const std::string& k, ast::File file, std::vector<std::string> stack) {
     LoadedFile& lf = program_.files[id];
-    lf.ast = parse(sm_, id, diags_);
+    lf.ast = std::move(file);
     stack.push_back(k);
     onStack_.insert(k);
     for (const auto& st : lf.ast.stmts) {
@@ -130,6 +180,7 @@ class Loader {
   Program program_;
   std::map<std::string, FileId> ids_;
   std::set<std::string> onStack_;
+  std::map<FileId, Preparsed> preparsed_;
 };
 
 }  // namespace
