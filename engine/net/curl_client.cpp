@@ -74,6 +74,10 @@ class CurlClient : public Client {
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, opts_.timeoutMs);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "monitorc/0.1");
+    // libcurl silently sends a request again when a reused connection closes before any answer.
+    // For a POST that would create the object twice if the first one was committed, so a POST
+    // always gets a connection of its own; the caller decides about retries.
+    if (req.method == "POST") curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
     struct curl_slist* hdrs = nullptr;
     for (const auto& [k, v] : req.headers) hdrs = curl_slist_append(hdrs, (k + ": " + v).c_str());
     hdrs = curl_slist_append(hdrs, "Expect:");

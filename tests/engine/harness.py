@@ -1,0 +1,105 @@
+"""Shared helpers for the engine's end-to-end tests: a fake Mackerel server on a loopback
+port and a way to run monitorc against it with a known fake API key."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FAKE = os.path.join(HERE, "..", "fakes", "mackerel", "fake_mackerel.py")
+FIXTURE = os.path.join(HERE, "fixtures", "all_kinds.mon")
+KEY = "fake-key-5f3a9c1e7b2d4e6f8a0b"  # must never show up anywhere
+
+
+def monitorc_path():
+    path = os.environ.get("MONITORC")
+    if not path:
+        sys.exit("set MONITORC to the monitorc binary")
+    return path
+
+
+def slurp(path):
+    with open(path) as f:
+        return f.read()
+
+
+class FakeServer:
+    def __init__(self, workdir, state_file=None):
+        port_file = os.path.join(workdir, "fake.port")
+        args = [sys.executable, FAKE, "--port", "0", "--api-key", KEY, "--port-file", port_file]
+        if state_file:
+            args += ["--state", state_file]
+        self.log = open(os.path.join(workdir, "fake.log"), "w")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(200):
+            if os.path.exists(port_file) and slurp(port_file).strip():
+                break
+            time.sleep(0.05)
+        self.port = int(slurp(port_file).strip())
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+        self.log.close()
+
+    def control(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            text = r.read().decode()
+        return json.loads(text) if text else None
+
+    def state(self):
+        return self.control("GET", "/_state")
+
+    def fault(self, **rule):
+        return self.control("POST", "/_fault", rule)
+
+    def reset(self):
+        self.control("POST", "/_reset")
+
+    def log_entries(self):
+        return self.control("GET", "/_log")
+
+
+class Workspace:
+    """A temp dir with the fixture source pointed at the fake server."""
+
+    def __init__(self, server, text=None):
+        self.dir = tempfile.mkdtemp(prefix="monitorc-e2e-")
+        self.server = server
+        self.source = os.path.join(self.dir, "main.mon")
+        self.write(text if text is not None else slurp(FIXTURE))
+
+    def write(self, text):
+        with open(self.source, "w") as f:
+            f.write(text.replace("@BASE_URL@", self.server.base + "/"))
+
+    def read(self):
+        return slurp(self.source)
+
+    def edit(self, old, new):
+        text = self.read()
+        assert old in text, old
+        with open(self.source, "w") as f:
+            f.write(text.replace(old, new, 1))
+
+    def run(self, *args, key=KEY, stdin=None, timeout=120):
+        env = dict(os.environ)
+        env.pop("MONITORC_TEST_KEY", None)
+        if key is not None:
+            env["MONITORC_TEST_KEY"] = key
+        p = subprocess.run([monitorc_path(), *args], cwd=self.dir, env=env, capture_output=True,
+                           text=True, timeout=timeout, stdin=stdin if stdin is not None else subprocess.DEVNULL)
+        return p
+
+    def plan_json(self, *extra):
+        p = self.run("plan", "main.mon", "--format", "json", *extra)
+        if p.returncode != 0:
+            raise AssertionError(f"plan failed ({p.returncode}): {p.stderr}")
+        return json.loads(p.stdout)

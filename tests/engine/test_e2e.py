@@ -1,0 +1,228 @@
+"""End to end: monitorc plan/apply against the fake Mackerel server (tests/fakes/mackerel)."""
+import json
+import os
+import unittest
+
+from harness import FakeServer, Workspace, slurp
+
+# (old text, new text, object key, field path; "W:<title>:<field>" = field of that widget)
+EDITS = [
+    ("warning  = 80", "warning  = 85", "e2e host cpu", "warning", 80, 85),
+    ("alert_status_on_gone = warning", "alert_status_on_gone = critical", "e2e connectivity", "alertStatusOnGone",
+     "WARNING", "CRITICAL"),
+    ("missing_duration_warning = 20m", "missing_duration_warning = 30m", "e2e service 5xx", "missingDurationWarning", 20, 30),
+    ('contains_string = "ok"', 'contains_string = "fine"', "e2e external top", "containsString", "ok", "fine"),
+    ('"X-Probe" = "mackerel"', '"X-Probe" = "m2"', "e2e external top", "headers[0].value", "mackerel", "m2"),
+    ("evaluate_backward_minutes = 3m", "evaluate_backward_minutes = 4m", "e2e expression ratio",
+     "evaluateBackwardMinutes", 3, 4),
+    ("warning_sensitivity = normal", "warning_sensitivity = sensitive", "e2e anomaly web", "warningSensitivity",
+     "normal", "sensitive"),
+    ("critical = 2.5", "critical = 3", "e2e query latency", "critical", 2.5, 3),
+    ('text = "# shop"', 'text = "# shop 2"', "e2e/overview", "W:Read me:markdown", "# shop", "# shop 2"),
+    ('role = "shop:web"', 'role = "shop:api"', "e2e/overview", "W:web alerts:roleFullname", "shop: web", "shop: api"),
+    ('metric  = "loadavg"\n', 'metric  = "loadavg15"\n', "e2e/overview", "W:host graph:graph.name", "loadavg", "loadavg15"),
+    ("value = 80 }", "value = 90 }", "e2e/overview", "W:role graph:referenceLines[0].value", 80, 90),
+    ("period = 6h", "period = 12h", "e2e/overview", "W:service graph:range.period", 21600, 43200),
+    ("value_range = { min = 0 }", "value_range = { min = 1 }", "e2e/overview", "W:expression graph:valueRange.min", 0, 1),
+    ('legend = "{{http.route}}"', 'legend = "{{http.method}}"', "e2e/overview", "W:query graph:graph.legend",
+     "{{http.route}}", "{{http.method}}"),
+    ('suffix = "req"', 'suffix = "reqs"', "e2e/overview", "W:service value:suffix", "req", "reqs"),
+    ('metric  = "loadavg5"', 'metric  = "loadavg15"', "e2e/overview", "W:host value:metric.name", "loadavg5", "loadavg15"),
+    ('expression = "max(role(shop:web, loadavg5))"\n    }', 'expression = "max(role(shop:db, loadavg5))"\n    }',
+     "e2e/overview", "W:expression value:metric.expression", "max(role(shop:web, loadavg5))",
+     "max(role(shop:db, loadavg5))"),
+    ('legend = "p99"', 'legend = "p50"', "e2e/overview", "W:query value:metric.legend", "p99", "p50"),
+    ('memo = "dashboard memo"', 'memo = "dashboard memo 2"', "e2e/overview", "memo", "dashboard memo", "dashboard memo 2"),
+]
+
+MONITOR_TYPES = {"host", "connectivity", "service", "external", "expression", "anomalyDetection", "query"}
+WIDGET_TYPES = {"graph", "value", "markdown", "alertStatus"}
+
+
+def pending(plan):
+    return [c for c in plan["changes"] if c["action"] in ("create", "update", "adopt", "delete")]
+
+
+class EndToEnd(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = __import__("tempfile").mkdtemp(prefix="monitorc-fake-")
+        cls.server = FakeServer(cls.tmp)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def setUp(self):
+        self.server.reset()
+        self.ws = Workspace(self.server)
+
+    def apply(self, *extra, expect=0):
+        p = self.ws.run("apply", "main.mon", "--auto-approve", *extra)
+        self.assertEqual(p.returncode, expect, p.stdout + p.stderr)
+        return p
+
+    def test_apply_every_kind_then_no_changes(self):
+        plan = self.ws.plan_json()
+        self.assertEqual(plan["summary"]["create"], 8)
+        self.apply()
+        state = self.server.state()
+        self.assertEqual({m["type"] for m in state["monitors"]}, MONITOR_TYPES)
+        self.assertEqual(len(state["monitors"]), 7)
+        self.assertEqual({w["type"] for w in state["dashboards"][0]["widgets"]}, WIDGET_TYPES)
+        for obj in state["monitors"] + state["dashboards"]:
+            self.assertTrue(obj["memo"].endswith("managed-by: monitorc"), obj)
+        p = self.ws.run("plan", "main.mon", "--detailed-exitcode")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("No changes.", p.stdout)
+        self.assertEqual(pending(self.ws.plan_json()), [])
+
+    def test_one_field_change_shows_exactly_that_field(self):
+        self.apply()
+        widgets = self.server.state()["dashboards"][0]["widgets"]
+        original = self.ws.read()
+        for old, new, key, path, before, after in EDITS:
+            with self.subTest(edit=new):
+                if path.startswith("W:"):
+                    _, title, field = path.split(":", 2)
+                    index = [w["title"] for w in widgets].index(title)
+                    path = f"widgets[{index}].{field}"
+                self.ws.write(original)
+                self.ws.edit(old, new)
+                changes = pending(self.ws.plan_json())
+                self.assertEqual(len(changes), 1, changes)
+                self.assertEqual(changes[0]["action"], "update")
+                self.assertEqual(changes[0]["key"], key)
+                self.assertEqual(changes[0]["fields"], [{"path": path, "before": before, "after": after}])
+                text = self.ws.run("plan", "main.mon").stdout
+                self.assertIn(f"{path}: {json.dumps(before)} -> {json.dumps(after)}", text)
+        # The last edit applied converges.
+        self.apply()
+        self.assertEqual(pending(self.ws.plan_json()), [])
+
+    def test_detailed_exitcode(self):
+        self.assertEqual(self.ws.run("plan", "main.mon", "--detailed-exitcode").returncode, 2)
+        self.assertEqual(self.ws.run("plan", "main.mon").returncode, 0)
+
+    def test_apply_without_terminal_needs_auto_approve(self):
+        p = self.ws.run("apply", "main.mon")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("--auto-approve", p.stderr)
+        self.assertEqual(self.server.state()["monitors"], [])
+
+    def test_unowned_objects_are_ignored_and_same_key_is_adopted(self):
+        manual = {"id": "manual00001", "type": "host", "name": "made in the UI", "memo": "hands off", "metric": "cpu%",
+                  "operator": ">", "warning": 90, "duration": 3, "maxCheckAttempts": 1, "isMute": False,
+                  "scopes": [], "excludeScopes": []}
+        same = {"id": "adoptme0001", "type": "query", "name": "e2e query latency", "memo": "old",
+                "query": "old.query", "operator": ">", "critical": 9, "isMute": False}
+        board = {"id": "manualdash1", "title": "UI board", "urlPath": "ui/board", "memo": "", "widgets": []}
+        self.server.control("PUT", "/_state", {"monitors": [manual, same], "dashboards": [board]})
+        before = self.server.state()
+        plan = self.ws.plan_json("--prune")
+        by_key = {c["key"]: c for c in plan["changes"]}
+        self.assertEqual(by_key["made in the UI"]["action"], "ignore")
+        self.assertEqual(by_key["ui/board"]["action"], "ignore")
+        self.assertEqual(by_key["e2e query latency"]["action"], "adopt")
+        self.assertEqual(by_key["e2e query latency"]["id"], "adoptme0001")
+        text = self.ws.run("plan", "main.mon").stdout
+        self.assertIn("apply adopts it", text)
+        self.assertIn("Ignored (not managed by monitorc", text)
+        self.apply("--prune")
+        after = self.server.state()
+        self.assertIn([m for m in before["monitors"] if m["id"] == "manual00001"][0], after["monitors"])
+        self.assertEqual(before["dashboards"], [d for d in after["dashboards"] if d["id"] == "manualdash1"])
+        adopted = [m for m in after["monitors"] if m["id"] == "adoptme0001"][0]
+        self.assertTrue(adopted["memo"].endswith("managed-by: monitorc"))
+        self.assertEqual(adopted["query"], 'http.server.duration.p99{service.name="shop"}')
+        self.assertEqual(len([m for m in after["monitors"] if m["name"] == "e2e query latency"]), 1)
+
+    def test_prune_only_with_flag(self):
+        self.apply()
+        self.ws.edit('monitor anomaly_detection "e2e anomaly web"', 'monitor anomaly_detection "e2e anomaly web2"')
+        plan = self.ws.plan_json()
+        actions = {(c["key"], c["action"]) for c in plan["changes"]}
+        self.assertIn(("e2e anomaly web", "orphan"), actions)
+        self.assertIn(("e2e anomaly web2", "create"), actions)
+        self.assertIn("deleted only with --prune", self.ws.run("plan", "main.mon").stdout)
+        self.apply()
+        names = [m["name"] for m in self.server.state()["monitors"]]
+        self.assertIn("e2e anomaly web", names)
+        self.assertIn("e2e anomaly web2", names)
+        plan = self.ws.plan_json("--prune")
+        self.assertEqual([(c["key"], c["action"]) for c in pending(plan)], [("e2e anomaly web", "delete")])
+        self.apply("--prune")
+        names = [m["name"] for m in self.server.state()["monitors"]]
+        self.assertNotIn("e2e anomaly web", names)
+        self.assertEqual(pending(self.ws.plan_json("--prune")), [])
+
+    def test_rename_with_previous_names_updates_in_place(self):
+        self.apply()
+        old_id = [m["id"] for m in self.server.state()["monitors"] if m["name"] == "e2e host cpu"][0]
+        self.ws.edit('monitor host "e2e host cpu" {', 'monitor host "e2e host cpu renamed" {\n  previous_names = ["e2e host cpu"]')
+        changes = pending(self.ws.plan_json("--prune"))
+        self.assertEqual(len(changes), 1, changes)
+        self.assertEqual(changes[0]["renamed_from"], "e2e host cpu")
+        self.assertEqual(changes[0]["fields"], [{"path": "name", "before": "e2e host cpu", "after": "e2e host cpu renamed"}])
+        self.apply("--prune")
+        monitors = {m["name"]: m["id"] for m in self.server.state()["monitors"]}
+        self.assertEqual(monitors.get("e2e host cpu renamed"), old_id)
+        self.assertNotIn("e2e host cpu", monitors)
+
+    def test_saved_plan_applies_exactly_and_refuses_when_stale(self):
+        self.apply()
+        self.ws.edit("warning  = 80", "warning  = 70")
+        self.assertEqual(self.ws.run("plan", "main.mon", "--out", "p.json").returncode, 0)
+        saved = json.loads(slurp(os.path.join(self.ws.dir, "p.json")))
+        self.assertTrue(saved["fingerprints"])
+        # Someone edits a monitor in the UI after the plan was made.
+        state = self.server.state()
+        for m in state["monitors"]:
+            if m["name"] == "e2e service 5xx":
+                m["warning"] = 11
+        self.server.control("PUT", "/_state", state)
+        p = self.ws.run("apply", "p.json")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("stale", p.stderr)
+        self.assertIn("e2e service 5xx", p.stderr)
+        host = [m for m in self.server.state()["monitors"] if m["name"] == "e2e host cpu"][0]
+        self.assertEqual(host["warning"], 80)
+        # A fresh plan applies, with exactly its content, even after the source changed again.
+        self.assertEqual(self.ws.run("plan", "main.mon", "--out", "p.json").returncode, 0)
+        self.ws.edit("warning  = 70", "warning  = 60")
+        p = self.ws.run("apply", "p.json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        host = [m for m in self.server.state()["monitors"] if m["name"] == "e2e host cpu"][0]
+        self.assertEqual(host["warning"], 70)
+        service = [m for m in self.server.state()["monitors"] if m["name"] == "e2e service 5xx"][0]
+        self.assertEqual(service["warning"], 10)  # the UI edit was reverted by the plan
+
+    def test_markdown_and_text_render(self):
+        self.apply()
+        self.ws.edit("warning  = 80", "warning  = 85")
+        md = self.ws.run("plan", "main.mon", "--format", "markdown").stdout
+        self.assertIn("| create | update |", md)
+        self.assertIn("<details><summary><code>~ update</code> monitor <code>e2e host cpu</code>", md)
+        self.assertIn("| `warning` | `80` | `85` |", md)
+        text = self.ws.run("plan", "main.mon").stdout
+        self.assertIn('~ monitor "e2e host cpu" (host)  main.mon:8', text)
+        self.assertIn("Plan: 0 to create, 1 to update, 0 to adopt, 0 to delete.", text)
+
+    def test_errors_are_clear(self):
+        p = self.ws.run("plan", "main.mon", key=None)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("MONITORC_TEST_KEY", p.stderr)
+        p = self.ws.run("plan", "main.mon", key="wrong-key")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("HTTP 403", p.stderr)
+        self.ws.write(self.ws.read().replace(self.server.base, "http://example.com"))
+        p = self.ws.run("plan", "main.mon")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("plain http:// is only allowed to loopback", p.stderr)
+        p = self.ws.run("plan", "main.mon", "--target", "nope")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("no mackerel or local target named 'nope'", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

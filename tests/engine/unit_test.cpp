@@ -1,0 +1,343 @@
+// Unit tests of the engine: normalisation, ownership, diff, renderers, plan files, the API
+// remote over a recording fake client, apply ordering, and the local target.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "apply.h"
+#include "diff.h"
+#include "local/local_remote.h"
+#include "mackerel/api_remote.h"
+#include "mackerel/normalize.h"
+#include "net/fake_client.h"
+#include "ownership.h"
+#include "render.h"
+
+using namespace mon::engine;
+using mon::net::RecordingClient;
+using mon::net::Request;
+using mon::net::Response;
+
+namespace {
+
+Json J(const char* s) { return Json::parse(s); }
+
+// Equal after normalisation, ignoring key order (what diff() compares).
+bool same(const Json& a, const Json& b) { return diffFields(a, b).empty(); }
+
+Desired monitor(const std::string& name, Json body, std::vector<std::string> prev = {}) {
+  body["name"] = name;
+  return Desired{ObjKind::Monitor, name, body.value("type", ""), body, "main.mon:3", std::move(prev)};
+}
+
+RemoteObject remoteMonitor(const std::string& id, Json body) { return {ObjKind::Monitor, id, std::move(body)}; }
+
+const Change& find(const Plan& p, const std::string& key) {
+  for (const auto& c : p.changes)
+    if (c.key == key) return c;
+  FAIL("no change for " << key);
+  return p.changes.front();
+}
+
+}  // namespace
+
+TEST_CASE("ownership marker round-trips") {
+  CHECK(addOwnerMarker("") == "managed-by: monitorc");
+  CHECK(addOwnerMarker("why") == "why\n\nmanaged-by: monitorc");
+  CHECK(addOwnerMarker(addOwnerMarker("why")) == "why\n\nmanaged-by: monitorc");
+  CHECK(hasOwnerMarker("why\n\nmanaged-by: monitorc"));
+  CHECK(hasOwnerMarker("managed-by: monitorc\n"));
+  CHECK_FALSE(hasOwnerMarker("why"));
+  CHECK_FALSE(hasOwnerMarker("not managed-by: monitorc"));
+  CHECK(stripOwnerMarker("why\n\nmanaged-by: monitorc") == "why");
+  CHECK(stripOwnerMarker("line\n") == "line\n");
+  CHECK(stripOwnerMarker(addOwnerMarker("a\nb\n")) == "a\nb\n");
+}
+
+TEST_CASE("normalisation hides what the server adds or respells") {
+  CHECK(mackerel::normalizeScope("svc:role") == "svc: role");
+  CHECK(mackerel::normalizeScope("svc : role") == "svc: role");
+  CHECK(mackerel::normalizeScope("svc") == "svc");
+  Json sent = J(R"({"name":"cpu","type":"host","metric":"cpu%","operator":">","warning":80.0,"critical":null,
+                   "duration":5,"scopes":["shop:web"],"memo":"m\n\nmanaged-by: monitorc"})");
+  Json echoed = J(R"({"id":"abc","name":"cpu","memo":"m\n\nmanaged-by: monitorc","type":"host","isMute":false,
+                     "metric":"cpu%","operator":">","warning":80,"duration":5,"maxCheckAttempts":1,
+                     "scopes":["shop: web"],"excludeScopes":[]})");
+  CHECK(same(mackerel::normalizeMonitor(sent), mackerel::normalizeMonitor(echoed)));
+  CHECK(mackerel::normalizeMonitor(sent)["memo"] == "m");
+  CHECK(mackerel::normalizeMonitor(sent)["warning"].dump() == "80");
+  // 0 is not "unset".
+  Json zero = sent;
+  zero["critical"] = 0;
+  CHECK_FALSE(same(mackerel::normalizeMonitor(zero), mackerel::normalizeMonitor(echoed)));
+  Json anomaly = J(R"({"type":"anomalyDetection","name":"a","scopes":["s:r"],"warningSensitivity":"normal"})");
+  CHECK(mackerel::normalizeMonitor(anomaly)["maxCheckAttempts"] == 3);
+  Json conn = J(R"({"type":"connectivity","name":"c"})");
+  CHECK(mackerel::normalizeMonitor(conn)["alertStatusOnGone"] == "CRITICAL");
+  Json ext = J(R"({"type":"external","name":"e","url":"https://x/","headers":[],"dualstack":"ipv4"})");
+  Json extEcho = J(R"({"id":"1","type":"external","name":"e","url":"https://x/","method":"GET","maxCheckAttempts":1,"isMute":false})");
+  CHECK(same(mackerel::normalizeMonitor(ext), mackerel::normalizeMonitor(extEcho)));
+  Json q = J(R"({"type":"query","name":"q","query":"x","operator":">","evaluateBackwardMinutes":0})");
+  Json qEcho = J(R"({"type":"query","name":"q","query":"x","operator":">"})");
+  CHECK(same(mackerel::normalizeMonitor(q), mackerel::normalizeMonitor(qEcho)));
+  Json d1 = J(R"({"title":"t","urlPath":"a/b","memo":"","widgets":[{"type":"graph","title":"","layout":{"x":0,"y":0,"width":6,"height":6},
+                  "graph":{"type":"role","roleFullname":"s:r","name":"cpu"},"referenceLines":[]}]})");
+  Json d2 = J(R"({"id":"x","createdAt":1,"updatedAt":2,"title":"t","urlPath":"a/b","memo":"managed-by: monitorc","widgets":[{"type":"graph","title":"",
+                  "layout":{"x":0,"y":0,"width":6,"height":6},"graph":{"type":"role","roleFullname":"s: r","name":"cpu","isStacked":false}}]})");
+  CHECK(same(mackerel::normalizeDashboard(d1), mackerel::normalizeDashboard(d2)));
+}
+
+TEST_CASE("diffFields gives nested paths") {
+  Json a = J(R"({"title":"t","widgets":[{"type":"graph","graph":{"name":"cpu"}},{"type":"markdown","markdown":"x"}]})");
+  Json b = J(R"({"title":"t2","widgets":[{"type":"graph","graph":{"name":"mem"}}],"memo":"m"})");
+  auto f = diffFields(a, b);
+  REQUIRE(f.size() == 4);
+  CHECK(f[0].path == "title");
+  CHECK(f[1].path == "widgets[0].graph.name");
+  CHECK(f[1].before == "cpu");
+  CHECK(f[1].after == "mem");
+  CHECK(f[2].path == "widgets[1]");
+  CHECK_FALSE(f[2].hasAfter);
+  CHECK(f[3].path == "memo");
+  CHECK_FALSE(f[3].hasBefore);
+}
+
+TEST_CASE("diff classifies every object") {
+  Json host = J(R"({"type":"host","metric":"cpu%","operator":">","warning":80,"duration":5})");
+  std::vector<Desired> want = {monitor("same", host), monitor("changed", host), monitor("new", host),
+                               monitor("adopt me", host), monitor("renamed", host, {"old name"})};
+  Json owned = host;
+  owned["memo"] = "managed-by: monitorc";
+  Json ownedChanged = owned;
+  ownedChanged["warning"] = 70;
+  RemoteState rs;
+  auto named = [](Json j, const char* n) { j["name"] = n; return j; };
+  rs.monitors = {remoteMonitor("1", named(owned, "same")),         remoteMonitor("2", named(ownedChanged, "changed")),
+                 remoteMonitor("3", named(host, "adopt me")),       remoteMonitor("4", named(owned, "gone")),
+                 remoteMonitor("5", named(host, "ui made")),        remoteMonitor("6", named(owned, "old name"))};
+  Plan p = diff(want, rs, DiffOptions{false});
+  CHECK(find(p, "same").action == Action::NoChange);
+  CHECK(find(p, "changed").action == Action::Update);
+  REQUIRE(find(p, "changed").fields.size() == 1);
+  CHECK(find(p, "changed").fields[0].path == "warning");
+  CHECK(find(p, "new").action == Action::Create);
+  CHECK(hasOwnerMarker(find(p, "new").body["memo"].get<std::string>()));
+  CHECK(find(p, "adopt me").action == Action::Adopt);
+  CHECK(find(p, "adopt me").id == "3");
+  CHECK(find(p, "gone").action == Action::Orphan);
+  CHECK(find(p, "ui made").action == Action::Ignore);
+  CHECK(find(p, "renamed").renamedFrom == "old name");
+  CHECK(find(p, "renamed").id == "6");
+  CHECK(p.fingerprints.size() == 6);
+  Plan pruned = diff(want, rs, DiffOptions{true});
+  CHECK(find(pruned, "gone").action == Action::Delete);
+  CHECK(find(pruned, "ui made").action == Action::Ignore);
+
+  std::string text = renderText(p);
+  CHECK(text.find("~ monitor \"changed\" (host)  main.mon:3\n      warning: 70 -> 80\n") != std::string::npos);
+  CHECK(text.find("+ monitor \"new\" (host)  main.mon:3") != std::string::npos);
+  CHECK(text.find("Plan: 1 to create, 2 to update, 1 to adopt, 0 to delete.") != std::string::npos);
+  CHECK(text.find("ui made") != std::string::npos);
+
+  Plan back;
+  std::string err;
+  REQUIRE(planFromJson(planToJson(p), back, err));
+  CHECK(planToJson(back) == planToJson(p));
+
+  // Staleness: a changed object, a deleted one, and a new object whose key a change uses.
+  CHECK(stalePlanReasons(p, rs).empty());
+  RemoteState later = rs;
+  later.monitors[0].body["warning"] = 1;
+  later.monitors.erase(later.monitors.begin() + 4);
+  later.monitors.push_back(remoteMonitor("7", named(host, "new")));
+  auto why = stalePlanReasons(p, later);
+  REQUIRE(why.size() == 3);
+  CHECK(why[0] == "monitor/1 (same) was changed");
+  CHECK(why[1] == "monitor/5 was deleted");
+  CHECK(why[2] == "monitor/7 (new) was created");
+}
+
+TEST_CASE("an owned remote object is preferred over an unowned one with the same name") {
+  Json host = J(R"({"type":"host","metric":"cpu%","operator":">","warning":80,"duration":5,"name":"x"})");
+  Json owned = host;
+  owned["memo"] = "managed-by: monitorc";
+  RemoteState rs;
+  rs.monitors = {remoteMonitor("u", host), remoteMonitor("o", owned)};
+  Plan p = diff({monitor("x", host)}, rs, DiffOptions{true});
+  CHECK(p.changes.size() == 2);
+  for (const auto& c : p.changes) CHECK(c.action == (c.id == "o" ? Action::NoChange : Action::Ignore));
+}
+
+TEST_CASE("base URLs: https anywhere, http only to loopback") {
+  CHECK(mon::net::checkBaseUrl("https://api.mackerelio.com/") == "");
+  CHECK(mon::net::checkBaseUrl("http://127.0.0.1:8080/") == "");
+  CHECK(mon::net::checkBaseUrl("http://localhost/") == "");
+  CHECK(mon::net::checkBaseUrl("http://[::1]:80/") == "");
+  CHECK(mon::net::checkBaseUrl("http://api.mackerelio.com/").find("loopback") != std::string::npos);
+  CHECK(mon::net::checkBaseUrl("http://127.0.0.1.evil.com/").find("loopback") != std::string::npos);
+  CHECK(mon::net::checkBaseUrl("ftp://x/").find("scheme") != std::string::npos);
+  CHECK(mon::net::checkBaseUrl("https://user:pw@x/") != "");
+}
+
+TEST_CASE("the API remote: headers, dashboards by id, retries, lost creates, redaction") {
+  const std::string key = "k-123-secret";
+  std::mutex mu;
+  int posts = 0, gets429 = 0;
+  bool created = false;
+  auto client = std::make_shared<RecordingClient>([&](const Request& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    Response res;
+    res.status = 200;
+    if (r.method == "GET" && r.url.ends_with("/api/v0/monitors")) {
+      if (gets429++ == 0) {
+        res.status = 429;
+        res.headers["retry-after"] = "0";
+        return res;
+      }
+      res.body = created ? R"({"monitors":[{"id":"m1","type":"host","name":"x","memo":"managed-by: monitorc"}]})"
+                         : R"({"monitors":[]})";
+    } else if (r.method == "GET" && r.url.ends_with("/api/v0/dashboards")) {
+      res.body = R"({"dashboards":[{"id":"d1","urlPath":"a","widgets":null}]})";
+    } else if (r.method == "GET" && r.url.ends_with("/api/v0/dashboards/d1")) {
+      res.body = R"({"id":"d1","urlPath":"a","widgets":[{"type":"markdown"}]})";
+    } else if (r.method == "POST") {
+      ++posts;
+      created = true;
+      res.status = 0;
+      res.transport = "connection closed without a response";
+    } else if (r.method == "PUT") {
+      res.status = 400;
+      res.body = R"({"error":{"message":"bad key k-123-secret"}})";
+    } else if (r.method == "DELETE") {
+      res.status = 404;
+    }
+    return res;
+  });
+  mackerel::Options o;
+  o.targetName = "t";
+  o.baseUrl = "http://127.0.0.1:1/";
+  o.apiKey = key;
+  o.retry.baseDelayMs = 1;
+  std::vector<std::string> log;
+  o.log = [&](const std::string& l) { log.push_back(l); };
+  auto remote = mackerel::makeRemote(client, o);
+  RemoteState rs;
+  std::string err;
+  REQUIRE(remote->fetch(rs, err));
+  REQUIRE(rs.dashboards.size() == 1);
+  CHECK(rs.dashboards[0].body["widgets"].size() == 1);
+
+  OpResult c = remote->create(ObjKind::Monitor, "x", J(R"({"type":"host","name":"x"})"));
+  CHECK(c.ok);
+  CHECK(c.recovered);
+  CHECK(c.id == "m1");
+  CHECK(posts == 1);
+
+  OpResult u = remote->update(ObjKind::Monitor, "m1", J("{}"));
+  CHECK_FALSE(u.ok);
+  CHECK(u.error.find("HTTP 400") != std::string::npos);
+  CHECK(u.error.find(key) == std::string::npos);
+  CHECK(u.error.find("[redacted]") != std::string::npos);
+  CHECK(remote->remove(ObjKind::Monitor, "gone").ok);
+
+  for (const auto& r : client->sent()) {
+    bool hasKey = false;
+    for (const auto& [k, v] : r.headers) hasKey |= k == "X-Api-Key" && v == key;
+    CHECK(hasKey);
+  }
+  for (const auto& l : log) CHECK(l.find(key) == std::string::npos);
+  CHECK(log.front().find("GET /api/v0/monitors -> 429") != std::string::npos);
+}
+
+namespace {
+
+// A remote that records the order of calls and fails one key.
+class ScriptedRemote : public Remote {
+ public:
+  std::mutex mu;
+  std::vector<std::string> calls;
+  std::atomic<int> inFlight{0}, maxInFlight{0};
+  std::string describe() const override { return "scripted"; }
+  bool fetch(RemoteState&, std::string&) override { return true; }
+  OpResult op(const std::string& what) {
+    int now = ++inFlight;
+    for (int m = maxInFlight; now > m && !maxInFlight.compare_exchange_weak(m, now);) {}
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    --inFlight;
+    std::lock_guard<std::mutex> lock(mu);
+    calls.push_back(what);
+    OpResult r;
+    r.ok = what.find("bad") == std::string::npos;
+    if (!r.ok) r.error = "refused";
+    return r;
+  }
+  OpResult create(ObjKind, const std::string& key, const Json&) override { return op("create " + key); }
+  OpResult update(ObjKind, const std::string& id, const Json&) override { return op("update " + id); }
+  OpResult remove(ObjKind, const std::string& id) override { return op("delete " + id); }
+};
+
+}  // namespace
+
+TEST_CASE("apply: creates, then updates, then deletes; failures do not stop the others") {
+  Plan p;
+  auto add = [&](Action a, std::string key, std::string id) {
+    p.changes.push_back(Change{a, ObjKind::Monitor, key, id, "host", "", "", Json::object(), {}});
+  };
+  add(Action::Delete, "d", "id-d");
+  add(Action::Update, "u", "id-u");
+  add(Action::Create, "bad", "");
+  add(Action::Create, "c", "");
+  add(Action::Ignore, "i", "id-i");
+  add(Action::Orphan, "o", "id-o");
+  add(Action::Adopt, "a", "id-a");
+  ScriptedRemote r;
+  ApplyReport rep = apply(p, r, ApplyOptions{1, nullptr});
+  CHECK(rep.failed == 1);
+  CHECK(rep.outcomes.size() == 5);
+  REQUIRE(r.calls.size() == 5);
+  CHECK(r.calls[0] == "create bad");
+  CHECK(r.calls[1] == "create c");
+  CHECK(r.calls[2] == "update id-u");
+  CHECK(r.calls[3] == "update id-a");
+  CHECK(r.calls[4] == "delete id-d");
+  CHECK(r.maxInFlight == 1);
+
+  Plan many;
+  for (int i = 0; i < 40; ++i)
+    many.changes.push_back(Change{Action::Create, ObjKind::Monitor, "m" + std::to_string(i), "", "host", "", "", Json::object(), {}});
+  ScriptedRemote r8;
+  CHECK(apply(many, r8, ApplyOptions{8, nullptr}).failed == 0);
+  CHECK(r8.maxInFlight > 1);
+  CHECK(r8.maxInFlight <= 8);
+}
+
+TEST_CASE("local target behaves like the service") {
+  auto dir = std::filesystem::temp_directory_path() / ("monitorc-local-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto remote = local::makeRemote("demo", dir.string());
+  OpResult c = remote->create(ObjKind::Monitor, "x", J(R"({"type":"host","name":"x","metric":"cpu%","scopes":["a:b"]})"));
+  REQUIRE(c.ok);
+  CHECK(c.id.size() == 11);
+  RemoteState rs;
+  std::string err;
+  REQUIRE(remote->fetch(rs, err));
+  REQUIRE(rs.monitors.size() == 1);
+  CHECK(rs.monitors[0].body["scopes"][0] == "a: b");
+  CHECK(rs.monitors[0].body["maxCheckAttempts"] == 1);
+  CHECK(rs.monitors[0].body["isMute"] == false);
+  CHECK_FALSE(remote->update(ObjKind::Monitor, c.id, J(R"({"type":"service","name":"x"})")).ok);
+  REQUIRE(remote->create(ObjKind::Dashboard, "a", J(R"({"title":"t","urlPath":"a","widgets":[]})")).ok);
+  OpResult dup = remote->create(ObjKind::Dashboard, "a", J(R"({"title":"t2","urlPath":"a","widgets":[]})"));
+  CHECK_FALSE(dup.ok);
+  CHECK(dup.error.find("already in use") != std::string::npos);
+  CHECK(remote->remove(ObjKind::Monitor, c.id).ok);
+  RemoteState after;
+  REQUIRE(remote->fetch(after, err));
+  CHECK(after.monitors.empty());
+  CHECK(after.dashboards.size() == 1);
+  std::filesystem::remove_all(dir);
+}
