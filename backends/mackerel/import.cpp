@@ -91,9 +91,6 @@ std::string importMackerelSource(const ImportJson& monitorsDoc, const std::vecto
   for (const ImportJson& doc : dashboards) {
     if (doc.is_object() && doc.contains("dashboards") && doc["dashboards"].is_array()) {
       for (const auto& d : doc["dashboards"]) {
-        if (d.is_object() && d.contains("widgets") && d["widgets"].is_null())
-          warnings.push_back("dashboard '" + (d.contains("title") && d["title"].is_string() ? d["title"].get<std::string>() : "") +
-                             "': the dashboard list has no widgets; import each dashboard from GET /api/v0/dashboards/<id>");
         if (shallowEnough(d, "dashboard #" + std::to_string(index + 1), warnings)) importDashboard(d, index, out, warnings);
         ++index;
       }

@@ -231,6 +231,13 @@ void importDashboard(const ImportJson& d, size_t index, std::string& out, std::v
     warnings.push_back(who + ": has no " + (title.empty() ? "title" : "urlPath") + ", which every dashboard needs; skipped");
     return;
   }
+  if (!d.contains("widgets") || !d["widgets"].is_array()) {
+    // GET /api/v0/dashboards lists dashboards without their widgets: importing that would
+    // give an empty dashboard, and applying it would delete every widget.
+    warnings.push_back(who + ": has no widget list (a dashboard list has none); skipped: import each dashboard from "
+                             "GET /api/v0/dashboards/<id> or mkr dashboards pull");
+    return;
+  }
   std::vector<Widget> widgets;
   ImportJson raw = ImportJson::object();
   for (auto it = d.begin(); it != d.end(); ++it) {
