@@ -1,0 +1,75 @@
+#pragma once
+// plan/apply for a Prometheus target: monitorc owns whole rule files in the target's
+// rules_dir (`monitorc_<target>.yml`, starting with the generated header). Plan compares the
+// owned files with the built ones semantically (parsed, not as text); apply writes them
+// atomically, checks them (promtool), reloads Prometheus, verifies /api/v1/rules, and
+// restores the previous files when any step fails. Disk, HTTP and the checker are seams.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend.h"
+
+namespace mon::prometheus {
+
+/// The file operations apply needs.
+class FileOps {
+ public:
+  virtual ~FileOps() = default;
+  /// False when the file does not exist or cannot be read.
+  virtual bool read(const std::string& path, std::string& text) = 0;
+  /// Names of the regular files in `dir` (empty when it does not exist).
+  virtual std::vector<std::string> list(const std::string& dir) = 0;
+  /// Writes a temporary file beside `path` and renames it over `path`.
+  virtual bool writeAtomic(const std::string& path, const std::string& text, std::string& err) = 0;
+  virtual bool remove(const std::string& path, std::string& err) = 0;
+};
+std::unique_ptr<FileOps> diskFileOps();
+
+struct HttpReply {
+  int status = 0;  // 0: no response (body says why)
+  std::string body;
+};
+/// One request: method, URL, body.
+using HttpSend = std::function<HttpReply(const std::string& method, const std::string& url, const std::string& body)>;
+/// Checks rule files; returns the exit status and fills `output`.
+using RuleChecker = std::function<int(const std::vector<std::string>& paths, std::string& output)>;
+/// `promtool check rules`; when promtool is not installed, status 0 and a note in `output`.
+RuleChecker promtoolChecker();
+
+struct FileChange {
+  enum Action { Create, Update, Delete } action;
+  std::string file;                  // name inside rules_dir
+  std::string content;               // new content (create/update)
+  std::vector<std::string> details;  // what changes, rule by rule
+};
+
+struct Plan {
+  std::string target;
+  std::string rulesDir;
+  std::vector<FileChange> changes;
+};
+
+/// The owned file name for a target: `monitorc_<target>.yml`.
+std::string ownedFileName(const std::string& target);
+/// The built file of `target` (from build()) under its owned name.
+std::map<std::string, std::string> desiredFiles(const OutputFiles& built, const std::string& target);
+/// Compares `desired` with the owned files in `rulesDir`. `prune`: also delete owned files of
+/// this target that are not desired (never files without the monitorc header or prefix).
+Plan makePlan(const std::string& target, const std::map<std::string, std::string>& desired, const std::string& rulesDir,
+              bool prune, FileOps& files);
+/// Human-readable plan; "no changes" when empty.
+std::string renderPlan(const Plan& plan);
+
+struct ApplyResult {
+  bool ok = false;
+  std::string error;
+  std::vector<std::string> log;
+};
+/// Applies the plan against Prometheus at `url` (POST /-/reload, GET /api/v1/rules).
+ApplyResult applyPlan(const Plan& plan, const std::string& url, FileOps& files, const HttpSend& http,
+                      const RuleChecker& check);
+
+}  // namespace mon::prometheus

@@ -1,0 +1,95 @@
+// The disk side of Prometheus apply: the real directory and the promtool checker.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "prometheus/apply.h"
+
+namespace mon::prometheus {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+class DiskFileOps : public FileOps {
+ public:
+  bool read(const std::string& path, std::string& text) override {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+    return true;
+  }
+  std::vector<std::string> list(const std::string& dir) override {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.is_regular_file()) out.push_back(e.path().filename().string());
+    return out;
+  }
+  bool writeAtomic(const std::string& path, const std::string& text, std::string& err) override {
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    // A dot name outside the rule_files globs (*.yml), so Prometheus never loads a half file.
+    fs::path tmp = fs::path(path).parent_path() / ("." + fs::path(path).filename().string() + ".tmp");
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      if (!out || !(out << text) || !out.flush()) {
+        err = "cannot write '" + tmp.string() + "'";
+        return false;
+      }
+    }
+    fs::rename(tmp, path, ec);
+    if (ec) {
+      err = "cannot rename onto '" + path + "': " + ec.message();
+      fs::remove(tmp, ec);
+      return false;
+    }
+    return true;
+  }
+  bool remove(const std::string& path, std::string& err) override {
+    std::error_code ec;
+    if (!fs::remove(path, ec) && ec) {
+      err = "cannot remove '" + path + "': " + ec.message();
+      return false;
+    }
+    return true;
+  }
+};
+
+std::string shellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+std::unique_ptr<FileOps> diskFileOps() { return std::make_unique<DiskFileOps>(); }
+
+RuleChecker promtoolChecker() {
+  return [](const std::vector<std::string>& paths, std::string& output) {
+    if (std::system("command -v promtool >/dev/null 2>&1") != 0) {
+      output = "promtool not found; rule files not checked before reload";
+      return 0;
+    }
+    std::string cmd = "promtool check rules";
+    for (const auto& p : paths) cmd += " " + shellQuote(p);
+    FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
+    if (!pipe) {
+      output = "cannot run promtool";
+      return 1;
+    }
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) output.append(buf, n);
+    int status = pclose(pipe);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+  };
+}
+
+}  // namespace mon::prometheus
