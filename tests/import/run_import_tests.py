@@ -13,6 +13,7 @@ imports it, builds the source and compares:
     sides (mkr writes null placeholders and omits empty values; build writes the API shape).
   * monitors-000 with an unknown key in every monitor: kept in raw, rebuilt byte for byte;
   * random layouts (gaps, ragged and full rows, shuffled widget order): byte for byte.
+  * 300 randomly damaged inputs: import never crashes, nor does checking what it wrote.
 It also checks that the source is canonical (`monitorc fmt --check`), that import is deterministic, that importing the built JSON again gives the
 same source, and that no warning is printed for these valid files.
 
@@ -24,6 +25,7 @@ to build on exactly that).
 """
 
 import argparse
+import copy
 import difflib
 import glob
 import json
@@ -228,6 +230,62 @@ def raw_passthrough(args, fails):
             fails.add("raw-000.json: rebuilt != input without ids", diff(want, got, "input", "rebuilt"))
 
 
+ODD_VALUES = [None, True, False, 0, -1, 1.5, 1e300, 2 ** 64, "", "x", "${", "\u0000", [], {},
+              [1, {"a": None}], {"type": "unknown"}, {"type": "relative"}, [{"name": 1}],
+              {"x": "1", "y": -5, "width": 99, "height": 0}]
+
+
+def mutate(r, doc):
+    """One random change somewhere in the JSON tree: replace, delete or add a member."""
+    path = []
+    node = doc
+    while isinstance(node, (dict, list)) and node and r.random() < 0.75:
+        key = r.choice(list(node)) if isinstance(node, dict) else r.randrange(len(node))
+        path.append((node, key))
+        node = node[key]
+    if not path:
+        return
+    parent, key = path[-1]
+    op = r.random()
+    if op < 0.6:
+        parent[key] = copy.deepcopy(r.choice(ODD_VALUES))
+    elif op < 0.8:
+        del parent[key]
+    elif isinstance(parent, dict):
+        parent[r.choice(["foo", "type", "name", "layout", "graph", "metric", "headers"])] = copy.deepcopy(r.choice(ODD_VALUES))
+
+
+def mutations(args, fails, files):
+    """Import must survive any well-formed JSON: exit 0 (warnings at most) or 1 (a wrong
+    top-level shape), never a crash; what it writes must not crash the compiler either."""
+    import random
+    r = random.Random(7)
+    d = os.path.join(args.work, "mutations")
+    os.makedirs(d)
+    runs = crashes = 0
+    for i in range(args.mutations):
+        f = r.choice(files)
+        doc = json.loads(read(f))
+        for _ in range(r.randint(1, 6)):
+            mutate(r, doc)
+        path = os.path.join(d, "m%04d.json" % i)
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(doc, out)
+        flag = "--monitors" if os.path.basename(f).startswith("monitors") else "--dashboard"
+        src = path[:-5] + ".mon"
+        code, _, err = run([args.monitorc, "import", "mackerel", flag, path, "-o", src])
+        runs += 1
+        if code not in (0, 1) or "terminate" in err or "exception" in err:
+            crashes += 1
+            fails.add("%s: import crashed (exit %d)" % (path, code), err)
+            continue
+        if code == 0 and os.path.getsize(src):
+            code, _, err = run([args.monitorc, "check", src])
+            if code not in (0, 1):
+                fails.add("%s: checking the imported source crashed (exit %d)" % (path, code), err)
+    print("  mutated inputs   %d (%d crashes)" % (runs, crashes))
+
+
 def roundtrip(args):
     fails = Failures()
     work = args.work
@@ -325,6 +383,9 @@ def roundtrip(args):
                         fails.add("all.mon: built %d dashboards, expected %d" % (n, len(files)))
     stats["layout widgets"] = stats["layout pinned"] = 0
     layouts(args, fails, stats)
+    inputs = sorted(glob.glob(os.path.join(work, "pull", "monitors-00*.json")) +
+                    glob.glob(os.path.join(work, "dashboards*", "dashboard-*.json")))
+    mutations(args, fails, inputs)
     for k, v in stats.items():
         print("  %-16s %d" % (k, v))
     if stats["monitor files"] < 60:
@@ -385,6 +446,7 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--count", type=int, default=60)
     ap.add_argument("--layouts", type=int, default=60, help="random-layout dashboards")
+    ap.add_argument("--mutations", type=int, default=300, help="randomly damaged inputs")
     ap.add_argument("--update", action="store_true", help="golden: rewrite the expected files")
     args = ap.parse_args()
     fails = roundtrip(args) if args.mode == "roundtrip" else golden(args)
