@@ -1,6 +1,7 @@
 #pragma once
 // Feeds the hand lexer's tokens to the generated ANTLR parser. Tokens are small objects that
-// remember only type, index and byte offsets: messages are built from our own token table.
+// remember only type, index, byte offsets and their source: messages are built from our own
+// token table.
 #include <antlr4-runtime.h>
 
 #include "parse/lexer.h"
@@ -9,7 +10,8 @@ namespace mon {
 
 class LiteToken : public antlr4::WritableToken {
  public:
-  LiteToken(size_t type, uint32_t begin, uint32_t end) : type_(type), begin_(begin), end_(end) {}
+  LiteToken(size_t type, uint32_t begin, uint32_t end, antlr4::TokenSource* source)
+      : type_(type), begin_(begin), end_(end), source_(source) {}
   std::string getText() const override { return ""; }
   size_t getType() const override { return type_; }
   size_t getLine() const override { return 0; }
@@ -18,7 +20,8 @@ class LiteToken : public antlr4::WritableToken {
   size_t getTokenIndex() const override { return index_; }
   size_t getStartIndex() const override { return begin_; }
   size_t getStopIndex() const override { return end_; }
-  antlr4::TokenSource* getTokenSource() const override { return nullptr; }
+  // ANTLR's recovery conjures a missing token from the current one's source: never null.
+  antlr4::TokenSource* getTokenSource() const override { return source_; }
   antlr4::CharStream* getInputStream() const override { return nullptr; }
   std::string toString() const override { return ""; }
   void setText(const std::string&) override {}
@@ -31,6 +34,7 @@ class LiteToken : public antlr4::WritableToken {
  private:
   size_t type_;
   uint32_t begin_, end_;  // byte offsets, end exclusive
+  antlr4::TokenSource* source_;
   size_t index_ = 0;
 };
 
@@ -40,7 +44,7 @@ class VectorTokenSource : public antlr4::TokenSource {
   std::unique_ptr<antlr4::Token> nextToken() override {
     const Token& t = tokens_[next_ < tokens_.size() ? next_++ : tokens_.size() - 1];
     size_t type = t.type == kTokEof ? antlr4::Token::EOF : t.type;
-    return std::make_unique<LiteToken>(type, t.begin, t.end);
+    return std::make_unique<LiteToken>(type, t.begin, t.end, this);
   }
   size_t getLine() const override { return 0; }
   size_t getCharPositionInLine() override { return 0; }
