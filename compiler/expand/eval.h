@@ -60,7 +60,7 @@ class Evaluator {
   std::map<std::string, VarInfo> variables;
 
  private:
-  static constexpr const char* kFailed = "\x01failed";
+  static constexpr const char* kFailed = "\x01" "failed";
   Value fail(Range r) {
     Value v;
     v.range = r;
