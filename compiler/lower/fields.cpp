@@ -27,6 +27,12 @@ bool lowerFields(const Object& obj, const schema::Kind& kind, ir::Props& props, 
       ok = false;
       continue;
     }
+    // A value that failed to evaluate (Evaluator::fail: null carrying a marker) was reported
+    // where it failed; checking it against the field would only add a misleading error.
+    if (f.value.kind == ValueKind::Null && !f.value.str.empty()) {
+      ok = false;
+      continue;
+    }
     nlohmann::ordered_json value;
     if (!convertField(*spec, f.value, value, diags)) {
       ok = false;
