@@ -78,7 +78,15 @@ class Lexer {
       size_t start = pos_;
       if (isIdentStart(c)) {
         while (pos_ < s_.size() && isIdentChar(static_cast<unsigned char>(s_[pos_]))) ++pos_;
-        emit(keyword(s_.substr(start, pos_ - start)), start);
+        uint16_t type = keyword(s_.substr(start, pos_ - start));
+        bool afterElse = !out_.tokens.empty() && out_.tokens.back().type == P::KW_ELSE;
+        emit(type, start);
+        if (type == P::KW_IF && afterElse) {
+          elseIfRun(start);  // `else if` nests the next if
+        } else if (type == P::KW_IF || type == P::KW_LET || type == P::KW_USE || type == P::KW_FOR ||
+                   type == P::KW_TEMPLATE || type == P::KW_IMPORT) {
+          resetChain();  // a new statement
+        }
       } else if (isDigit(c)) {
         lexNumber();
       } else if (c == '"') {
@@ -87,7 +95,7 @@ class Lexer {
         ++pos_;
         emit(P::RBRACE, start);
         interpBraces.pop_back();
-        --depth_;
+        close();
         lexStringRest(interpBraces);
       } else {
         lexPunct(interpBraces);
@@ -111,10 +119,43 @@ class Lexer {
   }
 
   void open(size_t start) {
+    chainSaved_.push_back(chain_);
+    elseIfSaved_.push_back(elseIf_);
     if (++depth_ > kMaxNesting) {
       error(start, start + 1, diag::err_nesting_too_deep, {std::to_string(kMaxNesting)});
       stopped_ = true;  // the parser would overflow its stack; nothing after this is useful
     }
+  }
+
+  void close() {
+    --depth_;
+    if (!chainSaved_.empty()) {
+      chain_ = chainSaved_.back();
+      chainSaved_.pop_back();
+      elseIf_ = elseIfSaved_.back();
+      elseIfSaved_.pop_back();
+    }
+  }
+
+  // Binary and postfix operators build left-deep trees (`a.b.c` is member(member(a, b), c)),
+  // and `else if` a right-deep one: a long chain is as deep as many brackets, for the parser
+  // and every pass after it. Counted along the current path: restored when a bracket closes,
+  // reset where a new expression or statement starts.
+  void elseIfRun(size_t start) {
+    if (++elseIf_ > kMaxElseIf) {
+      error(start, start + 2, diag::err_nesting_too_deep, {std::to_string(kMaxElseIf)});
+      stopped_ = true;
+    }
+  }
+  void chained(size_t start) {
+    if (++chain_ > kMaxChain) {
+      error(start, start + 1, diag::err_nesting_too_deep, {std::to_string(kMaxChain)});
+      stopped_ = true;
+    }
+  }
+  void resetChain() {
+    chain_ = chainSaved_.empty() ? 0 : chainSaved_.back();
+    elseIf_ = elseIfSaved_.empty() ? 0 : elseIfSaved_.back();
   }
 
   void skipSpaceAndComments() {
@@ -262,21 +303,21 @@ class Lexer {
     auto one = [&](uint16_t t) { pos_ += 1; emit(t, start); };
     switch (c) {
       case '{': one(P::LBRACE); open(start); if (!interpBraces.empty()) ++interpBraces.back(); return;
-      case '}': one(P::RBRACE); --depth_; if (!interpBraces.empty()) --interpBraces.back(); return;
-      case '[': one(P::LBRACK); open(start); return;
-      case ']': one(P::RBRACK); --depth_; return;
-      case '(': one(P::LPAREN); open(start); return;
-      case ')': one(P::RPAREN); --depth_; return;
-      case ',': one(P::COMMA); return;
-      case ':': one(P::COLON); return;
-      case '.': one(P::DOT); return;
+      case '}': one(P::RBRACE); close(); if (!interpBraces.empty()) --interpBraces.back(); return;
+      case '[': one(P::LBRACK); chained(start); open(start); return;
+      case ']': one(P::RBRACK); close(); return;
+      case '(': one(P::LPAREN); chained(start); open(start); return;
+      case ')': one(P::RPAREN); close(); return;
+      case ',': one(P::COMMA); resetChain(); return;
+      case ':': one(P::COLON); resetChain(); return;
+      case '.': one(P::DOT); chained(start); return;
       case '-': one(P::MINUS); unaryRun(start); return;
-      case '=': n == '=' ? two(P::EQ) : one(P::ASSIGN); return;
-      case '!': if (n == '=') two(P::NE); else { one(P::NOT); unaryRun(start); } return;
-      case '<': n == '=' ? two(P::LE) : one(P::LT); return;
-      case '>': n == '=' ? two(P::GE) : one(P::GT); return;
-      case '&': if (n == '&') { two(P::AND); return; } break;
-      case '|': if (n == '|') { two(P::OR); return; } break;
+      case '=': if (n == '=') { two(P::EQ); chained(start); } else { one(P::ASSIGN); resetChain(); } return;
+      case '!': if (n == '=') { two(P::NE); chained(start); } else { one(P::NOT); unaryRun(start); } return;
+      case '<': n == '=' ? two(P::LE) : one(P::LT); chained(start); return;
+      case '>': n == '=' ? two(P::GE) : one(P::GT); chained(start); return;
+      case '&': if (n == '&') { two(P::AND); chained(start); return; } break;
+      case '|': if (n == '|') { two(P::OR); chained(start); return; } break;
       default: break;
     }
     // Not a token: report it once per run of bad characters.
@@ -320,6 +361,10 @@ class Lexer {
   size_t pos_ = 0;
   int depth_ = 0;
   int unary_ = 0;
+  int chain_ = 0;
+  std::vector<int> chainSaved_;  // chain_ at each open bracket
+  int elseIf_ = 0;
+  std::vector<int> elseIfSaved_;
   bool stopped_ = false;
   std::vector<size_t> stringStarts_;
   LexResult out_;

@@ -20,6 +20,11 @@ struct Token {
 constexpr uint16_t kTokEof = 0xffff;
 /// Deepest bracket/brace/interpolation nesting accepted.
 constexpr int kMaxNesting = 200;
+/// Longest chain of binary and postfix operators (`a.b.c`, `x || y || z`) on one path through
+/// an expression: each link is one level of the tree too.
+constexpr int kMaxChain = 20000;
+/// Longest `else if` chain: the parser recurses once per link.
+constexpr int kMaxElseIf = 1000;
 
 struct LexResult {
   std::vector<Token> tokens;  // ends with a kTokEof token
