@@ -64,6 +64,15 @@ std::string Scope::closestTemplate(const std::string& name) const {
 }
 
 Value Evaluator::eval(const ast::Expr& e, const Scope& scope) {
+  if (depth_ >= kMaxEvalDepth) {
+    diags_.report(e.range, diag::err_nesting_too_deep, {std::to_string(kMaxEvalDepth)});
+    return fail(e.range);  // the callers above only pass the failure on
+  }
+  struct Depth {
+    int& d;
+    explicit Depth(int& x) : d(x) { ++d; }
+    ~Depth() { --d; }
+  } depth(depth_);
   Value v;
   v.range = e.range;
   switch (e.kind) {

@@ -50,6 +50,10 @@ struct VarInfo {
   Range declared;
 };
 
+/// Deepest expression evaluated. The parser accepts long operator chains (`a.b.c...`,
+/// `x || y || ...`; the formatter prints them) and each link is one nested eval() call.
+constexpr int kMaxEvalDepth = 1000;
+
 class Evaluator {
  public:
   explicit Evaluator(DiagEngine& diags) : diags_(diags) {}
@@ -77,6 +81,7 @@ class Evaluator {
   bool toText(const Value& v, std::string& out, Range at);
 
   DiagEngine& diags_;
+  int depth_ = 0;  // eval() calls on the stack
 };
 
 }  // namespace mon
