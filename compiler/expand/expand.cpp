@@ -26,6 +26,9 @@ class Expander {
     Expanded out;
     Sink sink{nullptr, &out.objects};
     for (FileId root : program_.roots) expandFile(root, sink);
+    // After a runaway recursion or loop, what was made so far is a fragment: checking it would
+    // bury the one real error under follow-on ones (duplicate names from every level).
+    if (stopped_) out.objects.clear();
     return out;
   }
 
