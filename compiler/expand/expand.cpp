@@ -171,6 +171,7 @@ class Expander {
     obj.range = st.range;
     obj.useSites = useSites_;
     obj.useTemplates = useTemplates_;
+    bool labelFailed = false;
     for (const auto& l : st.labels) {
       if (l.isWord) {
         Value w;
@@ -180,11 +181,15 @@ class Expander {
         obj.labels.push_back(std::move(w));
       } else if (l.string) {
         obj.labels.push_back(eval_.eval(*l.string, scope));
+        labelFailed |= eval_.failed(obj.labels.back());
       }
     }
     Scope inner(&scope);
     Sink childSink{&obj.fields, &obj.children};
     stmts(st.body, inner, childSink, depth);
+    // A label that failed to evaluate has been reported; without its name the block would
+    // only collect follow-on errors (a missing name, a duplicate of the default name).
+    if (labelFailed) return;
     sink.objects->push_back(std::move(obj));
   }
 
