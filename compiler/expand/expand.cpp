@@ -105,9 +105,20 @@ class Expander {
 
   void stmts(const std::vector<ast::StmtPtr>& list, Scope& scope, Sink& sink, int depth) {
     for (const auto& st : list) {
-      if (stopped_) return;
+      if (!step(st->range)) return;
       stmt(*st, scope, sink, depth);
     }
+  }
+
+  // Counts one statement or loop step; false once expansion has to stop.
+  bool step(Range at) {
+    if (stopped_) return false;
+    if (++steps_ > kMaxSteps) {
+      diags_.report(at, diag::err_too_many_steps, {std::to_string(kMaxSteps)});
+      stopped_ = true;
+      return false;
+    }
+    return true;
   }
 
   void stmt(const ast::Stmt& st, Scope& scope, Sink& sink, int depth) {
@@ -203,14 +214,14 @@ class Expander {
         return;
       }
       for (const Value& item : seq.items) {
-        if (stopped_) return;
+        if (!step(st.range)) return;
         Scope inner(&scope);
         inner.define(st.name, item, st.nameRange, diags_, /*markUsed=*/true);
         stmts(st.body, inner, sink, depth);
       }
     } else if (seq.kind == ValueKind::Map) {
       for (size_t i = 0; i < seq.entries.size(); ++i) {
-        if (stopped_) return;
+        if (!step(st.range)) return;
         Scope inner(&scope);
         Value key;
         key.kind = ValueKind::String;
@@ -321,6 +332,7 @@ class Expander {
   std::vector<Range> useSites_;
   std::vector<std::string> useTemplates_;
   size_t objectCount_ = 0;
+  size_t steps_ = 0;
   bool stopped_ = false;
 };
 

@@ -14,6 +14,8 @@ namespace mon {
 /// Limits that keep a runaway template or loop an error instead of a hang.
 constexpr int kMaxTemplateDepth = 64;
 constexpr size_t kMaxObjects = 200000;
+/// Statements executed plus loop steps: loops and templates that make no objects still end.
+constexpr size_t kMaxSteps = 10000000;
 
 struct ExpandOptions {
   std::map<std::string, std::string> vars;  // --var name=value
