@@ -13,13 +13,15 @@ using Json = ir::Json;
 Json exprSource() { return {{"type", "__expr__"}, {"uid", "__expr__"}}; }
 
 Json rule(const ir::Monitor& m, const promql::Condition& c, const TargetSettings& t) {
-  std::string title = c.aspect.empty() ? m.name : m.name + " (" + c.aspect + ")";
+  // Grafana wants rule titles unique per folder, so the severity is part of the title.
+  std::string summary = c.aspect.empty() ? m.name : m.name + " (" + c.aspect + ")";
+  std::string title = m.name + " (" + (c.aspect.empty() ? "" : c.aspect + ", ") + c.severity + ")";
   Json labels = Json::object();
   labels["severity"] = c.severity;
   for (const auto& [k, v] : m.labels)
     if (k != "severity" && k != "runbook") labels[k] = v;
   labels["managed_by"] = "monitorc";
-  Json annotations = {{"summary", prometheus::escapeTemplate(title)}};
+  Json annotations = {{"summary", prometheus::escapeTemplate(summary)}};
   if (std::string memo = m.props.str("memo"); !memo.empty()) annotations["description"] = prometheus::escapeTemplate(memo);
   if (auto rb = m.labels.find("runbook"); rb != m.labels.end()) annotations["runbook_url"] = prometheus::escapeTemplate(rb->second);
   const ir::Prop* mute = m.props.find("is_mute");

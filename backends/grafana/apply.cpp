@@ -1,0 +1,214 @@
+#include "grafana/apply.h"
+
+#include <algorithm>
+
+#include "prometheus/promql.h"
+#include "prometheus/targets.h"
+
+namespace mon::grafana {
+
+namespace {
+
+using Json = ir::Json;
+
+Headers auth(const Connection& c, bool provenance = false) {
+  Headers h = {{"Authorization", "Bearer " + c.token}, {"Content-Type", "application/json"}, {"Accept", "application/json"}};
+  if (provenance) h.emplace_back("X-Disable-Provenance", "true");
+  return h;
+}
+
+std::string why(const HttpReply& r) {
+  if (!r.status) return r.body;
+  Json j = Json::parse(r.body, nullptr, false);
+  std::string msg = j.is_object() && j.contains("message") && j["message"].is_string() ? j["message"].get<std::string>() : r.body;
+  return "HTTP " + std::to_string(r.status) + (msg.empty() ? "" : ": " + msg);
+}
+
+// Prometheus duration text -> seconds, for comparing `for` ("300s" and "5m" are equal).
+long long seconds(const std::string& d) {
+  long long total = 0, n = 0;
+  for (size_t i = 0; i < d.size(); ++i) {
+    char c = d[i];
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      n = n * 10 + (c - '0');
+      continue;
+    }
+    if (c == 'm' && i + 1 < d.size() && d[i + 1] == 's') {
+      total += n / 1000;
+      ++i;
+    } else {
+      total += n * (c == 'y' ? 31536000 : c == 'w' ? 604800 : c == 'd' ? 86400 : c == 'h' ? 3600 : c == 'm' ? 60 : 1);
+    }
+    n = 0;
+  }
+  return total + n;
+}
+
+// Key order does not matter to Grafana (ordered_json compares it, so compare unordered).
+nlohmann::json unordered(const Json& j) { return nlohmann::json::parse(j.dump()); }
+bool same(const Json& a, const Json& b) { return unordered(a) == unordered(b); }
+
+std::vector<std::string> jsonDiff(const Json& a, const Json& b) {
+  std::vector<std::string> out;
+  for (const auto& op : nlohmann::json::diff(unordered(a), unordered(b))) {
+    out.push_back(op.value("op", "") + " " + op.value("path", ""));
+    if (out.size() == 8) {
+      out.push_back("...");
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Json normalizeDashboard(Json d) {
+  d.erase("id");
+  d.erase("version");
+  return d;
+}
+
+Json normalizeRule(Json r) {
+  for (const char* k : {"id", "updated", "provenance", "orgID"}) r.erase(k);
+  if (r.contains("for") && r["for"].is_string()) r["for"] = seconds(r["for"].get<std::string>());
+  for (const char* k : {"labels", "annotations"})
+    if (!r.contains(k)) r[k] = Json::object();
+  if (r.contains("data"))
+    for (auto& q : r["data"])
+      if (q.contains("model") && q.value("datasourceUid", "") != "__expr__") {
+        q["model"].erase("intervalMs");
+        q["model"].erase("maxDataPoints");
+      }
+  return r;
+}
+
+bool makePlan(const OutputFiles& built, const TargetSettings& t, const Connection& c, bool prune, Plan& plan,
+              std::string& err) {
+  plan = Plan{t.name, c.url, t.folder, {}};
+  std::string base = "grafana/" + targets::fileSafe(t.name) + "/";
+  HttpReply f = c.http("GET", c.url + "/api/folders/" + t.folder, auth(c), "");
+  if (f.status == 404) plan.changes.push_back({Change::CreateFolder, t.folder, {{"uid", t.folder}, {"title", t.folder}}, 0, {}});
+  else if (f.status != 200) return err = "GET /api/folders/" + t.folder + ": " + why(f), false;
+  std::vector<std::string> wanted;
+  for (const auto& [path, text] : built) {
+    if (path.rfind(base + "dashboards/", 0) != 0) continue;
+    Json d = Json::parse(text);
+    std::string uid = d.value("uid", "");
+    wanted.push_back(uid);
+    HttpReply r = c.http("GET", c.url + "/api/dashboards/uid/" + uid, auth(c), "");
+    if (r.status == 404) {
+      plan.changes.push_back({Change::CreateDashboard, uid, d, 0, {}});
+      continue;
+    }
+    if (r.status != 200) return err = "GET /api/dashboards/uid/" + uid + ": " + why(r), false;
+    Json remote = Json::parse(r.body, nullptr, false);
+    if (remote.is_discarded() || !remote.contains("dashboard")) return err = "GET /api/dashboards/uid/" + uid + ": not a dashboard", false;
+    Json have = normalizeDashboard(remote["dashboard"]);
+    std::string folderNow = remote.contains("meta") ? remote["meta"].value("folderUid", "") : "";
+    std::vector<std::string> details = jsonDiff(have, normalizeDashboard(d));
+    if (folderNow != t.folder) details.insert(details.begin(), "move from folder '" + folderNow + "'");
+    if (!details.empty())
+      plan.changes.push_back({Change::UpdateDashboard, uid, d, remote["dashboard"].value("version", 0), details});
+  }
+  if (prune) {
+    HttpReply s = c.http("GET", c.url + "/api/search?type=dash-db&tag=monitorc&limit=5000&folderUIDs=" + t.folder, auth(c), "");
+    if (s.status != 200) return err = "GET /api/search: " + why(s), false;
+    for (const auto& hit : Json::parse(s.body, nullptr, false)) {
+      std::string uid = hit.value("uid", "");
+      if (std::find(wanted.begin(), wanted.end(), uid) == wanted.end())
+        plan.changes.push_back({Change::DeleteDashboard, uid, nullptr, 0, {"tagged monitorc, no longer in the source"}});
+    }
+  }
+  for (const auto& [path, text] : built) {
+    if (path.rfind(base + "alert-rules/", 0) != 0) continue;
+    Json g = Json::parse(text);
+    std::string name = g.value("title", "");
+    HttpReply r = c.http("GET", c.url + "/api/v1/provisioning/folder/" + t.folder + "/rule-groups/" + name, auth(c), "");
+    Json want = Json::array(), have = Json::array();
+    for (const auto& rule : g["rules"]) want.push_back(normalizeRule(rule));
+    if (r.status == 200) {
+      Json remote = Json::parse(r.body, nullptr, false);
+      if (remote.is_object() && remote.contains("rules"))
+        for (const auto& rule : remote["rules"]) have.push_back(normalizeRule(rule));
+      if (remote.is_object() && remote.value("interval", 0) != g.value("interval", 0)) have.push_back("interval changed");
+    } else if (r.status != 404) {
+      return err = "GET rule group '" + name + "': " + why(r), false;
+    }
+    if (want.empty() && have.empty()) continue;
+    if (same(have, want)) continue;
+    std::vector<std::string> details;
+    auto find = [](const Json& list, const Json& rule) {
+      for (const auto& x : list)
+        if (x.is_object() && x.value("uid", "") == rule.value("uid", "")) return &x;
+      return static_cast<const Json*>(nullptr);
+    };
+    for (const auto& w : want) {
+      const Json* h = find(have, w);
+      if (!h) details.push_back("+ rule '" + w.value("title", "") + "'");
+      else if (!same(*h, w)) details.push_back("~ rule '" + w.value("title", "") + "'");
+    }
+    for (const auto& h : have)
+      if (h.is_object() && !find(want, h)) details.push_back("- rule '" + h.value("title", "") + "'");
+    if (details.empty()) details.push_back("order or interval");
+    plan.changes.push_back({Change::PutRuleGroup, name, g, 0, details});
+  }
+  return true;
+}
+
+std::string renderPlan(const Plan& p) {
+  std::string out = "grafana \"" + p.target + "\" (" + p.url + ", folder " + p.folder + "):\n";
+  if (p.changes.empty()) return out + "  no changes\n";
+  for (const auto& c : p.changes) {
+    switch (c.action) {
+      case Change::CreateFolder: out += "  + folder " + c.key + "\n"; break;
+      case Change::CreateDashboard: out += "  + dashboard " + c.key + "\n"; break;
+      case Change::UpdateDashboard: out += "  ~ dashboard " + c.key + "\n"; break;
+      case Change::DeleteDashboard: out += "  - dashboard " + c.key + "\n"; break;
+      case Change::PutRuleGroup: out += "  ~ alert rule group " + c.key + " (" + std::to_string(c.body["rules"].size()) + " rules)\n"; break;
+    }
+    for (const auto& d : c.details) out += "      " + d + "\n";
+  }
+  return out;
+}
+
+ApplyResult applyPlan(const Plan& p, const Connection& c) {
+  ApplyResult res;
+  for (const auto& ch : p.changes) {
+    HttpReply r;
+    std::string what;
+    switch (ch.action) {
+      case Change::CreateFolder:
+        what = "create folder " + ch.key;
+        r = c.http("POST", c.url + "/api/folders", auth(c), ch.body.dump());
+        break;
+      case Change::CreateDashboard:
+      case Change::UpdateDashboard: {
+        what = std::string(ch.action == Change::CreateDashboard ? "create" : "update") + " dashboard " + ch.key;
+        Json d = ch.body;
+        if (ch.action == Change::UpdateDashboard) d["version"] = ch.version;
+        Json body = {{"dashboard", d}, {"folderUid", p.folder}, {"overwrite", false}, {"message", "monitorc apply"}};
+        r = c.http("POST", c.url + "/api/dashboards/db", auth(c), body.dump());
+        if (r.status == 412) {
+          res.errors.push_back(what + ": conflict, it was changed in Grafana after the plan (" + why(r) + "); plan again");
+          continue;
+        }
+        break;
+      }
+      case Change::DeleteDashboard:
+        what = "delete dashboard " + ch.key;
+        r = c.http("DELETE", c.url + "/api/dashboards/uid/" + ch.key, auth(c), "");
+        break;
+      case Change::PutRuleGroup:
+        what = "put alert rule group " + ch.key;
+        r = c.http("PUT", c.url + "/api/v1/provisioning/folder/" + p.folder + "/rule-groups/" + ch.key, auth(c, true),
+                   Json{{"title", ch.key}, {"interval", ch.body.value("interval", 60)}, {"rules", ch.body["rules"]}}.dump());
+        break;
+    }
+    if (r.status >= 200 && r.status < 300) res.log.push_back(what);
+    else res.errors.push_back(what + ": " + why(r));
+  }
+  res.ok = res.errors.empty();
+  return res;
+}
+
+}  // namespace mon::grafana

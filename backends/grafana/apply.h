@@ -1,0 +1,63 @@
+#pragma once
+// plan/apply for a Grafana target through its HTTP API: the folder, one dashboard per built
+// file (POST /api/dashboards/db with the stored version and overwrite=false, so a concurrent
+// edit is a 412 conflict, not lost), and the target's alert-rule group (PUT .../rule-groups/{g},
+// which replaces the group atomically, with X-Disable-Provenance). Ownership: dashboards tagged
+// `monitorc` in the target's folder; rules labelled managed_by=monitorc in the group.
+// Remote JSON is normalised (id, version, provenance, updated, Grafana's query defaults dropped)
+// before comparing. The token is read by the caller and never logged.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "backend.h"
+#include "grafana/grafana.h"
+
+namespace mon::grafana {
+
+struct HttpReply {
+  int status = 0;  // 0: no response (body says why)
+  std::string body;
+};
+using Headers = std::vector<std::pair<std::string, std::string>>;
+using HttpSend = std::function<HttpReply(const std::string& method, const std::string& url, const Headers& headers,
+                                         const std::string& body)>;
+
+struct Change {
+  enum Action { CreateFolder, CreateDashboard, UpdateDashboard, DeleteDashboard, PutRuleGroup } action;
+  std::string key;        // folder uid, dashboard uid, rule group name
+  ir::Json body;          // what is sent (dashboard object, rule group body)
+  int version = 0;        // stored version of an updated dashboard
+  std::vector<std::string> details;
+};
+
+struct Plan {
+  std::string target, url, folder;
+  std::vector<Change> changes;
+};
+
+struct Connection {
+  std::string url;    // base URL without a trailing slash
+  std::string token;  // Bearer token (from the target's token_env)
+  HttpSend http;
+};
+
+/// Reads the remote side and compares it with the built files of `target`. False with `err`
+/// when Grafana cannot be read (auth, network).
+bool makePlan(const OutputFiles& built, const TargetSettings& target, const Connection& c, bool prune, Plan& plan,
+              std::string& err);
+std::string renderPlan(const Plan& plan);
+
+struct ApplyResult {
+  bool ok = false;
+  std::vector<std::string> log;
+  std::vector<std::string> errors;
+};
+ApplyResult applyPlan(const Plan& plan, const Connection& c);
+
+/// Drops what Grafana adds or manages, so remote and built JSON compare equal when unchanged.
+ir::Json normalizeDashboard(ir::Json d);
+ir::Json normalizeRule(ir::Json r);
+
+}  // namespace mon::grafana
