@@ -1,15 +1,22 @@
-// `monitorc lsp`.
-#include <iostream>
+// `monitorc lsp`: the language server on stdin/stdout (see docs/lsp.md).
+#include <csignal>
+#include <unistd.h>
 
 #include "commands.h"
+#include "server.h"
 
 namespace mon::cli {
 
 Runner setupLsp(CLI::App& sub) {
-  sub.allow_extras();
+  // Editors pass --stdio (VS Code's client does); stdio is the only transport.
+  static bool stdio = true;
+  sub.add_flag("--stdio", stdio, "Talk LSP over stdin/stdout (the default and only transport)");
   return []() {
-    std::cerr << "monitorc: error: 'lsp' is not implemented yet\n";
-    return 1;
+    std::signal(SIGPIPE, SIG_IGN);  // a client that goes away ends the loop at end of input
+    lsp::FdTransport transport(STDIN_FILENO, STDOUT_FILENO);
+    DiskFileReader disk;
+    lsp::Server server(transport, disk);
+    return server.run();
   };
 }
 

@@ -1,0 +1,55 @@
+#include "line_index.h"
+
+#include <algorithm>
+
+namespace mon::lsp {
+
+namespace {
+// Length in bytes of the UTF-8 sequence starting with `b` (1 for stray bytes).
+uint32_t seqLen(unsigned char b) {
+  if (b >= 0xF0 && b <= 0xF7) return 4;
+  if (b >= 0xE0) return 3;
+  if (b >= 0xC0) return 2;
+  return 1;
+}
+}  // namespace
+
+LineIndex::LineIndex(std::string_view text) : text_(text) {
+  starts_.push_back(0);
+  for (uint32_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n') starts_.push_back(i + 1);
+}
+
+uint32_t LineIndex::lineEnd(uint32_t line) const {
+  uint32_t end = line + 1 < starts_.size() ? starts_[line + 1] - 1 : static_cast<uint32_t>(text_.size());
+  if (end > starts_[line] && text_[end - 1] == '\r') --end;
+  return end;
+}
+
+Position LineIndex::position(uint32_t offset) const {
+  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text_.size()));
+  auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
+  uint32_t line = static_cast<uint32_t>(it - starts_.begin()) - 1;
+  uint32_t col = 0;
+  for (uint32_t i = starts_[line]; i < offset;) {
+    uint32_t n = seqLen(static_cast<unsigned char>(text_[i]));
+    col += n == 4 ? 2 : 1;  // characters outside the BMP take a surrogate pair
+    i += n;
+  }
+  return {line, col};
+}
+
+uint32_t LineIndex::offset(Position p) const {
+  if (p.line >= starts_.size()) return static_cast<uint32_t>(text_.size());
+  uint32_t i = starts_[p.line], end = lineEnd(p.line), col = 0;
+  while (i < end && col < p.character) {
+    uint32_t n = seqLen(static_cast<unsigned char>(text_[i]));
+    uint32_t units = n == 4 ? 2 : 1;
+    if (col + units > p.character) break;  // inside a surrogate pair: stay before it
+    col += units;
+    i = std::min(i + n, end);
+  }
+  return i;
+}
+
+}  // namespace mon::lsp

@@ -1,0 +1,33 @@
+#pragma once
+// Converts between byte offsets (the compiler's locations) and LSP positions (0-based line,
+// UTF-16 code units). This is the only place that knows about UTF-16.
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace mon::lsp {
+
+/// An LSP position: 0-based line and UTF-16 column.
+struct Position {
+  uint32_t line = 0;
+  uint32_t character = 0;
+};
+
+class LineIndex {
+ public:
+  /// Indexes `text`, which must outlive the index.
+  explicit LineIndex(std::string_view text);
+  /// The position of a byte offset (clamped to the text).
+  Position position(uint32_t offset) const;
+  /// The byte offset of a position; lines and columns past the end are clamped, and a column
+  /// inside a multi-byte character moves to its start.
+  uint32_t offset(Position p) const;
+  uint32_t lineCount() const { return static_cast<uint32_t>(starts_.size()); }
+
+ private:
+  uint32_t lineEnd(uint32_t line) const;
+  std::string_view text_;
+  std::vector<uint32_t> starts_;
+};
+
+}  // namespace mon::lsp

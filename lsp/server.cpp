@@ -1,0 +1,238 @@
+#include "server.h"
+
+#include <iostream>
+
+namespace mon::lsp {
+
+Server::Server(Transport& transport, FileReader& disk) : transport_(transport), workspace_(disk) { bindMethods(); }
+
+void Server::bindMethods() {
+  requests_["initialize"] = &Server::onInitialize;
+  requests_["shutdown"] = &Server::onShutdown;
+  requests_["textDocument/hover"] = &Server::onHover;
+  requests_["textDocument/completion"] = &Server::onCompletion;
+  requests_["textDocument/definition"] = &Server::onDefinition;
+  requests_["textDocument/documentSymbol"] = &Server::onDocumentSymbol;
+  requests_["textDocument/formatting"] = &Server::onFormatting;
+  requests_["textDocument/codeAction"] = &Server::onCodeAction;
+  notifications_["initialized"] = &Server::onInitialized;
+  notifications_["exit"] = &Server::onExit;
+  notifications_["textDocument/didOpen"] = &Server::onDidOpen;
+  notifications_["textDocument/didChange"] = &Server::onDidChange;
+  notifications_["textDocument/didClose"] = &Server::onDidClose;
+  notifications_["textDocument/didSave"] = &Server::onIgnore;
+}
+
+int Server::run() {
+  std::string body, error;
+  for (;;) {
+    Transport::Read r = transport_.read(body, error);
+    if (r == Transport::Read::Eof) break;
+    if (r == Transport::Read::Malformed) {
+      std::cerr << "monitorc lsp: " << error << "\n";
+      replyError(nullptr, rpc::kParseError, error);
+      continue;
+    }
+    handle(body);
+    if (exited_) break;
+    if (!transport_.pending()) flush();  // skip diagnostics for states already overwritten
+  }
+  return shutdown_ && exited_ ? 0 : 1;
+}
+
+void Server::handle(const std::string& body) {
+  json msg = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (msg.is_discarded()) return replyError(nullptr, rpc::kParseError, "invalid JSON");
+  if (!msg.is_object()) return replyError(nullptr, rpc::kInvalidRequest, "expected a JSON-RPC message object");
+  bool hasId = msg.contains("id");
+  json id = hasId ? msg["id"] : json();
+  if (hasId && !id.is_number_integer() && !id.is_string() && !id.is_null())
+    return replyError(nullptr, rpc::kInvalidRequest, "'id' must be a number or a string");
+  auto method = msg.find("method");
+  if (method == msg.end()) {
+    if (hasId && (msg.contains("result") || msg.contains("error"))) return;  // a response to us: nothing to do
+    return replyError(id, rpc::kInvalidRequest, "missing 'method'");
+  }
+  if (!method->is_string()) return hasId ? replyError(id, rpc::kInvalidRequest, "'method' must be a string") : void();
+  auto version = msg.find("jsonrpc");
+  if (version == msg.end() || *version != "2.0")
+    return hasId ? replyError(id, rpc::kInvalidRequest, "'jsonrpc' must be \"2.0\"") : void();
+  json params = msg.contains("params") && !msg["params"].is_null() ? msg["params"] : json::object();
+  if (!params.is_object() && !params.is_array())
+    return hasId ? replyError(id, rpc::kInvalidParams, "'params' must be an object or an array") : void();
+  if (hasId) request(id, method->get<std::string>(), params);
+  else notification(method->get<std::string>(), params);
+}
+
+void Server::request(const json& id, const std::string& method, const json& params) {
+  if (!initialized_ && method != "initialize")
+    return replyError(id, rpc::kServerNotInitialized, "the server is not initialized yet");
+  if (shutdown_) return replyError(id, rpc::kInvalidRequest, "the server is shutting down");
+  auto it = requests_.find(method);
+  if (it == requests_.end()) return replyError(id, rpc::kMethodNotFound, "unknown method '" + method + "'");
+  try {
+    reply(id, (this->*(it->second))(params));
+  } catch (const RpcError& e) {
+    replyError(id, e.code, e.message);
+  } catch (const json::exception& e) {
+    replyError(id, rpc::kInvalidParams, std::string("invalid params: ") + e.what());
+  } catch (const std::exception& e) {
+    replyError(id, rpc::kInternalError, std::string("internal error: ") + e.what());
+  }
+}
+
+void Server::notification(const std::string& method, const json& params) {
+  if (!initialized_ && method != "exit") return;  // dropped, as the specification says
+  auto it = notifications_.find(method);
+  if (it == notifications_.end()) return;  // unknown notifications ($/..., others) are ignored
+  try {
+    (this->*(it->second))(params);
+  } catch (const std::exception& e) {
+    std::cerr << "monitorc lsp: ignoring bad '" << method << "' notification: " << e.what() << "\n";
+  } catch (const RpcError& e) {
+    std::cerr << "monitorc lsp: ignoring bad '" << method << "' notification: " << e.message << "\n";
+  }
+}
+
+void Server::send(const json& msg) { transport_.write(msg.dump(-1, ' ', false, json::error_handler_t::replace)); }
+
+void Server::reply(const json& id, json result) {
+  send({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
+}
+
+void Server::replyError(const json& id, int code, const std::string& message) {
+  send({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}});
+}
+
+json Server::onInitialize(const json& params) {
+  if (initialized_) throw RpcError{rpc::kInvalidRequest, "initialize was already called"};
+  initialized_ = true;
+  json caps = {
+      {"positionEncoding", "utf-16"},
+      {"textDocumentSync", {{"openClose", true}, {"change", 2}}},
+      {"hoverProvider", true},
+      {"completionProvider", {{"triggerCharacters", {"\"", "/", "."}}}},
+      {"definitionProvider", true},
+      {"documentSymbolProvider", true},
+      {"documentFormattingProvider", true},
+      {"codeActionProvider", {{"codeActionKinds", {"quickfix"}}}},
+  };
+  return {{"capabilities", caps}, {"serverInfo", {{"name", "monitorc"}, {"version", "0.1.0"}}}};
+}
+
+json Server::onShutdown(const json&) {
+  shutdown_ = true;
+  return nullptr;
+}
+
+void Server::onExit(const json&) { exited_ = true; }
+
+std::string Server::pathOf(const json& params) {
+  const json& doc = params.at("textDocument");
+  std::string uri = doc.at("uri").get<std::string>();
+  return Workspace::normalize(uriToPath(uri));
+}
+
+void Server::onDidOpen(const json& params) {
+  const json& doc = params.at("textDocument");
+  std::string uri = doc.at("uri").get<std::string>();
+  std::string path = Workspace::normalize(uriToPath(uri));
+  uris_[path] = uri;
+  workspace_.open(path, doc.at("text").get<std::string>(), doc.value("version", 0));
+  dirty_.insert(path);
+}
+
+void Server::onDidChange(const json& params) {
+  std::string path = pathOf(params);
+  const Document* doc = workspace_.document(path);
+  if (!doc) return;
+  int64_t version = params["textDocument"].value("version", doc->version);
+  for (const json& change : params.at("contentChanges")) {
+    std::string text = change.at("text").get<std::string>();
+    if (!change.contains("range")) {
+      workspace_.setText(path, std::move(text), version);
+      continue;
+    }
+    LineIndex index(doc->text);
+    uint32_t begin = index.offset(positionFrom(change["range"].at("start")));
+    uint32_t end = index.offset(positionFrom(change["range"].at("end")));
+    workspace_.edit(path, begin, std::max(begin, end), text);
+  }
+  workspace_.setVersion(path, version);
+  dirty_.insert(path);
+}
+
+void Server::onDidClose(const json& params) {
+  std::string path = pathOf(params);
+  workspace_.close(path);
+  dirty_.erase(path);
+  auto old = byRoot_.find(path);
+  std::vector<std::string> files;
+  if (old != byRoot_.end()) {
+    for (const auto& [p, d] : old->second) files.push_back(p);
+    byRoot_.erase(old);
+  }
+  for (const auto& p : files) sendMerged(p, false);
+  uris_.erase(path);
+}
+
+std::string Server::uriOf(const std::string& path) const {
+  auto it = uris_.find(path);
+  return it != uris_.end() ? it->second : pathToUri(path);
+}
+
+void Server::flush() {
+  std::set<std::string> roots;
+  for (const auto& p : dirty_) {
+    if (!workspace_.document(p)) continue;
+    roots.insert(p);
+    for (const auto& d : workspace_.dependents(p)) roots.insert(d);
+  }
+  dirty_.clear();
+  for (const auto& r : roots) publish(r);
+}
+
+void Server::publish(const std::string& root) {
+  const Analysis* a = workspace_.analyze(root);
+  if (!a) return;
+  const SourceManager& sm = a->comp->sources;
+  std::map<FileId, std::unique_ptr<LineIndex>> indexes;
+  auto indexOf = [&](FileId f) -> const LineIndex& {
+    auto& slot = indexes[f];
+    if (!slot) slot = std::make_unique<LineIndex>(sm.text(f));
+    return *slot;
+  };
+  auto uriFor = [&](FileId f) { return uriOf(Workspace::normalize(sm.path(f))); };
+  std::map<std::string, json> files;
+  files[root] = json::array();
+  for (const Diagnostic& d : a->comp->diags.all()) {
+    FileId f = d.range.valid() && d.range.file < sm.fileCount() ? d.range.file : a->root;
+    files[Workspace::normalize(sm.path(f))].push_back(diagnosticJson(d, indexOf(f), sm, uriFor));
+  }
+  std::set<std::string> touched;
+  for (const auto& [p, d] : byRoot_[root]) touched.insert(p);
+  for (const auto& [p, d] : files) touched.insert(p);
+  byRoot_[root] = std::move(files);
+  for (const auto& p : touched) sendMerged(p, p == root);
+}
+
+// Publishes the union of what every open root reports for `path`.
+void Server::sendMerged(const std::string& path, bool force) {
+  json merged = json::array();
+  std::set<std::string> seen;
+  for (const auto& [root, files] : byRoot_) {
+    auto it = files.find(path);
+    if (it == files.end()) continue;
+    for (const auto& d : it->second)
+      if (seen.insert(d.dump()).second) merged.push_back(d);
+  }
+  auto last = lastSent_.find(path);
+  if (!force && last != lastSent_.end() && last->second == merged) return;
+  if (!force && last == lastSent_.end() && merged.empty()) return;
+  lastSent_[path] = merged;
+  json params = {{"uri", uriOf(path)}, {"diagnostics", merged}};
+  if (const Document* d = workspace_.document(path)) params["version"] = d->version;
+  send({{"jsonrpc", "2.0"}, {"method", "textDocument/publishDiagnostics"}, {"params", params}});
+}
+
+}  // namespace mon::lsp

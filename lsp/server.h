@@ -1,0 +1,73 @@
+#pragma once
+// The server layer: JSON-RPC dispatch through a method table, the LSP lifecycle, document
+// sync and diagnostics publishing. Features live in the workspace layer (features.h).
+#include <map>
+#include <set>
+#include <string>
+
+#include "protocol.h"
+#include "transport.h"
+#include "workspace.h"
+
+namespace mon::lsp {
+
+class Server {
+ public:
+  Server(Transport& transport, FileReader& disk);
+  /// Reads and handles messages until `exit` or end of input; returns the exit status
+  /// (0 after shutdown + exit, 1 otherwise, as the LSP specification asks).
+  int run();
+  /// Handles one message body. Never throws: bad input gets a JSON-RPC error or is ignored.
+  void handle(const std::string& body);
+  /// Compiles documents changed since the last flush and publishes their diagnostics.
+  void flush();
+  bool exited() const { return exited_; }
+
+ private:
+  using Request = json (Server::*)(const json& params);
+  using Notification = void (Server::*)(const json& params);
+  void bindMethods();
+  void request(const json& id, const std::string& method, const json& params);
+  void notification(const std::string& method, const json& params);
+  void reply(const json& id, json result);
+  void replyError(const json& id, int code, const std::string& message);
+  void send(const json& msg);
+
+  // Lifecycle.
+  json onInitialize(const json& params);
+  json onShutdown(const json& params);
+  void onInitialized(const json& params) {}
+  void onExit(const json& params);
+  void onIgnore(const json& params) {}
+  // Document sync.
+  void onDidOpen(const json& params);
+  void onDidChange(const json& params);
+  void onDidClose(const json& params);
+  // Features (handlers.cpp).
+  json onHover(const json& params);
+  json onCompletion(const json& params);
+  json onDefinition(const json& params);
+  json onDocumentSymbol(const json& params);
+  json onFormatting(const json& params);
+  json onCodeAction(const json& params);
+
+  // Helpers.
+  std::string pathOf(const json& params);  // the document's path from params.textDocument.uri
+  const Analysis* analysisFor(const json& params, uint32_t* offset);
+  std::string uriOf(const std::string& path) const;
+  void publish(const std::string& root);
+  void sendMerged(const std::string& path, bool force);
+
+  Transport& transport_;
+  Workspace workspace_;
+  std::map<std::string, Request> requests_;
+  std::map<std::string, Notification> notifications_;
+  bool initialized_ = false, shutdown_ = false, exited_ = false;
+  std::map<std::string, std::string> uris_;  // open document path -> the URI the client used
+  std::set<std::string> dirty_;
+  // Diagnostics by the root document that produced them, then by file path.
+  std::map<std::string, std::map<std::string, json>> byRoot_;
+  std::map<std::string, json> lastSent_;
+};
+
+}  // namespace mon::lsp

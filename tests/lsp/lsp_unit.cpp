@@ -1,0 +1,340 @@
+// Unit tests of the language server: UTF-16 positions, framing, the cursor context on
+// half-typed source, and a whole session through the server with an in-memory transport.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include "context.h"
+#include "harness.h"
+#include "line_index.h"
+
+using namespace mon::lsp;
+using mon::lsp::test::Client;
+
+TEST_CASE("line index converts byte offsets and UTF-16 positions") {
+  std::string text = "ab\nxé😀y\r\nlast";  // é: 2 bytes, 1 unit; 😀: 4 bytes, 2 units
+  LineIndex idx(text);
+  CHECK(idx.lineCount() == 3);
+  CHECK(idx.position(0).line == 0);
+  Position p = idx.position(static_cast<uint32_t>(text.find('y')));
+  CHECK(p.line == 1);
+  CHECK(p.character == 4);  // x=1, é=1, 😀=2
+  CHECK(idx.offset({1, 4}) == text.find('y'));
+  CHECK(idx.offset({1, 3}) == text.find("😀"));   // inside the surrogate pair: before it
+  CHECK(idx.offset({1, 99}) == text.find('\r'));  // past the end of the line: its end
+  CHECK(idx.offset({99, 0}) == text.size());       // past the last line: end of text
+  CHECK(idx.position(9999).line == 2);
+}
+
+TEST_CASE("transport reads frames and survives bad headers") {
+  StringTransport t;
+  t.feedMessage("{\"a\":1}");
+  t.feed("\r\n\r\nX-Junk\r\nContent-Length: 2\r\n\r\n{}");  // stray blank lines and a bad header line
+  t.feed("Content-Type: text\r\n\r\n");                     // no length
+  t.feed("Content-Length: abc\r\n\r\n");                    // bad length
+  t.feedMessage("[]");
+  t.feed("Content-Length: 10\r\n\r\n{\"x\"");               // cut short
+  std::string body, err;
+  CHECK(t.read(body, err) == Transport::Read::Message);
+  CHECK(body == "{\"a\":1}");
+  CHECK(t.read(body, err) == Transport::Read::Message);
+  CHECK(body == "{}");
+  CHECK(t.read(body, err) == Transport::Read::Malformed);
+  CHECK(err == "missing Content-Length header");
+  CHECK(t.read(body, err) == Transport::Read::Malformed);
+  CHECK(err == "invalid Content-Length header");
+  CHECK(t.read(body, err) == Transport::Read::Message);
+  CHECK(body == "[]");
+  CHECK(t.read(body, err) == Transport::Read::Eof);
+}
+
+TEST_CASE("cursor context finds the enclosing block in half-typed source") {
+  std::string text = "monitor host \"cpu\" {\n  metric = \"cpu%\"\n  dur";
+  CursorContext c = cursorContext(text, static_cast<uint32_t>(text.size()));
+  REQUIRE(c.blocks.size() == 1);
+  CHECK(c.blocks[0].type == "monitor");
+  CHECK(c.blocks[0].labels[0] == "host");
+  CHECK(c.slot == Slot::Statement);
+  CHECK(c.prefix == "dur");
+  CHECK(kindOf(c.blocks)->name == std::string("host"));
+
+  std::string v = "monitor external \"x\" { method = ";
+  c = cursorContext(v, static_cast<uint32_t>(v.size()));
+  CHECK(c.slot == Slot::FieldValue);
+  CHECK(c.field == "method");
+
+  std::string d = "dashboard \"d\" { row { graph \"g\" { range = { period = 1h } sta";
+  c = cursorContext(d, static_cast<uint32_t>(d.size()));
+  REQUIRE(c.blocks.size() == 3);
+  CHECK(c.blocks[2].type == "graph");
+  CHECK(c.slot == Slot::Statement);
+
+  std::string l = "for r in [\"a\"] { if true { monitor ";
+  c = cursorContext(l, static_cast<uint32_t>(l.size()));
+  CHECK(c.slot == Slot::BlockLabel);
+  CHECK(c.blockType == "monitor");
+  CHECK(c.blocks.empty());  // for and if bodies are transparent
+
+  std::string i = "import \"common/te";
+  c = cursorContext(i, static_cast<uint32_t>(i.size()));
+  CHECK(c.slot == Slot::ImportPath);
+  CHECK(c.stringText == "common/te");
+
+  std::string closed = "monitor host \"a\" { metric = \"x\" }\n";
+  c = cursorContext(closed, static_cast<uint32_t>(closed.size()));
+  CHECK(c.blocks.empty());
+  CHECK(c.slot == Slot::Statement);
+}
+
+TEST_CASE("requests before initialize, malformed messages and unknown methods") {
+  Client c;
+  json r = c.request("textDocument/hover", Client::at("file:///x.mon", 0, 0));
+  CHECK(r["error"]["code"] == -32002);
+  c.raw("{not json");
+  REQUIRE(!c.responses.empty());
+  CHECK(c.responses.back()["error"]["code"] == -32700);
+  CHECK(c.responses.back()["id"].is_null());
+  c.raw("[1,2]");
+  CHECK(c.responses.back()["error"]["code"] == -32600);
+  c.raw(R"({"jsonrpc":"2.0","id":{"a":1},"method":"x"})");
+  CHECK(c.responses.back()["error"]["code"] == -32600);
+  c.raw(R"({"jsonrpc":"2.0","id":"r7"})");
+  CHECK(c.responses.back()["error"]["code"] == -32600);
+  CHECK(c.responses.back()["id"] == "r7");
+  c.responses.clear();
+  c.initialize();
+  CHECK(c.request("initialize", json::object())["error"]["code"] == -32600);  // only once
+  CHECK(c.request("textDocument/nonsense", json::object())["error"]["code"] == -32601);
+  size_t before = c.responses.size();
+  c.notify("$/somethingNew", json::object());
+  c.notify("workspace/didChangeConfiguration", json::object());
+  CHECK(c.responses.size() == before);  // notifications never get answers
+  CHECK(c.request("textDocument/hover", {{"textDocument", {{"uri", "file:///x.mon"}}}})["error"]["code"] == -32602);
+  CHECK(c.request("textDocument/hover", {{"position", 3}})["error"]["code"] == -32602);
+  c.raw(R"({"jsonrpc":"2.0","id":"r9","method":"textDocument/hover","params":"str"})");
+  CHECK(c.responses.back()["error"]["code"] == -32602);
+  c.notify("textDocument/didChange", {{"textDocument", 5}});  // bad notification: ignored
+  CHECK(c.result("textDocument/hover", Client::at("file:///not-open.mon", 0, 0)).is_null());
+  CHECK(c.request("shutdown", nullptr)["result"].is_null());
+  CHECK(c.request("textDocument/hover", Client::at("file:///x.mon", 0, 0))["error"]["code"] == -32600);
+  CHECK(!c.server.exited());
+  c.notify("exit", nullptr);
+  CHECK(c.server.exited());
+}
+
+namespace {
+const char* kMain = R"(import "lib.mon"
+
+let base = { warn = 75 }
+let warn_at = base.warn
+let roles = ["web", "api"]
+
+monitor host "cpu" {
+  metirc = "cpu%"
+  operator = ">"
+  warning = warn_at
+  duration = 5m
+}
+
+use disk_full("svc:web")
+
+dashboard "Overview" {
+  url_path = "web/overview"
+  row {
+    graph "CPU" { role = "svc:web"  metric = "cpu" }
+    value "5xx" { service = "svc"  metric = "x" }
+  }
+  markdown "Notes" { text = "hi" }
+}
+)";
+const char* kLib = R"(# Disk almost full on one role.
+template disk_full(scope, crit = 90) {
+  monitor host "disk ${scope}" {
+    metric = "disk%"
+    operator = ">"
+    critical = crit
+    duration = 5m
+    scopes = [scope]
+  }
+}
+)";
+}  // namespace
+
+TEST_CASE("a whole session: diagnostics, fixes, hover, completion, definition, symbols") {
+  Client c;
+  c.disk.files["/ws/lib.mon"] = kLib;
+  c.initialize();
+  const std::string uri = "file:///ws/main.mon";
+  c.open(uri, kMain);
+
+  auto pubs = c.published(uri);
+  REQUIRE(pubs.size() == 1);
+  json diags = pubs[0]["diagnostics"];
+  REQUIRE(diags.size() == 2);
+  CHECK(diags[0]["code"] == "err_unknown_field");
+  CHECK(diags[0]["severity"] == 1);
+  CHECK(diags[0]["range"] == json({{"start", Client::pos(7, 2)}, {"end", Client::pos(7, 8)}}));
+  CHECK(diags[0]["message"] == "unknown field 'metirc' for host monitor\ndid you mean 'metric'?");
+  CHECK(diags[1]["code"] == "err_missing_field");
+  CHECK(diags[1]["range"] == json({{"start", Client::pos(6, 13)}, {"end", Client::pos(6, 18)}}));
+
+  // The fix-it becomes a quick fix.
+  json actions = c.result("textDocument/codeAction",
+                          {{"textDocument", {{"uri", uri}}},
+                           {"range", {{"start", Client::pos(7, 3)}, {"end", Client::pos(7, 3)}}},
+                           {"context", {{"diagnostics", diags}}}});
+  REQUIRE(actions.size() == 1);
+  CHECK(actions[0]["title"] == "Change to 'metric'");
+  json edit = actions[0]["edit"]["changes"][uri][0];
+  CHECK(edit["newText"] == "metric");
+  CHECK(edit["range"] == diags[0]["range"]);
+
+  // Apply it as an incremental edit: the diagnostic goes away.
+  c.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", 2}}},
+                                      {"contentChanges", json::array({{{"range", edit["range"]}, {"text", "metric"}}})}});
+  c.flush();
+  pubs = c.published(uri);
+  REQUIRE(pubs.size() == 1);
+  CHECK(pubs[0]["version"] == 2);
+  CHECK(pubs[0]["diagnostics"].empty());
+
+  SUBCASE("hover") {
+    json h = c.result("textDocument/hover", Client::at(uri, 10, 3));  // duration
+    std::string md = h["contents"]["value"];
+    CHECK(md.find("**duration** (host monitor)") != std::string::npos);
+    CHECK(md.find("a duration (minutes)") != std::string::npos);
+    CHECK(md.find("range: 1 to 10") != std::string::npos);
+    CHECK(md.find("required") != std::string::npos);
+    h = c.result("textDocument/hover", Client::at(uri, 9, 14));  // warn_at in `warning = warn_at`
+    md = h["contents"]["value"];
+    CHECK(md.find("let warn_at = base.warn") != std::string::npos);
+    CHECK(md.find("value: `75`") != std::string::npos);
+    h = c.result("textDocument/hover", Client::at(uri, 4, 6));  // roles
+    CHECK(h["contents"]["value"].get<std::string>().find("value: `[\"web\", \"api\"]`") != std::string::npos);
+    h = c.result("textDocument/hover", Client::at(uri, 13, 6));  // use disk_full
+    md = h["contents"]["value"];
+    CHECK(md.find("template disk_full(scope, crit = 90)") != std::string::npos);
+    CHECK(md.find("Disk almost full on one role.") != std::string::npos);
+    h = c.result("textDocument/hover", Client::at(uri, 18, 37));  // metric in graph
+    CHECK(h["contents"]["value"].get<std::string>().find("(graph widget)") != std::string::npos);
+    CHECK(c.result("textDocument/hover", Client::at(uri, 1, 0)).is_null());      // blank line
+    CHECK(c.result("textDocument/hover", Client::at(uri, 500, 90)).is_null());   // out of range
+  }
+
+  SUBCASE("definition") {
+    json d = c.result("textDocument/definition", Client::at(uri, 9, 14));  // warn_at
+    REQUIRE(d.size() == 1);
+    CHECK(d[0]["uri"] == uri);
+    CHECK(d[0]["range"]["start"] == Client::pos(3, 4));
+    d = c.result("textDocument/definition", Client::at(uri, 13, 8));  // disk_full
+    REQUIRE(d.size() == 1);
+    CHECK(d[0]["uri"] == "file:///ws/lib.mon");
+    CHECK(d[0]["range"]["start"] == Client::pos(1, 9));
+    d = c.result("textDocument/definition", Client::at(uri, 0, 10));  // the import
+    REQUIRE(d.size() == 1);
+    CHECK(d[0]["uri"] == "file:///ws/lib.mon");
+    CHECK(c.result("textDocument/definition", Client::at(uri, 8, 3)).empty());  // a field name
+  }
+
+  SUBCASE("symbols") {
+    json s = c.result("textDocument/documentSymbol", {{"textDocument", {{"uri", uri}}}});
+    std::vector<std::string> names;
+    for (auto& x : s) names.push_back(x["name"]);
+    CHECK(names == std::vector<std::string>{"base", "warn_at", "roles", "cpu", "Overview"});
+    json dash = s[4];
+    CHECK(dash["detail"] == "dashboard");
+    REQUIRE(dash["children"].size() == 2);
+    CHECK(dash["children"][0]["detail"] == "row");
+    CHECK(dash["children"][0]["children"][0]["name"] == "CPU");
+    CHECK(dash["children"][0]["children"][1]["name"] == "5xx");
+    CHECK(dash["children"][1]["name"] == "Notes");
+  }
+
+  SUBCASE("completion in half-typed source") {
+    // Type an unfinished monitor at the end of the file.
+    c.notify("textDocument/didChange",
+             {{"textDocument", {{"uri", uri}, {"version", 3}}},
+              {"contentChanges", json::array({{{"range", {{"start", Client::pos(23, 0)}, {"end", Client::pos(23, 0)}}},
+                                               {"text", "monitor external \"site\" {\n  method = \n  follow"}}})}});
+    c.flush();
+    CHECK(!c.published(uri).back()["diagnostics"].empty());
+    json items = c.result("textDocument/completion", Client::at(uri, 25, 8))["items"];
+    REQUIRE(items.size() == 1);
+    CHECK(items[0]["label"] == "follow_redirect");
+    CHECK(items[0]["textEdit"]["range"]["start"] == Client::pos(25, 2));
+    items = c.result("textDocument/completion", Client::at(uri, 24, 11))["items"];
+    std::vector<std::string> labels;
+    for (auto& i : items) labels.push_back(i["label"]);
+    CHECK(labels.size() >= 4);
+    CHECK(labels[0] == "GET");
+    CHECK(std::find(labels.begin(), labels.end(), "warn_at") != labels.end());
+    items = c.result("textDocument/completion", Client::at(uri, 23, 8))["items"];  // after `monitor `
+    labels.clear();
+    for (auto& i : items) labels.push_back(i["label"]);
+    CHECK(labels == std::vector<std::string>{"host", "connectivity", "service", "external", "expression",
+                                             "anomaly_detection", "query"});
+    items = c.result("textDocument/completion", Client::at(uri, 13, 5))["items"];  // `use d|`
+    REQUIRE(items.size() == 1);
+    CHECK(items[0]["label"] == "disk_full");
+    items = c.result("textDocument/completion", Client::at(uri, 18, 4))["items"];  // in a row
+    labels.clear();
+    for (auto& i : items) labels.push_back(i["label"]);
+    CHECK(std::find(labels.begin(), labels.end(), "graph") != labels.end());
+    CHECK(std::find(labels.begin(), labels.end(), "height") != labels.end());
+    CHECK(std::find(labels.begin(), labels.end(), "metric") == labels.end());
+  }
+
+  SUBCASE("formatting returns edits or nothing, never an error") {
+    json f = c.request("textDocument/formatting", {{"textDocument", {{"uri", uri}}}, {"options", {{"tabSize", 2}, {"insertSpaces", true}}}});
+    CHECK(f.contains("result"));
+    CHECK(f["result"].is_array());
+  }
+}
+
+TEST_CASE("diagnostics of imported files go to their own URI and are cleared") {
+  Client c;
+  c.disk.files["/ws/lib.mon"] = "let x = [1, 2][5]\n";
+  c.initialize();
+  c.open("file:///ws/main.mon", "import \"lib.mon\"\nimport \"missing.mon\"\n");
+  auto mainPubs = c.published("file:///ws/main.mon");
+  REQUIRE(mainPubs.size() == 1);
+  REQUIRE(mainPubs[0]["diagnostics"].size() == 1);
+  CHECK(mainPubs[0]["diagnostics"][0]["code"] == "err_import_not_found");
+  CHECK(mainPubs[0]["diagnostics"][0]["range"]["start"] == Client::pos(1, 7));
+  auto libPubs = c.published("file:///ws/lib.mon");
+  REQUIRE(libPubs.size() == 1);
+  REQUIRE(libPubs[0]["diagnostics"].size() == 1);
+  CHECK(libPubs[0]["diagnostics"][0]["code"] == "err_index_out_of_range");
+
+  // Opening the imported file and fixing it there clears its diagnostics.
+  c.open("file:///ws/lib.mon", "let x = [1, 2][5]\n");
+  c.published("file:///ws/lib.mon");
+  c.notify("textDocument/didChange", {{"textDocument", {{"uri", "file:///ws/lib.mon"}, {"version", 2}}},
+                                      {"contentChanges", json::array({{{"text", "let x = [1, 2][1]\n"}}})}});
+  c.flush();
+  libPubs = c.published("file:///ws/lib.mon");
+  REQUIRE(!libPubs.empty());
+  CHECK(libPubs.back()["diagnostics"].empty());
+  // Closing the importer does not resurrect anything; closing a document clears it.
+  c.notify("textDocument/didClose", {{"textDocument", {{"uri", "file:///ws/main.mon"}}}});
+  mainPubs = c.published("file:///ws/main.mon");
+  REQUIRE(!mainPubs.empty());
+  CHECK(mainPubs.back()["diagnostics"].empty());
+}
+
+TEST_CASE("edits with out-of-range and mid-character positions are clamped") {
+  Client c;
+  c.initialize();
+  c.open("file:///ws/u.mon", "let s = \"é😀\"\n");
+  c.notify("textDocument/didChange",
+           {{"textDocument", {{"uri", "file:///ws/u.mon"}, {"version", 2}}},
+            {"contentChanges", json::array({{{"range", {{"start", Client::pos(0, 11)}, {"end", Client::pos(0, 11)}}}, {"text", "!"}},
+                                            {{"range", {{"start", Client::pos(40, 0)}, {"end", Client::pos(41, 3)}}}, {"text", "let t = 1\n"}}})}});
+  c.flush();
+  json h = c.result("textDocument/hover", Client::at("file:///ws/u.mon", 0, 5));
+  REQUIRE(!h.is_null());
+  INFO(h.dump());
+  CHECK(h["contents"]["value"].get<std::string>().find("let s = \"é!😀\"")  /* column 11 is inside the emoji: inserted before it */ != std::string::npos);
+  json d = c.result("textDocument/definition", Client::at("file:///ws/u.mon", 1, 4));
+  REQUIRE(d.size() == 1);
+  CHECK(d[0]["range"]["start"] == Client::pos(1, 4));
+}
