@@ -191,7 +191,8 @@ std::optional<Widget> convertWidget(const ImportJson& j, size_t index, const std
     if (key == "layout") {
       const ImportJson& l = it.value();
       bool ok = l.is_object() && l.size() == 4;
-      for (const char* k : {"x", "y", "width", "height"}) ok = ok && l.contains(k) && l[k].is_number_integer();
+      for (const char* k : {"x", "y", "width", "height"})
+        ok = ok && l.contains(k) && l[k].is_number_integer() && l[k].get<long long>() >= 0 && l[k].get<long long>() <= 1000000;
       if (ok) w.box = WidgetBox{true, l["x"].get<int>(), l["y"].get<int>(), l["width"].get<int>(), l["height"].get<int>(),
                                 w.box.defaultHeight};
       else c.warn("'layout' is not {x, y, width, height}; the widget is placed automatically");
