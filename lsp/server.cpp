@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include <algorithm>
 #include <iostream>
 
 namespace mon::lsp {
@@ -172,7 +173,8 @@ void Server::onDidClose(const json& params) {
     for (const auto& [p, d] : old->second) files.push_back(p);
     byRoot_.erase(old);
   }
-  for (const auto& p : files) sendMerged(p, false);
+  if (std::find(files.begin(), files.end(), path) == files.end()) files.push_back(path);
+  for (const auto& p : files) sendMerged(p, p == path);  // always clear the closed document
   uris_.erase(path);
 }
 

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Language server latency: time from sending textDocument/didChange to receiving the
+textDocument/publishDiagnostics for that version, on a 10,000-line file, over many edits.
+
+usage: bench.py MONITORC [--lines 10000] [--edits 200] [--write docs/performance.md]
+
+Edits alternate between breaking a field name (`metric` -> `metirc`, one new error) and
+fixing it again, at lines spread over the whole file, sent as incremental changes.
+The run fails if a published result does not match the edit (error present or gone).
+"""
+import argparse
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "lsp"))
+sys.path.insert(0, HERE)
+import gen  # noqa: E402
+from lspclient import Client, uri  # noqa: E402
+
+
+def percentile(values, p):
+    s = sorted(values)
+    k = (len(s) - 1) * p / 100.0
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("monitorc")
+    ap.add_argument("--lines", type=int, default=10000)
+    ap.add_argument("--edits", type=int, default=200)
+    ap.add_argument("--write", help="append the figures to this markdown file under '## LSP'")
+    args = ap.parse_args()
+
+    text = gen.generate(args.lines)
+    lines = text.split("\n")
+    targets = [i for i, l in enumerate(lines) if l.strip() == 'metric = "cpu%"']
+    tmp = tempfile.mkdtemp(prefix="lsp-bench-")
+    path = os.path.join(tmp, "big.mon")
+    with open(path, "w") as f:
+        f.write(text)
+    doc = uri(path)
+
+    c = Client(args.monitorc)
+    c.initialize(tmp)
+    t0 = time.perf_counter()
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": doc, "languageId": "mon", "version": 1, "text": text}})
+    t_open, m = c.diagnostics(doc, version=1, timeout=60)
+    if m["params"]["diagnostics"]:
+        sys.exit("bench: the generated file has diagnostics: %s" % m["params"]["diagnostics"][0])
+    open_ms = (t_open - t0) * 1000
+
+    latencies = []
+    version = 1
+    for k in range(args.edits):
+        line = targets[(k // 2) * 7919 % len(targets)]
+        col = lines[line].index("metric")
+        broken = k % 2 == 0
+        old, new = ("metric", "metirc") if broken else ("metirc", "metric")
+        version += 1
+        change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + len(old)}},
+                  "text": new}
+        start = time.perf_counter()
+        c.notify("textDocument/didChange", {"textDocument": {"uri": doc, "version": version}, "contentChanges": [change]})
+        t, m = c.diagnostics(doc, version=version, timeout=30)
+        latencies.append((t - start) * 1000)
+        diags = m["params"]["diagnostics"]
+        expect = 2 if broken else 0  # unknown field + missing 'metric'
+        if len(diags) != expect or (broken and diags[0]["range"]["start"]["line"] != line):
+            sys.exit("bench: edit %d published %d diagnostic(s), expected %d" % (k, len(diags), expect))
+
+    c.request("shutdown")
+    c.notify("exit")
+    c.close()
+
+    p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
+    report = [
+        "didChange -> publishDiagnostics on a %d-line file (%d bytes), %d incremental edits" % (args.lines, len(text), len(latencies)),
+        "  p50 %.1f ms   p95 %.1f ms   max %.1f ms   mean %.1f ms   (didOpen -> diagnostics %.1f ms)"
+        % (p50, p95, max(latencies), statistics.mean(latencies), open_ms),
+    ]
+    print("\n".join(report))
+    if args.write:
+        write(args.write, args, len(text), latencies, p50, p95, open_ms)
+
+
+def write(path, args, size, latencies, p50, p95, open_ms):
+    section = [
+        "## LSP",
+        "",
+        "`python3 bench/lsp/bench.py build/cli/monitorc --write docs/performance.md` drives `monitorc lsp`",
+        "over pipes: it opens a generated %d-line file (%d bytes: host, service and external" % (args.lines, size),
+        "monitors and dashboards), then sends %d incremental `didChange` edits that alternately break and" % len(latencies),
+        "fix a field name at lines spread over the file, and times each edit from sending it to receiving",
+        "the `publishDiagnostics` for that version (which must hold the right diagnostics). Every edit",
+        "re-runs the whole front end (parse, expand, lower) on the document. Goal: under 50 ms.",
+        "",
+        "| measure | ms |",
+        "|---|---|",
+        "| p50 | %.1f |" % p50,
+        "| p95 | %.1f |" % p95,
+        "| max | %.1f |" % max(latencies),
+        "| mean | %.1f |" % statistics.mean(latencies),
+        "| didOpen -> first diagnostics | %.1f |" % open_ms,
+        "",
+        "Measured %s on %s (%s, %d CPUs, shared with other builds)." % (
+            time.strftime("%Y-%m-%d", time.gmtime()), platform.machine(), platform.system(), os.cpu_count() or 0),
+        "",
+    ]
+    old = open(path).read() if os.path.exists(path) else "# Performance\n"
+    block = "\n".join(section)
+    # Replace an earlier LSP section (up to the next '## ' heading), else append.
+    pattern = re.compile(r"^## LSP\n.*?(?=^## |\Z)", re.S | re.M)
+    new = pattern.sub(lambda _: block + "\n", old, count=1) if pattern.search(old) else old.rstrip("\n") + "\n\n" + block
+    with open(path, "w") as f:
+        f.write(new)
+
+
+if __name__ == "__main__":
+    main()
