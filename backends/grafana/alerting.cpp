@@ -19,7 +19,7 @@ Json rule(const ir::Monitor& m, const promql::Condition& c, const TargetSettings
   Json labels = Json::object();
   labels["severity"] = c.severity;
   for (const auto& [k, v] : m.labels)
-    if (k != "severity" && k != "runbook") labels[k] = v;
+    if (k != "severity" && k != "runbook") labels[k] = prometheus::escapeTemplate(v);
   labels["managed_by"] = "monitorc";
   Json annotations = {{"summary", prometheus::escapeTemplate(summary)}};
   if (std::string memo = m.props.str("memo"); !memo.empty()) annotations["description"] = prometheus::escapeTemplate(memo);

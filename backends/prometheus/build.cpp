@@ -5,7 +5,10 @@
 
 namespace mon::prometheus {
 
-std::string groupName(const ir::Target& t) { return t.props.str("group", t.name); }
+std::string groupName(const ir::Target& t) {
+  std::string g = t.props.str("group");
+  return g.empty() ? t.name : g;  // Prometheus rejects an empty group name
+}
 
 OutputFiles build(const ir::Module& module, DiagEngine& diags) {
   OutputFiles out;
