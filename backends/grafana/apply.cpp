@@ -82,8 +82,10 @@ Json normalizeRule(Json r) {
   return r;
 }
 
-bool makePlan(const OutputFiles& built, const TargetSettings& t, const Connection& c, bool prune, Plan& plan,
-              std::string& err) {
+namespace {
+
+bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Connection& c, bool prune, Plan& plan,
+                     std::string& err) {
   plan = Plan{t.name, c.url, t.folder, {}};
   std::string base = "grafana/" + targets::fileSafe(t.name) + "/";
   HttpReply f = c.http("GET", c.url + "/api/folders/" + t.folder, auth(c), "");
@@ -113,7 +115,9 @@ bool makePlan(const OutputFiles& built, const TargetSettings& t, const Connectio
   if (prune) {
     HttpReply s = c.http("GET", c.url + "/api/search?type=dash-db&tag=monitorc&limit=5000&folderUIDs=" + t.folder, auth(c), "");
     if (s.status != 200) return err = "GET /api/search: " + why(s), false;
-    for (const auto& hit : Json::parse(s.body, nullptr, false)) {
+    Json hits = Json::parse(s.body, nullptr, false);
+    if (!hits.is_array()) return err = "GET /api/search: not a list", false;
+    for (const auto& hit : hits) {
       std::string uid = hit.value("uid", "");
       if (std::find(wanted.begin(), wanted.end(), uid) == wanted.end())
         plan.changes.push_back({Change::DeleteDashboard, uid, nullptr, 0, {"tagged monitorc, no longer in the source"}});
@@ -153,6 +157,18 @@ bool makePlan(const OutputFiles& built, const TargetSettings& t, const Connectio
     plan.changes.push_back({Change::PutRuleGroup, name, g, 0, details});
   }
   return true;
+}
+
+}  // namespace
+
+bool makePlan(const OutputFiles& built, const TargetSettings& t, const Connection& c, bool prune, Plan& plan,
+              std::string& err) {
+  try {
+    return makePlanChecked(built, t, c, prune, plan, err);
+  } catch (const nlohmann::json::exception& e) {  // Grafana answered JSON of an unexpected shape
+    err = std::string("unexpected answer from Grafana: ") + e.what();
+    return false;
+  }
 }
 
 std::string renderPlan(const Plan& p) {

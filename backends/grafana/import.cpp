@@ -140,8 +140,10 @@ void panel(const Json& p, std::string& out, std::vector<std::string>& warnings) 
 
 }  // namespace
 
-bool importDashboard(const std::string& jsonText, std::string& source, std::vector<std::string>& warnings,
-                     std::string& error) {
+namespace {
+
+bool importChecked(const std::string& jsonText, std::string& source, std::vector<std::string>& warnings,
+                   std::string& error) {
   Json d = Json::parse(jsonText, nullptr, false);
   if (d.is_discarded()) {
     error = "not JSON";
@@ -172,6 +174,18 @@ bool importDashboard(const std::string& jsonText, std::string& source, std::vect
   for (const auto& p : panels) panel(p, source, warnings);
   source += "}\n";
   return true;
+}
+
+}  // namespace
+
+bool importDashboard(const std::string& jsonText, std::string& source, std::vector<std::string>& warnings,
+                     std::string& error) {
+  try {
+    return importChecked(jsonText, source, warnings, error);
+  } catch (const nlohmann::json::exception& e) {  // a field of an unexpected type
+    error = std::string("unexpected dashboard shape: ") + e.what();
+    return false;
+  }
 }
 
 }  // namespace mon::grafana

@@ -144,7 +144,12 @@ bool loadedGroups(const HttpSend& http, const std::string& url, std::map<std::st
     err = "GET /api/v1/rules: unexpected answer";
     return false;
   }
-  for (const auto& g : j["data"]["groups"]) out[g.value("file", "")][g.value("name", "")] = g["rules"].size();
+  try {
+    for (const auto& g : j.at("data").at("groups")) out[g.value("file", "")][g.value("name", "")] = g.at("rules").size();
+  } catch (const nlohmann::json::exception& e) {
+    err = std::string("GET /api/v1/rules: unexpected answer: ") + e.what();
+    return false;
+  }
   return true;
 }
 

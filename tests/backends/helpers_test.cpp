@@ -89,3 +89,20 @@ TEST_CASE("import rejects what is not a rule file or dashboard") {
   REQUIRE(warn.size() == 1);
   CHECK(warn[0].find("'for' is not a whole number of seconds") != std::string::npos);
 }
+
+TEST_CASE("dashboard import reports fields of an unexpected type instead of crashing") {
+  std::string src, err;
+  std::vector<std::string> warn;
+  CHECK_FALSE(grafana::importDashboard(R"({"uid":"u","panels":[{"type":"stat","gridPos":{"x":"a"}}]})", src, warn, err));
+  CHECK(err.find("unexpected dashboard shape") == 0);
+  CHECK_FALSE(grafana::importDashboard(R"({"uid":"u","panels":[{"type":"text","options":[1]}]})", src, warn, err));
+  CHECK(grafana::importDashboard(R"({"uid":"u","title":"t","panels":[1,"x",{"type":"row","panels":[]}]})", src, warn, err));
+}
+
+TEST_CASE("rule import skips odd shapes with an error, not a crash") {
+  std::string src, err;
+  std::vector<std::string> warn;
+  CHECK_FALSE(prometheus::importRules("groups:\n- name: g\n  rules: [1, 2]\n", src, warn, err));
+  CHECK(err.find("unexpected rule file shape") == 0);
+  CHECK(prometheus::importRules("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: x > 1\n    labels: {a: [1]}\n", src, warn, err));
+}
