@@ -1,4 +1,5 @@
 // `monitorc build` and `monitorc check`.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -66,6 +67,10 @@ Runner setupBuild(CLI::App& sub) {
     if (c->diags.all().size() > mark) {
       std::vector<Diagnostic> fresh(c->diags.all().begin() + mark, c->diags.all().end());
       std::cerr << (o->fe.diagnosticsFormat == "json" ? renderJson(c->sources, fresh) : renderText(c->sources, fresh));
+      if (o->fe.diagnosticsFormat != "json")
+        std::cerr << renderSummary(c->diags.errorCount() - errorsBefore, size_t(std::count_if(fresh.begin(), fresh.end(), [](const Diagnostic& d) {
+                                     return d.severity == Severity::Warning;
+                                   })));
     }
     if (c->diags.errorCount() > errorsBefore) return 1;
     for (const auto& [rel, content] : all)
