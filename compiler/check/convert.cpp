@@ -356,6 +356,10 @@ bool convertField(const schema::Field& f, const Value& v, Json& out, DiagEngine&
           return true;
         }
         if (x->kind == ValueKind::Number && x->number == std::floor(x->number)) {
+          if (std::fabs(x->number) > 1e15) {  // far beyond any epoch or period, and the cast must fit
+            diags.report(x->range, diag::err_out_of_range, {key, "between -10^15 and 10^15 seconds", formatNumber(x->number)});
+            return false;
+          }
           s = static_cast<long long>(x->number);
           return true;
         }
