@@ -1,6 +1,7 @@
 // `monitorc plan`, `monitorc apply` and `monitorc pull`: the engine (engine/) against a target.
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "apply.h"
 #include "commands.h"
 #include "frontend.h"
+#include "pull.h"
 #include "render.h"
 #include "target.h"
 
@@ -118,7 +120,9 @@ int applyPlan(const eng::Plan& plan, eng::Remote& remote, int parallel) {
     }
     std::cout << "\n";
   }
-  std::cout << "\nApply complete: " << ok << " succeeded, " << rep.failed << " failed.\n";
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.2f", rep.seconds);
+  std::cout << "\nApply complete: " << ok << " succeeded, " << rep.failed << " failed (" << secs << " s).\n";
   if (rep.failed) std::cerr << "monitorc: error: " << rep.failed << " object(s) failed; re-run apply to retry them\n";
   return rep.failed ? 1 : 0;
 }
@@ -212,6 +216,42 @@ Runner setupApply(CLI::App& sub) {
   };
 }
 
-Runner setupPull(CLI::App& sub) { sub.allow_extras(); return []() { return fail("'pull' is not implemented yet"); }; }
+Runner setupPull(CLI::App& sub) {
+  struct Opts {
+    FrontEndOptions fe;
+    RemoteFlags rf;
+    std::string out = "pulled";
+    bool ownedOnly = false;
+  };
+  auto o = std::make_shared<Opts>();
+  o->fe.add(sub);
+  sub.add_option("--target", o->rf.target, "Target to read (default: the only mackerel/local target)");
+  sub.add_flag("-v,--verbose", o->rf.verbose, "Log each HTTP request (method, path, status; never headers) to stderr");
+  sub.add_option("-o,--out", o->out, "Directory to write the source to (default: pulled)");
+  sub.add_flag("--owned-only", o->ownedOnly, "Only objects monitorc manages (memo marker)");
+  return [o]() {
+    bool ok;
+    auto c = compileAndReport(o->fe, ok);
+    if (!ok) return 1;
+    eng::TargetSpec spec;
+    std::string err;
+    if (!eng::chooseTarget(c->module, o->rf.target, spec, err)) return fail(err);
+    auto remote = eng::openRemote(spec, o->rf.remoteOptions(), err);
+    if (!remote) return fail(err);
+    eng::RemoteState state;
+    if (!remote->fetch(state, err)) return fail("reading " + remote->describe() + ": " + err);
+    std::vector<std::string> warnings;
+    std::string source = eng::pullSource(state, o->ownedOnly, warnings);
+    for (const auto& w : warnings) std::cerr << "monitorc: warning: " << w << "\n";
+    std::error_code ec;
+    std::filesystem::create_directories(o->out, ec);
+    std::string objects = (std::filesystem::path(o->out) / (spec.name + ".mon")).string();
+    std::string target = (std::filesystem::path(o->out) / "target.mon").string();
+    if (!writeText(objects, source)) return fail("cannot write '" + objects + "'");
+    if (!writeText(target, eng::targetSource(spec))) return fail("cannot write '" + target + "'");
+    std::cerr << "monitorc: wrote '" << objects << "' and '" << target << "'\n";
+    return 0;
+  };
+}
 
 }  // namespace mon::cli

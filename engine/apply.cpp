@@ -1,6 +1,7 @@
 #include "apply.h"
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -33,6 +34,7 @@ int phaseOf(Action a) {
 
 ApplyReport apply(const Plan& plan, Remote& remote, const ApplyOptions& opts) {
   ApplyReport report;
+  auto t0 = std::chrono::steady_clock::now();
   std::vector<size_t> work;
   for (size_t i = 0; i < plan.changes.size(); ++i)
     if (phaseOf(plan.changes[i].action) >= 0) work.push_back(i);
@@ -61,6 +63,7 @@ ApplyReport apply(const Plan& plan, Remote& remote, const ApplyOptions& opts) {
     if (n > 0) worker();
     for (auto& t : threads) t.join();
   }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return report;
 }
 

@@ -21,6 +21,7 @@ struct ApplyOptions {
 struct ApplyReport {
   std::vector<Outcome> outcomes;  // in the order the changes appear in the plan
   int failed = 0;
+  double seconds = 0;  // wall time of the writes
 };
 
 ApplyReport apply(const Plan& plan, Remote& remote, const ApplyOptions& opts);

@@ -1,6 +1,9 @@
 #include "mackerel/api_remote.h"
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include <thread>
 
 #include "ownership.h"
 
@@ -9,6 +12,7 @@ namespace mon::engine::mackerel {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr size_t kFetchThreads = 4;  // concurrent GETs of dashboards while reading
 
 class MackerelRemote : public Remote {
  public:
@@ -27,13 +31,24 @@ class MackerelRemote : public Remote {
     for (auto& m : j["monitors"]) out.monitors.push_back({ObjKind::Monitor, m.value("id", ""), std::move(m)});
     if (!getJson("/api/v0/dashboards", j, err)) return false;
     if (!j.contains("dashboards") || !j["dashboards"].is_array()) return fail(err, "GET /api/v0/dashboards: no 'dashboards' list in the answer");
-    // The list lacks widgets: read each dashboard by id.
-    for (const auto& item : j["dashboards"]) {
-      std::string id = item.value("id", "");
-      Json d;
-      if (!getJson("/api/v0/dashboards/" + id, d, err)) return false;
-      out.dashboards.push_back({ObjKind::Dashboard, id, std::move(d)});
-    }
+    // The list lacks widgets: read each dashboard by id, a few at a time.
+    const Json& items = j["dashboards"];
+    out.dashboards.resize(items.size());
+    std::vector<std::string> errors(items.size());
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t i; (i = next++) < items.size();) {
+        std::string id = items[i].value("id", "");
+        out.dashboards[i] = {ObjKind::Dashboard, id, Json()};
+        getJson("/api/v0/dashboards/" + id, out.dashboards[i].body, errors[i]);
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < std::min<size_t>(kFetchThreads, items.size()); ++t) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+    for (const auto& e : errors)
+      if (!e.empty()) return fail(err, e);
     return true;
   }
 
@@ -118,9 +133,15 @@ class MackerelRemote : public Remote {
     auto t0 = Clock::now();
     net::Response res = client_->send(req);
     if (opts_.log) {
-      long ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+      using std::chrono::duration_cast;
+      using std::chrono::milliseconds;
+      long ms = duration_cast<milliseconds>(Clock::now() - t0).count();
+      long at = duration_cast<milliseconds>(t0 - born_).count();
       std::string status = res.transport.empty() ? std::to_string(res.status) : res.transport;
-      opts_.log(redact(method + " " + path + " -> " + status + " (" + std::to_string(ms) + " ms)"));
+      std::string line = redact(method + " " + path + " -> " + status + " (" + std::to_string(ms) + " ms, started at +" +
+                                std::to_string(at) + " ms)");
+      std::lock_guard<std::mutex> lock(logMu_);
+      opts_.log(line);
     }
     return res;
   }
@@ -176,6 +197,8 @@ class MackerelRemote : public Remote {
 
   std::shared_ptr<net::Client> client_;
   Options opts_;
+  std::mutex logMu_;
+  Clock::time_point born_ = Clock::now();
 };
 
 }  // namespace

@@ -29,6 +29,8 @@ def slurp(path):
 class FakeServer:
     def __init__(self, workdir, state_file=None):
         port_file = os.path.join(workdir, "fake.port")
+        if os.path.exists(port_file):
+            os.remove(port_file)  # a stale port from an earlier run in the same directory
         args = [sys.executable, FAKE, "--port", "0", "--api-key", KEY, "--port-file", port_file]
         if state_file:
             args += ["--state", state_file]

@@ -197,6 +197,31 @@ class EndToEnd(unittest.TestCase):
         service = [m for m in self.server.state()["monitors"] if m["name"] == "e2e service 5xx"][0]
         self.assertEqual(service["warning"], 10)  # the UI edit was reverted by the plan
 
+    def test_pull_then_plan_shows_no_changes(self):
+        self.apply()
+        ui = {"id": "uimade00001", "type": "host", "name": "UI host", "memo": "by hand", "metric": "loadavg5",
+              "operator": ">", "warning": 4, "duration": 3, "maxCheckAttempts": 1, "isMute": False,
+              "scopes": [], "excludeScopes": []}
+        state = self.server.state()
+        state["monitors"].append(ui)
+        self.server.control("PUT", "/_state", state)
+        p = self.ws.run("pull", "main.mon", "-o", "owned", "--owned-only")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        pulled = slurp(os.path.join(self.ws.dir, "owned", "fake.mon"))
+        self.assertNotIn("managed-by", pulled)
+        self.assertNotIn("UI host", pulled)
+        self.assertIn('monitor query "e2e query latency"', pulled)
+        p = self.ws.run("plan", "owned", "--format", "json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        plan = json.loads(p.stdout)
+        self.assertEqual(pending(plan), [])
+        self.assertEqual(plan["summary"]["no_change"], 8)
+        # Without --owned-only the UI monitor is pulled too; planning it means adopting it, unchanged.
+        self.assertEqual(self.ws.run("pull", "main.mon", "-o", "all").returncode, 0)
+        p = self.ws.run("plan", "all", "--format", "json")
+        plan = json.loads(p.stdout)
+        self.assertEqual([(c["key"], c["action"], c.get("fields", [])) for c in pending(plan)], [("UI host", "adopt", [])])
+
     def test_markdown_and_text_render(self):
         self.apply()
         self.ws.edit("warning  = 80", "warning  = 85")

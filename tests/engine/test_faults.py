@@ -97,7 +97,7 @@ class Faults(unittest.TestCase):
         p = self.apply("--parallel", "1")
         self.assertEqual(p.returncode, 1)
         self.assertEqual(p.stdout.count("FAILED"), 1, p.stdout)
-        self.assertIn("Apply complete: 7 succeeded, 1 failed.", p.stdout)
+        self.assertIn("Apply complete: 7 succeeded, 1 failed (", p.stdout)
         self.assertEqual(len(self.server.state()["monitors"]), 7)  # 6 of ours + the unowned one
         self.assertEqual(self.apply().returncode, 0)
         self.assertConverged()
