@@ -6,10 +6,14 @@
 #include "local/local_remote.h"
 #include "mackerel/api_json.h"
 #include "mackerel/api_remote.h"
+#include "ownership.h"
+#include "support/text.h"
 
 namespace mon::engine {
 
 namespace {
+
+constexpr size_t kMaxMemo = 2048;  // characters, the API's limit on a monitor's memo
 
 std::string where(const SourceManager& sm, const Range& r) {
   if (!r.valid()) return "";
@@ -68,6 +72,13 @@ bool desiredObjects(const ir::Module& m, const SourceManager& sm, const std::str
     if (const ir::Prop* prev = mon.props.find("previous_names"))
       for (const auto& n : prev->value)
         if (n.is_string()) d.previousKeys.push_back(n.get<std::string>());
+    std::string memo = d.body.contains("memo") && d.body["memo"].is_string() ? d.body["memo"].get<std::string>() : "";
+    if (utf8Length(addOwnerMarker(memo)) > kMaxMemo) {
+      err = d.source + ": the memo of monitor '" + d.key + "' is " + std::to_string(utf8Length(memo)) +
+            " characters; with the ownership marker line it would exceed the API's " + std::to_string(kMaxMemo) +
+            " (shorten it to at most " + std::to_string(kMaxMemo - kOwnerMarker.size() - 2) + ")";
+      return false;
+    }
     if (!seen.insert("m/" + d.key).second) {
       err = d.source + ": monitor name '" + d.key + "' is used twice for target '" + target +
             "'; monitor names are the key plan matches by and must be unique";

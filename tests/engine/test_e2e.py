@@ -3,7 +3,7 @@ import json
 import os
 import unittest
 
-from harness import FakeServer, Workspace, slurp
+from harness import FIXTURE, FakeServer, Workspace, slurp
 
 # (old text, new text, object key, field path; "W:<title>:<field>" = field of that widget)
 EDITS = [
@@ -244,6 +244,11 @@ class EndToEnd(unittest.TestCase):
         p = self.ws.run("plan", "main.mon")
         self.assertEqual(p.returncode, 1)
         self.assertIn("plain http:// is only allowed to loopback", p.stderr)
+        self.ws.write(slurp(FIXTURE).replace('memo = "host memo"', 'memo = "' + "x" * 2040 + '"'))
+        p = self.ws.run("plan", "main.mon")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("main.mon:8: the memo of monitor 'e2e host cpu' is 2040 characters", p.stderr)
+        self.assertIn("at most 2026", p.stderr)
         p = self.ws.run("plan", "main.mon", "--target", "nope")
         self.assertEqual(p.returncode, 1)
         self.assertIn("no mackerel or local target named 'nope'", p.stderr)
