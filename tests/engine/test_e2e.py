@@ -3,7 +3,7 @@ import json
 import os
 import unittest
 
-from harness import FIXTURE, FakeServer, Workspace, slurp
+from harness import FIXTURE, KEY, FakeServer, Workspace, monitorc_path, slurp
 
 # (old text, new text, object key, field path; "W:<title>:<field>" = field of that widget)
 EDITS = [
@@ -109,6 +109,56 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn("--auto-approve", p.stderr)
         self.assertEqual(self.server.state()["monitors"], [])
+
+    def run_on_terminal(self, answer):
+        """apply with a pseudo-terminal as stdin/stdout, answering the prompt."""
+        import pty
+        import select
+        import subprocess
+        env = dict(os.environ, MONITORC_TEST_KEY=KEY)
+        main, child = pty.openpty()
+        proc = subprocess.Popen([monitorc_path(), "apply", "main.mon"], cwd=self.ws.dir, env=env,
+                                stdin=child, stdout=child, stderr=child)
+        os.close(child)
+        seen, sent = b"", False
+        while True:
+            ready, _, _ = select.select([main], [], [], 30)
+            if not ready:
+                proc.kill()
+                self.fail("no prompt: " + seen.decode(errors="replace"))
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if not sent and b"Only 'yes' is accepted" in seen:
+                os.write(main, answer.encode() + b"\n")
+                sent = True
+        proc.wait(timeout=30)
+        os.close(main)
+        return proc.returncode, seen.decode(errors="replace")
+
+    def test_confirmation_on_a_terminal(self):
+        rc, out = self.run_on_terminal("no")
+        self.assertEqual(rc, 1)
+        self.assertIn("Apply cancelled.", out)
+        self.assertEqual(self.server.state()["monitors"], [])
+        rc, out = self.run_on_terminal("yes")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("Apply complete: 8 succeeded, 0 failed", out)
+        self.assertEqual(len(self.server.state()["monitors"]), 7)
+
+    def test_unknown_remote_types_are_ignored(self):
+        odd = {"id": "checkmon001", "type": "check", "name": "e2e host cpu", "memo": "agent check"}
+        self.server.control("PUT", "/_state", {"monitors": [odd], "dashboards": []})
+        plan = self.ws.plan_json("--prune")
+        by_id = {c.get("id"): c for c in plan["changes"]}
+        self.assertEqual(by_id["checkmon001"]["action"], "ignore")
+        self.assertEqual(plan["summary"]["create"], 8)
+        self.apply("--prune")
+        self.assertIn(odd, self.server.state()["monitors"])
 
     def test_unowned_objects_are_ignored_and_same_key_is_adopted(self):
         manual = {"id": "manual00001", "type": "host", "name": "made in the UI", "memo": "hands off", "metric": "cpu%",
