@@ -11,11 +11,14 @@ Runner setupLsp(CLI::App& sub) {
   // Editors pass --stdio (VS Code's client does); stdio is the only transport.
   static bool stdio = true;
   sub.add_flag("--stdio", stdio, "Talk LSP over stdin/stdout (the default and only transport)");
+  static bool fullReparse = false;
+  sub.add_flag("--full-reparse", fullReparse, "Parse whole documents after each edit (for measurements)");
   return []() {
     std::signal(SIGPIPE, SIG_IGN);  // a client that goes away ends the loop at end of input
     lsp::FdTransport transport(STDIN_FILENO, STDOUT_FILENO);
     DiskFileReader disk;
     lsp::Server server(transport, disk);
+    server.setFullReparse(fullReparse);
     return server.run();
   };
 }

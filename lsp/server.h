@@ -22,6 +22,8 @@ class Server {
   /// Compiles documents changed since the last flush and publishes their diagnostics.
   void flush();
   bool exited() const { return exited_; }
+  /// Re-parse whole documents on every change instead of only the edited statements.
+  void setFullReparse(bool on) { workspace_.setIncremental(!on); }
 
  private:
   using Request = json (Server::*)(const json& params);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "incremental.h"
+
 namespace mon::lsp {
 
 namespace fs = std::filesystem;
@@ -85,16 +87,25 @@ const Analysis* Workspace::analyze(const std::string& path) {
   if (!docs_.count(path)) return nullptr;
   Analysis& a = analyses_[path];
   if (a.comp && a.generation == generation_) return &a;
+  Analysis next;
+  if (incremental_ && a.comp && reanalyze(a, docs_[path].text, *overlay_, next)) {
+    next.generation = generation_;
+    next.incremental = true;
+    a = std::move(next);
+    return &a;
+  }
   a.comp = std::make_unique<Compilation>();
   CompileOptions opts;
   opts.keepSyntax = true;  // hover, definition and symbols read the trees
   compile({path}, opts, *overlay_, *a.comp);
   a.root = a.comp->program.roots.empty() ? kNoFile : a.comp->program.roots[0];
   a.generation = generation_;
+  a.incremental = false;
   if (a.root == kNoFile) {  // cannot happen for an open document, but never hand out a bad id
     a.root = a.comp->sources.add(path, docs_[path].text);
     a.comp->program.files[a.root].ast.id = a.root;
   }
+  a.cleanSyntax = syntaxClean(a);
   return &a;
 }
 

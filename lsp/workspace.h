@@ -23,6 +23,8 @@ struct Analysis {
   std::unique_ptr<Compilation> comp;
   FileId root = kNoFile;
   uint64_t generation = 0;  // workspace generation it was computed at
+  bool cleanSyntax = false; // the root parsed without syntax errors: its tree can be reused
+  bool incremental = false; // made by re-parsing only the edited statements
   const std::string& text() const { return comp->sources.text(root); }
   const ast::File* file() const;
   const std::string& path() const { return comp->sources.path(root); }
@@ -51,6 +53,9 @@ class Workspace {
   /// Open documents whose last analysis read `path` (as root or import).
   std::vector<std::string> dependents(const std::string& path) const;
 
+  /// Turns the statement-level re-parse after edits on or off (on by default).
+  void setIncremental(bool on) { incremental_ = on; }
+
   /// The canonical form of a file path, as used for keys and compiler paths.
   static std::string normalize(const std::string& path);
 
@@ -61,6 +66,7 @@ class Workspace {
   std::map<std::string, Document> docs_;
   std::map<std::string, Analysis> analyses_;
   uint64_t generation_ = 1;
+  bool incremental_ = true;
 };
 
 }  // namespace mon::lsp

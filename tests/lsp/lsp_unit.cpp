@@ -338,3 +338,67 @@ TEST_CASE("edits with out-of-range and mid-character positions are clamped") {
   REQUIRE(d.size() == 1);
   CHECK(d[0]["range"]["start"] == Client::pos(1, 4));
 }
+
+namespace {
+std::string outline(const std::vector<Symbol>& syms) {
+  std::string s;
+  for (const auto& x : syms)
+    s += x.name + "@" + std::to_string(x.range.begin) + "-" + std::to_string(x.range.end) + ":" +
+         std::to_string(x.selection.begin) + "[" + outline(x.children) + "]";
+  return s;
+}
+std::string diagText(const Analysis& a) {
+  std::string s;
+  for (const auto& d : a.comp->diags.all()) {
+    s += std::string(mon::nameOf(d.kind)) + " " + a.comp->sources.path(d.range.valid() ? d.range.file : a.root) + ":" +
+         std::to_string(d.range.begin) + "-" + std::to_string(d.range.end) + " " + d.message;
+    for (const auto& f : d.fixits) s += " fix " + std::to_string(f.range.begin) + "=" + f.replacement;
+    s += "\n";
+  }
+  return s;
+}
+}  // namespace
+
+TEST_CASE("re-parsing only the edited statements gives what a full compile gives") {
+  mon::lsp::test::MapReader disk;
+  disk.files["/ws/lib.mon"] = kLib;
+  Workspace fast(disk), full(disk);
+  full.setIncremental(false);
+  std::string text = std::string("# header comment\n") + kMain + "\n# trailing\nlet z = 1 # after z\nlet w = z\n";
+  fast.open("/ws/main.mon", text, 1);
+  full.open("/ws/main.mon", text, 1);
+  const char* snippets[] = {"x", "1", " ", "\n", "metric = \"a\"\n", "# c\n", "}", "{", "let q = 1\n", "\"", "monitor host \"n\" {}\n",
+                            "", "", "use disk_full(\"s\")\n", "=", "row { }"};
+  uint32_t seed = 12345;
+  auto rnd = [&](uint32_t n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 8) % n;
+  };
+  int incrementalRuns = 0, runs = 0;
+  auto compare = [&](const std::string& expected) {
+    full.setText("/ws/main.mon", expected, 1);
+    const Analysis* a = fast.analyze("/ws/main.mon");
+    const Analysis* b = full.analyze("/ws/main.mon");
+    REQUIRE(a->text() == expected);
+    incrementalRuns += a->incremental;
+    ++runs;
+    INFO("text:\n" << expected);
+    CHECK(diagText(*a) == diagText(*b));
+    CHECK(outline(documentSymbols(*a)) == outline(documentSymbols(*b)));
+    CHECK(a->file()->comments.size() == b->file()->comments.size());
+  };
+  compare(text);
+  for (int step = 0; step < 300; ++step) {
+    // One random edit from the clean text, then its undo (both through incremental edits).
+    uint32_t at = rnd(static_cast<uint32_t>(text.size()) + 1);
+    uint32_t len = std::min<uint32_t>(rnd(6), static_cast<uint32_t>(text.size()) - at);
+    std::string ins = snippets[rnd(sizeof snippets / sizeof *snippets)];
+    std::string edited = text;
+    edited.replace(at, len, ins);
+    fast.edit("/ws/main.mon", at, at + len, ins);
+    compare(edited);
+    fast.edit("/ws/main.mon", at, at + static_cast<uint32_t>(ins.size()), text.substr(at, len));
+    compare(text);
+  }
+  CHECK(incrementalRuns > runs / 3);  // the fast path was really taken
+}

@@ -12,8 +12,8 @@ def uri(path):
 
 
 class Client:
-    def __init__(self, binary, stderr=subprocess.DEVNULL):
-        self.proc = subprocess.Popen([binary, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
+    def __init__(self, binary, stderr=subprocess.DEVNULL, args=()):
+        self.proc = subprocess.Popen([binary, "lsp", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
         self.messages = queue.Queue()
         self.pending = []  # messages read but not yet consumed
         self.next_id = 0

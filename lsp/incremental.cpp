@@ -1,0 +1,174 @@
+#include "incremental.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "lower/lower.h"
+#include "parse/parse.h"
+
+namespace mon::lsp {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool isSyntaxKind(diag::Kind k) { return k >= diag::err_invalid_utf8 && k <= diag::err_import_not_literal; }
+
+// Moves every range of a syntax tree by `delta` bytes.
+struct Shifter {
+  int64_t delta;
+  void range(Range& r) const {
+    if (!r.valid()) return;
+    r.begin = static_cast<uint32_t>(r.begin + delta);
+    r.end = static_cast<uint32_t>(r.end + delta);
+  }
+  void expr(ast::Expr* e) const {
+    if (!e) return;
+    range(e->range);
+    for (auto& p : e->parts) {
+      range(p.range);
+      expr(p.expr.get());
+    }
+    for (auto& i : e->items) expr(i.get());
+    for (auto& m : e->entries) {
+      range(m.keyRange);
+      expr(m.value.get());
+    }
+    for (auto& a : e->args) {
+      range(a.nameRange);
+      expr(a.value.get());
+    }
+  }
+  void stmt(ast::Stmt& s) const {
+    for (Range* r : {&s.range, &s.nameRange, &s.name2Range, &s.bodyRange, &s.elseRange}) range(*r);
+    expr(s.value.get());
+    for (auto& l : s.labels) {
+      range(l.range);
+      expr(l.string.get());
+    }
+    for (auto& p : s.params) {
+      range(p.range);
+      expr(p.defaultValue.get());
+    }
+    for (auto& a : s.args) {
+      range(a.nameRange);
+      expr(a.value.get());
+    }
+    for (auto& b : s.body) stmt(*b);
+    for (auto& b : s.elseBody) stmt(*b);
+  }
+};
+
+// The part of the text an edit changed: [begin, oldEnd) in the old text is [begin, newEnd) now.
+struct Change {
+  uint32_t begin, oldEnd, newEnd;
+};
+Change diff(const std::string& a, const std::string& b) {
+  size_t n = std::min(a.size(), b.size()), p = 0;
+  while (p < n && a[p] == b[p]) ++p;
+  size_t s = 0;
+  while (s < n - p && a[a.size() - 1 - s] == b[b.size() - 1 - s]) ++s;
+  return {static_cast<uint32_t>(p), static_cast<uint32_t>(a.size() - s), static_cast<uint32_t>(b.size() - s)};
+}
+
+// Import targets of a tree, in order; false if one is not a plain path.
+bool importTargets(const ast::File& f, const std::string& rootPath, std::vector<std::string>& out) {
+  for (const auto& st : f.stmts) {
+    if (st->kind != ast::StmtKind::Import) continue;
+    const ast::Expr* v = st->value.get();
+    if (!v || v->kind != ast::ExprKind::String || v->parts.size() != 1 || v->parts[0].expr) return false;
+    out.push_back((fs::path(rootPath).parent_path() / v->parts[0].text).lexically_normal().string());
+  }
+  return true;
+}
+
+}  // namespace
+
+bool syntaxClean(const Analysis& a) {
+  for (const Diagnostic& d : a.comp->diags.all())
+    if (isSyntaxKind(d.kind) && d.range.file == a.root) return false;
+  return a.file() != nullptr;
+}
+
+bool reanalyze(Analysis& prev, const std::string& text, FileReader& reader, Analysis& out) {
+  if (!prev.comp || prev.root != 0 || !prev.cleanSyntax) return false;
+  const std::string& old = prev.text();
+  ast::File* tree = &prev.comp->program.files.at(prev.root).ast;
+  Change ch = diff(old, text);
+  int64_t delta = static_cast<int64_t>(ch.newEnd) - ch.oldEnd;
+  // Statements touched by the change (touching an edge counts) are parsed again, with the
+  // gaps around them; the ones before keep their place, the ones after move by `delta`.
+  auto& stmts = tree->stmts;
+  size_t first = 0;
+  while (first < stmts.size() && stmts[first]->range.end < ch.begin) ++first;
+  size_t last = first;
+  while (last < stmts.size() && stmts[last]->range.begin <= ch.oldEnd) ++last;
+  uint32_t regionBegin = first == 0 ? 0 : stmts[first - 1]->range.end;
+  uint32_t oldRegionEnd = last == stmts.size() ? static_cast<uint32_t>(old.size()) : stmts[last]->range.begin;
+  uint32_t regionEnd = static_cast<uint32_t>(oldRegionEnd + delta);
+  if (regionBegin > ch.begin || regionEnd < ch.newEnd || regionEnd > text.size()) return false;
+  // A comment on the region's last line would run on into the next statement in the full text.
+  size_t lineStart = text.rfind('\n', regionEnd == 0 ? 0 : regionEnd - 1);
+  lineStart = lineStart == std::string::npos || lineStart < regionBegin ? regionBegin : lineStart;
+  std::string_view tail(text.data() + lineStart, regionEnd - lineStart);
+  if (tail.find('#') != std::string_view::npos || tail.find("//") != std::string_view::npos) return false;
+
+  // Parse the region alone, at its real offsets: everything else is blanked out.
+  std::string masked(text.size(), ' ');
+  for (size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n') masked[i] = '\n';
+  std::copy(text.begin() + regionBegin, text.begin() + regionEnd, masked.begin() + regionBegin);
+  SourceManager scratch;
+  FileId id = scratch.add(prev.path(), std::move(masked));
+  DiagEngine regionDiags;
+  ast::File region = parse(scratch, id, regionDiags);
+  if (regionDiags.all().size() != 0 || id != prev.root) return false;
+
+  std::vector<std::string> imports;
+  std::string rootPath = prev.path();
+  // Assemble the new tree: prefix, region, shifted suffix (statements and comments).
+  ast::File next;
+  next.id = prev.root;
+  for (size_t i = 0; i < first; ++i) next.stmts.push_back(std::move(stmts[i]));
+  for (auto& s : region.stmts) next.stmts.push_back(std::move(s));
+  Shifter shift{delta};
+  for (size_t i = last; i < stmts.size(); ++i) {
+    shift.stmt(*stmts[i]);
+    next.stmts.push_back(std::move(stmts[i]));
+  }
+  for (auto& c : tree->comments)
+    if (c.range.end <= regionBegin) next.comments.push_back(std::move(c));
+  for (auto& c : region.comments) next.comments.push_back(std::move(c));
+  for (auto& c : tree->comments)
+    if (c.range.begin >= oldRegionEnd && !c.text.empty()) {
+      shift.range(c.range);
+      next.comments.push_back(std::move(c));
+    }
+  prev.cleanSyntax = false;  // its tree is gone now
+  if (!importTargets(next, rootPath, imports)) return false;
+
+  for (const auto& target : imports) {  // unreadable imports are reported at the import by load()
+    std::string body, error;
+    if (!reader.read(target, body, error)) return false;
+  }
+  // The rest of the pipeline, as compile() runs it, with this tree for the root.
+  out.comp = std::make_unique<Compilation>();
+  Compilation& c = *out.comp;
+  c.diags.setErrorLimit(1000);
+  FileId root = c.sources.add(rootPath, text);
+  Program loaded = load(imports, c.sources, c.diags, reader);
+  for (size_t i = 1; i < c.sources.fileCount(); ++i)
+    if (Workspace::normalize(c.sources.path(static_cast<FileId>(i))) == Workspace::normalize(rootPath)) return false;  // a cycle
+  c.program.files = std::move(loaded.files);
+  LoadedFile& lf = c.program.files[root];
+  lf.ast = std::move(next);
+  for (const auto& target : imports) lf.imports.push_back(c.sources.find(target));
+  c.program.roots = {root};
+  Expanded expanded = expand(c.program, c.sources, ExpandOptions{}, c.diags);
+  c.module = lower(expanded.objects, c.diags);
+  out.root = root;
+  out.cleanSyntax = true;
+  return true;
+}
+
+}  // namespace mon::lsp
