@@ -98,6 +98,20 @@ void importItems(const Analysis& a, const CursorContext& c, uint32_t offset, std
   out.insert(out.end(), found.begin(), found.end());
 }
 
+// `var.|`: the declared variables of the program.
+bool variableItems(const Analysis& a, const CursorContext& c, Builder& b) {
+  const std::string& text = a.text();
+  if (c.prefixBegin < 4 || text.compare(c.prefixBegin - 4, 4, "var.") != 0) return false;
+  if (c.prefixBegin > 4 && (isalnum(static_cast<unsigned char>(text[c.prefixBegin - 5])) || text[c.prefixBegin - 5] == '_'))
+    return false;
+  for (const auto& [id, lf] : a.comp->program.files)
+    for (const auto& st : lf.ast.stmts)
+      if (st->kind == ast::StmtKind::Block && st->name == "variable" && st->labels.size() == 1 && st->labels[0].string &&
+          st->labels[0].string->parts.size() == 1 && !st->labels[0].string->parts[0].expr)
+        b.add(st->labels[0].string->parts[0].text, ItemKind::Variable, "variable");
+  return true;
+}
+
 }  // namespace
 
 std::vector<CompletionItem> complete(const Analysis& a, uint32_t offset) {
@@ -105,6 +119,7 @@ std::vector<CompletionItem> complete(const Analysis& a, uint32_t offset) {
   offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text.size()));
   CursorContext c = cursorContext(text, offset);
   Builder b(c, offset);
+  if (c.slot != Slot::String && c.slot != Slot::ImportPath && variableItems(a, c, b)) return std::move(b.items);
   switch (c.slot) {
     case Slot::Statement: statementItems(a, c, offset, b); break;
     case Slot::BlockLabel:

@@ -28,7 +28,6 @@ bool isOperandStart(Tok k) {
 bool isStatementKeyword(Tok k) {
   return k == Tok::Import || k == Tok::Let || k == Tok::Template || k == Tok::Use || k == Tok::For || k == Tok::If;
 }
-bool isExprMode(Mode m) { return m == Mode::AttrExpr || m == Mode::LetExpr || m == Mode::ForExpr || m == Mode::IfExpr; }
 
 class Scanner {
  public:

@@ -109,8 +109,11 @@ class LetEvaluator {
 
   std::optional<Value> valueOf(const ast::Stmt& target) {
     for (const auto& [id, lf] : program_.files)
-      if (target.range.file == id)
-        return walk(lf, lf.ast.stmts, *newScope(nullptr), target, true);
+      if (target.range.file == id) {
+        std::optional<Value> v = walk(lf, lf.ast.stmts, *newScope(nullptr), target, true);
+        if (v && eval_.failed(*v)) return std::nullopt;
+        return v;
+      }
     return std::nullopt;
   }
 
@@ -180,9 +183,7 @@ class LetEvaluator {
 std::optional<Value> letValue(const Program& program, const NameDef& def) {
   if (def.kind != NameDef::Let || !def.stmt || !def.stmt->value) return std::nullopt;
   LetEvaluator ev(program);
-  std::optional<Value> v = ev.valueOf(*def.stmt);
-  if (v && v->kind == ValueKind::Null && v->str == "\x01failed") return std::nullopt;
-  return v;
+  return ev.valueOf(*def.stmt);
 }
 
 const ast::Stmt* findVariable(const Program& program, const std::string& name, FileId* file) {

@@ -290,6 +290,22 @@ TEST_CASE("a whole session: diagnostics, fixes, hover, completion, definition, s
   }
 }
 
+TEST_CASE("completion of declared variables after var.") {
+  Client c;
+  c.initialize();
+  std::string text = "variable \"env\" { default = \"staging\" }\nvariable \"region\" { default = \"eu\" }\nif var. == \"prod\" {}\n";
+  c.open("file:///ws/v.mon", text);
+  json items = c.result("textDocument/completion", Client::at("file:///ws/v.mon", 2, 7))["items"];
+  std::vector<std::string> labels;
+  for (auto& i : items) labels.push_back(i["label"]);
+  std::sort(labels.begin(), labels.end());
+  CHECK(labels == std::vector<std::string>{"env", "region"});
+  json h = c.result("textDocument/hover", Client::at("file:///ws/v.mon", 0, 3));  // the block type word
+  CHECK(h["contents"]["value"] == "**variable**\n\nfields: `default` `description`\n\n(* required)");
+  h = c.result("textDocument/hover", Client::at("file:///ws/v.mon", 2, 5));  // var.|
+  CHECK(h.is_null());
+}
+
 TEST_CASE("diagnostics of imported files go to their own URI and are cleared") {
   Client c;
   c.disk.files["/ws/lib.mon"] = "let x = [1, 2][5]\n";
