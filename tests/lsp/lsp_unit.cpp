@@ -290,6 +290,32 @@ TEST_CASE("a whole session: diagnostics, fixes, hover, completion, definition, s
   }
 }
 
+TEST_CASE("URIs: percent-encoding and non-file documents are published under the client's URI") {
+  CHECK(uriToPath("file:///ws/a%20b/c%C3%A9.mon") == "/ws/a b/c\xC3\xA9.mon");
+  CHECK(uriToPath("file://localhost/x.mon") == "/x.mon");
+  CHECK(pathToUri("/ws/a b/c\xC3\xA9.mon") == "file:///ws/a%20b/c%C3%A9.mon");
+  CHECK(uriToPath("untitled:Untitled-1") == "untitled:Untitled-1");
+  Client c;
+  c.disk.files["/ws/a b/lib.mon"] = "let y = 1\n";
+  c.initialize();
+  c.open("file:///ws/a%20b/m.mon", "import \"lib.mon\"\nlet x = [y, 2][5]\n");
+  auto pubs = c.published("file:///ws/a%20b/m.mon");
+  REQUIRE(pubs.size() == 1);
+  REQUIRE(pubs[0]["diagnostics"].size() == 1);
+  CHECK(pubs[0]["diagnostics"][0]["code"] == "err_index_out_of_range");  // y came from lib.mon
+  c.open("untitled:Untitled-1", "monitor hots \"x\" {}\n");
+  pubs = c.published("untitled:Untitled-1");
+  REQUIRE(pubs.size() == 1);
+  REQUIRE(!pubs[0]["diagnostics"].empty());
+  CHECK(pubs[0]["diagnostics"][0]["code"] == "err_unknown_kind");
+  json actions = c.result("textDocument/codeAction", {{"textDocument", {{"uri", "untitled:Untitled-1"}}},
+                                                      {"range", {{"start", Client::pos(0, 9)}, {"end", Client::pos(0, 9)}}},
+                                                      {"context", {{"diagnostics", json::array()}}}});
+  REQUIRE(actions.size() == 1);
+  CHECK(actions[0]["title"] == "Change to 'host'");
+  CHECK(actions[0]["edit"]["changes"].contains("untitled:Untitled-1"));
+}
+
 TEST_CASE("completion of declared variables after var.") {
   Client c;
   c.initialize();
