@@ -40,7 +40,14 @@ DiagBuilder DiagEngine::report(Range range, diag::Kind kind, std::vector<std::st
   if (sev == Severity::Error) ++errors_;
   if (sev == Severity::Warning) ++warnings_;
   diags_.push_back(Diagnostic{kind, sev, range, formatMessage(formatOf(kind), args), {}, {}});
-  return DiagBuilder(this, diags_.size() - 1);
+  size_t index = diags_.size() - 1;
+  // Say once that the rest is not shown: the summary alone would read as a complete list.
+  if (limitReached() && !stopReported_) {
+    stopReported_ = true;
+    diags_.push_back(Diagnostic{diag::err_too_many_errors, Severity::Error, Range{},
+                                formatMessage(formatOf(diag::err_too_many_errors), {}), {}, {}});
+  }
+  return DiagBuilder(this, index);
 }
 
 void DiagEngine::append(const Diagnostic& d) {

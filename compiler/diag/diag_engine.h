@@ -47,6 +47,7 @@ class DiagEngine {
   size_t errors_ = 0;
   size_t warnings_ = 0;
   size_t errorLimit_ = 0;
+  bool stopReported_ = false;
   bool werror_ = false;
 };
 
