@@ -152,8 +152,21 @@ Value Evaluator::string(const ast::Expr& e, const Scope& scope) {
     }
     Value inner = eval(*part.expr, scope);
     if (failed(inner) || !toText(inner, v.str, part.expr->range)) return fail(e.range);
+    if (tooLarge(v, e.range)) return fail(e.range);
   }
   return v;
+}
+
+bool Evaluator::tooLarge(const Value& v, Range at) {
+  if (v.kind == ValueKind::String && v.str.size() > kMaxStringBytes) {
+    diags_.report(at, diag::err_value_too_large, {"string", std::to_string(kMaxStringBytes) + " bytes"});
+    return true;
+  }
+  if (v.kind == ValueKind::List && v.items.size() > kMaxListItems) {
+    diags_.report(at, diag::err_value_too_large, {"list", std::to_string(kMaxListItems) + " elements"});
+    return true;
+  }
+  return false;
 }
 
 Value Evaluator::ident(const ast::Expr& e, const Scope& scope) {
@@ -278,6 +291,7 @@ Value Evaluator::call(const ast::Expr& e, const Scope& scope) {
     for (size_t i = 0; i < args[0].items.size(); ++i) {
       if (i) out.str += args[1].str;
       if (!toText(args[0].items[i], out.str, args[0].items[i].range)) return fail(e.range);
+      if (tooLarge(out, e.range)) return fail(e.range);
     }
     return out;
   }
@@ -297,6 +311,10 @@ Value Evaluator::call(const ast::Expr& e, const Scope& scope) {
     for (const auto& a : args) {
       if (a.kind != ValueKind::List) {
         diags_.report(a.range, diag::err_function_args, {fn, "lists"});
+        return fail(e.range);
+      }
+      if (out.items.size() + a.items.size() > kMaxListItems) {
+        diags_.report(e.range, diag::err_value_too_large, {"list", std::to_string(kMaxListItems) + " elements"});
         return fail(e.range);
       }
       out.items.append(a.items.begin(), a.items.end());

@@ -53,6 +53,10 @@ struct VarInfo {
 /// Deepest expression evaluated. The parser accepts long operator chains (`a.b.c...`,
 /// `x || y || ...`; the formatter prints them) and each link is one nested eval() call.
 constexpr int kMaxEvalDepth = 1000;
+/// Largest string and list a computation may build: strings that interpolate themselves or
+/// lists that concat themselves grow exponentially with each `let`.
+constexpr size_t kMaxStringBytes = 1 << 20;
+constexpr size_t kMaxListItems = 200000;
 
 class Evaluator {
  public:
@@ -79,6 +83,7 @@ class Evaluator {
   Value unary(const ast::Expr& e, const Scope& scope);
   Value binary(const ast::Expr& e, const Scope& scope);
   bool toText(const Value& v, std::string& out, Range at);
+  bool tooLarge(const Value& v, Range at);
 
   DiagEngine& diags_;
   int depth_ = 0;  // eval() calls on the stack
