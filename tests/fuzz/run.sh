@@ -20,6 +20,9 @@ while IFS= read -r -d '' f; do
   cp "$f" "$work/corpus/seed-$n.mon"
 done < <(find "$root/examples" "$root/tests" -name '*.mon' -type f -print0 | sort -z)
 echo "fuzz: $n seed files, running $seconds s; crash inputs go to $work/artifacts/" >&2
+# The lexer lets 20,000-link operator chains through (the formatter prints them); the release
+# build parses them in the usual 8 MB stack, the sanitizer build needs several times that.
+ulimit -s 65536 2>/dev/null || true
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
 status=0

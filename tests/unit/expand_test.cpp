@@ -238,7 +238,7 @@ TEST_CASE("expand: long operator chains stop at the evaluation depth limit, not 
   REQUIRE(codes(e->diags) == std::vector<std::string>{"err_nesting_too_deep"});
   CHECK(e->diags.all()[0].message == "nesting is too deep (more than 1000 levels)");
   std::string members = "let m = { k = 1 }\nlet a = m";
-  for (int i = 0; i < 15000; ++i) members += ".k";
+  for (int i = 0; i < 5000; ++i) members += ".k";
   CHECK(codes(expandText(members)->diags) == std::vector<std::string>{"err_nesting_too_deep"});
   // Within the limit the chain evaluates.
   std::string ok = "let x = false\nlet a = x";
@@ -270,4 +270,29 @@ TEST_CASE("expand: a label that fails to evaluate drops its block without follow
   auto e = expandText("m \"${nope}\" { }\nm \"ok\" { }");
   CHECK(codes(e->diags) == std::vector<std::string>{"err_undefined_name"});
   CHECK(names(e->out) == std::vector<std::string>{"ok"});
+}
+
+TEST_CASE("expand: strings and lists that grow without bound are stopped") {
+  std::string s = "let a0 = \"xxxxxxxxxx\"\n";
+  for (int i = 1; i < 12; ++i) {
+    s += "let a" + std::to_string(i) + " = \"";
+    for (int j = 0; j < 10; ++j) s += "${a" + std::to_string(i - 1) + "}";
+    s += "\"\n";
+  }
+  auto str = expandText(s);
+  REQUIRE(codes(str->diags) == std::vector<std::string>{"err_value_too_large"});
+  CHECK(str->diags.all()[0].message == "string would be longer than 1048576 bytes (a runaway template or loop?)");
+  std::string l = "let l0 = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n";
+  for (int i = 1; i < 9; ++i) {
+    std::string prev = "l" + std::to_string(i - 1);
+    l += "let l" + std::to_string(i) + " = concat(" + prev;
+    for (int j = 1; j < 10; ++j) l += ", " + prev;
+    l += ")\n";
+  }
+  auto list = expandText(l);
+  REQUIRE(codes(list->diags) == std::vector<std::string>{"err_value_too_large"});
+  CHECK(list->diags.all()[0].message == "list would be longer than 200000 elements (a runaway template or loop?)");
+  // 100,000 elements of up to 2 characters, each with a 10-character separator: over 1 MiB.
+  auto joined = expandText(l.substr(0, l.find("let l5")) + "let s = join(l4, \"----------\")");
+  CHECK(codes(joined->diags) == std::vector<std::string>{"err_value_too_large"});
 }

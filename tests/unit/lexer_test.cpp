@@ -206,3 +206,16 @@ TEST_CASE("lexer: long operator chains count as nesting") {
   for (int i = 0; i < 3 * mon::kMaxElseIf; ++i) inBlocks += "m \"${a.b.c}\" { v = a.b || c.d }\n";
   CHECK(lexText(inBlocks)->diags.all().empty());
 }
+
+TEST_CASE("diagnostics: the error limit stops reporting and says so once") {
+  mon::DiagEngine d;
+  d.setErrorLimit(3);
+  auto l = mon::lex(0, "@ @ @ @ @ @", d);
+  CHECK(l.tokens.back().type == mon::kTokEof);
+  CHECK(d.errorCount() == 3);
+  REQUIRE(d.all().size() == 4);
+  CHECK(std::string(mon::nameOf(d.all()[3].kind)) == "err_too_many_errors");
+  CHECK(d.all()[3].message == "too many errors, stopping now");
+  CHECK_FALSE(d.all()[3].range.valid());
+  CHECK(d.limitReached());
+}
