@@ -162,6 +162,10 @@ std::optional<Hover> hover(const Analysis& a, uint32_t offset) {
     return std::nullopt;
   }
   if (auto d = resolve(prog, a.root, offset, word)) return Hover{nameHover(a, *d), r};
+  if (ctx.slot == Slot::FieldValue)  // a bare word as a field's value: an enumerated value
+    if (const schema::Kind* kind = kindOf(ctx.blocks))
+      if (const schema::Field* f = schema::findField(*kind, ctx.field))
+        if (!f->values.empty()) return Hover{"`" + word + "`: a value of " + schema_doc::field(*f, kind->what), r};
   return std::nullopt;
 }
 

@@ -216,6 +216,11 @@ TEST_CASE("a whole session: diagnostics, fixes, hover, completion, definition, s
     CHECK(md.find("Disk almost full on one role.") != std::string::npos);
     h = c.result("textDocument/hover", Client::at(uri, 18, 37));  // metric in graph
     CHECK(h["contents"]["value"].get<std::string>().find("(graph widget)") != std::string::npos);
+    c.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", 5}}},
+                                        {"contentChanges", json::array({{{"range", {{"start", Client::pos(23, 0)}, {"end", Client::pos(23, 0)}}},
+                                                                         {"text", "monitor external \"e\" { method = POST }\n"}}})}});
+    h = c.result("textDocument/hover", Client::at(uri, 23, 35));  // POST
+    CHECK(h["contents"]["value"].get<std::string>().rfind("`POST`: a value of **method** (external monitor)", 0) == 0);
     CHECK(c.result("textDocument/hover", Client::at(uri, 1, 0)).is_null());      // blank line
     CHECK(c.result("textDocument/hover", Client::at(uri, 500, 90)).is_null());   // out of range
   }
