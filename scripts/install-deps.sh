@@ -10,9 +10,13 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 pkgs=(cmake g++ make antlr4 libantlr4-runtime-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev
-      doctest-dev clang libclang-rt-14-dev prometheus libyaml-cpp-dev python3 nodejs npm ca-certificates)
+      doctest-dev clang libclang-rt-14-dev prometheus libyaml-cpp-dev python3 ca-certificates bc)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
+# Node.js may come from the machine image (with its own npm, which conflicts with Debian's
+# npm package); take Debian's only when there is none.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
