@@ -12,11 +12,11 @@ $mc check examples
 echo "== monitorc build -o out examples/"
 $mc build -o out examples
 find out -type f | sort
-if $mc plan --help >/dev/null 2>&1 && ! $mc plan --help 2>&1 | grep -q "not implemented"; then
-  echo "== monitorc plan --target demo examples/"
-  $mc plan --target demo examples || true
-  echo "== monitorc apply --target demo --auto-approve examples/"
-  $mc apply --target demo --auto-approve examples
-  echo "== monitorc plan --target demo examples/ (again: nothing to do)"
-  $mc plan --target demo examples
-fi
+# The demo target keeps its state in .monitorc/demo (git-ignored); start from an empty one.
+rm -rf .monitorc/demo
+echo "== monitorc plan --target demo examples/"
+$mc plan --target demo examples
+echo "== monitorc apply --target demo --auto-approve examples/"
+$mc apply --target demo --auto-approve examples
+echo "== monitorc plan --target demo examples/ (again: nothing left to do)"
+$mc plan --target demo --detailed-exitcode examples
