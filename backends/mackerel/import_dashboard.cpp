@@ -81,16 +81,16 @@ std::optional<Lit> timeRange(const ImportJson& r) {
   if (!r.is_object() || !isString(r, "type")) return std::nullopt;
   if (r["type"] == "relative" && r.size() == 3 && whole("period") && whole("offset") && r["period"].get<long long>() > 0) {
     Lit out = Lit::map();
-    out.entries.emplace_back("period", Lit::of(durationLiteral(r["period"], 1000)));
+    out.add("period", Lit::of(durationLiteral(r["period"], 1000)));
     long long offset = r["offset"].get<long long>();
     if (offset != 0)
-      out.entries.emplace_back("offset", Lit::of(std::string(offset < 0 ? "-" : "") + durationLiteral(std::llabs(offset), 1000)));
+      out.add("offset", Lit::of(std::string(offset < 0 ? "-" : "") + durationLiteral(std::llabs(offset), 1000)));
     return out;
   }
   if (r["type"] == "absolute" && r.size() == 3 && whole("start") && whole("end")) {
     Lit out = Lit::map();
-    out.entries.emplace_back("start", Lit::of(numberLiteral(r["start"])));
-    out.entries.emplace_back("end", Lit::of(numberLiteral(r["end"])));
+    out.add("start", Lit::of(numberLiteral(r["start"])));
+    out.add("end", Lit::of(numberLiteral(r["end"])));
     return out;
   }
   return std::nullopt;

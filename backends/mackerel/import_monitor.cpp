@@ -62,9 +62,9 @@ bool headerMap(const ImportJson& v, Lit& out) {
         !h["value"].is_string())
       return false;
     std::string name = stringLiteral(h["name"].get<std::string>());
-    for (const auto& e : out.entries)
-      if (e.first == name) return false;  // a map cannot hold the same name twice
-    out.entries.emplace_back(name, Lit::of(stringLiteral(h["value"].get<std::string>())));
+    for (const auto& k : out.keys)
+      if (k == name) return false;  // a map cannot hold the same name twice
+    out.add(name, Lit::of(stringLiteral(h["value"].get<std::string>())));
   }
   return true;
 }

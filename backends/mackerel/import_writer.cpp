@@ -44,8 +44,8 @@ std::string flat(const Lit& v) {
     for (size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + flat(v.items[i]);
     return "[" + out + "]";
   }
-  if (v.entries.empty()) return "{}";
-  for (size_t i = 0; i < v.entries.size(); ++i) out += (i ? ", " : "") + v.entries[i].first + " = " + flat(v.entries[i].second);
+  if (v.items.empty()) return "{}";
+  for (size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + v.keys[i] + " = " + flat(v.items[i]);
   return "{ " + out + " }";
 }
 
@@ -53,15 +53,13 @@ std::string flat(const Lit& v) {
 // in the width, else one item per line (indented one level more) with a trailing comma.
 std::string layout(const Lit& v, size_t column, int depth, size_t trailing) {
   std::string f = flat(v);
-  bool empty = v.kind == Lit::List ? v.items.empty() : v.entries.empty();
-  if (v.kind == Lit::Atom || empty || column + utf8Length(f) + trailing <= kWidth) return f;
+  if (v.kind == Lit::Atom || v.items.empty() || column + utf8Length(f) + trailing <= kWidth) return f;
   std::string pad(static_cast<size_t>(depth + 1) * 2, ' ');
   std::string out = v.kind == Lit::List ? "[\n" : "{\n";
-  if (v.kind == Lit::List)
-    for (const auto& item : v.items) out += pad + layout(item, pad.size(), depth + 1, 1) + ",\n";
-  else
-    for (const auto& [k, x] : v.entries)
-      out += pad + k + " = " + layout(x, pad.size() + utf8Length(k) + 3, depth + 1, 1) + ",\n";
+  for (size_t i = 0; i < v.items.size(); ++i) {
+    std::string key = v.kind == Lit::Map ? v.keys[i] + " = " : "";
+    out += pad + key + layout(v.items[i], pad.size() + utf8Length(key), depth + 1, 1) + ",\n";
+  }
   return out + std::string(static_cast<size_t>(depth) * 2, ' ') + (v.kind == Lit::List ? "]" : "}");
 }
 
@@ -93,7 +91,7 @@ Lit jsonLiteral(const ImportJson& v) {
     }
     case ImportJson::value_t::object: {
       Lit m = Lit::map();
-      for (auto it = v.begin(); it != v.end(); ++it) m.entries.emplace_back(keyLiteral(it.key()), jsonLiteral(it.value()));
+      for (auto it = v.begin(); it != v.end(); ++it) m.add(keyLiteral(it.key()), jsonLiteral(it.value()));
       return m;
     }
     default: return Lit::of("null");

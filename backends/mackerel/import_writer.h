@@ -16,13 +16,36 @@ namespace mon::mackerel {
 struct Lit {
   enum Kind { Atom, List, Map } kind = Atom;
   std::string atom;
-  std::vector<Lit> items;                            // List
-  std::vector<std::pair<std::string, Lit>> entries;  // Map: spelled key -> value
-  static Lit of(std::string a) { return Lit{Atom, std::move(a), {}, {}}; }
-  static Lit list() { return Lit{List, "", {}, {}}; }
-  static Lit map() { return Lit{Map, "", {}, {}}; }
+  std::vector<Lit> items;         // List items, or Map values
+  std::vector<std::string> keys;  // Map: spelled keys, one per item
+  static Lit of(std::string a);
+  static Lit list();
+  static Lit map();
+  /// Map: appends `key = value`.
+  void add(std::string key, Lit value);
   bool empty() const { return kind == Atom && atom.empty(); }
 };
+
+// Defined here, where Lit is complete.
+inline Lit Lit::of(std::string a) {
+  Lit l;
+  l.atom = std::move(a);
+  return l;
+}
+inline Lit Lit::list() {
+  Lit l;
+  l.kind = List;
+  return l;
+}
+inline Lit Lit::map() {
+  Lit l;
+  l.kind = Map;
+  return l;
+}
+inline void Lit::add(std::string key, Lit value) {
+  keys.push_back(std::move(key));
+  items.push_back(std::move(value));
+}
 
 /// A source value for any JSON value (used for raw passthrough and generic values).
 Lit jsonLiteral(const ImportJson& v);
