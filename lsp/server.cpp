@@ -36,7 +36,12 @@ int Server::run() {
     }
     handle(body);
     if (exited_) break;
-    if (!transport_.pending()) flush();  // skip diagnostics for states already overwritten
+    if (transport_.pending()) continue;  // skip diagnostics for states already overwritten
+    try {
+      flush();
+    } catch (const std::exception& e) {  // a bug, not bad input: report it and keep serving
+      std::cerr << "monitorc lsp: internal error while publishing diagnostics: " << e.what() << "\n";
+    }
   }
   return shutdown_ && exited_ ? 0 : 1;
 }
@@ -226,7 +231,7 @@ void Server::sendMerged(const std::string& path, bool force) {
     auto it = files.find(path);
     if (it == files.end()) continue;
     for (const auto& d : it->second)
-      if (seen.insert(d.dump()).second) merged.push_back(d);
+      if (seen.insert(d.dump(-1, ' ', false, json::error_handler_t::replace)).second) merged.push_back(d);
   }
   auto last = lastSent_.find(path);
   if (!force && last != lastSent_.end() && last->second == merged) return;

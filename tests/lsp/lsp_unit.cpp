@@ -321,6 +321,29 @@ TEST_CASE("URIs: percent-encoding and non-file documents are published under the
   CHECK(actions[0]["edit"]["changes"].contains("untitled:Untitled-1"));
 }
 
+TEST_CASE("invalid UTF-8 and NUL bytes in a document") {
+  // JSON strings are Unicode, so bad bytes can only come from files read from the disk.
+  Client c;
+  c.disk.files["/ws/bytes.mon"] = "let s = \"a\xff\"\nmonitor host \"\xfe\" { memo = \"\xc3\" }\nmonitor hots \"\xf0\x9f\" {}\n";
+  c.initialize();
+  std::string text = "import \"bytes.mon\"\nlet n = \"";
+  text += '\0';
+  text += "\"\nmonitor host \"\xc3\xa9\" { metric = s }\n";
+  c.open("file:///ws/bad.mon", text);
+  auto pubs = c.published("file:///ws/bad.mon");
+  REQUIRE(pubs.size() == 1);
+  CHECK(!pubs[0]["diagnostics"].empty());
+  auto imported = c.published("file:///ws/bytes.mon");
+  REQUIRE(imported.size() == 1);
+  CHECK(!imported[0]["diagnostics"].empty());
+  for (int line = 0; line < 5; ++line)
+    for (int col = 0; col < 20; col += 3) {
+      CHECK(c.request("textDocument/hover", Client::at("file:///ws/bad.mon", line, col)).contains("result"));
+      CHECK(c.request("textDocument/completion", Client::at("file:///ws/bad.mon", line, col)).contains("result"));
+    }
+  CHECK(c.request("textDocument/documentSymbol", {{"textDocument", {{"uri", "file:///ws/bad.mon"}}}}).contains("result"));
+}
+
 TEST_CASE("completion of declared variables after var.") {
   Client c;
   c.initialize();
