@@ -7,8 +7,13 @@
 #include <iostream>
 #include <sstream>
 
+#include <algorithm>
+
 #include "apply.h"
+#include "backend.h"
 #include "commands.h"
+#include "diag/render.h"
+#include "direct_target.h"
 #include "frontend.h"
 #include "pull.h"
 #include "render.h"
@@ -25,7 +30,8 @@ struct RemoteFlags {
   bool prune = false;
   bool verbose = false;
   void add(CLI::App& sub) {
-    sub.add_option("--target", target, "Target to plan against (default: the only mackerel/local target)");
+    sub.add_option("--target", target,
+                   "Target to plan against: mackerel, local, prometheus or grafana (default: the only mackerel/local target)");
     sub.add_flag("--prune", prune, "Delete owned objects that are no longer in the source");
     sub.add_flag("-v,--verbose", verbose, "Log each HTTP request (method, path, status; never headers) to stderr");
   }
@@ -41,14 +47,42 @@ int fail(const std::string& msg) {
   return 1;
 }
 
+// The output of the backend of `kind` (prometheus, grafana), printing what it reports as
+// `build` does. False when it reported an error.
+bool buildBackend(Compilation& c, const FrontEndOptions& fe, const std::string& kind, OutputFiles& out) {
+  size_t mark = c.diags.all().size(), errorsBefore = c.diags.errorCount();
+  for (const auto& b : backends())
+    if (b.name == kind) out = b.build(c.module, c.diags);
+  if (c.diags.all().size() > mark) {
+    std::vector<Diagnostic> fresh(c.diags.all().begin() + mark, c.diags.all().end());
+    std::cerr << (fe.diagnosticsFormat == "json" ? renderJson(c.sources, fresh) : renderText(c.sources, fresh));
+    if (fe.diagnosticsFormat != "json")
+      std::cerr << renderSummary(c.diags.errorCount() - errorsBefore,
+                                 size_t(std::count_if(fresh.begin(), fresh.end(),
+                                                      [](const Diagnostic& d) { return d.severity == Severity::Warning; })));
+  }
+  return c.diags.errorCount() == errorsBefore;
+}
+
 // Compiles, chooses the target, reads the remote and diffs. Returns 0 or an exit status.
-int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, std::unique_ptr<eng::Remote>& remote) {
+// Prometheus and grafana targets are planned by their backends (`direct` is set, not `remote`).
+int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, std::unique_ptr<eng::Remote>& remote,
+             std::unique_ptr<eng::DirectTarget>& direct, bool refuseDirect = false) {
   bool ok;
   auto c = compileAndReport(fe, ok);
   if (!ok) return 1;
   eng::TargetSpec spec;
   std::string err;
   if (!eng::chooseTarget(c->module, rf.target, spec, err)) return fail(err);
+  if (eng::isDirectKind(spec.kind)) {
+    if (refuseDirect)
+      return fail("plan --out is not supported for " + spec.kind + " target '" + spec.name +
+                  "': its plan cannot be saved and re-checked yet; run 'monitorc apply' on the sources instead");
+    OutputFiles built;
+    if (!buildBackend(*c, fe, spec.kind, built)) return 1;
+    direct = eng::planDirect(c->module, c->sources, built, spec, rf.prune, rf.remoteOptions(), plan, err);
+    return direct ? 0 : fail(err);
+  }
   std::vector<eng::Desired> desired;
   if (!eng::desiredObjects(c->module, c->sources, spec.name, desired, err)) return fail(err);
   remote = eng::openRemote(spec, rf.remoteOptions(), err);
@@ -93,6 +127,8 @@ bool confirm(const eng::Plan& plan) {
   return answer == "yes";
 }
 
+int printReport(const eng::ApplyReport& rep);
+
 int applyPlan(const eng::Plan& plan, eng::Remote& remote, int parallel) {
   bool tty = isatty(STDERR_FILENO);
   eng::ApplyOptions ao;
@@ -104,6 +140,10 @@ int applyPlan(const eng::Plan& plan, eng::Remote& remote, int parallel) {
   };
   eng::ApplyReport rep = eng::apply(plan, remote, ao);
   if (tty && rep.outcomes.size() >= 10) std::cerr << "\r\x1b[K";
+  return printReport(rep);
+}
+
+int printReport(const eng::ApplyReport& rep) {
   std::cout << "\nApply report:\n";
   int ok = 0;
   for (const auto& o : rep.outcomes) {
@@ -145,7 +185,8 @@ Runner setupPlan(CLI::App& sub) {
   return [o]() {
     eng::Plan plan;
     std::unique_ptr<eng::Remote> remote;
-    if (int rc = makePlan(o->fe, o->rf, plan, remote)) return rc;
+    std::unique_ptr<eng::DirectTarget> direct;
+    if (int rc = makePlan(o->fe, o->rf, plan, remote, direct, !o->out.empty())) return rc;
     if (o->format == "json") std::cout << eng::planToJson(plan).dump(2) << "\n";
     else if (o->format == "markdown") std::cout << eng::renderMarkdown(plan);
     else std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
@@ -172,6 +213,7 @@ Runner setupApply(CLI::App& sub) {
   return [o]() {
     eng::Plan plan;
     std::unique_ptr<eng::Remote> remote;
+    std::unique_ptr<eng::DirectTarget> direct;
     if (o->fe.paths.size() == 1 && looksLikePlanFile(o->fe.paths[0])) {
       const std::string& file = o->fe.paths[0];
       std::ifstream in(file, std::ios::binary);
@@ -185,7 +227,7 @@ Runner setupApply(CLI::App& sub) {
         return fail("'" + file + "' is a plan for target '" + plan.targetName + "', not '" + o->rf.target + "'");
       if (o->rf.prune != plan.prune && o->rf.prune)
         return fail("--prune must be given to 'plan --out', not to 'apply FILE'");
-      remote = eng::openRemote({plan.targetKind, plan.targetName, plan.where, plan.keyEnv}, o->rf.remoteOptions(), err);
+      remote = eng::openRemote({plan.targetKind, plan.targetName, plan.where, plan.keyEnv, ""}, o->rf.remoteOptions(), err);
       if (!remote) return fail(err);
       eng::RemoteState now;
       if (!remote->fetch(now, err)) return fail("reading " + remote->describe() + ": " + err);
@@ -201,7 +243,7 @@ Runner setupApply(CLI::App& sub) {
       return applyPlan(plan, *remote, o->parallel);
     }
     if (o->fe.paths.empty()) return fail("apply needs .mon sources or a saved plan file");
-    if (int rc = makePlan(o->fe, o->rf, plan, remote)) return rc;
+    if (int rc = makePlan(o->fe, o->rf, plan, remote, direct)) return rc;
     std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
     if (!plan.hasChanges()) return 0;
     if (!o->autoApprove) {
@@ -212,6 +254,7 @@ Runner setupApply(CLI::App& sub) {
         return 1;
       }
     }
+    if (direct) return printReport(direct->apply(plan));
     return applyPlan(plan, *remote, o->parallel);
   };
 }
@@ -236,6 +279,8 @@ Runner setupPull(CLI::App& sub) {
     eng::TargetSpec spec;
     std::string err;
     if (!eng::chooseTarget(c->module, o->rf.target, spec, err)) return fail(err);
+    if (eng::isDirectKind(spec.kind))
+      return fail("pull reads mackerel and local targets; '" + spec.name + "' is a " + spec.kind + " target");
     auto remote = eng::openRemote(spec, o->rf.remoteOptions(), err);
     if (!remote) return fail(err);
     eng::RemoteState state;

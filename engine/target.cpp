@@ -30,31 +30,47 @@ bool forTarget(const std::vector<std::string>& targets, const std::string& name)
 }  // namespace
 
 bool chooseTarget(const ir::Module& m, const std::string& name, TargetSpec& out, std::string& err) {
-  std::vector<const ir::Target*> usable;
-  for (const auto& t : m.targets)
+  std::vector<const ir::Target*> usable, direct;
+  for (const auto& t : m.targets) {
     if (t.kind == "mackerel" || t.kind == "local") usable.push_back(&t);
+    if (t.kind == "prometheus" || t.kind == "grafana") direct.push_back(&t);
+  }
   const ir::Target* chosen = nullptr;
-  std::string names;
-  for (const auto* t : usable) names += (names.empty() ? "'" : ", '") + t->name + "'";
+  auto list = [](const std::vector<const ir::Target*>& ts) {
+    std::string names;
+    for (const auto* t : ts) names += (names.empty() ? "'" : ", '") + t->name + "'";
+    return names;
+  };
+  std::vector<const ir::Target*> all = usable;
+  all.insert(all.end(), direct.begin(), direct.end());
   if (!name.empty()) {
-    for (const auto* t : usable)
+    for (const auto* t : all)
       if (t->name == name) chosen = t;
     if (!chosen) {
-      err = usable.empty() ? "no target named '" + name + "': the source declares no mackerel or local target"
-                           : "no mackerel or local target named '" + name + "' (targets: " + names + ")";
+      err = all.empty() ? "no target named '" + name + "': the source declares no mackerel, local, prometheus or grafana target"
+                        : "no mackerel or local target named '" + name + "', nor a prometheus or grafana one (targets: " +
+                              list(all) + ")";
       return false;
     }
   } else if (usable.size() == 1) {
     chosen = usable[0];
+  } else if (usable.empty() && direct.size() == 1) {
+    chosen = direct[0];
   } else {
-    err = usable.empty() ? "the source declares no target; add e.g. target local \"demo\" { dir = \".monitorc/demo\" }"
-                         : "several targets (" + names + "); choose one with --target NAME";
+    err = all.empty() ? "the source declares no target; add e.g. target local \"demo\" { dir = \".monitorc/demo\" }"
+                      : "several targets (" + list(usable.empty() ? direct : usable) + "); choose one with --target NAME";
     return false;
   }
   out.kind = chosen->kind;
   out.name = chosen->name;
   if (chosen->kind == "local") {
     out.where = chosen->props.str("dir");
+  } else if (chosen->kind == "prometheus") {
+    out.where = chosen->props.str("url");
+    out.dir = chosen->props.str("rules_dir");
+  } else if (chosen->kind == "grafana") {
+    out.where = chosen->props.str("url");
+    out.keyEnv = chosen->props.str("token_env", "GRAFANA_TOKEN");
   } else {
     out.where = chosen->props.str("base_url", "https://api.mackerelio.com/");
     out.keyEnv = chosen->props.str("api_key_env", "MACKEREL_APIKEY");

@@ -12,13 +12,16 @@ namespace mon::engine {
 
 /// Where a plan goes, resolved from an ir::Target or a plan file.
 struct TargetSpec {
-  std::string kind;  // "mackerel" or "local"
+  std::string kind;  // "mackerel", "local", "prometheus" or "grafana"
   std::string name;
-  std::string where;   // base URL or directory
-  std::string keyEnv;  // mackerel only
+  std::string where;   // base URL (mackerel, prometheus, grafana) or directory (local)
+  std::string keyEnv;  // mackerel: api_key_env; grafana: token_env
+  std::string dir;     // prometheus: rules_dir
 };
 
-/// The target called `name`, or the only mackerel/local target when `name` is empty.
+/// The target called `name`, or when `name` is empty the only mackerel/local target (or, when
+/// there is none, the only prometheus/grafana target). Prometheus and grafana targets are
+/// planned by direct_target.h, not through a Remote.
 bool chooseTarget(const ir::Module& m, const std::string& name, TargetSpec& out, std::string& err);
 
 /// The monitors and dashboards for target `name` as the API takes them, with source lines.

@@ -86,10 +86,10 @@ namespace {
 
 bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Connection& c, bool prune, Plan& plan,
                      std::string& err) {
-  plan = Plan{t.name, c.url, t.folder, {}};
+  plan = Plan{t.name, c.url, t.folder, {}, {}, nullptr};
   std::string base = "grafana/" + targets::fileSafe(t.name) + "/";
   HttpReply f = c.http("GET", c.url + "/api/folders/" + t.folder, auth(c), "");
-  if (f.status == 404) plan.changes.push_back({Change::CreateFolder, t.folder, {{"uid", t.folder}, {"title", t.folder}}, 0, {}});
+  if (f.status == 404) plan.changes.push_back({Change::CreateFolder, t.folder, {{"uid", t.folder}, {"title", t.folder}}, 0, {}, nullptr});
   else if (f.status != 200) return err = "GET /api/folders/" + t.folder + ": " + why(f), false;
   std::vector<std::string> wanted;
   for (const auto& [path, text] : built) {
@@ -99,7 +99,7 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
     wanted.push_back(uid);
     HttpReply r = c.http("GET", c.url + "/api/dashboards/uid/" + uid, auth(c), "");
     if (r.status == 404) {
-      plan.changes.push_back({Change::CreateDashboard, uid, d, 0, {}});
+      plan.changes.push_back({Change::CreateDashboard, uid, d, 0, {}, nullptr});
       continue;
     }
     if (r.status != 200) return err = "GET /api/dashboards/uid/" + uid + ": " + why(r), false;
@@ -110,17 +110,19 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
     std::vector<std::string> details = jsonDiff(have, normalizeDashboard(d));
     if (folderNow != t.folder) details.insert(details.begin(), "move from folder '" + folderNow + "'");
     if (!details.empty())
-      plan.changes.push_back({Change::UpdateDashboard, uid, d, remote["dashboard"].value("version", 0), details});
+      plan.changes.push_back({Change::UpdateDashboard, uid, d, remote["dashboard"].value("version", 0), details, remote["dashboard"]});
   }
-  if (prune) {
+  if (f.status != 404) {  // a missing folder has no dashboards
     HttpReply s = c.http("GET", c.url + "/api/search?type=dash-db&tag=monitorc&limit=5000&folderUIDs=" + t.folder, auth(c), "");
     if (s.status != 200) return err = "GET /api/search: " + why(s), false;
     Json hits = Json::parse(s.body, nullptr, false);
     if (!hits.is_array()) return err = "GET /api/search: not a list", false;
     for (const auto& hit : hits) {
       std::string uid = hit.value("uid", "");
-      if (std::find(wanted.begin(), wanted.end(), uid) == wanted.end())
-        plan.changes.push_back({Change::DeleteDashboard, uid, nullptr, 0, {"tagged monitorc, no longer in the source"}});
+      if (std::find(wanted.begin(), wanted.end(), uid) != wanted.end()) continue;
+      plan.orphanDashboards.push_back(uid);
+      if (prune)
+        plan.changes.push_back({Change::DeleteDashboard, uid, nullptr, 0, {"tagged monitorc, no longer in the source"}, hit});
     }
   }
   for (const auto& [path, text] : built) {
@@ -132,14 +134,34 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
     for (const auto& rule : g["rules"]) want.push_back(normalizeRule(rule));
     if (r.status == 200) {
       Json remote = Json::parse(r.body, nullptr, false);
+      if (remote.is_object()) plan.remoteGroup = remote;
       if (remote.is_object() && remote.contains("rules"))
-        for (const auto& rule : remote["rules"]) have.push_back(normalizeRule(rule));
+        for (const auto& rule : remote["rules"]) {
+          have.push_back(normalizeRule(rule));
+          // The PUT replaces the group: keep what monitorc does not own, and owned rules
+          // gone from the source unless pruning.
+          bool built = false;
+          for (const auto& w : g["rules"]) built = built || w.value("uid", "") == rule.value("uid", "");
+          bool owned = rule.contains("labels") && rule["labels"].is_object() && rule["labels"].value("managed_by", "") == "monitorc";
+          if (built || (owned && prune)) continue;
+          Json keep = rule;
+          for (const char* k : {"id", "updated", "provenance"}) keep.erase(k);
+          g["rules"].push_back(keep);
+          want.push_back(normalizeRule(keep));
+        }
       if (remote.is_object() && remote.value("interval", 0) != g.value("interval", 0)) have.push_back("interval changed");
     } else if (r.status != 404) {
       return err = "GET rule group '" + name + "': " + why(r), false;
     }
     if (want.empty() && have.empty()) continue;
-    if (same(have, want)) continue;
+    // Order within the group is not compared (kept rules go after the built ones).
+    auto byUid = [](Json list) {
+      std::stable_sort(list.begin(), list.end(), [](const Json& a, const Json& b) {
+        return (a.is_object() ? a.value("uid", "") : "~" + a.dump()) < (b.is_object() ? b.value("uid", "") : "~" + b.dump());
+      });
+      return list;
+    };
+    if (same(byUid(have), byUid(want))) continue;
     std::vector<std::string> details;
     auto find = [](const Json& list, const Json& rule) {
       for (const auto& x : list)
@@ -154,7 +176,7 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
     for (const auto& h : have)
       if (h.is_object() && !find(want, h)) details.push_back("- rule '" + h.value("title", "") + "'");
     if (details.empty()) details.push_back("order or interval");
-    plan.changes.push_back({Change::PutRuleGroup, name, g, 0, details});
+    plan.changes.push_back({Change::PutRuleGroup, name, g, 0, details, plan.remoteGroup});
   }
   return true;
 }

@@ -30,11 +30,17 @@ struct Change {
   ir::Json body;          // what is sent (dashboard object, rule group body)
   int version = 0;        // stored version of an updated dashboard
   std::vector<std::string> details;
+  ir::Json remote;        // the object as read (dashboard, rule group); null for creates
 };
 
 struct Plan {
   std::string target, url, folder;
   std::vector<Change> changes;
+  /// Dashboards tagged monitorc in the folder that the source no longer has (deleted only
+  /// with prune, then also listed as DeleteDashboard changes).
+  std::vector<std::string> orphanDashboards;
+  /// The target's rule group as read (null when it does not exist).
+  ir::Json remoteGroup;
 };
 
 struct Connection {
@@ -44,7 +50,9 @@ struct Connection {
 };
 
 /// Reads the remote side and compares it with the built files of `target`. False with `err`
-/// when Grafana cannot be read (auth, network).
+/// when Grafana cannot be read (auth, network). The rule group PUT keeps the group's rules
+/// monitorc does not own (no managed_by=monitorc label) and, without prune, the owned ones
+/// the source no longer has.
 bool makePlan(const OutputFiles& built, const TargetSettings& target, const Connection& c, bool prune, Plan& plan,
               std::string& err);
 std::string renderPlan(const Plan& plan);

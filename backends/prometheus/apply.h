@@ -52,6 +52,16 @@ struct Plan {
   std::vector<FileChange> changes;
 };
 
+/// One rule of a rule file as plan compares it: identity `'group' / 'alert' (severity)` (plus
+/// ` #n` for repeats) and the canonical content (expr, for, labels, annotations).
+struct RuleView {
+  std::string id;
+  std::string alert;  // the alert name ("record NAME" for a recording rule)
+  ir::Json body;
+};
+/// The rules of a rule file in file order; false when it does not parse.
+bool ruleViews(const std::string& text, std::vector<RuleView>& out);
+
 /// The owned file name for a target: `monitorc_<target>.yml`.
 std::string ownedFileName(const std::string& target);
 /// The built file of `target` (from build()) under its owned name.

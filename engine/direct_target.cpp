@@ -1,0 +1,94 @@
+#include "direct_target.h"
+
+#include <algorithm>
+
+namespace mon::engine {
+
+bool isDirectKind(const std::string& kind) { return kind == "prometheus" || kind == "grafana"; }
+
+std::unique_ptr<DirectTarget> planDirect(const ir::Module& m, const SourceManager& sm, const OutputFiles& built,
+                                         const TargetSpec& spec, bool prune, const RemoteOptions& opts, Plan& plan,
+                                         std::string& err) {
+  plan = Plan{};
+  plan.targetKind = spec.kind;
+  plan.targetName = spec.name;
+  plan.prune = prune;
+  if (spec.kind == "prometheus") return planPrometheus(m, sm, built, spec, prune, opts, plan, err);
+  if (spec.kind == "grafana") return planGrafana(m, sm, built, spec, prune, opts, plan, err);
+  err = "target '" + spec.name + "' of kind '" + spec.kind + "' cannot be planned";
+  return nullptr;
+}
+
+SourceIndex sourceIndex(const ir::Module& m, const SourceManager& sm) {
+  auto where = [&](const Range& r) {
+    return r.valid() ? sm.path(r.file) + ":" + std::to_string(sm.lineCol(r.file, r.begin).line) : std::string();
+  };
+  SourceIndex idx;
+  for (const auto& mon : m.monitors) idx.monitors.emplace(mon.name, where(mon.nameRange.valid() ? mon.nameRange : mon.range));
+  for (const auto& d : m.dashboards) idx.dashboards.emplace(d.urlPath, where(d.range));
+  return idx;
+}
+
+std::string alertSource(const SourceIndex& idx, const std::string& alert) {
+  auto it = idx.monitors.find(alert);
+  if (it != idx.monitors.end()) return it->second;
+  for (std::string s : {" (response time)", " (certificate)"})
+    if (alert.size() > s.size() && alert.compare(alert.size() - s.size(), s.size(), s) == 0)
+      if (auto m = idx.monitors.find(alert.substr(0, alert.size() - s.size())); m != idx.monitors.end()) return m->second;
+  return "";
+}
+
+std::string targetWhere(const ir::Module& m, const SourceManager& sm, const std::string& name) {
+  for (const auto& t : m.targets)
+    if (t.name == name && t.range.valid()) {
+      LineCol lc = sm.lineCol(t.range.file, t.range.begin);
+      return sm.path(t.range.file) + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col) + ": ";
+    }
+  return "";
+}
+
+net::Response sendLogged(net::Client& client, const net::Request& req, const RemoteOptions& opts) {
+  std::string path = req.url;
+  if (size_t scheme = path.find("://"); scheme != std::string::npos) {
+    size_t slash = path.find('/', scheme + 3);
+    path = slash == std::string::npos ? "/" : path.substr(slash);
+  }
+  for (int attempt = 1;; ++attempt) {
+    net::Response res = client.send(req);
+    if (opts.log)
+      opts.log(req.method + " " + path + " -> " + (res.transport.empty() ? std::to_string(res.status) : res.transport));
+    if (req.method != "GET" || res.ok() || !net::retryable(res) || attempt >= opts.retry.maxAttempts) return res;
+    net::sleepMs(net::retryDelayMs(opts.retry, res, attempt));
+  }
+}
+
+void setChanges(Plan& plan, std::vector<std::pair<Change, int>> items, std::vector<int>& links) {
+  std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
+    if (a.first.kind != b.first.kind) return a.first.kind < b.first.kind;
+    return a.first.key < b.first.key;
+  });
+  plan.changes.clear();
+  links.clear();
+  for (auto& [c, i] : items) {
+    plan.changes.push_back(std::move(c));
+    links.push_back(i);
+  }
+}
+
+ApplyReport reportOf(const Plan& plan, const std::vector<int>& links, const std::vector<OpResult>& results, double seconds) {
+  ApplyReport rep;
+  rep.seconds = seconds;
+  for (size_t i = 0; i < plan.changes.size(); ++i) {
+    const Change& c = plan.changes[i];
+    if (c.action != Action::Create && c.action != Action::Update && c.action != Action::Adopt && c.action != Action::Delete)
+      continue;
+    OpResult r;
+    if (links[i] >= 0 && size_t(links[i]) < results.size()) r = results[links[i]];
+    else r.error = "not applied";
+    rep.failed += !r.ok;
+    rep.outcomes.push_back({&c, r});
+  }
+  return rep;
+}
+
+}  // namespace mon::engine
