@@ -287,6 +287,47 @@ class GrafanaTarget(Base):
         p = self.run_mc("plan", "--prune", "--detailed-exitcode")
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
+    def run_on_terminal(self, answer):
+        """apply with a pseudo-terminal as stdin/stdout/stderr, answering the prompt."""
+        import pty
+        import select
+        main, child = pty.openpty()
+        proc = subprocess.Popen([monitorc_path(), "apply", "main.mon"], cwd=self.dir, env=dict(os.environ, **self.env),
+                                stdin=child, stdout=child, stderr=child)
+        os.close(child)
+        seen, sent = b"", False
+        while True:
+            ready, _, _ = select.select([main], [], [], 30)
+            if not ready:
+                proc.kill()
+                self.fail("no prompt: " + seen.decode(errors="replace"))
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if not sent and b"Only 'yes' is accepted" in seen:
+                os.write(main, answer.encode() + b"\n")
+                sent = True
+        proc.wait(timeout=30)
+        os.close(main)
+        self.outputs.append(seen.decode(errors="replace"))
+        return proc.returncode, seen.decode(errors="replace")
+
+    def test_confirmation_on_a_terminal(self):
+        self.write(source(self.target))
+        rc, out = self.run_on_terminal("no")
+        self.assertEqual(rc, 1, out)
+        self.assertIn('Apply these changes to grafana "graf"?', out)
+        self.assertIn("Apply cancelled.", out)
+        self.assertEqual(self.state()["dashboards"], [])
+        rc, out = self.run_on_terminal("yes")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("Apply complete: 18 succeeded, 0 failed", out)
+        self.assertEqual(len(self.state()["alertRules"]), 15)
+
     def test_token_errors_never_show_the_token(self):
         self.write(source(self.target))
         self.env = {"GF_TEST_TOKEN": "wrong-" + TOKEN}
