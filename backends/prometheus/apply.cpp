@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "ir/ir.h"
+#include "prometheus/rules.h"
 #include "prometheus/targets.h"
 
 namespace mon::prometheus {
@@ -76,6 +77,56 @@ bool owned(FileOps& files, const std::string& path) {
 bool ruleViews(const std::string& text, std::vector<RuleView>& out) {
   std::vector<std::string> groups;
   return viewRules(text, out, groups);
+}
+
+namespace {
+
+// The groups of a rule file with their alerting rules, as ruleFile() writes them.
+bool parseGroups(const std::string& text, std::vector<Group>& out) {
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (!root["groups"]) return true;
+    for (const auto& g : root["groups"]) {
+      Group group{scalar(g["name"]), {}};
+      for (const auto& r : g["rules"]) {
+        if (!r["alert"]) return false;  // recording rules are not written by monitorc
+        Rule rule{scalar(r["alert"]), scalar(r["expr"]), scalar(r["for"]).empty() ? "0s" : scalar(r["for"]), {}, {}};
+        if (r["labels"])
+          for (const auto& kv : r["labels"]) rule.labels.emplace_back(kv.first.as<std::string>(), scalar(kv.second));
+        if (r["annotations"])
+          for (const auto& kv : r["annotations"]) rule.annotations.emplace_back(kv.first.as<std::string>(), scalar(kv.second));
+        group.rules.push_back(std::move(rule));
+      }
+      out.push_back(std::move(group));
+    }
+    return true;
+  } catch (const YAML::Exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+std::string keepMissingRules(const std::string& desired, const std::string& current, std::vector<std::string>& kept) {
+  std::vector<RuleView> want, have;
+  std::vector<Group> groups, currentGroups;
+  if (!ruleViews(desired, want) || !ruleViews(current, have) || !parseGroups(desired, groups) ||
+      !parseGroups(current, currentGroups))
+    return desired;
+  size_t i = 0;  // RuleView order is file order, so views and parsed rules line up
+  std::vector<std::string> ids;
+  for (const auto& g : currentGroups)
+    for (const auto& r : g.rules) {
+      const std::string& id = have[i++].id;
+      if (std::any_of(want.begin(), want.end(), [&](const RuleView& w) { return w.id == id; })) continue;
+      auto to = std::find_if(groups.begin(), groups.end(), [&](const Group& x) { return x.name == g.name; });
+      if (to == groups.end()) to = groups.insert(groups.end(), Group{g.name, {}});
+      to->rules.push_back(r);
+      ids.push_back(id);
+    }
+  if (ids.empty()) return desired;
+  kept = ids;
+  return ruleFile(groups);
 }
 
 std::string ownedFileName(const std::string& target) { return "monitorc_" + targets::fileSafe(target) + ".yml"; }

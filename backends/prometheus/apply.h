@@ -62,6 +62,11 @@ struct RuleView {
 /// The rules of a rule file in file order; false when it does not parse.
 bool ruleViews(const std::string& text, std::vector<RuleView>& out);
 
+/// `desired` plus the alerting rules of `current` it lacks (by RuleView id), each appended to
+/// its group: owned rules gone from the source stay until --prune. `kept` gets their ids.
+/// Returns `desired` unchanged when nothing is kept or either text does not parse.
+std::string keepMissingRules(const std::string& desired, const std::string& current, std::vector<std::string>& kept);
+
 /// The owned file name for a target: `monitorc_<target>.yml`.
 std::string ownedFileName(const std::string& target);
 /// The built file of `target` (from build()) under its owned name.

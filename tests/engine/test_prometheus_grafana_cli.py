@@ -123,6 +123,25 @@ class PrometheusTarget(Base):
         cpu = [r for r in self.groups()["crowdfund.alerts"][1] if r["name"] == "CPU high" and r["labels"]["severity"] == "critical"]
         self.assertTrue(cpu[0]["query"].endswith("> 97"), cpu)
 
+        # A monitor gone from the source: its rule stays (a prune candidate) until --prune, also
+        # when the file is rewritten for another change.
+        v3 = source(self.target).replace("critical = 95", "critical = 97").replace("critical = 90.5", "critical = 91")
+        v3 = "\n".join(l for l in v3.splitlines() if not l.startswith('monitor host "Swap"')) + "\n"
+        self.write(v3)
+        plan = self.plan_json()
+        self.assertEqual(self.pending(plan), [("update", "monitor", "crowdfund.alerts / Memory (critical)")])
+        self.assertEqual([c["key"] for c in plan["changes"] if c["action"] == "orphan"], ["crowdfund.alerts / Swap (warning)"])
+        self.apply()
+        names = [r["name"] for r in self.groups()["crowdfund.alerts"][1]]
+        self.assertEqual(len(names), 15)
+        self.assertIn("Swap", names)
+        self.assertEqual(self.pending(self.plan_json()), [])
+        plan = self.plan_json("--prune")
+        self.assertEqual(self.pending(plan), [("delete", "monitor", "crowdfund.alerts / Swap (warning)")])
+        self.apply("--prune")
+        names = [r["name"] for r in self.groups()["crowdfund.alerts"][1]]
+        self.assertEqual((len(names), "Swap" in names), (14, False))
+
         # A bad rule: promtool stops it, exit 1, the report says FAILED, the file is unchanged.
         before = slurp(os.path.join(self.rules, "monitorc_prom.yml"))
         self.write(source(self.target).replace("critical = 95", "critical = 97") +
@@ -141,9 +160,9 @@ class PrometheusTarget(Base):
         self.write(self.target + "\n")
         p = self.run_mc("plan", "--detailed-exitcode")
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        self.assertIn("15 prune candidates", p.stdout)
+        self.assertIn("14 prune candidates", p.stdout)
         plan = self.plan_json("--prune")
-        self.assertEqual(len(self.pending(plan)), 15)
+        self.assertEqual(len(self.pending(plan)), 14)
         self.assertTrue(all(a == "delete" for a, _, _ in self.pending(plan)))
         self.apply("--prune")
         self.assertEqual(sorted(os.listdir(self.rules)), ["monitorc_other.yml", "other.yml"])
