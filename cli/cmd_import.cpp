@@ -1,5 +1,7 @@
-// `monitorc import mackerel [--monitors FILE] [--dashboard FILE]... [-o OUT.mon]`: existing
-// Mackerel JSON -> .mon source (backends/mackerel/import.h does the work; this reads files).
+// `monitorc import mackerel [--monitors FILE] [--dashboard FILE]... [-o OUT.mon]`,
+// `monitorc import prometheus RULES.yml... [-o OUT.mon]` and
+// `monitorc import grafana DASHBOARD.json... [-o OUT.mon]`: existing JSON/YAML -> .mon source.
+// The backends do the work (no I/O there); this reads files and writes the result.
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -8,7 +10,9 @@
 #include <sstream>
 
 #include "commands.h"
+#include "grafana/grafana.h"
 #include "mackerel/import.h"
+#include "prometheus/prometheus.h"
 
 namespace mon::cli {
 
@@ -73,6 +77,43 @@ bool load(const std::string& path, ImportJson& doc, std::string (*check)(const I
   return true;
 }
 
+bool writeSource(const std::string& path, const std::string& source) {
+  if (path.empty()) {
+    std::cout << source;
+    return static_cast<bool>(std::cout.flush());
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out || !(out << source) || !out.flush()) {
+    std::cerr << "monitorc: error: cannot write '" << path << "'\n";
+    return false;
+  }
+  return true;
+}
+
+using ImportFn = bool (*)(const std::string&, std::string&, std::vector<std::string>&, std::string&);
+
+// Prometheus rule files and Grafana dashboards: one source text per input file, joined.
+int importFiles(const char* what, ImportFn fn, const std::vector<std::string>& files, const std::string& out) {
+  if (files.empty()) {
+    std::cerr << "monitorc: error: nothing to import: name one or more " << what << " files\n";
+    return 1;
+  }
+  std::string all;
+  for (const auto& path : files) {
+    std::string text, source, error;
+    std::vector<std::string> warnings;
+    if (!readFile(path, text)) return 1;
+    bool ok = fn(text, source, warnings, error);
+    for (const auto& w : warnings) std::cerr << "monitorc: warning: " << path << ": " << w << "\n";
+    if (!ok) {
+      std::cerr << path << ": error: " << error << "\n";
+      return 1;
+    }
+    all += (all.empty() ? "" : "\n") + source;
+  }
+  return writeSource(out, all) ? 0 : 1;
+}
+
 }  // namespace
 
 Runner setupImport(CLI::App& sub) {
@@ -81,15 +122,20 @@ Runner setupImport(CLI::App& sub) {
     std::string monitors;
     std::vector<std::string> dashboards;
     std::string out;
+    std::vector<std::string> files;
   };
   auto o = std::make_shared<Opts>();
-  sub.add_option("system", o->system, "Where the JSON comes from: mackerel")->required();
+  sub.add_option("system", o->system, "Where it comes from: mackerel, prometheus or grafana")->required()
+      ->check(CLI::IsMember({"mackerel", "prometheus", "grafana"}));
+  sub.add_option("files", o->files, "prometheus: rule files; grafana: dashboard JSON files");
   sub.add_option("--monitors", o->monitors, "An `mkr monitors pull` file or a GET /api/v0/monitors response");
   sub.add_option("--dashboard", o->dashboards, "A dashboard as GET /api/v0/dashboards/<id> or mkr returns it (repeatable)");
   sub.add_option("-o,--out", o->out, "Write the source here (default: standard output)");
   return [o]() {
-    if (o->system != "mackerel") {
-      std::cerr << "monitorc: error: cannot import from '" << o->system << "' (supported: mackerel)\n";
+    if (o->system == "prometheus") return importFiles("rule", prometheus::importRules, o->files, o->out);
+    if (o->system == "grafana") return importFiles("dashboard", grafana::importDashboard, o->files, o->out);
+    if (!o->files.empty()) {
+      std::cerr << "monitorc: error: import mackerel takes --monitors FILE and --dashboard FILE, not bare files\n";
       return 1;
     }
     if (o->monitors.empty() && o->dashboards.empty()) {
@@ -104,16 +150,7 @@ Runner setupImport(CLI::App& sub) {
     std::vector<std::string> warnings;
     std::string source = mackerel::importMackerelSource(monitors, dashboards, warnings);
     for (const auto& w : warnings) std::cerr << "monitorc: warning: " << w << "\n";
-    if (o->out.empty()) {
-      std::cout << source;
-      return std::cout.flush() ? 0 : 1;
-    }
-    std::ofstream out(o->out, std::ios::binary | std::ios::trunc);
-    if (!out || !(out << source) || !out.flush()) {
-      std::cerr << "monitorc: error: cannot write '" << o->out << "'\n";
-      return 1;
-    }
-    return 0;
+    return writeSource(o->out, source) ? 0 : 1;
   };
 }
 
