@@ -147,20 +147,6 @@ std::string snakeCase(const std::string& camel) {
   return out;
 }
 
-std::string camelCase(const std::string& snake) {
-  std::string out;
-  bool up = false;
-  for (char c : snake) {
-    if (c == '_') {
-      up = true;
-      continue;
-    }
-    out += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
-    up = false;
-  }
-  return out;
-}
-
 void BlockWriter::indent() { out_.append(static_cast<size_t>(depth_) * 2, ' '); }
 
 void BlockWriter::attr(const std::string& name, const Lit& value) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "check/schema.h"
+#include "support/text.h"  // camelCase
 #include "mackerel/import.h"
 
 namespace mon::mackerel {
@@ -63,8 +64,6 @@ std::string durationLiteral(const ImportJson& value, long long unitMs);
 Lit fieldLiteral(const schema::Field& f, const ImportJson& value);
 /// API camelCase -> DSL snake_case: "maxCheckAttempts" -> "max_check_attempts".
 std::string snakeCase(const std::string& camel);
-/// DSL snake_case -> API camelCase.
-std::string camelCase(const std::string& snake);
 
 /// Lines of one block with its nested blocks.
 class BlockWriter {

@@ -3,32 +3,12 @@
 #include <cstdio>
 
 #include "prometheus/promql.h"
+#include "support/text.h"
 
 namespace mon::source {
 
-std::string quote(const std::string& s) {
-  std::string out = "\"";
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '$': out += (i + 1 < s.size() && s[i + 1] == '{') ? "\\$" : "$"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          char buf[16];
-          std::snprintf(buf, sizeof buf, "\\u{%X}", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string quote(const std::string& s) { return quoteSource(s); }
+
 
 std::string key(const std::string& s) {
   static const char* keywords[] = {"import", "let", "template", "use", "for", "in", "if", "else", "variable", "true", "false", "null"};

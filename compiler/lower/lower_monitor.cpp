@@ -20,20 +20,6 @@ const std::pair<const char*, ir::MonitorKind> kKinds[] = {
     {"query", ir::MonitorKind::Query},
 };
 
-std::string camel(const std::string& snake) {
-  std::string out;
-  bool up = false;
-  for (char c : snake) {
-    if (c == '_') {
-      up = true;
-      continue;
-    }
-    out += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
-    up = false;
-  }
-  return out;
-}
-
 bool hasThresholdKind(ir::MonitorKind k) {
   return k == ir::MonitorKind::Host || k == ir::MonitorKind::Service || k == ir::MonitorKind::Expression ||
          k == ir::MonitorKind::Query;
@@ -95,7 +81,7 @@ bool crossFieldRules(const Object& obj, const schema::Kind& kind, ir::Monitor& m
   // raw keys must not fight with fields monitorc manages.
   for (auto it = m.raw.begin(); it != m.raw.end(); ++it) {
     for (const auto& spec : kind.fields) {
-      std::string api = camel(spec.name);
+      std::string api = camelCase(spec.name);
       if (it.key() == api || it.key() == "type" || it.key() == "name" || it.key() == "id") {
         const ir::Prop* raw = p.find("raw");
         diags.report(raw ? raw->range : nameRangeOf(obj), diag::err_raw_shadows_field,

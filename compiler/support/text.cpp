@@ -169,3 +169,21 @@ std::string quotedList(const std::vector<std::string>& items) {
 }
 
 }  // namespace mon
+
+namespace mon {
+
+std::string camelCase(std::string_view snake) {
+  std::string out;
+  bool up = false;
+  for (char c : snake) {
+    if (c == '_') {
+      up = true;
+      continue;
+    }
+    out += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    up = false;
+  }
+  return out;
+}
+
+}  // namespace mon

@@ -23,6 +23,8 @@ std::string closestMatch(std::string_view name, const std::vector<std::string>& 
 std::string formatNumber(double v);
 /// A double-quoted source string literal with escapes, for generated source.
 std::string quoteSource(std::string_view s);
+/// snake_case -> camelCase ("alert_status_on_gone" -> "alertStatusOnGone"): DSL field to API key.
+std::string camelCase(std::string_view snake);
 /// Quoted list like "'a', 'b' or 'c'".
 std::string quotedList(const std::vector<std::string>& items);
 

@@ -8,6 +8,7 @@
 #include "mackerel/import_writer.h"
 
 using namespace mon::mackerel;
+using mon::camelCase;
 
 namespace {
 
