@@ -21,6 +21,36 @@ def monitorc_path():
     return path
 
 
+def apply_on_terminal(cwd, env, answer, timeout=30):
+    """Runs `monitorc apply main.mon` with a pseudo-terminal as stdin/stdout/stderr and
+    answers its confirmation prompt; returns (exit status, everything it printed)."""
+    import pty
+    import select
+    main, child = pty.openpty()
+    proc = subprocess.Popen([monitorc_path(), "apply", "main.mon"], cwd=cwd, env=env,
+                            stdin=child, stdout=child, stderr=child)
+    os.close(child)
+    seen, sent = b"", False
+    while True:
+        ready, _, _ = select.select([main], [], [], timeout)
+        if not ready:
+            proc.kill()
+            raise AssertionError("no prompt: " + seen.decode(errors="replace"))
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not sent and b"Only 'yes' is accepted" in seen:
+            os.write(main, answer.encode() + b"\n")
+            sent = True
+    proc.wait(timeout=timeout)
+    os.close(main)
+    return proc.returncode, seen.decode(errors="replace")
+
+
 def slurp(path):
     with open(path) as f:
         return f.read()

@@ -3,7 +3,7 @@ import json
 import os
 import unittest
 
-from harness import FIXTURE, KEY, FakeServer, Workspace, monitorc_path, slurp
+from harness import FIXTURE, KEY, FakeServer, Workspace, apply_on_terminal, monitorc_path, slurp
 
 # (old text, new text, object key, field path; "W:<title>:<field>" = field of that widget)
 EDITS = [
@@ -112,33 +112,7 @@ class EndToEnd(unittest.TestCase):
 
     def run_on_terminal(self, answer):
         """apply with a pseudo-terminal as stdin/stdout, answering the prompt."""
-        import pty
-        import select
-        import subprocess
-        env = dict(os.environ, MONITORC_TEST_KEY=KEY)
-        main, child = pty.openpty()
-        proc = subprocess.Popen([monitorc_path(), "apply", "main.mon"], cwd=self.ws.dir, env=env,
-                                stdin=child, stdout=child, stderr=child)
-        os.close(child)
-        seen, sent = b"", False
-        while True:
-            ready, _, _ = select.select([main], [], [], 30)
-            if not ready:
-                proc.kill()
-                self.fail("no prompt: " + seen.decode(errors="replace"))
-            try:
-                chunk = os.read(main, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-            if not sent and b"Only 'yes' is accepted" in seen:
-                os.write(main, answer.encode() + b"\n")
-                sent = True
-        proc.wait(timeout=30)
-        os.close(main)
-        return proc.returncode, seen.decode(errors="replace")
+        return apply_on_terminal(self.ws.dir, dict(os.environ, MONITORC_TEST_KEY=KEY), answer)
 
     def test_confirmation_on_a_terminal(self):
         rc, out = self.run_on_terminal("no")

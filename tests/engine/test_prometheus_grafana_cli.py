@@ -10,7 +10,7 @@ import time
 import unittest
 import urllib.request
 
-from harness import monitorc_path, slurp
+from harness import apply_on_terminal, monitorc_path, slurp
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(HERE, "..", "backends", "cases")
@@ -308,32 +308,9 @@ class GrafanaTarget(Base):
 
     def run_on_terminal(self, answer):
         """apply with a pseudo-terminal as stdin/stdout/stderr, answering the prompt."""
-        import pty
-        import select
-        main, child = pty.openpty()
-        proc = subprocess.Popen([monitorc_path(), "apply", "main.mon"], cwd=self.dir, env=dict(os.environ, **self.env),
-                                stdin=child, stdout=child, stderr=child)
-        os.close(child)
-        seen, sent = b"", False
-        while True:
-            ready, _, _ = select.select([main], [], [], 30)
-            if not ready:
-                proc.kill()
-                self.fail("no prompt: " + seen.decode(errors="replace"))
-            try:
-                chunk = os.read(main, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-            if not sent and b"Only 'yes' is accepted" in seen:
-                os.write(main, answer.encode() + b"\n")
-                sent = True
-        proc.wait(timeout=30)
-        os.close(main)
-        self.outputs.append(seen.decode(errors="replace"))
-        return proc.returncode, seen.decode(errors="replace")
+        rc, out = apply_on_terminal(self.dir, dict(os.environ, **self.env), answer)
+        self.outputs.append(out)
+        return rc, out
 
     def test_confirmation_on_a_terminal(self):
         self.write(source(self.target))
