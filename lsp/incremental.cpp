@@ -165,7 +165,7 @@ bool reanalyze(Analysis& prev, const std::string& text, FileReader& reader, Anal
   for (const auto& target : imports) lf.imports.push_back(c.sources.find(target));
   c.program.roots = {root};
   Expanded expanded = expand(c.program, c.sources, ExpandOptions{}, c.diags);
-  c.module = lower(expanded.objects, c.diags);
+  c.module = lower(std::move(expanded.objects), c.diags);
   out.root = root;
   out.cleanSyntax = true;
   return true;

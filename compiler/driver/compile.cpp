@@ -37,7 +37,7 @@ void compile(const std::vector<std::string>& paths, const CompileOptions& opts, 
     Expanded expanded = expand(c.program, c.sources, ExpandOptions{opts.vars}, c.diags);
     timer.lap("expand");
     if (!opts.keepSyntax) c.program.files.clear();
-    c.module = lower(expanded.objects, c.diags);
+    c.module = lower(std::move(expanded.objects), c.diags);
     timer.lap("lower");
   }
   timer.lap("free");

@@ -29,12 +29,13 @@ class UniqueNames {
 
 }  // namespace
 
-ir::Module lower(const std::vector<Object>& objects, DiagEngine& diags) {
+ir::Module lower(std::vector<Object> objects, DiagEngine& diags) {
   ir::Module m;
   UniqueNames monitors(diag::err_duplicate_monitor, diags);
   UniqueNames paths(diag::err_duplicate_url_path, diags);
   UniqueNames targets(diag::err_duplicate_target, diags);
-  for (const Object& obj : objects) {
+  for (Object& slot : objects) {
+    const Object obj = std::move(slot);  // freed at the end of this iteration
     size_t mark = diags.all().size();
     if (obj.type == "monitor") {
       if (auto mon = lowerMonitor(obj, diags); mon && monitors.add(mon->name, mon->nameRange))

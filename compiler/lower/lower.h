@@ -7,6 +7,8 @@
 
 namespace mon {
 
-ir::Module lower(const std::vector<Object>& objects, DiagEngine& diags);
+/// Takes the objects by value and frees each one once lowered, so the IR and the evaluated
+/// blocks do not peak in memory together.
+ir::Module lower(std::vector<Object> objects, DiagEngine& diags);
 
 }  // namespace mon
