@@ -36,21 +36,11 @@ bool parseDurationMs(std::string_view s, int64_t& ms) {
 
 std::string formatDurationMs(int64_t ms) {
   if (ms == 0) return "0s";
-  if (ms % 1000 != 0) return std::to_string(ms) + "ms";
   static const std::pair<int64_t, const char*> units[] = {
-      {604800000, "w"}, {86400000, "d"}, {3600000, "h"}, {60000, "m"}, {1000, "s"}};
-  // Prefer one unit when it is exact (7d rather than 1w), else chain the larger ones.
+      {86400000, "d"}, {3600000, "h"}, {60000, "m"}, {1000, "s"}, {1, "ms"}};
   for (auto [size, name] : units)
-    if (ms % size == 0 && std::string(name) != "w") return std::to_string(ms / size) + name;
-  std::string out;
-  for (auto [size, name] : units) {
-    if (std::string(name) == "w") continue;
-    if (ms >= size) {
-      out += std::to_string(ms / size) + name;
-      ms %= size;
-    }
-  }
-  return out;
+    if (ms % size == 0) return std::to_string(ms / size) + name;
+  return std::to_string(ms) + "ms";
 }
 
 void appendUtf8(std::string& out, uint32_t cp) {

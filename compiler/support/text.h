@@ -9,7 +9,8 @@ namespace mon {
 
 /// "1h30m" -> 5400000. False on an unknown unit or overflow.
 bool parseDurationMs(std::string_view text, int64_t& ms);
-/// The shortest spelling of a duration: 5400000 -> "1h30m", 1500 -> "1500ms".
+/// A duration in the largest unit (d, h, m, s, ms) that holds it exactly: 5400000 -> "90m",
+/// 86400000 -> "1d", 1500 -> "1500ms". One unit keeps imported source easy to compare.
 std::string formatDurationMs(int64_t ms);
 void appendUtf8(std::string& out, uint32_t codePoint);
 /// Number of Unicode code points (the API's "characters").
