@@ -66,12 +66,20 @@ void timeRange(Ctx& c, const ir::Widget& w, Json& p) {
   if (off > 0) dropped(c, w, "range", "a positive offset points into the future");
 }
 
-Json graph(Ctx& c, const ir::Widget& w, int id) {
-  Json p = panelBase(w, id, "timeseries");
+// A panel of `type` reading the widget's query from the target's data source; null when the
+// widget's source cannot be expressed as a query (reported by queryTarget).
+Json queryPanel(Ctx& c, const ir::Widget& w, int id, const char* type) {
   Json t = queryTarget(c, w);
   if (t.is_null()) return nullptr;
+  Json p = panelBase(w, id, type);
   p["datasource"] = datasource(c);
   p["targets"] = Json::array({t});
+  return p;
+}
+
+Json graph(Ctx& c, const ir::Widget& w, int id) {
+  Json p = queryPanel(c, w, id, "timeseries");
+  if (p.is_null()) return nullptr;
   Json defaults = Json::object();
   if (const ir::Prop* vr = w.props.find("value_range")) {
     if (vr->value.contains("min")) defaults["min"] = vr->value["min"];
@@ -96,11 +104,8 @@ Json graph(Ctx& c, const ir::Widget& w, int id) {
 }
 
 Json stat(Ctx& c, const ir::Widget& w, int id) {
-  Json p = panelBase(w, id, "stat");
-  Json t = queryTarget(c, w);
-  if (t.is_null()) return nullptr;
-  p["datasource"] = datasource(c);
-  p["targets"] = Json::array({t});
+  Json p = queryPanel(c, w, id, "stat");
+  if (p.is_null()) return nullptr;
   Json defaults = Json::object();
   if (std::string suffix = w.props.str("suffix"); !suffix.empty()) defaults["unit"] = "suffix:" + suffix;
   if (const ir::Prop* f = w.props.find("fraction_size")) defaults["decimals"] = f->value;
