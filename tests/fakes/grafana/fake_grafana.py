@@ -865,7 +865,7 @@ class Handler(BaseHTTPRequestHandler):
             return
 
         fault = st.take_fault(method, path)
-        status = None
+        status, recorded = None, False
         try:
             if fault:
                 if fault["latency_ms"]:
@@ -879,16 +879,20 @@ class Handler(BaseHTTPRequestHandler):
                         pass
                     return
                 if fault["status"] is not None:
-                    status = fault["status"]
-                    self._send(status, fault["body"])
-                    return
-            try:
-                status, body = self._route(method, path, q, raw)
-            except ApiError as e:
-                status, body = e.status, e.body
+                    status, body = fault["status"], fault["body"]
+            if status is None:
+                try:
+                    status, body = self._route(method, path, q, raw)
+                except ApiError as e:
+                    status, body = e.status, e.body
+            # Recorded before the answer goes out, so a client that reads /_log right after
+            # its request always finds it there.
+            st.record(method, logged_path, status, started, bool(fault), disable_prov)
+            recorded = True
             self._send(status, body)
         finally:
-            st.record(method, logged_path, status, started, bool(fault), disable_prov)
+            if not recorded:
+                st.record(method, logged_path, status, started, bool(fault), disable_prov)
 
     def _control(self, method, path, q, raw):
         st = self.server.state
