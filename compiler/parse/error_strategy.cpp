@@ -27,6 +27,7 @@ std::string DiagErrorStrategy::describe(const antlr4::Token* t) const {
 std::string DiagErrorStrategy::describeSet(const antlr4::misc::IntervalSet& set) const {
   if (has(set, P::KW_LET) && has(set, P::IDENT)) return "a field, a block or a statement";
   if (has(set, P::NUMBER) && has(set, P::STR_OPEN)) return "a value";
+  if (has(set, P::ASSIGN) && has(set, P::LBRACE)) return "'=' (a field) or '{' (a block)";
   std::vector<std::string> names;
   for (const auto& iv : set.getIntervals())
     for (ssize_t t = iv.a; t <= iv.b; ++t)
@@ -41,7 +42,31 @@ void DiagErrorStrategy::expected(antlr4::Parser*, const antlr4::Token* at, const
   diags_.report(rangeOf(at), diag::err_expected, {describeSet(set), describe(at)});
 }
 
+// In a statement, a name is followed by '=' (a field) or labels and '{' (a block). ANTLR's
+// default sync would delete a stray token there and read the names that follow as block labels,
+// reporting every later line of the block again. Without it the statement fails at the stray
+// token and recovery resumes at the next statement, as it does for any other bad statement.
+void DiagErrorStrategy::sync(antlr4::Parser* recognizer) {
+  antlr4::ParserRuleContext* ctx = recognizer->getContext();
+  if (ctx && ctx->getRuleIndex() == P::RuleStmt) {
+    if (ctx->getStart() == recognizer->getCurrentToken())
+      recoveringStmtStart_ = inErrorRecoveryMode(recognizer) ? ctx->getStart()->getTokenIndex() : size_t(-1);
+    return;
+  }
+  antlr4::DefaultErrorStrategy::sync(recognizer);
+}
+
+// A name read while recovering from an error, followed by neither '=' nor a block, is a piece
+// of the broken construct (`(m!k != y)` leaves `k != y`), not a statement of its own.
+bool DiagErrorStrategy::consequential(antlr4::Parser* recognizer, const antlr4::Token* at) const {
+  antlr4::ParserRuleContext* ctx = recognizer->getContext();
+  return ctx && ctx->getRuleIndex() == P::RuleStmt && ctx->getStart() && at &&
+         ctx->getStart()->getTokenIndex() == recoveringStmtStart_ &&
+         at->getTokenIndex() == recoveringStmtStart_ + 1;
+}
+
 void DiagErrorStrategy::reportNoViableAlternative(antlr4::Parser* recognizer, const antlr4::NoViableAltException& e) {
+  if (consequential(recognizer, e.getOffendingToken())) return;
   expected(recognizer, e.getOffendingToken(), e.getExpectedTokens());
 }
 

@@ -105,6 +105,8 @@ class Lexer {
       // Unterminated interpolation at end of file: the parser reports the missing '}'.
     }
     out_.tokens.push_back(Token{kTokEof, static_cast<uint32_t>(s_.size()), static_cast<uint32_t>(s_.size())});
+    out_.stopped = stopped_;
+    out_.stoppedAt = static_cast<uint32_t>(stopped_ ? lastError_ : s_.size());
     return std::move(out_);
   }
 
@@ -114,13 +116,13 @@ class Lexer {
     out_.tokens.push_back(Token{type, static_cast<uint32_t>(start), static_cast<uint32_t>(pos_)});
   }
   void error(size_t b, size_t e, diag::Kind k, std::vector<std::string> args = {}) {
+    lastError_ = b;
     diags_.report(range(b, e), k, std::move(args));
     if (diags_.limitReached()) stopped_ = true;
   }
 
   void open(size_t start) {
-    chainSaved_.push_back(chain_);
-    elseIfSaved_.push_back(elseIf_);
+    saved_.push_back(runs_);
     if (++depth_ > kMaxNesting) {
       error(start, start + 1, diag::err_nesting_too_deep, {std::to_string(kMaxNesting)});
       stopped_ = true;  // the parser would overflow its stack; nothing after this is useful
@@ -129,11 +131,9 @@ class Lexer {
 
   void close() {
     --depth_;
-    if (!chainSaved_.empty()) {
-      chain_ = chainSaved_.back();
-      chainSaved_.pop_back();
-      elseIf_ = elseIfSaved_.back();
-      elseIfSaved_.pop_back();
+    if (!saved_.empty()) {
+      runs_ = saved_.back();
+      saved_.pop_back();
     }
   }
 
@@ -141,22 +141,19 @@ class Lexer {
   // and `else if` a right-deep one: a long chain is as deep as many brackets, for the parser
   // and every pass after it. Counted along the current path: restored when a bracket closes,
   // reset where a new expression or statement starts.
-  void elseIfRun(size_t start) {
-    if (++elseIf_ > kMaxElseIf) {
-      error(start, start + 2, diag::err_nesting_too_deep, {std::to_string(kMaxElseIf)});
+  void count(int& run, int limit, size_t start, size_t len) {
+    if (++run > limit) {
+      error(start, start + len, diag::err_nesting_too_deep, {std::to_string(limit)});
       stopped_ = true;
     }
   }
-  void chained(size_t start) {
-    if (++chain_ > kMaxChain) {
-      error(start, start + 1, diag::err_nesting_too_deep, {std::to_string(kMaxChain)});
-      stopped_ = true;
-    }
+  void elseIfRun(size_t start) { count(runs_.elseIf, kMaxElseIf, start, 2); }
+  void chained(size_t start) { count(runs_.chain, kMaxChain, start, 1); }
+  void binary(size_t start) {
+    chained(start);
+    if (!stopped_) count(runs_.binary, kMaxBinaryChain, start, 1);
   }
-  void resetChain() {
-    chain_ = chainSaved_.empty() ? 0 : chainSaved_.back();
-    elseIf_ = elseIfSaved_.empty() ? 0 : elseIfSaved_.back();
-  }
+  void resetChain() { runs_ = saved_.empty() ? Runs{} : saved_.back(); }
 
   void skipSpaceAndComments() {
     while (pos_ < s_.size()) {
@@ -312,12 +309,12 @@ class Lexer {
       case ':': one(P::COLON); resetChain(); return;
       case '.': one(P::DOT); chained(start); return;
       case '-': one(P::MINUS); unaryRun(start); return;
-      case '=': if (n == '=') { two(P::EQ); chained(start); } else { one(P::ASSIGN); resetChain(); } return;
-      case '!': if (n == '=') { two(P::NE); chained(start); } else { one(P::NOT); unaryRun(start); } return;
-      case '<': n == '=' ? two(P::LE) : one(P::LT); chained(start); return;
-      case '>': n == '=' ? two(P::GE) : one(P::GT); chained(start); return;
-      case '&': if (n == '&') { two(P::AND); chained(start); return; } break;
-      case '|': if (n == '|') { two(P::OR); chained(start); return; } break;
+      case '=': if (n == '=') { two(P::EQ); binary(start); } else { one(P::ASSIGN); resetChain(); } return;
+      case '!': if (n == '=') { two(P::NE); binary(start); } else { one(P::NOT); unaryRun(start); } return;
+      case '<': n == '=' ? two(P::LE) : one(P::LT); binary(start); return;
+      case '>': n == '=' ? two(P::GE) : one(P::GT); binary(start); return;
+      case '&': if (n == '&') { two(P::AND); binary(start); return; } break;
+      case '|': if (n == '|') { two(P::OR); binary(start); return; } break;
       default: break;
     }
     // Not a token: report it once per run of bad characters.
@@ -361,10 +358,12 @@ class Lexer {
   size_t pos_ = 0;
   int depth_ = 0;
   int unary_ = 0;
-  int chain_ = 0;
-  std::vector<int> chainSaved_;  // chain_ at each open bracket
-  int elseIf_ = 0;
-  std::vector<int> elseIfSaved_;
+  struct Runs {
+    int chain = 0, elseIf = 0, binary = 0;
+  };
+  Runs runs_;
+  size_t lastError_ = 0;
+  std::vector<Runs> saved_;  // runs_ at each open bracket
   bool stopped_ = false;
   std::vector<size_t> stringStarts_;
   LexResult out_;

@@ -23,12 +23,19 @@ constexpr int kMaxNesting = 200;
 /// Longest chain of binary and postfix operators (`a.b.c`, `x || y || z`) on one path through
 /// an expression: each link is one level of the tree too.
 constexpr int kMaxChain = 20000;
+/// Longest run of binary operators (`x || y || z`) on one path: the parser recurses once per
+/// operator (the grammar's expressions are right-nested runs).
+constexpr int kMaxBinaryChain = 1000;
 /// Longest `else if` chain: the parser recurses once per link.
 constexpr int kMaxElseIf = 1000;
 
 struct LexResult {
   std::vector<Token> tokens;  // ends with a kTokEof token
   std::vector<ast::Comment> comments;
+  /// Lexing stopped early after an error that makes the rest unreadable (nesting too deep, an
+  /// unterminated string, too many errors): the tokens end where it stopped.
+  bool stopped = false;
+  uint32_t stoppedAt = 0;  // where the error that stopped it begins
 };
 
 /// Splits a file into tokens. Errors go to `diags`; lexing always completes.

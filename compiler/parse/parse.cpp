@@ -85,11 +85,16 @@ class AstBuilder {
   }
 
   ast::StmtPtr stmt(ParserRuleContext* c) {
-    if (c->children.empty() || !isRule(c->children[0])) return nullptr;
+    if (c->children.empty()) return nullptr;
+    if (tokenType(c->children[0]) == P::IDENT) {
+      if (c->children.size() > 1 && tokenType(c->children[1]) == P::ASSIGN) return attribute(c);
+      // A name followed by neither '=' nor a block (reported already) is dropped, so later
+      // passes do not complain about a block that was never written.
+      return rule(c, P::RuleBody) ? block(c) : nullptr;
+    }
+    if (!isRule(c->children[0])) return nullptr;
     auto* inner = static_cast<ParserRuleContext*>(c->children[0]);
     switch (inner->getRuleIndex()) {
-      case P::RuleAttribute: return attribute(inner);
-      case P::RuleBlock: return block(inner);
       case P::RuleLetStmt: return let(inner);
       case P::RuleImportStmt: return import(inner);
       case P::RuleUseStmt: return use(inner);
@@ -112,30 +117,30 @@ class AstBuilder {
     s.nameRange = termRange(n);
   }
 
+  // `name = value`: children IDENT ASSIGN expr.
   ast::StmtPtr attribute(ParserRuleContext* c) {
     auto s = make(ast::StmtKind::Attribute, c);
-    setName(*s, token(c, P::IDENT));
+    setName(*s, c->children[0]);
     s->value = expr(rule(c, P::RuleExpr));
     return s;
   }
 
+  // `type label... { body }`: children IDENT (IDENT | string)* body.
   ast::StmtPtr block(ParserRuleContext* c) {
     auto s = make(ast::StmtKind::Block, c);
-    setName(*s, token(c, P::IDENT));
-    for (ParseTree* child : c->children) {
-      if (ruleOf(child) == P::RuleLabel) {
-        auto* l = static_cast<ParserRuleContext*>(child);
+    setName(*s, c->children[0]);
+    for (size_t i = 1; i < c->children.size(); ++i) {
+      ParseTree* child = c->children[i];
+      if (present(child) && tokenType(child) == P::IDENT) {
         ast::Label label;
-        label.range = ctxRange(l);
-        if (l->children.empty()) continue;
-        if (present(l->children[0])) {
-          label.isWord = true;
-          label.word = textOf(l->children[0]);
-        } else if (ruleOf(l->children[0]) == P::RuleString) {
-          label.string = string(static_cast<ParserRuleContext*>(l->children[0]));
-        } else {
-          continue;
-        }
+        label.range = termRange(child);
+        label.isWord = true;
+        label.word = textOf(child);
+        s->labels.push_back(std::move(label));
+      } else if (ruleOf(child) == P::RuleString) {
+        ast::Label label;
+        label.range = ctxRange(static_cast<ParserRuleContext*>(child));
+        label.string = string(static_cast<ParserRuleContext*>(child));
         s->labels.push_back(std::move(label));
       } else if (ruleOf(child) == P::RuleBody) {
         body(static_cast<ParserRuleContext*>(child), *s);
@@ -263,84 +268,201 @@ class AstBuilder {
     return e;
   }
 
-  ast::ExprPtr sub(ParserRuleContext* c, size_t i) {
-    return i < c->children.size() && ruleOf(c->children[i]) == P::RuleExpr
-               ? expr(static_cast<ParserRuleContext*>(c->children[i]))
-               : errorExpr(c);
+  // An operand or a combination of operands, with the bytes it covers including prefix
+  // operators and parentheses (a parenthesised expression's own range leaves them out).
+  struct Operand {
+    ast::ExprPtr e;
+    uint32_t begin = 0, end = 0;
+  };
+
+  // The byte range of child `i` of `c`, a token or a rule context.
+  Range childRange(ParserRuleContext* c, size_t i) const {
+    ParseTree* t = c->children[i];
+    return isRule(t) ? ctxRange(static_cast<ParserRuleContext*>(t)) : termRange(t);
   }
 
-  // The alternatives of `expr` are told apart by their shape (see grammar/MonParser.g4).
+  // A bracketed group at child `open` of `c`: the open token, an optional rule child, the close
+  // token. After an error the close token may be missing; `end` is then the last byte read.
+  struct Group {
+    ParserRuleContext* inner = nullptr;  // the rule between the brackets, if any
+    size_t next = 0;                     // index of the first child after the group
+    uint32_t end = 0;
+  };
+  Group group(ParserRuleContext* c, size_t open, size_t closeType) const {
+    Group g;
+    size_t j = open + 1;
+    if (j < c->children.size() && isRule(c->children[j])) g.inner = static_cast<ParserRuleContext*>(c->children[j++]);
+    if (j < c->children.size() && tokenType(c->children[j]) == closeType) ++j;
+    g.next = j;
+    g.end = childRange(c, j - 1).end;
+    return g;
+  }
+
+  ast::ExprPtr node(ast::ExprKind k, uint32_t begin, uint32_t end) {
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = k;
+    e->range = Range{file_, begin, end};
+    return e;
+  }
+
+  // `expr` is a right-nested run `operand (op expr)?` (see grammar/MonParser.g4). The run is
+  // collected without recursion, then precedence climbing builds the left-associative tree the
+  // rest of the compiler expects.
   ast::ExprPtr expr(ParserRuleContext* c) {
-    if (!c || c->exception || c->children.empty()) return errorExpr(c);
-    auto& ch = c->children;
-    size_t t0 = tokenType(ch[0]);
-    if (ch.size() == 1) {
-      switch (t0) {
-        case P::NUMBER: return number(c, ch[0]);
-        case P::DURATION: return duration(c, ch[0]);
-        case P::IDENT: {
-          auto e = newExpr(ast::ExprKind::Ident, c);
-          e->text = textOf(ch[0]);
-          return e;
-        }
-        case P::KW_TRUE:
-        case P::KW_FALSE: {
-          auto e = newExpr(ast::ExprKind::Bool, c);
-          e->boolean = t0 == P::KW_TRUE;
-          return e;
-        }
-        case P::KW_NULL: return newExpr(ast::ExprKind::Null, c);
+    if (!c) return errorExpr(c);
+    std::vector<Operand> operands;
+    std::vector<size_t> ops;
+    for (ParserRuleContext* at = c;;) {
+      if (at->exception || at->children.empty()) {
+        operands.push_back(Operand{errorExpr(at), ctxRange(at).begin, ctxRange(at).end});
+        break;
       }
-      switch (ruleOf(ch[0])) {
-        case P::RuleString: return string(static_cast<ParserRuleContext*>(ch[0]));
-        case P::RuleList: return list(static_cast<ParserRuleContext*>(ch[0]));
-        case P::RuleMap: return map(static_cast<ParserRuleContext*>(ch[0]));
+      size_t i = 0;
+      operands.push_back(operand(at, i));
+      if (i + 1 < at->children.size() && ruleOf(at->children[i + 1]) == P::RuleExpr) {
+        ops.push_back(tokenType(at->children[i]));
+        at = static_cast<ParserRuleContext*>(at->children[i + 1]);
+        continue;
       }
-      return errorExpr(c);
+      if (i < at->children.size()) {  // an operator without its right side, after an error
+        ops.push_back(tokenType(at->children[i]));
+        operands.push_back(Operand{errorExpr(at), childRange(at, i).end, childRange(at, i).end});
+      }
+      break;
     }
-    if (t0 == P::LPAREN) return sub(c, 1);
-    if (t0 == P::NOT || t0 == P::MINUS) {
-      auto e = newExpr(ast::ExprKind::Unary, c);
-      e->text = t0 == P::NOT ? "!" : "-";
-      e->items.push_back(sub(c, 1));
-      return e;
-    }
-    size_t t1 = tokenType(ch[1]);
-    switch (t1) {
-      case P::DOT: {
-        auto e = newExpr(ast::ExprKind::Member, c);
-        e->items.push_back(sub(c, 0));
-        if (ch.size() > 2 && present(ch[2])) e->text = textOf(ch[2]);
-        else e->kind = ast::ExprKind::Error;
-        return e;
-      }
-      case P::LBRACK: {
-        auto e = newExpr(ast::ExprKind::Index, c);
-        e->items.push_back(sub(c, 0));
-        e->items.push_back(sub(c, 2));
-        return e;
-      }
-      case P::LPAREN: {
-        auto e = newExpr(ast::ExprKind::Call, c);
-        e->items.push_back(sub(c, 0));
-        if (auto* a = rule(c, P::RuleArgList)) e->args = args(a);
-        return e;
-      }
-      case P::EQ: case P::NE: case P::LT: case P::GT: case P::LE: case P::GE:
-      case P::AND: case P::OR: {
-        auto e = newExpr(ast::ExprKind::Binary, c);
-        e->text = t1 == P::EQ ? "==" : t1 == P::NE ? "!=" : t1 == P::LT ? "<" : t1 == P::GT ? ">"
-                : t1 == P::LE ? "<=" : t1 == P::GE ? ">=" : t1 == P::AND ? "&&" : "||";
-        e->items.push_back(sub(c, 0));
-        e->items.push_back(sub(c, 2));
-        return e;
-      }
-    }
-    return errorExpr(c);
+    size_t next = 0;
+    return climb(operands, ops, next, 0).e;
   }
 
-  ast::ExprPtr number(ParserRuleContext* c, ParseTree* tok) {
-    auto e = newExpr(ast::ExprKind::Number, c);
+  static int precedence(size_t op) { return op == P::OR ? 1 : op == P::AND ? 2 : 3; }
+  static const char* spelling(size_t op) {
+    switch (op) {
+      case P::EQ: return "==";
+      case P::NE: return "!=";
+      case P::LT: return "<";
+      case P::GT: return ">";
+      case P::LE: return "<=";
+      case P::GE: return ">=";
+      case P::AND: return "&&";
+      default: return "||";
+    }
+  }
+
+  // Combines operands[next..] joined by operators of precedence >= minPrec. Recursion depth is
+  // bounded by the number of precedence levels, not by the length of the run.
+  Operand climb(std::vector<Operand>& operands, const std::vector<size_t>& ops, size_t& next, int minPrec) {
+    Operand lhs = std::move(operands[next]);
+    while (next < ops.size() && precedence(ops[next]) >= minPrec) {
+      size_t op = ops[next++];
+      Operand rhs = std::move(operands[next]);
+      while (next < ops.size() && precedence(ops[next]) > precedence(op)) {
+        operands[next] = std::move(rhs);
+        rhs = climb(operands, ops, next, precedence(op) + 1);
+      }
+      auto e = node(ast::ExprKind::Binary, lhs.begin, rhs.end);
+      e->text = spelling(op);
+      e->items.push_back(std::move(lhs.e));
+      e->items.push_back(std::move(rhs.e));
+      lhs = Operand{std::move(e), lhs.begin, rhs.end};
+    }
+    return lhs;
+  }
+
+  // Reads `(NOT | MINUS)* primary postfix*` from the children of `c` starting at `i`, leaving
+  // `i` at the first child after it.
+  Operand operand(ParserRuleContext* c, size_t& i) {
+    auto& ch = c->children;
+    size_t firstPrefix = i;
+    while (i < ch.size() && (tokenType(ch[i]) == P::NOT || tokenType(ch[i]) == P::MINUS)) ++i;
+    size_t lastPrefix = i;
+    Operand out;
+    if (i >= ch.size()) {
+      out.e = errorExpr(c);
+      out.begin = out.e->range.begin;
+      out.end = out.e->range.end;
+    } else {
+      out = primary(c, i);
+    }
+    while (i < ch.size()) {
+      size_t t = tokenType(ch[i]);
+      if (t == P::DOT) {
+        ParseTree* name = i + 1 < ch.size() ? ch[i + 1] : nullptr;
+        bool ok = name && present(name) && tokenType(name) == P::IDENT;
+        uint32_t end = ok ? termRange(name).end : termRange(ch[i]).end;
+        auto e = node(ok ? ast::ExprKind::Member : ast::ExprKind::Error, out.begin, end);
+        e->items.push_back(std::move(out.e));
+        if (ok) e->text = textOf(name);
+        out = Operand{std::move(e), out.begin, end};
+        i += ok ? 2 : 1;
+      } else if (t == P::LBRACK) {
+        Group g = group(c, i, P::RBRACK);
+        auto e = node(ast::ExprKind::Index, out.begin, g.end);
+        e->items.push_back(std::move(out.e));
+        e->items.push_back(g.inner && g.inner->getRuleIndex() == P::RuleExpr ? expr(g.inner) : errorExpr(c));
+        out = Operand{std::move(e), out.begin, g.end};
+        i = g.next;
+      } else if (t == P::LPAREN) {
+        Group g = group(c, i, P::RPAREN);
+        auto e = node(ast::ExprKind::Call, out.begin, g.end);
+        e->items.push_back(std::move(out.e));
+        if (g.inner && g.inner->getRuleIndex() == P::RuleArgList) e->args = args(g.inner);
+        out = Operand{std::move(e), out.begin, g.end};
+        i = g.next;
+      } else {
+        break;
+      }
+    }
+    // Prefix operators apply to the whole postfix chain, innermost (last written) first.
+    for (size_t p = lastPrefix; p-- > firstPrefix;) {
+      uint32_t begin = termRange(ch[p]).begin;
+      auto e = node(ast::ExprKind::Unary, begin, out.end);
+      e->text = tokenType(ch[p]) == P::NOT ? "!" : "-";
+      e->items.push_back(std::move(out.e));
+      out = Operand{std::move(e), begin, out.end};
+    }
+    return out;
+  }
+
+  // One primary at child `i` of `c`; advances `i` past it.
+  Operand primary(ParserRuleContext* c, size_t& i) {
+    auto& ch = c->children;
+    ParseTree* t = ch[i];
+    Range r = childRange(c, i);
+    Operand out{nullptr, r.begin, r.end};
+    switch (tokenType(t)) {
+      case P::NUMBER: out.e = number(r, t); break;
+      case P::DURATION: out.e = duration(r, t); break;
+      case P::IDENT:
+        out.e = node(ast::ExprKind::Ident, r.begin, r.end);
+        out.e->text = textOf(t);
+        break;
+      case P::KW_TRUE:
+      case P::KW_FALSE:
+        out.e = node(ast::ExprKind::Bool, r.begin, r.end);
+        out.e->boolean = tokenType(t) == P::KW_TRUE;
+        break;
+      case P::KW_NULL: out.e = node(ast::ExprKind::Null, r.begin, r.end); break;
+      case P::LPAREN: {
+        Group g = group(c, i, P::RPAREN);
+        out.e = g.inner && g.inner->getRuleIndex() == P::RuleExpr ? expr(g.inner) : errorExpr(c);
+        out.end = g.end;
+        i = g.next;
+        return out;
+      }
+      default:
+        switch (ruleOf(t)) {
+          case P::RuleString: out.e = string(static_cast<ParserRuleContext*>(t)); break;
+          case P::RuleList: out.e = list(static_cast<ParserRuleContext*>(t)); break;
+          case P::RuleMap: out.e = map(static_cast<ParserRuleContext*>(t)); break;
+          default: out.e = errorExpr(c); break;
+        }
+    }
+    ++i;
+    return out;
+  }
+
+  ast::ExprPtr number(Range r, ParseTree* tok) {
+    auto e = node(ast::ExprKind::Number, r.begin, r.end);
     e->text = textOf(tok);
     auto res = std::from_chars(e->text.data(), e->text.data() + e->text.size(), e->number);
     if (res.ec != std::errc() || res.ptr != e->text.data() + e->text.size()) {
@@ -351,8 +473,8 @@ class AstBuilder {
     return e;
   }
 
-  ast::ExprPtr duration(ParserRuleContext* c, ParseTree* tok) {
-    auto e = newExpr(ast::ExprKind::Duration, c);
+  ast::ExprPtr duration(Range r, ParseTree* tok) {
+    auto e = node(ast::ExprKind::Duration, r.begin, r.end);
     e->text = textOf(tok);
     if (!parseDurationMs(e->text, e->durationMs)) e->kind = ast::ExprKind::Error;  // the lexer reported it
     return e;
@@ -403,7 +525,9 @@ class AstBuilder {
         e->parts.push_back(std::move(part));
       } else if (type == P::INTERP_OPEN) {
         ast::StringPart part;
-        part.expr = sub(c, i + 1);
+        part.expr = i + 1 < c->children.size() && ruleOf(c->children[i + 1]) == P::RuleExpr
+                        ? expr(static_cast<ParserRuleContext*>(c->children[i + 1]))
+                        : errorExpr(c);
         part.range = part.expr->range;
         e->parts.push_back(std::move(part));
       }
@@ -477,8 +601,7 @@ ast::File parse(const SourceManager& sm, FileId file, DiagEngine& diags) {
   LexResult lexed = lex(file, text, diags);
   out.comments = std::move(lexed.comments);
 
-  VectorTokenSource source(lexed.tokens);
-  antlr4::CommonTokenStream stream(&source);
+  ArrayTokenStream stream(lexed.tokens);
   MonParser parser(&stream);
   parser.removeErrorListeners();
 
@@ -492,16 +615,25 @@ ast::File parse(const SourceManager& sm, FileId file, DiagEngine& diags) {
   } catch (const antlr4::ParseCancellationException&) {
     tree = nullptr;
   }
+  // When the lexer stopped early the input ends mid-construct: errors at the cut would only
+  // repeat the lexer's, so they are left out; errors before it are reported as usual.
+  DiagEngine syntaxDiags;
+  syntaxDiags.setErrorLimit(1000);  // as the driver does: a binary file is not a million errors
   if (!tree) {
     if (std::getenv("MONITORC_TIMING")) std::fprintf(stderr, "timing: SLL bailed on %s\n", sm.path(file).c_str());
     stream.seek(0);
     parser.reset();
     parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
-    parser.setErrorHandler(std::make_shared<DiagErrorStrategy>(file, lexed.tokens, diags));
+    parser.setErrorHandler(std::make_shared<DiagErrorStrategy>(file, lexed.tokens, syntaxDiags));
     tree = parser.file();
   }
+  for (const Diagnostic& d : syntaxDiags.all())
+    if (!lexed.stopped || d.range.begin < lexed.stoppedAt) diags.append(d);
   AstBuilder builder(file, text, lexed.tokens, diags);
   builder.stmts(tree, out.stmts);
+  // The statement the lexer cut off is not kept: later passes would only report the cut again
+  // (a truncated operator run nested one level too deep, say).
+  if (lexed.stopped && !out.stmts.empty()) out.stmts.pop_back();
   return out;
 }
 

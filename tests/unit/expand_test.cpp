@@ -232,11 +232,14 @@ TEST_CASE("expand: attributes at the top level are an error") {
 }
 
 TEST_CASE("expand: long operator chains stop at the evaluation depth limit, not the stack") {
+  // The lexer stops a run of more than 1,000 binary operators (the parser recurses once per
+  // operator): one error, no follow-on syntax errors from the cut.
   std::string ors = "let x = true\nlet a = x";
   for (int i = 0; i < 5000; ++i) ors += " || x";
   auto e = expandText(ors);
   REQUIRE(codes(e->diags) == std::vector<std::string>{"err_nesting_too_deep"});
   CHECK(e->diags.all()[0].message == "nesting is too deep (more than 1000 levels)");
+  CHECK(e->diags.all()[0].range.begin == 22 + 5 * 1000 + 1);  // the 1,001st operator's first byte
   std::string members = "let m = { k = 1 }\nlet a = m";
   for (int i = 0; i < 5000; ++i) members += ".k";
   CHECK(codes(expandText(members)->diags) == std::vector<std::string>{"err_nesting_too_deep"});
