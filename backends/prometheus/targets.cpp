@@ -110,11 +110,12 @@ void reportRecordTargets(const ir::Module& m, DiagEngine& diags) {
           .note(Range{}, "name only prometheus targets in 'targets = [...]' (without it, a record goes to every prometheus target)");
       reported = true;
     }
+    // Named targets that are not prometheus ones were reported above; what is left is a record
+    // without `targets` in a source that declares no prometheus target.
     if (r.targets.empty()) written = anyPrometheus;
     if (written || reported) continue;
-    auto b = diags.report(r.nameRange, diag::warn_record_no_target, {r.name});
-    if (anyPrometheus) b.note(Range{}, "its 'targets' name no prometheus target");
-    else b.note(Range{}, "declare one, e.g. target prometheus \"prom\" {}");
+    diags.report(r.nameRange, diag::warn_record_no_target, {r.name})
+        .note(Range{}, "declare one, e.g. target prometheus \"prom\" {}");
   }
 }
 
