@@ -335,6 +335,7 @@ const schema::Kind* kindOf(const std::vector<BlockFrame>& blocks) {
   if (b.type == "target") return schema::findKind(schema::targetKinds(), wordLabel(b));
   if (b.type == "dashboard") return &schema::dashboardKind();
   if (b.type == "variable") return &schema::variableKind();
+  if (b.type == "record") return &schema::recordKind();
   if (b.type == "row") return &schema::rowKind();
   return schema::findKind(schema::widgetKinds(), b.type);
 }

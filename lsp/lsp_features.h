@@ -33,7 +33,7 @@ std::vector<CompletionItem> complete(const Analysis& a, uint32_t offset);
 /// Where the name at `offset` is defined (lets, templates, parameters, imports, variables).
 std::vector<Range> definition(const Analysis& a, uint32_t offset);
 
-enum class SymbolKind { Monitor, Dashboard, Row, Widget, Target, Variable, Template, Let };
+enum class SymbolKind { Monitor, Dashboard, Row, Widget, Target, Variable, Template, Let, Record };
 struct Symbol {
   std::string name;
   std::string detail;

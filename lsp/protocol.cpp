@@ -100,7 +100,7 @@ json completionJson(const CompletionItem& item, const LineIndex& index) {
 
 json symbolJson(const Symbol& s, const LineIndex& index) {
   // LSP SymbolKind: Module 2, Class 5, Field 8, Function 12, Variable 13, Object 19, Struct 23, Event 24
-  static const int kKinds[] = {24, 2, 23, 19, 5, 13, 12, 13};
+  static const int kKinds[] = {24, 2, 23, 19, 5, 13, 12, 13, 8};
   json j{{"name", s.name},
          {"detail", s.detail},
          {"kind", kKinds[static_cast<int>(s.kind)]},

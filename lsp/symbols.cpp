@@ -46,6 +46,11 @@ class Outliner {
       out.push_back(make(st, name, t + " " + kind, t == "monitor" ? SymbolKind::Monitor : SymbolKind::Target, sel));
       return;
     }
+    if (t == "record" && top) {
+      std::string name = !labels.empty() ? labelText(labels[0]) : t;
+      out.push_back(make(st, name, t, SymbolKind::Record, labels.empty() ? Range{} : labels[0].range));
+      return;
+    }
     if (t == "dashboard" || t == "row" || t == "variable" || !top) {
       std::string name = !labels.empty() ? labelText(labels[0]) : t;
       SymbolKind kind = t == "dashboard" ? SymbolKind::Dashboard : t == "row" ? SymbolKind::Row

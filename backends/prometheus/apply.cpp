@@ -33,13 +33,24 @@ bool viewRules(const std::string& text, std::vector<RuleView>& out, std::vector<
           for (const auto& kv : r["labels"]) labels[kv.first.as<std::string>()] = scalar(kv.second);
         if (r["annotations"])
           for (const auto& kv : r["annotations"]) annotations[kv.first.as<std::string>()] = scalar(kv.second);
-        std::string name = r["alert"] ? scalar(r["alert"]) : "record " + scalar(r["record"]);
-        std::string key = gname + "' / '" + name + (labels.count("severity") ? "' (" + labels["severity"] + ")" : "'");
+        // Identity: (group, alert, severity) for an alerting rule; (group, record, labels) for a
+        // recording rule, whose name may repeat with other labels. The rest is content.
+        bool recording = !r["alert"] && r["record"];
+        std::string name = recording ? "record " + scalar(r["record"]) : scalar(r["alert"]);
+        std::string key = gname + "' / '" + name + "'";
+        if (recording && !labels.empty()) {
+          std::string sel;
+          for (const auto& [k, v] : labels) sel += (sel.empty() ? "" : ", ") + k + "=" + ir::Json(v).dump();
+          key += " {" + sel + "}";
+        } else if (!recording && labels.count("severity")) {
+          key += " (" + labels["severity"] + ")";
+        }
         int n = seen[key]++;
-        ir::Json body = {{"expr", scalar(r["expr"])},
-                         {"for", scalar(r["for"]).empty() ? "0s" : scalar(r["for"])},
-                         {"labels", labels},
-                         {"annotations", annotations}};
+        ir::Json body = recording ? ir::Json{{"expr", scalar(r["expr"])}, {"labels", labels}}
+                                  : ir::Json{{"expr", scalar(r["expr"])},
+                                             {"for", scalar(r["for"]).empty() ? "0s" : scalar(r["for"])},
+                                             {"labels", labels},
+                                             {"annotations", annotations}};
         out.push_back({"'" + key + (n ? " #" + std::to_string(n + 1) : ""), name, body});
       }
     }
@@ -81,7 +92,7 @@ bool ruleViews(const std::string& text, std::vector<RuleView>& out) {
 
 namespace {
 
-// The groups of a rule file with their alerting rules, as ruleFile() writes them.
+// The groups of a rule file with their rules, as ruleFile() writes them.
 bool parseGroups(const std::string& text, std::vector<Group>& out) {
   try {
     YAML::Node root = YAML::Load(text);
@@ -89,8 +100,9 @@ bool parseGroups(const std::string& text, std::vector<Group>& out) {
     for (const auto& g : root["groups"]) {
       Group group{scalar(g["name"]), {}};
       for (const auto& r : g["rules"]) {
-        if (!r["alert"]) return false;  // recording rules are not written by monitorc
-        Rule rule{scalar(r["alert"]), scalar(r["expr"]), scalar(r["for"]).empty() ? "0s" : scalar(r["for"]), {}, {}};
+        if (!r["alert"] && !r["record"]) return false;
+        Rule rule{scalar(r["alert"]), scalar(r["expr"]), scalar(r["for"]).empty() ? "0s" : scalar(r["for"]), {}, {},
+                  r["alert"] ? "" : scalar(r["record"])};
         if (r["labels"])
           for (const auto& kv : r["labels"]) rule.labels.emplace_back(kv.first.as<std::string>(), scalar(kv.second));
         if (r["annotations"])

@@ -52,8 +52,10 @@ struct Plan {
   std::vector<FileChange> changes;
 };
 
-/// One rule of a rule file as plan compares it: identity `'group' / 'alert' (severity)` (plus
-/// ` #n` for repeats) and the canonical content (expr, for, labels, annotations).
+/// One rule of a rule file as plan compares it: identity `'group' / 'alert' (severity)` for an
+/// alerting rule, `'group' / 'record NAME' {label="value", ...}` for a recording rule (plus ` #n`
+/// for repeats), and the canonical content (expr, for, labels, annotations; expr and labels for
+/// a recording rule).
 struct RuleView {
   std::string id;
   std::string alert;  // the alert name ("record NAME" for a recording rule)
@@ -62,7 +64,7 @@ struct RuleView {
 /// The rules of a rule file in file order; false when it does not parse.
 bool ruleViews(const std::string& text, std::vector<RuleView>& out);
 
-/// `desired` plus the alerting rules of `current` it lacks (by RuleView id), each appended to
+/// `desired` plus the rules (alerting and recording) of `current` it lacks (by RuleView id), each appended to
 /// its group: owned rules gone from the source stay until --prune. `kept` gets their ids.
 /// Returns `desired` unchanged when nothing is kept or either text does not parse.
 std::string keepMissingRules(const std::string& desired, const std::string& current, std::vector<std::string>& kept);

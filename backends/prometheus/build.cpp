@@ -1,4 +1,6 @@
-// `monitorc build` for Prometheus: one rule file per target, one group in it.
+// `monitorc build` for Prometheus: one rule file per target, one group in it: the target's
+// recording rules first (so alerts evaluated in the same round see fresh values), then its
+// alerting rules, each in source order.
 #include "prometheus/prometheus.h"
 #include "prometheus/rules.h"
 #include "prometheus/targets.h"
@@ -13,8 +15,10 @@ std::string groupName(const ir::Target& t) {
 OutputFiles build(const ir::Module& module, DiagEngine& diags) {
   OutputFiles out;
   targets::reportUnknownTargetNames(module, diags);
+  targets::reportRecordTargets(module, diags);
   for (const ir::Target* t : targets::ofKind(module, "prometheus")) {
     Group g{groupName(*t), {}};
+    for (const ir::Record* r : targets::recordsFor(module, *t)) g.rules.push_back(recordingRule(*r));
     for (const auto& s : targets::expressibleMonitors(module, *t, false, diags)) {
       auto rules = rulesFor(*s.monitor, s.translation);
       g.rules.insert(g.rules.end(), rules.begin(), rules.end());

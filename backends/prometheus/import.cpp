@@ -1,4 +1,4 @@
-// `import prometheus RULES.yml`: alerting rules -> query monitors. A rule `VALUE > N` / `VALUE < N`
+// `import prometheus RULES.yml`: recording rules -> `record` blocks, alerting rules -> query monitors. A rule `VALUE > N` / `VALUE < N`
 // whose `severity` is warning or critical becomes (half of) a query monitor; the warning and
 // critical rules of one alert with the same value, `for`, labels and annotations merge back into
 // one monitor. One `target prometheus` per group keeps the group names.
@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "lower/lower_parts.h"
 #include "prometheus/mon_source.h"
 #include "prometheus/prometheus.h"
 #include "prometheus/promql.h"
@@ -94,6 +95,57 @@ bool splitComparison(const std::string& expr, std::string& value, std::string& o
 }
 
 std::string scalar(const YAML::Node& n) { return n && n.IsScalar() ? n.as<std::string>() : ""; }
+
+struct ImportedRecord {
+  std::string name, group, expr;
+  std::map<std::string, std::string> labels;
+};
+
+std::string write(const ImportedRecord& r) {
+  std::string s = "record " + source::quote(r.name) + " {\n";
+  s += "  expr = " + source::quote(r.expr) + "\n";
+  if (!r.labels.empty()) {
+    s += "  labels = {";
+    bool first = true;
+    for (const auto& [k, v] : r.labels) {
+      s += (first ? " " : ", ") + source::key(k) + " = " + source::quote(v);
+      first = false;
+    }
+    s += " }\n";
+  }
+  s += "  targets = [" + source::quote(r.group) + "]\n}\n";
+  return s;
+}
+
+// Adds one recording rule; false (with a warning) when the language would reject it. Labels of
+// recording rules are not templates, so they are taken as written.
+bool addRecord(const YAML::Node& r, const std::string& group, std::vector<ImportedRecord>& out,
+               std::vector<std::string>& warnings) {
+  ImportedRecord rec{scalar(r["record"]), group, scalar(r["expr"]), {}};
+  std::string where = "group '" + group + "', recording rule '" + rec.name + "'";
+  if (!isMetricName(rec.name)) {
+    warnings.push_back(where + ": skipped: not a valid metric name");
+    return false;
+  }
+  if (rec.expr.find_first_not_of(" \t\r\n") == std::string::npos) {
+    warnings.push_back(where + ": skipped: no expr");
+    return false;
+  }
+  if (const YAML::Node labels = r["labels"]; labels && labels.IsMap())
+    for (const auto& kv : labels) {
+      std::string k = kv.first.as<std::string>();
+      if (!isLabelName(k)) warnings.push_back(where + ": label '" + k + "' dropped (not a valid label name)");
+      else if (k.rfind("__", 0) == 0) warnings.push_back(where + ": label '" + k + "' dropped (names starting with '__' are reserved)");
+      else rec.labels[k] = scalar(kv.second);
+    }
+  for (const auto& prev : out)
+    if (prev.group == rec.group && prev.name == rec.name && prev.labels == rec.labels) {
+      warnings.push_back(where + ": skipped: a second recording rule with the same name and labels writes the same series");
+      return false;
+    }
+  out.push_back(std::move(rec));
+  return true;
+}
 
 std::string write(const Imported& m) {
   std::string s = "monitor query " + source::quote(m.name) + " {\n";
@@ -193,6 +245,7 @@ bool importRules(const std::string& yamlText, std::string& source, std::vector<s
   }
   std::vector<std::string> groups;
   std::vector<Imported> monitors;
+  std::vector<ImportedRecord> records;
   try {
     for (const auto& g : root["groups"]) {
       std::string name = scalar(g["name"]);
@@ -203,13 +256,18 @@ bool importRules(const std::string& yamlText, std::string& source, std::vector<s
       groups.push_back(name);
       if (g["interval"]) warnings.push_back("group '" + name + "': 'interval' dropped (the global evaluation_interval applies)");
       if (!g["rules"] || !g["rules"].IsSequence()) continue;
+      bool alertSeen = false, moved = false;
       for (const auto& r : g["rules"]) {
         if (r["record"]) {
-          warnings.push_back("group '" + name + "': recording rule '" + scalar(r["record"]) + "' skipped (not expressible yet)");
+          moved = moved || alertSeen;
+          addRecord(r, name, records, warnings);
           continue;
         }
+        alertSeen = true;
         addRule(r, name, monitors, warnings);
       }
+      if (moved)
+        warnings.push_back("group '" + name + "': recording rules move before the alerting rules (monitorc writes them first)");
     }
   } catch (const YAML::Exception& e) {
     error = "unexpected rule file shape: " + e.msg;
@@ -217,6 +275,7 @@ bool importRules(const std::string& yamlText, std::string& source, std::vector<s
   }
   source = "# Imported from a Prometheus rule file by monitorc.\n";
   for (const auto& g : groups) source += "target prometheus " + source::quote(g) + " { group = " + source::quote(g) + " }\n";
+  for (const auto& r : records) source += "\n" + write(r);
   for (const auto& m : monitors) source += "\n" + write(m);
   return true;
 }

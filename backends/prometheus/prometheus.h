@@ -12,7 +12,7 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags);
 /// The rule group name for a target: its `group` field, else the target's name.
 std::string groupName(const ir::Target& t);
 
-/// `.mon` source for a rule file's alerting rules (see import.cpp); problems go to `warnings`.
+/// `.mon` source for a rule file's recording and alerting rules (see import.cpp); problems go to `warnings`.
 /// Returns false (with `error` set) when the text is not a rule file.
 bool importRules(const std::string& yamlText, std::string& source, std::vector<std::string>& warnings,
                  std::string& error);

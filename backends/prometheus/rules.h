@@ -12,13 +12,16 @@ namespace mon::prometheus {
 
 using StringPairs = std::vector<std::pair<std::string, std::string>>;
 
-/// One alerting rule (templates in labels/annotations already escaped).
+/// One rule: an alerting rule (templates in labels/annotations already escaped), or a
+/// recording rule when `record` is set (then `alert`, `forDuration` and `annotations` are unused;
+/// Prometheus does not expand templates in a recording rule's labels).
 struct Rule {
   std::string alert;
   std::string expr;
   std::string forDuration;  // "0s", "5m"
   StringPairs labels;
   StringPairs annotations;
+  std::string record;
 };
 
 struct Group {
@@ -28,6 +31,8 @@ struct Group {
 
 /// The rules of one monitor: one per condition, told apart by the `severity` label.
 std::vector<Rule> rulesFor(const ir::Monitor& m, const promql::Translation& t);
+/// The recording rule of a `record` block.
+Rule recordingRule(const ir::Record& r);
 /// The rule file text for these groups.
 std::string ruleFile(const std::vector<Group>& groups);
 /// A YAML double-quoted scalar (JSON escapes, plus U+0085/2028/2029/FEFF escaped).

@@ -26,6 +26,12 @@ bool validLabelName(const std::string& s) {
   return true;
 }
 
+const ir::Target* findTarget(const ir::Module& m, const std::string& name) {
+  for (const auto& t : m.targets)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
 Range fieldRange(const ir::Monitor& m, const std::string& field) {
   const ir::Prop* p = m.props.find(field);
   return p ? p->range : m.nameRange;
@@ -68,6 +74,49 @@ void reportUnknownTargetNames(const ir::Module& m, DiagEngine& diags) {
   };
   for (const auto& mon : m.monitors) check(mon.targets, &mon.props, mon.nameRange);
   for (const auto& d : m.dashboards) check(d.targets, nullptr, d.range);
+  for (const auto& r : m.records)
+    for (size_t i = 0; i < r.targets.size(); ++i)
+      if (!findTarget(m, r.targets[i]))
+        diags.report(i < r.targetRanges.size() ? r.targetRanges[i] : r.nameRange, diag::err_unknown_target_name, {r.targets[i]});
+}
+
+std::vector<const ir::Record*> recordsFor(const ir::Module& m, const ir::Target& t) {
+  std::vector<const ir::Record*> out;
+  for (const auto& r : m.records)
+    if (selects(r.targets, t)) out.push_back(&r);
+  return out;
+}
+
+void reportRecordTargets(const ir::Module& m, DiagEngine& diags) {
+  bool anyPrometheus = !ofKind(m, "prometheus").empty();
+  for (const auto& r : m.records) {
+    bool reported = false, written = false;
+    for (size_t i = 0; i < r.targets.size(); ++i) {
+      const ir::Target* t = findTarget(m, r.targets[i]);
+      if (!t) {
+        reported = true;  // an unknown name (reportUnknownTargetNames)
+        continue;
+      }
+      if (t->kind == "prometheus") {
+        written = true;
+        continue;
+      }
+      std::string why = t->kind == "grafana"
+                            ? "recording rules are evaluated by Prometheus; Grafana reads the recorded series through its "
+                              "Prometheus data source"
+                            : "recording rules exist only in Prometheus";
+      diags.report(i < r.targetRanges.size() ? r.targetRanges[i] : r.nameRange, diag::err_target_cannot_express,
+                   {"recording rule", r.name, t->kind, t->name, why})
+          .note(Range{}, "name only prometheus targets in 'targets = [...]' (without it, a record goes to every prometheus target)");
+      reported = true;
+    }
+    // Named targets that are not prometheus ones were reported above; what is left is a record
+    // without `targets` in a source that declares no prometheus target.
+    if (r.targets.empty()) written = anyPrometheus;
+    if (written || reported) continue;
+    diags.report(r.nameRange, diag::warn_record_no_target, {r.name})
+        .note(Range{}, "declare one, e.g. target prometheus \"prom\" {}");
+  }
 }
 
 std::string fileSafe(const std::string& s) {

@@ -244,8 +244,16 @@ const Kind& variableKind() {
                        str("description", "What the variable selects.")}};
   return k;
 }
+const Kind& recordKind() {
+  static const Kind k{"record", "recording rule",
+                      {str("expr", "PromQL expression; its result is stored as series named after the record.", true),
+                       typed("labels", Type::Labels, "Labels added to (or overwriting) the labels of the result's series."),
+                       typed("targets", Type::StringList,
+                             "Names of the prometheus targets this recording rule is for (default: every prometheus target).")}};
+  return k;
+}
 const std::vector<std::string>& topLevelBlocks() {
-  static const std::vector<std::string> names = {"monitor", "dashboard", "target", "variable"};
+  static const std::vector<std::string> names = {"monitor", "dashboard", "target", "variable", "record"};
   return names;
 }
 

@@ -57,7 +57,9 @@ const std::vector<Kind>& targetKinds();
 const Kind& dashboardKind();
 const Kind& rowKind();
 const Kind& variableKind();
-/// Top-level block types: monitor, dashboard, target, variable.
+/// `record "name" { expr = ... }`: a Prometheus recording rule.
+const Kind& recordKind();
+/// Top-level block types: monitor, dashboard, target, variable, record.
 const std::vector<std::string>& topLevelBlocks();
 
 const Kind* findKind(const std::vector<Kind>& kinds, std::string_view name);

@@ -1,5 +1,5 @@
 #pragma once
-// The backend-neutral IR: monitors, dashboards and targets with every value resolved, checked
+// The backend-neutral IR: monitors, dashboards, recording rules and targets with every value resolved, checked
 // and converted to its field's unit (see compiler/check/schema.cpp). Source ranges are kept so
 // backends and the plan can point back at the source. Backends see only this, never the AST.
 #include <map>
@@ -90,10 +90,24 @@ struct Target {
   Props props;
 };
 
+/// `record "name" { expr = ... }`: a Prometheus recording rule. Only prometheus targets take
+/// it; (name, labels) is its identity (a name may repeat with different labels).
+struct Record {
+  std::string name;                           // the metric name the result is stored under
+  std::string expr;                           // PromQL, as written
+  Range range;                                // the whole block
+  Range nameRange;                            // the name label
+  Props props;
+  std::map<std::string, std::string> labels;  // added to the result's series (ordered)
+  std::vector<std::string> targets;           // restricts the record to these targets; empty = all
+  std::vector<Range> targetRanges;            // where each of `targets` is written
+};
+
 struct Module {
   std::vector<Monitor> monitors;
   std::vector<Dashboard> dashboards;
   std::vector<Target> targets;
+  std::vector<Record> records;  // in source order
 };
 
 const char* kindName(MonitorKind k);   // DSL spelling: "host", "anomaly_detection"

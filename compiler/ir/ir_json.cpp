@@ -63,6 +63,17 @@ Json toJson(const Module& m, const SourceManager& sm) {
     if (!d.raw.empty()) j["raw"] = d.raw;
     out["dashboards"].push_back(std::move(j));
   }
+  // Only when there are any, so `--emit ir` of existing sources is unchanged.
+  if (!m.records.empty()) {
+    Json records = Json::array();
+    for (const auto& r : m.records) {
+      Json j = {{"name", r.name}, {"source", where(sm, r.range)}, {"expr", r.expr}};
+      if (!r.labels.empty()) j["labels"] = r.labels;
+      if (!r.targets.empty()) j["targets"] = r.targets;
+      records.push_back(std::move(j));
+    }
+    out["records"] = std::move(records);
+  }
   for (const auto& t : m.targets)
     out["targets"].push_back({{"kind", t.kind}, {"name", t.name}, {"source", where(sm, t.range)}, {"fields", props(t.props)}});
   return out;

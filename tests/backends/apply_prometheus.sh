@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prometheus plan/apply against a real Prometheus (tests/prometheus/prom.sh): create, no-op plan,
 # semantic update, a bad rule caught by promtool, a bad rule caught only by the reload (500),
-# both restoring the previous file, and prune removing only the owned file.
+# both restoring the previous file, prune removing only the owned file, and recording rules
+# (identity, update, verification).
 #   apply_prometheus.sh MONITORC PROM_APPLY_TOOL
 set -u
 mon=$(realpath "$1"); tool=$(realpath "$2")
@@ -61,6 +62,31 @@ check "without --prune an unwanted owned file stays" '[[ "$out" == *"no changes"
 "$tool" apply --prune "$d/empty" prom "$rules" "$url" >"$d/log" 2>&1; rc=$?
 check "prune removes the owned file" '[ $rc -eq 0 ] && [ ! -e "$rules/monitorc_prom.yml" ] && [ "$(api crowdfund.alerts)" = absent ]'
 check "prune leaves other files and their groups" '[ -e "$rules/other.yml" ] && [ "$(api other)" != absent ]'
+
+# Recording rules: part of the plan's identity (group, record, labels) and of the verification.
+# api_rec GROUP -> "rules recording-rules" as Prometheus reports them
+api_rec() { curl -fsS "$url/api/v1/rules" | python3 -c '
+import json, sys
+g = [x for x in json.load(sys.stdin)["data"]["groups"] if x["name"] == sys.argv[1]]
+print(len(g[0]["rules"]), sum(r["type"] == "recording" for r in g[0]["rules"])) if g else print("absent")' "$1"; }
+"$mon" build -o "$d/r1" "$here/cases/recording.mon" 2>/dev/null
+out=$("$tool" plan "$d/r1" prom "$rules" "$url")
+check "plan lists each recording rule by name and labels" '[[ "$out" == *"+ rule '"'"'crowdfund.rules'"'"' / '"'"'record job:http_errors:ratio_rate5m'"'"' {job=\"api\"}"* && "$out" == *"{job=\"web\"}"* ]] && [ "$(grep -c "+ rule .*record " <<<"$out")" = 3 ]'
+"$tool" apply "$d/r1" prom "$rules" "$url" >"$d/log" 2>&1; rc=$?
+check "apply with recording rules is verified" '[ $rc -eq 0 ] && grep -q "verified through /api/v1/rules" "$d/log"'
+check "Prometheus loaded 3 recording and 2 alerting rules" '[ "$(api_rec crowdfund.rules)" = "5 3" ]'
+out=$("$tool" plan "$d/r1" prom "$rules" "$url")
+check "plan after apply with records: no changes" '[[ "$out" == *"no changes"* ]]'
+sed 's/sum by (job) (rate(http_requests_total\[/max by (job) (rate(http_requests_total[/' "$here/cases/recording.mon" >"$d/r2.mon"
+"$mon" build -o "$d/r2" "$d/r2.mon" 2>/dev/null
+out=$("$tool" plan "$d/r2" prom "$rules" "$url")
+check "a changed record expr is one update" '[[ "$out" == *"~ rule '"'"'crowdfund.rules'"'"' / '"'"'record job:http_requests:rate5m'"'"' {team=\"web\"}"* ]] && [ "$(grep -c "rule " <<<"$out")" = 1 ]'
+sed 's/labels = { team = "web" }/labels = { team = "ops" }/' "$here/cases/recording.mon" >"$d/r3.mon"
+"$mon" build -o "$d/r3" "$d/r3.mon" 2>/dev/null
+out=$("$tool" plan "$d/r3" prom "$rules" "$url")
+check "changed record labels are another series: add and remove" '[[ "$out" == *"+ rule '"'"'crowdfund.rules'"'"' / '"'"'record job:http_requests:rate5m'"'"' {team=\"ops\"}"* && "$out" == *"- rule '"'"'crowdfund.rules'"'"' / '"'"'record job:http_requests:rate5m'"'"' {team=\"web\"}"* ]] && [ "$(grep -c "rule " <<<"$out")" = 2 ]'
+"$tool" apply "$d/r3" prom "$rules" "$url" >"$d/log" 2>&1; rc=$?
+check "  and applies" '[ $rc -eq 0 ] && [ "$(api_rec crowdfund.rules)" = "5 3" ] && grep -q "team: \"ops\"\|\"team\": \"ops\"" "$rules/monitorc_prom.yml"'
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -61,6 +61,8 @@ const PROBES = [
   ['control.mon', 'let web_roles', 'web_roles', 1, 'monitorcLetName'],
   ['control.mon', 'target mackerel', 'target', 1, 'monitorcBlock'],
   ['control.mon', 'target mackerel', 'mackerel', 1, 'monitorcTargetKind'],
+  ['control.mon', 'record "job:up:sum"', 'record', 1, 'monitorcBlock'],
+  ['control.mon', 'record "job:up:sum"', 'expr', 1, 'monitorcField'],
   ['control.mon', 'for role in', 'for', 1, 'monitorcRepeat'],
   ['control.mon', 'for role in', 'role', 1, 'monitorcLoopVar'],
   ['control.mon', 'for role in', 'in', 1, 'monitorcRepeat'],

@@ -472,3 +472,27 @@ TEST_CASE("re-parsing only the edited statements gives what a full compile gives
   }
   CHECK(incrementalRuns > runs / 3);  // the fast path was really taken
 }
+
+TEST_CASE("record blocks: offered at top level, fields completed and hovered from the schema, listed as symbols") {
+  Client c;
+  c.initialize();
+  c.open("file:///ws/top.mon", "rec");
+  c.open("file:///ws/r.mon", "record \"job:x\" {\n  expr = \"up\"\n  \n}\n");
+  auto labelsAt = [&](const std::string& uri, int line, int col) {
+    std::vector<std::string> out;
+    json items = c.result("textDocument/completion", Client::at(uri, line, col))["items"];
+    for (auto& i : items) out.push_back(i["label"]);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  CHECK(labelsAt("file:///ws/top.mon", 0, 3) == std::vector<std::string>{"record"});
+  auto fields = labelsAt("file:///ws/r.mon", 2, 2);
+  for (const char* f : {"expr", "labels", "targets"}) CHECK(std::find(fields.begin(), fields.end(), f) != fields.end());
+  CHECK(std::find(fields.begin(), fields.end(), "query") == fields.end());
+  json h = c.result("textDocument/hover", Client::at("file:///ws/r.mon", 1, 3));
+  CHECK(h["contents"]["value"].get<std::string>().find("PromQL expression") != std::string::npos);
+  json syms = c.result("textDocument/documentSymbol", {{"textDocument", {{"uri", "file:///ws/r.mon"}}}});
+  REQUIRE(syms.size() == 1);
+  CHECK(syms[0]["name"] == "job:x");
+  CHECK(syms[0]["detail"] == "record");
+}
