@@ -589,6 +589,18 @@ class GrafanaTarget(Base):
         self.assertEqual(sorted(r["title"] for r in back if aspect(r)),
                          ["Top page (certificate) (critical)", "Top page (certificate) (warning)",
                           "Top page (response time) (critical)", "Top page (response time) (warning)"])
+        # Planned against Grafana, the pulled source changes only those four rules' names.
+        env = dict(os.environ, **self.env)
+        p = subprocess.run([monitorc_path(), "plan", "--format", "json", "pulled"], cwd=self.dir, env=env, capture_output=True,
+                           text=True, timeout=60)
+        self.outputs.append(p.stdout + p.stderr)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        plan = json.loads(p.stdout)
+        self.assertEqual(sorted(k for a, _, k in self.pending(plan)), sorted(r["title"] for r in back if aspect(r)))
+        self.assertTrue(all(a == "create" for a, _, _ in self.pending(plan)))
+        self.assertEqual(sorted(c["key"] for c in plan["changes"] if c["action"] == "orphan"),
+                         sorted(r["title"] for r in orig if aspect(r)))
+        self.assertEqual(plan["summary"]["no_change"], 11 + 2)
         # Without --owned-only the hand-made rule and dashboard are pulled too.
         p = self.run_mc("pull", "--target", "graf", "-o", "all")
         self.assertEqual(p.returncode, 0, p.stderr)
