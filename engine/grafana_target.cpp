@@ -353,6 +353,12 @@ std::unique_ptr<DirectTarget> openGrafana(const Plan& plan, const RemoteOptions&
     return (err = "plan file: grafana target '" + plan.targetName + "' without url, folder or api_key_env", nullptr);
   if (std::string why = net::checkBaseUrl(plan.url); !why.empty())
     return (err = "plan file: grafana target '" + plan.targetName + "': url: " + why, nullptr);
+  for (const auto& op : plan.operations) {
+    gf::Change::Action a;
+    if (!opAction(op.value("action", ""), a)) return (err = "plan file: unknown operation '" + op.value("action", "") + "'", nullptr);
+    if (a != gf::Change::DeleteDashboard && !(op.contains("body") && op["body"].is_object()))
+      return (err = "plan file: operation '" + op.value("action", "") + "' without a body", nullptr);
+  }
   gf::Connection conn;
   if (!connect(plan.targetName, plan.url, plan.keyEnv, opts, conn, err)) return nullptr;
   return std::make_unique<GrafanaTarget>(std::move(conn), plan.folder);

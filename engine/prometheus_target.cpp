@@ -232,8 +232,11 @@ std::unique_ptr<DirectTarget> planPrometheus(const ir::Module& m, const SourceMa
     }
   }
   plan.operations = Json::array();
-  for (const auto& fc : kept)
-    plan.operations.push_back({{"action", opName(fc.action)}, {"file", fc.file}, {"content", fc.content}});
+  for (const auto& fc : kept) {
+    Json op = {{"action", opName(fc.action)}, {"file", fc.file}};
+    if (fc.action != prom::FileChange::Delete) op["content"] = fc.content;
+    plan.operations.push_back(op);
+  }
   setChanges(plan, std::move(items));
   // Every file this plan read or would write, as read.
   std::set<std::string> read = {prom::ownedFileName(spec.name)};
@@ -247,6 +250,17 @@ std::unique_ptr<DirectTarget> openPrometheus(const Plan& plan, const RemoteOptio
     return (err = "plan file: prometheus target '" + plan.targetName + "' without url or rules_dir", nullptr);
   if (std::string why = net::checkBaseUrl(plan.url); !why.empty())
     return (err = "plan file: prometheus target '" + plan.targetName + "': url: " + why, nullptr);
+  // monitorc owns exactly one file per target; a plan file never writes another.
+  for (const auto& op : plan.operations) {
+    std::string a = op.value("action", "");
+    if (a != "create" && a != "update" && a != "delete")
+      return (err = "plan file: unknown operation '" + a + "'", nullptr);
+    if (op.value("file", "") != prom::ownedFileName(plan.targetName))
+      return (err = "plan file: operation on '" + op.value("file", "") + "', not the owned file '" +
+                    prom::ownedFileName(plan.targetName) + "'", nullptr);
+    if (a != "delete" && !(op.contains("content") && op["content"].is_string()))
+      return (err = "plan file: operation without content", nullptr);
+  }
   return std::make_unique<PrometheusTarget>(plan.url, plan.rulesDir, opts);
 }
 

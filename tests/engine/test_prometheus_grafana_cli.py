@@ -243,6 +243,18 @@ class PrometheusTarget(Base):
         names = [r["name"] for r in self.groups()["crowdfund.alerts"][1]]
         self.assertEqual((len(names), "Swap" in names), (14, False))
 
+        # A plan file that would write another file than the owned one is refused.
+        self.write(source(self.target))
+        self.assertEqual(self.run_mc("plan", "--out", "p4.json").returncode, 0)
+        bad = json.loads(slurp(os.path.join(self.dir, "p4.json")))
+        bad["operations"][0]["file"] = "other.yml"
+        with open(os.path.join(self.dir, "bad.json"), "w") as f:
+            json.dump(bad, f)
+        p = self.run_mc("apply", name="bad.json")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("plan file: operation on 'other.yml', not the owned file 'monitorc_prom.yml'", p.stderr)
+        self.assertEqual(sorted(os.listdir(self.rules)), ["monitorc_prom.yml"])
+
     def build(self, src_dir, out):
         p = subprocess.run([monitorc_path(), "build", "-o", out, src_dir], cwd=self.dir, capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)
