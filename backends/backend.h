@@ -16,6 +16,9 @@ struct Backend {
   const char* name;
   /// Files for `build`; reports monitors the backend cannot express.
   OutputFiles (*build)(const ir::Module& module, DiagEngine& diags);
+  /// `check`: reports what build() reports, writing and keeping nothing; null when build()
+  /// never reports anything (it expresses every monitor).
+  void (*check)(const ir::Module& module, DiagEngine& diags) = nullptr;
 };
 
 /// Every backend, in the order `build` runs them.

@@ -7,9 +7,9 @@ namespace mon {
 
 const std::vector<Backend>& backends() {
   static const std::vector<Backend> all = {
-      {"mackerel", &mackerel::build},
-      {"prometheus", &prometheus::build},
-      {"grafana", &grafana::build},
+      {"mackerel", &mackerel::build, nullptr},
+      {"prometheus", &prometheus::build, &prometheus::check},
+      {"grafana", &grafana::build, &grafana::check},
   };
   return all;
 }

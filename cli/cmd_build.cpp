@@ -88,7 +88,11 @@ Runner setupCheck(CLI::App& sub) {
   fe->add(*&sub);
   return [fe]() {
     bool ok;
-    compileAndReport(*fe, ok);
+    // The backends' checks too (monitors a target cannot express), in the same report.
+    compileAndReport(*fe, ok, [](Compilation& c) {
+      for (const auto& b : backends())
+        if (b.check) b.check(c.module, c.diags);
+    });
     return ok ? 0 : 1;
   };
 }

@@ -67,7 +67,7 @@ bool buildBackend(Compilation& c, const FrontEndOptions& fe, const std::string& 
 // Compiles, chooses the target, reads the remote and diffs. Returns 0 or an exit status.
 // Prometheus and grafana targets are planned by their backends (`direct` is set, not `remote`).
 int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, std::unique_ptr<eng::Remote>& remote,
-             std::unique_ptr<eng::DirectTarget>& direct, bool refuseDirect = false) {
+             std::unique_ptr<eng::DirectTarget>& direct) {
   bool ok;
   auto c = compileAndReport(fe, ok);
   if (!ok) return 1;
@@ -75,9 +75,6 @@ int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, 
   std::string err;
   if (!eng::chooseTarget(c->module, rf.target, spec, err)) return fail(err);
   if (eng::isDirectKind(spec.kind)) {
-    if (refuseDirect)
-      return fail("plan --out is not supported for " + spec.kind + " target '" + spec.name +
-                  "': its plan cannot be saved and re-checked yet; run 'monitorc apply' on the sources instead");
     OutputFiles built;
     if (!buildBackend(*c, fe, spec.kind, built)) return 1;
     direct = eng::planDirect(c->module, c->sources, built, spec, rf.prune, rf.remoteOptions(), plan, err);
@@ -186,7 +183,7 @@ Runner setupPlan(CLI::App& sub) {
     eng::Plan plan;
     std::unique_ptr<eng::Remote> remote;
     std::unique_ptr<eng::DirectTarget> direct;
-    if (int rc = makePlan(o->fe, o->rf, plan, remote, direct, !o->out.empty())) return rc;
+    if (int rc = makePlan(o->fe, o->rf, plan, remote, direct)) return rc;
     if (o->format == "json") std::cout << eng::planToJson(plan).dump(2) << "\n";
     else if (o->format == "markdown") std::cout << eng::renderMarkdown(plan);
     else std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
@@ -227,11 +224,19 @@ Runner setupApply(CLI::App& sub) {
         return fail("'" + file + "' is a plan for target '" + plan.targetName + "', not '" + o->rf.target + "'");
       if (o->rf.prune != plan.prune && o->rf.prune)
         return fail("--prune must be given to 'plan --out', not to 'apply FILE'");
-      remote = eng::openRemote({plan.targetKind, plan.targetName, plan.where, plan.keyEnv, ""}, o->rf.remoteOptions(), err);
-      if (!remote) return fail(err);
-      eng::RemoteState now;
-      if (!remote->fetch(now, err)) return fail("reading " + remote->describe() + ": " + err);
-      auto stale = eng::stalePlanReasons(plan, now);
+      std::vector<std::string> stale;
+      if (eng::isDirectKind(plan.targetKind)) {
+        direct = eng::openDirect(plan, o->rf.remoteOptions(), err);
+        if (!direct) return fail(err);
+        if (!direct->stale(plan, stale, err))
+          return fail("reading " + plan.targetKind + " \"" + plan.targetName + "\" (" + plan.where + "): " + err);
+      } else {
+        remote = eng::openRemote({plan.targetKind, plan.targetName, plan.where, plan.keyEnv, ""}, o->rf.remoteOptions(), err);
+        if (!remote) return fail(err);
+        eng::RemoteState now;
+        if (!remote->fetch(now, err)) return fail("reading " + remote->describe() + ": " + err);
+        stale = eng::stalePlanReasons(plan, now);
+      }
       if (!stale.empty()) {
         std::cerr << "monitorc: error: the saved plan '" << file << "' is stale: the target changed since it was made:\n";
         for (const auto& s : stale) std::cerr << "  " << s << "\n";
@@ -240,6 +245,7 @@ Runner setupApply(CLI::App& sub) {
       }
       std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
       if (!plan.hasChanges()) return 0;
+      if (direct) return printReport(direct->apply(plan));
       return applyPlan(plan, *remote, o->parallel);
     }
     if (o->fe.paths.empty()) return fail("apply needs .mon sources or a saved plan file");
@@ -268,10 +274,10 @@ Runner setupPull(CLI::App& sub) {
   };
   auto o = std::make_shared<Opts>();
   o->fe.add(sub);
-  sub.add_option("--target", o->rf.target, "Target to read (default: the only mackerel/local target)");
+  sub.add_option("--target", o->rf.target, "Target to read: mackerel, local, prometheus or grafana (default: the only mackerel/local target)");
   sub.add_flag("-v,--verbose", o->rf.verbose, "Log each HTTP request (method, path, status; never headers) to stderr");
   sub.add_option("-o,--out", o->out, "Directory to write the source to (default: pulled)");
-  sub.add_flag("--owned-only", o->ownedOnly, "Only objects monitorc manages (memo marker)");
+  sub.add_flag("--owned-only", o->ownedOnly, "Only objects monitorc manages (memo marker; prometheus: the generated header; grafana: the monitorc tag and managed_by label)");
   return [o]() {
     bool ok;
     auto c = compileAndReport(o->fe, ok);
@@ -279,21 +285,32 @@ Runner setupPull(CLI::App& sub) {
     eng::TargetSpec spec;
     std::string err;
     if (!eng::chooseTarget(c->module, o->rf.target, spec, err)) return fail(err);
-    if (eng::isDirectKind(spec.kind))
-      return fail("pull reads mackerel and local targets; '" + spec.name + "' is a " + spec.kind + " target");
-    auto remote = eng::openRemote(spec, o->rf.remoteOptions(), err);
-    if (!remote) return fail(err);
-    eng::RemoteState state;
-    if (!remote->fetch(state, err)) return fail("reading " + remote->describe() + ": " + err);
     std::vector<std::string> warnings;
-    std::string source = eng::pullSource(state, o->ownedOnly, warnings);
+    std::string source, targetText;
+    if (eng::isDirectKind(spec.kind)) {
+      const ir::Target* declared = nullptr;
+      for (const auto& t : c->module.targets)
+        if (t.name == spec.name) declared = &t;
+      eng::PulledSource pulled;
+      if (!declared || !eng::pullDirect(spec, *declared, o->ownedOnly, o->rf.remoteOptions(), pulled, warnings, err))
+        return fail(err);
+      source = pulled.objects;
+      targetText = pulled.target;
+    } else {
+      auto remote = eng::openRemote(spec, o->rf.remoteOptions(), err);
+      if (!remote) return fail(err);
+      eng::RemoteState state;
+      if (!remote->fetch(state, err)) return fail("reading " + remote->describe() + ": " + err);
+      source = eng::pullSource(state, o->ownedOnly, warnings);
+      targetText = eng::targetSource(spec);
+    }
     for (const auto& w : warnings) std::cerr << "monitorc: warning: " << w << "\n";
     std::error_code ec;
     std::filesystem::create_directories(o->out, ec);
     std::string objects = (std::filesystem::path(o->out) / (spec.name + ".mon")).string();
     std::string target = (std::filesystem::path(o->out) / "target.mon").string();
     if (!writeText(objects, source)) return fail("cannot write '" + objects + "'");
-    if (!writeText(target, eng::targetSource(spec))) return fail("cannot write '" + target + "'");
+    if (!writeText(target, targetText)) return fail("cannot write '" + target + "'");
     std::cerr << "monitorc: wrote '" << objects << "' and '" << target << "'\n";
     return 0;
   };

@@ -6,7 +6,8 @@
 
 namespace mon::cli {
 
-std::unique_ptr<Compilation> compileAndReport(const FrontEndOptions& opts, bool& ok) {
+std::unique_ptr<Compilation> compileAndReport(const FrontEndOptions& opts, bool& ok,
+                                              const std::function<void(Compilation&)>& more) {
   auto c = std::make_unique<Compilation>();
   CompileOptions co;
   ok = opts.varMap(co.vars);
@@ -17,6 +18,7 @@ std::unique_ptr<Compilation> compileAndReport(const FrontEndOptions& opts, bool&
   c->diags.setWarningsAsErrors(opts.werror);
   DiskFileReader reader;
   compile(files, co, reader, *c);
+  if (more && !c->diags.hasErrors()) more(*c);
   if (opts.diagnosticsFormat == "json") {
     std::cerr << renderJson(c->sources, c->diags.all());
   } else {

@@ -19,6 +19,27 @@ std::unique_ptr<DirectTarget> planDirect(const ir::Module& m, const SourceManage
   return nullptr;
 }
 
+std::unique_ptr<DirectTarget> openDirect(const Plan& plan, const RemoteOptions& opts, std::string& err) {
+  if (plan.targetKind == "prometheus") return openPrometheus(plan, opts, err);
+  if (plan.targetKind == "grafana") return openGrafana(plan, opts, err);
+  err = "target '" + plan.targetName + "' of kind '" + plan.targetKind + "' is not a prometheus or grafana target";
+  return nullptr;
+}
+
+std::vector<std::string> staleReasons(const std::map<std::string, std::string>& saved, const Fingerprints& now,
+                                      const std::function<bool(const std::string&)>& planned) {
+  std::vector<std::string> out;
+  auto label = [](const std::string& key, const std::string& l) { return l.empty() ? key : key + " (" + l + ")"; };
+  for (const auto& [key, fp] : saved) {
+    auto it = now.find(key);
+    if (it == now.end()) out.push_back(key + " was deleted");
+    else if (it->second.first != fp) out.push_back(label(key, it->second.second) + " was changed");
+  }
+  for (const auto& [key, v] : now)
+    if (!saved.count(key) && planned(key)) out.push_back(label(key, v.second) + " was created");
+  return out;
+}
+
 SourceIndex sourceIndex(const ir::Module& m, const SourceManager& sm) {
   auto where = [&](const Range& r) {
     return r.valid() ? sm.path(r.file) + ":" + std::to_string(sm.lineCol(r.file, r.begin).line) : std::string();
@@ -63,20 +84,19 @@ net::Response sendLogged(net::Client& client, const net::Request& req, const Rem
   }
 }
 
-void setChanges(Plan& plan, std::vector<std::pair<Change, int>> items, std::vector<int>& links) {
+void setChanges(Plan& plan, std::vector<std::pair<Change, int>> items) {
   std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
     if (a.first.kind != b.first.kind) return a.first.kind < b.first.kind;
     return a.first.key < b.first.key;
   });
   plan.changes.clear();
-  links.clear();
   for (auto& [c, i] : items) {
+    c.op = i;
     plan.changes.push_back(std::move(c));
-    links.push_back(i);
   }
 }
 
-ApplyReport reportOf(const Plan& plan, const std::vector<int>& links, const std::vector<OpResult>& results, double seconds) {
+ApplyReport reportOf(const Plan& plan, const std::vector<OpResult>& results, double seconds) {
   ApplyReport rep;
   rep.seconds = seconds;
   for (size_t i = 0; i < plan.changes.size(); ++i) {
@@ -84,7 +104,7 @@ ApplyReport reportOf(const Plan& plan, const std::vector<int>& links, const std:
     if (c.action != Action::Create && c.action != Action::Update && c.action != Action::Adopt && c.action != Action::Delete)
       continue;
     OpResult r;
-    if (links[i] >= 0 && size_t(links[i]) < results.size()) r = results[links[i]];
+    if (c.op >= 0 && size_t(c.op) < results.size()) r = results[c.op];
     else r.error = "not applied";
     rep.failed += !r.ok;
     rep.outcomes.push_back({&c, r});

@@ -15,8 +15,12 @@ namespace mon::engine {
 class DirectTarget {
  public:
   virtual ~DirectTarget() = default;
-  /// Carries out the plan made with it; outcomes point into `plan.changes`.
+  /// Carries out `plan.operations`; outcomes point into `plan.changes`.
   virtual ApplyReport apply(const Plan& plan) = 0;
+  /// Reads the target again and lists why `plan` no longer fits it (docs/plan-json.md,
+  /// "Staleness"): an object in `plan.fingerprints` changed or vanished, or a new one appeared
+  /// that one of the plan's writes would affect. Empty: fresh. False with `err` when unreadable.
+  virtual bool stale(const Plan& plan, std::vector<std::string>& reasons, std::string& err) = 0;
 };
 
 /// True for the kinds planned here: "prometheus", "grafana".
@@ -28,7 +32,13 @@ std::unique_ptr<DirectTarget> planDirect(const ir::Module& m, const SourceManage
                                          const TargetSpec& spec, bool prune, const RemoteOptions& opts, Plan& plan,
                                          std::string& err);
 
+/// The target a saved plan (planFromJson) was made for, to check staleness and apply it.
+/// Grafana reads the token from the environment variable named in the plan.
+std::unique_ptr<DirectTarget> openDirect(const Plan& plan, const RemoteOptions& opts, std::string& err);
+
 // Per kind (prometheus_target.cpp, grafana_target.cpp), and what they share.
+std::unique_ptr<DirectTarget> openPrometheus(const Plan& plan, const RemoteOptions& opts, std::string& err);
+std::unique_ptr<DirectTarget> openGrafana(const Plan& plan, const RemoteOptions& opts, std::string& err);
 std::unique_ptr<DirectTarget> planPrometheus(const ir::Module& m, const SourceManager& sm, const OutputFiles& built,
                                              const TargetSpec& spec, bool prune, const RemoteOptions& opts, Plan& plan,
                                              std::string& err);
@@ -48,11 +58,17 @@ std::string targetWhere(const ir::Module& m, const SourceManager& sm, const std:
 /// One HTTP exchange: GETs are retried like the Mackerel client's; the log line has the
 /// method, the path and the status, never headers or bodies.
 net::Response sendLogged(net::Client& client, const net::Request& req, const RemoteOptions& opts);
-/// Puts `items` (a change and the index of the backend change that carries it out, -1 for
-/// none) into plan.changes sorted like diff() (kind, then key), and their links into `links`.
-void setChanges(Plan& plan, std::vector<std::pair<Change, int>> items, std::vector<int>& links);
+/// Puts `items` (a change and the index of the operation that carries it out, -1 for none)
+/// into plan.changes sorted like diff() (kind, then key), each with its Change::op.
+void setChanges(Plan& plan, std::vector<std::pair<Change, int>> items);
 /// The report of an apply: one outcome per writing change (create, update, adopt, delete), in
-/// plan order, with the result of the backend change it is linked to.
-ApplyReport reportOf(const Plan& plan, const std::vector<int>& links, const std::vector<OpResult>& results, double seconds);
+/// plan order, with the result of the operation it is linked to (`results[op]`).
+ApplyReport reportOf(const Plan& plan, const std::vector<OpResult>& results, double seconds);
+/// What a target holds now, as fingerprints: key -> (fingerprint, label for messages).
+using Fingerprints = std::map<std::string, std::pair<std::string, std::string>>;
+/// Staleness reasons: each key of `saved` that is gone from or different in `now`, and each key
+/// of `now` not in `saved` for which `planned(key)` is true ("... was created").
+std::vector<std::string> staleReasons(const std::map<std::string, std::string>& saved, const Fingerprints& now,
+                                      const std::function<bool(const std::string&)>& planned);
 
 }  // namespace mon::engine

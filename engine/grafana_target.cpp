@@ -15,32 +15,146 @@ namespace {
 
 namespace gf = mon::grafana;
 
+const char* opName(gf::Change::Action a) {
+  switch (a) {
+    case gf::Change::CreateFolder: return "create_folder";
+    case gf::Change::CreateDashboard: return "create_dashboard";
+    case gf::Change::UpdateDashboard: return "update_dashboard";
+    case gf::Change::DeleteDashboard: return "delete_dashboard";
+    case gf::Change::PutRuleGroup: return "put_rule_group";
+  }
+  return "";
+}
+
+bool opAction(const std::string& s, gf::Change::Action& a) {
+  for (auto x : {gf::Change::CreateFolder, gf::Change::CreateDashboard, gf::Change::UpdateDashboard,
+                 gf::Change::DeleteDashboard, gf::Change::PutRuleGroup})
+    if (s == opName(x)) return (a = x, true);
+  return false;
+}
+
+std::string ruleGroupUrl(const gf::Connection& c, const std::string& folder, const std::string& group) {
+  return c.url + "/api/v1/provisioning/folder/" + folder + "/rule-groups/" + group;
+}
+
+// What the target holds, as fingerprints: the folder, the dashboards `uids` (by their stored
+// version) and the rule group (its interval, and each rule as read). The URLs are the ones
+// gf::makePlan reads, so during planning the answers it got are reused (see Recorder).
+bool readState(const gf::Connection& c, const std::string& folder, const std::string& group,
+               const std::set<std::string>& uids, Fingerprints& out, std::string& err) {
+  gf::Headers h = {{"Authorization", "Bearer " + c.token}, {"Accept", "application/json"}};
+  auto get = [&](const std::string& url, gf::HttpReply& r, Json& body) {
+    r = c.http("GET", url, h, "");
+    if (r.status == 404) return true;
+    body = Json::parse(r.body, nullptr, false);
+    if (r.status != 200 || !body.is_object()) {
+      err = "GET " + url.substr(c.url.size()) + ": " + (r.status ? "HTTP " + std::to_string(r.status) : r.body);
+      return false;
+    }
+    return true;
+  };
+  gf::HttpReply r;
+  Json j;
+  if (!get(c.url + "/api/folders/" + folder, r, j)) return false;
+  if (r.status == 200) out["folder/" + folder] = {fingerprint({{"uid", j.value("uid", "")}, {"title", j.value("title", "")}}), j.value("title", "")};
+  for (const auto& uid : uids) {
+    if (!get(c.url + "/api/dashboards/uid/" + uid, r, j)) return false;
+    if (r.status != 200) continue;
+    const Json d = j.contains("dashboard") && j["dashboard"].is_object() ? j["dashboard"] : Json::object();
+    out["dashboard/" + uid] = {"v" + std::to_string(d.value("version", 0)), d.value("title", "")};
+  }
+  if (!get(ruleGroupUrl(c, folder, group), r, j)) return false;
+  if (r.status == 200) {
+    out["rule_group/" + group] = {fingerprint({{"interval", j.value("interval", Json(nullptr))}}), ""};
+    if (j.contains("rules") && j["rules"].is_array())
+      for (const auto& rule : j["rules"])
+        if (rule.is_object()) out["alert_rule/" + rule.value("uid", "")] = {fingerprint(rule), rule.value("title", "")};
+  }
+  return true;
+}
+
+// Keeps the answers to GETs, so the fingerprints describe what the plan was made from.
+struct Recorder {
+  std::map<std::string, gf::HttpReply> answers;
+  gf::HttpSend wrap(gf::HttpSend inner) {
+    return [this, inner](const std::string& method, const std::string& url, const gf::Headers& headers,
+                         const std::string& body) {
+      if (method != "GET") return inner(method, url, headers, body);
+      auto it = answers.find(url);
+      if (it == answers.end()) it = answers.emplace(url, inner(method, url, headers, body)).first;
+      return it->second;
+    };
+  }
+};
+
 class GrafanaTarget : public DirectTarget {
  public:
-  GrafanaTarget(gf::Plan plan, gf::Connection c, std::vector<int> links)
-      : plan_(std::move(plan)), conn_(std::move(c)), links_(std::move(links)) {}
+  GrafanaTarget(gf::Connection c, std::string folder) : conn_(std::move(c)), folder_(std::move(folder)) {}
   ApplyReport apply(const Plan& plan) override {
     auto t0 = std::chrono::steady_clock::now();
     std::vector<OpResult> results;
-    // One backend change at a time, so each outcome is known (folder, dashboards, deletes, rules).
-    for (const auto& ch : plan_.changes) {
-      gf::Plan one = plan_;
+    // One operation at a time, so each outcome is known (folder, dashboards, deletes, rules).
+    for (const auto& op : plan.operations) {
+      gf::Plan one{plan.targetName, conn_.url, folder_, {}, {}, nullptr};
+      gf::Change ch{gf::Change::CreateFolder, op.value("key", ""), op.value("body", Json(nullptr)), op.value("version", 0), {}, nullptr};
+      OpResult r;
+      if (!opAction(op.value("action", ""), ch.action)) {
+        r.error = "unknown operation '" + op.value("action", "") + "'";
+        results.push_back(r);
+        continue;
+      }
       one.changes = {ch};
       gf::ApplyResult res = gf::applyPlan(one, conn_);
-      OpResult r;
       r.ok = res.ok;
       for (const auto& e : res.errors) r.error += (r.error.empty() ? "" : "; ") + e;
       results.push_back(r);
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return reportOf(plan, links_, results, secs);
+    return reportOf(plan, results, secs);
+  }
+  bool stale(const Plan& plan, std::vector<std::string>& reasons, std::string& err) override {
+    std::set<std::string> uids, writtenDashboards;
+    bool folderCreated = false, groupPut = false;
+    for (const auto& [key, fp] : plan.fingerprints)
+      if (key.rfind("dashboard/", 0) == 0) uids.insert(key.substr(10));
+    for (const auto& op : plan.operations) {
+      std::string a = op.value("action", "");
+      if (a == "create_folder") folderCreated = true;
+      else if (a == "put_rule_group") groupPut = true;
+      else writtenDashboards.insert(op.value("key", ""));
+    }
+    uids.insert(writtenDashboards.begin(), writtenDashboards.end());
+    Fingerprints now;
+    if (!readState(conn_, folder_, plan.targetName, uids, now, err)) return false;
+    // A new rule in the group would be removed by the saved group PUT: stale.
+    reasons = staleReasons(plan.fingerprints, now, [&](const std::string& key) {
+      if (key.rfind("dashboard/", 0) == 0) return writtenDashboards.count(key.substr(10)) > 0;
+      if (key.rfind("folder/", 0) == 0) return folderCreated;
+      return groupPut && (key.rfind("alert_rule/", 0) == 0 || key.rfind("rule_group/", 0) == 0);
+    });
+    return true;
   }
 
  private:
-  gf::Plan plan_;
   gf::Connection conn_;
-  std::vector<int> links_;
+  std::string folder_;
 };
+
+// The connection to `url` with the token from `keyEnv`; null with `err` when it is not set.
+bool connect(const std::string& name, const std::string& url, const std::string& keyEnv, const RemoteOptions& opts,
+             gf::Connection& conn, std::string& err) {
+  const char* token = opts.getenv ? opts.getenv(keyEnv.c_str()) : std::getenv(keyEnv.c_str());
+  if (!token || !*token)
+    return (err = "the environment variable " + keyEnv + " (the API token for grafana target '" + name + "') is not set", false);
+  std::shared_ptr<net::Client> client = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient());
+  conn = gf::Connection{url, token, [client, opts](const std::string& method, const std::string& u, const gf::Headers& headers,
+                                                   const std::string& body) {
+                          net::Request req{method, u, headers, body};
+                          net::Response r = sendLogged(*client, req, opts);
+                          return gf::HttpReply{r.transport.empty() ? r.status : 0, r.transport.empty() ? r.body : r.transport};
+                        }};
+  return true;
+}
 
 const Json* findUid(const Json& rules, const std::string& uid) {
   if (!rules.is_array()) return nullptr;
@@ -87,25 +201,21 @@ std::unique_ptr<DirectTarget> planGrafana(const ir::Module& m, const SourceManag
   if (spec.where.empty()) return (err = at + "grafana target '" + spec.name + "' has no url (Grafana's base URL)", nullptr);
   if (std::string why = net::checkBaseUrl(spec.where); !why.empty())
     return (err = at + "grafana target '" + spec.name + "': url: " + why, nullptr);
-  const char* token = opts.getenv ? opts.getenv(spec.keyEnv.c_str()) : std::getenv(spec.keyEnv.c_str());
-  if (!token || !*token)
-    return (err = "the environment variable " + spec.keyEnv + " (the API token for grafana target '" + spec.name +
-                  "') is not set", nullptr);
   gf::TargetSettings settings = gf::settingsOf(*target);
   std::string url = spec.where;
   while (!url.empty() && url.back() == '/') url.pop_back();
+  gf::Connection conn;
+  if (!connect(spec.name, url, spec.keyEnv, opts, conn, err)) return nullptr;
   plan.where = url + ", folder " + settings.folder;
   plan.keyEnv = spec.keyEnv;
+  plan.url = url;
+  plan.folder = settings.folder;
 
-  std::shared_ptr<net::Client> client = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient());
-  gf::Connection conn{url, token, [client, opts](const std::string& method, const std::string& u, const gf::Headers& headers,
-                                                 const std::string& body) {
-                        net::Request req{method, u, headers, body};
-                        net::Response r = sendLogged(*client, req, opts);
-                        return gf::HttpReply{r.transport.empty() ? r.status : 0, r.transport.empty() ? r.body : r.transport};
-                      }};
+  Recorder rec;
+  gf::Connection reading = conn;
+  reading.http = rec.wrap(conn.http);
   gf::Plan bp;
-  if (!gf::makePlan(built, settings, conn, prune, bp, err)) {
+  if (!gf::makePlan(built, settings, reading, prune, bp, err)) {
     err = "reading grafana \"" + spec.name + "\" (" + url + "): " + err;
     return nullptr;
   }
@@ -215,9 +325,43 @@ std::unique_ptr<DirectTarget> planGrafana(const ir::Module& m, const SourceManag
                         ch.body.value("interval", Json(nullptr)), bp.remoteGroup.is_object(), true});
     items.push_back({std::move(c), group});
   }
-  std::vector<int> links;
-  setChanges(plan, std::move(items), links);
-  return std::make_unique<GrafanaTarget>(std::move(bp), std::move(conn), std::move(links));
+  setChanges(plan, std::move(items));
+  plan.operations = Json::array();
+  for (const auto& ch : bp.changes) {
+    Json op = {{"action", opName(ch.action)}, {"key", ch.key}};
+    if (!ch.body.is_null()) op["body"] = ch.body;
+    if (ch.action == gf::Change::UpdateDashboard) op["version"] = ch.version;
+    plan.operations.push_back(op);
+  }
+  // Fingerprints of what the plan was made from: the answers makePlan got (recorded), and the
+  // versions of the owned dashboards gone from the source (prune candidates).
+  std::set<std::string> uids;
+  for (const auto& [path, text] : built)
+    if (path.rfind(base + "dashboards/", 0) == 0) uids.insert(Json::parse(text).value("uid", ""));
+  uids.insert(bp.orphanDashboards.begin(), bp.orphanDashboards.end());
+  Fingerprints read;
+  if (!readState(reading, settings.folder, settings.name, uids, read, err)) {
+    err = "reading grafana \"" + spec.name + "\" (" + url + "): " + err;
+    return nullptr;
+  }
+  for (const auto& [key, v] : read) plan.fingerprints[key] = v.first;
+  return std::make_unique<GrafanaTarget>(std::move(conn), settings.folder);
+}
+
+std::unique_ptr<DirectTarget> openGrafana(const Plan& plan, const RemoteOptions& opts, std::string& err) {
+  if (plan.url.empty() || plan.folder.empty() || plan.keyEnv.empty())
+    return (err = "plan file: grafana target '" + plan.targetName + "' without url, folder or api_key_env", nullptr);
+  if (std::string why = net::checkBaseUrl(plan.url); !why.empty())
+    return (err = "plan file: grafana target '" + plan.targetName + "': url: " + why, nullptr);
+  for (const auto& op : plan.operations) {
+    gf::Change::Action a;
+    if (!opAction(op.value("action", ""), a)) return (err = "plan file: unknown operation '" + op.value("action", "") + "'", nullptr);
+    if (a != gf::Change::DeleteDashboard && !(op.contains("body") && op["body"].is_object()))
+      return (err = "plan file: operation '" + op.value("action", "") + "' without a body", nullptr);
+  }
+  gf::Connection conn;
+  if (!connect(plan.targetName, plan.url, plan.keyEnv, opts, conn, err)) return nullptr;
+  return std::make_unique<GrafanaTarget>(std::move(conn), plan.folder);
 }
 
 }  // namespace mon::engine

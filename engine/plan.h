@@ -41,16 +41,24 @@ struct Change {
   std::string renamedFrom;  // the remote key, when matched through a previous name
   Json body;                // what create/update sends (marker included); null otherwise
   std::vector<FieldChange> fields;  // update/adopt: the changed fields
+  int op = -1;              // prometheus/grafana: index in Plan::operations that carries it out
 };
 
 struct Plan {
-  std::string targetKind;  // "mackerel" or "local"
+  std::string targetKind;  // "mackerel", "local", "prometheus" or "grafana"
   std::string targetName;
   std::string where;       // base URL or directory
-  std::string keyEnv;      // mackerel: the environment variable holding the API key (never the key)
+  std::string keyEnv;      // mackerel, grafana: the environment variable holding the key/token (never the key)
+  // prometheus and grafana (direct_target.h): what apply needs besides `changes`.
+  std::string url;         // base URL of Prometheus or Grafana
+  std::string rulesDir;    // prometheus: the rules directory
+  std::string folder;      // grafana: the folder uid
+  /// The backend's writes in order (docs/plan-json.md, "operations"); Change::op indexes it.
+  Json operations = Json::array();
   bool prune = false;
   std::vector<Change> changes;  // sorted: kind, then key
-  /// "monitor/<id>" -> fingerprint of every remote object read when planning.
+  /// "monitor/<id>" -> fingerprint of every remote object read when planning (direct targets:
+  /// "rule_file/<name>", "dashboard/<uid>", "folder/<uid>", "rule_group/<name>", "alert_rule/<uid>").
   std::map<std::string, std::string> fingerprints;
 
   int count(Action a) const;

@@ -20,14 +20,58 @@ std::string ruleKey(const std::string& id) {
   return out;
 }
 
+// The rules directory as planning sees it: each file read once, so the plan and the
+// fingerprints saved with it come from the same contents.
+class ReadOnce : public prom::FileOps {
+ public:
+  explicit ReadOnce(prom::FileOps& inner) : inner_(inner) {}
+  bool read(const std::string& path, std::string& text) override {
+    auto it = seen_.find(path);
+    if (it == seen_.end()) {
+      std::string t;
+      bool ok = inner_.read(path, t);
+      it = seen_.emplace(path, std::make_pair(ok, t)).first;
+    }
+    if (it->second.first) text = it->second.second;
+    return it->second.first;
+  }
+  std::vector<std::string> list(const std::string& dir) override { return inner_.list(dir); }
+  bool writeAtomic(const std::string&, const std::string&, std::string& err) override { return (err = "read-only", false); }
+  bool remove(const std::string&, std::string& err) override { return (err = "read-only", false); }
+
+ private:
+  prom::FileOps& inner_;
+  std::map<std::string, std::pair<bool, std::string>> seen_;
+};
+
+// "rule_file/<name>" -> fingerprint of the file's content, for each of `names` that exists.
+Fingerprints ruleFiles(prom::FileOps& files, const std::string& dir, const std::set<std::string>& names) {
+  Fingerprints out;
+  for (const auto& name : names) {
+    std::string text;
+    if (files.read(dir + "/" + name, text)) out["rule_file/" + name] = {fingerprint(Json(text)), ""};
+  }
+  return out;
+}
+
+const char* opName(prom::FileChange::Action a) {
+  return a == prom::FileChange::Create ? "create" : a == prom::FileChange::Update ? "update" : "delete";
+}
+
 class PrometheusTarget : public DirectTarget {
  public:
-  PrometheusTarget(prom::Plan plan, std::string url, std::vector<int> links, const RemoteOptions& opts)
-      : plan_(std::move(plan)), url_(std::move(url)), links_(std::move(links)), opts_(opts) {
+  PrometheusTarget(std::string url, std::string dir, const RemoteOptions& opts)
+      : url_(std::move(url)), dir_(std::move(dir)), opts_(opts) {
     client_ = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient());
   }
   ApplyReport apply(const Plan& plan) override {
     auto t0 = std::chrono::steady_clock::now();
+    prom::Plan bp{plan.targetName, dir_, {}};
+    for (const auto& op : plan.operations) {
+      std::string a = op.value("action", "");
+      bp.changes.push_back({a == "create" ? prom::FileChange::Create : a == "update" ? prom::FileChange::Update : prom::FileChange::Delete,
+                            op.value("file", ""), op.value("content", ""), {}});
+    }
     auto files = prom::diskFileOps();
     prom::HttpSend http = [this](const std::string& method, const std::string& url, const std::string& body) {
       net::Request req;
@@ -37,22 +81,32 @@ class PrometheusTarget : public DirectTarget {
       net::Response r = sendLogged(*client_, req, opts_);
       return prom::HttpReply{r.transport.empty() ? r.status : 0, r.transport.empty() ? r.body : r.transport};
     };
-    prom::ApplyResult res = prom::applyPlan(plan_, url_, *files, http, prom::promtoolChecker());
+    prom::ApplyResult res = prom::applyPlan(bp, url_, *files, http, prom::promtoolChecker());
     if (opts_.log)
       for (const auto& l : res.log) opts_.log(l);
     // The files are written, checked, reloaded and verified together: all or nothing.
     OpResult r;
     r.ok = res.ok;
     r.error = res.error;
-    std::vector<OpResult> results(plan_.changes.size(), r);
+    std::vector<OpResult> results(bp.changes.size(), r);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return reportOf(plan, links_, results, secs);
+    return reportOf(plan, results, secs);
+  }
+  bool stale(const Plan& plan, std::vector<std::string>& reasons, std::string&) override {
+    std::set<std::string> names, written;
+    for (const auto& [key, fp] : plan.fingerprints)
+      if (key.rfind("rule_file/", 0) == 0) names.insert(key.substr(10));
+    for (const auto& op : plan.operations) written.insert(op.value("file", ""));
+    names.insert(written.begin(), written.end());
+    auto files = prom::diskFileOps();
+    reasons = staleReasons(plan.fingerprints, ruleFiles(*files, dir_, names), [&](const std::string& key) {
+      return key.rfind("rule_file/", 0) == 0 && written.count(key.substr(10));
+    });
+    return true;
   }
 
  private:
-  prom::Plan plan_;
-  std::string url_;
-  std::vector<int> links_;
+  std::string url_, dir_;
   RemoteOptions opts_;
   std::shared_ptr<net::Client> client_;
 };
@@ -72,8 +126,11 @@ std::unique_ptr<DirectTarget> planPrometheus(const ir::Module& m, const SourceMa
   std::string url = spec.where;
   while (!url.empty() && url.back() == '/') url.pop_back();
   plan.where = url + ", rules_dir " + spec.dir;
+  plan.url = url;
+  plan.rulesDir = spec.dir;
 
-  auto files = prom::diskFileOps();
+  auto disk = prom::diskFileOps();
+  auto files = std::make_unique<ReadOnce>(*disk);
   // A file without rules (no monitor for the target) is not wanted: the owned file is then a
   // prune candidate, removed with --prune.
   auto desired = prom::desiredFiles(built, spec.name);
@@ -174,10 +231,37 @@ std::unique_ptr<DirectTarget> planPrometheus(const ir::Module& m, const SourceMa
       items.push_back({std::move(c), link});
     }
   }
-  bp.changes = kept;
-  std::vector<int> links;
-  setChanges(plan, std::move(items), links);
-  return std::make_unique<PrometheusTarget>(std::move(bp), url, std::move(links), opts);
+  plan.operations = Json::array();
+  for (const auto& fc : kept) {
+    Json op = {{"action", opName(fc.action)}, {"file", fc.file}};
+    if (fc.action != prom::FileChange::Delete) op["content"] = fc.content;
+    plan.operations.push_back(op);
+  }
+  setChanges(plan, std::move(items));
+  // Every file this plan read or would write, as read.
+  std::set<std::string> read = {prom::ownedFileName(spec.name)};
+  for (const auto& [name, content] : desired) read.insert(name);
+  for (const auto& [key, v] : ruleFiles(*files, spec.dir, read)) plan.fingerprints[key] = v.first;
+  return std::make_unique<PrometheusTarget>(url, spec.dir, opts);
+}
+
+std::unique_ptr<DirectTarget> openPrometheus(const Plan& plan, const RemoteOptions& opts, std::string& err) {
+  if (plan.url.empty() || plan.rulesDir.empty())
+    return (err = "plan file: prometheus target '" + plan.targetName + "' without url or rules_dir", nullptr);
+  if (std::string why = net::checkBaseUrl(plan.url); !why.empty())
+    return (err = "plan file: prometheus target '" + plan.targetName + "': url: " + why, nullptr);
+  // monitorc owns exactly one file per target; a plan file never writes another.
+  for (const auto& op : plan.operations) {
+    std::string a = op.value("action", "");
+    if (a != "create" && a != "update" && a != "delete")
+      return (err = "plan file: unknown operation '" + a + "'", nullptr);
+    if (op.value("file", "") != prom::ownedFileName(plan.targetName))
+      return (err = "plan file: operation on '" + op.value("file", "") + "', not the owned file '" +
+                    prom::ownedFileName(plan.targetName) + "'", nullptr);
+    if (a != "delete" && !(op.contains("content") && op["content"].is_string()))
+      return (err = "plan file: operation without content", nullptr);
+  }
+  return std::make_unique<PrometheusTarget>(plan.url, plan.rulesDir, opts);
 }
 
 }  // namespace mon::engine

@@ -21,6 +21,9 @@ Json planToJson(const Plan& p) {
   j["format_version"] = 1;
   j["target"] = {{"kind", p.targetKind}, {"name", p.targetName}, {"where", p.where}};
   if (!p.keyEnv.empty()) j["target"]["api_key_env"] = p.keyEnv;
+  if (!p.url.empty()) j["target"]["url"] = p.url;
+  if (!p.rulesDir.empty()) j["target"]["rules_dir"] = p.rulesDir;
+  if (!p.folder.empty()) j["target"]["folder"] = p.folder;
   j["prune"] = p.prune;
   j["summary"] = {{"create", p.count(Action::Create)},   {"update", p.count(Action::Update)},
                   {"adopt", p.count(Action::Adopt)},     {"delete", p.count(Action::Delete)},
@@ -44,8 +47,10 @@ Json planToJson(const Plan& p) {
       }
     }
     if (!c.body.is_null()) e["body"] = c.body;
+    if (c.op >= 0) e["operation"] = c.op;
     j["changes"].push_back(e);
   }
+  if (p.targetKind == "prometheus" || p.targetKind == "grafana") j["operations"] = p.operations;
   j["fingerprints"] = Json::object();
   for (const auto& [k, v] : p.fingerprints) j["fingerprints"][k] = v;
   return j;
@@ -60,6 +65,18 @@ bool planFromJson(const Json& j, Plan& p, std::string& err) {
     p.targetName = j["target"].at("name").get<std::string>();
     p.where = j["target"].value("where", "");
     p.keyEnv = j["target"].value("api_key_env", "");
+    p.url = j["target"].value("url", "");
+    p.rulesDir = j["target"].value("rules_dir", "");
+    p.folder = j["target"].value("folder", "");
+    // prometheus and grafana: the writes are the operations; a change's body is for review.
+    bool direct = p.targetKind == "prometheus" || p.targetKind == "grafana";
+    if (direct) {
+      if (!j.contains("operations") || !j["operations"].is_array()) return (err = "plan file: no operations", false);
+      p.operations = j["operations"];
+      for (const auto& op : p.operations)
+        if (!op.is_object() || !op.contains("action") || !op["action"].is_string())
+          return (err = "plan file: malformed operation", false);
+    }
     p.prune = j.value("prune", false);
     for (const auto& e : j["changes"]) {
       Change c{};
@@ -77,8 +94,12 @@ bool planFromJson(const Json& j, Plan& p, std::string& err) {
         for (const auto& f : e["fields"])
           c.fields.push_back({f.at("path").get<std::string>(), f.value("before", Json(nullptr)), f.value("after", Json(nullptr)),
                               f.contains("before"), f.contains("after")});
-      if ((c.action == Action::Create || c.action == Action::Update || c.action == Action::Adopt) && !c.body.is_object())
+      c.op = e.value("operation", -1);
+      bool writes = c.action == Action::Create || c.action == Action::Update || c.action == Action::Adopt;
+      if (!direct && writes && !c.body.is_object())
         return (err = "plan file: change for '" + c.key + "' has no body", false);
+      if (direct && (c.op < -1 || c.op >= int(p.operations.size()) || ((writes || c.action == Action::Delete) && c.op < 0)))
+        return (err = "plan file: change for '" + c.key + "' has no valid operation", false);
       p.changes.push_back(std::move(c));
     }
     if (j.contains("fingerprints"))

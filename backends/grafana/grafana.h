@@ -19,6 +19,8 @@ TargetSettings settingsOf(const ir::Target& t);
 
 /// `grafana/<target>/dashboards/<uid>.json` and `grafana/<target>/alert-rules/<group>.json`.
 OutputFiles build(const ir::Module& module, DiagEngine& diags);
+/// What build() reports, without keeping the output (`monitorc check`; check.cpp).
+void check(const ir::Module& module, DiagEngine& diags);
 
 /// Dashboard uid from url_path: the path itself when it is a valid uid of at most 40
 /// characters, else a readable prefix and a hash (stable, at most 40).

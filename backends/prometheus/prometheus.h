@@ -8,6 +8,8 @@ namespace mon::prometheus {
 
 /// `prometheus/<target>/<group>.yml` for every prometheus target (nothing without one).
 OutputFiles build(const ir::Module& module, DiagEngine& diags);
+/// What build() reports, without producing the files (`monitorc check`; check.cpp).
+void check(const ir::Module& module, DiagEngine& diags);
 
 /// The rule group name for a target: its `group` field, else the target's name.
 std::string groupName(const ir::Target& t);

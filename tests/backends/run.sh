@@ -22,9 +22,16 @@ for src in cases/*.mon; do
     [ "$update" = --update ] && cp "$tmp/$name.err" "cases/$name.diag"
     if [ $rc -eq 1 ] && diff -u "cases/$name.diag" "$tmp/$name.err"; then ok "$name: diagnostics"; else bad "$name: diagnostics (exit $rc)"; fi
     [ -d "$out" ] && bad "$name: wrote files despite errors"
+    # `check` runs the backends' checks too: the same report, and nothing written.
+    (cd "$tmp" && mkdir -p "check-$name" && cd "check-$name" && "$mon" check "$here/$src" 2>"$tmp/$name.check"); rc=$?
+    sed "s|^$here/||" "$tmp/$name.check" >"$tmp/$name.check.rel"
+    if [ $rc -eq 1 ] && diff -u "cases/$name.diag" "$tmp/$name.check.rel"; then ok "$name: check reports the same"
+    else bad "$name: check reports the same (exit $rc)"; fi
+    [ -z "$(ls -A "$tmp/check-$name")" ] || bad "$name: check wrote files"
     continue
   fi
   if [ $rc -ne 0 ]; then bad "$name: build failed"; cat "$tmp/$name.err"; continue; fi
+  if "$mon" check "$src" 2>"$tmp/$name.check"; then ok "$name: check passes"; else bad "$name: check failed"; cat "$tmp/$name.check"; fi
   mkdir -p "$out/keep"; for d in prometheus grafana; do [ -d "$out/$d" ] && mv "$out/$d" "$out/keep/"; done
   if [ "$update" = --update ]; then rm -rf "cases/$name.out"; cp -r "$out/keep" "cases/$name.out"; fi
   if diff -ru "cases/$name.out" "$out/keep"; then ok "$name: output"; else bad "$name: output differs from cases/$name.out"; fi

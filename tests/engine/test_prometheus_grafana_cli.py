@@ -171,12 +171,132 @@ class PrometheusTarget(Base):
         self.assertIn("other", groups)
         self.assertIn("mine", groups)
 
-    def test_out_is_refused(self):
+    def owned_rules(self):
+        return os.path.join(self.rules, "monitorc_prom.yml")
+
+    def cpu_critical_expr(self):
+        cpu = [r for r in self.groups()["crowdfund.alerts"][1] if r["name"] == "CPU high" and r["labels"]["severity"] == "critical"]
+        return cpu[0]["query"]
+
+    def test_saved_plan_applies_exactly_and_refuses_when_stale(self):
         self.write(source(self.target))
-        p = self.run_mc("plan", "--out", "plan.json")
+        p = self.run_mc("plan", "--out", "p.json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        saved = json.loads(slurp(os.path.join(self.dir, "p.json")))
+        self.assertEqual(saved["target"], {"kind": "prometheus", "name": "prom", "url": self.url, "rules_dir": self.rules,
+                                           "where": self.url + ", rules_dir " + self.rules})
+        self.assertEqual([(o["action"], o["file"]) for o in saved["operations"]], [("create", "monitorc_prom.yml")])
+        self.assertEqual(saved["fingerprints"], {})  # nothing there yet
+        self.assertTrue(all(c["operation"] == 0 for c in saved["changes"]))
+        # The source changes after the plan: apply FILE applies the saved plan, not the source.
+        self.write(source(self.target).replace("critical = 95", "critical = 97"))
+        p = self.run_mc("apply", name="p.json")  # no terminal, no --auto-approve: a saved plan is applied as reviewed
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("Apply complete: 15 succeeded, 0 failed", p.stdout)
+        self.assertTrue(self.cpu_critical_expr().endswith("> 95"))
+        self.assertEqual(slurp(self.owned_rules()), saved["operations"][0]["content"])
+
+        # The same plan again: the file it expected to be absent exists now.
+        p = self.run_mc("apply", name="p.json")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("monitorc: error: the saved plan 'p.json' is stale: the target changed since it was made:", p.stderr)
+        self.assertIn("rule_file/monitorc_prom.yml was created", p.stderr)
+        self.assertIn("Run 'monitorc plan --out p.json' again.", p.stderr)
+
+        # A plan for the change (97), then someone edits the owned file: refused, nothing written.
+        p = self.run_mc("plan", "--out", "p2.json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        saved = json.loads(slurp(os.path.join(self.dir, "p2.json")))
+        self.assertEqual(list(saved["fingerprints"]), ["rule_file/monitorc_prom.yml"])
+        self.assertEqual(self.pending(saved), [("update", "monitor", "crowdfund.alerts / CPU high (critical)")])
+        edited = slurp(self.owned_rules()).replace("> 80", "> 81")
+        self.assertNotEqual(edited, slurp(self.owned_rules()))
+        with open(self.owned_rules(), "w") as f:
+            f.write(edited)
+        p = self.run_mc("apply", name="p2.json")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("is stale", p.stderr)
+        self.assertIn("rule_file/monitorc_prom.yml was changed", p.stderr)
+        self.assertEqual(slurp(self.owned_rules()), edited)
+        self.assertNotIn("Apply complete", p.stdout)
+        # Planned again, it applies.
+        self.assertEqual(self.run_mc("plan", "--out", "p2.json").returncode, 0)
+        p = self.run_mc("apply", name="p2.json")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertTrue(self.cpu_critical_expr().endswith("> 97"))
+        self.assertNotIn("> 81", slurp(self.owned_rules()))
+
+        # --prune belongs to plan --out; the saved plan deletes what it listed.
+        v3 = "\n".join(l for l in source(self.target).replace("critical = 95", "critical = 97").splitlines()
+                       if not l.startswith('monitor host "Swap"')) + "\n"
+        self.write(v3)
+        self.assertEqual(self.run_mc("plan", "--out", "p3.json").returncode, 0)
+        p = self.run_mc("apply", "--prune", name="p3.json")
         self.assertEqual(p.returncode, 1)
-        self.assertIn("plan --out is not supported for prometheus target 'prom'", p.stderr)
-        self.assertFalse(os.path.exists(os.path.join(self.dir, "plan.json")))
+        self.assertIn("--prune must be given to 'plan --out', not to 'apply FILE'", p.stderr)
+        self.assertEqual(self.run_mc("plan", "--prune", "--out", "p3.json").returncode, 0)
+        self.assertEqual(self.pending(json.loads(slurp(os.path.join(self.dir, "p3.json")))),
+                         [("delete", "monitor", "crowdfund.alerts / Swap (warning)")])
+        p = self.run_mc("apply", name="p3.json")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn('ok     delete monitor "crowdfund.alerts / Swap (warning)"', p.stdout)
+        names = [r["name"] for r in self.groups()["crowdfund.alerts"][1]]
+        self.assertEqual((len(names), "Swap" in names), (14, False))
+
+        # A plan file that would write another file than the owned one is refused.
+        self.write(source(self.target))
+        self.assertEqual(self.run_mc("plan", "--out", "p4.json").returncode, 0)
+        bad = json.loads(slurp(os.path.join(self.dir, "p4.json")))
+        bad["operations"][0]["file"] = "other.yml"
+        with open(os.path.join(self.dir, "bad.json"), "w") as f:
+            json.dump(bad, f)
+        p = self.run_mc("apply", name="bad.json")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("plan file: operation on 'other.yml', not the owned file 'monitorc_prom.yml'", p.stderr)
+        self.assertEqual(sorted(os.listdir(self.rules)), ["monitorc_prom.yml"])
+
+    def build(self, src_dir, out):
+        p = subprocess.run([monitorc_path(), "build", "-o", out, src_dir], cwd=self.dir, capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p
+
+    def test_pull_round_trips(self):
+        self.write(source(self.target))
+        self.apply()
+        p = self.run_mc("pull", "--target", "prom", "-o", "pulled")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        pulled = slurp(os.path.join(self.dir, "pulled", "prom.mon"))
+        self.assertIn('monitor query "CPU high" {', pulled)
+        self.assertIn('  targets = ["prom"]', pulled)
+        self.assertNotIn("target prometheus", pulled)
+        target = slurp(os.path.join(self.dir, "pulled", "target.mon"))
+        self.assertIn('target prometheus "prom" {\n  group = "crowdfund.alerts"\n  rules_dir = "%s"\n  url = "%s"\n}' % (self.rules, self.url), target)
+        # pull then build gives the same rule file, byte for byte
+        os.makedirs(os.path.join(self.dir, "orig"), exist_ok=True)
+        shutil.copy(os.path.join(self.dir, "main.mon"), os.path.join(self.dir, "orig", "main.mon"))
+        self.build("orig", "out-orig")
+        self.build("pulled", "out-pulled")
+        rel = os.path.join("prometheus", "prom", "crowdfund.alerts.yml")
+        self.assertEqual(slurp(os.path.join(self.dir, "out-pulled", rel)), slurp(os.path.join(self.dir, "out-orig", rel)))
+        # and planning the pulled source against the target finds nothing to do
+        p = subprocess.run([monitorc_path(), "plan", "--detailed-exitcode", "pulled"], cwd=self.dir, capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("15 unchanged", p.stdout)
+
+        # --owned-only: a rule file without the generated header is not pulled.
+        with open(self.owned_rules(), "w") as f:
+            f.write('groups:\n  - name: "g"\n    rules:\n      - alert: "By hand"\n        expr: "up < 1"\n'
+                    '        labels:\n          severity: "warning"\n')
+        p = self.run_mc("pull", "--target", "prom", "-o", "owned", "--owned-only")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("was not written by monitorc (no generated header); skipped with --owned-only", p.stderr)
+        self.assertNotIn("monitor query", slurp(os.path.join(self.dir, "owned", "prom.mon")))
+        p = self.run_mc("pull", "--target", "prom", "-o", "all")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn('monitor query "By hand" {\n  query = "up"\n  operator = "<"\n  warning = 1\n  targets = ["prom"]\n}',
+                      slurp(os.path.join(self.dir, "all", "prom.mon")))
+        self.assertIn('group = "g"', slurp(os.path.join(self.dir, "all", "target.mon")))
 
     def test_missing_settings_are_located_errors(self):
         self.write('target prometheus "prom" { url = "%s" }\nmonitor query "q" { query = "up" operator = "<" critical = 1 }\n' % self.url)
@@ -335,11 +455,170 @@ class GrafanaTarget(Base):
         p = self.run_mc("plan")
         self.assertEqual(p.returncode, 1)
         self.assertIn("the environment variable GF_TEST_TOKEN", p.stderr)
-        self.env = {"GF_TEST_TOKEN": TOKEN}
-        p = self.run_mc("plan", "--out", "plan.json")
+        p = self.run_mc("pull", "--target", "graf")
         self.assertEqual(p.returncode, 1)
-        self.assertIn("plan --out is not supported for grafana target 'graf'", p.stderr)
-        self.assertFalse(os.path.exists(os.path.join(self.dir, "plan.json")))
+        self.assertIn("the environment variable GF_TEST_TOKEN", p.stderr)
+        # A saved plan reads the token when applied, from the variable it names.
+        self.env = {"GF_TEST_TOKEN": TOKEN}
+        self.assertEqual(self.run_mc("plan", "--out", "plan.json").returncode, 0)
+        self.env = {"GF_TEST_TOKEN": ""}
+        p = self.run_mc("apply", name="plan.json")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("the environment variable GF_TEST_TOKEN", p.stderr)
+        self.assertEqual(self.state()["dashboards"], [])
+
+    def rule_params(self, title):
+        return [r["data"][2]["model"]["conditions"][0]["evaluator"]["params"][0] for r in self.state()["alertRules"]
+                if r["title"] == title]
+
+    def hand_rule(self, uid="hand-rule", title="Hand rule"):
+        self.api("POST", "/api/v1/provisioning/alert-rules", {
+            "uid": uid, "title": title, "ruleGroup": "graf", "folderUID": "ops", "condition": "A", "for": "1m",
+            "noDataState": "NoData", "execErrState": "Error",
+            "data": [{"refId": "A", "datasourceUid": "prom-main", "relativeTimeRange": {"from": 600, "to": 0},
+                      "model": {"expr": "vector(1)"}}]}, {"X-Disable-Provenance": "true"})
+
+    def test_saved_plan_applies_exactly_and_refuses_when_stale(self):
+        self.write(source(self.target))
+        p = self.run_mc("plan", "--out", "p.json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        text = slurp(os.path.join(self.dir, "p.json"))
+        self.assertNotIn(TOKEN, text)
+        saved = json.loads(text)
+        self.assertEqual(saved["target"], {"kind": "grafana", "name": "graf", "url": self.url, "folder": "ops",
+                                           "api_key_env": "GF_TEST_TOKEN", "where": self.url + ", folder ops"})
+        self.assertEqual([(o["action"], o["key"]) for o in saved["operations"]],
+                         [("create_folder", "ops"), ("create_dashboard", "crowdfund-web-overview-880f5db98c5ffae6"),
+                          ("create_dashboard", "plain_uid"), ("put_rule_group", "graf")])
+        self.assertEqual(saved["fingerprints"], {})
+        # The source changes after the plan: the saved plan is what gets applied.
+        self.write(source(self.target).replace("critical = 95", "critical = 97"))
+        p = self.run_mc("apply", name="p.json")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("Apply complete: 18 succeeded, 0 failed", p.stdout)
+        self.assertEqual(self.rule_params("CPU high (critical)"), [95.0])
+        self.assertEqual(len(self.state()["alertRules"]), 15)
+
+        # Applied twice: the folder, dashboards and rules it expected to be absent exist now.
+        p = self.run_mc("apply", name="p.json")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("monitorc: error: the saved plan 'p.json' is stale: the target changed since it was made:", p.stderr)
+        self.assertIn("folder/ops (ops) was created", p.stderr)
+        self.assertIn("dashboard/plain_uid (plain) was created", p.stderr)
+        self.assertIn("alert_rule/", p.stderr)
+
+        # A plan for 97; then the dashboard it does not even change is edited in Grafana: refused.
+        p = self.run_mc("plan", "--out", "p2.json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        saved = json.loads(slurp(os.path.join(self.dir, "p2.json")))
+        self.assertEqual(self.pending(saved), [("update", "monitor", "CPU high (critical)")])
+        self.assertEqual(saved["fingerprints"]["dashboard/plain_uid"], "v1")
+        self.assertEqual(len([k for k in saved["fingerprints"] if k.startswith("alert_rule/")]), 15)
+        self.assertIn("folder/ops", saved["fingerprints"])
+        self.assertIn("rule_group/graf", saved["fingerprints"])
+        plain = [d for d in self.state()["dashboards"] if d["uid"] == "plain_uid"][0]
+        edited = dict(plain["dashboard"], title="plain, edited by hand")
+        self.api("POST", "/api/dashboards/db", {"dashboard": edited, "folderUid": "ops", "overwrite": True})
+        p = self.run_mc("apply", name="p2.json")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("dashboard/plain_uid (plain, edited by hand) was changed", p.stderr)
+        self.assertEqual(self.rule_params("CPU high (critical)"), [95.0])
+
+        # A rule added by hand to the group after the plan: the saved group PUT would drop it.
+        self.assertEqual(self.run_mc("plan", "--out", "p3.json").returncode, 0)
+        self.hand_rule()
+        p = self.run_mc("apply", name="p3.json")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("alert_rule/hand-rule (Hand rule) was created", p.stderr)
+        self.assertIn("Hand rule", [r["title"] for r in self.state()["alertRules"]])
+        self.assertEqual(self.rule_params("CPU high (critical)"), [95.0])
+        # Planned again it applies (also reverting the hand edit), and keeps the hand-made rule.
+        self.assertEqual(self.run_mc("plan", "--out", "p3.json").returncode, 0)
+        p = self.run_mc("apply", name="p3.json")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("Apply complete: 2 succeeded, 0 failed", p.stdout)
+        self.assertIn('ok     update dashboard "plain_uid"', p.stdout)
+        self.assertEqual(self.rule_params("CPU high (critical)"), [97.0])
+        self.assertIn("Hand rule", [r["title"] for r in self.state()["alertRules"]])
+        # A saved plan with nothing to do applies as nothing, and stays fresh.
+        self.assertEqual(self.run_mc("plan", "--out", "p4.json").returncode, 0)
+        p = self.run_mc("apply", name="p4.json")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("No changes.", p.stdout)
+
+        # --prune with plan --out: the saved plan deletes the dashboard and the rule it listed.
+        text = source(self.target).replace("critical = 95", "critical = 97")
+        text = text[:text.index('dashboard "plain"')]
+        text = "\n".join(l for l in text.splitlines() if not l.startswith('monitor host "Swap"')) + "\n"
+        self.write(text)
+        self.assertEqual(self.run_mc("plan", "--prune", "--out", "p5.json").returncode, 0)
+        p = self.run_mc("apply", name="p5.json")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        st = self.state()
+        self.assertEqual(sorted(d["uid"] for d in st["dashboards"]), ["crowdfund-web-overview-880f5db98c5ffae6"])
+        titles = [r["title"] for r in st["alertRules"]]
+        self.assertNotIn("Swap (warning)", titles)
+        self.assertIn("Hand rule", titles)
+
+    def test_pull_round_trips(self):
+        self.write(source(self.target))
+        self.apply()
+        self.hand_rule()
+        self.api("POST", "/api/dashboards/db", {"dashboard": {"uid": "by-hand", "title": "By hand", "tags": [], "panels": []},
+                                                "folderUid": "ops"})
+        p = self.run_mc("pull", "--target", "graf", "-o", "pulled", "--owned-only")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        pulled = slurp(os.path.join(self.dir, "pulled", "graf.mon"))
+        self.assertNotIn("Hand rule", pulled)
+        self.assertNotIn("By hand", pulled)
+        self.assertIn('monitor query "CPU high" {', pulled)
+        self.assertIn('dashboard "Web overview" {\n  url_path = "crowdfund-web-overview-880f5db98c5ffae6"\n  targets = ["graf"]\n',
+                      pulled)
+        target = slurp(os.path.join(self.dir, "pulled", "target.mon"))
+        self.assertIn('target grafana "graf" {\n  url = "%s"\n  token_env = "GF_TEST_TOKEN"\n  folder = "ops"\n'
+                      '  datasource = "prom-main"\n}' % self.url, target)
+        os.makedirs(os.path.join(self.dir, "orig"), exist_ok=True)
+        shutil.copy(os.path.join(self.dir, "main.mon"), os.path.join(self.dir, "orig", "main.mon"))
+        for src, out in (("orig", "out-orig"), ("pulled", "out-pulled")):
+            p = subprocess.run([monitorc_path(), "build", "-o", out, src], cwd=self.dir, capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+        base = os.path.join("grafana", "graf")
+        # Dashboards: the same JSON.
+        for name in ("crowdfund-web-overview-880f5db98c5ffae6.json", "plain_uid.json"):
+            rel = os.path.join(base, "dashboards", name)
+            self.assertEqual(json.loads(slurp(os.path.join(self.dir, "out-pulled", rel))),
+                             json.loads(slurp(os.path.join(self.dir, "out-orig", rel))))
+        # Rules: the same rules; those of an external monitor's response time and certificate
+        # come back as query monitors named after their summary, so their uid and title differ.
+        rules = lambda out: json.loads(slurp(os.path.join(self.dir, out, base, "alert-rules", "graf.json")))["rules"]
+        orig, back = rules("out-orig"), rules("out-pulled")
+        self.assertEqual(len(orig), 15)
+        aspect = lambda r: "(response time" in r["title"] or "(certificate" in r["title"]
+        self.assertEqual(sorted(json.dumps(r, sort_keys=True) for r in orig if not aspect(r)),
+                         sorted(json.dumps(r, sort_keys=True) for r in back if not aspect(r)))
+        strip = lambda r: json.dumps({k: v for k, v in r.items() if k not in ("uid", "title")}, sort_keys=True)
+        self.assertEqual(sorted(strip(r) for r in orig), sorted(strip(r) for r in back))
+        self.assertEqual(sorted(r["title"] for r in back if aspect(r)),
+                         ["Top page (certificate) (critical)", "Top page (certificate) (warning)",
+                          "Top page (response time) (critical)", "Top page (response time) (warning)"])
+        # Planned against Grafana, the pulled source changes only those four rules' names.
+        env = dict(os.environ, **self.env)
+        p = subprocess.run([monitorc_path(), "plan", "--format", "json", "pulled"], cwd=self.dir, env=env, capture_output=True,
+                           text=True, timeout=60)
+        self.outputs.append(p.stdout + p.stderr)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        plan = json.loads(p.stdout)
+        self.assertEqual(sorted(k for a, _, k in self.pending(plan)), sorted(r["title"] for r in back if aspect(r)))
+        self.assertTrue(all(a == "create" for a, _, _ in self.pending(plan)))
+        self.assertEqual(sorted(c["key"] for c in plan["changes"] if c["action"] == "orphan"),
+                         sorted(r["title"] for r in orig if aspect(r)))
+        self.assertEqual(plan["summary"]["no_change"], 11 + 2)
+        # Without --owned-only the hand-made rule and dashboard are pulled too.
+        p = self.run_mc("pull", "--target", "graf", "-o", "all")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        everything = slurp(os.path.join(self.dir, "all", "graf.mon"))
+        self.assertIn('dashboard "By hand" {\n  url_path = "by-hand"\n  targets = ["graf"]\n}', everything)
+        self.assertIn("alert rule 'Hand rule': skipped: its condition is not a threshold expression", p.stderr)
 
 
 if __name__ == "__main__":

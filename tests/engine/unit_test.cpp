@@ -10,6 +10,7 @@
 
 #include "apply.h"
 #include "diff.h"
+#include "direct_target.h"
 #include "local/local_remote.h"
 #include "mackerel/api_remote.h"
 #include "mackerel/normalize.h"
@@ -159,6 +160,62 @@ TEST_CASE("diff classifies every object") {
   CHECK(why[0] == "monitor/1 (same) was changed");
   CHECK(why[1] == "monitor/5 was deleted");
   CHECK(why[2] == "monitor/7 (new) was created");
+}
+
+TEST_CASE("prometheus/grafana plans: operations survive the plan file; staleness by fingerprints") {
+  Plan p;
+  p.targetKind = "grafana";
+  p.targetName = "graf";
+  p.where = "https://g.example, folder ops";
+  p.url = "https://g.example";
+  p.folder = "ops";
+  p.keyEnv = "GF_TOKEN";
+  p.operations = Json::array({{{"action", "update_dashboard"}, {"key", "d1"}, {"body", {{"uid", "d1"}}}, {"version", 3}},
+                              {{"action", "put_rule_group"}, {"key", "graf"}, {"body", {{"rules", Json::array()}}}}});
+  Change c{};
+  c.action = Action::Update;
+  c.kind = ObjKind::Dashboard;
+  c.key = c.id = "d1";
+  c.op = 0;
+  p.changes.push_back(c);
+  Change rule{};
+  rule.action = Action::Delete;
+  rule.kind = ObjKind::Monitor;
+  rule.key = "Old (critical)";
+  rule.type = "alert rule";
+  rule.op = 1;
+  p.changes.push_back(rule);
+  p.fingerprints = {{"dashboard/d1", "v3"}, {"alert_rule/r1", "aa"}};
+  Json j = planToJson(p);
+  CHECK(j["target"]["folder"] == "ops");
+  CHECK(j["changes"][0]["operation"] == 0);
+  Plan back;
+  std::string err;
+  REQUIRE(planFromJson(j, back, err));
+  CHECK(planToJson(back) == j);
+  CHECK(back.changes[1].op == 1);
+  CHECK(back.operations[0]["version"] == 3);
+  // A write without its operation, or none at all, is not a plan that can be applied.
+  Json broken = j;
+  broken["changes"][1].erase("operation");
+  CHECK_FALSE(planFromJson(broken, back, err));
+  broken = j;
+  broken.erase("operations");
+  CHECK_FALSE(planFromJson(broken, back, err));
+  CHECK(err == "plan file: no operations");
+
+  Fingerprints now = {{"dashboard/d1", {"v3", "D"}}, {"alert_rule/r1", {"aa", "R"}}};
+  auto planned = [](const std::string& key) { return key.rfind("alert_rule/", 0) == 0; };
+  CHECK(staleReasons(p.fingerprints, now, planned).empty());
+  now["dashboard/d1"].first = "v4";
+  now.erase("alert_rule/r1");
+  now["alert_rule/r2"] = {"bb", "New"};
+  now["dashboard/d2"] = {"v1", "Other"};  // no write uses it
+  auto why = staleReasons(p.fingerprints, now, planned);
+  REQUIRE(why.size() == 3);
+  CHECK(why[0] == "alert_rule/r1 was deleted");
+  CHECK(why[1] == "dashboard/d1 (D) was changed");
+  CHECK(why[2] == "alert_rule/r2 (New) was created");
 }
 
 TEST_CASE("an owned remote object is preferred over an unowned one with the same name") {

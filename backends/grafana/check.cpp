@@ -1,0 +1,17 @@
+// `monitorc check` for Grafana: what build() reports (monitors and widgets a target cannot
+// express, dropped fields), without keeping the dashboards and rule groups.
+#include "grafana/grafana.h"
+#include "prometheus/targets.h"
+
+namespace mon::grafana {
+
+void check(const ir::Module& module, DiagEngine& diags) {
+  for (const ir::Target* t : targets::ofKind(module, "grafana")) {
+    TargetSettings s = settingsOf(*t);
+    for (const auto& d : module.dashboards)
+      if (targets::selects(d.targets, *t)) dashboardJson(d, s, *t, diags);
+    targets::expressibleMonitors(module, *t, true, diags);
+  }
+}
+
+}  // namespace mon::grafana
