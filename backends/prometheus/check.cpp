@@ -1,5 +1,6 @@
 // `monitorc check` for Prometheus: what build() reports (unknown target names, monitors a
-// target cannot express, dropped fields), without writing the rule files.
+// target cannot express, dropped fields, records on targets that cannot hold them), without
+// writing the rule files.
 #include "prometheus/prometheus.h"
 #include "prometheus/targets.h"
 
@@ -7,6 +8,7 @@ namespace mon::prometheus {
 
 void check(const ir::Module& module, DiagEngine& diags) {
   targets::reportUnknownTargetNames(module, diags);
+  targets::reportRecordTargets(module, diags);
   for (const ir::Target* t : targets::ofKind(module, "prometheus")) targets::expressibleMonitors(module, *t, false, diags);
 }
 
