@@ -1,5 +1,7 @@
 #include "driver/compile.h"
 
+#include <malloc.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -10,14 +12,18 @@ namespace mon {
 
 namespace {
 
-// MONITORC_TIMING=1 prints how long each stage took (for bench/ and for finding regressions).
+// MONITORC_TIMING=1 prints how long each stage took and the heap in use after it (for bench/
+// and for finding regressions).
 class StageTimer {
  public:
   StageTimer() : on_(std::getenv("MONITORC_TIMING") != nullptr), last_(std::chrono::steady_clock::now()) {}
   void lap(const char* stage) {
     if (!on_) return;
     auto now = std::chrono::steady_clock::now();
-    std::fprintf(stderr, "timing: %-8s %7.1f ms\n", stage, std::chrono::duration<double, std::milli>(now - last_).count());
+    struct mallinfo2 mi = mallinfo2();
+    std::fprintf(stderr, "timing: %-8s %7.1f ms  heap in use %6.1f MB of %6.1f MB\n", stage,
+                 std::chrono::duration<double, std::milli>(now - last_).count(), double(mi.uordblks + mi.hblkhd) / 1e6,
+                 double(mi.arena + mi.hblkhd) / 1e6);
     last_ = now;
   }
 
@@ -34,7 +40,9 @@ void compile(const std::vector<std::string>& paths, const CompileOptions& opts, 
   c.program = load(paths, c.sources, c.diags, reader);
   timer.lap("parse");
   {
-    Expanded expanded = expand(c.program, c.sources, ExpandOptions{opts.vars}, c.diags);
+    ExpandOptions eo{opts.vars};
+    Expanded expanded = opts.keepSyntax ? expand(c.program, c.sources, eo, c.diags)
+                                        : expandReleasingSyntax(c.program, c.sources, eo, c.diags);
     timer.lap("expand");
     if (!opts.keepSyntax) c.program.files.clear();
     c.module = lower(std::move(expanded.objects), c.diags);

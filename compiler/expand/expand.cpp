@@ -17,8 +17,9 @@ struct Sink {
 
 class Expander {
  public:
-  Expander(const Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags)
-      : program_(program), sm_(sm), diags_(diags), eval_(diags) {
+  Expander(const Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags,
+           Program* releasable = nullptr)
+      : program_(program), releasable_(releasable), sm_(sm), diags_(diags), eval_(diags) {
     collectVariables(opts);
   }
 
@@ -89,8 +90,9 @@ class Expander {
     const LoadedFile& lf = lfIt->second;
     Scope& scope = *done_[id];
     size_t importIndex = 0;
-    for (const auto& st : lf.ast.stmts) {
-      if (st->kind == ast::StmtKind::Import) {
+    for (size_t i = 0; i < lf.ast.stmts.size(); ++i) {
+      const ast::Stmt& st = *lf.ast.stmts[i];
+      if (st.kind == ast::StmtKind::Import) {
         FileId dep = importIndex < lf.imports.size() ? lf.imports[importIndex] : kNoFile;
         ++importIndex;
         if (dep == kNoFile) continue;
@@ -98,8 +100,10 @@ class Expander {
         scope.importFrom(*done_[dep]);
         continue;
       }
-      if (st->kind == ast::StmtKind::Block && st->name == "variable") continue;
-      stmt(*st, scope, sink, 0);
+      if (st.kind == ast::StmtKind::Block && st.name == "variable") continue;
+      stmt(st, scope, sink, 0);
+      // Each file is expanded once (done_), and only templates are referred to afterwards.
+      if (releasable_ && st.kind != ast::StmtKind::Template) releasable_->files.at(id).ast.stmts[i].reset();
     }
   }
 
@@ -325,6 +329,7 @@ class Expander {
   Scope* defScopeOf(Scope& inner) { return inner.parent() ? inner.parent() : &inner; }
 
   const Program& program_;
+  Program* releasable_;  // set when top-level statements are freed once expanded
   const SourceManager& sm_;
   DiagEngine& diags_;
   Evaluator eval_;
@@ -340,6 +345,11 @@ class Expander {
 
 Expanded expand(const Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags) {
   return Expander(program, sm, opts, diags).run();
+}
+
+Expanded expandReleasingSyntax(Program& program, const SourceManager& sm, const ExpandOptions& opts,
+                               DiagEngine& diags) {
+  return Expander(program, sm, opts, diags, &program).run();
 }
 
 }  // namespace mon

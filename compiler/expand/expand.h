@@ -29,4 +29,10 @@ struct Expanded {
 
 Expanded expand(const Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags);
 
+/// The same, freeing each top-level statement's syntax tree as soon as it is expanded
+/// (templates stay: uses refer to them), so the trees of a large setup and its evaluated blocks
+/// are not in memory at the same time. For the compiler driver, which needs no syntax after.
+Expanded expandReleasingSyntax(Program& program, const SourceManager& sm, const ExpandOptions& opts,
+                               DiagEngine& diags);
+
 }  // namespace mon
