@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ast/list.h"
 #include "source/source_manager.h"
 
 namespace mon::ast {
@@ -45,10 +46,10 @@ struct Expr {
   double number = 0;         // Number
   int64_t durationMs = 0;    // Duration
   bool boolean = false;      // Bool
-  std::vector<StringPart> parts;  // String
-  std::vector<ExprPtr> items;     // List items; operands of Member/Index/Unary/Binary/Call (callee first)
-  std::vector<MapEntry> entries;  // Map
-  std::vector<Arg> args;          // Call arguments
+  List<StringPart> parts;  // String
+  List<ExprPtr> items;     // List items; operands of Member/Index/Unary/Binary/Call (callee first)
+  List<MapEntry> entries;  // Map
+  List<Arg> args;          // Call arguments
 };
 
 enum class StmtKind { Import, Let, Template, Use, For, If, Attribute, Block };
@@ -75,14 +76,14 @@ struct Stmt {
   std::string name2;       // for's second variable (`for k, v in ...`)
   Range name2Range;
   ExprPtr value;           // let/attribute value, import path, for iterable, if condition
-  std::vector<Label> labels;          // Block
-  std::vector<Param> params;          // Template
-  std::vector<Arg> args;              // Use
-  std::vector<StmtPtr> body;          // Template, For, If (then), Block
+  List<Label> labels;          // Block
+  List<Param> params;          // Template
+  List<Arg> args;              // Use
+  List<StmtPtr> body;          // Template, For, If (then), Block
   Range bodyRange;                    // the braces
   bool hasElse = false;
   bool elseIsIf = false;              // `else if`: elseBody holds one If statement
-  std::vector<StmtPtr> elseBody;
+  List<StmtPtr> elseBody;
   Range elseRange;
 };
 
@@ -94,7 +95,7 @@ struct Comment {
 
 struct File {
   FileId id = kNoFile;
-  std::vector<StmtPtr> stmts;
+  List<StmtPtr> stmts;
   std::vector<Comment> comments;
 };
 

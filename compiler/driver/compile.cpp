@@ -39,16 +39,19 @@ void compile(const std::vector<std::string>& paths, const CompileOptions& opts, 
   c.diags.setErrorLimit(1000);
   c.program = load(paths, c.sources, c.diags, reader);
   timer.lap("parse");
-  {
-    ExpandOptions eo{opts.vars};
-    Expanded expanded = opts.keepSyntax ? expand(c.program, c.sources, eo, c.diags)
-                                        : expandReleasingSyntax(c.program, c.sources, eo, c.diags);
+  ExpandOptions eo{opts.vars};
+  if (opts.keepSyntax) {
+    Expanded expanded = expand(c.program, c.sources, eo, c.diags);
     timer.lap("expand");
-    if (!opts.keepSyntax) c.program.files.clear();
     c.module = lower(std::move(expanded.objects), c.diags);
     timer.lap("lower");
+  } else {
+    Lowerer lowerer(c.diags);
+    expandStreaming(c.program, c.sources, eo, c.diags, [&](Object&& o) { lowerer.add(std::move(o)); });
+    c.program.files.clear();
+    c.module = lowerer.finish();
+    timer.lap("expand+lower");
   }
-  timer.lap("free");
 }
 
 }  // namespace mon

@@ -18,8 +18,8 @@ struct Sink {
 class Expander {
  public:
   Expander(const Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags,
-           Program* releasable = nullptr)
-      : program_(program), releasable_(releasable), sm_(sm), diags_(diags), eval_(diags) {
+           Program* releasable = nullptr, const std::function<void(Object&&)>* consume = nullptr)
+      : program_(program), releasable_(releasable), consume_(consume), sm_(sm), diags_(diags), eval_(diags) {
     collectVariables(opts);
   }
 
@@ -102,12 +102,16 @@ class Expander {
       }
       if (st.kind == ast::StmtKind::Block && st.name == "variable") continue;
       stmt(st, scope, sink, 0);
+      if (consume_ && !stopped_) {
+        for (Object& o : *sink.objects) (*consume_)(std::move(o));
+        sink.objects->clear();
+      }
       // Each file is expanded once (done_), and only templates are referred to afterwards.
       if (releasable_ && st.kind != ast::StmtKind::Template) releasable_->files.at(id).ast.stmts[i].reset();
     }
   }
 
-  void stmts(const std::vector<ast::StmtPtr>& list, Scope& scope, Sink& sink, int depth) {
+  void stmts(const ast::List<ast::StmtPtr>& list, Scope& scope, Sink& sink, int depth) {
     for (const auto& st : list) {
       if (!step(st->range)) return;
       stmt(*st, scope, sink, depth);
@@ -330,6 +334,7 @@ class Expander {
 
   const Program& program_;
   Program* releasable_;  // set when top-level statements are freed once expanded
+  const std::function<void(Object&&)>* consume_;  // set when objects are handed over per statement
   const SourceManager& sm_;
   DiagEngine& diags_;
   Evaluator eval_;
@@ -347,9 +352,9 @@ Expanded expand(const Program& program, const SourceManager& sm, const ExpandOpt
   return Expander(program, sm, opts, diags).run();
 }
 
-Expanded expandReleasingSyntax(Program& program, const SourceManager& sm, const ExpandOptions& opts,
-                               DiagEngine& diags) {
-  return Expander(program, sm, opts, diags, &program).run();
+void expandStreaming(Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags,
+                     const std::function<void(Object&&)>& consume) {
+  Expander(program, sm, opts, diags, &program, &consume).run();
 }
 
 }  // namespace mon

@@ -1,6 +1,7 @@
 #pragma once
 // expand(): evaluates lets, templates, loops, conditions, imports and variables, and returns
 // the evaluated blocks in source order. After this pass no later stage sees the AST.
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -29,10 +30,12 @@ struct Expanded {
 
 Expanded expand(const Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags);
 
-/// The same, freeing each top-level statement's syntax tree as soon as it is expanded
-/// (templates stay: uses refer to them), so the trees of a large setup and its evaluated blocks
-/// are not in memory at the same time. For the compiler driver, which needs no syntax after.
-Expanded expandReleasingSyntax(Program& program, const SourceManager& sm, const ExpandOptions& opts,
-                               DiagEngine& diags);
+/// The same, streaming: hands the objects of each top-level statement to `consume` once the
+/// statement is expanded, and frees the statement's syntax tree (templates stay: uses refer to
+/// them). A large setup's trees, evaluated blocks and IR are then never all in memory at once.
+/// After a runaway template or loop the rest is dropped, as expand() drops everything.
+/// For the compiler driver, which needs no syntax afterwards.
+void expandStreaming(Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags,
+                     const std::function<void(Object&&)>& consume);
 
 }  // namespace mon

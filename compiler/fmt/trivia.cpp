@@ -50,7 +50,7 @@ class Attacher {
     }
   }
 
-  void inStmts(const std::vector<ast::StmtPtr>& stmts, const void* key, uint32_t open, const ast::Comment& c) {
+  void inStmts(const ast::List<ast::StmtPtr>& stmts, const void* key, uint32_t open, const ast::Comment& c) {
     place(
         stmts, key, open, true, c,
         [](const ast::StmtPtr& s) { return std::pair<uint32_t, uint32_t>(s->range.begin, s->range.end); },

@@ -29,7 +29,7 @@ struct SeqTrivia {
 struct Trivia {
   /// Keyed by `const ast::Stmt*`, `const ast::Expr*` (list item) or `const ast::MapEntry*`.
   std::unordered_map<const void*, ElemTrivia> elems;
-  /// Keyed by `const std::vector<ast::StmtPtr>*` (a body or the file) or the list/map Expr.
+  /// Keyed by `const ast::List<ast::StmtPtr>*` (a body or the file) or the list/map Expr.
   std::unordered_map<const void*, SeqTrivia> seqs;
 
   const ElemTrivia* elem(const void* key) const;

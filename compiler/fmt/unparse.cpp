@@ -47,7 +47,7 @@ class Unparser {
 
   // Statements one per line, each preceded by its leading comments; at most one blank line
   // where the source had one (always one between top-level blocks); then dangling comments.
-  DocPtr stmts(const std::vector<ast::StmtPtr>& list, const void* key, bool top) {
+  DocPtr stmts(const ast::List<ast::StmtPtr>& list, const void* key, bool top) {
     std::vector<DocPtr> out;
     auto separate = [&](bool blank) {
       if (out.empty()) return;
@@ -92,7 +92,7 @@ class Unparser {
     }
   }
 
-  DocPtr body(const std::vector<ast::StmtPtr>& list) {
+  DocPtr body(const ast::List<ast::StmtPtr>& list) {
     const SeqTrivia* st = trivia_.seq(&list);
     DocPtr inner = stmts(list, &list, false);
     bool open = st && !st->open.empty();
@@ -174,7 +174,7 @@ class Unparser {
     return group(concat({text(open), nest(concat({brk, concat(std::move(inner))})), brk, text(close)}));
   }
 
-  DocPtr args(const std::vector<ast::Arg>& list) {
+  DocPtr args(const ast::List<ast::Arg>& list) {
     std::vector<Item> items;
     for (const auto& a : list) {
       DocPtr v = expr(a.value.get());
@@ -183,7 +183,7 @@ class Unparser {
     return sequence("(", ")", false, items, nullptr);
   }
 
-  DocPtr params(const std::vector<ast::Param>& list) {
+  DocPtr params(const ast::List<ast::Param>& list) {
     std::vector<Item> items;
     for (const auto& p : list)
       items.push_back(Item{nullptr, p.defaultValue ? concat({text(p.name + " = "), expr(p.defaultValue.get())}) : text(p.name)});

@@ -62,37 +62,47 @@ class UniqueRecords {
 
 }  // namespace
 
-ir::Module lower(std::vector<Object> objects, DiagEngine& diags) {
-  ir::Module m;
-  UniqueNames monitors(diag::err_duplicate_monitor, diags);
-  UniqueNames paths(diag::err_duplicate_url_path, diags);
-  UniqueNames targets(diag::err_duplicate_target, diags);
-  UniqueRecords records(diags);
-  for (Object& slot : objects) {
-    const Object obj = std::move(slot);  // freed at the end of this iteration
-    size_t mark = diags.all().size();
-    if (obj.type == "monitor") {
-      if (auto mon = lowerMonitor(obj, diags); mon && monitors.add(mon->name, mon->nameRange))
-        m.monitors.push_back(std::move(*mon));
-    } else if (obj.type == "dashboard") {
-      if (auto d = lowerDashboard(obj, diags)) {
-        const ir::Prop* unused = nullptr;
-        (void)unused;
-        if (paths.add(d->urlPath, d->range)) m.dashboards.push_back(std::move(*d));
-      }
-    } else if (obj.type == "record") {
-      if (auto r = lowerRecord(obj, diags); r && records.add(*r)) m.records.push_back(std::move(*r));
-    } else if (obj.type == "target") {
-      if (auto t = lowerTarget(obj, diags); t && targets.add(t->name, t->range)) m.targets.push_back(std::move(*t));
-    } else {
-      auto b = diags.report(obj.typeRange, diag::err_unknown_block, {obj.type});
-      std::string close = closestMatch(obj.type, schema::topLevelBlocks());
-      if (!close.empty()) b.note(Range{}, "did you mean '" + close + "'?").fix(obj.typeRange, close);
-      else b.note(Range{}, "top-level blocks: " + quotedList(schema::topLevelBlocks()));
-    }
-    noteUseSites(obj, mark, diags);
+struct Lowerer::Seen {
+  explicit Seen(DiagEngine& diags)
+      : monitors(diag::err_duplicate_monitor, diags),
+        paths(diag::err_duplicate_url_path, diags),
+        targets(diag::err_duplicate_target, diags),
+        records(diags) {}
+  UniqueNames monitors, paths, targets;
+  UniqueRecords records;
+};
+
+Lowerer::Lowerer(DiagEngine& diags) : diags_(diags), seen_(std::make_unique<Seen>(diags)) {}
+Lowerer::~Lowerer() = default;
+
+void Lowerer::add(Object obj) {
+  size_t mark = diags_.all().size();
+  if (obj.type == "monitor") {
+    if (auto mon = lowerMonitor(obj, diags_); mon && seen_->monitors.add(mon->name, mon->nameRange))
+      module_.monitors.push_back(std::move(*mon));
+  } else if (obj.type == "dashboard") {
+    if (auto d = lowerDashboard(obj, diags_); d && seen_->paths.add(d->urlPath, d->range))
+      module_.dashboards.push_back(std::move(*d));
+  } else if (obj.type == "record") {
+    if (auto r = lowerRecord(obj, diags_); r && seen_->records.add(*r)) module_.records.push_back(std::move(*r));
+  } else if (obj.type == "target") {
+    if (auto t = lowerTarget(obj, diags_); t && seen_->targets.add(t->name, t->range))
+      module_.targets.push_back(std::move(*t));
+  } else {
+    auto b = diags_.report(obj.typeRange, diag::err_unknown_block, {obj.type});
+    std::string close = closestMatch(obj.type, schema::topLevelBlocks());
+    if (!close.empty()) b.note(Range{}, "did you mean '" + close + "'?").fix(obj.typeRange, close);
+    else b.note(Range{}, "top-level blocks: " + quotedList(schema::topLevelBlocks()));
   }
-  return m;
+  noteUseSites(obj, mark, diags_);
+}
+
+ir::Module Lowerer::finish() { return std::move(module_); }
+
+ir::Module lower(std::vector<Object> objects, DiagEngine& diags) {
+  Lowerer lowerer(diags);
+  for (Object& slot : objects) lowerer.add(std::move(slot));  // freed once lowered
+  return lowerer.finish();
 }
 
 }  // namespace mon

@@ -43,7 +43,7 @@ class AstBuilder {
       : file_(file), text_(text), tokens_(tokens), diags_(diags) {}
 
   /// Converts the statements among `parent`'s children.
-  void stmts(ParserRuleContext* parent, std::vector<ast::StmtPtr>& out) {
+  void stmts(ParserRuleContext* parent, ast::List<ast::StmtPtr>& out) {
     for (ParseTree* child : parent->children)
       if (ruleOf(child) == P::RuleStmt)
         if (auto st = stmt(static_cast<ParserRuleContext*>(child))) out.push_back(std::move(st));
@@ -239,8 +239,8 @@ class AstBuilder {
     return s;
   }
 
-  std::vector<ast::Arg> args(ParserRuleContext* c) {
-    std::vector<ast::Arg> out;
+  ast::List<ast::Arg> args(ParserRuleContext* c) {
+    ast::List<ast::Arg> out;
     for (ParseTree* child : c->children) {
       if (ruleOf(child) != P::RuleArg) continue;
       auto* a = static_cast<ParserRuleContext*>(child);

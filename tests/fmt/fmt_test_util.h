@@ -43,7 +43,7 @@ inline void dump(const ast::Expr* e, std::ostream& o) {
   o << ")";
 }
 
-void dump(const std::vector<ast::StmtPtr>& stmts, std::ostream& o);
+void dump(const ast::List<ast::StmtPtr>& stmts, std::ostream& o);
 
 inline void dump(const ast::Stmt& s, std::ostream& o) {
   o << "[" << static_cast<int>(s.kind) << " " << s.name << " " << s.name2 << " ";
@@ -71,7 +71,7 @@ inline void dump(const ast::Stmt& s, std::ostream& o) {
   o << "]\n";
 }
 
-inline void dump(const std::vector<ast::StmtPtr>& stmts, std::ostream& o) {
+inline void dump(const ast::List<ast::StmtPtr>& stmts, std::ostream& o) {
   for (const auto& s : stmts) dump(*s, o);
 }
 
