@@ -1,5 +1,7 @@
 // `monitorc build` for Mackerel: monitors.json as `mkr monitors pull` writes it (without
 // ids), and one dashboard body per file, named after its url_path.
+#include <thread>
+
 #include "backend.h"
 #include "mackerel/api_json.h"
 #include "mackerel/gojson.h"
@@ -7,11 +9,40 @@
 
 namespace mon::mackerel {
 
+namespace {
+
+// The entries of monitors[begin, end), each followed by ",\n" except the file's last one.
+std::string monitorEntries(const std::vector<const ir::Monitor*>& monitors, size_t begin, size_t end) {
+  std::string out;
+  for (size_t i = begin; i < end; ++i) {
+    out += "        ";
+    appendGoIndent(out, monitorToApi(*monitors[i]), 4, 2);
+    out += i + 1 < monitors.size() ? ",\n" : "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+// `{"monitors": [...]}` as goIndent would print it, one monitor at a time: the whole list as
+// one JSON tree was twice the memory and most of the backend's time on large setups. A large
+// list is converted in two halves on two threads (each monitor's JSON is independent).
 std::string monitorsFile(const std::vector<const ir::Monitor*>& monitors) {
-  ir::Json list = ir::Json::array();
-  for (const ir::Monitor* m : monitors) list.push_back(monitorToApi(*m));
-  ir::Json root = {{"monitors", list}};
-  return goIndent(root) + "\n";
+  if (monitors.empty()) return "{\n    \"monitors\": []\n}\n";
+  std::string out = "{\n    \"monitors\": [\n";
+  constexpr size_t kWorthAThread = 2000;
+  if (monitors.size() >= kWorthAThread && std::thread::hardware_concurrency() > 1) {
+    size_t half = monitors.size() / 2;
+    std::string second;
+    std::thread worker([&] { second = monitorEntries(monitors, half, monitors.size()); });
+    out += monitorEntries(monitors, 0, half);
+    worker.join();
+    out += second;
+  } else {
+    out += monitorEntries(monitors, 0, monitors.size());
+  }
+  out += "    ]\n}\n";
+  return out;
 }
 
 OutputFiles build(const ir::Module& module, DiagEngine& diags) {

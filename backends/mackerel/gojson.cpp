@@ -31,11 +31,7 @@ namespace {
 // Bytes that Go's encoder does not copy as they are.
 bool special(unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c == '&' || c == 0xE2; }
 
-}  // namespace
-
-std::string goString(const std::string& s) {
-  std::string out;
-  out.reserve(s.size() + 2);
+void appendGoString(std::string& out, const std::string& s) {
   out += '"';
   const char* hex = "0123456789abcdef";
   size_t run = 0;  // start of the pending run of ordinary bytes
@@ -69,33 +65,33 @@ std::string goString(const std::string& s) {
   }
   out.append(s, run, std::string::npos);
   out += '"';
-  return out;
 }
 
-namespace {
-
+// Appends without building intermediate strings: the monitors file of a large setup is
+// megabytes, and per-value temporaries were most of the Mackerel backend's time.
 void write(const nlohmann::ordered_json& j, int indent, int depth, std::string& out) {
-  std::string pad(static_cast<size_t>(indent * (depth + 1)), ' ');
-  std::string closePad(static_cast<size_t>(indent * depth), ' ');
+  size_t pad = static_cast<size_t>(indent * (depth + 1)), closePad = static_cast<size_t>(indent * depth);
   switch (j.type()) {
     case nlohmann::json::value_t::null: out += "null"; return;
     case nlohmann::json::value_t::boolean: out += j.get<bool>() ? "true" : "false"; return;
     case nlohmann::json::value_t::number_integer: out += std::to_string(j.get<long long>()); return;
     case nlohmann::json::value_t::number_unsigned: out += std::to_string(j.get<unsigned long long>()); return;
     case nlohmann::json::value_t::number_float: out += goNumber(j.get<double>()); return;
-    case nlohmann::json::value_t::string: out += goString(j.get<std::string>()); return;
+    case nlohmann::json::value_t::string: appendGoString(out, j.get_ref<const std::string&>()); return;
     case nlohmann::json::value_t::array: {
       if (j.empty()) {
         out += "[]";
         return;
       }
       out += "[\n";
-      for (size_t i = 0; i < j.size(); ++i) {
-        out += pad;
-        write(j[i], indent, depth + 1, out);
-        out += i + 1 < j.size() ? ",\n" : "\n";
+      size_t i = 0, n = j.size();
+      for (const auto& item : j) {
+        out.append(pad, ' ');
+        write(item, indent, depth + 1, out);
+        out += ++i < n ? ",\n" : "\n";
       }
-      out += closePad + "]";
+      out.append(closePad, ' ');
+      out += ']';
       return;
     }
     case nlohmann::json::value_t::object: {
@@ -104,13 +100,16 @@ void write(const nlohmann::ordered_json& j, int indent, int depth, std::string& 
         return;
       }
       out += "{\n";
-      size_t i = 0;
-      for (auto it = j.begin(); it != j.end(); ++it, ++i) {
-        out += pad + goString(it.key()) + ": ";
+      size_t i = 0, n = j.size();
+      for (auto it = j.begin(); it != j.end(); ++it) {
+        out.append(pad, ' ');
+        appendGoString(out, it.key());
+        out += ": ";
         write(it.value(), indent, depth + 1, out);
-        out += i + 1 < j.size() ? ",\n" : "\n";
+        out += ++i < n ? ",\n" : "\n";
       }
-      out += closePad + "}";
+      out.append(closePad, ' ');
+      out += '}';
       return;
     }
     default: out += "null"; return;
@@ -118,6 +117,17 @@ void write(const nlohmann::ordered_json& j, int indent, int depth, std::string& 
 }
 
 }  // namespace
+
+std::string goString(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  appendGoString(out, s);
+  return out;
+}
+
+void appendGoIndent(std::string& out, const nlohmann::ordered_json& j, int indent, int depth) {
+  write(j, indent, depth, out);
+}
 
 std::string goIndent(const nlohmann::ordered_json& j, int indent) {
   std::string out;

@@ -14,5 +14,8 @@ std::string goNumber(double v);
 std::string goString(const std::string& s);
 /// The whole value, indented by `indent` spaces per level, keys in the json's order.
 std::string goIndent(const nlohmann::ordered_json& j, int indent = 4);
+/// The same, appended to `out` as if the value stood `depth` levels deep (its first line is not
+/// indented; the caller writes what precedes it).
+void appendGoIndent(std::string& out, const nlohmann::ordered_json& j, int indent, int depth);
 
 }  // namespace mon::mackerel
