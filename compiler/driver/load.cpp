@@ -1,15 +1,14 @@
 #include "driver/load.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
-#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "parse/parse.h"
+#include "support/parallel.h"
 
 namespace mon {
 
@@ -97,19 +96,10 @@ class Loader {
       ids.push_back(id);
     }
     std::vector<Preparsed> results(ids.size());
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t i = next++; i < ids.size(); i = next++) {
-        results[i].diags.setErrorLimit(1000);
-        results[i].ast = parse(sm_, ids[i], results[i].diags);
-      }
-    };
-    size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), ids.size());
-    if (const char* env = std::getenv("MONITORC_THREADS")) threads = std::max(1, std::atoi(env));  // for benchmarks
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
+    parallelFor(ids.size(), workerThreads(), [&](size_t i) {
+      results[i].diags.setErrorLimit(1000);
+      results[i].ast = parse(sm_, ids[i], results[i].diags);
+    });
     for (size_t i = 0; i < ids.size(); ++i) preparsed_.emplace(ids[i], std::move(results[i]));
   }
 

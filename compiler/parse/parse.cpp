@@ -6,9 +6,11 @@
 #include <cstdlib>
 
 #include "MonParser.h"
+#include "parse/chunks.h"
 #include "parse/error_strategy.h"
 #include "parse/lexer.h"
 #include "parse/token_source.h"
+#include "support/parallel.h"
 #include "support/text.h"
 
 namespace mon {
@@ -541,8 +543,11 @@ class AstBuilder {
     std::string_view s = text_.substr(r.begin, r.end - r.begin);
     out.reserve(s.size());
     for (size_t i = 0; i < s.size(); ++i) {
-      if (s[i] != '\\') {
-        out += s[i];
+      if (s[i] != '\\') {  // copy the run up to the next escape at once
+        size_t next = s.find('\\', i);
+        if (next == std::string_view::npos) next = s.size();
+        out.append(s.data() + i, next - i);
+        i = next - 1;
         continue;
       }
       uint32_t at = r.begin + static_cast<uint32_t>(i);
@@ -594,39 +599,78 @@ class AstBuilder {
 
 }  // namespace
 
-ast::File parse(const SourceManager& sm, FileId file, DiagEngine& diags) {
-  ast::File out;
-  out.id = file;
-  const std::string& text = sm.text(file);
-  LexResult lexed = lex(file, text, diags);
-  out.comments = std::move(lexed.comments);
+namespace {
 
-  ArrayTokenStream stream(lexed.tokens);
+// Files up to this many tokens are one piece; larger ones are parsed in pieces of about this
+// size (about 40 KB of source), on several cores from kParallelTokens on.
+constexpr size_t kChunkTokens = 8192;
+constexpr size_t kParallelTokens = 150000;
+
+struct Piece {
+  ast::List<ast::StmtPtr> stmts;
+  DiagEngine diags;  // what AstBuilder reports (bad escapes and the like)
+  bool ok = false;
+};
+
+// The fast path for one piece: SLL prediction that bails on the first syntax error.
+void parsePiece(FileId file, const std::string& text, const std::vector<Token>& all, TokenRange range, Piece& out) {
+  std::vector<Token> tokens(all.begin() + range.begin, all.begin() + range.end);
+  tokens.push_back(all.back());  // the end-of-file token
+  ArrayTokenStream stream(tokens);
   MonParser parser(&stream);
   parser.removeErrorListeners();
-
-  // Fast path: SLL prediction that bails on the first error. Only input with a syntax error
-  // (or a rare SLL conflict) pays for the full LL pass with recovery.
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
   parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
   MonParser::FileContext* tree = nullptr;
   try {
     tree = parser.file();
   } catch (const antlr4::ParseCancellationException&) {
-    tree = nullptr;
+    return;
   }
+  out.diags.setErrorLimit(1000);
+  AstBuilder(file, text, tokens, out.diags).stmts(tree, out.stmts);
+  out.ok = true;
+}
+
+// Parses the file in pieces of whole statements (see parse/chunks.h). False when a piece has a
+// syntax error (or an SLL conflict): the caller then parses the whole file with recovery.
+bool parseFast(FileId file, const std::string& text, const std::vector<Token>& tokens, ast::List<ast::StmtPtr>& out,
+               DiagEngine& diags) {
+  std::vector<TokenRange> ranges = statementChunks(tokens, kChunkTokens);
+  std::vector<Piece> pieces(ranges.size());
+  size_t threads = tokens.size() >= kParallelTokens ? workerThreads() : 1;
+  parallelFor(ranges.size(), threads, [&](size_t i) { parsePiece(file, text, tokens, ranges[i], pieces[i]); });
+  for (const Piece& p : pieces)
+    if (!p.ok) return false;
+  for (Piece& p : pieces) {
+    for (auto& st : p.stmts) out.push_back(std::move(st));
+    for (const Diagnostic& d : p.diags.all()) diags.append(d);
+  }
+  return true;
+}
+
+}  // namespace
+
+ast::File parse(const SourceManager& sm, FileId file, DiagEngine& diags) {
+  ast::File out;
+  out.id = file;
+  const std::string& text = sm.text(file);
+  LexResult lexed = lex(file, text, diags);
+  out.comments = std::move(lexed.comments);
+  // Only input with a syntax error (or a rare SLL conflict) pays for the LL pass with recovery.
+  if (!lexed.stopped && parseFast(file, text, lexed.tokens, out.stmts, diags)) return out;
+  if (std::getenv("MONITORC_TIMING")) std::fprintf(stderr, "timing: SLL bailed on %s\n", sm.path(file).c_str());
+
+  ArrayTokenStream stream(lexed.tokens);
+  MonParser parser(&stream);
+  parser.removeErrorListeners();
   // When the lexer stopped early the input ends mid-construct: errors at the cut would only
   // repeat the lexer's, so they are left out; errors before it are reported as usual.
   DiagEngine syntaxDiags;
   syntaxDiags.setErrorLimit(1000);  // as the driver does: a binary file is not a million errors
-  if (!tree) {
-    if (std::getenv("MONITORC_TIMING")) std::fprintf(stderr, "timing: SLL bailed on %s\n", sm.path(file).c_str());
-    stream.seek(0);
-    parser.reset();
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
-    parser.setErrorHandler(std::make_shared<DiagErrorStrategy>(file, lexed.tokens, syntaxDiags));
-    tree = parser.file();
-  }
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+  parser.setErrorHandler(std::make_shared<DiagErrorStrategy>(file, lexed.tokens, syntaxDiags));
+  MonParser::FileContext* tree = parser.file();
   for (const Diagnostic& d : syntaxDiags.all())
     if (!lexed.stopped || d.range.begin < lexed.stoppedAt) diags.append(d);
   AstBuilder builder(file, text, lexed.tokens, diags);

@@ -1,6 +1,7 @@
 // Unit tests of the Prometheus/Grafana backend helpers: numbers, durations, quoting, uids.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include "grafana/grafana.h"
 #include "prometheus/mon_source.h"
@@ -33,6 +34,14 @@ TEST_CASE("YAML quoting escapes what YAML would read as a line break or reject")
   CHECK(prometheus::yamlQuote("\xC2\x85") == "\"\\u0085\"");
   CHECK(prometheus::yamlQuote("\x7F") == "\"\\u007F\"");
   CHECK(prometheus::yamlQuote("日本") == "\"日本\"");
+  // ASCII takes a direct path; it must quote every byte as the JSON serializer does (DEL aside).
+  for (int c = 0; c < 0x80; ++c) {
+    std::string s = std::string("a") + char(c) + "b";
+    std::string viaJson = nlohmann::json(s).dump();
+    if (c == 0x7F) viaJson = "\"a\\u007Fb\"";
+    CAPTURE(c);
+    CHECK(prometheus::yamlQuote(s) == viaJson);
+  }
   CHECK(prometheus::yamlQuote("true") == "\"true\"");
 }
 
