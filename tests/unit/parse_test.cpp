@@ -5,6 +5,7 @@
 
 #include "harness.h"
 #include "parse/lexer.h"
+#include "parse/chunks.h"
 #include "parse/parse.h"
 
 namespace {
@@ -223,4 +224,52 @@ TEST_CASE("parse: deep but legal nesting and long chains") {
   std::string elif = "if a { }";
   for (int i = 0; i < mon::kMaxElseIf - 1; ++i) elif += " else if a { }";
   CHECK(parseText(elif)->diags.all().empty());
+}
+
+TEST_CASE("parse: statement pieces are cut only where a top-level statement begins") {
+  auto lexed = [](const std::string& text, mon::DiagEngine& d) { return mon::lex(0, text, d).tokens; };
+  mon::DiagEngine d;
+  // Target 1 token: cut at every place that allows it.
+  std::string text = "a { }\nb { }\nif x { } else { }\nlet m = { k = 1 }\nc \"${ {a = 1}.a }\" { }\nt = {k = 1}.k\n";
+  auto tokens = lexed(text, d);
+  auto pieces = mon::statementChunks(tokens, 1);
+  std::vector<size_t> starts;
+  for (const auto& p : pieces) starts.push_back(tokens[p.begin].begin);
+  // Not before `else` (the if goes on), not inside the interpolation (its braces are nested in
+  // the string), not inside `{k = 1}.k` (a `.` after the brace continues the expression).
+  CHECK(starts == std::vector<size_t>{0, text.find("b {"), text.find("if"), text.find("let"), text.find("c \""),
+                                      text.find("t =")});
+  // Together the pieces cover every token but the end of file, in order.
+  size_t next = 0;
+  for (const auto& p : pieces) {
+    CHECK(p.begin == next);
+    next = p.end;
+  }
+  CHECK(next == tokens.size() - 1);
+  // A large target keeps the file whole.
+  CHECK(mon::statementChunks(tokens, 1000000).size() == 1);
+}
+
+TEST_CASE("parse: a file parsed in pieces gives the statements in order, errors where they are") {
+  std::string text;
+  for (int i = 0; i < 3000; ++i)
+    text += "monitor host \"m" + std::to_string(i) + "\" { warning = " + std::to_string(i) + " memo = \"a\\tb ${x}\" }\n";
+  auto p = parseText(text);
+  CHECK(p->diags.all().empty());
+  REQUIRE(p->file.stmts.size() == 3000);
+  for (int i : {0, 1, 1499, 2999}) {
+    const auto& st = *p->file.stmts[i];
+    CHECK(st.labels[1].string->parts[0].text == "m" + std::to_string(i));
+    CHECK(st.body[0]->value->number == i);
+    CHECK(st.body[1]->value->parts[0].text == "a\tb ");
+  }
+  // A syntax error in a late piece: the whole file is parsed again with recovery, and the error
+  // is reported once, at its place; the statements around it are kept.
+  std::string broken = text;
+  size_t at = broken.find("warning = 2500 ");
+  broken.replace(at, 15, "warning 2500 ");
+  auto q = parseText(broken);
+  REQUIRE(q->diags.all().size() == 1);
+  CHECK(q->sm.lineCol(q->diags.all()[0].range.file, q->diags.all()[0].range.begin).line == 2501);
+  CHECK(q->file.stmts.size() == 3000);
 }
