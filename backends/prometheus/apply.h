@@ -69,6 +69,10 @@ bool ruleViews(const std::string& text, std::vector<RuleView>& out);
 /// Returns `desired` unchanged when nothing is kept or either text does not parse.
 std::string keepMissingRules(const std::string& desired, const std::string& current, std::vector<std::string>& kept);
 
+/// True when `text` starts with the header ruleFile() writes: monitorc wrote it, so plan, apply,
+/// prune and `pull --owned-only` may treat it as owned.
+bool writtenByMonitorc(const std::string& text);
+
 /// The owned file name for a target: `monitorc_<target>.yml`.
 std::string ownedFileName(const std::string& target);
 /// The built file of `target` (from build()) under its owned name.
