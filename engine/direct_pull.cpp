@@ -1,7 +1,6 @@
 // `monitorc pull` from prometheus and grafana targets: read what the target holds, turn it
 // into source with the existing importers (prometheus/import.cpp, grafana/import.cpp), and
 // point every pulled block at the target (`targets = ["<name>"]`).
-#include <cstdlib>
 
 #include "direct_target.h"
 #include "grafana/apply.h"
@@ -143,23 +142,9 @@ bool pullGrafana(const TargetSpec& spec, const ir::Target& target, bool ownedOnl
   while (!url.empty() && url.back() == '/') url.pop_back();
   if (url.empty()) return (err = "grafana target '" + spec.name + "' has no url", false);
   if (std::string why = net::checkBaseUrl(url); !why.empty()) return (err = "grafana target '" + spec.name + "': url: " + why, false);
-  const char* token = opts.getenv ? opts.getenv(spec.keyEnv.c_str()) : std::getenv(spec.keyEnv.c_str());
-  if (!token || !*token)
-    return (err = "the environment variable " + spec.keyEnv + " (the API token for grafana target '" + spec.name + "') is not set", false);
-  std::shared_ptr<net::Client> client = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient());
-  std::vector<std::pair<std::string, std::string>> headers = {{"Authorization", std::string("Bearer ") + token}, {"Accept", "application/json"}};
-  // GET `path`: the JSON answer; null for 404; false with err otherwise.
-  auto get = [&](const std::string& path, Json& body) {
-    net::Response r = sendLogged(*client, net::Request{"GET", url + path, headers, ""}, opts);
-    if (r.status == 404 && r.transport.empty()) return (body = nullptr, true);
-    body = Json::parse(r.body, nullptr, false);
-    if (!r.transport.empty() || r.status != 200 || body.is_discarded()) {
-      std::string msg = body.is_object() && body.contains("message") && body["message"].is_string() ? body["message"].get<std::string>() : "";
-      err = "GET " + path + ": " + (!r.transport.empty() ? r.transport : "HTTP " + std::to_string(r.status) + (msg.empty() ? "" : ": " + msg));
-      return false;
-    }
-    return true;
-  };
+  gf::Connection conn;
+  if (!connectGrafana(spec.name, url, spec.keyEnv, opts, conn, err)) return false;
+  auto get = [&](const std::string& path, Json& body) { return gf::getJson(conn, path, body, err); };
   std::string where = "reading grafana \"" + spec.name + "\" (" + url + "): ";
   Json folder, hits = Json::array(), group;
   if (!get("/api/folders/" + settings.folder, folder)) return (err = where + err, false);
@@ -174,7 +159,8 @@ bool pullGrafana(const TargetSpec& spec, const ir::Target& target, bool ownedOnl
   for (const auto& hit : hits) {
     std::string uid = hit.is_object() ? hit.value("uid", "") : "";
     Json d;
-    if (uid.empty() || !get("/api/dashboards/uid/" + uid, d)) return (err = where + err, false);
+    if (uid.empty()) return (err = where + "GET /api/search: a dashboard without a uid", false);
+    if (!get("/api/dashboards/uid/" + uid, d)) return (err = where + err, false);
     if (d.is_null() || !d.contains("dashboard")) continue;  // deleted since the search
     std::string src, e;
     std::vector<std::string> w;
@@ -198,8 +184,7 @@ bool pullGrafana(const TargetSpec& spec, const ir::Target& target, bool ownedOnl
     prom::Group g{settings.name, {}};
     for (const auto& r : group["rules"]) {
       if (!r.is_object()) continue;
-      bool owned = r.contains("labels") && r["labels"].is_object() && r["labels"].value("managed_by", "") == "monitorc";
-      if (ownedOnly && !owned) continue;
+      if (ownedOnly && !gf::ownedRule(r)) continue;
       prom::Rule pr;
       if (asPromRule(r, settings.datasource, pr, warnings)) g.rules.push_back(std::move(pr));
     }
