@@ -345,8 +345,15 @@ std::unique_ptr<DirectTarget> openGrafana(const Plan& plan, const RemoteOptions&
   for (const auto& op : plan.operations) {
     gf::Change::Action a;
     if (!opAction(op.value("action", ""), a)) return (err = "plan file: unknown operation '" + op.value("action", "") + "'", nullptr);
+    std::string what = "plan file: operation '" + op.value("action", "") + "'";
+    if (!op.contains("key") || !op["key"].is_string()) return (err = what + " without a key", nullptr);
     if (a != gf::Change::DeleteDashboard && !(op.contains("body") && op["body"].is_object()))
-      return (err = "plan file: operation '" + op.value("action", "") + "' without a body", nullptr);
+      return (err = what + " without a body", nullptr);
+    // Checked here, not while applying: a bad field must stop the plan before its first write.
+    if (a == gf::Change::UpdateDashboard && !(op.contains("version") && op["version"].is_number_integer()))
+      return (err = what + " without the dashboard's version", nullptr);
+    // Only `plan --prune --out` writes a delete; nothing is removed without --prune.
+    if (a == gf::Change::DeleteDashboard && !plan.prune) return (err = "plan file: a delete in a plan made without --prune", nullptr);
   }
   gf::Connection conn;
   if (!connectGrafana(plan.targetName, plan.url, plan.keyEnv, opts, conn, err)) return nullptr;

@@ -255,6 +255,9 @@ std::unique_ptr<DirectTarget> openPrometheus(const Plan& plan, const RemoteOptio
     std::string a = op.value("action", "");
     if (a != "create" && a != "update" && a != "delete")
       return (err = "plan file: unknown operation '" + a + "'", nullptr);
+    if (!op.contains("file") || !op["file"].is_string()) return (err = "plan file: operation without a file name", nullptr);
+    // Only `plan --prune --out` writes a delete; nothing is removed without --prune.
+    if (a == "delete" && !plan.prune) return (err = "plan file: a delete in a plan made without --prune", nullptr);
     if (op.value("file", "") != prom::ownedFileName(plan.targetName))
       return (err = "plan file: operation on '" + op.value("file", "") + "', not the owned file '" +
                     prom::ownedFileName(plan.targetName) + "'", nullptr);
