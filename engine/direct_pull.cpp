@@ -57,6 +57,8 @@ bool pullPrometheus(const TargetSpec& spec, const ir::Target& target, bool owned
   if (spec.dir.empty()) return (err = "prometheus target '" + spec.name + "' has no rules_dir", false);
   std::string path = spec.dir + "/" + prom::ownedFileName(spec.name), text;
   auto files = prom::diskFileOps();
+  if (std::string why = files->unreadable(spec.dir, prom::ownedFileName(spec.name)); !why.empty())
+    return (err = "prometheus target '" + spec.name + "': rules_dir: " + why, false);
   std::string objects;
   std::vector<std::string> groups;
   if (!files->read(path, text)) {

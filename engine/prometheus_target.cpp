@@ -36,6 +36,7 @@ class ReadOnce : public prom::FileOps {
     return it->second.first;
   }
   std::vector<std::string> list(const std::string& dir) override { return inner_.list(dir); }
+  std::string unreadable(const std::string& dir, const std::string& name) override { return inner_.unreadable(dir, name); }
   bool writeAtomic(const std::string&, const std::string&, std::string& err) override { return (err = "read-only", false); }
   bool remove(const std::string&, std::string& err) override { return (err = "read-only", false); }
 
@@ -92,13 +93,15 @@ class PrometheusTarget : public DirectTarget {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return reportOf(plan, results, secs);
   }
-  bool stale(const Plan& plan, std::vector<std::string>& reasons, std::string&) override {
+  bool stale(const Plan& plan, std::vector<std::string>& reasons, std::string& err) override {
     std::set<std::string> names, written;
     for (const auto& [key, fp] : plan.fingerprints)
       if (key.rfind("rule_file/", 0) == 0) names.insert(key.substr(10));
     for (const auto& op : plan.operations) written.insert(op.value("file", ""));
     names.insert(written.begin(), written.end());
     auto files = prom::diskFileOps();
+    for (const auto& name : names)
+      if (std::string why = files->unreadable(dir_, name); !why.empty()) return (err = why, false);
     reasons = staleReasons(plan.fingerprints, ruleFiles(*files, dir_, names), [&](const std::string& key) {
       return key.rfind("rule_file/", 0) == 0 && written.count(key.substr(10));
     });
@@ -130,6 +133,8 @@ std::unique_ptr<DirectTarget> planPrometheus(const ir::Module& m, const SourceMa
   plan.rulesDir = spec.dir;
 
   auto disk = prom::diskFileOps();
+  if (std::string why = disk->unreadable(spec.dir, prom::ownedFileName(spec.name)); !why.empty())
+    return (err = at + "prometheus target '" + spec.name + "': rules_dir: " + why, nullptr);
   auto files = std::make_unique<ReadOnce>(*disk);
   // A file without rules (no monitor for the target) is not wanted: the owned file is then a
   // prune candidate, removed with --prune.

@@ -305,6 +305,36 @@ class PrometheusTarget(Base):
         self.assertIn("main.mon:1:1: prometheus target 'prom' has no rules_dir", p.stderr)
 
 
+    def test_unreadable_rules_dir_is_an_error_not_an_empty_target(self):
+        monitor = 'monitor query "q" { query = "up" operator = "<" critical = 1 }\n'
+        # rules_dir is a file: plan and pull used to read "no rules" (plan: create; pull: exit 0).
+        not_dir = os.path.join(self.dir, "not-a-dir")
+        with open(not_dir, "w") as f:
+            f.write("x\n")
+        self.write('target prometheus "prom" { rules_dir = "%s" url = "%s" }\n%s' % (not_dir, self.url, monitor))
+        for cmd in (("plan",), ("pull", "-o", "pulled-unreadable")):
+            p = self.run_mc(*cmd)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            self.assertIn("prometheus target 'prom': rules_dir: '%s' is not a directory" % not_dir, p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "pulled-unreadable")))
+        # The owned file is a directory: plan used to offer to adopt it, pull to call it malformed.
+        rules = os.path.join(self.dir, "odd-rules")
+        os.makedirs(os.path.join(rules, "monitorc_prom.yml"), exist_ok=True)
+        self.write('target prometheus "prom" { rules_dir = "%s" url = "%s" }\n%s' % (rules, self.url, monitor))
+        for cmd in (("plan",), ("pull", "-o", "pulled-unreadable")):
+            p = self.run_mc(*cmd)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            self.assertIn("rules_dir: '%s/monitorc_prom.yml' is not a regular file" % rules, p.stderr)
+        # A saved plan whose owned file became unreadable: an error that names it, nothing applied.
+        os.rmdir(os.path.join(rules, "monitorc_prom.yml"))
+        p = self.run_mc("plan", "--out", "p.json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        os.makedirs(os.path.join(rules, "monitorc_prom.yml"))
+        p = self.run_mc("apply", name="p.json")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("'%s/monitorc_prom.yml' is not a regular file" % rules, p.stderr)
+        self.assertTrue(os.path.isdir(os.path.join(rules, "monitorc_prom.yml")))
+
 class GrafanaTarget(Base):
     @classmethod
     def setUpClass(cls):
