@@ -10,6 +10,10 @@
 #include "backend.h"
 #include "target.h"
 
+namespace mon::grafana {
+struct Connection;
+}
+
 namespace mon::engine {
 
 class DirectTarget {
@@ -45,6 +49,11 @@ std::unique_ptr<DirectTarget> planPrometheus(const ir::Module& m, const SourceMa
 std::unique_ptr<DirectTarget> planGrafana(const ir::Module& m, const SourceManager& sm, const OutputFiles& built,
                                           const TargetSpec& spec, bool prune, const RemoteOptions& opts, Plan& plan,
                                           std::string& err);
+/// The connection to Grafana at `url` (no trailing slash) with the token from the environment
+/// variable `keyEnv`, through opts.client with sendLogged. False with `err` naming the
+/// variable (never a value) when it is not set. Shared by plan, apply FILE and pull.
+bool connectGrafana(const std::string& name, const std::string& url, const std::string& keyEnv, const RemoteOptions& opts,
+                    grafana::Connection& conn, std::string& err);
 /// "file:line" of a monitor (by name) or dashboard (by url_path) for target `target`.
 struct SourceIndex {
   std::map<std::string, std::string> monitors, dashboards;

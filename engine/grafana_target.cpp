@@ -33,8 +33,8 @@ bool opAction(const std::string& s, gf::Change::Action& a) {
   return false;
 }
 
-std::string ruleGroupUrl(const gf::Connection& c, const std::string& folder, const std::string& group) {
-  return c.url + "/api/v1/provisioning/folder/" + folder + "/rule-groups/" + group;
+std::string ruleGroupPath(const std::string& folder, const std::string& group) {
+  return "/api/v1/provisioning/folder/" + folder + "/rule-groups/" + group;
 }
 
 // What the target holds, as fingerprints: the folder, the dashboards `uids` (by their stored
@@ -42,29 +42,23 @@ std::string ruleGroupUrl(const gf::Connection& c, const std::string& folder, con
 // gf::makePlan reads, so during planning the answers it got are reused (see Recorder).
 bool readState(const gf::Connection& c, const std::string& folder, const std::string& group,
                const std::set<std::string>& uids, Fingerprints& out, std::string& err) {
-  gf::Headers h = {{"Authorization", "Bearer " + c.token}, {"Accept", "application/json"}};
-  auto get = [&](const std::string& url, gf::HttpReply& r, Json& body) {
-    r = c.http("GET", url, h, "");
-    if (r.status == 404) return true;
-    body = Json::parse(r.body, nullptr, false);
-    if (r.status != 200 || !body.is_object()) {
-      err = "GET " + url.substr(c.url.size()) + ": " + (r.status ? "HTTP " + std::to_string(r.status) : r.body);
-      return false;
-    }
+  // The JSON object at `path`, null for 404.
+  auto get = [&](const std::string& path, Json& body) {
+    if (!gf::getJson(c, path, body, err)) return false;
+    if (!body.is_null() && !body.is_object()) return (err = "GET " + path + ": not a JSON object", false);
     return true;
   };
-  gf::HttpReply r;
   Json j;
-  if (!get(c.url + "/api/folders/" + folder, r, j)) return false;
-  if (r.status == 200) out["folder/" + folder] = {fingerprint({{"uid", j.value("uid", "")}, {"title", j.value("title", "")}}), j.value("title", "")};
+  if (!get("/api/folders/" + folder, j)) return false;
+  if (!j.is_null()) out["folder/" + folder] = {fingerprint({{"uid", j.value("uid", "")}, {"title", j.value("title", "")}}), j.value("title", "")};
   for (const auto& uid : uids) {
-    if (!get(c.url + "/api/dashboards/uid/" + uid, r, j)) return false;
-    if (r.status != 200) continue;
+    if (!get("/api/dashboards/uid/" + uid, j)) return false;
+    if (j.is_null()) continue;
     const Json d = j.contains("dashboard") && j["dashboard"].is_object() ? j["dashboard"] : Json::object();
     out["dashboard/" + uid] = {"v" + std::to_string(d.value("version", 0)), d.value("title", "")};
   }
-  if (!get(ruleGroupUrl(c, folder, group), r, j)) return false;
-  if (r.status == 200) {
+  if (!get(ruleGroupPath(folder, group), j)) return false;
+  if (!j.is_null()) {
     out["rule_group/" + group] = {fingerprint({{"interval", j.value("interval", Json(nullptr))}}), ""};
     if (j.contains("rules") && j["rules"].is_array())
       for (const auto& rule : j["rules"])
@@ -140,31 +134,11 @@ class GrafanaTarget : public DirectTarget {
   std::string folder_;
 };
 
-// The connection to `url` with the token from `keyEnv`; null with `err` when it is not set.
-bool connect(const std::string& name, const std::string& url, const std::string& keyEnv, const RemoteOptions& opts,
-             gf::Connection& conn, std::string& err) {
-  const char* token = opts.getenv ? opts.getenv(keyEnv.c_str()) : std::getenv(keyEnv.c_str());
-  if (!token || !*token)
-    return (err = "the environment variable " + keyEnv + " (the API token for grafana target '" + name + "') is not set", false);
-  std::shared_ptr<net::Client> client = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient());
-  conn = gf::Connection{url, token, [client, opts](const std::string& method, const std::string& u, const gf::Headers& headers,
-                                                   const std::string& body) {
-                          net::Request req{method, u, headers, body};
-                          net::Response r = sendLogged(*client, req, opts);
-                          return gf::HttpReply{r.transport.empty() ? r.status : 0, r.transport.empty() ? r.body : r.transport};
-                        }};
-  return true;
-}
-
 const Json* findUid(const Json& rules, const std::string& uid) {
   if (!rules.is_array()) return nullptr;
   for (const auto& r : rules)
     if (r.is_object() && r.value("uid", "") == uid) return &r;
   return nullptr;
-}
-
-bool ownedRule(const Json& r) {
-  return r.contains("labels") && r["labels"].is_object() && r["labels"].value("managed_by", "") == "monitorc";
 }
 
 std::string ruleSourceOf(const SourceIndex& idx, const Json& rule) {
@@ -190,6 +164,21 @@ Change listed(Action a, const std::string& uid, const std::string& source) {
 
 }  // namespace
 
+bool connectGrafana(const std::string& name, const std::string& url, const std::string& keyEnv, const RemoteOptions& opts,
+                    gf::Connection& conn, std::string& err) {
+  const char* token = opts.getenv ? opts.getenv(keyEnv.c_str()) : std::getenv(keyEnv.c_str());
+  if (!token || !*token)
+    return (err = "the environment variable " + keyEnv + " (the API token for grafana target '" + name + "') is not set", false);
+  std::shared_ptr<net::Client> client = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient());
+  conn = gf::Connection{url, token, [client, opts](const std::string& method, const std::string& u, const gf::Headers& headers,
+                                                   const std::string& body) {
+                          net::Request req{method, u, headers, body};
+                          net::Response r = sendLogged(*client, req, opts);
+                          return gf::HttpReply{r.transport.empty() ? r.status : 0, r.transport.empty() ? r.body : r.transport};
+                        }};
+  return true;
+}
+
 std::unique_ptr<DirectTarget> planGrafana(const ir::Module& m, const SourceManager& sm, const OutputFiles& built,
                                           const TargetSpec& spec, bool prune, const RemoteOptions& opts, Plan& plan,
                                           std::string& err) {
@@ -205,7 +194,7 @@ std::unique_ptr<DirectTarget> planGrafana(const ir::Module& m, const SourceManag
   std::string url = spec.where;
   while (!url.empty() && url.back() == '/') url.pop_back();
   gf::Connection conn;
-  if (!connect(spec.name, url, spec.keyEnv, opts, conn, err)) return nullptr;
+  if (!connectGrafana(spec.name, url, spec.keyEnv, opts, conn, err)) return nullptr;
   plan.where = url + ", folder " + settings.folder;
   plan.keyEnv = spec.keyEnv;
   plan.url = url;
@@ -305,7 +294,7 @@ std::unique_ptr<DirectTarget> planGrafana(const ir::Module& m, const SourceManag
     c.key = h.value("title", "");
     c.type = "alert rule";
     c.id = h.value("uid", "");
-    c.action = !ownedRule(h) ? Action::Ignore : prune ? Action::Delete : Action::Orphan;
+    c.action = !gf::ownedRule(h) ? Action::Ignore : prune ? Action::Delete : Action::Orphan;
     int link = c.action == Action::Delete ? group : -1;
     items.push_back({std::move(c), link});
   }
@@ -356,11 +345,18 @@ std::unique_ptr<DirectTarget> openGrafana(const Plan& plan, const RemoteOptions&
   for (const auto& op : plan.operations) {
     gf::Change::Action a;
     if (!opAction(op.value("action", ""), a)) return (err = "plan file: unknown operation '" + op.value("action", "") + "'", nullptr);
+    std::string what = "plan file: operation '" + op.value("action", "") + "'";
+    if (!op.contains("key") || !op["key"].is_string()) return (err = what + " without a key", nullptr);
     if (a != gf::Change::DeleteDashboard && !(op.contains("body") && op["body"].is_object()))
-      return (err = "plan file: operation '" + op.value("action", "") + "' without a body", nullptr);
+      return (err = what + " without a body", nullptr);
+    // Checked here, not while applying: a bad field must stop the plan before its first write.
+    if (a == gf::Change::UpdateDashboard && !(op.contains("version") && op["version"].is_number_integer()))
+      return (err = what + " without the dashboard's version", nullptr);
+    // Only `plan --prune --out` writes a delete; nothing is removed without --prune.
+    if (a == gf::Change::DeleteDashboard && !plan.prune) return (err = "plan file: a delete in a plan made without --prune", nullptr);
   }
   gf::Connection conn;
-  if (!connect(plan.targetName, plan.url, plan.keyEnv, opts, conn, err)) return nullptr;
+  if (!connectGrafana(plan.targetName, plan.url, plan.keyEnv, opts, conn, err)) return nullptr;
   return std::make_unique<GrafanaTarget>(std::move(conn), plan.folder);
 }
 

@@ -24,6 +24,23 @@ std::string why(const HttpReply& r) {
   return "HTTP " + std::to_string(r.status) + (msg.empty() ? "" : ": " + msg);
 }
 
+}  // namespace
+
+bool ownedRule(const Json& rule) {
+  return rule.contains("labels") && rule["labels"].is_object() && rule["labels"].value("managed_by", "") == "monitorc";
+}
+
+bool getJson(const Connection& c, const std::string& path, Json& body, std::string& err) {
+  HttpReply r = c.http("GET", c.url + path, auth(c), "");
+  if (r.status == 404) return (body = nullptr, true);
+  if (r.status != 200) return (err = "GET " + path + ": " + why(r), false);
+  body = Json::parse(r.body, nullptr, false);
+  if (body.is_discarded()) return (err = "GET " + path + ": the answer is not JSON", false);
+  return true;
+}
+
+namespace {
+
 // Prometheus duration text -> seconds, for comparing `for` ("300s" and "5m" are equal).
 long long seconds(const std::string& d) {
   long long total = 0, n = 0;
@@ -142,7 +159,7 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
           // gone from the source unless pruning.
           bool built = false;
           for (const auto& w : g["rules"]) built = built || w.value("uid", "") == rule.value("uid", "");
-          bool owned = rule.contains("labels") && rule["labels"].is_object() && rule["labels"].value("managed_by", "") == "monitorc";
+          bool owned = ownedRule(rule);
           if (built || (owned && prune)) continue;
           Json keep = rule;
           for (const char* k : {"id", "updated", "provenance"}) keep.erase(k);

@@ -49,6 +49,12 @@ struct Connection {
   HttpSend http;
 };
 
+/// True for a rule monitorc manages in a rule group: it carries the label managed_by = "monitorc".
+bool ownedRule(const ir::Json& rule);
+/// GET `path` (below c.url): `body` is the JSON answer, null for a 404. False with `err`
+/// ("GET PATH: HTTP 401: Invalid API key", the transport's reason, or an answer that is not JSON).
+bool getJson(const Connection& c, const std::string& path, ir::Json& body, std::string& err);
+
 /// Reads the remote side and compares it with the built files of `target`. False with `err`
 /// when Grafana cannot be read (auth, network). The rule group PUT keeps the group's rules
 /// monitorc does not own (no managed_by=monitorc label) and, without prune, the owned ones

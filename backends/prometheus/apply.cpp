@@ -80,10 +80,12 @@ std::string join(const std::string& dir, const std::string& name) { return dir.e
 
 bool owned(FileOps& files, const std::string& path) {
   std::string text;
-  return files.read(path, text) && text.rfind(kHeader, 0) == 0;
+  return files.read(path, text) && writtenByMonitorc(text);
 }
 
 }  // namespace
+
+bool writtenByMonitorc(const std::string& text) { return text.rfind(kHeader, 0) == 0; }
 
 bool ruleViews(const std::string& text, std::vector<RuleView>& out) {
   std::vector<std::string> groups;
@@ -161,7 +163,7 @@ Plan makePlan(const std::string& target, const std::map<std::string, std::string
       plan.changes.push_back({FileChange::Create, name, content, details});
       continue;
     }
-    if (current.rfind(kHeader, 0) != 0) {
+    if (!writtenByMonitorc(current)) {
       plan.changes.push_back({FileChange::Update, name, content, {"the file exists but was not written by monitorc; it is replaced"}});
       continue;
     }

@@ -25,6 +25,11 @@ class FileOps {
   /// Writes a temporary file beside `path` and renames it over `path`.
   virtual bool writeAtomic(const std::string& path, const std::string& text, std::string& err) = 0;
   virtual bool remove(const std::string& path, std::string& err) = 0;
+  /// Why `dir` or the file `name` in it cannot be read, "" when both can or do not exist (an
+  /// absent directory or file is an empty target). read() and list() cannot tell an unreadable
+  /// file from an absent one, so plan and pull ask first: a rules_dir that is a file, or an
+  /// owned file that is a directory or unreadable, must be an error, not "no rules".
+  virtual std::string unreadable(const std::string& dir, const std::string& name) = 0;
 };
 std::unique_ptr<FileOps> diskFileOps();
 
@@ -68,6 +73,10 @@ bool ruleViews(const std::string& text, std::vector<RuleView>& out);
 /// its group: owned rules gone from the source stay until --prune. `kept` gets their ids.
 /// Returns `desired` unchanged when nothing is kept or either text does not parse.
 std::string keepMissingRules(const std::string& desired, const std::string& current, std::vector<std::string>& kept);
+
+/// True when `text` starts with the header ruleFile() writes: monitorc wrote it, so plan, apply,
+/// prune and `pull --owned-only` may treat it as owned.
+bool writtenByMonitorc(const std::string& text);
 
 /// The owned file name for a target: `monitorc_<target>.yml`.
 std::string ownedFileName(const std::string& target);

@@ -1,7 +1,9 @@
 // The disk side of Prometheus apply: the real directory and the promtool checker.
 #include <sys/wait.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -50,6 +52,23 @@ class DiskFileOps : public FileOps {
       return false;
     }
     return true;
+  }
+  std::string unreadable(const std::string& dir, const std::string& name) override {
+    std::error_code ec;
+    fs::file_status st = fs::status(dir, ec);
+    if (st.type() == fs::file_type::not_found) return "";
+    if (ec) return "cannot read '" + dir + "': " + ec.message();
+    if (!fs::is_directory(st)) return "'" + dir + "' is not a directory";
+    fs::directory_iterator listing(dir, ec);
+    if (ec) return "cannot list '" + dir + "': " + ec.message();
+    std::string path = (fs::path(dir) / name).string();
+    st = fs::status(path, ec);
+    if (st.type() == fs::file_type::not_found) return "";
+    if (ec) return "cannot read '" + path + "': " + ec.message();
+    if (!fs::is_regular_file(st)) return "'" + path + "' is not a regular file";
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return "cannot read '" + path + "': " + std::strerror(errno);
+    return "";
   }
   bool remove(const std::string& path, std::string& err) override {
     std::error_code ec;

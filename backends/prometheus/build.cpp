@@ -14,8 +14,7 @@ std::string groupName(const ir::Target& t) {
 
 OutputFiles build(const ir::Module& module, DiagEngine& diags) {
   OutputFiles out;
-  targets::reportUnknownTargetNames(module, diags);
-  targets::reportRecordTargets(module, diags);
+  reportModuleTargets(module, diags);
   for (const ir::Target* t : targets::ofKind(module, "prometheus")) {
     Group g{groupName(*t), {}};
     for (const ir::Record* r : targets::recordsFor(module, *t)) g.rules.push_back(recordingRule(*r));

@@ -6,9 +6,13 @@
 
 namespace mon::prometheus {
 
-void check(const ir::Module& module, DiagEngine& diags) {
+void reportModuleTargets(const ir::Module& module, DiagEngine& diags) {
   targets::reportUnknownTargetNames(module, diags);
   targets::reportRecordTargets(module, diags);
+}
+
+void check(const ir::Module& module, DiagEngine& diags) {
+  reportModuleTargets(module, diags);
   for (const ir::Target* t : targets::ofKind(module, "prometheus")) targets::expressibleMonitors(module, *t, false, diags);
 }
 

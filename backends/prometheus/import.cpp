@@ -96,6 +96,18 @@ bool splitComparison(const std::string& expr, std::string& value, std::string& o
 
 std::string scalar(const YAML::Node& n) { return n && n.IsScalar() ? n.as<std::string>() : ""; }
 
+// `  labels = { k = "v", ... }` for a record or monitor; "" when there are none.
+std::string labelsLine(const std::map<std::string, std::string>& labels) {
+  if (labels.empty()) return "";
+  std::string s = "  labels = {";
+  bool first = true;
+  for (const auto& [k, v] : labels) {
+    s += (first ? " " : ", ") + source::key(k) + " = " + source::quote(v);
+    first = false;
+  }
+  return s + " }\n";
+}
+
 struct ImportedRecord {
   std::string name, group, expr;
   std::map<std::string, std::string> labels;
@@ -104,15 +116,7 @@ struct ImportedRecord {
 std::string write(const ImportedRecord& r) {
   std::string s = "record " + source::quote(r.name) + " {\n";
   s += "  expr = " + source::quote(r.expr) + "\n";
-  if (!r.labels.empty()) {
-    s += "  labels = {";
-    bool first = true;
-    for (const auto& [k, v] : r.labels) {
-      s += (first ? " " : ", ") + source::key(k) + " = " + source::quote(v);
-      first = false;
-    }
-    s += " }\n";
-  }
+  s += labelsLine(r.labels);
   s += "  targets = [" + source::quote(r.group) + "]\n}\n";
   return s;
 }
@@ -155,15 +159,7 @@ std::string write(const Imported& m) {
   if (!m.critical.empty()) s += "  critical = " + m.critical + "\n";
   if (m.forSeconds) s += "  for_duration = " + source::duration(m.forSeconds) + "\n";
   if (!m.memo.empty()) s += "  memo = " + source::quote(m.memo) + "\n";
-  if (!m.labels.empty()) {
-    s += "  labels = {";
-    bool first = true;
-    for (const auto& [k, v] : m.labels) {
-      s += (first ? " " : ", ") + source::key(k) + " = " + source::quote(v);
-      first = false;
-    }
-    s += " }\n";
-  }
+  s += labelsLine(m.labels);
   s += "  targets = [" + source::quote(m.group) + "]\n}\n";
   return s;
 }

@@ -10,6 +10,10 @@ namespace mon::prometheus {
 OutputFiles build(const ir::Module& module, DiagEngine& diags);
 /// What build() reports, without producing the files (`monitorc check`; check.cpp).
 void check(const ir::Module& module, DiagEngine& diags);
+/// What build() and check() report once for the whole module, before any target: unknown
+/// names in `targets`, and records that no prometheus target can hold (check.cpp). One list,
+/// so that check cannot miss a report that build makes.
+void reportModuleTargets(const ir::Module& module, DiagEngine& diags);
 
 /// The rule group name for a target: its `group` field, else the target's name.
 std::string groupName(const ir::Target& t);

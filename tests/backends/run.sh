@@ -5,7 +5,8 @@
 # (@grafana/schema) on every dashboard.
 #   run.sh MONITORC [--update]
 # A case is cases/NAME.mon. With cases/NAME.diag, the build must fail with exactly that stderr;
-# otherwise it must succeed and write exactly cases/NAME.out/ (prometheus/ and grafana/ only).
+# otherwise it must succeed and write exactly cases/NAME.out/ (prometheus/ and grafana/ only),
+# printing exactly cases/NAME.warn (no warnings without it). `check` must print what build does.
 set -u
 mon=$(realpath "$1"); update=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,7 +32,15 @@ for src in cases/*.mon; do
     continue
   fi
   if [ $rc -ne 0 ]; then bad "$name: build failed"; cat "$tmp/$name.err"; continue; fi
-  if "$mon" check "$src" 2>"$tmp/$name.check"; then ok "$name: check passes"; else bad "$name: check failed"; cat "$tmp/$name.check"; fi
+  # Warnings (records with no prometheus target, dropped fields) are golden in NAME.warn, and
+  # `check` must print exactly what `build` printed, warnings included.
+  if [ -e "cases/$name.warn" ] || { [ "$update" = --update ] && [ -s "$tmp/$name.err" ]; }; then
+    [ "$update" = --update ] && cp "$tmp/$name.err" "cases/$name.warn"
+    if diff -u "cases/$name.warn" "$tmp/$name.err"; then ok "$name: warnings"; else bad "$name: warnings"; fi
+  elif [ -s "$tmp/$name.err" ]; then bad "$name: build printed warnings without a cases/$name.warn golden"; cat "$tmp/$name.err"
+  fi
+  if "$mon" check "$src" 2>"$tmp/$name.check" && diff -u "$tmp/$name.err" "$tmp/$name.check"; then ok "$name: check passes and reports the same"
+  else bad "$name: check failed or reported differently from build"; cat "$tmp/$name.check"; fi
   mkdir -p "$out/keep"; for d in prometheus grafana; do [ -d "$out/$d" ] && mv "$out/$d" "$out/keep/"; done
   if [ "$update" = --update ]; then rm -rf "cases/$name.out"; cp -r "$out/keep" "cases/$name.out"; fi
   if diff -ru "cases/$name.out" "$out/keep"; then ok "$name: output"; else bad "$name: output differs from cases/$name.out"; fi

@@ -62,6 +62,17 @@ class Base(unittest.TestCase):
         return p
 
 
+    def apply_stale(self, plan_file, *reasons):
+        """`apply PLAN_FILE` is refused as stale, listing each of `reasons`, and applies nothing."""
+        p = self.run_mc("apply", name=plan_file)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("monitorc: error: the saved plan '%s' is stale: the target changed since it was made:" % plan_file, p.stderr)
+        for r in reasons:
+            self.assertIn(r, p.stderr)
+        self.assertIn("Run 'monitorc plan --out %s' again." % plan_file, p.stderr)
+        self.assertNotIn("Apply complete", p.stdout)
+
+
 class PrometheusTarget(Base):
     @classmethod
     def setUpClass(cls):
@@ -197,11 +208,7 @@ class PrometheusTarget(Base):
         self.assertEqual(slurp(self.owned_rules()), saved["operations"][0]["content"])
 
         # The same plan again: the file it expected to be absent exists now.
-        p = self.run_mc("apply", name="p.json")
-        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
-        self.assertIn("monitorc: error: the saved plan 'p.json' is stale: the target changed since it was made:", p.stderr)
-        self.assertIn("rule_file/monitorc_prom.yml was created", p.stderr)
-        self.assertIn("Run 'monitorc plan --out p.json' again.", p.stderr)
+        self.apply_stale("p.json", "rule_file/monitorc_prom.yml was created")
 
         # A plan for the change (97), then someone edits the owned file: refused, nothing written.
         p = self.run_mc("plan", "--out", "p2.json")
@@ -213,12 +220,8 @@ class PrometheusTarget(Base):
         self.assertNotEqual(edited, slurp(self.owned_rules()))
         with open(self.owned_rules(), "w") as f:
             f.write(edited)
-        p = self.run_mc("apply", name="p2.json")
-        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
-        self.assertIn("is stale", p.stderr)
-        self.assertIn("rule_file/monitorc_prom.yml was changed", p.stderr)
+        self.apply_stale("p2.json", "rule_file/monitorc_prom.yml was changed")
         self.assertEqual(slurp(self.owned_rules()), edited)
-        self.assertNotIn("Apply complete", p.stdout)
         # Planned again, it applies.
         self.assertEqual(self.run_mc("plan", "--out", "p2.json").returncode, 0)
         p = self.run_mc("apply", name="p2.json")
@@ -304,6 +307,36 @@ class PrometheusTarget(Base):
         self.assertEqual(p.returncode, 1)
         self.assertIn("main.mon:1:1: prometheus target 'prom' has no rules_dir", p.stderr)
 
+
+    def test_unreadable_rules_dir_is_an_error_not_an_empty_target(self):
+        monitor = 'monitor query "q" { query = "up" operator = "<" critical = 1 }\n'
+        # rules_dir is a file: plan and pull used to read "no rules" (plan: create; pull: exit 0).
+        not_dir = os.path.join(self.dir, "not-a-dir")
+        with open(not_dir, "w") as f:
+            f.write("x\n")
+        self.write('target prometheus "prom" { rules_dir = "%s" url = "%s" }\n%s' % (not_dir, self.url, monitor))
+        for cmd in (("plan",), ("pull", "-o", "pulled-unreadable")):
+            p = self.run_mc(*cmd)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            self.assertIn("prometheus target 'prom': rules_dir: '%s' is not a directory" % not_dir, p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "pulled-unreadable")))
+        # The owned file is a directory: plan used to offer to adopt it, pull to call it malformed.
+        rules = os.path.join(self.dir, "odd-rules")
+        os.makedirs(os.path.join(rules, "monitorc_prom.yml"), exist_ok=True)
+        self.write('target prometheus "prom" { rules_dir = "%s" url = "%s" }\n%s' % (rules, self.url, monitor))
+        for cmd in (("plan",), ("pull", "-o", "pulled-unreadable")):
+            p = self.run_mc(*cmd)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            self.assertIn("rules_dir: '%s/monitorc_prom.yml' is not a regular file" % rules, p.stderr)
+        # A saved plan whose owned file became unreadable: an error that names it, nothing applied.
+        os.rmdir(os.path.join(rules, "monitorc_prom.yml"))
+        p = self.run_mc("plan", "--out", "p.json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        os.makedirs(os.path.join(rules, "monitorc_prom.yml"))
+        p = self.run_mc("apply", name="p.json")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("'%s/monitorc_prom.yml' is not a regular file" % rules, p.stderr)
+        self.assertTrue(os.path.isdir(os.path.join(rules, "monitorc_prom.yml")))
 
 class GrafanaTarget(Base):
     @classmethod
@@ -500,12 +533,7 @@ class GrafanaTarget(Base):
         self.assertEqual(len(self.state()["alertRules"]), 15)
 
         # Applied twice: the folder, dashboards and rules it expected to be absent exist now.
-        p = self.run_mc("apply", name="p.json")
-        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
-        self.assertIn("monitorc: error: the saved plan 'p.json' is stale: the target changed since it was made:", p.stderr)
-        self.assertIn("folder/ops (ops) was created", p.stderr)
-        self.assertIn("dashboard/plain_uid (plain) was created", p.stderr)
-        self.assertIn("alert_rule/", p.stderr)
+        self.apply_stale("p.json", "folder/ops (ops) was created", "dashboard/plain_uid (plain) was created", "alert_rule/")
 
         # A plan for 97; then the dashboard it does not even change is edited in Grafana: refused.
         p = self.run_mc("plan", "--out", "p2.json")
@@ -519,17 +547,13 @@ class GrafanaTarget(Base):
         plain = [d for d in self.state()["dashboards"] if d["uid"] == "plain_uid"][0]
         edited = dict(plain["dashboard"], title="plain, edited by hand")
         self.api("POST", "/api/dashboards/db", {"dashboard": edited, "folderUid": "ops", "overwrite": True})
-        p = self.run_mc("apply", name="p2.json")
-        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
-        self.assertIn("dashboard/plain_uid (plain, edited by hand) was changed", p.stderr)
+        self.apply_stale("p2.json", "dashboard/plain_uid (plain, edited by hand) was changed")
         self.assertEqual(self.rule_params("CPU high (critical)"), [95.0])
 
         # A rule added by hand to the group after the plan: the saved group PUT would drop it.
         self.assertEqual(self.run_mc("plan", "--out", "p3.json").returncode, 0)
         self.hand_rule()
-        p = self.run_mc("apply", name="p3.json")
-        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
-        self.assertIn("alert_rule/hand-rule (Hand rule) was created", p.stderr)
+        self.apply_stale("p3.json", "alert_rule/hand-rule (Hand rule) was created")
         self.assertIn("Hand rule", [r["title"] for r in self.state()["alertRules"]])
         self.assertEqual(self.rule_params("CPU high (critical)"), [95.0])
         # Planned again it applies (also reverting the hand edit), and keeps the hand-made rule.
