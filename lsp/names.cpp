@@ -36,7 +36,7 @@ class Collector {
   }
 
   // Imports of `file` (whole), then `body` down to the statement holding `offset`.
-  void body(const std::vector<ast::StmtPtr>& stmts, uint32_t offset) {
+  void body(const ast::List<ast::StmtPtr>& stmts, uint32_t offset) {
     for (const auto& st : stmts)
       if (st->kind == ast::StmtKind::Template && !st->name.empty())
         out.push_back({NameDef::Template, st->name, st->nameRange, st.get(), nullptr});
@@ -145,7 +145,7 @@ class LetEvaluator {
     return s;
   }
 
-  std::optional<Value> walk(const LoadedFile& lf, const std::vector<ast::StmtPtr>& stmts, Scope& scope,
+  std::optional<Value> walk(const LoadedFile& lf, const ast::List<ast::StmtPtr>& stmts, Scope& scope,
                             const ast::Stmt& target, bool top) {
     size_t imp = 0;
     for (const auto& st : stmts) {

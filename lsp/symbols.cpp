@@ -12,7 +12,7 @@ class Outliner {
  public:
   explicit Outliner(const SourceManager& sm) : sm_(sm) {}
 
-  void stmts(const std::vector<ast::StmtPtr>& list, std::vector<Symbol>& out, int depth, bool top) {
+  void stmts(const ast::List<ast::StmtPtr>& list, std::vector<Symbol>& out, int depth, bool top) {
     if (depth > 64) return;
     for (const auto& st : list) stmt(*st, out, depth, top);
   }
