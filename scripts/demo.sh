@@ -9,6 +9,8 @@ bash scripts/build.sh
 mc=./build/cli/monitorc
 echo "== monitorc check examples/"
 $mc check examples
+# examples/ declares mackerel, local, prometheus and grafana targets: build writes out/mackerel/,
+# out/prometheus/prom/ and out/grafana/grafana/.
 echo "== monitorc build -o out examples/"
 $mc build -o out examples
 find out -type f | sort
