@@ -1,5 +1,6 @@
 // `monitorc build` for Mackerel: monitors.json as `mkr monitors pull` writes it (without
 // ids), and one dashboard body per file, named after its url_path.
+#include <algorithm>
 #include <thread>
 
 #include "backend.h"
@@ -45,13 +46,30 @@ std::string monitorsFile(const std::vector<const ir::Monitor*>& monitors) {
   return out;
 }
 
+namespace {
+
+// An object goes to Mackerel unless its `targets = [...]` names only other kinds of target
+// (a PromQL monitor for `prom` alone, a Grafana-only dashboard), as plan/apply decide per target.
+bool forMackerel(const std::vector<std::string>& selected, const ir::Module& module) {
+  if (selected.empty()) return true;
+  for (const auto& t : module.targets)
+    if ((t.kind == "mackerel" || t.kind == "local") &&
+        std::find(selected.begin(), selected.end(), t.name) != selected.end())
+      return true;
+  return false;
+}
+
+}  // namespace
+
 OutputFiles build(const ir::Module& module, DiagEngine& diags) {
   OutputFiles out;
   std::vector<const ir::Monitor*> monitors;
-  for (const auto& m : module.monitors) monitors.push_back(&m);
+  for (const auto& m : module.monitors)
+    if (forMackerel(m.targets, module)) monitors.push_back(&m);
   out["mackerel/monitors.json"] = monitorsFile(monitors);
   for (const auto& d : module.dashboards)
-    out["mackerel/dashboards/" + d.urlPath + ".json"] = goIndent(dashboardToApi(d)) + "\n";
+    if (forMackerel(d.targets, module))
+      out["mackerel/dashboards/" + d.urlPath + ".json"] = goIndent(dashboardToApi(d)) + "\n";
   return out;
 }
 
