@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "support/prometheus_names.h"
+
 namespace mon::targets {
 
 std::vector<const ir::Target*> ofKind(const ir::Module& m, const std::string& kind) {
@@ -18,13 +20,6 @@ bool selects(const std::vector<std::string>& selected, const ir::Target& t) {
 }
 
 namespace {
-
-bool validLabelName(const std::string& s) {
-  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  for (unsigned char c : s)
-    if (!(std::isalnum(c) || c == '_')) return false;
-  return true;
-}
 
 const ir::Target* findTarget(const ir::Module& m, const std::string& name) {
   for (const auto& t : m.targets)
@@ -45,7 +40,7 @@ std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target&
     if (!selects(mon.targets, t)) continue;
     promql::Translation tr = promql::translate(mon);
     for (const auto& [k, v] : mon.labels)
-      if (!validLabelName(k) && tr.whyNot.empty())
+      if (!isLabelName(k) && tr.whyNot.empty())
         tr.whyNot = "label name '" + k + "' is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)";
     if (!tr.whyNot.empty()) {
       diags.report(mon.nameRange, diag::err_target_cannot_express, {"monitor", mon.name, t.kind, t.name, tr.whyNot})

@@ -8,6 +8,7 @@
 #include "prometheus/prometheus.h"
 #include "prometheus/promql.h"
 #include "prometheus/rules.h"
+#include "support/prometheus_names.h"
 
 using namespace mon;
 
@@ -114,4 +115,19 @@ TEST_CASE("rule import skips odd shapes with an error, not a crash") {
   CHECK_FALSE(prometheus::importRules("groups:\n- name: g\n  rules: [1, 2]\n", src, warn, err));
   CHECK(err.find("unexpected rule file shape") == 0);
   CHECK(prometheus::importRules("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: x > 1\n    labels: {a: [1]}\n", src, warn, err));
+}
+
+// One definition (compiler/support/prometheus_names.h) for lowering and the Prometheus backend.
+TEST_CASE("Prometheus metric and label names") {
+  CHECK(isLabelName("job"));
+  CHECK(isLabelName("_x9"));
+  CHECK_FALSE(isLabelName(""));
+  CHECK_FALSE(isLabelName("9x"));
+  CHECK_FALSE(isLabelName("a:b"));
+  CHECK_FALSE(isLabelName("a-b"));
+  CHECK_FALSE(isLabelName("\xc3\xa9t\xc3\xa9"));  // ASCII letters only
+  CHECK(isMetricName("job:up:sum"));
+  CHECK(isMetricName(":x"));
+  CHECK_FALSE(isMetricName("1x"));
+  CHECK_FALSE(isMetricName("a.b"));
 }
