@@ -140,8 +140,7 @@ bool asPromRule(const Json& r, const std::string& datasource, prom::Rule& out, s
 bool pullGrafana(const TargetSpec& spec, const ir::Target& target, bool ownedOnly, const RemoteOptions& opts,
                  PulledSource& out, std::vector<std::string>& warnings, std::string& err) {
   gf::TargetSettings settings = gf::settingsOf(target);
-  std::string url = spec.where;
-  while (!url.empty() && url.back() == '/') url.pop_back();
+  std::string url = net::withoutTrailingSlash(spec.where);
   if (url.empty()) return (err = "grafana target '" + spec.name + "' has no url", false);
   if (std::string why = net::checkBaseUrl(url); !why.empty()) return (err = "grafana target '" + spec.name + "': url: " + why, false);
   gf::Connection conn;

@@ -191,8 +191,7 @@ std::unique_ptr<DirectTarget> planGrafana(const ir::Module& m, const SourceManag
   if (std::string why = net::checkBaseUrl(spec.where); !why.empty())
     return (err = at + "grafana target '" + spec.name + "': url: " + why, nullptr);
   gf::TargetSettings settings = gf::settingsOf(*target);
-  std::string url = spec.where;
-  while (!url.empty() && url.back() == '/') url.pop_back();
+  std::string url = net::withoutTrailingSlash(spec.where);
   gf::Connection conn;
   if (!connectGrafana(spec.name, url, spec.keyEnv, opts, conn, err)) return nullptr;
   plan.where = url + ", folder " + settings.folder;

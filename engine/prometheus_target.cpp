@@ -126,8 +126,7 @@ std::unique_ptr<DirectTarget> planPrometheus(const ir::Module& m, const SourceMa
     return (err = at + "prometheus target '" + spec.name + "' has no url (Prometheus' base URL, for reloading)", nullptr);
   if (std::string why = net::checkBaseUrl(spec.where); !why.empty())
     return (err = at + "prometheus target '" + spec.name + "': url: " + why, nullptr);
-  std::string url = spec.where;
-  while (!url.empty() && url.back() == '/') url.pop_back();
+  std::string url = net::withoutTrailingSlash(spec.where);
   plan.where = url + ", rules_dir " + spec.dir;
   plan.url = url;
   plan.rulesDir = spec.dir;

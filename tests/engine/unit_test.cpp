@@ -3,6 +3,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <mutex>
@@ -264,6 +265,13 @@ TEST_CASE("saved prometheus/grafana plans: malformed operations and deletes with
   CHECK(err == "plan file: a delete in a plan made without --prune");
   bad.prune = true;
   CHECK(openDirect(bad, opts, err) != nullptr);
+}
+
+TEST_CASE("base URLs lose their trailing slashes in one place") {
+  CHECK(mon::net::withoutTrailingSlash("https://g.example/") == "https://g.example");
+  CHECK(mon::net::withoutTrailingSlash("https://g.example///") == "https://g.example");
+  CHECK(mon::net::withoutTrailingSlash("https://g.example/sub") == "https://g.example/sub");
+  CHECK(mon::net::withoutTrailingSlash("") == "");
 }
 
 TEST_CASE("an owned remote object is preferred over an unowned one with the same name") {
