@@ -24,6 +24,7 @@ std::string dashboardUid(const std::string& urlPath) {
 
 OutputFiles build(const ir::Module& module, DiagEngine& diags) {
   OutputFiles out;
+  targets::reportFileNameClashes(module, "grafana", diags);
   for (const ir::Target* t : targets::ofKind(module, "grafana")) {
     TargetSettings s = settingsOf(*t);
     std::string base = "grafana/" + targets::fileSafe(t->name) + "/";

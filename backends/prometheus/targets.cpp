@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <map>
 
 #include "support/prometheus_names.h"
 
@@ -111,6 +112,16 @@ void reportRecordTargets(const ir::Module& m, DiagEngine& diags) {
     if (written || reported) continue;
     diags.report(r.nameRange, diag::warn_record_no_target, {r.name})
         .note(Range{}, "declare one, e.g. target prometheus \"prom\" {}");
+  }
+}
+
+void reportFileNameClashes(const ir::Module& m, const std::string& kind, DiagEngine& diags) {
+  std::map<std::string, const ir::Target*> seen;
+  for (const ir::Target* t : ofKind(m, kind)) {
+    auto [it, fresh] = seen.emplace(fileSafe(t->name), t);
+    if (fresh) continue;
+    diags.report(t->range, diag::err_target_file_name_clash, {kind, it->second->name, t->name, it->first})
+        .note(it->second->range, "the other target is declared here");
   }
 }
 

@@ -72,6 +72,15 @@ class Base(unittest.TestCase):
         self.assertIn("Run 'monitorc plan --out %s' again." % plan_file, p.stderr)
         self.assertNotIn("Apply complete", p.stdout)
 
+    def refused_plan(self, plan, message):
+        """`apply FILE` with the edited `plan` fails with `message` before reading or writing anything."""
+        with open(os.path.join(self.dir, "bad.json"), "w") as f:
+            json.dump(plan, f)
+        p = self.run_mc("apply", name="bad.json")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("monitorc: error: " + message, p.stderr)
+        self.assertNotIn("Apply complete", p.stdout)
+
 
 class PrometheusTarget(Base):
     @classmethod
@@ -257,6 +266,33 @@ class PrometheusTarget(Base):
         self.assertEqual(p.returncode, 1)
         self.assertIn("plan file: operation on 'other.yml', not the owned file 'monitorc_prom.yml'", p.stderr)
         self.assertEqual(sorted(os.listdir(self.rules)), ["monitorc_prom.yml"])
+
+    def test_saved_plan_cannot_name_files_outside_rules_dir(self):
+        self.write(source(self.target))
+        self.assertEqual(self.run_mc("plan", "--out", "p.json").returncode, 0)
+        saved = json.loads(slurp(os.path.join(self.dir, "p.json")))
+        # Staleness reads each file named in the fingerprints: only the owned one may be named.
+        bad = json.loads(json.dumps(saved))
+        bad["fingerprints"] = {"rule_file/../../secret.yml": "0000000000000000"}
+        self.refused_plan(bad, "plan file: fingerprint 'rule_file/../../secret.yml' is not the owned file "
+                               "'rule_file/monitorc_prom.yml'")
+        # A target name with path characters names a plain file in rules_dir, nothing else.
+        bad = json.loads(json.dumps(saved))
+        bad["target"]["name"] = "../../evil"
+        bad["operations"][0]["file"] = "monitorc_../../evil.yml"
+        self.refused_plan(bad, "plan file: operation on 'monitorc_../../evil.yml', not the owned file 'monitorc_.._.._evil.yml'")
+        bad["target"]["name"] = "pr\u0000om"
+        self.refused_plan(bad, 'plan file: the target name "pr\\u0000om" contains a control character')
+        self.assertEqual(os.listdir(self.rules), [])
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "evil.yml")))
+
+    def test_pull_writes_inside_the_output_directory_whatever_the_target_name(self):
+        self.write(f'target prometheus "../evil" {{ rules_dir = "{self.rules}" url = "{self.url}" }}\n')
+        p = self.run_mc("pull", "-o", "pulled-evil")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(sorted(os.listdir(os.path.join(self.dir, "pulled-evil"))), [".._evil.mon", "target.mon"])
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "evil.mon")))
+        self.assertIn('target prometheus "../evil" {', slurp(os.path.join(self.dir, "pulled-evil", "target.mon")))
 
     def build(self, src_dir, out):
         p = subprocess.run([monitorc_path(), "build", "-o", out, src_dir], cwd=self.dir, capture_output=True, text=True, timeout=60)
