@@ -131,3 +131,23 @@ TEST_CASE("Prometheus metric and label names") {
   CHECK_FALSE(isMetricName("1x"));
   CHECK_FALSE(isMetricName("a.b"));
 }
+
+TEST_CASE("Grafana uids and path segments") {
+  CHECK(grafana::validUid("ops"));
+  CHECK(grafana::validUid("mc-0123456789abcdef"));
+  CHECK(grafana::validUid(std::string(40, 'a')));
+  CHECK_FALSE(grafana::validUid(std::string(41, 'a')));
+  CHECK_FALSE(grafana::validUid(""));
+  CHECK_FALSE(grafana::validUid("../x"));
+  CHECK_FALSE(grafana::validUid("a b"));
+  CHECK_FALSE(grafana::validUid("a.b"));
+  CHECK_FALSE(grafana::validUid(std::string("a\0b", 3)));
+  CHECK(grafana::pathSegment("team-a_1") == "team-a_1");
+  CHECK(grafana::pathSegment("team a/b") == "team%20a%2Fb");
+  CHECK(grafana::pathSegment("..") == "%2E%2E");
+  CHECK(grafana::pathSegment("?#%") == "%3F%23%25");
+  CHECK(grafana::pathSegment("\xc3\xa9") == "%C3%A9");
+  // A url_path that is a uid is kept; any other becomes one.
+  CHECK(grafana::dashboardUid("ops-board") == "ops-board");
+  CHECK(grafana::validUid(grafana::dashboardUid("../../a dashboard/with a long path name")));
+}

@@ -620,6 +620,37 @@ class GrafanaTarget(Base):
         self.assertNotIn("Swap (warning)", titles)
         self.assertIn("Hand rule", titles)
 
+    def test_rule_group_names_are_percent_encoded_and_bad_uids_refused(self):
+        # The rule group is named after the target: free text, so it is one encoded path segment.
+        self.write(source(self.target.replace('"graf"', '"team a/b"')))
+        p = self.run_mc("plan", "--out", "p.json", "-v")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("GET /api/v1/provisioning/folder/ops/rule-groups/team%20a%2Fb -> 404", p.stderr)
+        saved = json.loads(slurp(os.path.join(self.dir, "p.json")))
+        # Hand-edited uids that would reach other API paths are refused before any request.
+        before = len(self.control("GET", "/_log"))
+        bad = json.loads(json.dumps(saved))
+        bad["prune"] = True
+        bad["operations"].append({"action": "delete_dashboard", "key": "../../folders/ops"})
+        self.refused_plan(bad, "plan file: operation 'delete_dashboard': key '../../folders/ops' is not a valid uid "
+                               "(a Grafana uid is 1 to 40 letters, digits, '-' or '_')")
+        bad = json.loads(json.dumps(saved))
+        bad["target"]["folder"] = "ops/../x"
+        self.refused_plan(bad, "plan file: folder 'ops/../x' is not a valid uid")
+        bad = json.loads(json.dumps(saved))
+        bad["operations"][1]["key"] = "plain_uid"
+        self.refused_plan(bad, "plan file: operation 'create_dashboard': the body's uid is not the key 'plain_uid'")
+        self.assertEqual(len(self.control("GET", "/_log")), before)
+        # The plan as saved applies; the group has the target's name.
+        p = self.run_mc("apply", name="p.json")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual({r["ruleGroup"] for r in self.state()["alertRules"]}, {"team a/b"})
+        # A folder from the source that is not a uid is a located error, not a request.
+        self.write(source(self.target.replace('folder = "ops"', 'folder = "my folder"')))
+        p = self.run_mc("plan")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("main.mon:1:1: grafana target 'graf': folder 'my folder' is not a valid Grafana folder uid", p.stderr)
+
     def test_pull_round_trips(self):
         self.write(source(self.target))
         self.apply()

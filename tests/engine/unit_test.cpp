@@ -305,6 +305,90 @@ TEST_CASE("saved prometheus plans: the target name and fingerprints cannot reach
   CHECK(err == "plan file: the target has no name");
 }
 
+TEST_CASE("saved grafana plans: uids are checked before any request, names are percent-encoded in paths") {
+  std::vector<Request> sent;
+  auto client = std::make_shared<RecordingClient>([](const Request& r) {
+    Response res;
+    res.status = r.method == "GET" ? 404 : 200;
+    res.body = "{}";
+    return res;
+  });
+  RemoteOptions opts;
+  opts.getenv = [](const char*) { return "token"; };
+  opts.client = client;
+  std::string err;
+  Plan graf;
+  graf.targetKind = "grafana";
+  graf.targetName = "team a/b";
+  graf.url = "https://g.example";
+  graf.folder = "ops";
+  graf.keyEnv = "GF_TOKEN";
+  graf.prune = true;
+  graf.operations = Json::array({{{"action", "create_folder"}, {"key", "ops"}, {"body", {{"uid", "ops"}, {"title", "ops"}}}},
+                                 {{"action", "update_dashboard"}, {"key", "d1"}, {"body", {{"uid", "d1"}}}, {"version", 3}},
+                                 {{"action", "delete_dashboard"}, {"key", "old-1"}},
+                                 {{"action", "put_rule_group"}, {"key", "team a/b"},
+                                  {"body", {{"interval", 60}, {"rules", Json::array({{{"uid", "mc-1"}}})}}}}});
+  graf.fingerprints = {{"folder/ops", "aa"}, {"dashboard/d1", "v3"}, {"rule_group/team a/b", "bb"}, {"alert_rule/mc-1", "cc"}};
+  for (int i = 0; i < 4; ++i) {
+    Change c{};
+    c.action = i == 2 ? Action::Delete : i == 0 ? Action::Create : Action::Update;
+    c.kind = ObjKind::Dashboard;
+    c.key = "k" + std::to_string(i);
+    c.op = i;
+    graf.changes.push_back(c);
+  }
+  auto target = openDirect(graf, opts, err);
+  REQUIRE(target != nullptr);
+  std::vector<std::string> reasons;
+  REQUIRE(target->stale(graf, reasons, err));
+  ApplyReport rep = target->apply(graf);
+  CHECK(rep.failed == 0);
+  std::vector<std::string> urls;
+  for (const auto& r : client->sent()) urls.push_back(r.method + " " + r.url);
+  auto sentUrl = [&](const std::string& u) { return std::find(urls.begin(), urls.end(), u) != urls.end(); };
+  CHECK(sentUrl("GET https://g.example/api/v1/provisioning/folder/ops/rule-groups/team%20a%2Fb"));
+  CHECK(sentUrl("PUT https://g.example/api/v1/provisioning/folder/ops/rule-groups/team%20a%2Fb"));
+  CHECK(sentUrl("DELETE https://g.example/api/dashboards/uid/old-1"));
+  for (const auto& u : urls) CHECK(u.find(' ', u.find(' ') + 1) == std::string::npos);
+
+  // Each bad key is refused before anything is sent.
+  size_t before = client->sent().size();
+  auto refused = [&](Plan p, const std::string& why) {
+    CHECK(openDirect(p, opts, err) == nullptr);
+    CHECK(err == why);
+  };
+  const std::string rule = " (a Grafana uid is 1 to 40 letters, digits, '-' or '_')";
+  Plan bad = graf;
+  bad.folder = "../admin";
+  refused(bad, "plan file: folder '../admin' is not a valid uid" + rule);
+  bad = graf;
+  bad.operations[2]["key"] = "../../api/admin/users/1";
+  refused(bad, "plan file: operation 'delete_dashboard': key '../../api/admin/users/1' is not a valid uid" + rule);
+  bad = graf;
+  bad.operations[2]["key"] = std::string(41, 'a');
+  refused(bad, "plan file: operation 'delete_dashboard': key '" + std::string(41, 'a') + "' is not a valid uid" + rule);
+  bad = graf;
+  bad.operations[1]["body"]["uid"] = "other";
+  refused(bad, "plan file: operation 'update_dashboard': the body's uid is not the key 'd1'");
+  bad = graf;
+  bad.operations[0]["key"] = bad.operations[0]["body"]["uid"] = "elsewhere";
+  refused(bad, "plan file: operation 'create_folder': folder 'elsewhere' is not the target's ('ops')");
+  bad = graf;
+  bad.operations[3]["key"] = "other group";
+  refused(bad, "plan file: operation 'put_rule_group': the rule group is 'other group', not the target's ('team a/b')");
+  bad = graf;
+  bad.operations[3]["body"]["rules"][0]["uid"] = "a b";
+  refused(bad, "plan file: operation 'put_rule_group': a rule without a valid uid" + rule);
+  bad = graf;
+  bad.fingerprints["dashboard/../x"] = "v1";
+  refused(bad, "plan file: fingerprint 'dashboard/../x' is not one this target's plan makes");
+  bad = graf;
+  bad.fingerprints["folder/other"] = "v1";
+  refused(bad, "plan file: fingerprint 'folder/other' is not one this target's plan makes");
+  CHECK(client->sent().size() == before);
+}
+
 TEST_CASE("base URLs lose their trailing slashes in one place") {
   CHECK(mon::net::withoutTrailingSlash("https://g.example/") == "https://g.example");
   CHECK(mon::net::withoutTrailingSlash("https://g.example///") == "https://g.example");
