@@ -15,6 +15,7 @@
 #include "diag/render.h"
 #include "direct_target.h"
 #include "frontend.h"
+#include "prometheus/targets.h"
 #include "pull.h"
 #include "render.h"
 #include "target.h"
@@ -108,7 +109,7 @@ bool writeText(const std::string& path, const std::string& text) {
 // A saved plan is a JSON document starting with '{'; sources are .mon files or directories.
 bool looksLikePlanFile(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec) || path.size() >= 4 && path.substr(path.size() - 4) == ".mon") return false;
+  if (!std::filesystem::is_regular_file(path, ec) || (path.size() >= 4 && path.substr(path.size() - 4) == ".mon")) return false;
   std::ifstream in(path, std::ios::binary);
   char ch;
   while (in.get(ch))
@@ -307,7 +308,8 @@ Runner setupPull(CLI::App& sub) {
     for (const auto& w : warnings) std::cerr << "monitorc: warning: " << w << "\n";
     std::error_code ec;
     std::filesystem::create_directories(o->out, ec);
-    std::string objects = (std::filesystem::path(o->out) / (spec.name + ".mon")).string();
+    // The target's name is free text ("../x", "/etc/x"): the file is named by its file-safe form.
+    std::string objects = (std::filesystem::path(o->out) / (targets::fileSafe(spec.name) + ".mon")).string();
     std::string target = (std::filesystem::path(o->out) / "target.mon").string();
     if (!writeText(objects, source)) return fail("cannot write '" + objects + "'");
     if (!writeText(target, targetText)) return fail("cannot write '" + target + "'");

@@ -140,8 +140,10 @@ bool asPromRule(const Json& r, const std::string& datasource, prom::Rule& out, s
 bool pullGrafana(const TargetSpec& spec, const ir::Target& target, bool ownedOnly, const RemoteOptions& opts,
                  PulledSource& out, std::vector<std::string>& warnings, std::string& err) {
   gf::TargetSettings settings = gf::settingsOf(target);
-  std::string url = spec.where;
-  while (!url.empty() && url.back() == '/') url.pop_back();
+  std::string url = net::withoutTrailingSlash(spec.where);
+  if (!gf::validUid(settings.folder))
+    return (err = "grafana target '" + spec.name + "': folder '" + settings.folder +
+                  "' is not a valid Grafana folder uid (1 to 40 letters, digits, '-' or '_')", false);
   if (url.empty()) return (err = "grafana target '" + spec.name + "' has no url", false);
   if (std::string why = net::checkBaseUrl(url); !why.empty()) return (err = "grafana target '" + spec.name + "': url: " + why, false);
   gf::Connection conn;
@@ -149,7 +151,7 @@ bool pullGrafana(const TargetSpec& spec, const ir::Target& target, bool ownedOnl
   auto get = [&](const std::string& path, Json& body) { return gf::getJson(conn, path, body, err); };
   std::string where = "reading grafana \"" + spec.name + "\" (" + url + "): ";
   Json folder, hits = Json::array(), group;
-  if (!get("/api/folders/" + settings.folder, folder)) return (err = where + err, false);
+  if (!get("/api/folders/" + gf::pathSegment(settings.folder), folder)) return (err = where + err, false);
   std::string dashboards, monitors;
   if (folder.is_null()) {
     warnings.push_back("folder '" + settings.folder + "' does not exist: the target has no dashboards");
@@ -161,7 +163,7 @@ bool pullGrafana(const TargetSpec& spec, const ir::Target& target, bool ownedOnl
   for (const auto& hit : hits) {
     std::string uid = hit.is_object() ? hit.value("uid", "") : "";
     Json d;
-    if (uid.empty()) return (err = where + "GET /api/search: a dashboard without a uid", false);
+    if (!gf::validUid(uid)) return (err = where + "GET /api/search: a dashboard without a valid uid ('" + uid + "')", false);
     if (!get("/api/dashboards/uid/" + uid, d)) return (err = where + err, false);
     if (d.is_null() || !d.contains("dashboard")) continue;  // deleted since the search
     std::string src, e;
@@ -180,7 +182,7 @@ bool pullGrafana(const TargetSpec& spec, const ir::Target& target, bool ownedOnl
     }
     dashboards += "\n" + src;
   }
-  if (!get("/api/v1/provisioning/folder/" + settings.folder + "/rule-groups/" + settings.name, group))
+  if (!get("/api/v1/provisioning/folder/" + gf::pathSegment(settings.folder) + "/rule-groups/" + gf::pathSegment(settings.name), group))
     return (err = where + err, false);
   if (group.is_object() && group.contains("rules") && group["rules"].is_array()) {
     prom::Group g{settings.name, {}};

@@ -26,6 +26,13 @@ std::unique_ptr<DirectTarget> openDirect(const Plan& plan, const RemoteOptions& 
   return nullptr;
 }
 
+std::string checkPlanTargetName(const Plan& plan) {
+  if (plan.targetName.empty()) return "plan file: the target has no name";
+  for (unsigned char c : plan.targetName)
+    if (c < 0x20 || c == 0x7f) return "plan file: the target name " + Json(plan.targetName).dump() + " contains a control character";
+  return "";
+}
+
 std::vector<std::string> staleReasons(const std::map<std::string, std::string>& saved, const Fingerprints& now,
                                       const std::function<bool(const std::string&)>& planned) {
   std::vector<std::string> out;

@@ -40,6 +40,10 @@ std::unique_ptr<DirectTarget> planDirect(const ir::Module& m, const SourceManage
 /// Grafana reads the token from the environment variable named in the plan.
 std::unique_ptr<DirectTarget> openDirect(const Plan& plan, const RemoteOptions& opts, std::string& err);
 
+/// "" when a saved plan's target name may be used (it names the owned rule file and the
+/// Grafana rule group): not empty, no control characters (NUL included); else the error.
+std::string checkPlanTargetName(const Plan& plan);
+
 // Per kind (prometheus_target.cpp, grafana_target.cpp), and what they share.
 std::unique_ptr<DirectTarget> openPrometheus(const Plan& plan, const RemoteOptions& opts, std::string& err);
 std::unique_ptr<DirectTarget> openGrafana(const Plan& plan, const RemoteOptions& opts, std::string& err);

@@ -34,7 +34,7 @@ bool opAction(const std::string& s, gf::Change::Action& a) {
 }
 
 std::string ruleGroupPath(const std::string& folder, const std::string& group) {
-  return "/api/v1/provisioning/folder/" + folder + "/rule-groups/" + group;
+  return "/api/v1/provisioning/folder/" + gf::pathSegment(folder) + "/rule-groups/" + gf::pathSegment(group);
 }
 
 // What the target holds, as fingerprints: the folder, the dashboards `uids` (by their stored
@@ -49,10 +49,10 @@ bool readState(const gf::Connection& c, const std::string& folder, const std::st
     return true;
   };
   Json j;
-  if (!get("/api/folders/" + folder, j)) return false;
+  if (!get("/api/folders/" + gf::pathSegment(folder), j)) return false;
   if (!j.is_null()) out["folder/" + folder] = {fingerprint({{"uid", j.value("uid", "")}, {"title", j.value("title", "")}}), j.value("title", "")};
   for (const auto& uid : uids) {
-    if (!get("/api/dashboards/uid/" + uid, j)) return false;
+    if (!get("/api/dashboards/uid/" + gf::pathSegment(uid), j)) return false;
     if (j.is_null()) continue;
     const Json d = j.contains("dashboard") && j["dashboard"].is_object() ? j["dashboard"] : Json::object();
     out["dashboard/" + uid] = {"v" + std::to_string(d.value("version", 0)), d.value("title", "")};
@@ -191,8 +191,10 @@ std::unique_ptr<DirectTarget> planGrafana(const ir::Module& m, const SourceManag
   if (std::string why = net::checkBaseUrl(spec.where); !why.empty())
     return (err = at + "grafana target '" + spec.name + "': url: " + why, nullptr);
   gf::TargetSettings settings = gf::settingsOf(*target);
-  std::string url = spec.where;
-  while (!url.empty() && url.back() == '/') url.pop_back();
+  if (!gf::validUid(settings.folder))
+    return (err = at + "grafana target '" + spec.name + "': folder '" + settings.folder +
+                  "' is not a valid Grafana folder uid (1 to 40 letters, digits, '-' or '_')", nullptr);
+  std::string url = net::withoutTrailingSlash(spec.where);
   gf::Connection conn;
   if (!connectGrafana(spec.name, url, spec.keyEnv, opts, conn, err)) return nullptr;
   plan.where = url + ", folder " + settings.folder;
@@ -340,13 +342,42 @@ std::unique_ptr<DirectTarget> planGrafana(const ir::Module& m, const SourceManag
 std::unique_ptr<DirectTarget> openGrafana(const Plan& plan, const RemoteOptions& opts, std::string& err) {
   if (plan.url.empty() || plan.folder.empty() || plan.keyEnv.empty())
     return (err = "plan file: grafana target '" + plan.targetName + "' without url, folder or api_key_env", nullptr);
+  if (std::string why = checkPlanTargetName(plan); !why.empty()) return (err = why, nullptr);
   if (std::string why = net::checkBaseUrl(plan.url); !why.empty())
     return (err = "plan file: grafana target '" + plan.targetName + "': url: " + why, nullptr);
+  // Every uid the plan names goes into a request path (reading for staleness, then writing):
+  // each must be one Grafana accepts, and agree with the object it belongs to.
+  const std::string uidRule = " (a Grafana uid is 1 to 40 letters, digits, '-' or '_')";
+  if (!gf::validUid(plan.folder)) return (err = "plan file: folder '" + plan.folder + "' is not a valid uid" + uidRule, nullptr);
+  for (const auto& [key, fp] : plan.fingerprints) {
+    std::string kind = key.substr(0, key.find('/')), uid = key.find('/') == std::string::npos ? "" : key.substr(key.find('/') + 1);
+    bool ok = kind == "folder" ? uid == plan.folder
+              : kind == "dashboard" || kind == "alert_rule" ? gf::validUid(uid)
+              : kind == "rule_group" && uid == plan.targetName;
+    if (!ok) return (err = "plan file: fingerprint '" + key + "' is not one this target's plan makes", nullptr);
+  }
   for (const auto& op : plan.operations) {
     gf::Change::Action a;
     if (!opAction(op.value("action", ""), a)) return (err = "plan file: unknown operation '" + op.value("action", "") + "'", nullptr);
     std::string what = "plan file: operation '" + op.value("action", "") + "'";
     if (!op.contains("key") || !op["key"].is_string()) return (err = what + " without a key", nullptr);
+    const std::string key = op["key"].get<std::string>();
+    const Json body = op.contains("body") && op["body"].is_object() ? op["body"] : Json::object();
+    if (a == gf::Change::PutRuleGroup) {
+      if (key != plan.targetName)
+        return (err = what + ": the rule group is '" + key + "', not the target's ('" + plan.targetName + "')", nullptr);
+      if (body.contains("rules") && !body["rules"].is_array()) return (err = what + ": 'rules' is not a list", nullptr);
+      if (body.contains("rules"))
+        for (const auto& r : body["rules"])
+          if (!r.is_object() || !r.contains("uid") || !r["uid"].is_string() || !gf::validUid(r["uid"].get<std::string>()))
+            return (err = what + ": a rule without a valid uid" + uidRule, nullptr);
+    } else if (!gf::validUid(key)) {
+      return (err = what + ": key '" + key + "' is not a valid uid" + uidRule, nullptr);
+    } else if (a == gf::Change::CreateFolder && key != plan.folder) {
+      return (err = what + ": folder '" + key + "' is not the target's ('" + plan.folder + "')", nullptr);
+    } else if (a != gf::Change::DeleteDashboard && body.value("uid", Json(nullptr)) != Json(key)) {
+      return (err = what + ": the body's uid is not the key '" + key + "'", nullptr);
+    }
     if (a != gf::Change::DeleteDashboard && !(op.contains("body") && op["body"].is_object()))
       return (err = what + " without a body", nullptr);
     // Checked here, not while applying: a bad field must stop the plan before its first write.

@@ -126,8 +126,7 @@ std::unique_ptr<DirectTarget> planPrometheus(const ir::Module& m, const SourceMa
     return (err = at + "prometheus target '" + spec.name + "' has no url (Prometheus' base URL, for reloading)", nullptr);
   if (std::string why = net::checkBaseUrl(spec.where); !why.empty())
     return (err = at + "prometheus target '" + spec.name + "': url: " + why, nullptr);
-  std::string url = spec.where;
-  while (!url.empty() && url.back() == '/') url.pop_back();
+  std::string url = net::withoutTrailingSlash(spec.where);
   plan.where = url + ", rules_dir " + spec.dir;
   plan.url = url;
   plan.rulesDir = spec.dir;
@@ -255,6 +254,16 @@ std::unique_ptr<DirectTarget> openPrometheus(const Plan& plan, const RemoteOptio
     return (err = "plan file: prometheus target '" + plan.targetName + "' without url or rules_dir", nullptr);
   if (std::string why = net::checkBaseUrl(plan.url); !why.empty())
     return (err = "plan file: prometheus target '" + plan.targetName + "': url: " + why, nullptr);
+  if (std::string why = checkPlanTargetName(plan); !why.empty()) return (err = why, nullptr);
+  // The owned file's name is built from a file-safe form of the target name (no '/', never
+  // "." or ".."); checked again here because it is joined to rules_dir.
+  const std::string owned = prom::ownedFileName(plan.targetName);
+  if (owned.find('/') != std::string::npos || owned.find('\0') != std::string::npos)
+    return (err = "plan file: target name " + Json(plan.targetName).dump() + " cannot name a file", nullptr);
+  // Staleness reads every file named in the fingerprints: only the owned one.
+  for (const auto& [key, fp] : plan.fingerprints)
+    if (key != "rule_file/" + owned)
+      return (err = "plan file: fingerprint '" + key + "' is not the owned file 'rule_file/" + owned + "'", nullptr);
   // monitorc owns exactly one file per target; a plan file never writes another.
   for (const auto& op : plan.operations) {
     std::string a = op.value("action", "");

@@ -105,15 +105,19 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
                      std::string& err) {
   plan = Plan{t.name, c.url, t.folder, {}, {}, nullptr};
   std::string base = "grafana/" + targets::fileSafe(t.name) + "/";
-  HttpReply f = c.http("GET", c.url + "/api/folders/" + t.folder, auth(c), "");
+  if (!validUid(t.folder))
+    return err = "folder '" + t.folder + "' is not a valid Grafana uid (1 to 40 letters, digits, '-' or '_')", false;
+  const std::string folder = pathSegment(t.folder);
+  HttpReply f = c.http("GET", c.url + "/api/folders/" + folder, auth(c), "");
   if (f.status == 404) plan.changes.push_back({Change::CreateFolder, t.folder, {{"uid", t.folder}, {"title", t.folder}}, 0, {}, nullptr});
-  else if (f.status != 200) return err = "GET /api/folders/" + t.folder + ": " + why(f), false;
+  else if (f.status != 200) return err = "GET /api/folders/" + folder + ": " + why(f), false;
   std::vector<std::string> wanted;
   for (const auto& [path, text] : built) {
     if (path.rfind(base + "dashboards/", 0) != 0) continue;
     Json d = Json::parse(text);
     std::string uid = d.value("uid", "");
     wanted.push_back(uid);
+    if (!validUid(uid)) return err = "dashboard uid '" + uid + "' is not a valid Grafana uid", false;
     HttpReply r = c.http("GET", c.url + "/api/dashboards/uid/" + uid, auth(c), "");
     if (r.status == 404) {
       plan.changes.push_back({Change::CreateDashboard, uid, d, 0, {}, nullptr});
@@ -130,12 +134,13 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
       plan.changes.push_back({Change::UpdateDashboard, uid, d, remote["dashboard"].value("version", 0), details, remote["dashboard"]});
   }
   if (f.status != 404) {  // a missing folder has no dashboards
-    HttpReply s = c.http("GET", c.url + "/api/search?type=dash-db&tag=monitorc&limit=5000&folderUIDs=" + t.folder, auth(c), "");
+    HttpReply s = c.http("GET", c.url + "/api/search?type=dash-db&tag=monitorc&limit=5000&folderUIDs=" + folder, auth(c), "");
     if (s.status != 200) return err = "GET /api/search: " + why(s), false;
     Json hits = Json::parse(s.body, nullptr, false);
     if (!hits.is_array()) return err = "GET /api/search: not a list", false;
     for (const auto& hit : hits) {
       std::string uid = hit.value("uid", "");
+      if (!validUid(uid)) return err = "GET /api/search: dashboard uid '" + uid + "' is not a valid Grafana uid", false;
       if (std::find(wanted.begin(), wanted.end(), uid) != wanted.end()) continue;
       plan.orphanDashboards.push_back(uid);
       if (prune)
@@ -146,7 +151,7 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
     if (path.rfind(base + "alert-rules/", 0) != 0) continue;
     Json g = Json::parse(text);
     std::string name = g.value("title", "");
-    HttpReply r = c.http("GET", c.url + "/api/v1/provisioning/folder/" + t.folder + "/rule-groups/" + name, auth(c), "");
+    HttpReply r = c.http("GET", c.url + "/api/v1/provisioning/folder/" + folder + "/rule-groups/" + pathSegment(name), auth(c), "");
     Json want = Json::array(), have = Json::array();
     for (const auto& rule : g["rules"]) want.push_back(normalizeRule(rule));
     if (r.status == 200) {
@@ -228,6 +233,12 @@ std::string renderPlan(const Plan& p) {
 
 ApplyResult applyPlan(const Plan& p, const Connection& c) {
   ApplyResult res;
+  // Keys go into request paths: every one is checked before the first write.
+  if (!validUid(p.folder)) res.errors.push_back("folder '" + p.folder + "' is not a valid Grafana uid");
+  for (const auto& ch : p.changes)
+    if (ch.action != Change::PutRuleGroup && !validUid(ch.key))
+      res.errors.push_back("'" + ch.key + "' is not a valid Grafana uid (1 to 40 letters, digits, '-' or '_')");
+  if (!res.errors.empty()) return res;
   for (const auto& ch : p.changes) {
     HttpReply r;
     std::string what;
@@ -251,11 +262,11 @@ ApplyResult applyPlan(const Plan& p, const Connection& c) {
       }
       case Change::DeleteDashboard:
         what = "delete dashboard " + ch.key;
-        r = c.http("DELETE", c.url + "/api/dashboards/uid/" + ch.key, auth(c), "");
+        r = c.http("DELETE", c.url + "/api/dashboards/uid/" + pathSegment(ch.key), auth(c), "");
         break;
       case Change::PutRuleGroup:
         what = "put alert rule group " + ch.key;
-        r = c.http("PUT", c.url + "/api/v1/provisioning/folder/" + p.folder + "/rule-groups/" + ch.key, auth(c, true),
+        r = c.http("PUT", c.url + "/api/v1/provisioning/folder/" + pathSegment(p.folder) + "/rule-groups/" + pathSegment(ch.key), auth(c, true),
                    Json{{"title", ch.key}, {"interval", ch.body.value("interval", 60)}, {"rules", ch.body["rules"]}}.dump());
         break;
     }

@@ -6,6 +6,7 @@
 namespace mon::grafana {
 
 void check(const ir::Module& module, DiagEngine& diags) {
+  targets::reportFileNameClashes(module, "grafana", diags);
   for (const ir::Target* t : targets::ofKind(module, "grafana")) {
     TargetSettings s = settingsOf(*t);
     for (const auto& d : module.dashboards)

@@ -138,13 +138,19 @@ Json text(const ir::Widget& w, int id) {
 Json alertList(const ir::Widget& w, int id) {
   Json p = panelBase(w, id, "alertlist");
   std::string role = w.props.str("role");
+  std::string filter;  // appended piece by piece: GCC 12 -Wrestrict false positive on "lit" + string&&
+  if (!role.empty()) {
+    filter = "{";
+    filter += promql::scopeMatchers(role);
+    filter += "}";
+  }
   p["options"] = {{"viewMode", "list"},
                   {"groupMode", "default"},
                   {"maxItems", 20},
                   {"sortOrder", 1},
                   {"dashboardAlerts", false},
                   {"alertName", ""},
-                  {"alertInstanceLabelFilter", role.empty() ? "" : "{" + promql::scopeMatchers(role) + "}"},
+                  {"alertInstanceLabelFilter", filter},
                   {"stateFilter", {{"firing", true}, {"pending", true}, {"noData", false}, {"normal", false}, {"error", true}}}};
   return p;
 }

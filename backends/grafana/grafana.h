@@ -22,6 +22,13 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags);
 /// What build() reports, without keeping the output (`monitorc check`; check.cpp).
 void check(const ir::Module& module, DiagEngine& diags);
 
+/// Grafana's rule for uids (dashboards, folders, alert rules): 1 to 40 letters, digits, '-'
+/// or '_'. Anything from a plan file or the source that goes into a request path is checked.
+bool validUid(const std::string& s);
+/// `s` percent-encoded as one URL path segment (only letters, digits, '-' and '_' kept), for
+/// names that Grafana allows to be free text (rule group titles).
+std::string pathSegment(const std::string& s);
+
 /// Dashboard uid from url_path: the path itself when it is a valid uid of at most 40
 /// characters, else a readable prefix and a hash (stable, at most 40).
 std::string dashboardUid(const std::string& urlPath);

@@ -12,10 +12,38 @@ TargetSettings settingsOf(const ir::Target& t) {
   return s;
 }
 
+namespace {
+
+bool uidChar(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+}  // namespace
+
+bool validUid(const std::string& s) {
+  if (s.empty() || s.size() > 40) return false;
+  for (unsigned char c : s)
+    if (!uidChar(c)) return false;
+  return true;
+}
+
+std::string pathSegment(const std::string& s) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (uidChar(c)) {
+      out += char(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 std::string dashboardUid(const std::string& urlPath) {
-  bool plain = !urlPath.empty() && urlPath.size() <= 40;
-  for (unsigned char c : urlPath) plain = plain && (std::isalnum(c) || c == '-' || c == '_');
-  if (plain) return urlPath;
+  if (validUid(urlPath)) return urlPath;
   std::string prefix;
   for (unsigned char c : urlPath) prefix += (std::isalnum(c) || c == '-' || c == '_') ? char(c) : '-';
   if (prefix.size() > 23) prefix.resize(23);
@@ -24,6 +52,7 @@ std::string dashboardUid(const std::string& urlPath) {
 
 OutputFiles build(const ir::Module& module, DiagEngine& diags) {
   OutputFiles out;
+  targets::reportFileNameClashes(module, "grafana", diags);
   for (const ir::Target* t : targets::ofKind(module, "grafana")) {
     TargetSettings s = settingsOf(*t);
     std::string base = "grafana/" + targets::fileSafe(t->name) + "/";

@@ -37,7 +37,11 @@ class DiskFileOps : public FileOps {
     std::error_code ec;
     fs::create_directories(fs::path(path).parent_path(), ec);
     // A dot name outside the rule_files globs (*.yml), so Prometheus never loads a half file.
-    fs::path tmp = fs::path(path).parent_path() / ("." + fs::path(path).filename().string() + ".tmp");
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on "lit" + string&&.
+    std::string tmpName = ".";
+    tmpName += fs::path(path).filename().string();
+    tmpName += ".tmp";
+    fs::path tmp = fs::path(path).parent_path() / tmpName;
     {
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
       if (!out || !(out << text) || !out.flush()) {
@@ -97,7 +101,10 @@ RuleChecker promtoolChecker() {
       return 0;
     }
     std::string cmd = "promtool check rules";
-    for (const auto& p : paths) cmd += " " + shellQuote(p);
+    for (const auto& p : paths) {
+      cmd += ' ';
+      cmd += shellQuote(p);
+    }
     FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
     if (!pipe) {
       output = "cannot run promtool";

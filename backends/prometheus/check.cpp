@@ -9,6 +9,7 @@ namespace mon::prometheus {
 void reportModuleTargets(const ir::Module& module, DiagEngine& diags) {
   targets::reportUnknownTargetNames(module, diags);
   targets::reportRecordTargets(module, diags);
+  targets::reportFileNameClashes(module, "prometheus", diags);
 }
 
 void check(const ir::Module& module, DiagEngine& diags) {

@@ -8,11 +8,11 @@
 #include <cstdlib>
 #include <map>
 
-#include "lower/lower_parts.h"
 #include "prometheus/mon_source.h"
 #include "prometheus/prometheus.h"
 #include "prometheus/promql.h"
 #include "prometheus/rules.h"
+#include "support/prometheus_names.h"
 
 namespace mon::prometheus {
 

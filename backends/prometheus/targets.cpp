@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <map>
+
+#include "support/prometheus_names.h"
 
 namespace mon::targets {
 
@@ -18,13 +21,6 @@ bool selects(const std::vector<std::string>& selected, const ir::Target& t) {
 }
 
 namespace {
-
-bool validLabelName(const std::string& s) {
-  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  for (unsigned char c : s)
-    if (!(std::isalnum(c) || c == '_')) return false;
-  return true;
-}
 
 const ir::Target* findTarget(const ir::Module& m, const std::string& name) {
   for (const auto& t : m.targets)
@@ -45,7 +41,7 @@ std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target&
     if (!selects(mon.targets, t)) continue;
     promql::Translation tr = promql::translate(mon);
     for (const auto& [k, v] : mon.labels)
-      if (!validLabelName(k) && tr.whyNot.empty())
+      if (!isLabelName(k) && tr.whyNot.empty())
         tr.whyNot = "label name '" + k + "' is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)";
     if (!tr.whyNot.empty()) {
       diags.report(mon.nameRange, diag::err_target_cannot_express, {"monitor", mon.name, t.kind, t.name, tr.whyNot})
@@ -116,6 +112,16 @@ void reportRecordTargets(const ir::Module& m, DiagEngine& diags) {
     if (written || reported) continue;
     diags.report(r.nameRange, diag::warn_record_no_target, {r.name})
         .note(Range{}, "declare one, e.g. target prometheus \"prom\" {}");
+  }
+}
+
+void reportFileNameClashes(const ir::Module& m, const std::string& kind, DiagEngine& diags) {
+  std::map<std::string, const ir::Target*> seen;
+  for (const ir::Target* t : ofKind(m, kind)) {
+    auto [it, fresh] = seen.emplace(fileSafe(t->name), t);
+    if (fresh) continue;
+    diags.report(t->range, diag::err_target_file_name_clash, {kind, it->second->name, t->name, it->first})
+        .note(it->second->range, "the other target is declared here");
   }
 }
 

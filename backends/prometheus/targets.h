@@ -35,7 +35,12 @@ std::vector<const ir::Record*> recordsFor(const ir::Module& m, const ir::Target&
 /// at all (a warning: nothing is written for them).
 void reportRecordTargets(const ir::Module& m, DiagEngine& diags);
 
-/// A name for files and ids: letters, digits, '-' and '_' kept, anything else as '_'.
+/// Reports targets of `kind` whose names have the same fileSafe() form ("a/b" and "a_b"): they
+/// would write the same output folder and (prometheus) the same owned rule file.
+void reportFileNameClashes(const ir::Module& m, const std::string& kind, DiagEngine& diags);
+
+/// A name for files and ids: letters, digits, '-', '_' and '.' kept, anything else as '_';
+/// never "", "." or ".." (prefixed with '_'), so never a path of its own.
 std::string fileSafe(const std::string& s);
 /// 64-bit FNV-1a as 16 hex digits.
 std::string hashHex(const std::string& s);

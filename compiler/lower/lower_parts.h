@@ -13,9 +13,4 @@ std::optional<ir::Dashboard> lowerDashboard(const Object& obj, DiagEngine& diags
 std::optional<ir::Target> lowerTarget(const Object& obj, DiagEngine& diags);
 std::optional<ir::Record> lowerRecord(const Object& obj, DiagEngine& diags);
 
-/// A Prometheus metric name: [a-zA-Z_:][a-zA-Z0-9_:]*.
-bool isMetricName(std::string_view s);
-/// A Prometheus label name: [a-zA-Z_][a-zA-Z0-9_]*.
-bool isLabelName(std::string_view s);
-
 }  // namespace mon

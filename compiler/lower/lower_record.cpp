@@ -7,29 +7,10 @@
 #include "check/schema.h"
 #include "lower/fields.h"
 #include "lower/lower_parts.h"
+#include "support/prometheus_names.h"
 #include "support/text.h"
 
 namespace mon {
-
-bool isMetricName(std::string_view s) {
-  if (s.empty()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    bool ok = std::isalpha(c) || c == '_' || c == ':' || (i > 0 && std::isdigit(c));
-    if (!ok) return false;
-  }
-  return true;
-}
-
-bool isLabelName(std::string_view s) {
-  if (s.empty()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    bool ok = std::isalpha(c) || c == '_' || (i > 0 && std::isdigit(c));
-    if (!ok) return false;
-  }
-  return true;
-}
 
 std::optional<ir::Record> lowerRecord(const Object& obj, DiagEngine& diags) {
   const schema::Kind& kind = schema::recordKind();

@@ -17,7 +17,7 @@ constexpr size_t kFetchThreads = 4;  // concurrent GETs of dashboards while read
 class MackerelRemote : public Remote {
  public:
   MackerelRemote(std::shared_ptr<net::Client> c, Options o) : client_(std::move(c)), opts_(std::move(o)) {
-    while (!opts_.baseUrl.empty() && opts_.baseUrl.back() == '/') opts_.baseUrl.pop_back();
+    opts_.baseUrl = net::withoutTrailingSlash(opts_.baseUrl);
   }
 
   std::string describe() const override {

@@ -43,6 +43,13 @@ struct ClientOptions {
 /// The libcurl client: TLS verification on, connections kept and reused per thread.
 std::unique_ptr<Client> makeCurlClient(const ClientOptions& opts = {});
 
+/// `url` without its trailing slashes ("https://g.example/" -> "https://g.example"), so
+/// request paths ("/api/...") can be appended.
+inline std::string withoutTrailingSlash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
 /// "" when `url` may be used, else why not: only https://, or http:// to a loopback host.
 std::string checkBaseUrl(const std::string& url);
 

@@ -8,6 +8,7 @@
 #include "prometheus/prometheus.h"
 #include "prometheus/promql.h"
 #include "prometheus/rules.h"
+#include "support/prometheus_names.h"
 
 using namespace mon;
 
@@ -114,4 +115,39 @@ TEST_CASE("rule import skips odd shapes with an error, not a crash") {
   CHECK_FALSE(prometheus::importRules("groups:\n- name: g\n  rules: [1, 2]\n", src, warn, err));
   CHECK(err.find("unexpected rule file shape") == 0);
   CHECK(prometheus::importRules("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: x > 1\n    labels: {a: [1]}\n", src, warn, err));
+}
+
+// One definition (compiler/support/prometheus_names.h) for lowering and the Prometheus backend.
+TEST_CASE("Prometheus metric and label names") {
+  CHECK(isLabelName("job"));
+  CHECK(isLabelName("_x9"));
+  CHECK_FALSE(isLabelName(""));
+  CHECK_FALSE(isLabelName("9x"));
+  CHECK_FALSE(isLabelName("a:b"));
+  CHECK_FALSE(isLabelName("a-b"));
+  CHECK_FALSE(isLabelName("\xc3\xa9t\xc3\xa9"));  // ASCII letters only
+  CHECK(isMetricName("job:up:sum"));
+  CHECK(isMetricName(":x"));
+  CHECK_FALSE(isMetricName("1x"));
+  CHECK_FALSE(isMetricName("a.b"));
+}
+
+TEST_CASE("Grafana uids and path segments") {
+  CHECK(grafana::validUid("ops"));
+  CHECK(grafana::validUid("mc-0123456789abcdef"));
+  CHECK(grafana::validUid(std::string(40, 'a')));
+  CHECK_FALSE(grafana::validUid(std::string(41, 'a')));
+  CHECK_FALSE(grafana::validUid(""));
+  CHECK_FALSE(grafana::validUid("../x"));
+  CHECK_FALSE(grafana::validUid("a b"));
+  CHECK_FALSE(grafana::validUid("a.b"));
+  CHECK_FALSE(grafana::validUid(std::string("a\0b", 3)));
+  CHECK(grafana::pathSegment("team-a_1") == "team-a_1");
+  CHECK(grafana::pathSegment("team a/b") == "team%20a%2Fb");
+  CHECK(grafana::pathSegment("..") == "%2E%2E");
+  CHECK(grafana::pathSegment("?#%") == "%3F%23%25");
+  CHECK(grafana::pathSegment("\xc3\xa9") == "%C3%A9");
+  // A url_path that is a uid is kept; any other becomes one.
+  CHECK(grafana::dashboardUid("ops-board") == "ops-board");
+  CHECK(grafana::validUid(grafana::dashboardUid("../../a dashboard/with a long path name")));
 }

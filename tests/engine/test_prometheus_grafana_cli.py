@@ -72,6 +72,15 @@ class Base(unittest.TestCase):
         self.assertIn("Run 'monitorc plan --out %s' again." % plan_file, p.stderr)
         self.assertNotIn("Apply complete", p.stdout)
 
+    def refused_plan(self, plan, message):
+        """`apply FILE` with the edited `plan` fails with `message` before reading or writing anything."""
+        with open(os.path.join(self.dir, "bad.json"), "w") as f:
+            json.dump(plan, f)
+        p = self.run_mc("apply", name="bad.json")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("monitorc: error: " + message, p.stderr)
+        self.assertNotIn("Apply complete", p.stdout)
+
 
 class PrometheusTarget(Base):
     @classmethod
@@ -257,6 +266,33 @@ class PrometheusTarget(Base):
         self.assertEqual(p.returncode, 1)
         self.assertIn("plan file: operation on 'other.yml', not the owned file 'monitorc_prom.yml'", p.stderr)
         self.assertEqual(sorted(os.listdir(self.rules)), ["monitorc_prom.yml"])
+
+    def test_saved_plan_cannot_name_files_outside_rules_dir(self):
+        self.write(source(self.target))
+        self.assertEqual(self.run_mc("plan", "--out", "p.json").returncode, 0)
+        saved = json.loads(slurp(os.path.join(self.dir, "p.json")))
+        # Staleness reads each file named in the fingerprints: only the owned one may be named.
+        bad = json.loads(json.dumps(saved))
+        bad["fingerprints"] = {"rule_file/../../secret.yml": "0000000000000000"}
+        self.refused_plan(bad, "plan file: fingerprint 'rule_file/../../secret.yml' is not the owned file "
+                               "'rule_file/monitorc_prom.yml'")
+        # A target name with path characters names a plain file in rules_dir, nothing else.
+        bad = json.loads(json.dumps(saved))
+        bad["target"]["name"] = "../../evil"
+        bad["operations"][0]["file"] = "monitorc_../../evil.yml"
+        self.refused_plan(bad, "plan file: operation on 'monitorc_../../evil.yml', not the owned file 'monitorc_.._.._evil.yml'")
+        bad["target"]["name"] = "pr\u0000om"
+        self.refused_plan(bad, 'plan file: the target name "pr\\u0000om" contains a control character')
+        self.assertEqual(os.listdir(self.rules), [])
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "evil.yml")))
+
+    def test_pull_writes_inside_the_output_directory_whatever_the_target_name(self):
+        self.write(f'target prometheus "../evil" {{ rules_dir = "{self.rules}" url = "{self.url}" }}\n')
+        p = self.run_mc("pull", "-o", "pulled-evil")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(sorted(os.listdir(os.path.join(self.dir, "pulled-evil"))), [".._evil.mon", "target.mon"])
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "evil.mon")))
+        self.assertIn('target prometheus "../evil" {', slurp(os.path.join(self.dir, "pulled-evil", "target.mon")))
 
     def build(self, src_dir, out):
         p = subprocess.run([monitorc_path(), "build", "-o", out, src_dir], cwd=self.dir, capture_output=True, text=True, timeout=60)
@@ -583,6 +619,37 @@ class GrafanaTarget(Base):
         titles = [r["title"] for r in st["alertRules"]]
         self.assertNotIn("Swap (warning)", titles)
         self.assertIn("Hand rule", titles)
+
+    def test_rule_group_names_are_percent_encoded_and_bad_uids_refused(self):
+        # The rule group is named after the target: free text, so it is one encoded path segment.
+        self.write(source(self.target.replace('"graf"', '"team a/b"')))
+        p = self.run_mc("plan", "--out", "p.json", "-v")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("GET /api/v1/provisioning/folder/ops/rule-groups/team%20a%2Fb -> 404", p.stderr)
+        saved = json.loads(slurp(os.path.join(self.dir, "p.json")))
+        # Hand-edited uids that would reach other API paths are refused before any request.
+        before = len(self.control("GET", "/_log"))
+        bad = json.loads(json.dumps(saved))
+        bad["prune"] = True
+        bad["operations"].append({"action": "delete_dashboard", "key": "../../folders/ops"})
+        self.refused_plan(bad, "plan file: operation 'delete_dashboard': key '../../folders/ops' is not a valid uid "
+                               "(a Grafana uid is 1 to 40 letters, digits, '-' or '_')")
+        bad = json.loads(json.dumps(saved))
+        bad["target"]["folder"] = "ops/../x"
+        self.refused_plan(bad, "plan file: folder 'ops/../x' is not a valid uid")
+        bad = json.loads(json.dumps(saved))
+        bad["operations"][1]["key"] = "plain_uid"
+        self.refused_plan(bad, "plan file: operation 'create_dashboard': the body's uid is not the key 'plain_uid'")
+        self.assertEqual(len(self.control("GET", "/_log")), before)
+        # The plan as saved applies; the group has the target's name.
+        p = self.run_mc("apply", name="p.json")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual({r["ruleGroup"] for r in self.state()["alertRules"]}, {"team a/b"})
+        # A folder from the source that is not a uid is a located error, not a request.
+        self.write(source(self.target.replace('folder = "ops"', 'folder = "my folder"')))
+        p = self.run_mc("plan")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("main.mon:1:1: grafana target 'graf': folder 'my folder' is not a valid Grafana folder uid", p.stderr)
 
     def test_pull_round_trips(self):
         self.write(source(self.target))
