@@ -328,6 +328,7 @@ class Handler(BaseHTTPRequestHandler):
 
 class FakeMackerelServer(ThreadingHTTPServer):
     daemon_threads = True  # don't let a stuck keep-alive client block exit
+    request_queue_size = 128  # the default backlog of 5 resets connections under parallel apply
 
     def __init__(self, port, api_key, state_path=None, verbose=False):
         super().__init__(("127.0.0.1", port), Handler)
