@@ -1,10 +1,10 @@
 #include "driver/compile.h"
 
-#include <malloc.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <string>
 
 #include "lower/lower.h"
 
@@ -12,7 +12,7 @@ namespace mon {
 
 namespace {
 
-// MONITORC_TIMING=1 prints how long each stage took and the heap in use after it (for bench/
+// MONITORC_TIMING=1 prints how long each stage took and the memory in use after it (for bench/
 // and for finding regressions).
 class StageTimer {
  public:
@@ -20,14 +20,21 @@ class StageTimer {
   void lap(const char* stage) {
     if (!on_) return;
     auto now = std::chrono::steady_clock::now();
-    struct mallinfo2 mi = mallinfo2();
-    std::fprintf(stderr, "timing: %-8s %7.1f ms  heap in use %6.1f MB of %6.1f MB\n", stage,
-                 std::chrono::duration<double, std::milli>(now - last_).count(), double(mi.uordblks + mi.hblkhd) / 1e6,
-                 double(mi.arena + mi.hblkhd) / 1e6);
-    last_ = now;
+    std::fprintf(stderr, "timing: %-12s %7.1f ms  RSS %6.1f MB, peak %6.1f MB\n", stage,
+                 std::chrono::duration<double, std::milli>(now - last_).count(), statusMB("VmRSS:"),
+                 statusMB("VmHWM:"));
+    last_ = std::chrono::steady_clock::now();  // reading /proc is not the next stage's time
   }
 
  private:
+  // A line of /proc/self/status in MB (the allocator's own statistics depend on which one is linked).
+  static double statusMB(const std::string& key) {
+    std::ifstream in("/proc/self/status");
+    for (std::string line; std::getline(in, line);)
+      if (line.compare(0, key.size(), key) == 0) return std::atof(line.c_str() + key.size()) / 1024.0;
+    return 0;
+  }
+
   bool on_;
   std::chrono::steady_clock::time_point last_;
 };
