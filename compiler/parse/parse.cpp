@@ -258,10 +258,8 @@ class AstBuilder {
   }
 
   ast::ExprPtr newExpr(ast::ExprKind k, ParserRuleContext* c) {
-    auto e = std::make_unique<ast::Expr>();
-    e->kind = k;
-    e->range = ctxRange(c);
-    return e;
+    Range r = ctxRange(c);
+    return node(k, r.begin, r.end);
   }
 
   ast::ExprPtr errorExpr(ParserRuleContext* c) {
