@@ -2,11 +2,13 @@
 """Language server latency: time from sending textDocument/didChange to receiving the
 textDocument/publishDiagnostics for that version, on a 10,000-line file, over many edits.
 
-usage: bench.py MONITORC [--lines 10000] [--edits 200] [--write docs/performance.md]
+usage: bench.py MONITORC [--lines 10000] [--edits 200] [--targets] [--write docs/performance.md]
 
 Edits alternate between breaking a field name (`metric` -> `metirc`, one new error) and
 fixing it again, at lines spread over the whole file, sent as incremental changes.
 The run fails if a published result does not match the edit (error present or gone).
+--targets declares a mackerel, a prometheus and a grafana target in the file (see gen.py), so
+every edit that fixes the field also runs the backends' checks over the host and external monitors.
 """
 import argparse
 import os
@@ -45,6 +47,7 @@ def main():
     ap.add_argument("monitorc")
     ap.add_argument("--lines", type=int, default=10000)
     ap.add_argument("--edits", type=int, default=200)
+    ap.add_argument("--targets", action="store_true", help="declare mackerel, prometheus and grafana targets")
     ap.add_argument("--write", help="append the figures to this markdown file under '## LSP'")
     args = ap.parse_args()
     results = {}
@@ -61,7 +64,7 @@ def main():
 
 
 def run(args, extra):
-    text = gen.generate(args.lines)
+    text = gen.generate(args.lines, targets=args.targets)
     lines = text.split("\n")
     targets = [i for i, l in enumerate(lines) if l.strip() == 'metric = "cpu%"']
     tmp = tempfile.mkdtemp(prefix="lsp-bench-")
