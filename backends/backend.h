@@ -3,6 +3,7 @@
 // Backends see only the IR.
 #include <map>
 #include <string>
+#include <vector>
 
 #include "diag/diag_engine.h"
 #include "ir/ir.h"
@@ -23,5 +24,9 @@ struct Backend {
 
 /// Every backend, in the order `build` runs them.
 const std::vector<Backend>& backends();
+
+/// Runs every backend's check over a module the front end produced without errors (`monitorc
+/// check` and the language server): what `build` would report, writing nothing.
+void checkBackends(const ir::Module& module, DiagEngine& diags);
 
 }  // namespace mon

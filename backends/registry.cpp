@@ -14,4 +14,9 @@ const std::vector<Backend>& backends() {
   return all;
 }
 
+void checkBackends(const ir::Module& module, DiagEngine& diags) {
+  for (const auto& b : backends())
+    if (b.check) b.check(module, diags);
+}
+
 }  // namespace mon

@@ -89,10 +89,7 @@ Runner setupCheck(CLI::App& sub) {
   return [fe]() {
     bool ok;
     // The backends' checks too (monitors a target cannot express), in the same report.
-    compileAndReport(*fe, ok, [](Compilation& c) {
-      for (const auto& b : backends())
-        if (b.check) b.check(c.module, c.diags);
-    });
+    compileAndReport(*fe, ok, [](Compilation& c) { checkBackends(c.module, c.diags); });
     return ok ? 0 : 1;
   };
 }
