@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "backend.h"
 #include "incremental.h"
 
 namespace mon::lsp {
@@ -24,6 +25,16 @@ class Workspace::Overlay : public FileReader {
  private:
   Workspace& ws_;
 };
+
+namespace {
+
+// What `monitorc check` adds to the front end: the backends' checks (monitors a declared target
+// cannot express, unknown `targets` names, dropped fields), only when the front end found no errors.
+void checkBackendsIfClean(Compilation& c) {
+  if (c.diags.errorCount() == 0) checkBackends(c.module, c.diags);
+}
+
+}  // namespace
 
 const ast::File* Analysis::file() const {
   auto it = comp->program.files.find(root);
@@ -91,6 +102,7 @@ const Analysis* Workspace::analyze(const std::string& path) {
   if (incremental_ && a.comp && reanalyze(a, docs_[path].text, *overlay_, next)) {
     next.generation = generation_;
     next.incremental = true;
+    checkBackendsIfClean(*next.comp);
     a = std::move(next);
     return &a;
   }
@@ -98,6 +110,7 @@ const Analysis* Workspace::analyze(const std::string& path) {
   CompileOptions opts;
   opts.keepSyntax = true;  // hover, definition and symbols read the trees
   compile({path}, opts, *overlay_, *a.comp);
+  checkBackendsIfClean(*a.comp);
   a.root = a.comp->program.roots.empty() ? kNoFile : a.comp->program.roots[0];
   a.generation = generation_;
   a.incremental = false;

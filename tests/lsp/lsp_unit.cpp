@@ -496,3 +496,55 @@ TEST_CASE("record blocks: offered at top level, fields completed and hovered fro
   CHECK(syms[0]["name"] == "job:x");
   CHECK(syms[0]["detail"] == "record");
 }
+
+TEST_CASE("the backends' checks: a monitor a declared target cannot express, as monitorc check reports it") {
+  Client c;
+  c.initialize();
+  const std::string uri = "file:///ws/targets.mon";
+  c.open(uri,
+         "target mackerel \"mkr\" {}\n"
+         "target prometheus \"prom\" {}\n"
+         "\n"
+         "monitor service \"Pledges stopped\" {\n"
+         "  service = \"crowdfund\"\n"
+         "  metric = \"pledge.count\"\n"
+         "  operator = \"<\"\n"
+         "  critical = 1\n"
+         "  duration = 3\n"
+         "}\n");
+  auto cannotExpress = [](const json& pub) {
+    REQUIRE(pub["diagnostics"].size() == 1);
+    const json& d = pub["diagnostics"][0];
+    CHECK(d["code"] == "err_target_cannot_express");
+    CHECK(d["severity"] == 1);
+    CHECK(d["range"] == json({{"start", Client::pos(3, 16)}, {"end", Client::pos(3, 33)}}));  // the monitor's name
+    CHECK(d["message"].get<std::string>().rfind(
+              "monitor 'Pledges stopped' cannot be expressed on prometheus target 'prom': service metrics exist only in Mackerel", 0) == 0);
+  };
+  auto pubs = c.published(uri);
+  REQUIRE(pubs.size() == 1);
+  cannotExpress(pubs[0]);
+
+  // Restricting the monitor to the mackerel target clears it.
+  auto change = [&](int version, json range, const std::string& text) {
+    c.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", version}}},
+                                        {"contentChanges", json::array({{{"range", range}, {"text", text}}})}});
+    c.flush();
+    auto p = c.published(uri);
+    REQUIRE(p.size() == 1);
+    CHECK(p[0]["version"] == version);
+    return p[0];
+  };
+  json addTargets = {{"start", Client::pos(9, 0)}, {"end", Client::pos(9, 0)}};
+  json pub = change(2, addTargets, "  targets = [\"mkr\"]\n");
+  CHECK(pub["diagnostics"].empty());
+
+  // Taking it away again (an edit the statement-level re-parse handles) brings the error back.
+  pub = change(3, {{"start", Client::pos(9, 0)}, {"end", Client::pos(10, 0)}}, "");
+  cannotExpress(pub);
+
+  // While the front end reports an error, the backends' checks do not run (as in monitorc check).
+  pub = change(4, {{"start", Client::pos(8, 2)}, {"end", Client::pos(8, 10)}}, "duratoin");
+  REQUIRE(!pub["diagnostics"].empty());
+  for (const auto& d : pub["diagnostics"]) CHECK(d["code"] != "err_target_cannot_express");
+}
