@@ -308,9 +308,12 @@ Runner setupPull(CLI::App& sub) {
     for (const auto& w : warnings) std::cerr << "monitorc: warning: " << w << "\n";
     std::error_code ec;
     std::filesystem::create_directories(o->out, ec);
-    // The target's name is free text ("../x", "/etc/x"): the file is named by its file-safe form.
-    std::string objects = (std::filesystem::path(o->out) / (targets::fileSafe(spec.name) + ".mon")).string();
-    std::string target = (std::filesystem::path(o->out) / "target.mon").string();
+    // The target's name is free text ("../x", "/etc/x"): the files are named by its file-safe form.
+    // Both names derive from it, so no name makes them one file (a fixed "target.mon" was the
+    // objects file of a target named "target").
+    std::string base = targets::fileSafe(spec.name);
+    std::string objects = (std::filesystem::path(o->out) / (base + ".mon")).string();
+    std::string target = (std::filesystem::path(o->out) / (base + ".target.mon")).string();
     if (!writeText(objects, source)) return fail("cannot write '" + objects + "'");
     if (!writeText(target, targetText)) return fail("cannot write '" + target + "'");
     std::cerr << "monitorc: wrote '" << objects << "' and '" << target << "'\n";

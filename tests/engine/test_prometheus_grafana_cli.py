@@ -290,9 +290,27 @@ class PrometheusTarget(Base):
         self.write(f'target prometheus "../evil" {{ rules_dir = "{self.rules}" url = "{self.url}" }}\n')
         p = self.run_mc("pull", "-o", "pulled-evil")
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertEqual(sorted(os.listdir(os.path.join(self.dir, "pulled-evil"))), [".._evil.mon", "target.mon"])
+        self.assertEqual(sorted(os.listdir(os.path.join(self.dir, "pulled-evil"))), [".._evil.mon", ".._evil.target.mon"])
         self.assertFalse(os.path.exists(os.path.join(self.dir, "evil.mon")))
-        self.assertIn('target prometheus "../evil" {', slurp(os.path.join(self.dir, "pulled-evil", "target.mon")))
+        self.assertIn('target prometheus "../evil" {', slurp(os.path.join(self.dir, "pulled-evil", ".._evil.target.mon")))
+
+    def test_pull_of_a_target_named_target_keeps_both_files(self):
+        # The target block used to go to a fixed DIR/target.mon: the objects file of a target
+        # named "target" then overwrote it (or it the objects).
+        self.write(source(self.target.replace('"prom"', '"target"')))
+        self.apply()
+        p = self.run_mc("pull", "-o", "pulled-target")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        out = os.path.join(self.dir, "pulled-target")
+        self.assertEqual(sorted(os.listdir(out)), ["target.mon", "target.target.mon"])
+        objects = slurp(os.path.join(out, "target.mon"))
+        self.assertIn('monitor query "CPU high" {', objects)
+        self.assertNotIn("target prometheus", objects)
+        self.assertIn('target prometheus "target" {\n  group = "crowdfund.alerts"\n', slurp(os.path.join(out, "target.target.mon")))
+        p = subprocess.run([monitorc_path(), "plan", "--detailed-exitcode", "pulled-target"], cwd=self.dir, capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("15 unchanged", p.stdout)
 
     def build(self, src_dir, out):
         p = subprocess.run([monitorc_path(), "build", "-o", out, src_dir], cwd=self.dir, capture_output=True, text=True, timeout=60)
@@ -308,7 +326,7 @@ class PrometheusTarget(Base):
         self.assertIn('monitor query "CPU high" {', pulled)
         self.assertIn('  targets = ["prom"]', pulled)
         self.assertNotIn("target prometheus", pulled)
-        target = slurp(os.path.join(self.dir, "pulled", "target.mon"))
+        target = slurp(os.path.join(self.dir, "pulled", "prom.target.mon"))
         self.assertIn('target prometheus "prom" {\n  group = "crowdfund.alerts"\n  rules_dir = "%s"\n  url = "%s"\n}' % (self.rules, self.url), target)
         # pull then build gives the same rule file, byte for byte
         os.makedirs(os.path.join(self.dir, "orig"), exist_ok=True)
@@ -335,7 +353,7 @@ class PrometheusTarget(Base):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn('monitor query "By hand" {\n  query = "up"\n  operator = "<"\n  warning = 1\n  targets = ["prom"]\n}',
                       slurp(os.path.join(self.dir, "all", "prom.mon")))
-        self.assertIn('group = "g"', slurp(os.path.join(self.dir, "all", "target.mon")))
+        self.assertIn('group = "g"', slurp(os.path.join(self.dir, "all", "prom.target.mon")))
 
     def test_missing_settings_are_located_errors(self):
         self.write('target prometheus "prom" { url = "%s" }\nmonitor query "q" { query = "up" operator = "<" critical = 1 }\n' % self.url)
@@ -665,7 +683,7 @@ class GrafanaTarget(Base):
         self.assertIn('monitor query "CPU high" {', pulled)
         self.assertIn('dashboard "Web overview" {\n  url_path = "crowdfund-web-overview-880f5db98c5ffae6"\n  targets = ["graf"]\n',
                       pulled)
-        target = slurp(os.path.join(self.dir, "pulled", "target.mon"))
+        target = slurp(os.path.join(self.dir, "pulled", "graf.target.mon"))
         self.assertIn('target grafana "graf" {\n  url = "%s"\n  token_env = "GF_TEST_TOKEN"\n  folder = "ops"\n'
                       '  datasource = "prom-main"\n}' % self.url, target)
         os.makedirs(os.path.join(self.dir, "orig"), exist_ok=True)
