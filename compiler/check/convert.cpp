@@ -85,7 +85,7 @@ bool checkKeys(const schema::Field& f, const Value& v, const std::vector<std::st
     const std::string& k = v.entries[i].first;
     if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
     Range r = i < v.keyRanges.size() ? v.keyRanges[i] : v.range;
-    auto b = diags.report(r, diag::err_unknown_field, {k, "'" + std::string(f.name) + "'"});
+    auto b = diags.report(r, diag::err_unknown_field, {k, std::string("'").append(f.name).append("'")});
     std::string close = closestMatch(k, allowed);
     if (!close.empty()) b.note(Range{}, "did you mean '" + close + "'?").fix(r, close);
     else b.note(Range{}, "allowed: " + quotedList(allowed));

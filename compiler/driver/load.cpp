@@ -154,7 +154,7 @@ class Loader {
     if (onStack_.count(k)) {
       std::string chain;
       auto it = std::find(stack.begin(), stack.end(), k);
-      for (; it != stack.end(); ++it) chain += "'" + fs::path(*it).filename().string() + "' -> ";
+      for (; it != stack.end(); ++it) chain.append("'").append(fs::path(*it).filename().string()).append("' -> ");
       chain += "'" + target.filename().string() + "'";
       diags_.report(st.value->range, diag::err_import_cycle, {target.string(), chain});
       return kNoFile;

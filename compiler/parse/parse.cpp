@@ -416,7 +416,7 @@ class AstBuilder {
     for (size_t p = lastPrefix; p-- > firstPrefix;) {
       uint32_t begin = termRange(ch[p]).begin;
       auto e = node(ast::ExprKind::Unary, begin, out.end);
-      e->text = tokenType(ch[p]) == P::NOT ? "!" : "-";
+      e->text.assign(1, tokenType(ch[p]) == P::NOT ? '!' : '-');
       e->items.push_back(std::move(out.e));
       out = Operand{std::move(e), begin, out.end};
     }
