@@ -555,7 +555,7 @@ TEST_CASE("apply: creates, then updates, then deletes; failures do not stop the 
 }
 
 TEST_CASE("local target behaves like the service") {
-  auto dir = std::filesystem::temp_directory_path() / ("monitorc-local-" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() / std::string("monitorc-local-").append(std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   auto remote = local::makeRemote("demo", dir.string());
   OpResult c = remote->create(ObjKind::Monitor, "x", J(R"({"type":"host","name":"x","metric":"cpu%","scopes":["a:b"]})"));
