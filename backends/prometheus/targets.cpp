@@ -4,6 +4,9 @@
 #include <cctype>
 #include <cstdio>
 #include <map>
+#include <set>
+#include <string>
+#include <tuple>
 
 #include "support/prometheus_names.h"
 
@@ -60,20 +63,20 @@ std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target&
 }
 
 void reportUnknownTargetNames(const ir::Module& m, DiagEngine& diags) {
-  auto check = [&](const std::vector<std::string>& names, const ir::Props* props, Range fallback) {
-    for (const auto& n : names) {
-      bool known = std::any_of(m.targets.begin(), m.targets.end(), [&](const ir::Target& t) { return t.name == n; });
-      if (known) continue;
-      const ir::Prop* p = props ? props->find("targets") : nullptr;
-      diags.report(p ? p->range : fallback, diag::err_unknown_target_name, {n});
+  // Once per place: a file's `defaults { targets = [...] }` gives every object of the file the
+  // same list (and the same ranges), and one unknown name there is one mistake.
+  std::set<std::tuple<FileId, uint32_t, uint32_t, std::string>> reported;
+  auto check = [&](const std::vector<std::string>& names, const std::vector<Range>& ranges, Range fallback) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (findTarget(m, names[i])) continue;
+      Range at = i < ranges.size() ? ranges[i] : fallback;
+      if (reported.emplace(at.file, at.begin, at.end, names[i]).second)
+        diags.report(at, diag::err_unknown_target_name, {names[i]});
     }
   };
-  for (const auto& mon : m.monitors) check(mon.targets, &mon.props, mon.nameRange);
-  for (const auto& d : m.dashboards) check(d.targets, nullptr, d.range);
-  for (const auto& r : m.records)
-    for (size_t i = 0; i < r.targets.size(); ++i)
-      if (!findTarget(m, r.targets[i]))
-        diags.report(i < r.targetRanges.size() ? r.targetRanges[i] : r.nameRange, diag::err_unknown_target_name, {r.targets[i]});
+  for (const auto& mon : m.monitors) check(mon.targets, mon.targetRanges, mon.nameRange);
+  for (const auto& d : m.dashboards) check(d.targets, d.targetRanges, d.range);
+  for (const auto& r : m.records) check(r.targets, r.targetRanges, r.nameRange);
 }
 
 std::vector<const ir::Record*> recordsFor(const ir::Module& m, const ir::Target& t) {

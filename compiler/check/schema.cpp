@@ -252,8 +252,15 @@ const Kind& recordKind() {
                              "Names of the prometheus targets this recording rule is for (default: every prometheus target).")}};
   return k;
 }
+const Kind& defaultsKind() {
+  static const Kind k{"defaults", "the defaults block",
+                      {typed("targets", Type::StringList,
+                             "Targets of every monitor, dashboard and record made after this block in this file that "
+                             "does not set 'targets' itself (not of imported files).")}};
+  return k;
+}
 const std::vector<std::string>& topLevelBlocks() {
-  static const std::vector<std::string> names = {"monitor", "dashboard", "target", "variable", "record"};
+  static const std::vector<std::string> names = {"monitor", "dashboard", "target", "variable", "record", "defaults"};
   return names;
 }
 

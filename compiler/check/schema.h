@@ -59,7 +59,10 @@ const Kind& rowKind();
 const Kind& variableKind();
 /// `record "name" { expr = ... }`: a Prometheus recording rule.
 const Kind& recordKind();
-/// Top-level block types: monitor, dashboard, target, variable, record.
+/// `defaults { targets = [...] }`: per-file defaults for the monitors, dashboards and records
+/// that the file's later top-level statements make (see compiler/expand/expand.cpp).
+const Kind& defaultsKind();
+/// Top-level block types: monitor, dashboard, target, variable, record, defaults.
 const std::vector<std::string>& topLevelBlocks();
 
 const Kind* findKind(const std::vector<Kind>& kinds, std::string_view name);

@@ -1,6 +1,8 @@
 #include "expand/expand.h"
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "expand/eval.h"
@@ -89,6 +91,7 @@ class Expander {
     if (lfIt == program_.files.end()) return;
     const LoadedFile& lf = lfIt->second;
     Scope& scope = *done_[id];
+    FileDefaults defaults;  // per file: imported files have their own
     size_t importIndex = 0;
     for (size_t i = 0; i < lf.ast.stmts.size(); ++i) {
       const ast::Stmt& st = *lf.ast.stmts[i];
@@ -101,13 +104,78 @@ class Expander {
         continue;
       }
       if (st.kind == ast::StmtKind::Block && st.name == "variable") continue;
+      size_t before = sink.objects->size();
       stmt(st, scope, sink, 0);
+      if (st.kind == ast::StmtKind::Block && st.name == "defaults") takeDefaults(st, before, sink, defaults);
+      else applyDefaults(st, before, sink, defaults);
       if (consume_ && !stopped_) {
         for (Object& o : *sink.objects) (*consume_)(std::move(o));
         sink.objects->clear();
       }
       // Each file is expanded once (done_), and only templates are referred to afterwards.
       if (releasable_ && st.kind != ast::StmtKind::Template) releasable_->files.at(id).ast.stmts[i].reset();
+    }
+  }
+
+  // `defaults { targets = [...] }` of one file: what it gives the objects made by the file's
+  // later top-level statements (not those of imported files, which run through their own
+  // expandFile), and where the file's first such object came from.
+  struct FileDefaults {
+    bool seen = false;
+    Range at;                      // the first defaults block's type word
+    std::optional<Field> targets;  // copied into objects without their own `targets`
+    bool sawObject = false;
+    Range firstObject;
+  };
+
+  static bool takesDefaults(const std::string& type) {
+    return type == "monitor" || type == "dashboard" || type == "record";
+  }
+
+  // The statement `defaults { ... }` has just been expanded into sink.objects[before]. The object
+  // stays there: the lowering checks its fields against schema::defaultsKind() (unknown fields,
+  // types) and drops it.
+  void takeDefaults(const ast::Stmt& st, size_t before, Sink& sink, FileDefaults& d) {
+    if (d.seen) {
+      diags_.report(st.nameRange, diag::err_duplicate_defaults).note(d.at, "the first defaults block is here");
+      return;
+    }
+    d.seen = true;
+    d.at = st.nameRange;
+    if (d.sawObject) {
+      diags_.report(st.nameRange, diag::err_defaults_after_objects)
+          .note(d.firstObject, "the file's first monitor, dashboard or record is made here")
+          .note(Range{}, "a defaults block applies to the whole file, so it goes before them (after the imports)");
+      return;
+    }
+    if (sink.objects->size() <= before) return;  // a label failed to evaluate (reported)
+    const Field* t = (*sink.objects)[before].field("targets");
+    if (!t || t->value.kind != ValueKind::List) return;  // a wrong type is reported by the lowering
+    for (const Value& item : t->value.items)
+      if (item.kind != ValueKind::String) return;
+    d.targets = *t;
+  }
+
+  // Gives the objects that one top-level statement made (sink.objects[before..]) the file's
+  // defaults, and drops `defaults` blocks that came out of an `if`, a `for` or a template.
+  void applyDefaults(const ast::Stmt& st, size_t before, Sink& sink, FileDefaults& d) {
+    auto& objs = *sink.objects;
+    for (size_t i = before; i < objs.size();) {
+      Object& o = objs[i];
+      if (o.type == "defaults") {
+        auto b = diags_.report(o.typeRange, diag::err_defaults_not_top_level);
+        for (const Range& site : o.useSites) b.note(site, "in a template used here");
+        objs.erase(objs.begin() + static_cast<std::ptrdiff_t>(i));
+        continue;
+      }
+      if (takesDefaults(o.type)) {
+        if (!d.sawObject) {
+          d.sawObject = true;
+          d.firstObject = st.kind == ast::StmtKind::Block ? st.nameRange : st.range;
+        }
+        if (d.targets && !o.field("targets")) o.fields.push_back(*d.targets);
+      }
+      ++i;
     }
   }
 

@@ -56,6 +56,7 @@ struct Monitor {
   Json raw = Json::object();                    // passthrough keys, sent as given
   std::map<std::string, std::string> labels;    // severity, team, runbook ... (ordered)
   std::vector<std::string> targets;             // restricts the monitor to these targets; empty = all
+  std::vector<Range> targetRanges;              // where each of `targets` is written
 };
 
 struct Layout {
@@ -81,6 +82,7 @@ struct Dashboard {
   std::vector<Widget> widgets;
   Json raw = Json::object();
   std::vector<std::string> targets;
+  std::vector<Range> targetRanges;  // where each of `targets` is written
 };
 
 struct Target {

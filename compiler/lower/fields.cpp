@@ -68,4 +68,12 @@ Range nameRangeOf(const Object& obj) {
   return obj.typeRange;
 }
 
+std::vector<Range> targetRangesOf(const Object& obj, const ir::Prop& targets) {
+  const Field* written = obj.field("targets");
+  std::vector<Range> out;
+  for (size_t i = 0; i < targets.value.size(); ++i)
+    out.push_back(written && i < written->value.items.size() ? written->value.items[i].range : targets.range);
+  return out;
+}
+
 }  // namespace mon

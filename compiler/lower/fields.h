@@ -15,6 +15,9 @@ bool lowerFields(const Object& obj, const schema::Kind& kind, ir::Props& props, 
 bool checkRequired(const Object& obj, const schema::Kind& kind, const ir::Props& props, DiagEngine& diags);
 /// Adds "in template 'x' used here" notes to the diagnostics reported since `mark`.
 void noteUseSites(const Object& obj, size_t mark, DiagEngine& diags);
+/// Where each name of the object's `targets` is written (the list item, else the whole value),
+/// for the backends' target checks; `targets` is the converted prop.
+std::vector<Range> targetRangesOf(const Object& obj, const ir::Prop& targets);
 /// Where to point for an object's name: its name label if any, else its type word.
 Range nameRangeOf(const Object& obj);
 

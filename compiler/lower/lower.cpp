@@ -88,6 +88,8 @@ void Lowerer::add(Object obj) {
   } else if (obj.type == "target") {
     if (auto t = lowerTarget(obj, diags_); t && seen_->targets.add(t->name, t->range))
       module_.targets.push_back(std::move(*t));
+  } else if (obj.type == "defaults") {
+    checkDefaults(obj, diags_);  // applied by the expand pass; nothing of it reaches the IR
   } else {
     auto b = diags_.report(obj.typeRange, diag::err_unknown_block, {obj.type});
     std::string close = closestMatch(obj.type, schema::topLevelBlocks());

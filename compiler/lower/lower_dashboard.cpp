@@ -126,8 +126,10 @@ std::optional<ir::Dashboard> lowerDashboard(const Object& obj, DiagEngine& diags
   d.urlPath = props.str("url_path");
   d.memo = props.str("memo");
   if (const ir::Prop* raw = props.find("raw")) d.raw = raw->value;
-  if (const ir::Prop* t = props.find("targets"))
+  if (const ir::Prop* t = props.find("targets")) {
     for (const auto& x : t->value) d.targets.push_back(x.get<std::string>());
+    d.targetRanges = targetRangesOf(obj, *t);
+  }
   if (const ir::Prop* p = props.find("url_path"); p && !validUrlPath(d.urlPath)) {
     diags.report(p->range, diag::err_bad_url_path, {d.urlPath});
     ok = false;

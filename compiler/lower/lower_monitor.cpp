@@ -143,8 +143,10 @@ std::optional<ir::Monitor> lowerMonitor(const Object& obj, DiagEngine& diags) {
   if (const ir::Prop* raw = m.props.find("raw")) m.raw = raw->value;
   if (const ir::Prop* labels = m.props.find("labels"))
     for (auto it = labels->value.begin(); it != labels->value.end(); ++it) m.labels[it.key()] = it.value().get<std::string>();
-  if (const ir::Prop* targets = m.props.find("targets"))
+  if (const ir::Prop* targets = m.props.find("targets")) {
     for (const auto& t : targets->value) m.targets.push_back(t.get<std::string>());
+    m.targetRanges = targetRangesOf(obj, *targets);
+  }
   ok = crossFieldRules(obj, *kind, m, diags) && ok;
   if (!ok) return std::nullopt;
   return m;
@@ -170,6 +172,14 @@ std::optional<ir::Target> lowerTarget(const Object& obj, DiagEngine& diags) {
   ok = checkRequired(obj, *kind, t.props, diags) && ok;
   if (!ok) return std::nullopt;
   return t;
+}
+
+void checkDefaults(const Object& obj, DiagEngine& diags) {
+  if (!obj.labels.empty()) diags.report(obj.labels[0].range, diag::err_extra_label, {"the defaults block"});
+  for (const auto& child : obj.children)
+    diags.report(child.typeRange, diag::err_unknown_block, {child.type}).note(Range{}, "a defaults block holds fields only");
+  ir::Props props;
+  lowerFields(obj, schema::defaultsKind(), props, diags);
 }
 
 }  // namespace mon

@@ -11,6 +11,8 @@ namespace mon {
 std::optional<ir::Monitor> lowerMonitor(const Object& obj, DiagEngine& diags);
 std::optional<ir::Dashboard> lowerDashboard(const Object& obj, DiagEngine& diags);
 std::optional<ir::Target> lowerTarget(const Object& obj, DiagEngine& diags);
+/// Checks a `defaults` block against its schema (the expand pass has already applied it).
+void checkDefaults(const Object& obj, DiagEngine& diags);
 std::optional<ir::Record> lowerRecord(const Object& obj, DiagEngine& diags);
 
 }  // namespace mon

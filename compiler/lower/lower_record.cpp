@@ -65,13 +65,8 @@ std::optional<ir::Record> lowerRecord(const Object& obj, DiagEngine& diags) {
     }
   }
   if (const ir::Prop* targets = r.props.find("targets")) {
-    const Field* written = obj.field("targets");
-    size_t i = 0;
-    for (const auto& t : targets->value) {
-      r.targets.push_back(t.get<std::string>());
-      r.targetRanges.push_back(written && i < written->value.items.size() ? written->value.items[i].range : targets->range);
-      ++i;
-    }
+    for (const auto& t : targets->value) r.targets.push_back(t.get<std::string>());
+    r.targetRanges = targetRangesOf(obj, *targets);
   }
   if (!ok) return std::nullopt;
   return r;

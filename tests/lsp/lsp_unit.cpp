@@ -497,6 +497,27 @@ TEST_CASE("record blocks: offered at top level, fields completed and hovered fro
   CHECK(syms[0]["detail"] == "record");
 }
 
+TEST_CASE("defaults blocks: offered at top level, 'targets' completed and hovered from the schema") {
+  Client c;
+  c.initialize();
+  c.open("file:///ws/top.mon", "defa");
+  c.open("file:///ws/d.mon", "defaults {\n  targets = []\n}\n");
+  c.open("file:///ws/e.mon", "defaults {\n  \n}\n");
+  auto labelsAt = [&](const std::string& uri, int line, int col) {
+    std::vector<std::string> out;
+    json items = c.result("textDocument/completion", Client::at(uri, line, col))["items"];
+    for (auto& i : items) out.push_back(i["label"]);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  CHECK(labelsAt("file:///ws/top.mon", 0, 4) == std::vector<std::string>{"defaults"});
+  auto fields = labelsAt("file:///ws/e.mon", 1, 2);
+  CHECK(std::find(fields.begin(), fields.end(), "targets") != fields.end());
+  CHECK(std::find(fields.begin(), fields.end(), "query") == fields.end());
+  json h = c.result("textDocument/hover", Client::at("file:///ws/d.mon", 1, 3));
+  CHECK(h["contents"]["value"].get<std::string>().find("does not set 'targets' itself") != std::string::npos);
+}
+
 TEST_CASE("the backends' checks: a monitor a declared target cannot express, as monitorc check reports it") {
   Client c;
   c.initialize();

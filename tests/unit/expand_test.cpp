@@ -299,3 +299,100 @@ TEST_CASE("expand: strings and lists that grow without bound are stopped") {
   auto joined = expandText(l.substr(0, l.find("let l5")) + "let s = join(l4, \"----------\")");
   CHECK(codes(joined->diags) == std::vector<std::string>{"err_value_too_large"});
 }
+
+namespace {
+
+// The `targets` of each top-level object, as "name=[a,b]" ("name=-" without targets).
+std::vector<std::string> targetsOf(const std::vector<mon::Object>& objects) {
+  std::vector<std::string> out;
+  for (const auto& o : objects) {
+    std::string n = o.type;
+    for (const auto& l : o.labels)
+      if (l.kind == mon::ValueKind::String) n = l.str;
+    const mon::Field* t = o.field("targets");
+    std::string s = n + "=";
+    if (!t) s += "-";
+    else {
+      s += "[";
+      for (size_t i = 0; i < t->value.items.size(); ++i) s += (i ? "," : "") + t->value.items[i].str;
+      s += "]";
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+// The same files through expandStreaming(), which hands objects over per statement.
+std::vector<std::string> streamedTargets(std::map<std::string, std::string> files) {
+  mon::SourceManager sm;
+  mon::DiagEngine diags;
+  montest::MemReader reader(std::move(files));
+  mon::Program program = mon::load({"main.mon"}, sm, diags, reader);
+  std::vector<mon::Object> objects;
+  mon::expandStreaming(program, sm, mon::ExpandOptions{}, diags, [&](mon::Object&& o) { objects.push_back(std::move(o)); });
+  return targetsOf(objects);
+}
+
+}  // namespace
+
+TEST_CASE("expand: defaults give targets to the file's later objects, not to imported files; own targets win") {
+  std::map<std::string, std::string> files = {
+      {"main.mon", R"(
+import "lib.mon"
+let mk = ["demo", "prod"]
+defaults { targets = mk }
+template t(n) { monitor host "t ${n}" { } }
+use t("a")
+for x in ["b", "c"] { use t(x) }
+if true { record "r" { } }
+monitor host "own" { targets = ["prom"] }
+dashboard "d" { row { markdown { } } }
+target mackerel "prod" { }
+)"},
+      {"lib.mon", "template lib() { monitor host \"lib-made\" { } }\nmonitor host \"imported\" { }\n"}};
+  auto e = expandFiles(files);
+  CHECK(e->diags.all().empty());
+  std::vector<std::string> want = {"imported=-", "defaults=[demo,prod]", "t a=[demo,prod]", "t b=[demo,prod]",
+                                   "t c=[demo,prod]", "r=[demo,prod]", "own=[prom]", "d=[demo,prod]", "prod=-"};
+  CHECK(targetsOf(e->out.objects) == want);
+  CHECK(streamedTargets(files) == want);
+  // The copied field points at the defaults block, so diagnostics about it land there.
+  const mon::Field* t = e->out.objects[2].field("targets");
+  REQUIRE(t);
+  CHECK(e->sm.lineCol(t->nameRange.file, t->nameRange.begin).line == 4);
+
+  // An imported file's own defaults stay in that file; a template defined there and used here
+  // takes this file's defaults.
+  std::map<std::string, std::string> two = {
+      {"main.mon", "import \"lib.mon\"\nuse lib()\nmonitor host \"main\" { }\n"},
+      {"lib.mon", "defaults { targets = [\"x\"] }\ntemplate lib() { monitor host \"lib-made\" { } }\n"
+                  "monitor host \"imported\" { }\n"}};
+  std::vector<std::string> want2 = {"defaults=[x]", "imported=[x]", "lib-made=-", "main=-"};
+  CHECK(targetsOf(expandFiles(two)->out.objects) == want2);
+  CHECK(streamedTargets(two) == want2);
+}
+
+TEST_CASE("expand: defaults errors: a second block, after objects, not a top-level statement") {
+  auto dup = expandText("defaults { targets = [\"a\"] }\ndefaults { targets = [\"b\"] }\nmonitor host \"m\" { }");
+  REQUIRE(codes(dup->diags) == std::vector<std::string>{"err_duplicate_defaults"});
+  CHECK(dup->diags.all()[0].notes[0].message == "the first defaults block is here");
+  CHECK(targetsOf(dup->out.objects).back() == "m=[a]");
+
+  auto late = expandText("monitor host \"m\" { }\ndefaults { targets = [\"a\"] }\nmonitor host \"n\" { }");
+  REQUIRE(codes(late->diags) == std::vector<std::string>{"err_defaults_after_objects"});
+  CHECK(late->diags.all()[0].message == "defaults must come before the objects of the file");
+  CHECK(targetsOf(late->out.objects).back() == "n=-");
+
+  // Lets, templates and targets may come first.
+  CHECK(codes(expandText("let a = [\"x\"]\ntarget local \"x\" { }\ndefaults { targets = a }\nmonitor host \"m\" { }")->diags)
+            .empty());
+
+  auto nested = expandText("template t() { defaults { } }\nuse t()\nif true { defaults { } }\nfor x in [1] { defaults { } }");
+  CHECK(codes(nested->diags) ==
+        std::vector<std::string>{"err_defaults_not_top_level", "err_defaults_not_top_level", "err_defaults_not_top_level"});
+  CHECK(nested->out.objects.empty());
+
+  // A targets value of the wrong type is not copied (the lowering reports it once, at the block).
+  auto wrong = expandText("defaults { targets = \"a\" }\nmonitor host \"m\" { }");
+  CHECK(targetsOf(wrong->out.objects).back() == "m=-");
+}
