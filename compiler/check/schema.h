@@ -38,7 +38,7 @@ struct Field {
   double min = 0, max = 0;   // range check when min < max
   long long unitMs = 0;      // Duration: size of one unit in milliseconds
   long long multipleOf = 0;  // Duration: value must be a multiple of this (in units)
-  std::vector<EnumValue> values;
+  std::vector<EnumValue> values{};  // {}: `Field{name, type}` then initialises every member
   const char* doc = "";
   const char* defaultText = "";
   bool required = false;

@@ -253,7 +253,8 @@ TEST_CASE("parse: statement pieces are cut only where a top-level statement begi
 TEST_CASE("parse: a file parsed in pieces gives the statements in order, errors where they are") {
   std::string text;
   for (int i = 0; i < 3000; ++i)
-    text += "monitor host \"m" + std::to_string(i) + "\" { warning = " + std::to_string(i) + " memo = \"a\\tb ${x}\" }\n";
+    text.append("monitor host \"m").append(std::to_string(i)).append("\" { warning = ").append(std::to_string(i))
+        .append(" memo = \"a\\tb ${x}\" }\n");
   auto p = parseText(text);
   CHECK(p->diags.all().empty());
   REQUIRE(p->file.stmts.size() == 3000);
