@@ -43,6 +43,13 @@ bool lowerFields(const Object& obj, const schema::Kind& kind, ir::Props& props, 
   return ok;
 }
 
+bool checkFieldsOnly(const Object& obj, const char* holder, DiagEngine& diags) {
+  for (const auto& child : obj.children)
+    diags.report(child.typeRange, diag::err_unknown_block, {child.type})
+        .note(Range{}, std::string(holder) + " holds fields only");
+  return obj.children.empty();
+}
+
 bool checkRequired(const Object& obj, const schema::Kind& kind, const ir::Props& props, DiagEngine& diags) {
   bool ok = true;
   for (const auto& spec : kind.fields) {

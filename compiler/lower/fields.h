@@ -11,6 +11,8 @@ namespace mon {
 /// Converts every field of `obj` that `kind` knows into `props`; reports the rest.
 /// Returns false if any field was wrong.
 bool lowerFields(const Object& obj, const schema::Kind& kind, ir::Props& props, DiagEngine& diags);
+/// Reports each block nested in `obj` ("a monitor holds fields only"); false when there is one.
+bool checkFieldsOnly(const Object& obj, const char* holder, DiagEngine& diags);
 /// Reports required fields of `kind` missing from `props`, at the block's type word.
 bool checkRequired(const Object& obj, const schema::Kind& kind, const ir::Props& props, DiagEngine& diags);
 /// Adds "in template 'x' used here" notes to the diagnostics reported since `mark`.

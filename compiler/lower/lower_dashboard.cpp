@@ -72,10 +72,7 @@ std::optional<ir::Widget> lowerWidget(const Object& obj, const schema::Kind& kin
     diags.report(obj.labels[1].range, diag::err_extra_label, {std::string("a ") + kind.what});
     ok = false;
   }
-  for (const auto& child : obj.children) {
-    diags.report(child.typeRange, diag::err_unknown_block, {child.type}).note(Range{}, "a widget holds fields only");
-    ok = false;
-  }
+  ok = checkFieldsOnly(obj, "a widget", diags) && ok;
   ok = lowerFields(obj, kind, w.props, diags) && ok;
   ok = checkRequired(obj, kind, w.props, diags) && ok;
   if (ok && (wk == ir::WidgetKind::Graph || wk == ir::WidgetKind::Value)) ok = checkSource(obj, kind, w, diags);

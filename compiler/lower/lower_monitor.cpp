@@ -134,10 +134,7 @@ std::optional<ir::Monitor> lowerMonitor(const Object& obj, DiagEngine& diags) {
     diags.report(obj.labels[2].range, diag::err_extra_label, {"a monitor"});
     ok = false;
   }
-  for (const auto& child : obj.children) {
-    diags.report(child.typeRange, diag::err_unknown_block, {child.type}).note(Range{}, "a monitor holds fields only");
-    ok = false;
-  }
+  ok = checkFieldsOnly(obj, "a monitor", diags) && ok;
   ok = lowerFields(obj, *kind, m.props, diags) && ok;
   ok = checkRequired(obj, *kind, m.props, diags) && ok;
   if (const ir::Prop* raw = m.props.find("raw")) m.raw = raw->value;
@@ -176,8 +173,7 @@ std::optional<ir::Target> lowerTarget(const Object& obj, DiagEngine& diags) {
 
 void checkDefaults(const Object& obj, DiagEngine& diags) {
   if (!obj.labels.empty()) diags.report(obj.labels[0].range, diag::err_extra_label, {"the defaults block"});
-  for (const auto& child : obj.children)
-    diags.report(child.typeRange, diag::err_unknown_block, {child.type}).note(Range{}, "a defaults block holds fields only");
+  checkFieldsOnly(obj, "a defaults block", diags);
   ir::Props props;
   lowerFields(obj, schema::defaultsKind(), props, diags);
 }

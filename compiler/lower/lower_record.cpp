@@ -35,10 +35,7 @@ std::optional<ir::Record> lowerRecord(const Object& obj, DiagEngine& diags) {
     diags.report(obj.labels[1].range, diag::err_extra_label, {"a record"});
     ok = false;
   }
-  for (const auto& child : obj.children) {
-    diags.report(child.typeRange, diag::err_unknown_block, {child.type}).note(Range{}, "a record holds fields only");
-    ok = false;
-  }
+  ok = checkFieldsOnly(obj, "a record", diags) && ok;
   ok = lowerFields(obj, kind, r.props, diags) && ok;
   ok = checkRequired(obj, kind, r.props, diags) && ok;
   if (const ir::Prop* expr = r.props.find("expr")) {
