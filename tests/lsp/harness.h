@@ -1,6 +1,7 @@
 #pragma once
 // An in-memory LSP client for unit tests: feeds messages to a Server through a
 // StringTransport and reads back responses and notifications.
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -71,6 +72,14 @@ class Client {
       else rest.push_back(n);
     }
     notifications = std::move(rest);
+    return out;
+  }
+  /// The labels of the completion items offered at a position, sorted.
+  std::vector<std::string> completionLabels(const std::string& uri, int line, int character) {
+    std::vector<std::string> out;
+    json items = result("textDocument/completion", at(uri, line, character))["items"];
+    for (auto& item : items) out.push_back(item["label"]);
+    std::sort(out.begin(), out.end());
     return out;
   }
   static json pos(int line, int character) { return {{"line", line}, {"character", character}}; }

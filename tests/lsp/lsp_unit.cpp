@@ -478,15 +478,8 @@ TEST_CASE("record blocks: offered at top level, fields completed and hovered fro
   c.initialize();
   c.open("file:///ws/top.mon", "rec");
   c.open("file:///ws/r.mon", "record \"job:x\" {\n  expr = \"up\"\n  \n}\n");
-  auto labelsAt = [&](const std::string& uri, int line, int col) {
-    std::vector<std::string> out;
-    json items = c.result("textDocument/completion", Client::at(uri, line, col))["items"];
-    for (auto& i : items) out.push_back(i["label"]);
-    std::sort(out.begin(), out.end());
-    return out;
-  };
-  CHECK(labelsAt("file:///ws/top.mon", 0, 3) == std::vector<std::string>{"record"});
-  auto fields = labelsAt("file:///ws/r.mon", 2, 2);
+  CHECK(c.completionLabels("file:///ws/top.mon", 0, 3) == std::vector<std::string>{"record"});
+  auto fields = c.completionLabels("file:///ws/r.mon", 2, 2);
   for (const char* f : {"expr", "labels", "targets"}) CHECK(std::find(fields.begin(), fields.end(), f) != fields.end());
   CHECK(std::find(fields.begin(), fields.end(), "query") == fields.end());
   json h = c.result("textDocument/hover", Client::at("file:///ws/r.mon", 1, 3));
@@ -503,15 +496,8 @@ TEST_CASE("defaults blocks: offered at top level, 'targets' completed and hovere
   c.open("file:///ws/top.mon", "defa");
   c.open("file:///ws/d.mon", "defaults {\n  targets = []\n}\n");
   c.open("file:///ws/e.mon", "defaults {\n  \n}\n");
-  auto labelsAt = [&](const std::string& uri, int line, int col) {
-    std::vector<std::string> out;
-    json items = c.result("textDocument/completion", Client::at(uri, line, col))["items"];
-    for (auto& i : items) out.push_back(i["label"]);
-    std::sort(out.begin(), out.end());
-    return out;
-  };
-  CHECK(labelsAt("file:///ws/top.mon", 0, 4) == std::vector<std::string>{"defaults"});
-  auto fields = labelsAt("file:///ws/e.mon", 1, 2);
+  CHECK(c.completionLabels("file:///ws/top.mon", 0, 4) == std::vector<std::string>{"defaults"});
+  auto fields = c.completionLabels("file:///ws/e.mon", 1, 2);
   CHECK(std::find(fields.begin(), fields.end(), "targets") != fields.end());
   CHECK(std::find(fields.begin(), fields.end(), "query") == fields.end());
   json h = c.result("textDocument/hover", Client::at("file:///ws/d.mon", 1, 3));
