@@ -1,0 +1,28 @@
+#pragma once
+// Reading and writing whole files safely. Every file monitorc reads (sources, imported JSON and
+// YAML, saved plans, state files) goes through readRegularFile, so a device, a FIFO or a huge
+// file gives an error instead of a hang or unbounded memory; every file it writes goes through
+// writeFileAtomic, so a reader never sees half a file and a planted symlink is never followed.
+#include <cstddef>
+#include <string>
+
+namespace mon {
+
+/// The default size limit of readRegularFile (sources, imported files, plans): 64 MiB.
+inline constexpr size_t kMaxInputBytes = size_t(64) << 20;
+
+/// Reads `path` into `text` when it is a regular file (after following symlinks) of at most
+/// `maxBytes`. Opens without blocking (a FIFO never hangs) and reads no more than the limit
+/// even when the file grows meanwhile. False with `error` ("no such file", "is a directory",
+/// "not a regular file", "file is larger than 64 MiB", "permission denied", ...).
+bool readRegularFile(const std::string& path, std::string& text, std::string& error,
+                     size_t maxBytes = kMaxInputBytes);
+
+/// Writes `text` to `path` through a new temporary file beside it (created with O_EXCL and
+/// O_NOFOLLOW under a unique name, fsynced, then renamed over `path`), creating missing parent
+/// directories. `hidden` starts the temporary name with a dot (Prometheus loads only *.yml,
+/// and never a dot file half written). On failure nothing is left behind and `error` says why
+/// (with the system's reason).
+bool writeFileAtomic(const std::string& path, const std::string& text, std::string& error, bool hidden = false);
+
+}  // namespace mon

@@ -1,0 +1,101 @@
+// support/files: bounded reads of regular files only, atomic writes that follow no planted link.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/files.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path freshDir(const char* name) {
+  fs::path d = fs::temp_directory_path() / ("monitorc-files-" + std::to_string(::getpid()) + "-" + name);
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("files: readRegularFile reads a regular file and refuses everything else") {
+  fs::path d = freshDir("read");
+  std::string text, err;
+  { std::ofstream(d / "a.mon") << "monitor"; }
+  CHECK(mon::readRegularFile((d / "a.mon").string(), text, err));
+  CHECK(text == "monitor");
+
+  CHECK_FALSE(mon::readRegularFile((d / "missing.mon").string(), text, err));
+  CHECK(err == "no such file");
+  CHECK_FALSE(mon::readRegularFile(d.string(), text, err));
+  CHECK(err == "is a directory");
+  // Devices and FIFOs would hang or never end: refused at once, without reading.
+  CHECK_FALSE(mon::readRegularFile("/dev/zero", text, err));
+  CHECK(err == "not a regular file");
+  REQUIRE(::mkfifo((d / "fifo").c_str(), 0600) == 0);
+  CHECK_FALSE(mon::readRegularFile((d / "fifo").string(), text, err));
+  CHECK(err == "not a regular file");
+  fs::remove_all(d);
+}
+
+TEST_CASE("files: readRegularFile enforces its size limit") {
+  fs::path d = freshDir("limit");
+  { std::ofstream(d / "big") << std::string(2048, 'x'); }
+  std::string text, err;
+  CHECK_FALSE(mon::readRegularFile((d / "big").string(), text, err, 1024));
+  CHECK(err == "file is larger than 1 KiB");
+  CHECK(mon::readRegularFile((d / "big").string(), text, err, 2048));
+  CHECK(text.size() == 2048);
+  fs::remove_all(d);
+}
+
+TEST_CASE("files: writeFileAtomic replaces the file, creates directories and leaves no temporary") {
+  fs::path d = freshDir("write");
+  std::string err;
+  fs::path target = d / "sub" / "monitors.json";
+  REQUIRE(mon::writeFileAtomic(target.string(), "one", err));
+  CHECK(slurp(target) == "one");
+  REQUIRE(mon::writeFileAtomic(target.string(), "two", err, /*hidden=*/true));
+  CHECK(slurp(target) == "two");
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(d / "sub")) ++entries;
+  CHECK(entries == 1);
+  fs::remove_all(d);
+}
+
+TEST_CASE("files: writeFileAtomic never writes through a planted symlink") {
+  fs::path d = freshDir("symlink");
+  { std::ofstream(d / "victim") << "precious"; }
+  // The old fixed temporary name, planted as a link to a file monitorc must not touch.
+  fs::create_symlink(d / "victim", d / "monitors.json.tmp");
+  std::string err;
+  REQUIRE(mon::writeFileAtomic((d / "monitors.json").string(), "new", err));
+  CHECK(slurp(d / "victim") == "precious");
+  CHECK(slurp(d / "monitors.json") == "new");
+  fs::remove_all(d);
+}
+
+TEST_CASE("files: writeFileAtomic reports the system's reason and leaves nothing behind") {
+  fs::path d = freshDir("fail");
+  { std::ofstream(d / "file") << "x"; }
+  std::string err;
+  // A parent that is a regular file cannot hold the output.
+  CHECK_FALSE(mon::writeFileAtomic((d / "file" / "out.json").string(), "y", err));
+  CHECK(err.find("cannot create directory") == 0);
+  if (::geteuid() != 0) {
+    fs::create_directories(d / "ro");
+    fs::permissions(d / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+    CHECK_FALSE(mon::writeFileAtomic((d / "ro" / "out.json").string(), "y", err));
+    CHECK(err.find("permission denied") != std::string::npos);
+    fs::permissions(d / "ro", fs::perms::owner_all);
+  }
+  fs::remove_all(d);
+}
