@@ -13,6 +13,7 @@
 #include "grafana/grafana.h"
 #include "mackerel/import.h"
 #include "prometheus/prometheus.h"
+#include "support/files.h"
 
 namespace mon::cli {
 
@@ -20,26 +21,13 @@ namespace {
 
 using mackerel::ImportJson;
 
+// Regular files only, at most kMaxInputBytes: a device or a FIFO given by mistake is an error,
+// not an endless read or a hang.
 bool readFile(const std::string& path, std::string& text) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    std::cerr << "monitorc: error: cannot read '" << path << "': it is a directory\n";
-    return false;
-  }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  if (!in || !(ss << in.rdbuf()) || in.bad()) {
-    if (in && ss.str().empty() && !in.bad()) {  // an empty file reads as nothing, which is fine
-      text.clear();
-      return true;
-    }
-    std::cerr << "monitorc: error: cannot read '" << path << "'" << (errno ? std::string(": ") + std::strerror(errno) : "")
-              << "\n";
-    return false;
-  }
-  text = ss.str();
-  return true;
+  std::string error;
+  if (readRegularFile(path, text, error)) return true;
+  std::cerr << "monitorc: error: cannot read '" << path << "': " << error << "\n";
+  return false;
 }
 
 // "FILE:LINE:COL: error: invalid JSON: MESSAGE (byte N)" plus the line and a caret.

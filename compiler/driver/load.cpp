@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "parse/parse.h"
+#include "support/files.h"
 #include "support/parallel.h"
 
 namespace mon {
@@ -15,25 +14,9 @@ namespace mon {
 namespace fs = std::filesystem;
 
 bool DiskFileReader::read(const std::string& path, std::string& text, std::string& error) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    error = "is a directory";
-    return false;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = fs::exists(path, ec) ? "permission denied" : "no such file";
-    return false;
-  }
-  auto size = fs::file_size(path, ec);
-  if (!ec && size > kMaxSourceBytes) {
-    error = "file is larger than " + std::to_string(kMaxSourceBytes >> 20) + " MiB";
-    return false;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  text = ss.str();
-  return true;
+  // Regular files only, and at most kMaxSourceBytes: `import "/dev/zero"` or a FIFO is an error,
+  // not an endless read or a hang.
+  return readRegularFile(path, text, error, kMaxSourceBytes);
 }
 
 std::vector<std::string> expandPaths(const std::vector<std::string>& paths, std::vector<std::string>& errors) {

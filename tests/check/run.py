@@ -33,7 +33,18 @@ def generated_inputs():
         "nesting_too_deep": deep,
         "nesting_too_deep_blocks": deep_blocks,
         "chain_too_deep": b"let x = true\nlet a = x" + b" || x" * 5000 + b"\nmonitor connectivity \"${a}\" { }\n",
+        # Reading a FIFO would wait for a writer forever; reading a 64 MiB+ file is refused unread.
+        "import_fifo": b'import "pipe.mon"\n\nmonitor connectivity "alive" { }\n',
+        "import_too_large": b'import "huge.mon"\n\nmonitor connectivity "alive" { }\n',
     }
+
+
+def make_side_files(tmp):
+    """Files the generated cases import: a FIFO with no writer, and a sparse file one byte over
+    the 64 MiB source limit (no disk space used)."""
+    os.mkfifo(os.path.join(tmp, "pipe.mon"))
+    with open(os.path.join(tmp, "huge.mon"), "wb") as f:
+        f.truncate((64 << 20) + 1)
 
 
 def run_check(monitorc, cwd, name, extra):
@@ -157,6 +168,7 @@ def main():
             failures += 1
             print("FAIL %s\n  %s" % (name, "\n  ".join(problems)))
     with tempfile.TemporaryDirectory() as tmp:
+        make_side_files(tmp)
         for name, data in generated_inputs().items():
             if a.names and name not in a.names:
                 continue

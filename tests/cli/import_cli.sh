@@ -36,4 +36,10 @@ grep -q "missing.yml" "$work/err" || fail "error does not name the file"
 echo '{"not": "a dashboard"}' > "$work/bad.json"
 if "$mc" import grafana "$work/bad.json" 2>"$work/err"; then fail "non-dashboard accepted"; fi
 grep -q "bad.json: error:" "$work/err" || fail "error does not name the file"
+# Only regular files are read: a device would be read forever, a FIFO would wait for a writer.
+mkfifo "$work/pipe.json"
+for input in /dev/zero "$work/pipe.json"; do
+  if timeout 20 "$mc" import grafana "$input" 2>"$work/err"; then fail "$input accepted"; fi
+  grep -qF "monitorc: error: cannot read '$input': not a regular file" "$work/err" || fail "$input: $(head -c 300 "$work/err")"
+done
 echo "import_cli: 1 passed, 0 failed"
