@@ -1,5 +1,7 @@
 #include "diag/diag_engine.h"
 
+#include "support/text.h"
+
 namespace mon {
 
 namespace {
@@ -24,7 +26,7 @@ std::string formatMessage(const char* fmt, const std::vector<std::string>& args)
   for (const char* p = fmt; *p; ++p) {
     if (*p == '%' && p[1] >= '0' && p[1] <= '9') {
       size_t i = static_cast<size_t>(p[1] - '0');
-      if (i < args.size()) out += args[i];
+      if (i < args.size()) out += boundedForMessage(args[i], kMaxArgChars);
       ++p;
     } else {
       out += *p;
@@ -58,8 +60,9 @@ void DiagEngine::append(const Diagnostic& d) {
 }
 
 DiagBuilder& DiagBuilder::note(Range range, std::string message) {
+  // Notes are written at the call site and may quote a name or a value ("did you mean ...").
   if (index_ < engine_->diags_.size())
-    engine_->diags_[index_].notes.push_back(mon::Note{range, std::move(message)});
+    engine_->diags_[index_].notes.push_back(mon::Note{range, boundedForMessage(message, kMaxNoteChars)});
   return *this;
 }
 

@@ -43,7 +43,11 @@ Severity severityOf(diag::Kind k);
 const char* formatOf(diag::Kind k);
 /// The catalog name of an entry ("err_unknown_field"), used by the JSON renderer and tests.
 const char* nameOf(diag::Kind k);
-/// Substitutes %0..%9 in the format.
+/// Longest argument quoted in a message, and longest note (in code points): past it the text is
+/// cut with "…" and its length, so a megabyte name evaluated by a loop prints as one short line.
+constexpr size_t kMaxArgChars = 100;
+constexpr size_t kMaxNoteChars = 300;
+/// Substitutes %0..%9 in the format; each argument through boundedForMessage().
 std::string formatMessage(const char* fmt, const std::vector<std::string>& args);
 
 }  // namespace mon

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "diag/render.h"
+#include "support/text.h"
 
 namespace mon {
 
@@ -33,15 +34,6 @@ size_t displayWidth(std::string_view s) {
   return n;
 }
 
-// Source lines may hold control bytes (a NUL in a broken file): show them as '?' so the
-// terminal output stays one line.
-std::string printable(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t') c = '?';
-  return out;
-}
-
 void renderOne(const SourceManager& sm, Severity sev, Range range, const std::string& message,
                std::string& out) {
   if (!range.valid()) {
@@ -60,9 +52,11 @@ void renderOne(const SourceManager& sm, Severity sev, Range range, const std::st
   size_t end = std::min<size_t>(std::max(range.end, range.begin + 1), lineEnd);
   size_t len = end > range.begin ? end - range.begin : 1;
   std::string_view marked = line.substr(col0, std::min(len, line.size() - col0));
-  out += "  " + printable(line) + "\n";
-  out += "  " + padFor(line.substr(0, col0)) + "^";
-  size_t w = displayWidth(marked);
+  // Control bytes in the line (a NUL, an ESC) are shown as <U+001B>: the output stays one line
+  // and nothing reaches the terminal raw. The caret is placed on the escaped text.
+  out += "  " + escapeControls(line) + "\n";
+  out += "  " + padFor(escapeControls(line.substr(0, col0))) + "^";
+  size_t w = displayWidth(escapeControls(marked));
   if (w > 1) out += std::string(w - 1, '~');
   out += "\n";
 }

@@ -176,4 +176,44 @@ std::string camelCase(std::string_view snake) {
   return out;
 }
 
+namespace {
+void appendEscaped(std::string& out, uint32_t cp) {
+  static const char* hex = "0123456789ABCDEF";
+  out += "<U+00";
+  out += hex[(cp >> 4) & 0xF];
+  out += hex[cp & 0xF];
+  out += '>';
+}
+}  // namespace
+
+std::string escapeControls(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && c != '\t') || c == 0x7F) {
+      appendEscaped(out, c);
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      appendEscaped(out, static_cast<unsigned char>(s[++i]));  // U+0080..U+009F (C1 controls)
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string boundedForMessage(std::string_view s, size_t maxChars) {
+  size_t chars = 0, cut = s.size();
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+    if (chars++ == maxChars) {
+      cut = i;
+      break;
+    }
+  }
+  if (cut == s.size()) return escapeControls(s);
+  return escapeControls(s.substr(0, cut)) + "\u2026 (" + std::to_string(utf8Length(s)) + " characters)";
+}
+
 }  // namespace mon

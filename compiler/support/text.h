@@ -26,6 +26,12 @@ std::string formatNumber(double v);
 std::string quoteSource(std::string_view s);
 /// snake_case -> camelCase ("alert_status_on_gone" -> "alertStatusOnGone"): DSL field to API key.
 std::string camelCase(std::string_view snake);
+/// Control characters (C0 but tab, DEL, and C1 in UTF-8) written visibly as "<U+001B>", so
+/// text from a source never reaches a terminal raw (an ESC would start an escape sequence).
+std::string escapeControls(std::string_view s);
+/// Text quoted in a message: controls escaped, and past `maxChars` code points cut, with "…"
+/// and the full length: "aaaa… (1048576 characters)". A name built by a loop can be megabytes.
+std::string boundedForMessage(std::string_view s, size_t maxChars = 100);
 /// Quoted list like "'a', 'b' or 'c'".
 std::string quotedList(const std::vector<std::string>& items);
 
