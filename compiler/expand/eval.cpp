@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "check/schema.h"
 
@@ -349,30 +350,43 @@ Value Evaluator::unary(const ast::Expr& e, const Scope& scope) {
 }
 
 namespace {
-bool sameValue(const Value& a, const Value& b) {
-  if (a.kind != b.kind) return false;
-  switch (a.kind) {
-    case ValueKind::Null: return true;
-    case ValueKind::Bool: return a.boolean == b.boolean;
-    case ValueKind::Number: return a.number == b.number;
-    case ValueKind::Duration: return a.durationMs == b.durationMs;
-    case ValueKind::String:
-    case ValueKind::Word: return a.str == b.str;
-    case ValueKind::List:
-      if (a.items.size() != b.items.size()) return false;
-      for (size_t i = 0; i < a.items.size(); ++i)
-        if (!sameValue(a.items[i], b.items[i])) return false;
-      return true;
-    case ValueKind::Map:
-      if (a.entries.size() != b.entries.size()) return false;
-      for (const auto& [k, v] : a.entries) {
-        const Value* o = b.find(k);
-        if (!o || !sameValue(v, *o)) return false;
+// Values share their lists and maps (`let b = [a, a]` holds `a` twice without copying), so a
+// few lets make a structure of 2^N leaves. Equality visits each pair of shared vectors once:
+// the same storage is equal at once, and a pair already found equal is not compared again.
+struct SameValue {
+  std::set<std::pair<const void*, const void*>> equal;
+
+  bool operator()(const Value& a, const Value& b) {
+    if (a.kind != b.kind) return false;
+    switch (a.kind) {
+      case ValueKind::Null: return true;
+      case ValueKind::Bool: return a.boolean == b.boolean;
+      case ValueKind::Number: return a.number == b.number;
+      case ValueKind::Duration: return a.durationMs == b.durationMs;
+      case ValueKind::String:
+      case ValueKind::Word: return a.str == b.str;
+      case ValueKind::List: {
+        if (a.items.size() != b.items.size()) return false;
+        if (a.items.identity() == b.items.identity() || equal.count({a.items.identity(), b.items.identity()})) return true;
+        for (size_t i = 0; i < a.items.size(); ++i)
+          if (!(*this)(a.items[i], b.items[i])) return false;
+        equal.insert({a.items.identity(), b.items.identity()});
+        return true;
       }
-      return true;
+      case ValueKind::Map: {
+        if (a.entries.size() != b.entries.size()) return false;
+        if (a.entries.identity() == b.entries.identity() || equal.count({a.entries.identity(), b.entries.identity()})) return true;
+        for (const auto& [k, v] : a.entries) {
+          const Value* o = b.find(k);
+          if (!o || !(*this)(v, *o)) return false;
+        }
+        equal.insert({a.entries.identity(), b.entries.identity()});
+        return true;
+      }
+    }
+    return false;
   }
-  return false;
-}
+};
 }  // namespace
 
 Value Evaluator::binary(const ast::Expr& e, const Scope& scope) {
@@ -406,7 +420,7 @@ Value Evaluator::binary(const ast::Expr& e, const Scope& scope) {
       return fail(e.range);
     }
   if (e.text == "==" || e.text == "!=") {
-    out.boolean = sameValue(l, r) == (e.text == "==");
+    out.boolean = SameValue{}(l, r) == (e.text == "==");
     return out;
   }
   double a, b;

@@ -24,6 +24,10 @@ class CowVector {
   const_iterator begin() const { return data_ ? data_->cbegin() : empty_().cbegin(); }
   const_iterator end() const { return data_ ? data_->cend() : empty_().cend(); }
 
+  /// The shared storage, or null when empty: two vectors with the same identity hold the same
+  /// elements (equality and size computations use it to visit shared structure once).
+  const void* identity() const { return data_.get(); }
+
   T& mut(size_t i) { return own()[i]; }
   void push_back(T v) { own().push_back(std::move(v)); }
   template <typename... A>
