@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <unordered_map>
 
 #include "check/schema.h"
 
@@ -94,6 +95,7 @@ Value Evaluator::eval(const ast::Expr& e, const Scope& scope) {
     case ast::ExprKind::String: return string(e, scope);
     case ast::ExprKind::Ident: return ident(e, scope);
     case ast::ExprKind::List:
+      if (!charge(0, e.items.size(), e.range)) return fail(e.range);
       v.kind = ValueKind::List;
       v.items.reserve(e.items.size());
       for (const auto& item : e.items) {
@@ -102,6 +104,7 @@ Value Evaluator::eval(const ast::Expr& e, const Scope& scope) {
       }
       return v;
     case ast::ExprKind::Map:
+      if (!charge(0, e.entries.size(), e.range)) return fail(e.range);
       v.kind = ValueKind::Map;
       for (const auto& entry : e.entries) {
         if (!entry.value) return fail(e.range);
@@ -155,6 +158,9 @@ Value Evaluator::string(const ast::Expr& e, const Scope& scope) {
     if (failed(inner) || !toText(inner, v.str, part.expr->range)) return fail(e.range);
     if (tooLarge(v, e.range)) return fail(e.range);
   }
+  // A plain literal is bounded by the source; only text put together here counts.
+  if (e.parts.size() > 1 || (e.parts.size() == 1 && e.parts[0].expr))
+    if (!charge(v.str.size(), 0, e.range)) return fail(e.range);
   return v;
 }
 
@@ -170,8 +176,61 @@ bool Evaluator::tooLarge(const Value& v, Range at) {
   return false;
 }
 
+bool Evaluator::charge(uint64_t textBytes, uint64_t elements, Range at) {
+  if (exhausted_) return false;  // reported once; what follows only unwinds
+  textBytes_ += textBytes;
+  elements_ += elements;
+  if (textBytes_ <= kMaxEvalTextBytes && elements_ <= kMaxEvalElements) return true;
+  exhausted_ = true;
+  diags_.report(at, diag::err_eval_budget,
+                {textBytes_ > kMaxEvalTextBytes ? std::to_string(kMaxEvalTextBytes >> 20) + " MiB of text"
+                                                : std::to_string(kMaxEvalElements) + " list and map elements"});
+  return false;
+}
+
+namespace {
+// The size of a value written out in full, each shared list or map computed once. Saturates
+// far above the budget, so 2^63 leaves do not overflow.
+struct ExpandedSize {
+  uint64_t text = 0, elements = 0;
+};
+constexpr uint64_t kSaturated = uint64_t(1) << 62;
+
+void add(ExpandedSize& to, const ExpandedSize& x) {
+  to.text = std::min(kSaturated, to.text + x.text);
+  to.elements = std::min(kSaturated, to.elements + x.elements);
+}
+
+ExpandedSize expandedSize(const Value& v, std::unordered_map<const void*, ExpandedSize>& memo) {
+  ExpandedSize out;
+  if (v.kind == ValueKind::String || v.kind == ValueKind::Word) out.text = v.str.size();
+  if (v.kind != ValueKind::List && v.kind != ValueKind::Map) return out;
+  const void* id = v.kind == ValueKind::List ? v.items.identity() : v.entries.identity();
+  if (!id) return out;
+  auto known = memo.find(id);
+  if (known != memo.end()) return known->second;
+  if (v.kind == ValueKind::List) {
+    out.elements = v.items.size();
+    for (const Value& item : v.items) add(out, expandedSize(item, memo));
+  } else {
+    out.elements = v.entries.size();
+    for (const auto& [k, item] : v.entries) add(out, {k.size(), 0}), add(out, expandedSize(item, memo));
+  }
+  memo.emplace(id, out);
+  return out;
+}
+}  // namespace
+
+bool Evaluator::admit(const Value& v, Range at) {
+  if (failed(v)) return true;  // reported where it failed
+  std::unordered_map<const void*, ExpandedSize> memo;
+  ExpandedSize size = expandedSize(v, memo);
+  return charge(size.text, size.elements, at);
+}
+
 Value Evaluator::ident(const ast::Expr& e, const Scope& scope) {
   if (const Value* found = scope.lookup(e.text)) {
+    if (!charge(found->str.size(), 0, e.range)) return fail(e.range);  // the copy below
     Value v = *found;
     v.range = e.range;  // diagnostics point at the use; the definition is one jump away
     return v;
@@ -279,6 +338,7 @@ Value Evaluator::call(const ast::Expr& e, const Scope& scope) {
     }
     out.kind = ValueKind::String;
     out.str = args[0].str;
+    if (!charge(out.str.size(), 0, e.range)) return fail(e.range);
     for (char& c : out.str) c = fn == "lower" ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
                                               : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return out;
@@ -294,6 +354,7 @@ Value Evaluator::call(const ast::Expr& e, const Scope& scope) {
       if (!toText(args[0].items[i], out.str, args[0].items[i].range)) return fail(e.range);
       if (tooLarge(out, e.range)) return fail(e.range);
     }
+    if (!charge(out.str.size(), 0, e.range)) return fail(e.range);
     return out;
   }
   if (fn == "length") {
@@ -318,6 +379,7 @@ Value Evaluator::call(const ast::Expr& e, const Scope& scope) {
         diags_.report(e.range, diag::err_value_too_large, {"list", std::to_string(kMaxListItems) + " elements"});
         return fail(e.range);
       }
+      if (!charge(0, a.items.size(), e.range)) return fail(e.range);
       out.items.append(a.items.begin(), a.items.end());
     }
     return out;

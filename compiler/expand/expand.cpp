@@ -106,6 +106,7 @@ class Expander {
       if (st.kind == ast::StmtKind::Block && st.name == "variable") continue;
       size_t before = sink.objects->size();
       stmt(st, scope, sink, 0);
+      if (eval_.exhausted()) stopped_ = true;  // what follows would only fail, unreported
       if (st.kind == ast::StmtKind::Block && st.name == "defaults") takeDefaults(st, before, sink, defaults);
       else applyDefaults(st, before, sink, defaults);
       if (consume_ && !stopped_) {
@@ -188,6 +189,7 @@ class Expander {
 
   // Counts one statement or loop step; false once expansion has to stop.
   bool step(Range at) {
+    if (eval_.exhausted()) stopped_ = true;  // reported where it was spent
     if (stopped_) return false;
     if (++steps_ > kMaxSteps) {
       diags_.report(at, diag::err_too_many_steps, {std::to_string(kMaxSteps)});
@@ -236,7 +238,11 @@ class Expander {
           return;
         }
         if (!st.value || st.name.empty()) return;
-        sink.fields->push_back(Field{st.name, st.nameRange, eval_.eval(*st.value, scope)});
+        Value v = eval_.eval(*st.value, scope);
+        // The lowering writes the value out in full: a shared structure counts every copy.
+        if (!eval_.admit(v, st.value->range)) v = Value{};
+        if (eval_.exhausted()) stopped_ = true;
+        sink.fields->push_back(Field{st.name, st.nameRange, std::move(v)});
         return;
       }
       case ast::StmtKind::Block:
@@ -268,7 +274,7 @@ class Expander {
         obj.labels.push_back(std::move(w));
       } else if (l.string) {
         obj.labels.push_back(eval_.eval(*l.string, scope));
-        labelFailed |= eval_.failed(obj.labels.back());
+        labelFailed |= eval_.failed(obj.labels.back()) || !eval_.admit(obj.labels.back(), l.range);
       }
     }
     Scope inner(&scope);

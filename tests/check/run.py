@@ -24,6 +24,14 @@ CRASH_WORDS = ("Segmentation", "terminate called", "Assertion", "AddressSanitize
 TIMEOUT = 30
 
 
+def big_name_times_many():
+    s = b'let s0 = "xxxxxxxx"\n'
+    s += b"".join(b'let s%d = "${s%d}${s%d}"\n' % (i, i - 1, i - 1) for i in range(1, 18))
+    s += b"let n0 = [0, 0]\n"
+    s += b"".join(b"let n%d = concat(n%d, n%d)\n" % (i, i - 1, i - 1) for i in range(1, 17))
+    return s + b'for i in n16 {\n  monitor connectivity "${s17}" { }\n}\n'
+
+
 def generated_inputs():
     deep = b"let deep = " + b"[" * 1000 + b"1" + b"]" * 1000 + b"\n"
     deep_blocks = b"".join(b"b%d {\n" % i for i in range(1000)) + b"}\n" * 1000
@@ -33,6 +41,9 @@ def generated_inputs():
         "nesting_too_deep": deep,
         "nesting_too_deep_blocks": deep_blocks,
         "chain_too_deep": b"let x = true\nlet a = x" + b" || x" * 5000 + b"\nmonitor connectivity \"${a}\" { }\n",
+        # 913 bytes: a 1 MiB name (17 doublings) for 131,072 monitors. Before: 3 GB of memory and
+        # each error quoting the whole name (525 MB of stderr); now the budget stops it at once.
+        "budget_big_name": big_name_times_many(),
         # Reading a FIFO would wait for a writer forever; reading a 64 MiB+ file is refused unread.
         "import_fifo": b'import "pipe.mon"\n\nmonitor connectivity "alive" { }\n',
         "import_too_large": b'import "huge.mon"\n\nmonitor connectivity "alive" { }\n',
@@ -73,6 +84,8 @@ def check_case(monitorc, cwd, name, golden, extra, update):
     for w in CRASH_WORDS:
         if w in text:
             problems.append("output mentions %r" % w)
+    if len(err) > 100000:  # messages quote bounded text: no case comes near this
+        problems.append("stderr is %d bytes" % len(err))
     if out:
         problems.append("unexpected stdout: %r" % out[:200])
     if not err.endswith(b" generated.\n"):

@@ -74,3 +74,19 @@ TEST_CASE("text: formatNumber, utf8Length, quoteSource, quotedList") {
   mon::appendUtf8(s, 0xE9);
   CHECK(s == "\xF0\x9F\x98\x80\xC3\xA9");
 }
+
+TEST_CASE("text: escapeControls shows C0, DEL and C1 controls visibly, keeps tabs and other text") {
+  CHECK(mon::escapeControls("a\x1b[31mb") == "a<U+001B>[31mb");
+  CHECK(mon::escapeControls("t\tx\x7f") == "t\tx<U+007F>");
+  CHECK(mon::escapeControls("\xc2\x9b" "2J caf\xc3\xa9") == "<U+009B>2J caf\xc3\xa9");
+  CHECK(mon::escapeControls(std::string("a\0b", 3)) == "a<U+0000>b");
+}
+
+TEST_CASE("text: boundedForMessage cuts long text with its length, counting code points") {
+  CHECK(mon::boundedForMessage("short") == "short");
+  CHECK(mon::boundedForMessage(std::string(100, 'x')) == std::string(100, 'x'));
+  CHECK(mon::boundedForMessage(std::string(1 << 20, 'x')) == std::string(100, 'x') + "\u2026 (1048576 characters)");
+  std::string e;
+  for (int i = 0; i < 5; ++i) e += "\xc3\xa9";
+  CHECK(mon::boundedForMessage(e, 3) == "\xc3\xa9\xc3\xa9\xc3\xa9\u2026 (5 characters)");
+}
