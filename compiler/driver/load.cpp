@@ -138,7 +138,7 @@ class Loader {
       std::string chain;
       auto it = std::find(stack.begin(), stack.end(), k);
       for (; it != stack.end(); ++it) chain.append("'").append(fs::path(*it).filename().string()).append("' -> ");
-      chain += "'" + target.filename().string() + "'";
+      chain.append("'").append(target.filename().string()).append("'");  // append: GCC 12 warns (-Wrestrict) on the operator+ form
       diags_.report(st.value->range, diag::err_import_cycle, {target.string(), chain});
       return kNoFile;
     }
