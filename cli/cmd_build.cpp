@@ -1,12 +1,18 @@
 // `monitorc build` and `monitorc check`.
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "backend.h"
 #include "diag/render.h"
 #include "frontend.h"
+#include "support/files.h"
 
 namespace mon::cli {
 
@@ -14,24 +20,86 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool writeFile(const fs::path& path, const std::string& content) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out || !(out << content) || !out.flush()) {
-      std::cerr << "monitorc: error: cannot write '" << path.string() << "'\n";
-      return false;
-    }
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::cerr << "monitorc: error: cannot write '" << path.string() << "': " << ec.message() << "\n";
-    return false;
-  }
+// `build` removes the files it wrote earlier that the source no longer produces (a dashboard
+// that left the source), and nothing else: the output directory may hold files of the user's.
+// What it wrote is recorded in a manifest in the output directory: each relative path with the
+// backend that produced it and a hash of the content written. A file is removed only when it is
+// still in the manifest, still a regular file and still holds exactly what build wrote; a file
+// changed since is kept with a warning. (A marker inside the files cannot do this: JSON has no
+// comments, and a marker would not tell a copied or edited file from a written one.)
+constexpr const char* kManifest = ".monitorc-build.json";
+
+std::string contentHash(const std::string& text) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a, 64 bits: stable across runs and builds
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+struct Written {
+  std::string backend, hash;
+};
+using Manifest = std::map<std::string, Written>;
+
+// A manifest path may only name a file below the output directory.
+bool safeRelative(const std::string& rel) {
+  fs::path p(rel);
+  if (rel.empty() || p.is_absolute()) return false;
+  for (const auto& part : p)
+    if (part == ".." || part == "." || part.empty()) return false;
   return true;
+}
+
+// The manifest of an earlier build (empty when there is none or it is not one).
+Manifest readManifest(const fs::path& out) {
+  Manifest m;
+  std::string text, error;
+  if (!readRegularFile((out / kManifest).string(), text, error)) return m;
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("files") || !j["files"].is_object()) return m;
+  for (const auto& [rel, v] : j["files"].items())
+    if (safeRelative(rel) && v.is_object() && v.value("backend", "") != "" && v.value("hash", "") != "")
+      m[rel] = {v.value("backend", ""), v.value("hash", "")};
+  return m;
+}
+
+bool writeManifest(const fs::path& out, const Manifest& m) {
+  nlohmann::json files = nlohmann::json::object();
+  for (const auto& [rel, w] : m) files[rel] = {{"backend", w.backend}, {"hash", w.hash}};
+  nlohmann::json j = {{"comment", "Files written by 'monitorc build'; it removes them when the source no longer produces them."},
+                      {"files", files}};
+  std::string error;
+  if (writeFileAtomic((out / kManifest).string(), j.dump(2) + "\n", error)) return true;
+  std::cerr << "monitorc: error: " << error << "\n";
+  return false;
+}
+
+// Removes `rel` (written by an earlier build) when it still holds what that build wrote.
+void removeStale(const fs::path& out, const std::string& rel, const Written& w) {
+  fs::path path = out / rel;
+  std::error_code ec;
+  fs::file_status st = fs::symlink_status(path, ec);
+  if (ec || st.type() == fs::file_type::not_found) return;
+  std::string text, error;
+  if (st.type() != fs::file_type::regular || !readRegularFile(path.string(), text, error) || contentHash(text) != w.hash) {
+    std::cerr << "monitorc: warning: '" << path.string()
+              << "' is no longer produced by the source, but it was changed since build wrote it; left in place\n";
+    return;
+  }
+  if (!fs::remove(path, ec) || ec) {
+    std::cerr << "monitorc: warning: cannot remove '" << path.string() << "' (no longer produced by the source): "
+              << ec.message() << "\n";
+    return;
+  }
+  std::cerr << "monitorc: removed '" << path.string() << "' (no longer produced by the source)\n";
+}
+
+bool writeFile(const fs::path& path, const std::string& content) {
+  std::string error;
+  if (writeFileAtomic(path.string(), content, error)) return true;
+  std::cerr << "monitorc: error: " << error << "\n";
+  return false;
 }
 
 }  // namespace
@@ -58,10 +126,14 @@ Runner setupBuild(CLI::App& sub) {
     // Backends report what they cannot express; print those and write nothing on an error.
     size_t mark = c->diags.all().size(), errorsBefore = c->diags.errorCount();
     OutputFiles all;
+    std::map<std::string, std::string> backendOf;  // relative path -> backend
+    std::set<std::string> built;                   // the backends run this time
     for (const auto& b : backends()) {
       if (o->emit != "all" && o->emit != b.name) continue;
       known = true;
+      built.insert(b.name);
       OutputFiles files = b.build(c->module, c->diags);
+      for (const auto& [rel, content] : files) backendOf[rel] = b.name;
       all.insert(files.begin(), files.end());
     }
     if (c->diags.all().size() > mark) {
@@ -73,13 +145,22 @@ Runner setupBuild(CLI::App& sub) {
                                    })));
     }
     if (c->diags.errorCount() > errorsBefore) return 1;
-    for (const auto& [rel, content] : all)
-      if (!writeFile(fs::path(o->out) / rel, content)) return 1;
     if (!known) {
       std::cerr << "monitorc: error: unknown --emit '" << o->emit << "' (use all, ir or a backend name)\n";
       return 1;
     }
-    return 0;
+    fs::path out(o->out);
+    Manifest before = readManifest(out), after;
+    // Files of backends not built this time stay as they are, and stay recorded.
+    for (const auto& [rel, w] : before)
+      if (!built.count(w.backend)) after[rel] = w;
+    for (const auto& [rel, content] : all) {
+      if (!writeFile(out / rel, content)) return 1;
+      after[rel] = {backendOf.at(rel), contentHash(content)};
+    }
+    for (const auto& [rel, w] : before)
+      if (built.count(w.backend) && !all.count(rel)) removeStale(out, rel, w);
+    return writeManifest(out, after) ? 0 : 1;
   };
 }
 

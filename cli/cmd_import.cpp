@@ -70,12 +70,10 @@ bool writeSource(const std::string& path, const std::string& source) {
     std::cout << source;
     return static_cast<bool>(std::cout.flush());
   }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out || !(out << source) || !out.flush()) {
-    std::cerr << "monitorc: error: cannot write '" << path << "'\n";
-    return false;
-  }
-  return true;
+  std::string error;
+  if (writeFileAtomic(path, source, error)) return true;
+  std::cerr << "monitorc: error: " << error << "\n";
+  return false;
 }
 
 using ImportFn = bool (*)(const std::string&, std::string&, std::vector<std::string>&, std::string&);

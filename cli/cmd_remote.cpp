@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include <algorithm>
+#include <atomic>
 
 #include "apply.h"
 #include "backend.h"
@@ -18,6 +19,8 @@
 #include "prometheus/targets.h"
 #include "pull.h"
 #include "render.h"
+#include "support/files.h"
+#include "support/terminal.h"
 #include "target.h"
 
 namespace mon::cli {
@@ -30,21 +33,39 @@ struct RemoteFlags {
   std::string target;
   bool prune = false;
   bool verbose = false;
+  double connectTimeout = 10, timeout = 30;  // seconds
   void add(CLI::App& sub) {
     sub.add_option("--target", target,
                    "Target to plan against: mackerel, local, prometheus or grafana (default: the only mackerel/local target)");
     sub.add_flag("--prune", prune, "Delete owned objects that are no longer in the source");
+    addHttp(sub);
+  }
+  // The flags of every command that talks to a server (pull has no --prune).
+  void addHttp(CLI::App& sub) {
     sub.add_flag("-v,--verbose", verbose, "Log each HTTP request (method, path, status; never headers) to stderr");
+    sub.add_option("--connect-timeout", connectTimeout, "Seconds to wait for a connection (default 10)")
+        ->check(CLI::Range(0.1, 3600.0));
+    sub.add_option("--timeout", timeout,
+                   "Seconds one HTTP request may take (default 30); a request and its retries stop after twice that")
+        ->check(CLI::Range(0.1, 3600.0));
   }
   eng::RemoteOptions remoteOptions() const {
     eng::RemoteOptions o;
-    if (verbose) o.log = [](const std::string& line) { std::cerr << "monitorc: http: " << line << "\n"; };
+    if (verbose) o.log = [](const std::string& line) { std::cerr << "monitorc: http: " << terminalSafe(line) << "\n"; };
+    o.http.connectTimeoutMs = static_cast<long>(connectTimeout * 1000);
+    o.http.timeoutMs = static_cast<long>(timeout * 1000);
+    // Retries end with the time budget, and a server's Retry-After never waits past it.
+    o.retry.budgetMs = 2 * o.http.timeoutMs;
+    o.retry.maxRetryAfterMs = std::min(o.retry.maxRetryAfterMs, o.retry.budgetMs);
+    // Across the run: five requests' worth of retrying, then failures are reported as they come.
+    o.retry.runBudget = std::make_shared<std::atomic<long>>(5 * o.retry.budgetMs);
     return o;
   }
 };
 
+// Messages carry server texts and names read from servers: control characters are escaped.
 int fail(const std::string& msg) {
-  std::cerr << "monitorc: error: " << msg << "\n";
+  std::cerr << "monitorc: error: " << terminalSafe(msg) << "\n";
   return 1;
 }
 
@@ -95,15 +116,10 @@ int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, 
   return 0;
 }
 
-bool writeText(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out || !(out << text) || !out.flush()) return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  return !ec;
+// Through a fresh temporary file (support/files.h): a planted symlink is never followed, a
+// failure says why and leaves nothing behind.
+bool writeText(const std::string& path, const std::string& text, std::string& err) {
+  return writeFileAtomic(path, text, err);
 }
 
 // A saved plan is a JSON document starting with '{'; sources are .mon files or directories.
@@ -134,7 +150,7 @@ int applyPlan(const eng::Plan& plan, eng::Remote& remote, int parallel) {
   ao.progress = [tty](const eng::Outcome& o, size_t done, size_t total) {
     if (tty && total >= 10)
       std::cerr << "\r\x1b[K[" << done << "/" << total << "] " << eng::actionName(o.change->action) << " "
-                << o.change->key << std::flush;
+                << terminalSafe(o.change->key, false) << std::flush;
   };
   eng::ApplyReport rep = eng::apply(plan, remote, ao);
   if (tty && rep.outcomes.size() >= 10) std::cerr << "\r\x1b[K";
@@ -147,14 +163,14 @@ int printReport(const eng::ApplyReport& rep) {
   for (const auto& o : rep.outcomes) {
     const eng::Change& c = *o.change;
     std::cout << "  " << (o.result.ok ? "ok     " : "FAILED ") << eng::actionName(c.action) << " " << eng::kindName(c.kind)
-              << " " << eng::Json(c.key).dump();
+              << " " << terminalSafe(eng::Json(c.key).dump(), false);
     if (o.result.ok) {
       ++ok;
-      if (!o.result.id.empty()) std::cout << " (id " << o.result.id << ")";
+      if (!o.result.id.empty()) std::cout << " (id " << terminalSafe(o.result.id, false) << ")";
       if (o.result.recovered) std::cout << " (create answer was lost; found it by its key)";
       if (o.result.attempts > 1) std::cout << " after " << o.result.attempts << " attempts";
     } else {
-      std::cout << ": " << o.result.error;
+      std::cout << ": " << terminalSafe(o.result.error);
     }
     std::cout << "\n";
   }
@@ -189,7 +205,8 @@ Runner setupPlan(CLI::App& sub) {
     else if (o->format == "markdown") std::cout << eng::renderMarkdown(plan);
     else std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
     if (!o->out.empty()) {
-      if (!writeText(o->out, eng::planToJson(plan).dump(2) + "\n")) return fail("cannot write '" + o->out + "'");
+      std::string err;
+      if (!writeText(o->out, eng::planToJson(plan).dump(2) + "\n", err)) return fail(err);
       std::cerr << "monitorc: plan saved to '" << o->out << "'; apply it with: monitorc apply " << o->out << "\n";
     }
     return o->detailed && plan.hasChanges() ? 2 : 0;
@@ -240,7 +257,7 @@ Runner setupApply(CLI::App& sub) {
       }
       if (!stale.empty()) {
         std::cerr << "monitorc: error: the saved plan '" << file << "' is stale: the target changed since it was made:\n";
-        for (const auto& s : stale) std::cerr << "  " << s << "\n";
+        for (const auto& s : stale) std::cerr << "  " << terminalSafe(s) << "\n";
         std::cerr << "Run 'monitorc plan --out " << file << "' again.\n";
         return 1;
       }
@@ -276,7 +293,7 @@ Runner setupPull(CLI::App& sub) {
   auto o = std::make_shared<Opts>();
   o->fe.add(sub);
   sub.add_option("--target", o->rf.target, "Target to read: mackerel, local, prometheus or grafana (default: the only mackerel/local target)");
-  sub.add_flag("-v,--verbose", o->rf.verbose, "Log each HTTP request (method, path, status; never headers) to stderr");
+  o->rf.addHttp(sub);
   sub.add_option("-o,--out", o->out, "Directory to write the source to (default: pulled)");
   sub.add_flag("--owned-only", o->ownedOnly, "Only objects monitorc manages (memo marker; prometheus: the generated header; grafana: the monitorc tag and managed_by label)");
   return [o]() {
@@ -305,7 +322,7 @@ Runner setupPull(CLI::App& sub) {
       source = eng::pullSource(state, o->ownedOnly, warnings);
       targetText = eng::targetSource(spec);
     }
-    for (const auto& w : warnings) std::cerr << "monitorc: warning: " << w << "\n";
+    for (const auto& w : warnings) std::cerr << "monitorc: warning: " << terminalSafe(w) << "\n";
     std::error_code ec;
     std::filesystem::create_directories(o->out, ec);
     // The target's name is free text ("../x", "/etc/x"): the files are named by its file-safe form.
@@ -314,8 +331,7 @@ Runner setupPull(CLI::App& sub) {
     std::string base = targets::fileSafe(spec.name);
     std::string objects = (std::filesystem::path(o->out) / (base + ".mon")).string();
     std::string target = (std::filesystem::path(o->out) / (base + ".target.mon")).string();
-    if (!writeText(objects, source)) return fail("cannot write '" + objects + "'");
-    if (!writeText(target, targetText)) return fail("cannot write '" + target + "'");
+    if (!writeText(objects, source, err) || !writeText(target, targetText, err)) return fail(err);
     std::cerr << "monitorc: wrote '" << objects << "' and '" << target << "'\n";
     return 0;
   };

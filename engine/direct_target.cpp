@@ -82,12 +82,12 @@ net::Response sendLogged(net::Client& client, const net::Request& req, const Rem
     size_t slash = path.find('/', scheme + 3);
     path = slash == std::string::npos ? "/" : path.substr(slash);
   }
-  for (int attempt = 1;; ++attempt) {
+  net::Retrier retry(opts.retry);
+  for (;;) {
     net::Response res = client.send(req);
     if (opts.log)
       opts.log(req.method + " " + path + " -> " + (res.transport.empty() ? std::to_string(res.status) : res.transport));
-    if (req.method != "GET" || res.ok() || !net::retryable(res) || attempt >= opts.retry.maxAttempts) return res;
-    net::sleepMs(net::retryDelayMs(opts.retry, res, attempt));
+    if (req.method != "GET" || res.ok() || !retry.again(res)) return res;
   }
 }
 

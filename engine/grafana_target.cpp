@@ -166,10 +166,9 @@ Change listed(Action a, const std::string& uid, const std::string& source) {
 
 bool connectGrafana(const std::string& name, const std::string& url, const std::string& keyEnv, const RemoteOptions& opts,
                     gf::Connection& conn, std::string& err) {
-  const char* token = opts.getenv ? opts.getenv(keyEnv.c_str()) : std::getenv(keyEnv.c_str());
-  if (!token || !*token)
-    return (err = "the environment variable " + keyEnv + " (the API token for grafana target '" + name + "') is not set", false);
-  std::shared_ptr<net::Client> client = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient());
+  std::string token;
+  if (!secretFromEnv(opts, keyEnv, "the API token for grafana target '" + name + "'", token, err)) return false;
+  std::shared_ptr<net::Client> client = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient(opts.http));
   conn = gf::Connection{url, token, [client, opts](const std::string& method, const std::string& u, const gf::Headers& headers,
                                                    const std::string& body) {
                           net::Request req{method, u, headers, body};

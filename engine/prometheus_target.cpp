@@ -63,7 +63,7 @@ class PrometheusTarget : public DirectTarget {
  public:
   PrometheusTarget(std::string url, std::string dir, const RemoteOptions& opts)
       : url_(std::move(url)), dir_(std::move(dir)), opts_(opts) {
-    client_ = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient());
+    client_ = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient(opts.http));
   }
   ApplyReport apply(const Plan& plan) override {
     auto t0 = std::chrono::steady_clock::now();

@@ -1,6 +1,7 @@
 #include <sstream>
 
 #include "render.h"
+#include "support/terminal.h"
 
 namespace mon::engine {
 
@@ -29,10 +30,14 @@ const char* colorOf(Action a) {
   }
 }
 
+// Names, ids and values come from the source, the server or a saved plan: shown on one line,
+// with any control character escaped (an ESC from a server could rewrite the terminal).
+std::string safe(const std::string& s) { return terminalSafe(s, false); }
+
 std::string title(const Change& c) {
   std::string s = std::string(kindName(c.kind)) + " ";
-  s += Json(c.key).dump();
-  if (!c.type.empty()) s += " (" + c.type + ")";
+  s += safe(Json(c.key).dump());
+  if (!c.type.empty()) s += " (" + safe(c.type) + ")";
   return s;
 }
 
@@ -50,28 +55,29 @@ std::string summaryLine(const Plan& p) {
 std::string renderText(const Plan& p, bool color) {
   std::ostringstream o;
   const char* reset = color ? "\x1b[0m" : "";
-  o << "Target " << p.targetKind << " \"" << p.targetName << "\" (" << p.where << ")\n\n";
+  o << "Target " << safe(p.targetKind) << " \"" << safe(p.targetName) << "\" (" << safe(p.where) << ")\n\n";
   for (const auto& c : p.changes) {
     if (c.action == Action::NoChange || c.action == Action::Ignore || c.action == Action::Orphan) continue;
     o << "  " << (color ? colorOf(c.action) : "") << symbol(c.action) << " " << title(c) << reset;
-    if (!c.source.empty()) o << "  " << c.source;
+    if (!c.source.empty()) o << "  " << safe(c.source);
     if (c.action == Action::Adopt) o << "\n      (exists without the managed-by marker: apply adopts it)";
-    if (!c.renamedFrom.empty()) o << "\n      (renamed from " << Json(c.renamedFrom).dump() << ")";
-    if (c.action == Action::Delete) o << "  id " << c.id << " (owned, no longer in source; --prune)";
+    if (!c.renamedFrom.empty()) o << "\n      (renamed from " << safe(Json(c.renamedFrom).dump()) << ")";
+    if (c.action == Action::Delete) o << "  id " << safe(c.id) << " (owned, no longer in source; --prune)";
     o << "\n";
     for (const auto& f : c.fields)
-      o << "      " << f.path << ": " << showValue(f.before, f.hasBefore) << " -> " << showValue(f.after, f.hasAfter) << "\n";
+      o << "      " << safe(f.path) << ": " << safe(showValue(f.before, f.hasBefore)) << " -> "
+        << safe(showValue(f.after, f.hasAfter)) << "\n";
   }
   int orphans = p.count(Action::Orphan), ignored = p.count(Action::Ignore);
   if (orphans) {
     o << "\nOwned but no longer in source (deleted only with --prune):\n";
     for (const auto& c : p.changes)
-      if (c.action == Action::Orphan) o << "    " << title(c) << "  id " << c.id << "\n";
+      if (c.action == Action::Orphan) o << "    " << title(c) << "  id " << safe(c.id) << "\n";
   }
   if (ignored) {
     o << "\nIgnored (not managed by monitorc, never touched):\n";
     for (const auto& c : p.changes)
-      if (c.action == Action::Ignore) o << "    " << title(c) << "  id " << c.id << "\n";
+      if (c.action == Action::Ignore) o << "    " << title(c) << "  id " << safe(c.id) << "\n";
   }
   if (p.hasChanges() || orphans || ignored) o << "\n";
   o << summaryLine(p) << " " << p.count(Action::NoChange) << " unchanged";

@@ -122,17 +122,36 @@ std::unique_ptr<Remote> openRemote(const TargetSpec& t, const RemoteOptions& opt
   if (t.kind != "mackerel") return (err = "target '" + t.name + "' of kind '" + t.kind + "' cannot be planned", nullptr);
   std::string why = net::checkBaseUrl(t.where);
   if (!why.empty()) return (err = "target '" + t.name + "': base_url: " + why, nullptr);
-  const char* key = opts.getenv ? opts.getenv(t.keyEnv.c_str()) : std::getenv(t.keyEnv.c_str());
-  if (!key || !*key)
-    return (err = "the environment variable " + t.keyEnv + " (the API key for target '" + t.name + "') is not set", nullptr);
+  std::string key;
+  if (!secretFromEnv(opts, t.keyEnv, "the API key for target '" + t.name + "'", key, err)) return nullptr;
   mackerel::Options mo;
   mo.targetName = t.name;
   mo.baseUrl = t.where;
   mo.apiKey = key;
   mo.retry = opts.retry;
   mo.log = opts.log;
-  std::shared_ptr<net::Client> client = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient());
+  std::shared_ptr<net::Client> client = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient(opts.http));
   return mackerel::makeRemote(client, mo);
+}
+
+bool secretFromEnv(const RemoteOptions& opts, const std::string& name, const std::string& what, std::string& value,
+                   std::string& err) {
+  const char* raw = opts.getenv ? opts.getenv(name.c_str()) : std::getenv(name.c_str());
+  std::string v = raw ? raw : "";
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!v.empty() && blank(v.back())) v.pop_back();
+  size_t first = 0;
+  while (first < v.size() && blank(v[first])) ++first;
+  v.erase(0, first);
+  if (v.empty())
+    return (err = "the environment variable " + name + " (" + what + ") is " + (raw && *raw ? "blank" : "not set"), false);
+  for (unsigned char c : v)
+    if (c < 0x20 || c == 0x7f)
+      return (err = "the environment variable " + name + " (" + what +
+                    ") contains a control character (a line break inside the value?); it is not sent",
+              false);
+  value = std::move(v);
+  return true;
 }
 
 }  // namespace mon::engine

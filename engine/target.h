@@ -32,9 +32,17 @@ bool desiredObjects(const ir::Module& m, const SourceManager& sm, const std::str
 struct RemoteOptions {
   std::function<void(const std::string&)> log;  // HTTP log lines (no headers, no key)
   net::RetryPolicy retry;
-  std::shared_ptr<net::Client> client;  // default: libcurl
+  net::ClientOptions http;              // timeouts of the default client
+  std::shared_ptr<net::Client> client;  // default: libcurl with `http`
   std::function<const char*(const char*)> getenv;  // default: ::getenv
 };
+
+/// The secret (API key, token) in environment variable `name`, for target `what`: one trailing
+/// line break and surrounding blanks removed (as `$(cat keyfile)` or a file read leaves them).
+/// False with `err` naming the variable, never its value, when it is unset, empty, or still
+/// holds a control character (a CR/LF would end or add HTTP headers).
+bool secretFromEnv(const RemoteOptions& opts, const std::string& name, const std::string& what, std::string& value,
+                   std::string& err);
 
 /// Opens the target. For mackerel, reads the key from the environment variable; the error
 /// names the variable, never the value.

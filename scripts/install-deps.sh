@@ -23,7 +23,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# The prometheus package may start a system service on :9090; the tests use their own
-# instance on a free loopback port, so the system one is stopped to keep the machine quiet.
-if command -v systemctl >/dev/null 2>&1; then systemctl stop prometheus >/dev/null 2>&1 || true; fi
-pkill -x prometheus-node-exporter >/dev/null 2>&1 || true
+# Nothing else: this script never stops, kills or restarts a service. The prometheus package
+# may start a system Prometheus on :9090 (on an SRE's machine it may be their monitoring); the
+# tests never use it nor that port: tests/prometheus/prom.sh starts a private instance on a free
+# loopback port and stops only the process it started.

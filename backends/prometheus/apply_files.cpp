@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "prometheus/apply.h"
+#include "support/files.h"
 
 namespace mon::prometheus {
 
@@ -34,28 +35,8 @@ class DiskFileOps : public FileOps {
     return out;
   }
   bool writeAtomic(const std::string& path, const std::string& text, std::string& err) override {
-    std::error_code ec;
-    fs::create_directories(fs::path(path).parent_path(), ec);
     // A dot name outside the rule_files globs (*.yml), so Prometheus never loads a half file.
-    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on "lit" + string&&.
-    std::string tmpName = ".";
-    tmpName += fs::path(path).filename().string();
-    tmpName += ".tmp";
-    fs::path tmp = fs::path(path).parent_path() / tmpName;
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out || !(out << text) || !out.flush()) {
-        err = "cannot write '" + tmp.string() + "'";
-        return false;
-      }
-    }
-    fs::rename(tmp, path, ec);
-    if (ec) {
-      err = "cannot rename onto '" + path + "': " + ec.message();
-      fs::remove(tmp, ec);
-      return false;
-    }
-    return true;
+    return writeFileAtomic(path, text, err, /*hidden=*/true);
   }
   std::string unreadable(const std::string& dir, const std::string& name) override {
     std::error_code ec;

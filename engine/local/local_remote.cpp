@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "mackerel/normalize.h"
+#include "support/files.h"
 
 namespace mon::engine::local {
 
@@ -166,17 +167,7 @@ class LocalRemote : public Remote {
     Json j = Json::object();
     j[key] = Json::array();
     for (const auto& o : objs) j[key].push_back(o);
-    std::error_code ec;
-    fs::create_directories(dir_, ec);
-    fs::path tmp = file(k);
-    tmp += ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out || !(out << j.dump(2) << "\n") || !out.flush()) return (err = "cannot write '" + tmp.string() + "'", false);
-    }
-    fs::rename(tmp, file(k), ec);
-    if (ec) return (err = "cannot write '" + file(k).string() + "': " + ec.message(), false);
-    return true;
+    return writeFileAtomic(file(k).string(), j.dump(2) + "\n", err);
   }
 
   bool save(std::string& err) { return saveOne(ObjKind::Monitor, monitors_, err) && saveOne(ObjKind::Dashboard, dashboards_, err); }

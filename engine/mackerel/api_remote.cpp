@@ -55,6 +55,7 @@ class MackerelRemote : public Remote {
   OpResult create(ObjKind kind, const std::string& key, const Json& body) override {
     OpResult r;
     std::string path = collection(kind);
+    net::Retrier retry(opts_.retry);
     for (r.attempts = 1;; ++r.attempts) {
       net::Response res = send("POST", path, body.dump());
       if (res.ok()) return created(res, r);
@@ -71,8 +72,7 @@ class MackerelRemote : public Remote {
         }
         if (conflict) return failed(r, "POST", path, res);
       }
-      if (!net::retryable(res) || r.attempts >= opts_.retry.maxAttempts) return failed(r, "POST", path, res);
-      net::sleepMs(net::retryDelayMs(opts_.retry, res, r.attempts));
+      if (!retry.again(res)) return failed(r, "POST", path, res);
     }
   }
 
@@ -147,10 +147,10 @@ class MackerelRemote : public Remote {
   }
 
   net::Response withRetries(const std::string& method, const std::string& path, const std::string& body, OpResult& r) {
+    net::Retrier retry(opts_.retry);
     for (r.attempts = 1;; ++r.attempts) {
       net::Response res = send(method, path, body);
-      if (res.ok() || !net::retryable(res) || r.attempts >= opts_.retry.maxAttempts) return res;
-      net::sleepMs(net::retryDelayMs(opts_.retry, res, r.attempts));
+      if (res.ok() || !retry.again(res)) return res;
     }
   }
 

@@ -25,6 +25,9 @@ struct Response {
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string transport;
+  /// A transport failure that cannot pass on a second try (TLS verification, a malformed
+  /// request): never retried.
+  bool permanent = false;
   bool ok() const { return transport.empty() && status >= 200 && status < 300; }
 };
 
@@ -36,11 +39,14 @@ class Client {
 };
 
 struct ClientOptions {
-  long connectTimeoutMs = 10000;
-  long timeoutMs = 30000;
+  long connectTimeoutMs = 10000;  // --connect-timeout
+  long timeoutMs = 30000;         // --timeout: a whole exchange, connecting included
 };
 
-/// The libcurl client: TLS verification on, connections kept and reused per thread.
+/// The libcurl client: TLS verification on, connections kept and reused per thread. Proxies
+/// from the environment (https_proxy, ALL_PROXY, ...) are used for https:// only: plain
+/// http:// (allowed to loopback hosts only) always goes straight to the host, so no proxy
+/// sees the API key in clear text.
 std::unique_ptr<Client> makeCurlClient(const ClientOptions& opts = {});
 
 /// `url` without its trailing slashes ("https://g.example/" -> "https://g.example"), so

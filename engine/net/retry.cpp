@@ -1,25 +1,49 @@
 #include "net/retry.h"
 
+#include <curl/curl.h>
+
 #include <algorithm>
-#include <chrono>
-#include <cstdlib>
+#include <cctype>
+#include <climits>
+#include <ctime>
 #include <random>
 #include <thread>
 
 namespace mon::net {
 
-bool retryable(const Response& r) { return !r.transport.empty() || r.status == 429 || r.status >= 500; }
+bool retryable(const Response& r) {
+  if (!r.transport.empty()) return !r.permanent;
+  return r.status == 408 || r.status == 429 || (r.status >= 500 && r.status != 501 && r.status != 505);
+}
+
+long retryAfterMs(const Response& r, long capMs, long long nowEpochSeconds) {
+  auto it = r.headers.find("retry-after");
+  if (it == r.headers.end() || it->second.empty()) return -1;
+  const std::string& v = it->second;
+  if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    // Digit by digit, stopping at the cap: "9223372036854775808" is a long wait, not an overflow.
+    long long ms = 0;
+    for (char c : v) {
+      ms = ms * 10 + (c - '0');
+      if (ms > capMs / 1000 + 1) return capMs;
+    }
+    return std::min<long long>(ms * 1000, capMs);
+  }
+  // The HTTP-date form ("Wed, 21 Oct 2015 07:28:00 GMT"); libcurl parses it.
+  time_t when = curl_getdate(v.c_str(), nullptr);
+  if (when == -1) return -1;
+  long long secs = static_cast<long long>(when) - nowEpochSeconds;
+  if (secs <= 0) return 0;
+  if (secs > capMs / 1000) return capMs;
+  return static_cast<long>(secs * 1000);
+}
 
 long retryDelayMs(const RetryPolicy& p, const Response& r, int attempt) {
-  if (r.status == 429) {
-    auto it = r.headers.find("retry-after");
-    if (it != r.headers.end()) {
-      char* end = nullptr;
-      long s = std::strtol(it->second.c_str(), &end, 10);
-      if (end && *end == '\0' && s >= 0) return std::min(s * 1000, p.maxRetryAfterMs);
-    }
+  if (r.transport.empty() && (r.status == 408 || r.status == 429 || r.status == 503)) {
+    long ms = retryAfterMs(r, p.maxRetryAfterMs, static_cast<long long>(std::time(nullptr)));
+    if (ms >= 0) return ms;
   }
-  long cap = p.baseDelayMs;
+  long cap = std::max(1L, p.baseDelayMs);
   for (int i = 1; i < attempt && cap < p.maxDelayMs; ++i) cap *= 2;
   cap = std::min(cap, p.maxDelayMs);
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -27,6 +51,34 @@ long retryDelayMs(const RetryPolicy& p, const Response& r, int attempt) {
   return cap / 2 + static_cast<long>(rng() % static_cast<unsigned long>(cap / 2 + 1));
 }
 
-void sleepMs(long ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+void sleepMs(long ms) {
+  if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+Retrier::Retrier(const RetryPolicy& p, std::function<void(long)> sleep)
+    : p_(p), sleep_(std::move(sleep)), start_(Clock::now()), attemptStart_(start_) {}
+
+long Retrier::elapsedMs(Clock::time_point since) const {
+  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count());
+}
+
+bool Retrier::again(const Response& r) {
+  if (!retryable(r) || attempt_ >= p_.maxAttempts) return false;
+  long left = p_.budgetMs - elapsedMs(start_);
+  if (left <= 0) return false;
+  long delay = std::min(retryDelayMs(p_, r, attempt_), left);
+  if (p_.runBudget) {
+    // The attempt that just failed was a retry too (after the first): it costs its time.
+    long cost = delay + (attempt_ > 1 ? elapsedMs(attemptStart_) : 0);
+    long have = p_.runBudget->load();
+    do {
+      if (have <= 0) return false;
+    } while (!p_.runBudget->compare_exchange_weak(have, have - cost));
+  }
+  sleep_(delay);
+  attemptStart_ = Clock::now();
+  ++attempt_;
+  return true;
+}
 
 }  // namespace mon::net

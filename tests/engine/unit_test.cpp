@@ -580,3 +580,85 @@ TEST_CASE("local target behaves like the service") {
   CHECK(after.dashboards.size() == 1);
   std::filesystem::remove_all(dir);
 }
+
+#include "net/retry.h"
+#include "support/terminal.h"
+
+TEST_CASE("retries: what cannot succeed is not retried, Retry-After is parsed without overflow and clamped") {
+  using mon::net::Retrier;
+  using mon::net::RetryPolicy;
+  Response tls;
+  tls.transport = "TLS certificate verification failed";
+  tls.permanent = true;
+  CHECK_FALSE(mon::net::retryable(tls));
+  Response reset;
+  reset.transport = "connection reset";
+  CHECK(mon::net::retryable(reset));
+  for (int s : {400, 401, 403, 404, 409, 422, 501}) {
+    Response r;
+    r.status = s;
+    CHECK_FALSE(mon::net::retryable(r));
+  }
+  for (int s : {408, 429, 500, 502, 503}) {
+    Response r;
+    r.status = s;
+    CHECK(mon::net::retryable(r));
+  }
+  Response r429;
+  r429.status = 429;
+  r429.headers["retry-after"] = "9223372036854775808";
+  CHECK(mon::net::retryAfterMs(r429, 60000, 0) == 60000);
+  r429.headers["retry-after"] = "2";
+  CHECK(mon::net::retryAfterMs(r429, 60000, 0) == 2000);
+  r429.headers["retry-after"] = "Thu, 01 Jan 1970 00:00:30 GMT";
+  CHECK(mon::net::retryAfterMs(r429, 60000, 0) == 30000);
+  CHECK(mon::net::retryAfterMs(r429, 60000, 100) == 0);
+  r429.headers["retry-after"] = "soon";
+  CHECK(mon::net::retryAfterMs(r429, 60000, 0) == -1);
+
+  // A TLS failure is tried once; a huge Retry-After waits at most the remaining budget.
+  std::vector<long> waits;
+  RetryPolicy p;
+  p.budgetMs = 5000;
+  Retrier once(p, [&](long ms) { waits.push_back(ms); });
+  CHECK_FALSE(once.again(tls));
+  CHECK(waits.empty());
+  r429.headers["retry-after"] = "9223372036854775808";
+  Retrier clamped(p, [&](long ms) { waits.push_back(ms); });
+  CHECK(clamped.again(r429));
+  REQUIRE(waits.size() == 1);
+  CHECK(waits[0] > 0);
+  CHECK(waits[0] <= 5000);
+  // The run-wide budget ends retries once spent.
+  p.runBudget = std::make_shared<std::atomic<long>>(0);
+  Retrier spent(p, [&](long ms) { waits.push_back(ms); });
+  CHECK_FALSE(spent.again(reset));
+}
+
+TEST_CASE("terminalSafe escapes C0, DEL, C1 and bytes that are not UTF-8; malformed hosts are refused") {
+  CHECK(mon::terminalSafe("a\x1b[2Jb\n\tc") == "a\\x1b[2Jb\n\tc");
+  CHECK(mon::terminalSafe("a\nb", false) == "a\\nb");
+  CHECK(mon::terminalSafe("x\x7fy") == "x\\x7fy");
+  CHECK(mon::terminalSafe("\xc2\x9b" "31m") == "\\u009b31m");
+  CHECK(mon::terminalSafe("caf\xc3\xa9 \xe2\x9c\x93") == "caf\xc3\xa9 \xe2\x9c\x93");
+  CHECK(mon::terminalSafe("bad\xff") == "bad\\xff");
+  CHECK(mon::net::checkBaseUrl("https://api mackerel.io/").find("space") != std::string::npos);
+  CHECK(mon::net::checkBaseUrl("https://api_x.io/").find("not a valid host") != std::string::npos);
+  CHECK(mon::net::checkBaseUrl("https://api.mackerelio.com:443/") == "");
+  CHECK(mon::net::checkBaseUrl("http://[::1]:8080/") == "");
+}
+
+TEST_CASE("secrets from the environment: one trailing line break trimmed, control characters refused by name") {
+  RemoteOptions o;
+  std::string value, err;
+  o.getenv = [](const char*) { return "k-1\n"; };
+  CHECK(secretFromEnv(o, "KEY", "the key", value, err));
+  CHECK(value == "k-1");
+  o.getenv = [](const char*) { return "k-1\r\nX-Evil: 1"; };
+  CHECK_FALSE(secretFromEnv(o, "KEY", "the key", value, err));
+  CHECK(err.find("KEY") != std::string::npos);
+  CHECK(err.find("k-1") == std::string::npos);
+  o.getenv = [](const char*) -> const char* { return nullptr; };
+  CHECK_FALSE(secretFromEnv(o, "KEY", "the key", value, err));
+  CHECK(err.find("not set") != std::string::npos);
+}

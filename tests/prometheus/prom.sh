@@ -47,7 +47,8 @@ is_ours() {
     tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "--storage.tsdb.path=$dir/data"
 }
 
-http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/null || true; }
+# --noproxy: the instance is on loopback; an http_proxy in the environment must not get the request.
+http_code() { curl -s --noproxy '*' -o /dev/null -w '%{http_code}' --max-time 2 "$1" 2>/dev/null || true; }
 
 write_config() {
     local port=$1
