@@ -3,6 +3,7 @@
 // by hand (x, y, width, height = the gridPos); other panels pass through as a markdown widget
 // whose raw `grafana_panel` the Grafana backend writes back as it was (with a warning).
 #include "grafana/grafana.h"
+#include "json_input.h"
 #include "prometheus/mon_source.h"
 #include "prometheus/promql.h"
 
@@ -153,9 +154,9 @@ bool tooDeep(const Json& p, std::vector<std::string>& warnings) {
 
 bool importChecked(const std::string& jsonText, std::string& source, std::vector<std::string>& warnings,
                    std::string& error) {
-  Json d = Json::parse(jsonText, nullptr, false);
-  if (d.is_discarded()) {
-    error = "not JSON";
+  Json d;
+  if (JsonInputError e; !readJsonInput(jsonText, d, e)) {
+    error = "invalid JSON: " + e.where();
     return false;
   }
   if (d.is_object() && d.contains("dashboard") && d["dashboard"].is_object() && !d.contains("schemaVersion")) {

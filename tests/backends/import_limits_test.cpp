@@ -1,5 +1,6 @@
 // Importers on inputs built to hurt: many alerts sharing a name (was cubic), panels nested far
-// deeper than source can say (was a stack overflow in source::value).
+// deeper than source can say (was a stack overflow in source::value), JSON that nlohmann alone
+// would take (duplicate keys) or report without a location (1e999).
 #include <doctest/doctest.h>
 
 #include <set>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "grafana/grafana.h"
+#include "json_input.h"
 #include "prometheus/mon_source.h"
 #include "prometheus/prometheus.h"
 
@@ -81,8 +83,8 @@ TEST_CASE("source::value refuses what the parser would reject, without recursing
   CHECK_THROWS_AS(source::value(deep), std::length_error);
 }
 
-TEST_CASE("a Grafana panel nested 20,000 deep is skipped with a warning naming it") {
-  for (size_t levels : {100, 20000}) {
+TEST_CASE("a Grafana panel nested deeper than source takes is skipped with a warning naming it") {
+  for (size_t levels : {100, 120}) {
     std::string source, error;
     std::vector<std::string> warnings;
     REQUIRE(grafana::importDashboard(deepDashboard(levels), source, warnings, error));
@@ -93,6 +95,37 @@ TEST_CASE("a Grafana panel nested 20,000 deep is skipped with a warning naming i
   }
   std::string source, error;
   std::vector<std::string> warnings;
+  // 20,000 levels (was a stack overflow): refused while reading, before anything recurses.
+  CHECK_FALSE(grafana::importDashboard(deepDashboard(20000), source, warnings, error));
+  CHECK(error.find("nested more than 256 levels deep") != std::string::npos);
   REQUIRE(grafana::importDashboard(deepDashboard(60), source, warnings, error));
   CHECK(source.find("grafana_panel") != std::string::npos);  // 60 levels: 121 brackets, taken
+}
+
+TEST_CASE("readJsonInput: duplicate keys, 1e999 and deep nesting are errors with a line and column") {
+  nlohmann::ordered_json j;
+  JsonInputError e;
+  CHECK(readJsonInput("\xEF\xBB\xBF{\"a\": 1, \"b\": {\"a\": 2}}", j, e));
+  CHECK(j["b"]["a"] == 2);
+  CHECK_FALSE(readJsonInput("{\"a\": 1,\n \"a\": 2}", j, e));
+  CHECK(e.where() == "2:2: duplicate key 'a'");
+  CHECK_FALSE(readJsonInput("[1,\n  1e999]", j, e));
+  CHECK(e.where() == "2:3: number out of range: 1e999");
+  CHECK_FALSE(readJsonInput(std::string(300, '[') + std::string(300, ']'), j, e));
+  CHECK(e.where() == "1:257: nested more than 256 levels deep");
+  CHECK_FALSE(readJsonInput(std::string(100000, '[') + std::string(100000, ']'), j, e));  // no recursion
+  CHECK_FALSE(readJsonInput("[1,]", j, e));
+  CHECK(e.line == 1);
+  CHECK(e.column == 4);
+  CHECK(e.message.find("json.exception") == std::string::npos);
+  CHECK(e.message.find("syntax error") == 0);
+}
+
+TEST_CASE("grafana import refuses duplicate keys and 1e999 with a location") {
+  std::string source, error;
+  std::vector<std::string> warnings;
+  CHECK_FALSE(grafana::importDashboard("{\"uid\": \"a\",\n\"panels\": [], \"uid\": \"b\"}", source, warnings, error));
+  CHECK(error == "invalid JSON: 2:15: duplicate key 'uid'");
+  CHECK_FALSE(grafana::importDashboard("{\"panels\": [{\"id\": 1e999}]}", source, warnings, error));
+  CHECK(error == "invalid JSON: 1:20: number out of range: 1e999");
 }
