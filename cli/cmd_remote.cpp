@@ -16,6 +16,7 @@
 #include "diag/render.h"
 #include "direct_target.h"
 #include "frontend.h"
+#include "json_input.h"
 #include "prometheus/targets.h"
 #include "pull.h"
 #include "render.h"
@@ -234,10 +235,10 @@ Runner setupApply(CLI::App& sub) {
       std::ifstream in(file, std::ios::binary);
       std::stringstream ss;
       ss << in.rdbuf();
-      eng::Json j = eng::Json::parse(ss.str(), nullptr, false);
+      eng::Json j;
       std::string err;
-      if (j.is_discarded() || !eng::planFromJson(j, plan, err))
-        return fail("'" + file + "': " + (err.empty() ? "not valid JSON" : err));
+      if (JsonInputError e; !readJsonInput(ss.str(), j, e)) return fail("'" + file + "':" + e.where());
+      if (!eng::planFromJson(j, plan, err)) return fail("'" + file + "': " + err);
       if (!o->rf.target.empty() && o->rf.target != plan.targetName)
         return fail("'" + file + "' is a plan for target '" + plan.targetName + "', not '" + o->rf.target + "'");
       if (o->rf.prune != plan.prune && o->rf.prune)

@@ -168,6 +168,11 @@ bool pullGrafana(const TargetSpec& spec, const ir::Target& target, bool ownedOnl
     if (d.is_null() || !d.contains("dashboard")) continue;  // deleted since the search
     std::string src, e;
     std::vector<std::string> w;
+    if (source::depth(d["dashboard"]) > source::kMaxValueDepth + 2) {  // dump() recurses per level
+      warnings.push_back("dashboard '" + uid + "': skipped: nested more than " + std::to_string(source::kMaxValueDepth) +
+                         " levels deep (more than .mon source takes)");
+      continue;
+    }
     if (!gf::importDashboard(d["dashboard"].dump(), src, w, e)) {
       warnings.push_back("dashboard '" + uid + "': skipped: " + e);
       continue;

@@ -3,6 +3,7 @@
 // by hand (x, y, width, height = the gridPos); other panels pass through as a markdown widget
 // whose raw `grafana_panel` the Grafana backend writes back as it was (with a warning).
 #include "grafana/grafana.h"
+#include "json_input.h"
 #include "prometheus/mon_source.h"
 #include "prometheus/promql.h"
 
@@ -142,14 +143,26 @@ void panel(const Json& p, std::string& out, std::vector<std::string>& warnings) 
 
 namespace {
 
+// A panel nested deeper than source can say is skipped before anything copies or writes it
+// (both recurse per level).
+bool tooDeep(const Json& p, std::vector<std::string>& warnings) {
+  if (source::depth(p) <= source::kMaxValueDepth) return false;
+  warnings.push_back("panel " + std::to_string(p.value("id", 0)) + " '" + str(p, "title") + "': skipped: nested more than " +
+                     std::to_string(source::kMaxValueDepth) + " levels deep (more than .mon source takes)");
+  return true;
+}
+
 bool importChecked(const std::string& jsonText, std::string& source, std::vector<std::string>& warnings,
                    std::string& error) {
-  Json d = Json::parse(jsonText, nullptr, false);
-  if (d.is_discarded()) {
-    error = "not JSON";
+  Json d;
+  if (JsonInputError e; !readJsonInput(jsonText, d, e)) {
+    error = "invalid JSON: " + e.where();
     return false;
   }
-  if (d.is_object() && d.contains("dashboard") && d["dashboard"].is_object() && !d.contains("schemaVersion")) d = d["dashboard"];
+  if (d.is_object() && d.contains("dashboard") && d["dashboard"].is_object() && !d.contains("schemaVersion")) {
+    Json inner = std::move(d["dashboard"]);  // moved, not copied: a copy recurses per level
+    d = std::move(inner);
+  }
   if (!d.is_object() || !d.contains("panels") || !d["panels"].is_array()) {
     error = "not a Grafana dashboard (expected an object with a 'panels' list)";
     return false;
@@ -164,7 +177,7 @@ bool importChecked(const std::string& jsonText, std::string& source, std::vector
   if (!str(d, "description").empty()) source += "  memo = " + source::quote(str(d, "description")) + "\n";
   std::vector<Json> panels;
   for (const auto& p : d["panels"]) {
-    if (!p.is_object()) continue;
+    if (!p.is_object() || tooDeep(p, warnings)) continue;
     if (str(p, "type") == "row") {
       for (const auto& child : p.value("panels", Json::array())) panels.push_back(child);
       continue;  // rows are layout only: their panels keep their own gridPos

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "json_input.h"
 #include "mackerel/import_parts.h"
 
 namespace mon::mackerel {
@@ -42,19 +43,11 @@ bool shallowEnough(const ImportJson& v, const std::string& who, std::vector<std:
 }  // namespace
 
 bool parseImportJson(std::string_view text, ImportJson& out, std::string& error, size_t& offset) {
-  size_t skip = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
-  try {
-    out = ImportJson::parse(text.substr(skip));
-    return true;
-  } catch (const ImportJson::parse_error& e) {
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..." ->
-    // "syntax error ..."; the caller prints the location from `offset`.
-    std::string what = e.what();
-    size_t colon = what.find(": ");
-    error = colon == std::string::npos ? what : what.substr(colon + 2);
-    offset = e.byte == 0 ? std::string::npos : std::min(text.size(), skip + e.byte - 1);
-    return false;
-  }
+  JsonInputError e;
+  if (readJsonInput(text, out, e)) return true;
+  error = e.message;  // the caller prints the location from `offset`
+  offset = e.offset;
+  return false;
 }
 
 std::string checkMonitorsDoc(const ImportJson& doc) {

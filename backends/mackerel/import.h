@@ -13,9 +13,9 @@ namespace mon::mackerel {
 /// Ordered so that unknown keys passed through `raw` keep their order.
 using ImportJson = nlohmann::ordered_json;
 
-/// Parses JSON text, skipping a UTF-8 BOM. On failure returns false and sets `error` to a
-/// message without location, and `offset` to the byte offset of the problem in `text`
-/// (BOM included), or to std::string::npos when unknown.
+/// Parses JSON text with readJsonInput (json_input.h: a BOM skipped; duplicate keys, numbers
+/// out of range and deep nesting refused). On failure returns false and sets `error` to a
+/// message without location, and `offset` to the byte offset of the problem in `text`.
 bool parseImportJson(std::string_view text, ImportJson& out, std::string& error, size_t& offset);
 
 /// "" when `doc` is a monitor list monitorc can read: {"monitors": [...]} (mkr pull file or

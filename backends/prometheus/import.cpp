@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <unordered_map>
 
 #include "prometheus/mon_source.h"
 #include "prometheus/prometheus.h"
@@ -164,8 +165,16 @@ std::string write(const Imported& m) {
   return s;
 }
 
+// The monitors' names (unique: a clash gets " (N)") -> index in the list, and per alert name the
+// next N to try, so that many alerts sharing a name cost near-linear time, not cubic.
+struct NameIndex {
+  std::unordered_map<std::string, size_t> at;
+  std::unordered_map<std::string, int> next;
+};
+
 // Adds one alerting rule; false (with a warning) when it is not expressible.
-bool addRule(const YAML::Node& r, const std::string& group, std::vector<Imported>& out, std::vector<std::string>& warnings) {
+bool addRule(const YAML::Node& r, const std::string& group, std::vector<Imported>& out, NameIndex& names,
+             std::vector<std::string>& warnings) {
   std::string alert = scalar(r["alert"]), expr = scalar(r["expr"]);
   std::string where = "group '" + group + "', alert '" + alert + "'";
   Imported m;
@@ -204,23 +213,23 @@ bool addRule(const YAML::Node& r, const std::string& group, std::vector<Imported
         warnings.push_back(where + ": annotation '" + k + "' dropped (monitorc writes summary = the alert name, description, runbook_url)");
     }
   if (r["keep_firing_for"]) warnings.push_back(where + ": 'keep_firing_for' dropped");
-  // The other half of a warning/critical pair?
-  for (auto& prev : out)
-    if (prev.name == m.name && prev.group == m.group && prev.value == m.value && prev.op == m.op &&
-        prev.forSeconds == m.forSeconds && prev.labels == m.labels && prev.memo == m.memo &&
-        (severity == "warning" ? prev.warning : prev.critical).empty()) {
+  // The other half of a warning/critical pair? Names are unique, so only one monitor can be.
+  if (auto it = names.at.find(m.name); it != names.at.end()) {
+    Imported& prev = out[it->second];
+    if (prev.group == m.group && prev.value == m.value && prev.op == m.op && prev.forSeconds == m.forSeconds &&
+        prev.labels == m.labels && prev.memo == m.memo && (severity == "warning" ? prev.warning : prev.critical).empty()) {
       (severity == "warning" ? prev.warning : prev.critical) = number;
       return true;
     }
+  }
   (severity == "warning" ? m.warning : m.critical) = number;
-  for (const auto& prev : out)
-    if (prev.name == m.name) {
-      int n = 2;
-      while (std::any_of(out.begin(), out.end(), [&](const Imported& x) { return x.name == alert + " (" + std::to_string(n) + ")"; })) ++n;
-      m.name = alert + " (" + std::to_string(n) + ")";
-      warnings.push_back(where + ": a second monitor with this name is called '" + m.name + "'");
-      break;
-    }
+  if (names.at.count(m.name)) {
+    int& n = names.next.try_emplace(alert, 2).first->second;
+    while (names.at.count(alert + " (" + std::to_string(n) + ")")) ++n;
+    m.name = alert + " (" + std::to_string(n) + ")";
+    warnings.push_back(where + ": a second monitor with this name is called '" + m.name + "'");
+  }
+  names.at.emplace(m.name, out.size());
   out.push_back(std::move(m));
   return true;
 }
@@ -241,6 +250,7 @@ bool importRules(const std::string& yamlText, std::string& source, std::vector<s
   }
   std::vector<std::string> groups;
   std::vector<Imported> monitors;
+  NameIndex monitorNames;
   std::vector<ImportedRecord> records;
   try {
     for (const auto& g : root["groups"]) {
@@ -260,7 +270,7 @@ bool importRules(const std::string& yamlText, std::string& source, std::vector<s
           continue;
         }
         alertSeen = true;
-        addRule(r, name, monitors, warnings);
+        addRule(r, name, monitors, monitorNames, warnings);
       }
       if (moved)
         warnings.push_back("group '" + name + "': recording rules move before the alerting rules (monitorc writes them first)");

@@ -42,4 +42,18 @@ for input in /dev/zero "$work/pipe.json"; do
   if timeout 20 "$mc" import grafana "$input" 2>"$work/err"; then fail "$input accepted"; fi
   grep -qF "monitorc: error: cannot read '$input': not a regular file" "$work/err" || fail "$input: $(head -c 300 "$work/err")"
 done
+# JSON that nlohmann alone would take or report raw: a location, a short message, exit 1.
+printf '{"monitors": [],\n "monitors": 3}' > "$work/dup.json"
+if "$mc" import mackerel --monitors "$work/dup.json" 2>"$work/err"; then fail "duplicate key accepted"; fi
+grep -q "dup.json:2:2: error: invalid JSON: duplicate key 'monitors'" "$work/err" || fail "duplicate key: $(cat "$work/err")"
+printf '{"monitors": [{"name": "x", "warning": 1e999}]}' > "$work/big.json"
+if "$mc" import mackerel --monitors "$work/big.json" 2>"$work/err"; then fail "1e999 accepted"; fi
+grep -q "big.json:1:40: error: invalid JSON: number out of range: 1e999" "$work/err" || fail "1e999: $(cat "$work/err")"
+grep -q "json.exception" "$work/err" && fail "raw library message"
+printf '{"uid": "a", "panels": [], "uid": "b"}' > "$work/dupdash.json"
+if "$mc" import grafana "$work/dupdash.json" 2>"$work/err"; then fail "duplicate dashboard key accepted"; fi
+grep -q "dupdash.json: error: invalid JSON: 1:28: duplicate key 'uid'" "$work/err" || fail "grafana duplicate key: $(cat "$work/err")"
+printf '{"format_version": 1, "format_version": 1}' > "$work/plan.json"
+if "$mc" apply "$work/plan.json" 2>"$work/err"; then fail "duplicate plan key accepted"; fi
+grep -q "duplicate key 'format_version'" "$work/err" || fail "plan duplicate key: $(cat "$work/err")"
 echo "import_cli: 1 passed, 0 failed"

@@ -1,0 +1,131 @@
+// Importers on inputs built to hurt: many alerts sharing a name (was cubic), panels nested far
+// deeper than source can say (was a stack overflow in source::value), JSON that nlohmann alone
+// would take (duplicate keys) or report without a location (1e999).
+#include <doctest/doctest.h>
+
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "grafana/grafana.h"
+#include "json_input.h"
+#include "prometheus/mon_source.h"
+#include "prometheus/prometheus.h"
+
+using namespace mon;
+
+namespace {
+
+// {"a":{"a":...1...}} with `levels` maps, built as text (no recursion).
+std::string nestedMaps(size_t levels) {
+  std::string s;
+  for (size_t i = 0; i < levels; ++i) s += "{\"a\":";
+  s += "1";
+  s += std::string(levels, '}');
+  return s;
+}
+
+// A dashboard whose one panel of an unknown type holds `levels` nested `panels` lists.
+std::string deepDashboard(size_t levels) {
+  std::string s = R"({"uid":"deep","title":"Deep","panels":[{"id":7,"type":"weird","title":"deepest")";
+  for (size_t i = 0; i < levels; ++i) s += R"(,"panels":[{"type":"weird")";
+  for (size_t i = 0; i < levels; ++i) s += "}]";
+  return s + R"(},{"id":8,"type":"text","title":"ok","options":{"content":"hi"}}]})";
+}
+
+}  // namespace
+
+TEST_CASE("2,000 alerts sharing a name import as 2,000 monitors with distinct names") {
+  std::string yaml = "groups:\n- name: g\n  rules:\n";
+  for (int i = 0; i < 2000; ++i)
+    yaml += "  - alert: Same\n    expr: up > " + std::to_string(i) + "\n    labels: {severity: critical}\n";
+  std::string source, error;
+  std::vector<std::string> warnings;
+  REQUIRE(prometheus::importRules(yaml, source, warnings, error));
+  std::set<std::string> names;
+  size_t count = 0;
+  for (size_t at = source.find("monitor query \""); at != std::string::npos; at = source.find("monitor query \"", at + 1)) {
+    size_t b = at + 15, e = source.find('"', b);
+    names.insert(source.substr(b, e - b));
+    ++count;
+  }
+  CHECK(count == 2000);
+  CHECK(names.size() == 2000);
+  CHECK(names.count("Same") == 1);
+  CHECK(names.count("Same (2)") == 1);
+  CHECK(names.count("Same (2000)") == 1);
+  CHECK(warnings.size() == 1999);
+}
+
+TEST_CASE("warning and critical halves still merge, and a later clash skips a taken suffix") {
+  std::string yaml = "groups:\n- name: g\n  rules:\n"
+                     "  - {alert: A, expr: up > 5, labels: {severity: warning}}\n"
+                     "  - {alert: A, expr: up > 9, labels: {severity: critical}}\n"
+                     "  - {alert: A (2), expr: x > 1}\n"
+                     "  - {alert: A, expr: y > 1}\n";
+  std::string source, error;
+  std::vector<std::string> warnings;
+  REQUIRE(prometheus::importRules(yaml, source, warnings, error));
+  CHECK(source.find("monitor query \"A\" {\n  query = \"up\"\n  operator = \">\"\n  warning = 5\n  critical = 9\n") != std::string::npos);
+  CHECK(source.find("monitor query \"A (2)\" {\n  query = \"x\"") != std::string::npos);
+  CHECK(source.find("monitor query \"A (3)\" {\n  query = \"y\"") != std::string::npos);
+}
+
+TEST_CASE("source::value refuses what the parser would reject, without recursing past it") {
+  CHECK(source::depth(nlohmann::ordered_json(1)) == 0);
+  CHECK(source::depth(nlohmann::ordered_json::parse("[{}]")) == 2);
+  auto ok = nlohmann::ordered_json::parse(nestedMaps(source::kMaxValueDepth));
+  CHECK(source::depth(ok) == source::kMaxValueDepth);
+  CHECK(source::value(ok).size() > source::kMaxValueDepth);
+  auto deep = nlohmann::ordered_json::parse(nestedMaps(source::kMaxValueDepth + 1));
+  CHECK(source::depth(deep) == source::kMaxValueDepth + 1);
+  CHECK_THROWS_AS(source::value(deep), std::length_error);
+}
+
+TEST_CASE("a Grafana panel nested deeper than source takes is skipped with a warning naming it") {
+  for (size_t levels : {100, 120}) {
+    std::string source, error;
+    std::vector<std::string> warnings;
+    REQUIRE(grafana::importDashboard(deepDashboard(levels), source, warnings, error));
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0] == "panel 7 'deepest': skipped: nested more than 196 levels deep (more than .mon source takes)");
+    CHECK(source.find("deepest") == std::string::npos);
+    CHECK(source.find("markdown \"ok\"") != std::string::npos);
+  }
+  std::string source, error;
+  std::vector<std::string> warnings;
+  // 20,000 levels (was a stack overflow): refused while reading, before anything recurses.
+  CHECK_FALSE(grafana::importDashboard(deepDashboard(20000), source, warnings, error));
+  CHECK(error.find("nested more than 256 levels deep") != std::string::npos);
+  REQUIRE(grafana::importDashboard(deepDashboard(60), source, warnings, error));
+  CHECK(source.find("grafana_panel") != std::string::npos);  // 60 levels: 121 brackets, taken
+}
+
+TEST_CASE("readJsonInput: duplicate keys, 1e999 and deep nesting are errors with a line and column") {
+  nlohmann::ordered_json j;
+  JsonInputError e;
+  CHECK(readJsonInput("\xEF\xBB\xBF{\"a\": 1, \"b\": {\"a\": 2}}", j, e));
+  CHECK(j["b"]["a"] == 2);
+  CHECK_FALSE(readJsonInput("{\"a\": 1,\n \"a\": 2}", j, e));
+  CHECK(e.where() == "2:2: duplicate key 'a'");
+  CHECK_FALSE(readJsonInput("[1,\n  1e999]", j, e));
+  CHECK(e.where() == "2:3: number out of range: 1e999");
+  CHECK_FALSE(readJsonInput(std::string(300, '[') + std::string(300, ']'), j, e));
+  CHECK(e.where() == "1:257: nested more than 256 levels deep");
+  CHECK_FALSE(readJsonInput(std::string(100000, '[') + std::string(100000, ']'), j, e));  // no recursion
+  CHECK_FALSE(readJsonInput("[1,]", j, e));
+  CHECK(e.line == 1);
+  CHECK(e.column == 4);
+  CHECK(e.message.find("json.exception") == std::string::npos);
+  CHECK(e.message.find("syntax error") == 0);
+}
+
+TEST_CASE("grafana import refuses duplicate keys and 1e999 with a location") {
+  std::string source, error;
+  std::vector<std::string> warnings;
+  CHECK_FALSE(grafana::importDashboard("{\"uid\": \"a\",\n\"panels\": [], \"uid\": \"b\"}", source, warnings, error));
+  CHECK(error == "invalid JSON: 2:15: duplicate key 'uid'");
+  CHECK_FALSE(grafana::importDashboard("{\"panels\": [{\"id\": 1e999}]}", source, warnings, error));
+  CHECK(error == "invalid JSON: 1:20: number out of range: 1e999");
+}
