@@ -10,7 +10,7 @@ namespace mon::lsp {
 const Analysis* Server::analysisFor(const json& params, uint32_t* offset) {
   std::string path = pathOf(params);
   Position pos = offset ? positionFrom(params.at("position")) : Position{};
-  const Analysis* a = workspace_.analyze(path);
+  const Analysis* a = awaitAnalysis(path);
   if (!a) return nullptr;  // not an open document: answer "nothing here"
   if (offset) *offset = LineIndex(a->text()).offset(pos);
   return a;
@@ -30,7 +30,7 @@ json Server::onCompletion(const json& params) {
   uint32_t offset = 0;
   const Analysis* a = analysisFor(params, &offset);
   json items = json::array();
-  if (!a) return {{"isIncomplete", false}, {"items", items}};
+  if (!a) return {{"isIncomplete", workspace_.document(pathOf(params)) != nullptr}, {"items", items}};  // ask again
   LineIndex index(a->text());
   for (const auto& item : complete(*a, offset)) items.push_back(completionJson(item, index));
   return {{"isIncomplete", false}, {"items", items}};

@@ -13,7 +13,55 @@ int hexValue(char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
+// Walks the JSON events of a prefix, remembering the value of the top-level "id".
+class IdFinder : public nlohmann::json_sax<json> {
+ public:
+  json id;
+  bool null() override { return value(nullptr); }
+  bool boolean(bool) override { return value(nullptr); }
+  bool number_integer(number_integer_t v) override { return value(v); }
+  bool number_unsigned(number_unsigned_t v) override { return value(v); }
+  bool number_float(number_float_t, const string_t&) override { return value(nullptr); }
+  bool string(string_t& v) override { return value(v); }
+  bool binary(binary_t&) override { return value(nullptr); }
+  bool start_object(std::size_t) override { return open(); }
+  bool start_array(std::size_t) override { return open(); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    idNext_ = depth_ == 1 && k == "id";
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  bool value(json v) {
+    if (idNext_ && depth_ == 1) {
+      id = std::move(v);
+      return false;  // found: no need to read on
+    }
+    return true;
+  }
+  bool open() {
+    idNext_ = false;
+    ++depth_;
+    return true;
+  }
+  bool close() {
+    --depth_;
+    return true;
+  }
+  int depth_ = 0;
+  bool idNext_ = false;
+};
+
 }  // namespace
+
+json requestIdIn(const std::string& prefix) {
+  IdFinder finder;
+  json::sax_parse(prefix, &finder, json::input_format_t::json, /*strict=*/false);
+  return finder.id;
+}
 
 std::string uriToPath(const std::string& uri) {
   if (uri.rfind("file://", 0) != 0) return uri;

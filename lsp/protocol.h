@@ -28,6 +28,11 @@ struct RpcError {
   std::string message;
 };
 
+/// The id of a JSON-RPC request found in the first bytes of its body (a number or a string
+/// under the top-level key "id", seen before the bytes end or stop being JSON); null if none.
+/// Used to answer a message too large to read whole.
+json requestIdIn(const std::string& prefix);
+
 /// `file:///a%20b/c.mon` -> `/a b/c.mon`; any other URI is returned unchanged.
 std::string uriToPath(const std::string& uri);
 /// `/a b/c.mon` -> `file:///a%20b/c.mon`.

@@ -27,6 +27,17 @@ void Server::bindMethods() {
 int Server::run() {
   std::string body, error;
   for (;;) {
+    try {
+      takeResults();
+      // Caught up with the input: compile what changed and publish what is up to date. While
+      // input is pending, that work would likely be for a text already overwritten.
+      if (!transport_.pending()) {
+        analyseChanged();
+        if (!transport_.waitForInput(analyzer_.wakeFd())) continue;  // a compile finished
+      }
+    } catch (const std::exception& e) {  // a bug, not bad input: report it and keep serving
+      std::cerr << "monitorc lsp: internal error while publishing diagnostics: " << e.what() << "\n";
+    }
     Transport::Read r = transport_.read(body, error);
     if (r == Transport::Read::Eof) break;
     if (r == Transport::Read::Malformed) {
@@ -34,14 +45,12 @@ int Server::run() {
       replyError(nullptr, rpc::kParseError, error);
       continue;
     }
+    if (r == Transport::Read::TooLarge) {
+      tooLarge(body, error);
+      continue;
+    }
     handle(body);
     if (exited_) break;
-    if (transport_.pending()) continue;  // skip diagnostics for states already overwritten
-    try {
-      flush();
-    } catch (const std::exception& e) {  // a bug, not bad input: report it and keep serving
-      std::cerr << "monitorc lsp: internal error while publishing diagnostics: " << e.what() << "\n";
-    }
   }
   return shutdown_ && exited_ ? 0 : 1;
 }
@@ -98,6 +107,14 @@ void Server::notification(const std::string& method, const json& params) {
   } catch (const RpcError& e) {
     std::cerr << "monitorc lsp: ignoring bad '" << method << "' notification: " << e.message << "\n";
   }
+}
+
+// A body too large to read was dropped: a request among them is answered (its id is near the
+// start as clients write them); anything else can only be logged.
+void Server::tooLarge(const std::string& start, const std::string& error) {
+  std::cerr << "monitorc lsp: " << error << "\n";
+  json id = requestIdIn(start);
+  if (id.is_number_integer() || id.is_string()) replyError(id, rpc::kInvalidRequest, error);
 }
 
 void Server::send(const json& msg) { transport_.write(msg.dump(-1, ' ', false, json::error_handler_t::replace)); }
@@ -189,19 +206,73 @@ std::string Server::uriOf(const std::string& path) const {
 }
 
 void Server::flush() {
-  std::set<std::string> roots;
-  for (const auto& p : dirty_) {
-    if (!workspace_.document(p)) continue;
-    roots.insert(p);
-    for (const auto& d : workspace_.dependents(p)) roots.insert(d);
+  for (;;) {
+    takeResults();
+    analyseChanged();
+    if (wanted_.empty() || analyzer_.idle()) return;
+    analyzer_.waitFinished(std::chrono::steady_clock::time_point::max());
   }
-  dirty_.clear();
-  for (const auto& r : roots) publish(r);
 }
 
-void Server::publish(const std::string& root) {
-  const Analysis* a = workspace_.analyze(root);
-  if (!a) return;
+void Server::analyseChanged() {
+  for (const auto& p : dirty_) {
+    if (!workspace_.document(p)) continue;
+    wanted_.insert(p);
+    for (const auto& d : workspace_.dependents(p)) wanted_.insert(d);
+  }
+  dirty_.clear();
+  for (auto it = wanted_.begin(); it != wanted_.end();) {
+    const std::string& root = *it;
+    if (!workspace_.document(root)) {
+      it = wanted_.erase(it);
+    } else if (const Analysis* a = workspace_.current(root)) {
+      publish(root, *a);
+      it = wanted_.erase(it);
+    } else {
+      startAnalysis(root);
+      ++it;
+    }
+  }
+}
+
+// Hands the compile of `path` to the worker, or brings its queued compile up to date; one that
+// is compiling already comes back stale and is started again then.
+void Server::startAnalysis(const std::string& path) {
+  if (auto job = workspace_.startJob(path)) analyzer_.submit(std::move(job));
+  else if (workspace_.inJob(path)) analyzer_.updateWaiting(path, [&](AnalysisJob& j) { workspace_.refreshJob(j); });
+}
+
+void Server::takeResults() {
+  for (auto& job : analyzer_.takeFinished()) {
+    std::string path = job->path;
+    bool failed = job->failed;
+    bool upToDate = workspace_.finishJob(std::move(job));
+    if (failed) wanted_.erase(path);  // not again until the document changes
+    else if (!upToDate && workspace_.document(path)) dirty_.insert(path);  // the texts changed while it compiled
+  }
+}
+
+// The up-to-date analysis of an open document for a request: compiled on the worker while
+// this thread waits, at most requestWait_. Null when not open or not ready in time.
+const Analysis* Server::awaitAnalysis(const std::string& path) {
+  if (!workspace_.document(path)) return nullptr;
+  if (const Analysis* a = workspace_.current(path)) return a;
+  auto gaveUp = gaveUp_.find(path);
+  if (gaveUp != gaveUp_.end() && gaveUp->second == workspace_.generation()) return nullptr;
+  auto deadline = std::chrono::steady_clock::now() + requestWait_;
+  for (;;) {
+    startAnalysis(path);
+    if (!analyzer_.waitFinished(deadline)) break;
+    takeResults();
+    if (const Analysis* a = workspace_.current(path)) return a;
+  }
+  gaveUp_[path] = workspace_.generation();
+  std::cerr << "monitorc lsp: the analysis of '" << path << "' is taking long; answering without it\n";
+  return nullptr;
+}
+
+void Server::publish(const std::string& root, const Analysis& analysis) {
+  const Analysis* a = &analysis;
   const SourceManager& sm = a->comp->sources;
   std::map<FileId, std::unique_ptr<LineIndex>> indexes;
   auto indexOf = [&](FileId f) -> const LineIndex& {

@@ -1,10 +1,12 @@
 #pragma once
 // The server layer: JSON-RPC dispatch through a method table, the LSP lifecycle, document
 // sync and diagnostics publishing. Features live in the workspace layer (features.h).
+#include <chrono>
 #include <map>
 #include <set>
 #include <string>
 
+#include "analyzer.h"
 #include "protocol.h"
 #include "transport.h"
 #include "workspace.h"
@@ -19,8 +21,17 @@ class Server {
   int run();
   /// Handles one message body. Never throws: bad input gets a JSON-RPC error or is ignored.
   void handle(const std::string& body);
-  /// Compiles documents changed since the last flush and publishes their diagnostics.
+  /// Compiles documents changed since the last flush and publishes their diagnostics, waiting
+  /// for the compiles (for tests; run() does the same without blocking its input).
   void flush();
+  /// Starts compiling what changed, publishes what is compiled and up to date; never waits.
+  void analyseChanged();
+  /// Takes back finished compiles (published by the next analyseChanged()); never waits.
+  void takeResults();
+  /// How long a request waits for the analysis of its document before it is answered without
+  /// one ("nothing here"); a document whose analysis ran out of this time once is not waited
+  /// for again until it changes.
+  void setRequestWait(std::chrono::milliseconds wait) { requestWait_ = wait; }
   bool exited() const { return exited_; }
   /// Re-parse whole documents on every change instead of only the edited statements.
   void setFullReparse(bool on) { workspace_.setIncremental(!on); }
@@ -34,6 +45,7 @@ class Server {
   void reply(const json& id, json result);
   void replyError(const json& id, int code, const std::string& message);
   void send(const json& msg);
+  void tooLarge(const std::string& start, const std::string& error);
 
   // Lifecycle.
   json onInitialize(const json& params);
@@ -57,7 +69,9 @@ class Server {
   std::string pathOf(const json& params);  // the document's path from params.textDocument.uri
   const Analysis* analysisFor(const json& params, uint32_t* offset);
   std::string uriOf(const std::string& path) const;
-  void publish(const std::string& root);
+  const Analysis* awaitAnalysis(const std::string& path);
+  void startAnalysis(const std::string& path);
+  void publish(const std::string& root, const Analysis& a);
   void sendMerged(const std::string& path, bool force);
 
   Transport& transport_;
@@ -66,10 +80,14 @@ class Server {
   std::map<std::string, Notification> notifications_;
   bool initialized_ = false, shutdown_ = false, exited_ = false;
   std::map<std::string, std::string> uris_;  // open document path -> the URI the client used
-  std::set<std::string> dirty_;
+  std::set<std::string> dirty_;   // documents changed since the last analyseChanged()
+  std::set<std::string> wanted_;  // roots whose diagnostics are to be published when up to date
+  std::map<std::string, uint64_t> gaveUp_;  // document -> generation a request stopped waiting at
+  std::chrono::milliseconds requestWait_{1000};
   // Diagnostics by the root document that produced them, then by file path.
   std::map<std::string, std::map<std::string, json>> byRoot_;
   std::map<std::string, json> lastSent_;
+  Analyzer analyzer_;  // last: its jobs are stopped before the rest goes
 };
 
 }  // namespace mon::lsp

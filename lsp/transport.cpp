@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -10,21 +11,35 @@ namespace mon::lsp {
 
 namespace {
 
-constexpr size_t kMaxHeaderLine = 8192;
+constexpr char kLengthHeader[] = "content-length:";  // lower case; 'c' occurs only first
+constexpr size_t kLengthHeaderSize = sizeof kLengthHeader - 1;
+
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+bool startsWithLengthHeader(const std::string& line) {
+  if (line.size() < kLengthHeaderSize) return false;
+  for (size_t i = 0; i < kLengthHeaderSize; ++i)
+    if (lower(line[i]) != kLengthHeader[i]) return false;
+  return true;
+}
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
 
 bool iequals(const std::string& a, const char* b) { return strcasecmp(a.c_str(), b) == 0; }
 
-// Parses a decimal Content-Length; false on anything but digits or on overflow.
-bool parseLength(const std::string& s, size_t& out) {
-  size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
-  if (b == std::string::npos) return false;
+// A decimal Content-Length: digits only, at most kMaxSkippable; false on anything else.
+bool parseLength(const std::string& value, size_t& out) {
+  std::string s = trim(value);
+  if (s.empty() || s.size() > 12) return false;
   out = 0;
-  for (size_t i = b; i <= e; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    if (out > (SIZE_MAX - 9) / 10) return false;
-    out = out * 10 + static_cast<size_t>(s[i] - '0');
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    out = out * 10 + static_cast<size_t>(c - '0');
   }
-  return true;
+  return out <= Transport::kMaxSkippable;
 }
 
 }  // namespace
@@ -38,27 +53,42 @@ bool Transport::more() {
   return n > 0;
 }
 
-// Reads one line without its "\r\n"; overlong lines are truncated (the rest is skipped).
-bool Transport::readLine(std::string& line) {
+// Reads one line without its "\r\n" (kept up to kMaxHeaderLine bytes); false at end of input.
+// A "Content-Length:" after other bytes on the line starts the line afresh (`resynced`): it is
+// where the next frame begins, whatever came before it (a stray byte, an unframed body).
+bool Transport::readLine(std::string& line, bool& resynced) {
   line.clear();
+  size_t length = 0, matched = 0;
   while (more()) {
-    size_t nl = buf_.find('\n', pos_);
-    size_t end = nl == std::string::npos ? buf_.size() : nl;
-    if (line.size() < kMaxHeaderLine) line.append(buf_, pos_, std::min(end - pos_, kMaxHeaderLine - line.size()));
-    pos_ = nl == std::string::npos ? buf_.size() : nl + 1;
-    if (nl != std::string::npos) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      return true;
+    while (pos_ < buf_.size()) {
+      char c = buf_[pos_++];
+      if (c == '\n') {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        return true;
+      }
+      ++length;
+      if (line.size() < kMaxHeaderLine) line += c;
+      char l = lower(c);
+      matched = l == kLengthHeader[matched] ? matched + 1 : l == kLengthHeader[0] ? 1 : 0;
+      if (matched == kLengthHeaderSize) {
+        if (length > kLengthHeaderSize) {
+          line = "Content-Length:";
+          length = kLengthHeaderSize;
+          resynced = true;
+        }
+        matched = 0;
+      }
     }
   }
-  return !line.empty();
+  return false;
 }
 
-bool Transport::readBytes(size_t n, std::string* out) {
+// Consumes `n` bytes, appending the first `keep` of them to `out`; false at end of input.
+bool Transport::readBytes(size_t n, std::string* out, size_t keep) {
   while (n > 0) {
     if (!more()) return false;
     size_t take = std::min(n, buf_.size() - pos_);
-    if (out) out->append(buf_, pos_, take);
+    if (out && keep > out->size()) out->append(buf_, pos_, std::min(take, keep - out->size()));
     pos_ += take;
     n -= take;
   }
@@ -69,37 +99,43 @@ Transport::Read Transport::read(std::string& body, std::string& error) {
   body.clear();
   error.clear();
   std::string line;
-  bool sawHeader = false, haveLength = false, badLength = false;
+  bool inBlock = false, haveLength = false, badLength = false;
   size_t length = 0;
   for (;;) {
-    if (!readLine(line)) return Read::Eof;
+    bool resynced = false;
+    if (!readLine(line, resynced)) return Read::Eof;
+    if (resynced) inBlock = haveLength = badLength = false;  // what came before was not this frame
+    if (resync_) {
+      if (!startsWithLengthHeader(line)) continue;  // the rest of an unframed body
+      resync_ = false;
+    }
     if (line.empty()) {
-      if (sawHeader) break;
+      if (inBlock) break;
       continue;  // stray blank lines between messages
     }
-    sawHeader = true;
+    inBlock = true;
     size_t colon = line.find(':');
-    if (colon == std::string::npos || colon == 0) {
-      if (error.empty()) error = "invalid header line '" + line.substr(0, 80) + "'";
-      continue;
-    }
-    std::string name = line.substr(0, colon);
-    if (iequals(name, "Content-Length")) {
-      haveLength = parseLength(line.substr(colon + 1), length);
-      badLength = !haveLength;
+    if (colon == std::string::npos || !iequals(trim(line.substr(0, colon)), "Content-Length")) continue;
+    size_t n = 0;
+    if (!parseLength(line.substr(colon + 1), n) || (haveLength && n != length)) {
+      badLength = true;
+    } else {
+      haveLength = true;
+      length = n;
     }
   }
-  if (!haveLength) {
+  if (badLength || !haveLength) {
     error = badLength ? "invalid Content-Length header" : "missing Content-Length header";
+    resync_ = true;  // the body's length is unknown: look for the next frame's header
     return Read::Malformed;
   }
   if (length > kMaxBody) {
-    error = "message of " + std::to_string(length) + " bytes is too large";
-    return readBytes(length, nullptr) ? Read::Malformed : Read::Eof;
+    error = "message of " + std::to_string(length) + " bytes is larger than the " +
+            std::to_string(kMaxBody >> 20) + " MiB limit";
+    return readBytes(length, &body, kKeptOfLarge) ? Read::TooLarge : Read::Eof;
   }
-  body.reserve(length);
-  if (!readBytes(length, &body)) return Read::Eof;
-  error.clear();  // a stray header line is tolerated when the frame itself is sound
+  body.reserve(std::min<size_t>(length, 1u << 20));  // grows further only as bytes arrive
+  if (!readBytes(length, &body, length)) return Read::Eof;
   return Read::Message;
 }
 
@@ -110,7 +146,18 @@ void Transport::write(const std::string& body) {
 bool FdTransport::pending() {
   if (buffered()) return true;
   pollfd p{in_, POLLIN, 0};
-  return ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+  return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP));
+}
+
+bool FdTransport::waitForInput(int wakeFd) {
+  if (buffered()) return true;
+  pollfd p[2] = {{in_, POLLIN, 0}, {wakeFd, POLLIN, 0}};
+  for (;;) {
+    int r = ::poll(p, wakeFd >= 0 ? 2 : 1, -1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return true;  // let read() see the error as end of input
+    return p[0].revents != 0;
+  }
 }
 
 size_t FdTransport::fill(char* buf, size_t n) {

@@ -10,22 +10,6 @@ namespace mon::lsp {
 
 namespace fs = std::filesystem;
 
-/// Reads open documents from memory and everything else from the disk.
-class Workspace::Overlay : public FileReader {
- public:
-  explicit Overlay(Workspace& ws) : ws_(ws) {}
-  bool read(const std::string& path, std::string& text, std::string& error) override {
-    if (const Document* d = ws_.document(normalize(path))) {
-      text = d->text;
-      return true;
-    }
-    return ws_.disk_.read(path, text, error);
-  }
-
- private:
-  Workspace& ws_;
-};
-
 namespace {
 
 // What `monitorc check` adds to the front end: the backends' checks (monitors a declared target
@@ -34,6 +18,24 @@ void checkBackendsIfClean(Compilation& c) {
   if (c.diags.errorCount() == 0) checkBackends(c.module, c.diags);
 }
 
+/// Reads the open documents' texts (a job's copies) and everything else from the disk.
+class Overlay : public FileReader {
+ public:
+  Overlay(const std::map<std::string, std::string>& texts, FileReader& disk) : texts_(texts), disk_(disk) {}
+  bool read(const std::string& path, std::string& text, std::string& error) override {
+    auto it = texts_.find(Workspace::normalize(path));
+    if (it != texts_.end()) {
+      text = it->second;
+      return true;
+    }
+    return disk_.read(path, text, error);
+  }
+
+ private:
+  const std::map<std::string, std::string>& texts_;
+  FileReader& disk_;
+};
+
 }  // namespace
 
 const ast::File* Analysis::file() const {
@@ -41,7 +43,7 @@ const ast::File* Analysis::file() const {
   return it == comp->program.files.end() ? nullptr : &it->second.ast;
 }
 
-Workspace::Workspace(FileReader& disk) : disk_(disk), overlay_(std::make_unique<Overlay>(*this)) {}
+Workspace::Workspace(FileReader& disk) : disk_(disk) {}
 Workspace::~Workspace() = default;
 
 std::string Workspace::normalize(const std::string& path) {
@@ -94,45 +96,79 @@ std::vector<std::string> Workspace::openPaths() const {
   return out;
 }
 
-const Analysis* Workspace::analyze(const std::string& path) {
-  if (!docs_.count(path)) return nullptr;
-  Analysis& a = analyses_[path];
-  if (a.comp && a.generation == generation_) return &a;
+void AnalysisJob::run() {
+  Overlay reader(texts, *disk);
+  if (!analysis) analysis = std::make_unique<Analysis>();
+  Analysis& a = *analysis;
+  const std::string& text = texts.at(path);
   Analysis next;
-  if (incremental_ && a.comp && reanalyze(a, docs_[path].text, *overlay_, next)) {
-    next.generation = generation_;
+  if (incremental && a.comp && reanalyze(a, text, reader, next)) {
+    next.generation = generation;
     next.incremental = true;
     checkBackendsIfClean(*next.comp);
     a = std::move(next);
-    return &a;
+    return;
   }
   a.comp = std::make_unique<Compilation>();
   CompileOptions opts;
   opts.keepSyntax = true;  // hover, definition and symbols read the trees
-  compile({path}, opts, *overlay_, *a.comp);
+  compile({path}, opts, reader, *a.comp);
   checkBackendsIfClean(*a.comp);
   a.root = a.comp->program.roots.empty() ? kNoFile : a.comp->program.roots[0];
-  a.generation = generation_;
+  a.generation = generation;
   a.incremental = false;
   if (a.root == kNoFile) {  // cannot happen for an open document, but never hand out a bad id
-    a.root = a.comp->sources.add(path, docs_[path].text);
+    a.root = a.comp->sources.add(path, text);
     a.comp->program.files[a.root].ast.id = a.root;
   }
   a.cleanSyntax = syntaxClean(a);
-  return &a;
 }
 
-const Analysis* Workspace::lastAnalysis(const std::string& path) const {
+std::unique_ptr<AnalysisJob> Workspace::startJob(const std::string& path) {
+  if (!docs_.count(path) || lent_.count(path) || current(path)) return nullptr;
+  auto job = std::make_unique<AnalysisJob>();
+  job->path = path;
+  job->analysis = std::move(analyses_[path]);
+  job->incremental = incremental_;
+  job->disk = &disk_;
+  refreshJob(*job);
+  lent_.insert(path);
+  return job;
+}
+
+void Workspace::refreshJob(AnalysisJob& job) const {
+  job.generation = generation_;
+  job.texts.clear();
+  for (const auto& [p, d] : docs_) job.texts[p] = d.text;
+}
+
+bool Workspace::finishJob(std::unique_ptr<AnalysisJob> job) {
+  lent_.erase(job->path);
+  if (!docs_.count(job->path)) return false;  // closed meanwhile
+  analyses_[job->path] = std::move(job->analysis);
+  return job->generation == generation_;
+}
+
+const Analysis* Workspace::analyze(const std::string& path) {
+  if (auto job = startJob(path)) {
+    job->run();
+    finishJob(std::move(job));
+  }
+  return current(path);
+}
+
+const Analysis* Workspace::current(const std::string& path) const {
   auto it = analyses_.find(path);
-  return it == analyses_.end() || !it->second.comp ? nullptr : &it->second;
+  if (it == analyses_.end() || !it->second || !it->second->comp || it->second->generation != generation_) return nullptr;
+  return it->second.get();
 }
 
 std::vector<std::string> Workspace::dependents(const std::string& path) const {
   std::vector<std::string> out;
   for (const auto& [root, a] : analyses_) {
-    if (!a.comp || root == path) continue;
-    for (size_t i = 0; i < a.comp->sources.fileCount(); ++i)
-      if (normalize(a.comp->sources.path(static_cast<FileId>(i))) == path) {
+    if (!a || !a->comp || root == path) continue;
+    for (size_t i = 0; i < a->comp->sources.fileCount(); ++i)
+      if (normalize(a->comp->sources.path(static_cast<FileId>(i))) == path) {
         out.push_back(root);
         break;
       }

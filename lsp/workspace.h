@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,21 @@ struct Analysis {
   const std::string& path() const { return comp->sources.path(root); }
 };
 
+/// One compile of an open document, self-contained so that it can run on a worker thread: it
+/// holds copies of the open documents' texts and the document's previous analysis (whose tree
+/// an incremental re-parse takes over), and gives back the new analysis.
+struct AnalysisJob {
+  std::string path;
+  uint64_t generation = 0;                   // the workspace generation the texts are from
+  std::map<std::string, std::string> texts;  // every open document, by path
+  std::unique_ptr<Analysis> analysis;        // the previous one in, the new one out
+  bool incremental = true;
+  bool failed = false;                       // the compile threw (a bug); `analysis` is null
+  FileReader* disk = nullptr;                // files that are not open
+  /// Compiles; touches nothing but the job and the disk reader.
+  void run();
+};
+
 class Workspace {
  public:
   /// `disk` reads files that are not open in the editor.
@@ -45,13 +61,26 @@ class Workspace {
   const Document* document(const std::string& path) const;
   std::vector<std::string> openPaths() const;
 
-  /// The analysis of an open document, compiled again when any open document changed since.
-  /// Null when the document is not open.
+  /// The analysis of an open document, compiled here and now when any open document changed
+  /// since. Null when the document is not open or its analysis is out in a job.
   const Analysis* analyze(const std::string& path);
-  /// The analysis computed last, even if stale (null if none).
-  const Analysis* lastAnalysis(const std::string& path) const;
+  /// The analysis of an open document when it is up to date, else null (never compiles).
+  const Analysis* current(const std::string& path) const;
   /// Open documents whose last analysis read `path` (as root or import).
   std::vector<std::string> dependents(const std::string& path) const;
+
+  /// A job that brings the analysis of `path` up to date; null when it is not open, already up
+  /// to date or out in another job. The previous analysis goes with the job until finishJob.
+  std::unique_ptr<AnalysisJob> startJob(const std::string& path);
+  /// Brings a job that has not run yet up to the current texts.
+  void refreshJob(AnalysisJob& job) const;
+  /// Takes back a job's analysis; true when it is up to date (its texts are the current ones).
+  /// The analysis of a document closed meanwhile is dropped.
+  bool finishJob(std::unique_ptr<AnalysisJob> job);
+  /// Counts changes to the open documents; analyses are up to date at the current one.
+  uint64_t generation() const { return generation_; }
+  /// True while the analysis of `path` is out in a job.
+  bool inJob(const std::string& path) const { return lent_.count(path) != 0; }
 
   /// Turns the statement-level re-parse after edits on or off (on by default).
   void setIncremental(bool on) { incremental_ = on; }
@@ -60,11 +89,10 @@ class Workspace {
   static std::string normalize(const std::string& path);
 
  private:
-  class Overlay;
   FileReader& disk_;
-  std::unique_ptr<Overlay> overlay_;
   std::map<std::string, Document> docs_;
-  std::map<std::string, Analysis> analyses_;
+  std::map<std::string, std::unique_ptr<Analysis>> analyses_;
+  std::set<std::string> lent_;  // documents whose analysis is out in a job
   uint64_t generation_ = 1;
   bool incremental_ = true;
 };

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer, then the front-end fuzzer
-# for a bounded time (FUZZ_SECONDS, default 120). Any crash, leak or sanitizer report fails.
+# for a bounded time (FUZZ_SECONDS, default 120) and the language server's framing fuzzer.
+# Any crash, leak or sanitizer report fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d tests/unit ]; then
@@ -13,4 +14,7 @@ if [ -d tests/fuzz ]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMONITORC_FUZZ=ON -DMONITORC_TESTS=OFF >/dev/null
   cmake --build build-fuzz -j"$(nproc)" --target fuzz_frontend
   bash tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_frontend "${FUZZ_SECONDS:-120}"
+  # The language server's framing and dispatch, for a shorter time (LSP_FUZZ_SECONDS, default 30).
+  cmake --build build-fuzz -j"$(nproc)" --target fuzz_lsp_framing
+  bash tests/fuzz/run_lsp.sh build-fuzz/tests/fuzz/fuzz_lsp_framing "${LSP_FUZZ_SECONDS:-30}"
 fi

@@ -25,6 +25,31 @@ class MapReader : public FileReader {
   }
 };
 
+/// The messages the server wrote to `out` (each framed by Transport::write), in order.
+inline std::vector<json> framesIn(const std::string& out) {
+  std::vector<json> msgs;
+  size_t at = 0;
+  while (at < out.size()) {
+    size_t hdrEnd = out.find("\r\n\r\n", at);
+    if (hdrEnd == std::string::npos) break;
+    size_t len = std::stoul(out.substr(at + 16, hdrEnd - at - 16));
+    msgs.push_back(json::parse(out.substr(hdrEnd + 4, len)));
+    at = hdrEnd + 4 + len;
+  }
+  return msgs;
+}
+
+/// A framed message as a client writes it.
+inline std::string frame(const json& msg) {
+  std::string body = msg.dump();
+  return "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+/// A framed request.
+inline std::string requestFrame(json id, const std::string& method, json params) {
+  return frame({{"jsonrpc", "2.0"}, {"id", std::move(id)}, {"method", method}, {"params", std::move(params)}});
+}
+
 class Client {
  public:
   Client() : server(transport, disk) {}
