@@ -90,7 +90,7 @@ bool buildBackend(Compilation& c, const FrontEndOptions& fe, const std::string& 
 // Compiles, chooses the target, reads the remote and diffs. Returns 0 or an exit status.
 // Prometheus and grafana targets are planned by their backends (`direct` is set, not `remote`).
 int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, std::unique_ptr<eng::Remote>& remote,
-             std::unique_ptr<eng::DirectTarget>& direct) {
+             std::unique_ptr<eng::DirectTarget>& direct, eng::RemoteState* fetched = nullptr) {
   bool ok;
   auto c = compileAndReport(fe, ok);
   if (!ok) return 1;
@@ -114,6 +114,7 @@ int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, 
   plan.targetName = spec.name;
   plan.where = spec.where;
   plan.keyEnv = spec.keyEnv;
+  if (fetched) *fetched = std::move(state);
   return 0;
 }
 
@@ -144,10 +145,13 @@ bool confirm(const eng::Plan& plan) {
 
 int printReport(const eng::ApplyReport& rep);
 
-int applyPlan(const eng::Plan& plan, eng::Remote& remote, int parallel) {
+// `now` is the target as read for this apply: each update, adoption and delete is checked
+// against it again (engine::writeRefusal) before it is sent.
+int applyPlan(const eng::Plan& plan, eng::Remote& remote, int parallel, const eng::RemoteState& now) {
   bool tty = isatty(STDERR_FILENO);
   eng::ApplyOptions ao;
   ao.parallel = parallel;
+  ao.current = &now;
   ao.progress = [tty](const eng::Outcome& o, size_t done, size_t total) {
     if (tty && total >= 10)
       std::cerr << "\r\x1b[K[" << done << "/" << total << "] " << eng::actionName(o.change->action) << " "
@@ -244,6 +248,7 @@ Runner setupApply(CLI::App& sub) {
       if (o->rf.prune != plan.prune && o->rf.prune)
         return fail("--prune must be given to 'plan --out', not to 'apply FILE'");
       std::vector<std::string> stale;
+      eng::RemoteState now;
       if (eng::isDirectKind(plan.targetKind)) {
         direct = eng::openDirect(plan, o->rf.remoteOptions(), err);
         if (!direct) return fail(err);
@@ -252,7 +257,6 @@ Runner setupApply(CLI::App& sub) {
       } else {
         remote = eng::openRemote({plan.targetKind, plan.targetName, plan.where, plan.keyEnv, ""}, o->rf.remoteOptions(), err);
         if (!remote) return fail(err);
-        eng::RemoteState now;
         if (!remote->fetch(now, err)) return fail("reading " + remote->describe() + ": " + err);
         stale = eng::stalePlanReasons(plan, now);
       }
@@ -265,10 +269,11 @@ Runner setupApply(CLI::App& sub) {
       std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
       if (!plan.hasChanges()) return 0;
       if (direct) return printReport(direct->apply(plan));
-      return applyPlan(plan, *remote, o->parallel);
+      return applyPlan(plan, *remote, o->parallel, now);
     }
     if (o->fe.paths.empty()) return fail("apply needs .mon sources or a saved plan file");
-    if (int rc = makePlan(o->fe, o->rf, plan, remote, direct)) return rc;
+    eng::RemoteState now;
+    if (int rc = makePlan(o->fe, o->rf, plan, remote, direct, &now)) return rc;
     std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
     if (!plan.hasChanges()) return 0;
     if (!o->autoApprove) {
@@ -280,7 +285,7 @@ Runner setupApply(CLI::App& sub) {
       }
     }
     if (direct) return printReport(direct->apply(plan));
-    return applyPlan(plan, *remote, o->parallel);
+    return applyPlan(plan, *remote, o->parallel, now);
   };
 }
 

@@ -6,11 +6,17 @@
 #include <set>
 #include <thread>
 
+#include "ownership.h"
+
 namespace mon::engine {
 
 namespace {
 
-OpResult run(const Change& c, Remote& remote) {
+OpResult run(const Change& c, Remote& remote, const Plan& plan, const RemoteState* now) {
+  if (now) {
+    std::string why = writeRefusal(c, plan.prune, *now);
+    if (!why.empty()) return OpResult{false, c.id, "refused: " + why, 0, false};
+  }
   switch (c.action) {
     case Action::Create: return remote.create(c.kind, c.key, c.body);
     case Action::Update:
@@ -32,6 +38,27 @@ int phaseOf(Action a) {
 
 }  // namespace
 
+std::string writeRefusal(const Change& c, bool prune, const RemoteState& now) {
+  if (c.action != Action::Update && c.action != Action::Adopt && c.action != Action::Delete) return "";
+  const char* kind = kindName(c.kind);
+  if (c.action == Action::Delete && !prune) return std::string("a delete in a plan made without --prune");
+  const RemoteObject* found = nullptr;
+  for (const auto& r : c.kind == ObjKind::Monitor ? now.monitors : now.dashboards)
+    if (r.id == c.id) found = &r;
+  if (c.id.empty() || !found) return std::string(kind) + " id '" + c.id + "' is not on the target";
+  std::string key = objectKey(c.kind, found->body);
+  bool sameKey = key == c.key || (c.action != Action::Delete && !c.renamedFrom.empty() && key == c.renamedFrom);
+  if (!sameKey) return std::string(kind) + " " + c.id + " is " + Json(key).dump() + ", not " + Json(c.key).dump();
+  if (c.kind == ObjKind::Monitor && !c.type.empty() && found->body.value("type", "") != c.type)
+    return std::string(kind) + " " + c.id + " is of type '" + found->body.value("type", "") + "', not '" + c.type + "'";
+  std::string memo = found->body.contains("memo") && found->body["memo"].is_string() ? found->body["memo"].get<std::string>() : "";
+  bool owned = hasOwnerMarker(memo);
+  if (c.action == Action::Adopt && owned) return std::string(kind) + " " + c.id + " is already owned; adopt takes unowned objects only";
+  if (c.action != Action::Adopt && !owned)
+    return std::string(kind) + " " + c.id + " is not owned by monitorc (no '" + std::string(kOwnerMarker) + "' marker)";
+  return "";
+}
+
 ApplyReport apply(const Plan& plan, Remote& remote, const ApplyOptions& opts) {
   ApplyReport report;
   auto t0 = std::chrono::steady_clock::now();
@@ -49,7 +76,7 @@ ApplyReport apply(const Plan& plan, Remote& remote, const ApplyOptions& opts) {
     auto worker = [&] {
       for (size_t k; (k = next++) < slots.size();) {
         const Change& c = plan.changes[work[slots[k]]];
-        Outcome o{&c, run(c, remote)};
+        Outcome o{&c, run(c, remote, plan, opts.current)};
         std::lock_guard<std::mutex> lock(mu);
         report.outcomes[slots[k]] = o;
         ++done;

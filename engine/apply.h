@@ -16,7 +16,17 @@ struct ApplyOptions {
   int parallel = 4;
   /// Called (from worker threads, serialised) after each object.
   std::function<void(const Outcome&, size_t done, size_t total)> progress;
+  /// The target as read just before applying. When set, every update, adoption and delete is
+  /// checked against it (writeRefusal) and refused when it does not fit; a plan file is
+  /// untrusted input, so its ids are never written to blindly.
+  const RemoteState* current = nullptr;
 };
+
+/// Why `c` (of a plan made with or without prune) must not be carried out on `now`: an update
+/// or delete whose id is not an owned object with the change's key (or its previous key), an
+/// adoption of an object that is owned or has another key, a delete in a plan made without
+/// prune. "" when it may.
+std::string writeRefusal(const Change& c, bool prune, const RemoteState& now);
 
 struct ApplyReport {
   std::vector<Outcome> outcomes;  // in the order the changes appear in the plan

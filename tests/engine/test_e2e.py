@@ -221,6 +221,57 @@ class EndToEnd(unittest.TestCase):
         service = [m for m in self.server.state()["monitors"] if m["name"] == "e2e service 5xx"][0]
         self.assertEqual(service["warning"], 10)  # the UI edit was reverted by the plan
 
+    def edited_plan_is_refused(self, edit):
+        """A plan file (made without --prune, with one pending update) edited by `edit(plan,
+        hand_id, owned_ids)` is refused per object at apply time; the hand-made monitor stays."""
+        hand = {"id": "handmade001", "type": "host", "name": "hand", "memo": "made in the UI", "metric": "cpu%",
+                "operator": ">", "warning": 90, "duration": 3, "maxCheckAttempts": 1, "isMute": False,
+                "scopes": [], "excludeScopes": []}
+        self.apply()
+        state = self.server.state()
+        state["monitors"].append(hand)
+        self.server.control("PUT", "/_state", state)
+        self.ws.edit("warning  = 80", "warning  = 70")
+        self.assertEqual(self.ws.run("plan", "main.mon", "--out", "p.json").returncode, 0)
+        path = os.path.join(self.ws.dir, "p.json")
+        plan = json.loads(slurp(path))
+        edit(plan, hand)
+        with open(path, "w") as f:
+            json.dump(plan, f)
+        p = self.ws.run("apply", "p.json")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("FAILED", p.stdout)
+        self.assertIn("refused:", p.stdout)
+        self.assertIn(hand, self.server.state()["monitors"])
+        return p
+
+    def test_edited_plan_cannot_delete_an_unowned_monitor(self):
+        def add_delete(plan, hand):
+            plan["changes"].append({"action": "delete", "kind": "monitor", "key": "hand", "id": hand["id"], "type": "host"})
+        p = self.edited_plan_is_refused(add_delete)
+        self.assertIn('FAILED delete monitor "hand": refused: a delete in a plan made without --prune', p.stdout)
+
+        def add_pruned_delete(plan, hand):
+            plan["prune"] = True
+            add_delete(plan, hand)
+        self.setUp()
+        p = self.edited_plan_is_refused(add_pruned_delete)
+        self.assertIn('FAILED delete monitor "hand": refused: monitor handmade001 is not owned by monitorc', p.stdout)
+
+    def test_edited_plan_cannot_update_an_unowned_monitor(self):
+        def swap_id(plan, hand):
+            update = [c for c in plan["changes"] if c["action"] == "update"][0]
+            update["id"] = hand["id"]
+        p = self.edited_plan_is_refused(swap_id)
+        self.assertIn('is "hand", not "e2e host cpu"', p.stdout)
+
+        def swap_id_and_key(plan, hand):
+            update = [c for c in plan["changes"] if c["action"] == "update"][0]
+            update["id"], update["key"] = hand["id"], "hand"
+        self.setUp()
+        p = self.edited_plan_is_refused(swap_id_and_key)
+        self.assertIn("refused: monitor handmade001 is not owned by monitorc", p.stdout)
+
     def test_pull_then_plan_shows_no_changes(self):
         self.apply()
         ui = {"id": "uimade00001", "type": "host", "name": "UI host", "memo": "by hand", "metric": "loadavg5",
