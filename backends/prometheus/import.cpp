@@ -5,9 +5,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "prometheus/mon_source.h"
 #include "prometheus/prometheus.h"
@@ -53,8 +55,19 @@ long long parseDuration(const std::string& s) {
   return total;
 }
 
+// True when `word` (and, or, unless, bool) stands on its own at `i` of `expr`.
+bool keywordAt(const std::string& expr, size_t i, const char* word) {
+  size_t n = std::char_traits<char>::length(word);
+  auto identChar = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':'; };
+  if (expr.compare(i, n, word) != 0 || (i > 0 && identChar(expr[i - 1]))) return false;
+  return i + n >= expr.size() || !identChar(expr[i + n]);
+}
+
 // Splits `VALUE op NUMBER` at its last top-level '>' or '<' (not >=, <=, or inside a string,
-// parentheses, braces or brackets). Strips one pair of parentheses around VALUE.
+// parentheses, braces or brackets). Strips one pair of parentheses around VALUE. PromQL binds
+// comparisons tighter than `and`, `or` and `unless`, so an expression with one of those at the
+// top level is no threshold on one value (`A > 1 and B > 0` is not `(A > 1 and B) > 0`); nor is
+// a `bool` comparison. The number comes back canonical (".80" -> "0.8").
 bool splitComparison(const std::string& expr, std::string& value, std::string& op, std::string& number) {
   int depth = 0;
   char quote = 0;
@@ -67,20 +80,24 @@ bool splitComparison(const std::string& expr, std::string& value, std::string& o
       continue;
     }
     if (c == '"' || c == '\'' || c == '`') quote = c;
+    else if (depth == 0 && (keywordAt(expr, i, "and") || keywordAt(expr, i, "or") || keywordAt(expr, i, "unless") ||
+                            keywordAt(expr, i, "bool")))
+      return false;
     else if (c == '(' || c == '{' || c == '[') ++depth;
     else if (c == ')' || c == '}' || c == ']') --depth;
     else if ((c == '>' || c == '<') && depth == 0 && (i + 1 >= expr.size() || expr[i + 1] != '=')) at = i;
   }
   if (at == std::string::npos) return false;
   std::string rhs = expr.substr(at + 1);
-  size_t b = rhs.find_first_not_of(' '), e = rhs.find_last_not_of(' ');
+  size_t b = rhs.find_first_not_of(" \t\r\n"), e = rhs.find_last_not_of(" \t\r\n");
   if (b == std::string::npos) return false;
   rhs = rhs.substr(b, e - b + 1);
   char* end = nullptr;
-  std::strtod(rhs.c_str(), &end);
+  double threshold = std::strtod(rhs.c_str(), &end);
   if (end == rhs.c_str() || *end != '\0' || rhs.find_first_of("xXnNiI") != std::string::npos) return false;
   value = expr.substr(0, at);
-  while (!value.empty() && value.back() == ' ') value.pop_back();
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.erase(0, 1);
   if (value.size() >= 2 && value.front() == '(' && value.back() == ')') {
     int d = 0;
     bool wraps = true;
@@ -91,7 +108,7 @@ bool splitComparison(const std::string& expr, std::string& value, std::string& o
     if (wraps) value = value.substr(1, value.size() - 2);
   }
   op = std::string(1, expr[at]);
-  number = rhs;
+  number = promql::number(threshold);
   return !value.empty();
 }
 
@@ -125,7 +142,7 @@ std::string write(const ImportedRecord& r) {
 // Adds one recording rule; false (with a warning) when the language would reject it. Labels of
 // recording rules are not templates, so they are taken as written.
 bool addRecord(const YAML::Node& r, const std::string& group, std::vector<ImportedRecord>& out,
-               std::vector<std::string>& warnings) {
+               std::unordered_set<std::string>& seen, std::vector<std::string>& warnings) {
   ImportedRecord rec{scalar(r["record"]), group, scalar(r["expr"]), {}};
   std::string where = "group '" + group + "', recording rule '" + rec.name + "'";
   if (!isMetricName(rec.name)) {
@@ -143,11 +160,14 @@ bool addRecord(const YAML::Node& r, const std::string& group, std::vector<Import
       else if (k.rfind("__", 0) == 0) warnings.push_back(where + ": label '" + k + "' dropped (names starting with '__' are reserved)");
       else rec.labels[k] = scalar(kv.second);
     }
-  for (const auto& prev : out)
-    if (prev.group == rec.group && prev.name == rec.name && prev.labels == rec.labels) {
-      warnings.push_back(where + ": skipped: a second recording rule with the same name and labels writes the same series");
-      return false;
-    }
+  // The same name and labels from another expression is legal (one series assembled from several
+  // sources); only a repeat of the whole rule is left out.
+  std::string key = rec.group + '\0' + rec.name + '\0' + rec.expr;
+  for (const auto& [k, v] : rec.labels) key += '\0' + k + '\0' + v;
+  if (!seen.insert(std::move(key)).second) {
+    warnings.push_back(where + ": skipped: the same recording rule (name, labels and expression) is already in this group");
+    return false;
+  }
   out.push_back(std::move(rec));
   return true;
 }
@@ -165,15 +185,16 @@ std::string write(const Imported& m) {
   return s;
 }
 
-// The monitors' names (unique: a clash gets " (N)") -> index in the list, and per alert name the
-// next N to try, so that many alerts sharing a name cost near-linear time, not cubic.
-struct NameIndex {
-  std::unordered_map<std::string, size_t> at;
-  std::unordered_map<std::string, int> next;
+// Monitor names given so far, so that alerts sharing a name cost near-linear time, not a scan of
+// every earlier monitor per alert and per candidate suffix.
+struct Names {
+  std::unordered_set<std::string> used;                         // monitor names taken
+  std::unordered_map<std::string, std::vector<size_t>> byAlert;  // alert name -> its monitors
+  std::unordered_map<std::string, int> nextSuffix;               // alert name -> next " (N)" to try
 };
 
 // Adds one alerting rule; false (with a warning) when it is not expressible.
-bool addRule(const YAML::Node& r, const std::string& group, std::vector<Imported>& out, NameIndex& names,
+bool addRule(const YAML::Node& r, const std::string& group, std::vector<Imported>& out, Names& names,
              std::vector<std::string>& warnings) {
   std::string alert = scalar(r["alert"]), expr = scalar(r["expr"]);
   std::string where = "group '" + group + "', alert '" + alert + "'";
@@ -182,7 +203,7 @@ bool addRule(const YAML::Node& r, const std::string& group, std::vector<Imported
   m.group = group;
   std::string number;
   if (!splitComparison(expr, m.value, m.op, number)) {
-    warnings.push_back(where + ": skipped: the expression does not end in '> NUMBER' or '< NUMBER'");
+    warnings.push_back(where + ": skipped: the expression is not 'VALUE > NUMBER' or 'VALUE < NUMBER' at its top level");
     return false;
   }
   if (r["for"]) {
@@ -213,23 +234,27 @@ bool addRule(const YAML::Node& r, const std::string& group, std::vector<Imported
         warnings.push_back(where + ": annotation '" + k + "' dropped (monitorc writes summary = the alert name, description, runbook_url)");
     }
   if (r["keep_firing_for"]) warnings.push_back(where + ": 'keep_firing_for' dropped");
-  // The other half of a warning/critical pair? Names are unique, so only one monitor can be.
-  if (auto it = names.at.find(m.name); it != names.at.end()) {
-    Imported& prev = out[it->second];
-    if (prev.group == m.group && prev.value == m.value && prev.op == m.op && prev.forSeconds == m.forSeconds &&
-        prev.labels == m.labels && prev.memo == m.memo && (severity == "warning" ? prev.warning : prev.critical).empty()) {
+  // The other half of a warning/critical pair? Only monitors made from this alert name can be.
+  auto& sameName = names.byAlert[alert];
+  for (size_t i : sameName) {
+    Imported& prev = out[i];
+    if (prev.name == m.name && prev.group == m.group && prev.value == m.value && prev.op == m.op &&
+        prev.forSeconds == m.forSeconds && prev.labels == m.labels && prev.memo == m.memo &&
+        (severity == "warning" ? prev.warning : prev.critical).empty()) {
       (severity == "warning" ? prev.warning : prev.critical) = number;
       return true;
     }
   }
   (severity == "warning" ? m.warning : m.critical) = number;
-  if (names.at.count(m.name)) {
-    int& n = names.next.try_emplace(alert, 2).first->second;
-    while (names.at.count(alert + " (" + std::to_string(n) + ")")) ++n;
+  if (names.used.count(m.name)) {
+    int& n = names.nextSuffix[alert];
+    if (n < 2) n = 2;
+    while (names.used.count(alert + " (" + std::to_string(n) + ")")) ++n;
     m.name = alert + " (" + std::to_string(n) + ")";
     warnings.push_back(where + ": a second monitor with this name is called '" + m.name + "'");
   }
-  names.at.emplace(m.name, out.size());
+  names.used.insert(m.name);
+  sameName.push_back(out.size());
   out.push_back(std::move(m));
   return true;
 }
@@ -237,23 +262,48 @@ bool addRule(const YAML::Node& r, const std::string& group, std::vector<Imported
 }  // namespace
 
 bool importRules(const std::string& yamlText, std::string& source, std::vector<std::string>& warnings, std::string& error) {
-  YAML::Node root;
+  std::vector<YAML::Node> docs;
   try {
-    root = YAML::Load(yamlText);
+    docs = YAML::LoadAll(yamlText);
   } catch (const YAML::Exception& e) {
     error = "not YAML: line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg;
     return false;
   }
-  if (!root.IsMap() || !root["groups"] || !root["groups"].IsSequence()) {
-    error = "not a Prometheus rule file (expected a top-level 'groups' list)";
+  // A rule file (`groups:`), or one or more PrometheusRule objects (`spec.groups`), as
+  // kube-prometheus and most Kubernetes users keep their rules.
+  std::vector<YAML::Node> groupLists;
+  try {
+    for (const auto& doc : docs) {
+      if (doc.IsNull()) continue;
+      if (doc.IsMap() && scalar(doc["kind"]) == "PrometheusRule") {
+        if (!doc["spec"] || !doc["spec"].IsMap() || !doc["spec"]["groups"] || !doc["spec"]["groups"].IsSequence()) {
+          error = "a PrometheusRule object without a 'spec.groups' list";
+          return false;
+        }
+        groupLists.push_back(doc["spec"]["groups"]);
+      } else if (doc.IsMap() && doc["groups"] && doc["groups"].IsSequence()) {
+        groupLists.push_back(doc["groups"]);
+      } else {
+        error = "not a Prometheus rule file (expected a top-level 'groups' list, or PrometheusRule objects)";
+        return false;
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    error = "unexpected rule file shape: " + e.msg;
+    return false;
+  }
+  if (groupLists.empty()) {
+    error = "not a Prometheus rule file (expected a top-level 'groups' list, or PrometheusRule objects)";
     return false;
   }
   std::vector<std::string> groups;
   std::vector<Imported> monitors;
-  NameIndex monitorNames;
   std::vector<ImportedRecord> records;
+  std::unordered_set<std::string> seenRecords;
+  Names names;
   try {
-    for (const auto& g : root["groups"]) {
+    for (const auto& list : groupLists)
+    for (const auto& g : list) {
       std::string name = scalar(g["name"]);
       if (name.empty()) {
         warnings.push_back("a group without a name was skipped");
@@ -266,11 +316,11 @@ bool importRules(const std::string& yamlText, std::string& source, std::vector<s
       for (const auto& r : g["rules"]) {
         if (r["record"]) {
           moved = moved || alertSeen;
-          addRecord(r, name, records, warnings);
+          addRecord(r, name, records, seenRecords, warnings);
           continue;
         }
         alertSeen = true;
-        addRule(r, name, monitors, monitorNames, warnings);
+        addRule(r, name, monitors, names, warnings);
       }
       if (moved)
         warnings.push_back("group '" + name + "': recording rules move before the alerting rules (monitorc writes them first)");

@@ -27,21 +27,22 @@ class UniqueNames {
   std::unordered_map<std::string, Range> seen_;
 };
 
-// Two recording rules with the same name and labels would write the same series; that is an
-// error when some target takes both (no `targets`, or a name in common). The same name with
-// other labels is fine: that is how one metric is assembled from several expressions.
+// Two recording rules with the same name, labels and expression are one rule written twice; that
+// is an error when some target takes both (no `targets`, or a name in common). The same name
+// with other labels, or with the same labels from another expression, is fine: Prometheus
+// allows both, and rule sets assemble one metric from several expressions that way.
 class UniqueRecords {
  public:
   explicit UniqueRecords(DiagEngine& diags) : diags_(diags) {}
   bool add(const ir::Record& r) {
-    std::string key = r.name;
+    std::string key = r.name + '\0' + r.expr;
     for (const auto& [k, v] : r.labels) key += '\0' + k + '\0' + v;
     auto& same = seen_[key];
     for (const auto& [targets, at] : same)
       if (overlap(targets, r.targets)) {
         diags_.report(r.nameRange, diag::err_duplicate_record, {r.name})
             .note(at, "first defined here")
-            .note(Range{}, "the same name may repeat with different labels, or with 'targets' naming different targets");
+            .note(Range{}, "the same name may repeat with different labels or expressions, or with 'targets' naming different targets");
         return false;
       }
     same.emplace_back(r.targets, r.nameRange);

@@ -77,17 +77,19 @@ record "ok:three" { }
   CHECK(c->module.records.empty());
 }
 
-TEST_CASE("record: the same name and labels twice is an error only where a target takes both") {
+TEST_CASE("record: the same name, labels and expression twice is an error only where a target takes both") {
   auto c = compileText(R"mon(record "x" { expr = "a" labels = { k = "1" } }
 record "x" { expr = "b" labels = { k = "2" } }
 record "y" { expr = "a" targets = ["p"] }
-record "y" { expr = "b" targets = ["q"] }
+record "y" { expr = "a" targets = ["q"] }
 record "z" { expr = "a" targets = ["p"] }
-record "z" { expr = "b" }
+record "z" { expr = "a" }
+record "w" { expr = "a" labels = { k = "1" } }
+record "w" { expr = "b" labels = { k = "1" } }
 )mon");
   CHECK(codes(c->diags) == std::vector<std::string>{"err_duplicate_record"});
   CHECK(at(*c, c->diags.all()[0].range) == "6:8");
   REQUIRE(c->diags.all()[0].notes.size() >= 1);
   CHECK(at(*c, c->diags.all()[0].notes[0].range) == "5:8");
-  CHECK(c->module.records.size() == 5);
+  CHECK(c->module.records.size() == 7);  // "w" twice: one metric assembled from two expressions
 }
