@@ -129,6 +129,15 @@ Json stat(Ctx& c, const ir::Widget& w, int id) {
   return p;
 }
 
+// Widget `raw` keys laid over the generated panel: maps merge key by key, anything else
+// replaces (so `raw = { fieldConfig = { defaults = { unit = "s" } } }` keeps the rest).
+void mergeRaw(Json& into, const Json& raw) {
+  for (auto it = raw.begin(); it != raw.end(); ++it) {
+    if (it.value().is_object() && into.contains(it.key()) && into[it.key()].is_object()) mergeRaw(into[it.key()], it.value());
+    else into[it.key()] = it.value();
+  }
+}
+
 Json text(const ir::Widget& w, int id) {
   Json p = panelBase(w, id, "text");
   p["options"] = {{"mode", "markdown"}, {"content", w.props.str("text")}};
@@ -177,7 +186,9 @@ Json dashboardJson(const ir::Dashboard& d, const TargetSettings& t, const ir::Ta
       case ir::WidgetKind::Markdown: p = text(w, id); break;
       case ir::WidgetKind::AlertStatus: p = alertList(w, id); break;
     }
-    if (!p.is_null()) panels.push_back(std::move(p));
+    if (p.is_null()) continue;
+    if (w.raw.is_object()) mergeRaw(p, w.raw);
+    panels.push_back(std::move(p));
   }
   if (!c.ok) return nullptr;
   Json j = {{"uid", dashboardUid(d.urlPath)},

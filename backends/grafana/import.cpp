@@ -2,6 +2,8 @@
 // stat, text and alertlist panels become graph, value, markdown and alert_status widgets placed
 // by hand (x, y, width, height = the gridPos); other panels pass through as a markdown widget
 // whose raw `grafana_panel` the Grafana backend writes back as it was (with a warning).
+#include <algorithm>
+
 #include "grafana/grafana.h"
 #include "json_input.h"
 #include "prometheus/mon_source.h"
@@ -66,6 +68,18 @@ void graph(const Json& p, Writer& w, std::vector<std::string>& warnings, const s
   Json lines = Json::array();
   for (const auto& s : upperSteps(defaults)) lines.push_back({{"label", "threshold"}, {"value", s.value("value", 0.0)}});
   if (!lines.empty()) w.field("reference_lines", source::value(lines));
+  // What the graph fields do not model goes to `raw`, which the Grafana backend merges back.
+  static const char* modeled[] = {"id", "type", "title", "gridPos", "targets", "datasource", "timeFrom", "timeShift",
+                                  "fieldConfig", "options", "pluginVersion"};
+  Json raw = Json::object();
+  for (auto it = p.begin(); it != p.end(); ++it)
+    if (std::find(std::begin(modeled), std::end(modeled), it.key()) == std::end(modeled)) raw[it.key()] = it.value();
+  for (auto it = defaults.begin(); it != defaults.end(); ++it)
+    if (it.key() != "min" && it.key() != "max" && it.key() != "thresholds" && it.key() != "custom")
+      raw["fieldConfig"]["defaults"][it.key()] = it.value();
+  Json overrides = p.value("fieldConfig", Json::object()).value("overrides", Json::array());
+  if (!overrides.empty()) raw["fieldConfig"]["overrides"] = overrides;
+  if (!raw.empty()) w.field("raw", source::value(raw));
   if (!str(p, "timeFrom").empty()) {
     std::string r = "{ period = " + source::duration(seconds(str(p, "timeFrom")));
     if (!str(p, "timeShift").empty()) r += ", offset = -" + source::duration(seconds(str(p, "timeShift")));
@@ -152,6 +166,49 @@ bool tooDeep(const Json& p, std::vector<std::string>& warnings) {
   return true;
 }
 
+// Dashboard settings the `dashboard` block does not carry yet: a warning for each one that
+// differs from what the Grafana backend writes, so nothing is lost silently.
+void droppedSettings(const Json& d, std::vector<std::string>& warnings) {
+  static const char* kept[] = {"uid", "title", "description", "panels", "rows", "id", "version", "schemaVersion",
+                               "__inputs", "__requires", "__elements", "gnetId", "iteration"};
+  const Json written = {{"tags", Json::array({"monitorc"})},
+                        {"timezone", "browser"},
+                        {"editable", true},
+                        {"graphTooltip", 0},
+                        {"time", {{"from", "now-6h"}, {"to", "now"}}},
+                        {"refresh", "1m"},
+                        {"templating", {{"list", Json::array()}}},
+                        {"annotations", {{"list", Json::array()}}}};
+  for (auto it = d.begin(); it != d.end(); ++it) {
+    if (std::find(std::begin(kept), std::end(kept), it.key()) != std::end(kept)) continue;
+    if (written.contains(it.key()) && written[it.key()] == it.value()) continue;
+    if (it.key() == "tags" && it.value() == Json::array()) continue;
+    if (it.key() == "templating") {
+      const Json& list = it.value().value("list", Json::array());
+      std::string names;
+      for (const auto& v : list) names += std::string(names.empty() ? "" : ", ") + "$" + (v.is_object() ? str(v, "name") : "?");
+      warnings.push_back("dashboard: " + std::to_string(list.size()) + " templating variable(s) dropped (" + names +
+                         "); queries that use them will not resolve");
+      continue;
+    }
+    std::string v = source::depth(it.value()) <= source::kMaxValueDepth ? source::value(it.value()) : "nested too deep to show";
+    if (v.size() > 60) v = v.substr(0, 57) + "...";
+    warnings.push_back("dashboard: '" + it.key() + "' dropped (" + v + ")");
+  }
+}
+
+// Panels of the old `rows` format (before schemaVersion 16), which the import does not convert.
+void droppedRows(const Json& d, std::vector<std::string>& warnings) {
+  if (!d.contains("rows") || !d["rows"].is_array()) return;
+  for (const auto& row : d["rows"]) {
+    if (!row.is_object()) continue;
+    for (const auto& p : row.value("panels", Json::array()))
+      if (p.is_object())
+        warnings.push_back("panel " + std::to_string(p.value("id", 0)) + " '" + str(p, "title") + "' in old-format row '" +
+                           str(row, "title") + "' dropped (open and save the dashboard in Grafana 5+ to convert rows)");
+  }
+}
+
 bool importChecked(const std::string& jsonText, std::string& source, std::vector<std::string>& warnings,
                    std::string& error) {
   Json d;
@@ -163,10 +220,13 @@ bool importChecked(const std::string& jsonText, std::string& source, std::vector
     Json inner = std::move(d["dashboard"]);  // moved, not copied: a copy recurses per level
     d = std::move(inner);
   }
+  if (d.is_object() && !d.contains("panels") && d.contains("rows") && d["rows"].is_array()) d["panels"] = Json::array();
   if (!d.is_object() || !d.contains("panels") || !d["panels"].is_array()) {
     error = "not a Grafana dashboard (expected an object with a 'panels' list)";
     return false;
   }
+  droppedSettings(d, warnings);
+  droppedRows(d, warnings);
   std::string uid = str(d, "uid");
   if (uid.empty()) {
     warnings.push_back("the dashboard has no uid; url_path is 'imported'");
