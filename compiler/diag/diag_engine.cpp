@@ -26,7 +26,10 @@ std::string formatMessage(const char* fmt, const std::vector<std::string>& args)
   for (const char* p = fmt; *p; ++p) {
     if (*p == '%' && p[1] >= '0' && p[1] <= '9') {
       size_t i = static_cast<size_t>(p[1] - '0');
-      if (i < args.size()) out += boundedForMessage(args[i], kMaxArgChars);
+      // A quoted argument ('%0') is a user's value and is cut short; an unquoted one is an
+      // explanation the compiler or a backend wrote, bounded only as a note is.
+      bool quoted = p > fmt && p[-1] == '\'';
+      if (i < args.size()) out += boundedForMessage(args[i], quoted ? kMaxArgChars : kMaxNoteChars);
       ++p;
     } else {
       out += *p;

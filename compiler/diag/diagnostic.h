@@ -47,7 +47,8 @@ const char* nameOf(diag::Kind k);
 /// cut with "…" and its length, so a megabyte name evaluated by a loop prints as one short line.
 constexpr size_t kMaxArgChars = 100;
 constexpr size_t kMaxNoteChars = 300;
-/// Substitutes %0..%9 in the format; each argument through boundedForMessage().
+/// Substitutes %0..%9 in the format; each argument through boundedForMessage() (quoted ones
+/// at kMaxArgChars, unquoted explanations at kMaxNoteChars).
 std::string formatMessage(const char* fmt, const std::vector<std::string>& args);
 
 }  // namespace mon
