@@ -18,6 +18,7 @@
 #include "frontend.h"
 #include "json_input.h"
 #include "prometheus/targets.h"
+#include "plan_target.h"
 #include "pull.h"
 #include "render.h"
 #include "support/files.h"
@@ -101,6 +102,7 @@ int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, 
     OutputFiles built;
     if (!buildBackend(*c, fe, spec.kind, built)) return 1;
     direct = eng::planDirect(c->module, c->sources, built, spec, rf.prune, rf.remoteOptions(), plan, err);
+    plan.sources = fe.paths;
     return direct ? 0 : fail(err);
   }
   std::vector<eng::Desired> desired;
@@ -114,6 +116,7 @@ int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, 
   plan.targetName = spec.name;
   plan.where = spec.where;
   plan.keyEnv = spec.keyEnv;
+  plan.sources = fe.paths;
   if (fetched) *fetched = std::move(state);
   return 0;
 }
@@ -144,6 +147,40 @@ bool confirm(const eng::Plan& plan) {
 }
 
 int printReport(const eng::ApplyReport& rep);
+
+// The sources a saved plan is checked against: those given after the plan file, else the ones
+// it records, if they are relative paths inside the working directory (an absolute or '..'
+// path in an edited file must not choose which declaration is trusted).
+bool planSources(const FrontEndOptions& fe, const std::string& file, const eng::Plan& plan, std::vector<std::string>& out) {
+  out.assign(fe.paths.begin() + 1, fe.paths.end());
+  if (!out.empty()) return true;
+  for (const auto& p : plan.sources) {
+    std::filesystem::path path(p);
+    bool inside = !p.empty() && path.is_relative();
+    for (const auto& part : path.lexically_normal()) inside = inside && part != "..";
+    if (!inside) {
+      fail("'" + file + "' records the source '" + terminalSafe(p) + "', which is not a relative path inside this directory; give the sources: monitorc apply " + file + " SOURCES...");
+      return false;
+    }
+    out.push_back(p);
+  }
+  if (out.empty()) fail("'" + file + "' records no sources; give them: monitorc apply " + file + " SOURCES...");
+  return !out.empty();
+}
+
+// Compiles the plan's sources and refuses the plan unless its target is the one they declare.
+int confirmPlanTarget(const FrontEndOptions& fe, const std::string& file, const eng::Plan& plan) {
+  FrontEndOptions sourceFe = fe;
+  if (!planSources(fe, file, plan, sourceFe.paths)) return 1;
+  bool ok;
+  auto c = compileAndReport(sourceFe, ok);
+  if (!ok) return 1;
+  std::vector<std::string> why = eng::planTargetMismatches(plan, c->module);
+  if (why.empty()) return 0;
+  std::cerr << "monitorc: error: the saved plan '" << file << "' does not match the target declared in the source; nothing was sent:\n";
+  for (const auto& w : why) std::cerr << "  " << terminalSafe(w) << "\n";
+  return 1;
+}
 
 // `now` is the target as read for this apply: each update, adoption and delete is checked
 // against it again (engine::writeRefusal) before it is sent.
@@ -234,15 +271,15 @@ Runner setupApply(CLI::App& sub) {
     eng::Plan plan;
     std::unique_ptr<eng::Remote> remote;
     std::unique_ptr<eng::DirectTarget> direct;
-    if (o->fe.paths.size() == 1 && looksLikePlanFile(o->fe.paths[0])) {
-      const std::string& file = o->fe.paths[0];
-      std::ifstream in(file, std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
+    if (!o->fe.paths.empty() && looksLikePlanFile(o->fe.paths[0])) {
+      const std::string file = o->fe.paths[0];
+      std::string text, err;
+      if (!readRegularFile(file, text, err)) return fail("cannot read '" + file + "': " + err);
       eng::Json j;
-      std::string err;
-      if (JsonInputError e; !readJsonInput(ss.str(), j, e)) return fail("'" + file + "':" + e.where());
+      if (JsonInputError e; !readJsonInput(text, j, e)) return fail("'" + file + "':" + e.where());
       if (!eng::planFromJson(j, plan, err)) return fail("'" + file + "': " + err);
+      // Where the plan writes and which variable holds the key come from the source, not the file.
+      if (int rc = confirmPlanTarget(o->fe, file, plan)) return rc;
       if (!o->rf.target.empty() && o->rf.target != plan.targetName)
         return fail("'" + file + "' is a plan for target '" + plan.targetName + "', not '" + o->rf.target + "'");
       if (o->rf.prune != plan.prune && o->rf.prune)

@@ -56,6 +56,9 @@ struct Plan {
   /// The backend's writes in order (docs/plan-json.md, "operations"); Change::op indexes it.
   Json operations = Json::array();
   bool prune = false;
+  /// The source paths the plan was made from, as given (`apply FILE` without sources re-reads
+  /// these to confirm the target; only relative paths inside the working directory are used).
+  std::vector<std::string> sources;
   std::vector<Change> changes;  // sorted: kind, then key
   /// "monitor/<id>" -> fingerprint of every remote object read when planning (direct targets:
   /// "rule_file/<name>", "dashboard/<uid>", "folder/<uid>", "rule_group/<name>", "alert_rule/<uid>").

@@ -25,6 +25,7 @@ Json planToJson(const Plan& p) {
   if (!p.rulesDir.empty()) j["target"]["rules_dir"] = p.rulesDir;
   if (!p.folder.empty()) j["target"]["folder"] = p.folder;
   j["prune"] = p.prune;
+  if (!p.sources.empty()) j["sources"] = p.sources;
   j["summary"] = {{"create", p.count(Action::Create)},   {"update", p.count(Action::Update)},
                   {"adopt", p.count(Action::Adopt)},     {"delete", p.count(Action::Delete)},
                   {"no_change", p.count(Action::NoChange)}, {"orphan", p.count(Action::Orphan)},
@@ -78,6 +79,7 @@ bool planFromJson(const Json& j, Plan& p, std::string& err) {
           return (err = "plan file: malformed operation", false);
     }
     p.prune = j.value("prune", false);
+    if (j.contains("sources")) p.sources = j["sources"].get<std::vector<std::string>>();
     for (const auto& e : j["changes"]) {
       Change c{};
       if (!actionFromName(e.at("action").get<std::string>(), c.action)) return (err = "unknown action in plan file", false);

@@ -221,6 +221,56 @@ class EndToEnd(unittest.TestCase):
         service = [m for m in self.server.state()["monitors"] if m["name"] == "e2e service 5xx"][0]
         self.assertEqual(service["warning"], 10)  # the UI edit was reverted by the plan
 
+    def edited_target_is_refused(self, edit, reason):
+        """A saved plan whose target is edited (`edit(plan)`) is refused before any request is
+        sent: where it writes and which variable holds the key come from the source."""
+        self.apply()
+        self.ws.edit("warning  = 80", "warning  = 70")
+        self.assertEqual(self.ws.run("plan", "main.mon", "--out", "p.json").returncode, 0)
+        path = os.path.join(self.ws.dir, "p.json")
+        plan = json.loads(slurp(path))
+        edit(plan)
+        with open(path, "w") as f:
+            json.dump(plan, f)
+        before = len(self.server.log_entries())
+        p = self.ws.run("apply", "p.json")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("does not match the target declared in the source; nothing was sent", p.stderr)
+        self.assertIn(reason, p.stderr)
+        self.assertEqual(len(self.server.log_entries()), before)
+        host = [m for m in self.server.state()["monitors"] if m["name"] == "e2e host cpu"][0]
+        self.assertEqual(host["warning"], 80)
+
+    def test_edited_plan_cannot_choose_the_key_variable(self):
+        def other_secret(plan):
+            plan["target"]["api_key_env"] = "PATH"
+        self.edited_target_is_refused(other_secret, "api_key_env: the plan says 'PATH', the source declares 'MONITORC_TEST_KEY'")
+
+    def test_edited_plan_cannot_choose_the_host(self):
+        def other_host(plan):
+            plan["target"]["where"] = self.server.base + "/elsewhere/"
+        self.edited_target_is_refused(other_host, "base URL: the plan says '" + self.server.base + "/elsewhere/'")
+
+    def test_edited_plan_cannot_choose_its_sources(self):
+        other = os.path.join(self.ws.dir, "..", "other.mon")
+        def other_sources(plan):
+            plan["sources"] = [other]
+        self.apply()
+        self.assertEqual(self.ws.run("plan", "main.mon", "--out", "p.json").returncode, 0)
+        path = os.path.join(self.ws.dir, "p.json")
+        plan = json.loads(slurp(path))
+        self.assertEqual(plan["sources"], ["main.mon"])
+        for bad in ([other], ["../other.mon"]):
+            plan["sources"] = bad
+            with open(path, "w") as f:
+                json.dump(plan, f)
+            p = self.ws.run("apply", "p.json")
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            self.assertIn("which is not a relative path inside this directory", p.stderr)
+        # Sources given on the command line are used instead of the recorded ones.
+        p = self.ws.run("apply", "p.json", "main.mon")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
     def edited_plan_is_refused(self, edit):
         """A plan file (made without --prune, with one pending update) edited by `edit(plan,
         hand_id, owned_ids)` is refused per object at apply time; the hand-made monitor stays."""

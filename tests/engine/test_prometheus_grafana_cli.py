@@ -267,6 +267,22 @@ class PrometheusTarget(Base):
         self.assertIn("plan file: operation on 'other.yml', not the owned file 'monitorc_prom.yml'", p.stderr)
         self.assertEqual(sorted(os.listdir(self.rules)), ["monitorc_prom.yml"])
 
+    def test_saved_plan_cannot_choose_its_rules_dir(self):
+        # The plan shows one place and must write there: rules_dir comes from the source.
+        self.write(source(self.target))
+        self.assertEqual(self.run_mc("plan", "--out", "p.json").returncode, 0)
+        saved = json.loads(slurp(os.path.join(self.dir, "p.json")))
+        elsewhere = os.path.join(self.dir, "elsewhere")
+        os.makedirs(elsewhere)
+        saved["target"]["rules_dir"] = elsewhere
+        with open(os.path.join(self.dir, "bad.json"), "w") as f:
+            json.dump(saved, f)
+        p = self.run_mc("apply", name="bad.json")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("rules_dir: the plan says '" + elsewhere + "'", p.stderr)
+        self.assertEqual(os.listdir(elsewhere), [])
+        self.assertNotIn("monitorc_prom.yml", os.listdir(self.rules))
+
     def test_saved_plan_cannot_name_files_outside_rules_dir(self):
         self.write(source(self.target))
         self.assertEqual(self.run_mc("plan", "--out", "p.json").returncode, 0)
@@ -280,9 +296,12 @@ class PrometheusTarget(Base):
         bad = json.loads(json.dumps(saved))
         bad["target"]["name"] = "../../evil"
         bad["operations"][0]["file"] = "monitorc_../../evil.yml"
-        self.refused_plan(bad, "plan file: operation on 'monitorc_../../evil.yml', not the owned file 'monitorc_.._.._evil.yml'")
+        # (no such target is declared, so the plan is refused before its operations are read)
+        self.refused_plan(bad, "the saved plan 'bad.json' does not match the target declared in the source; nothing was sent")
+        self.assertIn("the source declares no target named '../../evil'", self.outputs[-1])
         bad["target"]["name"] = "pr\u0000om"
-        self.refused_plan(bad, 'plan file: the target name "pr\\u0000om" contains a control character')
+        self.refused_plan(bad, "the saved plan 'bad.json' does not match the target declared in the source; nothing was sent")
+        self.assertIn("the source declares no target named 'pr\\x00om'", self.outputs[-1])
         self.assertEqual(os.listdir(self.rules), [])
         self.assertFalse(os.path.exists(os.path.join(self.dir, "evil.yml")))
 
@@ -654,7 +673,8 @@ class GrafanaTarget(Base):
                                "(a Grafana uid is 1 to 40 letters, digits, '-' or '_')")
         bad = json.loads(json.dumps(saved))
         bad["target"]["folder"] = "ops/../x"
-        self.refused_plan(bad, "plan file: folder 'ops/../x' is not a valid uid")
+        self.refused_plan(bad, "the saved plan 'bad.json' does not match the target declared in the source; nothing was sent")
+        self.assertIn("folder: the plan says 'ops/../x', the source declares 'ops'", self.outputs[-1])
         bad = json.loads(json.dumps(saved))
         bad["operations"][1]["key"] = "plain_uid"
         self.refused_plan(bad, "plan file: operation 'create_dashboard': the body's uid is not the key 'plain_uid'")
