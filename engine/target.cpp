@@ -117,7 +117,7 @@ bool desiredObjects(const ir::Module& m, const SourceManager& sm, const std::str
 std::unique_ptr<Remote> openRemote(const TargetSpec& t, const RemoteOptions& opts, std::string& err) {
   if (t.kind == "local") {
     if (t.where.empty()) return (err = "local target '" + t.name + "' has no dir", nullptr);
-    return local::makeRemote(t.name, t.where);
+    return local::makeRemote(t.name, t.where, err);
   }
   if (t.kind != "mackerel") return (err = "target '" + t.name + "' of kind '" + t.kind + "' cannot be planned", nullptr);
   std::string why = net::checkBaseUrl(t.where);

@@ -1,5 +1,13 @@
 #include "local/local_remote.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -30,7 +38,9 @@ int64_t now() {
 
 class LocalRemote : public Remote {
  public:
-  LocalRemote(std::string name, std::string dir) : name_(std::move(name)), dir_(std::move(dir)) {}
+  LocalRemote(std::string name, std::string dir, int lockFd)
+      : name_(std::move(name)), dir_(std::move(dir)), lockFd_(lockFd) {}
+  ~LocalRemote() override { ::close(lockFd_); }  // releases the lock
 
   std::string describe() const override { return "local \"" + name_ + "\" (" + dir_ + ")"; }
 
@@ -174,6 +184,7 @@ class LocalRemote : public Remote {
 
   std::string name_;
   std::string dir_;
+  int lockFd_;
   std::mutex mu_;
   std::vector<Json> monitors_;
   std::vector<Json> dashboards_;
@@ -181,8 +192,25 @@ class LocalRemote : public Remote {
 
 }  // namespace
 
-std::unique_ptr<Remote> makeRemote(const std::string& targetName, const std::string& dir) {
-  return std::make_unique<LocalRemote>(targetName, dir);
+std::unique_ptr<Remote> makeRemote(const std::string& targetName, const std::string& dir, std::string& err) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::string path = (fs::path(dir) / ".monitorc.lock").string();
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) return (err = "cannot open the lock file '" + path + "': " + std::strerror(errno), nullptr);
+  // The kernel drops the lock when its holder exits, however it exits: a lock is never stale,
+  // so waiting for it ends when the other run ends.
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    std::cerr << "monitorc: waiting for '" << path << "' (another monitorc is using local target \"" << targetName
+              << "\")\n";
+    while (::flock(fd, LOCK_EX) != 0)
+      if (errno != EINTR) {
+        err = "cannot lock '" + path + "': " + std::strerror(errno);
+        ::close(fd);
+        return nullptr;
+      }
+  }
+  return std::make_unique<LocalRemote>(targetName, dir, fd);
 }
 
 }  // namespace mon::engine::local

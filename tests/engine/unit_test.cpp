@@ -557,7 +557,9 @@ TEST_CASE("apply: creates, then updates, then deletes; failures do not stop the 
 TEST_CASE("local target behaves like the service") {
   auto dir = std::filesystem::temp_directory_path() / std::string("monitorc-local-").append(std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
-  auto remote = local::makeRemote("demo", dir.string());
+  std::string openErr;
+  auto remote = local::makeRemote("demo", dir.string(), openErr);
+  REQUIRE(remote);
   OpResult c = remote->create(ObjKind::Monitor, "x", J(R"({"type":"host","name":"x","metric":"cpu%","scopes":["a:b"]})"));
   REQUIRE(c.ok);
   CHECK(c.id.size() == 11);
