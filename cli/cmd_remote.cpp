@@ -20,6 +20,7 @@
 #include "prometheus/targets.h"
 #include "plan_target.h"
 #include "pull.h"
+#include "race_repair.h"
 #include "render.h"
 #include "support/files.h"
 #include "support/terminal.h"
@@ -196,7 +197,19 @@ int applyPlan(const eng::Plan& plan, eng::Remote& remote, int parallel, const en
   };
   eng::ApplyReport rep = eng::apply(plan, remote, ao);
   if (tty && rep.outcomes.size() >= 10) std::cerr << "\r\x1b[K";
-  return printReport(rep);
+  int rc = printReport(rep);
+  if (plan.count(eng::Action::Create) == 0) return rc;
+  // A run that raced this one may have created the same objects: read again, keep one of each.
+  eng::RemoteState after;
+  std::string err;
+  if (!remote.fetch(after, err)) return fail("reading " + remote.describe() + " after apply: " + err);
+  eng::Plan repairs = eng::raceRepairs(plan, after);
+  if (repairs.changes.empty()) return rc;
+  std::cerr << "monitorc: another run created the same objects at the same time; removing "
+            << repairs.changes.size() << " duplicate(s), keeping the smallest id\n";
+  ao.current = &after;
+  ao.progress = nullptr;
+  return std::max(rc, printReport(eng::apply(repairs, remote, ao)));
 }
 
 int printReport(const eng::ApplyReport& rep) {

@@ -41,10 +41,20 @@ int phaseOf(Action a) {
 std::string writeRefusal(const Change& c, bool prune, const RemoteState& now) {
   if (c.action != Action::Update && c.action != Action::Adopt && c.action != Action::Delete) return "";
   const char* kind = kindName(c.kind);
-  if (c.action == Action::Delete && !prune) return std::string("a delete in a plan made without --prune");
   const RemoteObject* found = nullptr;
-  for (const auto& r : c.kind == ObjKind::Monitor ? now.monitors : now.dashboards)
+  const RemoteObject* kept = nullptr;
+  for (const auto& r : c.kind == ObjKind::Monitor ? now.monitors : now.dashboards) {
     if (r.id == c.id) found = &r;
+    if (!c.duplicateOf.empty() && r.id == c.duplicateOf) kept = &r;
+  }
+  if (c.action == Action::Delete && !prune) {
+    // Without --prune only a duplicate may go, and only while the object it repeats is there,
+    // owned, with the same key and type.
+    if (c.duplicateOf.empty()) return std::string("a delete in a plan made without --prune");
+    if (!kept || objectKey(c.kind, kept->body) != c.key || !hasOwnerMarker(kept->body.contains("memo") && kept->body["memo"].is_string() ? kept->body["memo"].get<std::string>() : "") ||
+        (found && kept->body.value("type", Json("")) != found->body.value("type", Json(""))))
+      return std::string(kind) + " " + c.duplicateOf + ", which " + c.id + " would duplicate, is not an owned " + Json(c.key).dump();
+  }
   if (c.id.empty() || !found) return std::string(kind) + " id '" + c.id + "' is not on the target";
   std::string key = objectKey(c.kind, found->body);
   bool sameKey = key == c.key || (c.action != Action::Delete && !c.renamedFrom.empty() && key == c.renamedFrom);

@@ -63,18 +63,26 @@ struct Index {
   explicit Index(const std::vector<RemoteObject>& objs) {
     for (const auto& r : objs) byKey[objectKey(r.kind, r.body)].push_back(&r);
   }
-  // Prefers an owned object of the same type, then an unowned one of the same type.
+  // Prefers an owned object of the same type (of several, the smallest id, so that two runs
+  // that raced and created one each agree on which to keep), then an unowned one.
   const RemoteObject* take(const std::string& key, const std::string& type) {
     auto it = byKey.find(key);
     if (it == byKey.end()) return nullptr;
     const RemoteObject* best = nullptr;
     for (const RemoteObject* r : it->second) {
       if (used[r] || remoteType(*r) != type) continue;
-      if (owned(*r)) { best = r; break; }
-      if (!best) best = r;
+      bool better = !best || (owned(*r) && (!owned(*best) || r->id < best->id));
+      if (better) best = r;
     }
     if (best) used[best] = true;
     return best;
+  }
+  // Owned objects with the key and type of `kept` that nothing else took: made by a race.
+  std::vector<const RemoteObject*> duplicatesOf(const RemoteObject& kept) {
+    std::vector<const RemoteObject*> out;
+    for (const RemoteObject* r : byKey[objectKey(kept.kind, kept.body)])
+      if (r != &kept && !used[r] && owned(*r) && remoteType(*r) == remoteType(kept)) out.push_back(r);
+    return out;
   }
 };
 
@@ -87,6 +95,14 @@ void plan(const std::vector<Desired>& desired, ObjKind kind, const std::vector<R
     const RemoteObject* r = index.take(d.key, d.type);
     for (size_t i = 0; !r && i < d.previousKeys.size(); ++i)
       if ((r = index.take(d.previousKeys[i], d.type))) c.renamedFrom = d.previousKeys[i];
+    if (r && owned(*r))
+      for (const RemoteObject* dup : index.duplicatesOf(*r)) {
+        // Deleted without --prune: it is owned and repeats a key the source manages.
+        index.used[dup] = true;
+        Change del{Action::Delete, kind, d.key, dup->id, remoteType(*dup), d.source, "", nullptr, {}};
+        del.duplicateOf = r->id;
+        out.changes.push_back(std::move(del));
+      }
     if (r) {
       c.id = r->id;
       c.fields = diffFields(normalized(kind, r->body), normalized(kind, d.body));

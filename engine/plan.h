@@ -42,6 +42,7 @@ struct Change {
   Json body;                // what create/update sends (marker included); null otherwise
   std::vector<FieldChange> fields;  // update/adopt: the changed fields
   int op = -1;              // prometheus/grafana: index in Plan::operations that carries it out
+  std::string duplicateOf;  // delete: the id of the owned object with the same key that is kept
 };
 
 struct Plan {

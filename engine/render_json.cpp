@@ -38,6 +38,7 @@ Json planToJson(const Plan& p) {
     if (!c.type.empty()) e["type"] = c.type;
     if (!c.source.empty()) e["source"] = c.source;
     if (!c.renamedFrom.empty()) e["renamed_from"] = c.renamedFrom;
+    if (!c.duplicateOf.empty()) e["duplicate_of"] = c.duplicateOf;
     if (!c.fields.empty()) {
       e["fields"] = Json::array();
       for (const auto& f : c.fields) {
@@ -91,6 +92,7 @@ bool planFromJson(const Json& j, Plan& p, std::string& err) {
       c.type = e.value("type", "");
       c.source = e.value("source", "");
       c.renamedFrom = e.value("renamed_from", "");
+      c.duplicateOf = e.value("duplicate_of", "");
       c.body = e.contains("body") ? e["body"] : Json(nullptr);
       if (e.contains("fields"))
         for (const auto& f : e["fields"])

@@ -49,6 +49,7 @@ std::string renderMarkdown(const Plan& p) {
     if (!c.source.empty()) o << " (" << cell(c.source) << ")";
     o << "</summary>\n\n";
     if (!c.renamedFrom.empty()) o << "Renamed from `" << cell(c.renamedFrom) << "`.\n\n";
+    if (!c.duplicateOf.empty()) o << "A second owned copy of `" << cell(c.duplicateOf) << "`, made by a concurrent run.\n\n";
     if (c.action == Action::Adopt) o << "Exists without the managed-by marker; apply adopts it.\n\n";
     if (c.action == Action::Ignore) o << "Not managed by monitorc (id `" << c.id << "`); never touched.\n\n";
     if (c.action == Action::Orphan) o << "Owned, no longer in source (id `" << c.id << "`); deleted only with `--prune`.\n\n";

@@ -62,7 +62,9 @@ std::string renderText(const Plan& p, bool color) {
     if (!c.source.empty()) o << "  " << safe(c.source);
     if (c.action == Action::Adopt) o << "\n      (exists without the managed-by marker: apply adopts it)";
     if (!c.renamedFrom.empty()) o << "\n      (renamed from " << safe(Json(c.renamedFrom).dump()) << ")";
-    if (c.action == Action::Delete) o << "  id " << safe(c.id) << " (owned, no longer in source; --prune)";
+    if (!c.duplicateOf.empty()) o << "\n      (a second owned copy of " << safe(c.duplicateOf) << ", made by a concurrent run)";
+    if (c.action == Action::Delete && c.duplicateOf.empty()) o << "  id " << safe(c.id) << " (owned, no longer in source; --prune)";
+    if (c.action == Action::Delete && !c.duplicateOf.empty()) o << "  id " << safe(c.id);
     o << "\n";
     for (const auto& f : c.fields)
       o << "      " << safe(f.path) << ": " << safe(showValue(f.before, f.hasBefore)) << " -> "

@@ -2,6 +2,7 @@
 import json
 import os
 import unittest
+import subprocess
 
 from harness import FIXTURE, KEY, FakeServer, Workspace, apply_on_terminal, monitorc_path, slurp
 
@@ -220,6 +221,39 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(host["warning"], 70)
         service = [m for m in self.server.state()["monitors"] if m["name"] == "e2e service 5xx"][0]
         self.assertEqual(service["warning"], 10)  # the UI edit was reverted by the plan
+
+    def test_owned_duplicate_from_a_race_is_removed_without_prune(self):
+        self.apply()
+        state = self.server.state()
+        original = [m for m in state["monitors"] if m["name"] == "e2e host cpu"][0]
+        copy = dict(original, id="zzzzzzzzzzz")  # a second owned copy, as a racing run makes
+        state["monitors"].append(copy)
+        self.server.control("PUT", "/_state", state)
+        p = self.ws.run("plan", "main.mon", "--format", "json")
+        plan = json.loads(p.stdout)
+        deletes = [c for c in plan["changes"] if c["action"] == "delete"]
+        self.assertEqual(deletes, [dict(deletes[0], id="zzzzzzzzzzz", duplicate_of=original["id"], key="e2e host cpu")])
+        self.apply()
+        ids = [m["id"] for m in self.server.state()["monitors"] if m["name"] == "e2e host cpu"]
+        self.assertEqual(ids, [original["id"]])
+
+    def test_two_applies_at_once_leave_one_object_each(self):
+        for attempt in range(3):
+            self.server.reset()
+            procs = [subprocess.Popen([monitorc_path(), "apply", "main.mon", "--auto-approve", "--parallel", "8"],
+                                      cwd=self.ws.dir, env=dict(os.environ, MONITORC_TEST_KEY=KEY),
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                      stdin=subprocess.DEVNULL) for _ in range(2)]
+            outs = [p.communicate(timeout=120) for p in procs]
+            for p, (out, err) in zip(procs, outs):
+                self.assertEqual(p.returncode, 0, out + err)
+            state = self.server.state()
+            names = sorted(m["name"] for m in state["monitors"])
+            self.assertEqual(len(names), len(set(names)), "attempt %d: %s" % (attempt, names))
+            urls = sorted(d["urlPath"] for d in state.get("dashboards", []))
+            self.assertEqual(len(urls), len(set(urls)), "attempt %d" % attempt)
+            p = self.ws.run("plan", "main.mon", "--detailed-exitcode")
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
     def edited_target_is_refused(self, edit, reason):
         """A saved plan whose target is edited (`edit(plan)`) is refused before any request is
