@@ -16,5 +16,5 @@ if [ -d tests/fuzz ]; then
   bash tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_frontend "${FUZZ_SECONDS:-120}"
   # The language server's framing and dispatch, for a shorter time (LSP_FUZZ_SECONDS, default 30).
   cmake --build build-fuzz -j"$(nproc)" --target fuzz_lsp_framing
-  bash tests/fuzz/run_lsp.sh build-fuzz/tests/fuzz/fuzz_lsp_framing "${LSP_FUZZ_SECONDS:-30}"
+  bash tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_lsp_framing "${LSP_FUZZ_SECONDS:-30}" tests/fuzz/seeds-lsp
 fi

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs the front-end fuzzer for SECONDS on a fresh copy of the seed corpus: the examples,
-# every .mon file under tests/, and the hand-picked seeds in tests/fuzz/seeds. Exits non-zero
-# on any crash, leak, timeout, out-of-memory or sanitizer report (libFuzzer's own status).
-# Usage: tests/fuzz/run.sh BINARY SECONDS
+# Runs a fuzzer for SECONDS on a fresh copy of its seed corpus: for the front end (no
+# SEEDS_DIR) the examples and every .mon file under tests/ (tests/fuzz/seeds included); for the
+# others the files in SEEDS_DIR (tests/fuzz/seeds-lsp: client sessions, some with bad framing).
+# Exits non-zero on any crash, leak, timeout, out-of-memory or sanitizer report (libFuzzer's own
+# status).
+# Usage: tests/fuzz/run.sh BINARY SECONDS [SEEDS_DIR]
 set -euo pipefail
-if [ $# -ne 2 ]; then
-  echo "usage: $0 BINARY SECONDS" >&2
+if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+  echo "usage: $0 BINARY SECONDS [SEEDS_DIR]" >&2
   exit 2
 fi
 bin=$(realpath "$1")
@@ -15,11 +17,16 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/monitorc-fuzz.XXXXXX")
 trap 'rm -rf "$work/corpus"' EXIT
 mkdir -p "$work/corpus" "$work/artifacts"
 n=0
+if [ $# -eq 3 ]; then
+  seeds=(find "$(realpath "$3")" -type f ! -name "*.py" -print0)
+else
+  seeds=(find "$root/examples" "$root/tests" -name '*.mon' -type f -print0)
+fi
 while IFS= read -r -d '' f; do
   n=$((n + 1))
-  cp "$f" "$work/corpus/seed-$n.mon"
-done < <(find "$root/examples" "$root/tests" -name '*.mon' -type f -print0 | sort -z)
-echo "fuzz: $n seed files, running $seconds s; crash inputs go to $work/artifacts/" >&2
+  cp "$f" "$work/corpus/seed-$n"
+done < <("${seeds[@]}" | sort -z)
+echo "fuzz $(basename "$bin"): $n seed files, running $seconds s; crash inputs go to $work/artifacts/" >&2
 # The lexer lets 20,000-link operator chains through (the formatter prints them); the release
 # build parses them in the usual 8 MB stack, the sanitizer build needs several times that.
 ulimit -s 65536 2>/dev/null || true
@@ -30,9 +37,9 @@ status=0
   -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
   -print_final_stats=1 -artifact_prefix="$work/artifacts/" || status=$?
 if [ "$status" -ne 0 ]; then
-  echo "fuzz: FAILED (status $status); reproduce with: $bin $work/artifacts/<file>" >&2
+  echo "fuzz $(basename "$bin"): FAILED (status $status); reproduce with: $bin $work/artifacts/<file>" >&2
   ls -l "$work/artifacts" >&2 || true
   exit 1
 fi
 rmdir "$work/artifacts" 2>/dev/null && rmdir "$work" 2>/dev/null || true
-echo "fuzz: no findings" >&2
+echo "fuzz $(basename "$bin"): no findings" >&2
