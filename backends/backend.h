@@ -1,6 +1,8 @@
 #pragma once
-// What every backend offers the driver: the files `monitorc build` writes for it.
-// Backends see only the IR.
+// What every backend offers the driver, the checker and the engine: the files `monitorc build`
+// writes, what `check` reports, the target kinds it declares (settings schema, plan, apply,
+// pull: engine/target.h) and the importer `monitorc import` runs. Backends see only the IR.
+// registry.cpp lists them; docs/backends.md, "Adding a backend", says how to add one.
 #include <map>
 #include <string>
 #include <vector>
@@ -8,10 +10,19 @@
 #include "diag/diag_engine.h"
 #include "ir/ir.h"
 
+namespace mon::engine {
+struct TargetKind;
+}
+
 namespace mon {
 
 /// Relative path -> file content, in a stable order.
 using OutputFiles = std::map<std::string, std::string>;
+
+/// `monitorc import SYSTEM FILE...`: one file's text as .mon source; false with `error` when
+/// it is not a file of this system. Problems that lose nothing go to `warnings`.
+using ImportFn = bool (*)(const std::string& text, std::string& source, std::vector<std::string>& warnings,
+                          std::string& error);
 
 struct Backend {
   const char* name;
@@ -20,13 +31,29 @@ struct Backend {
   /// `check`: reports what build() reports, writing and keeping nothing; null when build()
   /// never reports anything (it expresses every monitor).
   void (*check)(const ir::Module& module, DiagEngine& diags) = nullptr;
+  /// The target kinds this system is planned, applied and pulled through.
+  std::vector<const engine::TargetKind*> targets{};
+  /// The importer for `monitorc import NAME FILE...` (null: none) and what its files are.
+  ImportFn importFile = nullptr;
+  const char* importWhat = "";
 };
 
 /// Every backend, in the order `build` runs them.
 const std::vector<Backend>& backends();
+/// The backend called `name`, or null.
+const Backend* findBackend(const std::string& name);
+/// Every target kind of every backend, in registry order.
+const std::vector<engine::TargetKind>& targetKinds();
+/// The backend that declares target kind `kind`, or null.
+const Backend* backendOfTarget(const std::string& kind);
 
-/// Runs every backend's check over a module the front end produced without errors (`monitorc
-/// check` and the language server): what `build` would report, writing nothing.
+/// Gives the checker the target kinds' settings schemas (schema::setTargetKinds). Called once
+/// at start by every program that compiles sources with targets (cli, tests).
+void installTargetKinds();
+
+/// Runs every backend's check and every declared target's settings check over a module the
+/// front end produced without errors (`monitorc check` and the language server): what `build`
+/// and `plan` would report, writing nothing.
 void checkBackends(const ir::Module& module, DiagEngine& diags);
 
 }  // namespace mon

@@ -1,20 +1,59 @@
 #include "backend.h"
+
 #include "grafana/grafana.h"
+#include "grafana/target_kind.h"
+#include "mackerel/import.h"
 #include "mackerel/mackerel.h"
+#include "mackerel/target_kind.h"
 #include "prometheus/prometheus.h"
+#include "prometheus/target_kind.h"
+#include "target.h"
 
 namespace mon {
 
 const std::vector<Backend>& backends() {
   static const std::vector<Backend> all = {
-      {"mackerel", &mackerel::build, nullptr},
-      {"prometheus", &prometheus::build, &prometheus::check},
-      {"grafana", &grafana::build, &grafana::check},
+      {"mackerel", &mackerel::build, &mackerel::check, {&mackerel::mackerelTarget(), &mackerel::localTarget()},
+       &mackerel::importFile, "monitors or dashboard JSON"},
+      {"prometheus", &prometheus::build, &prometheus::check, {&prometheus::target()}, &prometheus::importRules, "rule"},
+      {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard"},
   };
   return all;
 }
 
+const Backend* findBackend(const std::string& name) {
+  for (const auto& b : backends())
+    if (name == b.name) return &b;
+  return nullptr;
+}
+
+const std::vector<engine::TargetKind>& targetKinds() {
+  static const std::vector<engine::TargetKind> all = [] {
+    std::vector<engine::TargetKind> out;
+    for (const auto& b : backends())
+      for (const auto* k : b.targets) out.push_back(*k);
+    return out;
+  }();
+  return all;
+}
+
+const Backend* backendOfTarget(const std::string& kind) {
+  for (const auto& b : backends())
+    for (const auto* k : b.targets)
+      if (kind == k->name) return &b;
+  return nullptr;
+}
+
+void installTargetKinds() {
+  std::vector<schema::Kind> schemas;
+  for (const auto& k : targetKinds()) schemas.push_back(k.schema);
+  schema::setTargetKinds(std::move(schemas));
+}
+
 void checkBackends(const ir::Module& module, DiagEngine& diags) {
+  for (const auto& t : module.targets)
+    if (const engine::TargetKind* k = engine::findTargetKind(targetKinds(), t.kind); k && k->checkSettings)
+      k->checkSettings(t, false, diags);
   for (const auto& b : backends())
     if (b.check) b.check(module, diags);
 }

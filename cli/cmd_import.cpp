@@ -1,7 +1,6 @@
-// `monitorc import mackerel [--monitors FILE] [--dashboard FILE]... [-o OUT.mon]`,
-// `monitorc import prometheus RULES.yml... [-o OUT.mon]` and
-// `monitorc import grafana DASHBOARD.json... [-o OUT.mon]`: existing JSON/YAML -> .mon source.
-// The backends do the work (no I/O there); this reads files and writes the result.
+// `monitorc import SYSTEM FILE... [-o OUT.mon]` (the backend's importer, backend.h) and
+// `monitorc import mackerel [--monitors FILE] [--dashboard FILE]...`: existing JSON/YAML ->
+// .mon source. The backends do the work (no I/O there); this reads files and writes the result.
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -9,10 +8,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "backend.h"
 #include "commands.h"
-#include "grafana/grafana.h"
 #include "mackerel/import.h"
-#include "prometheus/prometheus.h"
 #include "support/files.h"
 
 namespace mon::cli {
@@ -76,9 +74,7 @@ bool writeSource(const std::string& path, const std::string& source) {
   return false;
 }
 
-using ImportFn = bool (*)(const std::string&, std::string&, std::vector<std::string>&, std::string&);
-
-// Prometheus rule files and Grafana dashboards: one source text per input file, joined.
+// One source text per input file, joined.
 int importFiles(const char* what, ImportFn fn, const std::vector<std::string>& files, const std::string& out) {
   if (files.empty()) {
     std::cerr << "monitorc: error: nothing to import: name one or more " << what << " files\n";
@@ -111,21 +107,29 @@ Runner setupImport(CLI::App& sub) {
     std::vector<std::string> files;
   };
   auto o = std::make_shared<Opts>();
-  sub.add_option("system", o->system, "Where it comes from: mackerel, prometheus or grafana")->required()
-      ->check(CLI::IsMember({"mackerel", "prometheus", "grafana"}));
-  sub.add_option("files", o->files, "prometheus: rule files; grafana: dashboard JSON files");
+  std::vector<std::string> systems;
+  std::string kinds;
+  for (const auto& b : backends())
+    if (b.importFile) {
+      systems.push_back(b.name);
+      kinds += std::string(kinds.empty() ? "" : "; ") + b.name + ": " + b.importWhat + " files";
+    }
+  sub.add_option("system", o->system, "Where it comes from: " + CLI::detail::join(systems, ", "))->required()
+      ->check(CLI::IsMember(systems));
+  sub.add_option("files", o->files, kinds);
   sub.add_option("--monitors", o->monitors, "An `mkr monitors pull` file or a GET /api/v0/monitors response");
   sub.add_option("--dashboard", o->dashboards, "A dashboard as GET /api/v0/dashboards/<id> or mkr returns it (repeatable)");
   sub.add_option("-o,--out", o->out, "Write the source here (default: standard output)");
   return [o]() {
-    if (o->system == "prometheus") return importFiles("rule", prometheus::importRules, o->files, o->out);
-    if (o->system == "grafana") return importFiles("dashboard", grafana::importDashboard, o->files, o->out);
-    if (!o->files.empty()) {
-      std::cerr << "monitorc: error: import mackerel takes --monitors FILE and --dashboard FILE, not bare files\n";
+    const Backend* b = findBackend(o->system);
+    bool mackerelFlags = !o->monitors.empty() || !o->dashboards.empty();
+    if (mackerelFlags && b->importFile != &mackerel::importFile) {
+      std::cerr << "monitorc: error: --monitors and --dashboard are for import mackerel; give " << o->system << " files\n";
       return 1;
     }
-    if (o->monitors.empty() && o->dashboards.empty()) {
-      std::cerr << "monitorc: error: nothing to import: give --monitors FILE and/or --dashboard FILE\n";
+    if (!mackerelFlags) return importFiles(b->importWhat, b->importFile, o->files, o->out);
+    if (!o->files.empty()) {
+      std::cerr << "monitorc: error: give files or --monitors/--dashboard, not both\n";
       return 1;
     }
     ImportJson monitors;

@@ -13,13 +13,9 @@
 #include "backend.h"
 #include "commands.h"
 #include "diag/render.h"
-#include "direct_target.h"
 #include "frontend.h"
 #include "json_input.h"
 #include "prometheus/targets.h"
-#include "plan_target.h"
-#include "pull.h"
-#include "race_repair.h"
 #include "render.h"
 #include "support/files.h"
 #include "support/terminal.h"
@@ -37,8 +33,7 @@ struct RemoteFlags {
   bool verbose = false;
   double connectTimeout = 10, timeout = 30;  // seconds
   void add(CLI::App& sub) {
-    sub.add_option("--target", target,
-                   "Target to plan against: mackerel, local, prometheus or grafana (default: the only mackerel/local target)");
+    sub.add_option("--target", target, "Name of the target to plan against (default: the only one that holds monitors)");
     sub.add_flag("--prune", prune, "Delete owned objects that are no longer in the source");
     addHttp(sub);
   }
@@ -71,12 +66,11 @@ int fail(const std::string& msg) {
   return 1;
 }
 
-// The output of the backend of `kind` (prometheus, grafana), printing what it reports as
-// `build` does. False when it reported an error.
-bool buildBackend(Compilation& c, const FrontEndOptions& fe, const std::string& kind, OutputFiles& out) {
+// Runs `step`, printing what it reports as `build` prints diagnostics. False when it reported
+// an error.
+bool reportFrom(Compilation& c, const FrontEndOptions& fe, const std::function<void(DiagEngine&)>& step) {
   size_t mark = c.diags.all().size(), errorsBefore = c.diags.errorCount();
-  for (const auto& b : backends())
-    if (b.name == kind) out = b.build(c.module, c.diags);
+  step(c.diags);
   if (c.diags.all().size() > mark) {
     std::vector<Diagnostic> fresh(c.diags.all().begin() + mark, c.diags.all().end());
     std::cerr << (fe.diagnosticsFormat == "json" ? renderJson(c.sources, fresh) : renderText(c.sources, fresh));
@@ -88,36 +82,56 @@ bool buildBackend(Compilation& c, const FrontEndOptions& fe, const std::string& 
   return c.diags.errorCount() == errorsBefore;
 }
 
-// Compiles, chooses the target, reads the remote and diffs. Returns 0 or an exit status.
-// Prometheus and grafana targets are planned by their backends (`direct` is set, not `remote`).
-int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, std::unique_ptr<eng::Remote>& remote,
-             std::unique_ptr<eng::DirectTarget>& direct, eng::RemoteState* fetched = nullptr) {
+// A declared target opened for plan, apply or pull, with the compilation it came from.
+struct OpenTarget {
+  std::unique_ptr<Compilation> compilation;
+  const ir::Target* declared = nullptr;
+  const eng::TargetKind* kind = nullptr;
+  std::unique_ptr<eng::Target> target;
+};
+
+// Compiles `fe.paths` and finds the target called `name` (empty: the one chooseTarget picks).
+// Returns 0 or an exit status.
+int compileAndChoose(const FrontEndOptions& fe, const std::string& name, OpenTarget& out) {
   bool ok;
-  auto c = compileAndReport(fe, ok);
+  out.compilation = compileAndReport(fe, ok);
   if (!ok) return 1;
-  eng::TargetSpec spec;
   std::string err;
-  if (!eng::chooseTarget(c->module, rf.target, spec, err)) return fail(err);
-  if (eng::isDirectKind(spec.kind)) {
-    OutputFiles built;
-    if (!buildBackend(*c, fe, spec.kind, built)) return 1;
-    direct = eng::planDirect(c->module, c->sources, built, spec, rf.prune, rf.remoteOptions(), plan, err);
-    plan.sources = fe.paths;
-    return direct ? 0 : fail(err);
-  }
-  std::vector<eng::Desired> desired;
-  if (!eng::desiredObjects(c->module, c->sources, spec.name, desired, err)) return fail(err);
-  remote = eng::openRemote(spec, rf.remoteOptions(), err);
-  if (!remote) return fail(err);
-  eng::RemoteState state;
-  if (!remote->fetch(state, err)) return fail("reading " + remote->describe() + ": " + err);
-  plan = eng::diff(desired, state, eng::DiffOptions{rf.prune});
-  plan.targetKind = spec.kind;
-  plan.targetName = spec.name;
-  plan.where = spec.where;
-  plan.keyEnv = spec.keyEnv;
+  out.declared = eng::chooseTarget(out.compilation->module, targetKinds(), name, err);
+  if (!out.declared) return fail(err);
+  out.kind = eng::findTargetKind(targetKinds(), out.declared->kind);
+  return 0;
+}
+
+// The settings plan, apply and pull need, reported at the declaration. Returns 0 or 1.
+int checkSettingsForPlan(const FrontEndOptions& fe, OpenTarget& t) {
+  if (!t.kind->checkSettings) return 0;
+  return reportFrom(*t.compilation, fe, [&](DiagEngine& d) { t.kind->checkSettings(*t.declared, true, d); }) ? 0 : 1;
+}
+
+// Opens the chosen target (reads its key from the environment). Returns 0 or an exit status.
+int openChosen(const FrontEndOptions& fe, const RemoteFlags& rf, OpenTarget& out) {
+  if (int rc = checkSettingsForPlan(fe, out)) return rc;
+  Compilation& c = *out.compilation;
+  const Backend* backend = backendOfTarget(out.declared->kind);
+  eng::TargetContext ctx{c.module, c.sources, *out.declared, rf.remoteOptions(), [&c, fe, backend](OutputFiles& built) {
+                           return reportFrom(c, fe, [&](DiagEngine& d) { built = backend->build(c.module, d); });
+                         }};
+  std::string err;
+  out.target = out.kind->open(ctx, err);
+  return out.target ? 0 : fail(err);
+}
+
+// Compiles, chooses and opens the target, reads it and compares. Returns 0 or an exit status.
+int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, OpenTarget& open) {
+  if (int rc = compileAndChoose(fe, rf.target, open)) return rc;
+  if (int rc = openChosen(fe, rf, open)) return rc;
+  plan = eng::Plan{};
+  eng::recordSettings(*open.kind, *open.declared, plan);
+  std::string err;
+  // An empty error: the backend's build reported (and printed) diagnostics.
+  if (!open.target->plan(rf.prune, plan, err)) return err.empty() ? 1 : fail(err);
   plan.sources = fe.paths;
-  if (fetched) *fetched = std::move(state);
   return 0;
 }
 
@@ -168,47 +182,47 @@ bool planSources(const FrontEndOptions& fe, const std::string& file, const eng::
   return !out.empty();
 }
 
-// Compiles the plan's sources and refuses the plan unless its target is the one they declare.
-int confirmPlanTarget(const FrontEndOptions& fe, const std::string& file, const eng::Plan& plan) {
+// Compiles the plan's sources and refuses the plan unless its target is the one they declare;
+// `out` gets the declaration the target is then opened from.
+int confirmPlanTarget(const FrontEndOptions& fe, const std::string& file, const eng::Plan& plan, OpenTarget& out) {
   FrontEndOptions sourceFe = fe;
   if (!planSources(fe, file, plan, sourceFe.paths)) return 1;
   bool ok;
-  auto c = compileAndReport(sourceFe, ok);
+  out.compilation = compileAndReport(sourceFe, ok);
   if (!ok) return 1;
-  std::vector<std::string> why = eng::planTargetMismatches(plan, c->module);
+  for (const auto& t : out.compilation->module.targets)
+    if (t.name == plan.targetName) out.declared = &t;
+  out.kind = out.declared ? eng::findTargetKind(targetKinds(), out.declared->kind) : nullptr;
+  std::vector<std::string> why;
+  if (!out.kind) why.push_back("the source declares no target named '" + plan.targetName + "'");
+  else why = eng::settingMismatches(plan, *out.kind, *out.declared);
   if (why.empty()) return 0;
   std::cerr << "monitorc: error: the saved plan '" << file << "' does not match the target declared in the source; nothing was sent:\n";
   for (const auto& w : why) std::cerr << "  " << terminalSafe(w) << "\n";
   return 1;
 }
 
-// `now` is the target as read for this apply: each update, adoption and delete is checked
-// against it again (engine::writeRefusal) before it is sent.
-int applyPlan(const eng::Plan& plan, eng::Remote& remote, int parallel, const eng::RemoteState& now) {
+// Applies, then carries out the repairs the target finds (what a racing run created twice).
+int applyPlan(const eng::Plan& plan, eng::Target& target, int parallel) {
   bool tty = isatty(STDERR_FILENO);
   eng::ApplyOptions ao;
   ao.parallel = parallel;
-  ao.current = &now;
   ao.progress = [tty](const eng::Outcome& o, size_t done, size_t total) {
     if (tty && total >= 10)
       std::cerr << "\r\x1b[K[" << done << "/" << total << "] " << eng::actionName(o.change->action) << " "
                 << terminalSafe(o.change->key, false) << std::flush;
   };
-  eng::ApplyReport rep = eng::apply(plan, remote, ao);
+  eng::ApplyReport rep = target.apply(plan, ao);
   if (tty && rep.outcomes.size() >= 10) std::cerr << "\r\x1b[K";
   int rc = printReport(rep);
-  if (plan.count(eng::Action::Create) == 0) return rc;
-  // A run that raced this one may have created the same objects: read again, keep one of each.
-  eng::RemoteState after;
+  eng::Plan repairs;
   std::string err;
-  if (!remote.fetch(after, err)) return fail("reading " + remote.describe() + " after apply: " + err);
-  eng::Plan repairs = eng::raceRepairs(plan, after);
+  if (!target.repairs(repairs, err)) return fail(err);
   if (repairs.changes.empty()) return rc;
   std::cerr << "monitorc: another run created the same objects at the same time; removing "
             << repairs.changes.size() << " duplicate(s), keeping the smallest id\n";
-  ao.current = &after;
   ao.progress = nullptr;
-  return std::max(rc, printReport(eng::apply(repairs, remote, ao)));
+  return std::max(rc, printReport(target.apply(repairs, ao)));
 }
 
 int printReport(const eng::ApplyReport& rep) {
@@ -252,9 +266,8 @@ Runner setupPlan(CLI::App& sub) {
   sub.add_flag("--detailed-exitcode", o->detailed, "Exit 2 when there are changes (0 none, 1 error)");
   return [o]() {
     eng::Plan plan;
-    std::unique_ptr<eng::Remote> remote;
-    std::unique_ptr<eng::DirectTarget> direct;
-    if (int rc = makePlan(o->fe, o->rf, plan, remote, direct)) return rc;
+    OpenTarget open;
+    if (int rc = makePlan(o->fe, o->rf, plan, open)) return rc;
     if (o->format == "json") std::cout << eng::planToJson(plan).dump(2) << "\n";
     else if (o->format == "markdown") std::cout << eng::renderMarkdown(plan);
     else std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
@@ -281,8 +294,7 @@ Runner setupApply(CLI::App& sub) {
   sub.add_option("--parallel", o->parallel, "Requests at a time (default 4)")->check(CLI::Range(1, 64));
   return [o]() {
     eng::Plan plan;
-    std::unique_ptr<eng::Remote> remote;
-    std::unique_ptr<eng::DirectTarget> direct;
+    OpenTarget open;
     if (!o->fe.paths.empty() && looksLikePlanFile(o->fe.paths[0])) {
       const std::string file = o->fe.paths[0];
       std::string text, err;
@@ -291,24 +303,16 @@ Runner setupApply(CLI::App& sub) {
       if (JsonInputError e; !readJsonInput(text, j, e)) return fail("'" + file + "':" + e.where());
       if (!eng::planFromJson(j, plan, err)) return fail("'" + file + "': " + err);
       // Where the plan writes and which variable holds the key come from the source, not the file.
-      if (int rc = confirmPlanTarget(o->fe, file, plan)) return rc;
+      if (int rc = confirmPlanTarget(o->fe, file, plan, open)) return rc;
       if (!o->rf.target.empty() && o->rf.target != plan.targetName)
         return fail("'" + file + "' is a plan for target '" + plan.targetName + "', not '" + o->rf.target + "'");
       if (o->rf.prune != plan.prune && o->rf.prune)
         return fail("--prune must be given to 'plan --out', not to 'apply FILE'");
+      if (int rc = openChosen(o->fe, o->rf, open)) return rc;
+      // Every operation, id and fingerprint in the file must be one this target's plans make.
+      if (std::string why = open.target->checkSaved(plan); !why.empty()) return fail(why);
       std::vector<std::string> stale;
-      eng::RemoteState now;
-      if (eng::isDirectKind(plan.targetKind)) {
-        direct = eng::openDirect(plan, o->rf.remoteOptions(), err);
-        if (!direct) return fail(err);
-        if (!direct->stale(plan, stale, err))
-          return fail("reading " + plan.targetKind + " \"" + plan.targetName + "\" (" + plan.where + "): " + err);
-      } else {
-        remote = eng::openRemote({plan.targetKind, plan.targetName, plan.where, plan.keyEnv, ""}, o->rf.remoteOptions(), err);
-        if (!remote) return fail(err);
-        if (!remote->fetch(now, err)) return fail("reading " + remote->describe() + ": " + err);
-        stale = eng::stalePlanReasons(plan, now);
-      }
+      if (!open.target->stale(plan, stale, err)) return fail(err);
       if (!stale.empty()) {
         std::cerr << "monitorc: error: the saved plan '" << file << "' is stale: the target changed since it was made:\n";
         for (const auto& s : stale) std::cerr << "  " << terminalSafe(s) << "\n";
@@ -317,12 +321,10 @@ Runner setupApply(CLI::App& sub) {
       }
       std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
       if (!plan.hasChanges()) return 0;
-      if (direct) return printReport(direct->apply(plan));
-      return applyPlan(plan, *remote, o->parallel, now);
+      return applyPlan(plan, *open.target, o->parallel);
     }
     if (o->fe.paths.empty()) return fail("apply needs .mon sources or a saved plan file");
-    eng::RemoteState now;
-    if (int rc = makePlan(o->fe, o->rf, plan, remote, direct, &now)) return rc;
+    if (int rc = makePlan(o->fe, o->rf, plan, open)) return rc;
     std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
     if (!plan.hasChanges()) return 0;
     if (!o->autoApprove) {
@@ -333,8 +335,7 @@ Runner setupApply(CLI::App& sub) {
         return 1;
       }
     }
-    if (direct) return printReport(direct->apply(plan));
-    return applyPlan(plan, *remote, o->parallel, now);
+    return applyPlan(plan, *open.target, o->parallel);
   };
 }
 
@@ -347,36 +348,21 @@ Runner setupPull(CLI::App& sub) {
   };
   auto o = std::make_shared<Opts>();
   o->fe.add(sub);
-  sub.add_option("--target", o->rf.target, "Target to read: mackerel, local, prometheus or grafana (default: the only mackerel/local target)");
+  sub.add_option("--target", o->rf.target, "Name of the target to read (default: the only one that holds monitors)");
   o->rf.addHttp(sub);
   sub.add_option("-o,--out", o->out, "Directory to write the source to (default: pulled)");
-  sub.add_flag("--owned-only", o->ownedOnly, "Only objects monitorc manages (memo marker; prometheus: the generated header; grafana: the monitorc tag and managed_by label)");
+  sub.add_flag("--owned-only", o->ownedOnly, "Only objects monitorc manages (each system's ownership mark: docs/ownership.md)");
   return [o]() {
-    bool ok;
-    auto c = compileAndReport(o->fe, ok);
-    if (!ok) return 1;
-    eng::TargetSpec spec;
-    std::string err;
-    if (!eng::chooseTarget(c->module, o->rf.target, spec, err)) return fail(err);
+    OpenTarget open;
+    if (int rc = compileAndChoose(o->fe, o->rf.target, open)) return rc;
+    if (int rc = openChosen(o->fe, o->rf, open)) return rc;
     std::vector<std::string> warnings;
-    std::string source, targetText;
-    if (eng::isDirectKind(spec.kind)) {
-      const ir::Target* declared = nullptr;
-      for (const auto& t : c->module.targets)
-        if (t.name == spec.name) declared = &t;
-      eng::PulledSource pulled;
-      if (!declared || !eng::pullDirect(spec, *declared, o->ownedOnly, o->rf.remoteOptions(), pulled, warnings, err))
-        return fail(err);
-      source = pulled.objects;
-      targetText = pulled.target;
-    } else {
-      auto remote = eng::openRemote(spec, o->rf.remoteOptions(), err);
-      if (!remote) return fail(err);
-      eng::RemoteState state;
-      if (!remote->fetch(state, err)) return fail("reading " + remote->describe() + ": " + err);
-      source = eng::pullSource(state, o->ownedOnly, warnings);
-      targetText = eng::targetSource(spec);
-    }
+    eng::PulledSource pulled;
+    std::string err;
+    if (!open.target->pull(o->ownedOnly, pulled, warnings, err)) return fail(err);
+    const std::string& source = pulled.objects;
+    const std::string& targetText = pulled.target;
+    const ir::Target& spec = *open.declared;
     for (const auto& w : warnings) std::cerr << "monitorc: warning: " << terminalSafe(w) << "\n";
     std::error_code ec;
     std::filesystem::create_directories(o->out, ec);

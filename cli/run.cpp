@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "backend.h"
 #include "commands.h"
 #include "support/text.h"
 
@@ -42,6 +43,7 @@ bool FrontEndOptions::varMap(std::map<std::string, std::string>& out) const {
 }
 
 int run(int argc, char** argv) {
+  installTargetKinds();  // the checker learns the backends' target kinds and their settings
   CLI::App app{"monitorc: monitors and dashboards as code, for Mackerel, Prometheus and Grafana"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "monitorc 0.1.0");

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "mackerel/normalize.h"
 #include "ownership.h"
 
 namespace mon::engine {
@@ -105,7 +104,8 @@ void plan(const std::vector<Desired>& desired, ObjKind kind, const std::vector<R
       }
     if (r) {
       c.id = r->id;
-      c.fields = diffFields(normalized(kind, r->body), normalized(kind, d.body));
+      c.fields = opts.normalize ? diffFields(opts.normalize(kind, r->body), opts.normalize(kind, d.body))
+                                : diffFields(r->body, d.body);
       if (!owned(*r)) c.action = Action::Adopt;
       else c.action = c.fields.empty() ? Action::NoChange : Action::Update;
     }
@@ -120,10 +120,6 @@ void plan(const std::vector<Desired>& desired, ObjKind kind, const std::vector<R
 }
 
 }  // namespace
-
-Json normalized(ObjKind kind, const Json& body) {
-  return kind == ObjKind::Monitor ? mackerel::normalizeMonitor(body) : mackerel::normalizeDashboard(body);
-}
 
 std::vector<FieldChange> diffFields(const Json& before, const Json& after) {
   std::vector<FieldChange> out;

@@ -1,6 +1,10 @@
 #pragma once
-// diff(desired, remote) -> Plan. Matching is by key (monitor name + type, dashboard urlPath),
-// ownership by the memo marker (ownership.h); both sides are normalised before comparing.
+// diff(desired, remote) -> Plan for targets that hold monitors and dashboards as objects
+// (remote.h). Matching is by key (monitor name + type, dashboard urlPath), ownership by the
+// memo marker (ownership.h); both sides are brought to the backend's canonical form before
+// comparing.
+#include <functional>
+
 #include "plan.h"
 
 namespace mon::engine {
@@ -17,6 +21,9 @@ struct Desired {
 
 struct DiffOptions {
   bool prune = false;
+  /// The backend's canonical form of an object (as sent or as read), so that what the server
+  /// adds or respells is not a change. Null: bodies are compared as they are.
+  std::function<Json(ObjKind, const Json&)> normalize;
 };
 
 /// The plan for making `remote` match `desired`. Desired keys must be unique per kind.
@@ -24,8 +31,5 @@ Plan diff(const std::vector<Desired>& desired, const RemoteState& remote, const 
 
 /// Changed fields between two normalised objects, in `after`'s key order then removed keys.
 std::vector<FieldChange> diffFields(const Json& before, const Json& after);
-
-/// The object in canonical form for comparing (normalize.h, by kind).
-Json normalized(ObjKind kind, const Json& body);
 
 }  // namespace mon::engine

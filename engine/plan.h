@@ -41,28 +41,28 @@ struct Change {
   std::string renamedFrom;  // the remote key, when matched through a previous name
   Json body;                // what create/update sends (marker included); null otherwise
   std::vector<FieldChange> fields;  // update/adopt: the changed fields
-  int op = -1;              // prometheus/grafana: index in Plan::operations that carries it out
+  int op = -1;              // index in Plan::operations that carries it out (-1: the body is sent)
   std::string duplicateOf;  // delete: the id of the owned object with the same key that is kept
 };
 
 struct Plan {
-  std::string targetKind;  // "mackerel", "local", "prometheus" or "grafana"
+  std::string targetKind;  // a kind from the backends' registry ("mackerel", "prometheus", ...)
   std::string targetName;
-  std::string where;       // base URL or directory
-  std::string keyEnv;      // mackerel, grafana: the environment variable holding the key/token (never the key)
-  // prometheus and grafana (direct_target.h): what apply needs besides `changes`.
-  std::string url;         // base URL of Prometheus or Grafana
-  std::string rulesDir;    // prometheus: the rules directory
-  std::string folder;      // grafana: the folder uid
-  /// The backend's writes in order (docs/plan-json.md, "operations"); Change::op indexes it.
+  std::string where;       // for people: base URL, directory, "URL, folder F"
+  /// What the backend records about the target's declaration (URL, directory, the name of the
+  /// variable holding the key, never the key); `apply FILE` confirms each against the source.
+  /// Opaque to the engine; written into the plan file's "target" object beside kind and name.
+  Json settings = Json::object();
+  /// The backend's writes in order when it applies by operations rather than by object bodies
+  /// (docs/plan-json.md, "operations"); Change::op indexes it.
   Json operations = Json::array();
   bool prune = false;
   /// The source paths the plan was made from, as given (`apply FILE` without sources re-reads
   /// these to confirm the target; only relative paths inside the working directory are used).
   std::vector<std::string> sources;
   std::vector<Change> changes;  // sorted: kind, then key
-  /// "monitor/<id>" -> fingerprint of every remote object read when planning (direct targets:
-  /// "rule_file/<name>", "dashboard/<uid>", "folder/<uid>", "rule_group/<name>", "alert_rule/<uid>").
+  /// "<what>/<id>" -> fingerprint of every remote object read when planning ("monitor/<id>",
+  /// "rule_file/<name>", "dashboard/<uid>" ...; each backend names its own).
   std::map<std::string, std::string> fingerprints;
 
   int count(Action a) const;

@@ -19,11 +19,10 @@ bool actionFromName(const std::string& s, Action& a) {
 Json planToJson(const Plan& p) {
   Json j = Json::object();
   j["format_version"] = 1;
-  j["target"] = {{"kind", p.targetKind}, {"name", p.targetName}, {"where", p.where}};
-  if (!p.keyEnv.empty()) j["target"]["api_key_env"] = p.keyEnv;
-  if (!p.url.empty()) j["target"]["url"] = p.url;
-  if (!p.rulesDir.empty()) j["target"]["rules_dir"] = p.rulesDir;
-  if (!p.folder.empty()) j["target"]["folder"] = p.folder;
+  j["target"] = p.settings.is_object() ? p.settings : Json::object();
+  j["target"]["kind"] = p.targetKind;
+  j["target"]["name"] = p.targetName;
+  j["target"]["where"] = p.where;
   j["prune"] = p.prune;
   if (!p.sources.empty()) j["sources"] = p.sources;
   j["summary"] = {{"create", p.count(Action::Create)},   {"update", p.count(Action::Update)},
@@ -52,7 +51,7 @@ Json planToJson(const Plan& p) {
     if (c.op >= 0) e["operation"] = c.op;
     j["changes"].push_back(e);
   }
-  if (p.targetKind == "prometheus" || p.targetKind == "grafana") j["operations"] = p.operations;
+  j["operations"] = p.operations;
   j["fingerprints"] = Json::object();
   for (const auto& [k, v] : p.fingerprints) j["fingerprints"][k] = v;
   return j;
@@ -66,19 +65,18 @@ bool planFromJson(const Json& j, Plan& p, std::string& err) {
     p.targetKind = j["target"].at("kind").get<std::string>();
     p.targetName = j["target"].at("name").get<std::string>();
     p.where = j["target"].value("where", "");
-    p.keyEnv = j["target"].value("api_key_env", "");
-    p.url = j["target"].value("url", "");
-    p.rulesDir = j["target"].value("rules_dir", "");
-    p.folder = j["target"].value("folder", "");
-    // prometheus and grafana: the writes are the operations; a change's body is for review.
-    bool direct = p.targetKind == "prometheus" || p.targetKind == "grafana";
-    if (direct) {
-      if (!j.contains("operations") || !j["operations"].is_array()) return (err = "plan file: no operations", false);
-      p.operations = j["operations"];
-      for (const auto& op : p.operations)
-        if (!op.is_object() || !op.contains("action") || !op["action"].is_string())
-          return (err = "plan file: malformed operation", false);
-    }
+    p.settings = j["target"];
+    for (const char* k : {"kind", "name", "where"}) p.settings.erase(k);
+    for (const auto& [k, v] : p.settings.items())
+      if (!v.is_string()) return (err = "plan file: target." + k + " is not a string", false);
+    // When a plan has operations, they are its writes and a change's body is for review;
+    // otherwise each create, update and adoption sends its body.
+    if (!j.contains("operations") || !j["operations"].is_array()) return (err = "plan file: no operations", false);
+    p.operations = j["operations"];
+    for (const auto& op : p.operations)
+      if (!op.is_object() || !op.contains("action") || !op["action"].is_string())
+        return (err = "plan file: malformed operation", false);
+    const bool byOperations = !p.operations.empty();
     p.prune = j.value("prune", false);
     if (j.contains("sources")) p.sources = j["sources"].get<std::vector<std::string>>();
     for (const auto& e : j["changes"]) {
@@ -100,9 +98,9 @@ bool planFromJson(const Json& j, Plan& p, std::string& err) {
                               f.contains("before"), f.contains("after")});
       c.op = e.value("operation", -1);
       bool writes = c.action == Action::Create || c.action == Action::Update || c.action == Action::Adopt;
-      if (!direct && writes && !c.body.is_object())
+      if (!byOperations && writes && !c.body.is_object())
         return (err = "plan file: change for '" + c.key + "' has no body", false);
-      if (direct && (c.op < -1 || c.op >= int(p.operations.size()) || ((writes || c.action == Action::Delete) && c.op < 0)))
+      if (c.op < -1 || c.op >= int(p.operations.size()) || (byOperations && (writes || c.action == Action::Delete) && c.op < 0))
         return (err = "plan file: change for '" + c.key + "' has no valid operation", false);
       p.changes.push_back(std::move(c));
     }

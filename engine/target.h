@@ -1,33 +1,22 @@
 #pragma once
-// From a compiled module to what plan/apply work on: the chosen target, the objects the
-// source wants there, and a Remote for it (the only place the API key is read).
+// What plan, apply and pull need from a monitoring system, and what the engine gives it. Each
+// backend (backends/<system>/) declares its target kinds as TargetKind values and the registry
+// (backends/registry.cpp) lists them; nothing here knows a kind by name. docs/backends.md,
+// "Adding a backend", walks through it.
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
-#include "diff.h"
+#include "apply.h"
+#include "check/schema.h"
+#include "diag/diag_engine.h"
 #include "net/http.h"
 #include "net/retry.h"
+#include "source/source_manager.h"
 
 namespace mon::engine {
-
-/// Where a plan goes, resolved from an ir::Target or a plan file.
-struct TargetSpec {
-  std::string kind;  // "mackerel", "local", "prometheus" or "grafana"
-  std::string name;
-  std::string where;   // base URL (mackerel, prometheus, grafana) or directory (local)
-  std::string keyEnv;  // mackerel: api_key_env; grafana: token_env
-  std::string dir;     // prometheus: rules_dir
-};
-
-/// The target called `name`, or when `name` is empty the only mackerel/local target (or, when
-/// there is none, the only prometheus/grafana target). Prometheus and grafana targets are
-/// planned by direct_target.h, not through a Remote.
-bool chooseTarget(const ir::Module& m, const std::string& name, TargetSpec& out, std::string& err);
-
-/// The monitors and dashboards for target `name` as the API takes them, with source lines.
-/// False with `err` when two objects share a key.
-bool desiredObjects(const ir::Module& m, const SourceManager& sm, const std::string& target, std::vector<Desired>& out,
-                    std::string& err);
 
 struct RemoteOptions {
   std::function<void(const std::string&)> log;  // HTTP log lines (no headers, no key)
@@ -35,6 +24,9 @@ struct RemoteOptions {
   net::ClientOptions http;              // timeouts of the default client
   std::shared_ptr<net::Client> client;  // default: libcurl with `http`
   std::function<const char*(const char*)> getenv;  // default: ::getenv
+
+  /// opts.client, or a libcurl client with `http`'s timeouts.
+  std::shared_ptr<net::Client> clientOrDefault() const;
 };
 
 /// The secret (API key, token) in environment variable `name`, for target `what`: one trailing
@@ -44,8 +36,92 @@ struct RemoteOptions {
 bool secretFromEnv(const RemoteOptions& opts, const std::string& name, const std::string& what, std::string& value,
                    std::string& err);
 
-/// Opens the target. For mackerel, reads the key from the environment variable; the error
-/// names the variable, never the value.
-std::unique_ptr<Remote> openRemote(const TargetSpec& t, const RemoteOptions& opts, std::string& err);
+/// What `monitorc pull` writes for a target: two sources.
+struct PulledSource {
+  std::string objects;  // monitors and dashboards, each for this target
+  std::string target;   // the target block (settings, never a key)
+};
+
+/// One declared target, opened for plan, apply or pull. Opening reads no remote state; each
+/// method reads what it needs.
+class Target {
+ public:
+  virtual ~Target() = default;
+  /// Reads the target and compares it with the source: fills plan.changes (sorted by kind,
+  /// then key), plan.operations when the backend writes by operations, plan.fingerprints of
+  /// everything read, and plan.where. False with `err` when the target cannot be read.
+  virtual bool plan(bool prune, Plan& plan, std::string& err) = 0;
+  /// A saved plan is untrusted input: "" when every operation, id and fingerprint key in it is
+  /// one this target's plans make, else why not. Runs before anything is read or sent.
+  virtual std::string checkSaved(const Plan& saved) = 0;
+  /// Reads the target again and lists why `saved` no longer fits it (docs/plan-json.md,
+  /// "Staleness"). Empty: fresh. False with `err` when the target cannot be read.
+  virtual bool stale(const Plan& saved, std::vector<std::string>& reasons, std::string& err) = 0;
+  /// Carries out the plan's writes; one outcome per writing change, in plan order.
+  virtual ApplyReport apply(const Plan& plan, const ApplyOptions& opts) = 0;
+  /// After apply: where the system offers no lock, what a run racing this one created twice,
+  /// as a plan of deletes to apply next (empty when nothing was). False with `err` when the
+  /// target cannot be read.
+  virtual bool repairs(Plan& out, std::string& err) {
+    out = Plan{};
+    return (void)err, true;
+  }
+  /// The target's objects as source (only owned ones when `ownedOnly`).
+  virtual bool pull(bool ownedOnly, PulledSource& out, std::vector<std::string>& warnings, std::string& err) = 0;
+};
+
+/// Everything a backend gets to open one declared target.
+struct TargetContext {
+  const ir::Module& module;
+  const SourceManager& sources;
+  const ir::Target& declared;
+  RemoteOptions options;
+  /// The files the backend's build() writes for this module, with its diagnostics printed;
+  /// false when it reported an error. Only backends that plan from built files call it.
+  std::function<bool(std::map<std::string, std::string>&)> build;  // backend.h's OutputFiles
+};
+
+/// One setting of a declared target that a saved plan records and `apply FILE` confirms: the
+/// plan says `value` under `key` in its "target" object; `label` names it in messages.
+struct TargetSetting {
+  std::string label;
+  std::string key;
+  std::string value;
+};
+
+/// A kind of target, declared by its backend.
+struct TargetKind {
+  const char* name;  // as written: target NAME "..." { }
+  /// The settings block's fields (the checker's schema table): types, docs, required ones.
+  schema::Kind schema;
+  /// Chosen without --target when it is the only target of a primary kind (systems that hold
+  /// monitors); a non-primary target is chosen alone only when there is no primary one.
+  bool primary = false;
+  /// Settings errors a type check cannot see, at the declaration: invalid values (a URL that
+  /// is not https, an invalid folder uid) for `check` and the language server; with `forPlan`
+  /// also settings that only plan, apply and pull need (a URL, a rules directory), which a
+  /// target used only with `build` may leave out.
+  void (*checkSettings)(const ir::Target& declared, bool forPlan, DiagEngine& diags) = nullptr;
+  /// What a plan records about the declaration (URL, directory, key variable), in the order
+  /// mismatches are reported; also the plan's `where` under the key "where".
+  std::vector<TargetSetting> (*settings)(const ir::Target& declared) = nullptr;
+  /// Opens the target (reads its key from the environment); null with `err`.
+  std::unique_ptr<Target> (*open)(const TargetContext& ctx, std::string& err) = nullptr;
+};
+
+/// The target called `name` among `declared`, or when `name` is empty the only target of a
+/// primary kind (or, when there is none, the only target). Null with `err`.
+const ir::Target* chooseTarget(const ir::Module& m, const std::vector<TargetKind>& kinds, const std::string& name,
+                               std::string& err);
+
+/// The kind called `name`, or null.
+const TargetKind* findTargetKind(const std::vector<TargetKind>& kinds, const std::string& name);
+
+/// Records the declaration's settings in `plan` (settings object and where).
+void recordSettings(const TargetKind& kind, const ir::Target& declared, Plan& plan);
+
+/// Why the saved `plan` is not one for `declared` (of kind `kind`): each recorded setting that
+/// differs from the declaration. Empty: it is.
+std::vector<std::string> settingMismatches(const Plan& plan, const TargetKind& kind, const ir::Target& declared);
 
 }  // namespace mon::engine

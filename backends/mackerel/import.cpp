@@ -95,4 +95,32 @@ std::string importMackerelSource(const ImportJson& monitorsDoc, const std::vecto
   return out;
 }
 
+bool importFile(const std::string& text, std::string& source, std::vector<std::string>& warnings, std::string& error) {
+  ImportJson doc;
+  size_t offset = std::string::npos;
+  if (!parseImportJson(text, doc, error, offset)) {
+    if (offset != std::string::npos) {
+      size_t line = 1 + size_t(std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
+      size_t lineStart = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+      size_t col = offset == 0 || lineStart == std::string::npos ? offset + 1 : offset - lineStart;
+      error = "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(col) + ": " + error;
+    } else {
+      error = "invalid JSON: " + error;
+    }
+    return false;
+  }
+  std::string notMonitors = checkMonitorsDoc(doc);
+  if (notMonitors.empty()) {
+    source = importMackerelSource(doc, {}, warnings);
+    return true;
+  }
+  std::string notDashboard = checkDashboardDoc(doc);
+  if (notDashboard.empty()) {
+    source = importMackerelSource(nullptr, {doc}, warnings);
+    return true;
+  }
+  error = "neither a monitor list (" + notMonitors + ") nor a dashboard (" + notDashboard + ")";
+  return false;
+}
+
 }  // namespace mon::mackerel

@@ -35,4 +35,7 @@ std::string checkDashboardDoc(const ImportJson& doc);
 std::string importMackerelSource(const ImportJson& monitorsDoc, const std::vector<ImportJson>& dashboards,
                                  std::vector<std::string>& warnings);
 
+/// `monitorc import mackerel FILE...`: one file, a monitor list or a dashboard as above.
+bool importFile(const std::string& text, std::string& source, std::vector<std::string>& warnings, std::string& error);
+
 }  // namespace mon::mackerel

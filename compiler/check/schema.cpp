@@ -4,30 +4,31 @@
 
 namespace mon::schema {
 
-namespace {
-
-constexpr long long kMinute = 60000;
-constexpr long long kDay = 86400000;
-
-Field str(const char* n, const char* doc, bool required = false, double maxLen = 0) {
+Field str(const char* n, const char* doc, bool required, double maxLen) {
   Field f{n, Type::String};
   f.doc = doc;
   f.required = required;
   f.max = maxLen;
   return f;
 }
-Field typed(const char* n, Type t, const char* doc, bool required = false) {
+Field typed(const char* n, Type t, const char* doc, bool required) {
   Field f{n, t};
   f.doc = doc;
   f.required = required;
   return f;
 }
-Field integer(const char* n, double lo, double hi, const char* doc, const char* dflt = "") {
+Field integer(const char* n, double lo, double hi, const char* doc, const char* dflt) {
   Field f{n, Type::Int, lo, hi};
   f.doc = doc;
   f.defaultText = dflt;
   return f;
 }
+
+namespace {
+
+constexpr long long kMinute = 60000;
+constexpr long long kDay = 86400000;
+
 Field duration(const char* n, long long unitMs, double lo, double hi, const char* doc, bool required = false,
                const char* dflt = "") {
   Field f{n, Type::Duration, lo, hi, unitMs};
@@ -195,23 +196,6 @@ std::vector<Kind> buildWidgetKinds() {
   };
 }
 
-std::vector<Kind> buildTargetKinds() {
-  return {
-      {"mackerel", "mackerel target",
-       {str("base_url", "API base URL (default https://api.mackerelio.com/)."),
-        str("api_key_env", "Environment variable holding the API key (default MACKEREL_APIKEY).")}},
-      {"local", "local target",
-       {str("dir", "Directory that stands in for the service (ids, defaults and normalisation as the API).", true)}},
-      {"prometheus", "prometheus target",
-       {str("rules_dir", "Directory of rule files Prometheus loads."), str("url", "Prometheus base URL."),
-        str("group", "Rule group name.")}},
-      {"grafana", "grafana target",
-       {str("url", "Grafana base URL."), str("token_env", "Environment variable holding the API token."),
-        str("folder", "Folder uid."), str("datasource", "Data source uid."),
-        integer("schema_version", 36, 50, "Dashboard schemaVersion.", "41")}},
-  };
-}
-
 }  // namespace
 
 const std::vector<Kind>& monitorKinds() {
@@ -222,10 +206,15 @@ const std::vector<Kind>& widgetKinds() {
   static const std::vector<Kind> kinds = buildWidgetKinds();
   return kinds;
 }
-const std::vector<Kind>& targetKinds() {
-  static const std::vector<Kind> kinds = buildTargetKinds();
+namespace {
+std::vector<Kind>& installedTargetKinds() {
+  static std::vector<Kind> kinds;
   return kinds;
 }
+}  // namespace
+
+void setTargetKinds(std::vector<Kind> kinds) { installedTargetKinds() = std::move(kinds); }
+const std::vector<Kind>& targetKinds() { return installedTargetKinds(); }
 const Kind& dashboardKind() {
   static const Kind k{"dashboard", "dashboard",
                       {str("url_path", "Path of the dashboard's URL, unique per organization.", true),

@@ -53,7 +53,10 @@ struct Kind {
 /// Monitor kinds in DSL spelling, each with its fields (common fields included).
 const std::vector<Kind>& monitorKinds();
 const std::vector<Kind>& widgetKinds();
+/// Target kinds and their settings. The backends declare them (backends/registry.cpp installs
+/// them with setTargetKinds before the first compile); until then there is none.
 const std::vector<Kind>& targetKinds();
+void setTargetKinds(std::vector<Kind> kinds);
 const Kind& dashboardKind();
 const Kind& rowKind();
 const Kind& variableKind();
@@ -64,6 +67,11 @@ const Kind& recordKind();
 const Kind& defaultsKind();
 /// Top-level block types: monitor, dashboard, target, variable, record, defaults.
 const std::vector<std::string>& topLevelBlocks();
+
+/// Field builders for schema tables (here and in the backends' target kinds).
+Field str(const char* n, const char* doc, bool required = false, double maxLen = 0);
+Field typed(const char* n, Type t, const char* doc, bool required = false);
+Field integer(const char* n, double lo, double hi, const char* doc, const char* dflt = "");
 
 const Kind* findKind(const std::vector<Kind>& kinds, std::string_view name);
 const Field* findField(const Kind& kind, std::string_view name);

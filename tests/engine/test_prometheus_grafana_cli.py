@@ -378,7 +378,7 @@ class PrometheusTarget(Base):
         self.write('target prometheus "prom" { url = "%s" }\nmonitor query "q" { query = "up" operator = "<" critical = 1 }\n' % self.url)
         p = self.run_mc("plan", "--target", "prom")
         self.assertEqual(p.returncode, 1)
-        self.assertIn("main.mon:1:1: prometheus target 'prom' has no rules_dir", p.stderr)
+        self.assertIn("main.mon:1:1: error: prometheus target 'prom' has no rules_dir", p.stderr)
 
 
     def test_unreadable_rules_dir_is_an_error_not_an_empty_target(self):
@@ -687,7 +687,7 @@ class GrafanaTarget(Base):
         self.write(source(self.target.replace('folder = "ops"', 'folder = "my folder"')))
         p = self.run_mc("plan")
         self.assertEqual(p.returncode, 1)
-        self.assertIn("main.mon:1:1: grafana target 'graf': folder 'my folder' is not a valid Grafana folder uid", p.stderr)
+        self.assertRegex(p.stderr, r"main\.mon:\d+:\d+: error: grafana target 'graf': folder 'my folder' is not a valid Grafana folder uid")
 
     def test_pull_round_trips(self):
         self.write(source(self.target))

@@ -1,19 +1,29 @@
-// `monitorc plan/apply` for a grafana target: the API plan of backends/grafana/apply.h, one
-// Change per folder (kind dashboard, type "folder"), dashboard (key: uid) and alert rule
-// (kind monitor, type "alert rule", key: title).
+// `target grafana`: plan/apply through the API plan of apply.h, one Change per folder (kind
+// dashboard, type "folder"), dashboard (key: uid) and alert rule (kind monitor, type "alert
+// rule", key: title); pull through pull.cpp.
+#include "grafana/target_kind.h"
+
 #include <chrono>
 #include <cstdlib>
 #include <set>
 
-#include "direct_target.h"
 #include "grafana/apply.h"
 #include "prometheus/targets.h"
+#include "diff.h"
+#include "target_support.h"
 
-namespace mon::engine {
+namespace mon::grafana {
 
 namespace {
 
 namespace gf = mon::grafana;
+using namespace mon::engine;
+// This backend's own plan types are spelled with their namespace; these are the engine's.
+using engine::Action;
+using engine::ApplyOptions;
+using engine::ApplyReport;
+using engine::Change;
+using engine::Plan;
 
 const char* opName(gf::Change::Action a) {
   switch (a) {
@@ -81,10 +91,18 @@ struct Recorder {
   }
 };
 
-class GrafanaTarget : public DirectTarget {
+class GrafanaTarget : public engine::Target {
  public:
-  GrafanaTarget(gf::Connection c, std::string folder) : conn_(std::move(c)), folder_(std::move(folder)) {}
-  ApplyReport apply(const Plan& plan) override {
+  GrafanaTarget(gf::Connection c, std::string name, std::string folder, const TargetContext* ctx)
+      : conn_(std::move(c)), name_(std::move(name)), folder_(std::move(folder)),
+        ctx_(ctx ? std::make_unique<TargetContext>(*ctx) : nullptr) {}
+  bool plan(bool prune, Plan& plan, std::string& err) override;
+  std::string checkSaved(const Plan& saved) override;
+  bool pull(bool ownedOnly, PulledSource& out, std::vector<std::string>& warnings, std::string& err) override {
+    if (!ctx_) return (err = "grafana target '" + name_ + "': no source to pull for", false);
+    return pullTarget(ctx_->declared, conn_, ownedOnly, out, warnings, err);
+  }
+  ApplyReport apply(const Plan& plan, const ApplyOptions&) override {
     auto t0 = std::chrono::steady_clock::now();
     std::vector<OpResult> results;
     // One operation at a time, so each outcome is known (folder, dashboards, deletes, rules).
@@ -119,7 +137,8 @@ class GrafanaTarget : public DirectTarget {
     }
     uids.insert(writtenDashboards.begin(), writtenDashboards.end());
     Fingerprints now;
-    if (!readState(conn_, folder_, plan.targetName, uids, now, err)) return false;
+    if (!readState(conn_, folder_, plan.targetName, uids, now, err))
+      return (err = "reading grafana \"" + name_ + "\" (" + conn_.url + ", folder " + folder_ + "): " + err, false);
     // A new rule in the group would be removed by the saved group PUT: stale.
     reasons = staleReasons(plan.fingerprints, now, [&](const std::string& key) {
       if (key.rfind("dashboard/", 0) == 0) return writtenDashboards.count(key.substr(10)) > 0;
@@ -131,7 +150,8 @@ class GrafanaTarget : public DirectTarget {
 
  private:
   gf::Connection conn_;
-  std::string folder_;
+  std::string name_, folder_;
+  std::unique_ptr<TargetContext> ctx_;  // null when opened without a source
 };
 
 const Json* findUid(const Json& rules, const std::string& uid) {
@@ -162,13 +182,11 @@ Change listed(Action a, const std::string& uid, const std::string& source) {
   return c;
 }
 
-}  // namespace
-
 bool connectGrafana(const std::string& name, const std::string& url, const std::string& keyEnv, const RemoteOptions& opts,
                     gf::Connection& conn, std::string& err) {
   std::string token;
   if (!secretFromEnv(opts, keyEnv, "the API token for grafana target '" + name + "'", token, err)) return false;
-  std::shared_ptr<net::Client> client = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient(opts.http));
+  std::shared_ptr<net::Client> client = opts.clientOrDefault();
   conn = gf::Connection{url, token, [client, opts](const std::string& method, const std::string& u, const gf::Headers& headers,
                                                    const std::string& body) {
                           net::Request req{method, u, headers, body};
@@ -178,36 +196,26 @@ bool connectGrafana(const std::string& name, const std::string& url, const std::
   return true;
 }
 
-std::unique_ptr<DirectTarget> planGrafana(const ir::Module& m, const SourceManager& sm, const OutputFiles& built,
-                                          const TargetSpec& spec, bool prune, const RemoteOptions& opts, Plan& plan,
-                                          std::string& err) {
-  std::string at = targetWhere(m, sm, spec.name);
-  const ir::Target* target = nullptr;
-  for (const auto& t : m.targets)
-    if (t.kind == "grafana" && t.name == spec.name) target = &t;
-  if (!target) return (err = "no grafana target named '" + spec.name + "'", nullptr);
-  if (spec.where.empty()) return (err = at + "grafana target '" + spec.name + "' has no url (Grafana's base URL)", nullptr);
-  if (std::string why = net::checkBaseUrl(spec.where); !why.empty())
-    return (err = at + "grafana target '" + spec.name + "': url: " + why, nullptr);
-  gf::TargetSettings settings = gf::settingsOf(*target);
-  if (!gf::validUid(settings.folder))
-    return (err = at + "grafana target '" + spec.name + "': folder '" + settings.folder +
-                  "' is not a valid Grafana folder uid (1 to 40 letters, digits, '-' or '_')", nullptr);
-  std::string url = net::withoutTrailingSlash(spec.where);
-  gf::Connection conn;
-  if (!connectGrafana(spec.name, url, spec.keyEnv, opts, conn, err)) return nullptr;
-  plan.where = url + ", folder " + settings.folder;
-  plan.keyEnv = spec.keyEnv;
-  plan.url = url;
-  plan.folder = settings.folder;
-
+bool GrafanaTarget::plan(bool prune, Plan& plan, std::string& err) {
+  if (!ctx_) return (err = "grafana target '" + name_ + "': no source to plan from", false);
+  const ir::Module& m = ctx_->module;
+  const SourceManager& sm = ctx_->sources;
+  const ir::Target* target = &ctx_->declared;
+  OutputFiles built;
+  if (!ctx_->build(built)) return (err = "", false);
+  const gf::TargetSettings settings = gf::settingsOf(*target);
+  const std::string url = conn_.url;
+  const struct {
+    std::string name;
+  } spec{name_};
+  const gf::Connection& conn = conn_;
   Recorder rec;
   gf::Connection reading = conn;
   reading.http = rec.wrap(conn.http);
   gf::Plan bp;
   if (!gf::makePlan(built, settings, reading, prune, bp, err)) {
     err = "reading grafana \"" + spec.name + "\" (" + url + "): " + err;
-    return nullptr;
+    return false;
   }
 
   SourceIndex idx = sourceIndex(m, sm);
@@ -332,62 +340,124 @@ std::unique_ptr<DirectTarget> planGrafana(const ir::Module& m, const SourceManag
   Fingerprints read;
   if (!readState(reading, settings.folder, settings.name, uids, read, err)) {
     err = "reading grafana \"" + spec.name + "\" (" + url + "): " + err;
-    return nullptr;
+    return false;
   }
   for (const auto& [key, v] : read) plan.fingerprints[key] = v.first;
-  return std::make_unique<GrafanaTarget>(std::move(conn), settings.folder);
+  plan.prune = prune;
+  return true;
 }
 
-std::unique_ptr<DirectTarget> openGrafana(const Plan& plan, const RemoteOptions& opts, std::string& err) {
-  if (plan.url.empty() || plan.folder.empty() || plan.keyEnv.empty())
-    return (err = "plan file: grafana target '" + plan.targetName + "' without url, folder or api_key_env", nullptr);
-  if (std::string why = checkPlanTargetName(plan); !why.empty()) return (err = why, nullptr);
-  if (std::string why = net::checkBaseUrl(plan.url); !why.empty())
-    return (err = "plan file: grafana target '" + plan.targetName + "': url: " + why, nullptr);
+std::string GrafanaTarget::checkSaved(const Plan& plan) {
+  if (std::string why = checkPlanTargetName(plan); !why.empty()) return why;
   // Every uid the plan names goes into a request path (reading for staleness, then writing):
   // each must be one Grafana accepts, and agree with the object it belongs to.
   const std::string uidRule = " (a Grafana uid is 1 to 40 letters, digits, '-' or '_')";
-  if (!gf::validUid(plan.folder)) return (err = "plan file: folder '" + plan.folder + "' is not a valid uid" + uidRule, nullptr);
   for (const auto& [key, fp] : plan.fingerprints) {
     std::string kind = key.substr(0, key.find('/')), uid = key.find('/') == std::string::npos ? "" : key.substr(key.find('/') + 1);
-    bool ok = kind == "folder" ? uid == plan.folder
+    bool ok = kind == "folder" ? uid == folder_
               : kind == "dashboard" || kind == "alert_rule" ? gf::validUid(uid)
               : kind == "rule_group" && uid == plan.targetName;
-    if (!ok) return (err = "plan file: fingerprint '" + key + "' is not one this target's plan makes", nullptr);
+    if (!ok) return "plan file: fingerprint '" + key + "' is not one this target's plan makes";
   }
   for (const auto& op : plan.operations) {
     gf::Change::Action a;
-    if (!opAction(op.value("action", ""), a)) return (err = "plan file: unknown operation '" + op.value("action", "") + "'", nullptr);
+    if (!opAction(op.value("action", ""), a)) return "plan file: unknown operation '" + op.value("action", "") + "'";
     std::string what = "plan file: operation '" + op.value("action", "") + "'";
-    if (!op.contains("key") || !op["key"].is_string()) return (err = what + " without a key", nullptr);
+    if (!op.contains("key") || !op["key"].is_string()) return what + " without a key";
     const std::string key = op["key"].get<std::string>();
     const Json body = op.contains("body") && op["body"].is_object() ? op["body"] : Json::object();
     if (a == gf::Change::PutRuleGroup) {
       if (key != plan.targetName)
-        return (err = what + ": the rule group is '" + key + "', not the target's ('" + plan.targetName + "')", nullptr);
-      if (body.contains("rules") && !body["rules"].is_array()) return (err = what + ": 'rules' is not a list", nullptr);
+        return what + ": the rule group is '" + key + "', not the target's ('" + plan.targetName + "')";
+      if (body.contains("rules") && !body["rules"].is_array()) return what + ": 'rules' is not a list";
       if (body.contains("rules"))
         for (const auto& r : body["rules"])
           if (!r.is_object() || !r.contains("uid") || !r["uid"].is_string() || !gf::validUid(r["uid"].get<std::string>()))
-            return (err = what + ": a rule without a valid uid" + uidRule, nullptr);
+            return what + ": a rule without a valid uid" + uidRule;
     } else if (!gf::validUid(key)) {
-      return (err = what + ": key '" + key + "' is not a valid uid" + uidRule, nullptr);
-    } else if (a == gf::Change::CreateFolder && key != plan.folder) {
-      return (err = what + ": folder '" + key + "' is not the target's ('" + plan.folder + "')", nullptr);
+      return what + ": key '" + key + "' is not a valid uid" + uidRule;
+    } else if (a == gf::Change::CreateFolder && key != folder_) {
+      return what + ": folder '" + key + "' is not the target's ('" + folder_ + "')";
     } else if (a != gf::Change::DeleteDashboard && body.value("uid", Json(nullptr)) != Json(key)) {
-      return (err = what + ": the body's uid is not the key '" + key + "'", nullptr);
+      return what + ": the body's uid is not the key '" + key + "'";
     }
     if (a != gf::Change::DeleteDashboard && !(op.contains("body") && op["body"].is_object()))
-      return (err = what + " without a body", nullptr);
+      return what + " without a body";
     // Checked here, not while applying: a bad field must stop the plan before its first write.
     if (a == gf::Change::UpdateDashboard && !(op.contains("version") && op["version"].is_number_integer()))
-      return (err = what + " without the dashboard's version", nullptr);
+      return what + " without the dashboard's version";
     // Only `plan --prune --out` writes a delete; nothing is removed without --prune.
-    if (a == gf::Change::DeleteDashboard && !plan.prune) return (err = "plan file: a delete in a plan made without --prune", nullptr);
+    if (a == gf::Change::DeleteDashboard && !plan.prune) return "plan file: a delete in a plan made without --prune";
   }
-  gf::Connection conn;
-  if (!connectGrafana(plan.targetName, plan.url, plan.keyEnv, opts, conn, err)) return nullptr;
-  return std::make_unique<GrafanaTarget>(std::move(conn), plan.folder);
+  return writesByOperations(plan);
 }
 
-}  // namespace mon::engine
+std::string tokenEnvOf(const ir::Target& t) { return t.props.str("token_env", "GRAFANA_TOKEN"); }
+
+Range settingRange(const ir::Target& t, const char* name) {
+  const ir::Prop* p = t.props.find(name);
+  return p && p->range.valid() ? p->range : t.range;
+}
+
+void checkSettings(const ir::Target& t, bool forPlan, DiagEngine& diags) {
+  if (t.props.str("url").empty()) {
+    if (forPlan) diags.report(t.range, diag::err_target_setting_missing, {"grafana", t.name, "url", "Grafana's base URL"});
+  } else if (std::string why = net::checkBaseUrl(t.props.str("url")); !why.empty())
+    diags.report(settingRange(t, "url"), diag::err_target_setting_invalid, {"grafana", t.name, "url: " + why});
+  std::string folder = gf::settingsOf(t).folder;
+  if (!gf::validUid(folder))
+    diags.report(settingRange(t, "folder"), diag::err_target_setting_invalid,
+                 {"grafana", t.name, "folder '" + folder + "' is not a valid Grafana folder uid (1 to 40 letters, digits, '-' or '_')"});
+}
+
+std::vector<TargetSetting> settingsOf(const ir::Target& t) {
+  std::string url = net::withoutTrailingSlash(t.props.str("url")), folder = gf::settingsOf(t).folder;
+  return {{"token_env", "api_key_env", tokenEnvOf(t)}, {"url", "url", url}, {"folder", "folder", folder},
+          {"where", "where", url + ", folder " + folder}};
+}
+
+// The target as declared; `ctx` null when there is no source (tests of saved plans).
+std::unique_ptr<engine::Target> openDeclared(const std::string& name, const std::string& rawUrl, const std::string& folder,
+                                             const std::string& keyEnv, const std::string& at, const RemoteOptions& opts,
+                                             const TargetContext* ctx, std::string& err) {
+  if (rawUrl.empty()) return (err = at + "grafana target '" + name + "' has no url (Grafana's base URL)", nullptr);
+  if (std::string why = net::checkBaseUrl(rawUrl); !why.empty())
+    return (err = at + "grafana target '" + name + "': url: " + why, nullptr);
+  if (!gf::validUid(folder))
+    return (err = at + "grafana target '" + name + "': folder '" + folder +
+                  "' is not a valid Grafana folder uid (1 to 40 letters, digits, '-' or '_')", nullptr);
+  gf::Connection conn;
+  if (!connectGrafana(name, net::withoutTrailingSlash(rawUrl), keyEnv, opts, conn, err)) return nullptr;
+  return std::make_unique<GrafanaTarget>(std::move(conn), name, folder, ctx);
+}
+
+std::unique_ptr<engine::Target> open(const TargetContext& ctx, std::string& err) {
+  const ir::Target& t = ctx.declared;
+  return openDeclared(t.name, t.props.str("url"), gf::settingsOf(t).folder, tokenEnvOf(t),
+                      targetWhere(ctx.module, ctx.sources, t.name), ctx.options, &ctx, err);
+}
+
+}  // namespace
+
+std::string tokenEnv(const ir::Target& t) { return tokenEnvOf(t); }
+
+std::unique_ptr<engine::Target> openTarget(const std::string& name, const std::string& url, const std::string& folder,
+                                           const std::string& keyEnv, const RemoteOptions& opts, std::string& err) {
+  return openDeclared(name, url, folder, keyEnv, "", opts, nullptr, err);
+}
+
+const engine::TargetKind& target() {
+  static const engine::TargetKind kind{
+      "grafana",
+      {"grafana", "grafana target",
+       {schema::str("url", "Grafana base URL."), schema::str("token_env", "Environment variable holding the API token."),
+        schema::str("folder", "Folder uid."), schema::str("datasource", "Data source uid."),
+        schema::integer("schema_version", 36, 50, "Dashboard schemaVersion.", "41")}},
+      false,
+      checkSettings,
+      settingsOf,
+      open};
+  return kind;
+}
+
+}  // namespace mon::grafana

@@ -1,4 +1,4 @@
-#include "local/local_remote.h"
+#include "mackerel/local_remote.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

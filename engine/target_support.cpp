@@ -1,35 +1,23 @@
-#include "direct_target.h"
+#include "target_support.h"
 
 #include <algorithm>
 
 namespace mon::engine {
 
-bool isDirectKind(const std::string& kind) { return kind == "prometheus" || kind == "grafana"; }
-
-std::unique_ptr<DirectTarget> planDirect(const ir::Module& m, const SourceManager& sm, const OutputFiles& built,
-                                         const TargetSpec& spec, bool prune, const RemoteOptions& opts, Plan& plan,
-                                         std::string& err) {
-  plan = Plan{};
-  plan.targetKind = spec.kind;
-  plan.targetName = spec.name;
-  plan.prune = prune;
-  if (spec.kind == "prometheus") return planPrometheus(m, sm, built, spec, prune, opts, plan, err);
-  if (spec.kind == "grafana") return planGrafana(m, sm, built, spec, prune, opts, plan, err);
-  err = "target '" + spec.name + "' of kind '" + spec.kind + "' cannot be planned";
-  return nullptr;
-}
-
-std::unique_ptr<DirectTarget> openDirect(const Plan& plan, const RemoteOptions& opts, std::string& err) {
-  if (plan.targetKind == "prometheus") return openPrometheus(plan, opts, err);
-  if (plan.targetKind == "grafana") return openGrafana(plan, opts, err);
-  err = "target '" + plan.targetName + "' of kind '" + plan.targetKind + "' is not a prometheus or grafana target";
-  return nullptr;
-}
-
 std::string checkPlanTargetName(const Plan& plan) {
   if (plan.targetName.empty()) return "plan file: the target has no name";
   for (unsigned char c : plan.targetName)
     if (c < 0x20 || c == 0x7f) return "plan file: the target name " + Json(plan.targetName).dump() + " contains a control character";
+  return "";
+}
+
+std::string writesByOperations(const Plan& plan) {
+  for (const auto& c : plan.changes) {
+    bool writes = c.action == Action::Create || c.action == Action::Update || c.action == Action::Adopt ||
+                  c.action == Action::Delete;
+    if (writes && (c.op < 0 || c.op >= int(plan.operations.size())))
+      return "plan file: change for '" + c.key + "' has no valid operation";
+  }
   return "";
 }
 

@@ -3,12 +3,14 @@
 // server adds or respells never shows up as a change: server-only fields removed, server
 // defaults filled in, null / "" / [] treated as absent, scopes spelled "Service: role",
 // integral numbers as integers, the ownership marker taken out of memo.
-#include "ir/ir.h"
+#include "remote.h"
 
 namespace mon::engine::mackerel {
 
 using Json = ir::Json;
 
+/// A monitor or dashboard (as sent or as read) in canonical form, by kind.
+Json normalize(ObjKind kind, const Json& body);
 /// A monitor (as sent or as read) in canonical form.
 Json normalizeMonitor(const Json& m);
 /// A dashboard (as sent or as read, with widgets) in canonical form.

@@ -121,4 +121,8 @@ Json normalizeDashboard(const Json& d) {
   return clean(j);
 }
 
+Json normalize(ObjKind kind, const Json& body) {
+  return kind == ObjKind::Monitor ? normalizeMonitor(body) : normalizeDashboard(body);
+}
+
 }  // namespace mon::engine::mackerel

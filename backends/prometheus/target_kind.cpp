@@ -1,16 +1,27 @@
-// `monitorc plan/apply` for a prometheus target: the rule-file plan of
-// backends/prometheus/apply.h, one Change per rule (kind monitor, type "rule").
+// `target prometheus`: plan/apply/pull of the owned rule file (apply.h), one Change per rule
+// (kind monitor, type "rule").
+#include "prometheus/target_kind.h"
+
 #include <chrono>
 #include <set>
 
-#include "direct_target.h"
 #include "prometheus/apply.h"
+#include "prometheus/pull.h"
+#include "diff.h"
+#include "target_support.h"
 
-namespace mon::engine {
+namespace mon::prometheus {
 
 namespace {
 
 namespace prom = mon::prometheus;
+using namespace mon::engine;
+// This backend's own plan types are spelled with their namespace; these are the engine's.
+using engine::Action;
+using engine::ApplyOptions;
+using engine::ApplyReport;
+using engine::Change;
+using engine::Plan;
 
 // "'g' / 'CPU high' (critical)" -> "g / CPU high (critical)"
 std::string ruleKey(const std::string& id) {
@@ -59,13 +70,20 @@ const char* opName(prom::FileChange::Action a) {
   return a == prom::FileChange::Create ? "create" : a == prom::FileChange::Update ? "update" : "delete";
 }
 
-class PrometheusTarget : public DirectTarget {
+class PrometheusTarget : public engine::Target {
  public:
-  PrometheusTarget(std::string url, std::string dir, const RemoteOptions& opts)
-      : url_(std::move(url)), dir_(std::move(dir)), opts_(opts) {
-    client_ = opts.client ? opts.client : std::shared_ptr<net::Client>(net::makeCurlClient(opts.http));
+  PrometheusTarget(std::string name, std::string url, std::string dir, const RemoteOptions& opts, const TargetContext* ctx)
+      : name_(std::move(name)), url_(std::move(url)), dir_(std::move(dir)), opts_(opts),
+        ctx_(ctx ? std::make_unique<TargetContext>(*ctx) : nullptr) {
+    client_ = opts.clientOrDefault();
   }
-  ApplyReport apply(const Plan& plan) override {
+  bool plan(bool prune, Plan& plan, std::string& err) override;
+  std::string checkSaved(const Plan& saved) override;
+  bool pull(bool ownedOnly, PulledSource& out, std::vector<std::string>& warnings, std::string& err) override {
+    const ir::Target* t = ctx_ ? &ctx_->declared : nullptr;
+    return pullRules(name_, t ? t->props.str("url") : url_, dir_, t ? t->props.str("group") : "", ownedOnly, out, warnings, err);
+  }
+  ApplyReport apply(const Plan& plan, const ApplyOptions&) override {
     auto t0 = std::chrono::steady_clock::now();
     prom::Plan bp{plan.targetName, dir_, {}};
     for (const auto& op : plan.operations) {
@@ -101,7 +119,8 @@ class PrometheusTarget : public DirectTarget {
     names.insert(written.begin(), written.end());
     auto files = prom::diskFileOps();
     for (const auto& name : names)
-      if (std::string why = files->unreadable(dir_, name); !why.empty()) return (err = why, false);
+      if (std::string why = files->unreadable(dir_, name); !why.empty())
+        return (err = "reading prometheus \"" + name_ + "\" (" + url_ + ", rules_dir " + dir_ + "): " + why, false);
     reasons = staleReasons(plan.fingerprints, ruleFiles(*files, dir_, names), [&](const std::string& key) {
       return key.rfind("rule_file/", 0) == 0 && written.count(key.substr(10));
     });
@@ -109,31 +128,26 @@ class PrometheusTarget : public DirectTarget {
   }
 
  private:
-  std::string url_, dir_;
+  std::string name_, url_, dir_;
   RemoteOptions opts_;
+  std::unique_ptr<TargetContext> ctx_;  // null when opened without a source
   std::shared_ptr<net::Client> client_;
 };
 
-}  // namespace
 
-std::unique_ptr<DirectTarget> planPrometheus(const ir::Module& m, const SourceManager& sm, const OutputFiles& built,
-                                             const TargetSpec& spec, bool prune, const RemoteOptions& opts, Plan& plan,
-                                             std::string& err) {
-  std::string at = targetWhere(m, sm, spec.name);
-  if (spec.dir.empty())
-    return (err = at + "prometheus target '" + spec.name + "' has no rules_dir (the directory Prometheus loads rule files from)", nullptr);
-  if (spec.where.empty())
-    return (err = at + "prometheus target '" + spec.name + "' has no url (Prometheus' base URL, for reloading)", nullptr);
-  if (std::string why = net::checkBaseUrl(spec.where); !why.empty())
-    return (err = at + "prometheus target '" + spec.name + "': url: " + why, nullptr);
-  std::string url = net::withoutTrailingSlash(spec.where);
-  plan.where = url + ", rules_dir " + spec.dir;
-  plan.url = url;
-  plan.rulesDir = spec.dir;
-
+bool PrometheusTarget::plan(bool prune, Plan& plan, std::string& err) {
+  if (!ctx_) return (err = "prometheus target '" + name_ + "': no source to plan from", false);
+  const ir::Module& m = ctx_->module;
+  const SourceManager& sm = ctx_->sources;
+  OutputFiles built;
+  if (!ctx_->build(built)) return (err = "", false);
+  const std::string at = targetWhere(m, sm, name_);
+  const struct {
+    std::string name, dir;
+  } spec{name_, dir_};
   auto disk = prom::diskFileOps();
   if (std::string why = disk->unreadable(spec.dir, prom::ownedFileName(spec.name)); !why.empty())
-    return (err = at + "prometheus target '" + spec.name + "': rules_dir: " + why, nullptr);
+    return (err = at + "prometheus target '" + spec.name + "': rules_dir: " + why, false);
   auto files = std::make_unique<ReadOnce>(*disk);
   // A file without rules (no monitor for the target) is not wanted: the owned file is then a
   // prune candidate, removed with --prune.
@@ -246,39 +260,87 @@ std::unique_ptr<DirectTarget> planPrometheus(const ir::Module& m, const SourceMa
   std::set<std::string> read = {prom::ownedFileName(spec.name)};
   for (const auto& [name, content] : desired) read.insert(name);
   for (const auto& [key, v] : ruleFiles(*files, spec.dir, read)) plan.fingerprints[key] = v.first;
-  return std::make_unique<PrometheusTarget>(url, spec.dir, opts);
+  plan.prune = prune;
+  return true;
 }
 
-std::unique_ptr<DirectTarget> openPrometheus(const Plan& plan, const RemoteOptions& opts, std::string& err) {
-  if (plan.url.empty() || plan.rulesDir.empty())
-    return (err = "plan file: prometheus target '" + plan.targetName + "' without url or rules_dir", nullptr);
-  if (std::string why = net::checkBaseUrl(plan.url); !why.empty())
-    return (err = "plan file: prometheus target '" + plan.targetName + "': url: " + why, nullptr);
-  if (std::string why = checkPlanTargetName(plan); !why.empty()) return (err = why, nullptr);
+std::string PrometheusTarget::checkSaved(const Plan& plan) {
+  if (std::string why = checkPlanTargetName(plan); !why.empty()) return why;
   // The owned file's name is built from a file-safe form of the target name (no '/', never
   // "." or ".."); checked again here because it is joined to rules_dir.
   const std::string owned = prom::ownedFileName(plan.targetName);
   if (owned.find('/') != std::string::npos || owned.find('\0') != std::string::npos)
-    return (err = "plan file: target name " + Json(plan.targetName).dump() + " cannot name a file", nullptr);
+    return "plan file: target name " + Json(plan.targetName).dump() + " cannot name a file";
   // Staleness reads every file named in the fingerprints: only the owned one.
   for (const auto& [key, fp] : plan.fingerprints)
     if (key != "rule_file/" + owned)
-      return (err = "plan file: fingerprint '" + key + "' is not the owned file 'rule_file/" + owned + "'", nullptr);
+      return "plan file: fingerprint '" + key + "' is not the owned file 'rule_file/" + owned + "'";
   // monitorc owns exactly one file per target; a plan file never writes another.
   for (const auto& op : plan.operations) {
     std::string a = op.value("action", "");
     if (a != "create" && a != "update" && a != "delete")
-      return (err = "plan file: unknown operation '" + a + "'", nullptr);
-    if (!op.contains("file") || !op["file"].is_string()) return (err = "plan file: operation without a file name", nullptr);
+      return "plan file: unknown operation '" + a + "'";
+    if (!op.contains("file") || !op["file"].is_string()) return "plan file: operation without a file name";
     // Only `plan --prune --out` writes a delete; nothing is removed without --prune.
-    if (a == "delete" && !plan.prune) return (err = "plan file: a delete in a plan made without --prune", nullptr);
+    if (a == "delete" && !plan.prune) return "plan file: a delete in a plan made without --prune";
     if (op.value("file", "") != prom::ownedFileName(plan.targetName))
-      return (err = "plan file: operation on '" + op.value("file", "") + "', not the owned file '" +
-                    prom::ownedFileName(plan.targetName) + "'", nullptr);
+      return "plan file: operation on '" + op.value("file", "") + "', not the owned file '" +
+             prom::ownedFileName(plan.targetName) + "'";
     if (a != "delete" && !(op.contains("content") && op["content"].is_string()))
-      return (err = "plan file: operation without content", nullptr);
+      return "plan file: operation without content";
   }
-  return std::make_unique<PrometheusTarget>(plan.url, plan.rulesDir, opts);
+  return writesByOperations(plan);
 }
 
-}  // namespace mon::engine
+// Settings errors that a type check cannot see, at the declaration.
+void checkSettings(const ir::Target& t, bool forPlan, DiagEngine& diags) {
+  const ir::Prop* url = t.props.find("url");
+  if (forPlan && t.props.str("rules_dir").empty())
+    diags.report(t.range, diag::err_target_setting_missing,
+                 {"prometheus", t.name, "rules_dir", "the directory Prometheus loads rule files from"});
+  if (forPlan && t.props.str("url").empty())
+    diags.report(t.range, diag::err_target_setting_missing, {"prometheus", t.name, "url", "Prometheus' base URL, for reloading"});
+  else if (std::string why = t.props.str("url").empty() ? "" : net::checkBaseUrl(t.props.str("url")); !why.empty())
+    diags.report(url && url->range.valid() ? url->range : t.range, diag::err_target_setting_invalid,
+                 {"prometheus", t.name, "url: " + why});
+}
+
+std::vector<TargetSetting> settingsOf(const ir::Target& t) {
+  std::string url = net::withoutTrailingSlash(t.props.str("url")), dir = t.props.str("rules_dir");
+  return {{"url", "url", url}, {"rules_dir", "rules_dir", dir}, {"where", "where", url + ", rules_dir " + dir}};
+}
+
+std::unique_ptr<engine::Target> open(const TargetContext& ctx, std::string& err) {
+  const ir::Target& t = ctx.declared;
+  std::string at = targetWhere(ctx.module, ctx.sources, t.name);
+  if (t.props.str("rules_dir").empty())
+    return (err = at + "prometheus target '" + t.name + "' has no rules_dir (the directory Prometheus loads rule files from)", nullptr);
+  if (t.props.str("url").empty())
+    return (err = at + "prometheus target '" + t.name + "' has no url (Prometheus' base URL, for reloading)", nullptr);
+  if (std::string why = net::checkBaseUrl(t.props.str("url")); !why.empty())
+    return (err = at + "prometheus target '" + t.name + "': url: " + why, nullptr);
+  return std::make_unique<PrometheusTarget>(t.name, net::withoutTrailingSlash(t.props.str("url")), t.props.str("rules_dir"),
+                                            ctx.options, &ctx);
+}
+
+}  // namespace
+
+std::unique_ptr<engine::Target> openTarget(const std::string& name, const std::string& url, const std::string& rulesDir,
+                                           const RemoteOptions& opts) {
+  return std::make_unique<PrometheusTarget>(name, url, rulesDir, opts, nullptr);
+}
+
+const engine::TargetKind& target() {
+  static const engine::TargetKind kind{
+      "prometheus",
+      {"prometheus", "prometheus target",
+       {schema::str("rules_dir", "Directory of rule files Prometheus loads."), schema::str("url", "Prometheus base URL."),
+        schema::str("group", "Rule group name.")}},
+      false,
+      checkSettings,
+      settingsOf,
+      open};
+  return kind;
+}
+
+}  // namespace mon::prometheus

@@ -1,83 +1,23 @@
-// `monitorc pull` from prometheus and grafana targets: read what the target holds, turn it
-// into source with the existing importers (prometheus/import.cpp, grafana/import.cpp), and
-// point every pulled block at the target (`targets = ["<name>"]`).
-
-#include "direct_target.h"
+// `monitorc pull` from a grafana target: the dashboards in its folder through the Grafana
+// importer (import.cpp), and the alert rules of its rule group as query monitors through the
+// Prometheus importer, each pointed at the target (`targets = ["<name>"]`).
 #include "grafana/apply.h"
 #include "grafana/grafana.h"
-#include "prometheus/apply.h"
+#include "grafana/target_kind.h"
 #include "prometheus/mon_source.h"
 #include "prometheus/prometheus.h"
+#include "prometheus/pull.h"
 #include "prometheus/rules.h"
-#include "pull.h"
 #include "support/text.h"
+#include "target_support.h"
 
-namespace mon::engine {
+namespace mon::grafana {
 
 namespace {
 
 namespace prom = mon::prometheus;
 namespace gf = mon::grafana;
-
-// The Prometheus importer's source without its `target prometheus` lines and with every
-// monitor's `targets = [...]` naming `target`. `groups` gets the group values it declared.
-std::string retarget(const std::string& imported, const std::string& target, std::vector<std::string>& groups) {
-  std::string out;
-  size_t at = 0;
-  while (at < imported.size()) {
-    size_t end = imported.find('\n', at);
-    std::string line = imported.substr(at, end == std::string::npos ? std::string::npos : end - at);
-    at = end == std::string::npos ? imported.size() : end + 1;
-    if (line.rfind("# Imported from", 0) == 0) continue;
-    if (line.rfind("target prometheus ", 0) == 0) {
-      // target prometheus "G" { group = "G" }
-      size_t g = line.find(" { group = ");
-      if (g != std::string::npos && line.size() > g + 13) groups.push_back(line.substr(g + 11, line.size() - g - 13));
-      continue;
-    }
-    if (line.rfind("  targets = [", 0) == 0) line = "  targets = [" + source::quote(target) + "]";
-    out += line + "\n";
-  }
-  while (out.rfind("\n", 0) == 0) out.erase(0, 1);
-  return out;
-}
-
-// A property of the declared target as a `.mon` line, when it is set.
-std::string prop(const ir::Target& t, const char* name) {
-  const ir::Prop* p = t.props.find(name);
-  return p ? std::string("  ") + name + " = " + source::value(p->value) + "\n" : "";
-}
-
-std::string header(const TargetSpec& spec) {
-  return "# Written by `monitorc pull` from " + spec.kind + " target " + quoteSource(spec.name) + ".\n";
-}
-
-bool pullPrometheus(const TargetSpec& spec, const ir::Target& target, bool ownedOnly, PulledSource& out,
-                    std::vector<std::string>& warnings, std::string& err) {
-  if (spec.dir.empty()) return (err = "prometheus target '" + spec.name + "' has no rules_dir", false);
-  std::string path = spec.dir + "/" + prom::ownedFileName(spec.name), text;
-  auto files = prom::diskFileOps();
-  if (std::string why = files->unreadable(spec.dir, prom::ownedFileName(spec.name)); !why.empty())
-    return (err = "prometheus target '" + spec.name + "': rules_dir: " + why, false);
-  std::string objects;
-  std::vector<std::string> groups;
-  if (!files->read(path, text)) {
-    warnings.push_back("'" + path + "' does not exist: the target has no rules");
-  } else if (ownedOnly && !prom::writtenByMonitorc(text)) {
-    warnings.push_back("'" + path + "' was not written by monitorc (no generated header); skipped with --owned-only");
-  } else {
-    std::string imported;
-    if (!prom::importRules(text, imported, warnings, err)) return (err = "'" + path + "': " + err, false);
-    objects = retarget(imported, spec.name, groups);
-    if (groups.size() > 1)
-      warnings.push_back("'" + path + "' has " + std::to_string(groups.size()) + " groups; their rules are pulled into the one group of target '" + spec.name + "'");
-  }
-  out.objects = header(spec) + (objects.empty() ? "" : "\n" + objects);
-  out.target = header(spec) + "target prometheus " + quoteSource(spec.name) + " {\n";
-  out.target += groups.size() == 1 ? "  group = " + groups[0] + "\n" : prop(target, "group");
-  out.target += "  rules_dir = " + quoteSource(spec.dir) + "\n  url = " + quoteSource(spec.where) + "\n}\n";
-  return true;
-}
+using namespace mon::engine;
 
 using Json = ir::Json;
 
@@ -137,17 +77,21 @@ bool asPromRule(const Json& r, const std::string& datasource, prom::Rule& out, s
   return true;
 }
 
-bool pullGrafana(const TargetSpec& spec, const ir::Target& target, bool ownedOnly, const RemoteOptions& opts,
-                 PulledSource& out, std::vector<std::string>& warnings, std::string& err) {
+// A property of the declared target as a `.mon` line, when it is set.
+std::string prop(const ir::Target& t, const char* name) {
+  const ir::Prop* p = t.props.find(name);
+  return p ? std::string("  ") + name + " = " + source::value(p->value) + "\n" : "";
+}
+
+}  // namespace
+
+bool pullTarget(const ir::Target& target, const Connection& conn, bool ownedOnly, engine::PulledSource& out,
+                std::vector<std::string>& warnings, std::string& err) {
   gf::TargetSettings settings = gf::settingsOf(target);
-  std::string url = net::withoutTrailingSlash(spec.where);
-  if (!gf::validUid(settings.folder))
-    return (err = "grafana target '" + spec.name + "': folder '" + settings.folder +
-                  "' is not a valid Grafana folder uid (1 to 40 letters, digits, '-' or '_')", false);
-  if (url.empty()) return (err = "grafana target '" + spec.name + "' has no url", false);
-  if (std::string why = net::checkBaseUrl(url); !why.empty()) return (err = "grafana target '" + spec.name + "': url: " + why, false);
-  gf::Connection conn;
-  if (!connectGrafana(spec.name, url, spec.keyEnv, opts, conn, err)) return false;
+  const struct {
+    std::string name, where, keyEnv;
+  } spec{target.name, target.props.str("url"), tokenEnv(target)};
+  const std::string url = conn.url;
   auto get = [&](const std::string& path, Json& body) { return gf::getJson(conn, path, body, err); };
   std::string where = "reading grafana \"" + spec.name + "\" (" + url + "): ";
   Json folder, hits = Json::array(), group;
@@ -201,24 +145,14 @@ bool pullGrafana(const TargetSpec& spec, const ir::Target& target, bool ownedOnl
       std::string imported;
       std::vector<std::string> groups;
       if (!prom::importRules(prom::ruleFile({g}), imported, warnings, err)) return (err = "alert rules: " + err, false);
-      monitors = retarget(imported, spec.name, groups);
+      monitors = prom::retarget(imported, spec.name, groups);
     }
   }
-  out.objects = header(spec) + (monitors.empty() ? "" : "\n" + monitors) + dashboards;
-  out.target = header(spec) + "target grafana " + quoteSource(spec.name) + " {\n  url = " + quoteSource(spec.where) +
+  out.objects = prom::pulledHeader("grafana", spec.name) + (monitors.empty() ? "" : "\n" + monitors) + dashboards;
+  out.target = prom::pulledHeader("grafana", spec.name) + "target grafana " + quoteSource(spec.name) + " {\n  url = " + quoteSource(spec.where) +
                "\n  token_env = " + quoteSource(spec.keyEnv) + "\n  folder = " + quoteSource(settings.folder) +
                "\n  datasource = " + quoteSource(settings.datasource) + "\n" + prop(target, "schema_version") + "}\n";
   return true;
 }
 
-}  // namespace
-
-bool pullDirect(const TargetSpec& spec, const ir::Target& target, bool ownedOnly, const RemoteOptions& opts,
-                PulledSource& out, std::vector<std::string>& warnings, std::string& err) {
-  if (spec.kind == "prometheus") return pullPrometheus(spec, target, ownedOnly, out, warnings, err);
-  if (spec.kind == "grafana") return pullGrafana(spec, target, ownedOnly, opts, out, warnings, err);
-  err = "pull reads mackerel, local, prometheus and grafana targets; '" + spec.name + "' is a " + spec.kind + " target";
-  return false;
-}
-
-}  // namespace mon::engine
+}  // namespace mon::grafana

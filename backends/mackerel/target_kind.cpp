@@ -1,0 +1,190 @@
+// `target mackerel` and `target local`: settings, the objects the source wants there, and the
+// Remote that reads and writes them (api_remote.h, local_remote.h).
+#include "mackerel/target_kind.h"
+
+#include <set>
+
+#include "mackerel/api_json.h"
+#include "mackerel/api_remote.h"
+#include "mackerel/local_remote.h"
+#include "mackerel/normalize.h"
+#include "object_target.h"
+#include "ownership.h"
+#include "support/text.h"
+
+namespace mon::mackerel {
+
+namespace {
+
+using engine::Desired;
+using engine::Json;
+using engine::ObjKind;
+
+constexpr size_t kMaxMemo = 2048;  // characters, the API's limit on a monitor's memo
+
+std::string where(const SourceManager& sm, const Range& r) {
+  if (!r.valid()) return "";
+  return sm.path(r.file) + ":" + std::to_string(sm.lineCol(r.file, r.begin).line);
+}
+
+bool forTarget(const std::vector<std::string>& targets, const std::string& name) {
+  if (targets.empty()) return true;
+  for (const auto& t : targets)
+    if (t == name) return true;
+  return false;
+}
+
+// The length of the monitor's memo as sent, when the ownership marker line would take it over
+// the API's limit; 0 when it fits.
+size_t memoOverLimit(const Json& body) {
+  std::string memo = body.contains("memo") && body["memo"].is_string() ? body["memo"].get<std::string>() : "";
+  return utf8Length(engine::addOwnerMarker(memo)) > kMaxMemo ? utf8Length(memo) : 0;
+}
+const size_t kMaxMemoBeforeMarker = kMaxMemo - engine::kOwnerMarker.size() - 2;
+
+// The monitors and dashboards for target `target` as the API takes them, with source lines.
+// False with `err` when two objects share a key.
+bool desiredObjects(const ir::Module& m, const SourceManager& sm, const std::string& target, std::vector<Desired>& out,
+                    std::string& err) {
+  std::set<std::string> seen;
+  for (const auto& mon : m.monitors) {
+    if (!forTarget(mon.targets, target)) continue;
+    Desired d{ObjKind::Monitor, mon.name, apiType(mon.kind), monitorToApi(mon),
+              where(sm, mon.nameRange.valid() ? mon.nameRange : mon.range), {}};
+    if (const ir::Prop* prev = mon.props.find("previous_names"))
+      for (const auto& n : prev->value)
+        if (n.is_string()) d.previousKeys.push_back(n.get<std::string>());
+    if (size_t length = memoOverLimit(d.body)) {
+      err = d.source + ": the memo of monitor '" + d.key + "' is " + std::to_string(length) +
+            " characters; with the ownership marker line it would exceed the API's " + std::to_string(kMaxMemo) +
+            " (shorten it to at most " + std::to_string(kMaxMemoBeforeMarker) + ")";
+      return false;
+    }
+    if (!seen.insert("m/" + d.key).second) {
+      err = d.source + ": monitor name '" + d.key + "' is used twice for target '" + target +
+            "'; monitor names are the key plan matches by and must be unique";
+      return false;
+    }
+    out.push_back(std::move(d));
+  }
+  for (const auto& db : m.dashboards) {
+    if (!forTarget(db.targets, target)) continue;
+    Desired d{ObjKind::Dashboard, db.urlPath, "", dashboardToApi(db), where(sm, db.range), {}};
+    if (!seen.insert("d/" + d.key).second) {
+      err = d.source + ": dashboard url_path '" + d.key + "' is used twice for target '" + target + "'";
+      return false;
+    }
+    out.push_back(std::move(d));
+  }
+  return true;
+}
+
+std::string baseUrl(const ir::Target& t) { return t.props.str("base_url", "https://api.mackerelio.com/"); }
+std::string keyEnv(const ir::Target& t) { return t.props.str("api_key_env", "MACKEREL_APIKEY"); }
+
+Range settingRange(const ir::Target& t, const char* name) {
+  const ir::Prop* p = t.props.find(name);
+  return p && p->range.valid() ? p->range : t.range;
+}
+
+void checkMackerelSettings(const ir::Target& t, bool, DiagEngine& diags) {
+  if (std::string why = net::checkBaseUrl(baseUrl(t)); !why.empty())
+    diags.report(settingRange(t, "base_url"), diag::err_target_setting_invalid, {"mackerel", t.name, "base_url: " + why});
+}
+
+void checkLocalSettings(const ir::Target& t, bool, DiagEngine& diags) {
+  if (t.props.str("dir").empty())
+    diags.report(settingRange(t, "dir"), diag::err_target_setting_missing,
+                 {"local", t.name, "dir", "the directory that stands in for the service"});
+}
+
+std::string targetBlock(const ir::Target& t, const std::string& body) {
+  return "# Written by `monitorc pull`.\ntarget " + t.kind + " " + quoteSource(t.name) + " {\n" + body + "}\n";
+}
+
+std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::unique_ptr<engine::Remote> remote,
+                                     std::string targetSource, std::string& err) {
+  if (!remote) return nullptr;
+  engine::ObjectTargetParts parts;
+  if (!desiredObjects(ctx.module, ctx.sources, ctx.declared.name, parts.desired, err)) return nullptr;
+  parts.remote = std::move(remote);
+  parts.normalize = engine::mackerel::normalize;
+  parts.pullSource = pullSource;
+  parts.targetSource = std::move(targetSource);
+  return engine::makeObjectTarget(std::move(parts));
+}
+
+std::unique_ptr<engine::Target> openMackerel(const engine::TargetContext& ctx, std::string& err) {
+  const ir::Target& t = ctx.declared;
+  if (std::string why = net::checkBaseUrl(baseUrl(t)); !why.empty())
+    return (err = "target '" + t.name + "': base_url: " + why, nullptr);
+  std::string key;
+  if (!engine::secretFromEnv(ctx.options, keyEnv(t), "the API key for target '" + t.name + "'", key, err)) return nullptr;
+  engine::mackerel::Options mo;
+  mo.targetName = t.name;
+  mo.baseUrl = baseUrl(t);
+  mo.apiKey = key;
+  mo.retry = ctx.options.retry;
+  mo.log = ctx.options.log;
+  auto remote = engine::mackerel::makeRemote(ctx.options.clientOrDefault(), mo);
+  std::string block = "  base_url = " + quoteSource(baseUrl(t)) + "\n  api_key_env = " + quoteSource(keyEnv(t)) + "\n";
+  return open(ctx, std::move(remote), targetBlock(t, block), err);
+}
+
+std::unique_ptr<engine::Target> openLocal(const engine::TargetContext& ctx, std::string& err) {
+  const ir::Target& t = ctx.declared;
+  std::string dir = t.props.str("dir");
+  if (dir.empty()) return (err = "local target '" + t.name + "' has no dir", nullptr);
+  auto remote = engine::local::makeRemote(t.name, dir, err);
+  return open(ctx, std::move(remote), targetBlock(t, "  dir = " + quoteSource(dir) + "\n"), err);
+}
+
+}  // namespace
+
+const engine::TargetKind& mackerelTarget() {
+  static const engine::TargetKind kind{
+      "mackerel",
+      {"mackerel", "mackerel target",
+       {schema::str("base_url", "API base URL (default https://api.mackerelio.com/)."),
+        schema::str("api_key_env", "Environment variable holding the API key (default MACKEREL_APIKEY).")}},
+      true,
+      checkMackerelSettings,
+      [](const ir::Target& t) {
+        return std::vector<engine::TargetSetting>{{"base URL", "where", baseUrl(t)}, {"api_key_env", "api_key_env", keyEnv(t)}};
+      },
+      openMackerel};
+  return kind;
+}
+
+const engine::TargetKind& localTarget() {
+  static const engine::TargetKind kind{
+      "local",
+      {"local", "local target",
+       {schema::str("dir", "Directory that stands in for the service (ids, defaults and normalisation as the API).", true)}},
+      true,
+      checkLocalSettings,
+      [](const ir::Target& t) { return std::vector<engine::TargetSetting>{{"dir", "where", t.props.str("dir")}}; },
+      openLocal};
+  return kind;
+}
+
+void check(const ir::Module& module, DiagEngine& diags) {
+  // Only monitors that go to a mackerel or local target carry the marker.
+  std::vector<std::string> names;
+  for (const auto& t : module.targets)
+    if (t.kind == mackerelTarget().name || t.kind == localTarget().name) names.push_back(t.name);
+  if (names.empty()) return;
+  for (const auto& mon : module.monitors) {
+    bool goes = false;
+    for (const auto& n : names) goes = goes || forTarget(mon.targets, n);
+    if (!goes) continue;
+    size_t length = memoOverLimit(monitorToApi(mon));
+    if (!length) continue;
+    const ir::Prop* p = mon.props.find("memo");
+    Range at = p && p->range.valid() ? p->range : mon.nameRange.valid() ? mon.nameRange : mon.range;
+    diags.report(at, diag::err_memo_with_marker,
+                 {mon.name, std::to_string(length), std::to_string(kMaxMemo), std::to_string(kMaxMemoBeforeMarker)});
+  }
+}
+
+}  // namespace mon::mackerel

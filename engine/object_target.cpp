@@ -1,0 +1,78 @@
+#include "object_target.h"
+
+#include "race_repair.h"
+
+namespace mon::engine {
+
+namespace {
+
+class ObjectTarget : public Target {
+ public:
+  explicit ObjectTarget(ObjectTargetParts parts) : p_(std::move(parts)) {}
+
+  bool plan(bool prune, Plan& plan, std::string& err) override {
+    if (!read(err)) return false;
+    Plan d = diff(p_.desired, state_, DiffOptions{prune, p_.normalize});
+    plan.prune = prune;
+    plan.changes = std::move(d.changes);
+    plan.fingerprints = std::move(d.fingerprints);
+    return true;
+  }
+
+  std::string checkSaved(const Plan& saved) override {
+    if (!saved.operations.empty()) return "plan file: a " + saved.targetKind + " plan has no operations";
+    for (const auto& [key, fp] : saved.fingerprints)
+      if (key.rfind("monitor/", 0) != 0 && key.rfind("dashboard/", 0) != 0)
+        return "plan file: fingerprint '" + key + "' is not one this target's plan makes";
+    return "";
+  }
+
+  bool stale(const Plan& saved, std::vector<std::string>& reasons, std::string& err) override {
+    if (!read(err)) return false;
+    reasons = stalePlanReasons(saved, state_);
+    return true;
+  }
+
+  ApplyReport apply(const Plan& plan, const ApplyOptions& opts) override {
+    // Every update, adoption and delete is checked against the target as last read.
+    ApplyOptions o = opts;
+    if (!o.current && haveState_) o.current = &state_;
+    ApplyReport rep = engine::apply(plan, *p_.remote, o);
+    lastApplied_ = &plan;
+    return rep;
+  }
+
+  bool repairs(Plan& out, std::string& err) override {
+    out = Plan{};
+    if (!lastApplied_ || lastApplied_->count(Action::Create) == 0) return true;
+    if (!read(err, " after apply")) return false;
+    out = raceRepairs(*lastApplied_, state_);
+    return true;
+  }
+
+  bool pull(bool ownedOnly, PulledSource& out, std::vector<std::string>& warnings, std::string& err) override {
+    if (!read(err)) return false;
+    out.objects = p_.pullSource(state_, ownedOnly, warnings);
+    out.target = p_.targetSource;
+    return true;
+  }
+
+ private:
+  bool read(std::string& err, const std::string& when = "") {
+    state_ = RemoteState{};
+    haveState_ = p_.remote->fetch(state_, err);
+    if (!haveState_) err = "reading " + p_.remote->describe() + when + ": " + err;
+    return haveState_;
+  }
+
+  ObjectTargetParts p_;
+  RemoteState state_;
+  bool haveState_ = false;
+  const Plan* lastApplied_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Target> makeObjectTarget(ObjectTargetParts parts) { return std::make_unique<ObjectTarget>(std::move(parts)); }
+
+}  // namespace mon::engine

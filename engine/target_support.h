@@ -1,0 +1,44 @@
+#pragma once
+// What backends share when they plan and apply by themselves rather than through the object
+// model (object_target.h): saved-plan checks, staleness by fingerprints, source locations of
+// changes, logged HTTP, and the report of an apply by operations.
+#include <map>
+
+#include "target.h"
+
+namespace mon::engine {
+
+/// "" when a saved plan's target name may be used (it names the owned rule file and the
+/// Grafana rule group): not empty, no control characters (NUL included); else the error.
+std::string checkPlanTargetName(const Plan& plan);
+/// "" when every writing change (create, update, adopt, delete) of a saved plan names the
+/// operation that carries it out, as plans of backends that write by operations do.
+std::string writesByOperations(const Plan& plan);
+
+/// "file:line" of a monitor (by name) or dashboard (by url_path) for target `target`.
+struct SourceIndex {
+  std::map<std::string, std::string> monitors, dashboards;
+};
+SourceIndex sourceIndex(const ir::Module& m, const SourceManager& sm);
+/// The source of the monitor an alert comes from: its name, or its name plus
+/// " (response time)" / " (certificate)" (docs/backends.md); "" when none matches.
+std::string alertSource(const SourceIndex& idx, const std::string& alert);
+/// "file:line:col: " of the target's declaration ("" when unknown), for settings errors.
+std::string targetWhere(const ir::Module& m, const SourceManager& sm, const std::string& name);
+/// One HTTP exchange: GETs are retried like the Mackerel client's; the log line has the
+/// method, the path and the status, never headers or bodies.
+net::Response sendLogged(net::Client& client, const net::Request& req, const RemoteOptions& opts);
+/// Puts `items` (a change and the index of the operation that carries it out, -1 for none)
+/// into plan.changes sorted like diff() (kind, then key), each with its Change::op.
+void setChanges(Plan& plan, std::vector<std::pair<Change, int>> items);
+/// The report of an apply: one outcome per writing change (create, update, adopt, delete), in
+/// plan order, with the result of the operation it is linked to (`results[op]`).
+ApplyReport reportOf(const Plan& plan, const std::vector<OpResult>& results, double seconds);
+/// What a target holds now, as fingerprints: key -> (fingerprint, label for messages).
+using Fingerprints = std::map<std::string, std::pair<std::string, std::string>>;
+/// Staleness reasons: each key of `saved` that is gone from or different in `now`, and each key
+/// of `now` not in `saved` for which `planned(key)` is true ("... was created").
+std::vector<std::string> staleReasons(const std::map<std::string, std::string>& saved, const Fingerprints& now,
+                                      const std::function<bool(const std::string&)>& planned);
+
+}  // namespace mon::engine
