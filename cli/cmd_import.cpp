@@ -1,6 +1,7 @@
 // `monitorc import SYSTEM FILE... [-o OUT.mon]` (the backend's importer, backend.h) and
 // `monitorc import mackerel [--monitors FILE] [--dashboard FILE]...`: existing JSON/YAML ->
 // .mon source. The backends do the work (no I/O there); this reads files and writes the result.
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -74,6 +75,19 @@ bool writeSource(const std::string& path, const std::string& source) {
   return false;
 }
 
+// ":LINE:COL: error: MESSAGE" for an importer's "LINE:COL: MESSAGE", else ": error: MESSAGE".
+std::string located(const std::string& error) {
+  size_t i = 0;
+  for (int part = 0; part < 2; ++part) {
+    size_t digits = i;
+    while (i < error.size() && std::isdigit(static_cast<unsigned char>(error[i]))) ++i;
+    if (i == digits || i >= error.size() || error[i] != ':') return ": error: " + error;
+    ++i;
+  }
+  if (error.compare(i, 1, " ") != 0) return ": error: " + error;
+  return ":" + error.substr(0, i) + " error:" + error.substr(i);
+}
+
 // One source text per input file, joined.
 int importFiles(const char* what, ImportFn fn, const std::vector<std::string>& files, const std::string& out) {
   if (files.empty()) {
@@ -88,7 +102,7 @@ int importFiles(const char* what, ImportFn fn, const std::vector<std::string>& f
     bool ok = fn(text, source, warnings, error);
     for (const auto& w : warnings) std::cerr << "monitorc: warning: " << path << ": " << w << "\n";
     if (!ok) {
-      std::cerr << path << ": error: " << error << "\n";
+      std::cerr << path << located(error) << "\n";
       return 1;
     }
     all += (all.empty() ? "" : "\n") + source;

@@ -1,5 +1,7 @@
 #include "render.h"
 
+#include <limits>
+
 namespace mon::engine {
 
 namespace {
@@ -58,8 +60,11 @@ Json planToJson(const Plan& p) {
 }
 
 bool planFromJson(const Json& j, Plan& p, std::string& err) {
-  if (!j.is_object() || j.value("format_version", 0) != 1 || !j.contains("changes") || !j["changes"].is_array() ||
-      !j.contains("target") || !j["target"].is_object())
+  // format_version exactly the integer 1: value<int>() would throw on an object and convert
+  // 1.5 or 1e300 (undefined behaviour) to an int.
+  auto version = j.is_object() ? j.find("format_version") : j.end();
+  if (!j.is_object() || version == j.end() || !version->is_number_integer() || *version != 1 || !j.contains("changes") ||
+      !j["changes"].is_array() || !j.contains("target") || !j["target"].is_object())
     return (err = "not a monitorc plan file (format_version 1)", false);
   try {
     p.targetKind = j["target"].at("kind").get<std::string>();
@@ -96,7 +101,15 @@ bool planFromJson(const Json& j, Plan& p, std::string& err) {
         for (const auto& f : e["fields"])
           c.fields.push_back({f.at("path").get<std::string>(), f.value("before", Json(nullptr)), f.value("after", Json(nullptr)),
                               f.contains("before"), f.contains("after")});
-      c.op = e.value("operation", -1);
+      // An integer within int's range (get<int>() of 1e300 would be undefined behaviour); its
+      // range in operations is checked below.
+      c.op = -1;
+      if (e.contains("operation")) {
+        const Json& op = e["operation"];
+        if (!op.is_number_integer() || op < std::numeric_limits<int>::min() || op > std::numeric_limits<int>::max())
+          return (err = "plan file: change for '" + c.key + "' has no valid operation", false);
+        c.op = op.get<int>();
+      }
       bool writes = c.action == Action::Create || c.action == Action::Update || c.action == Action::Adopt;
       if (!byOperations && writes && !c.body.is_object())
         return (err = "plan file: change for '" + c.key + "' has no body", false);

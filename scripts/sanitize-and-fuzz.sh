@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer, then the front-end fuzzer
-# for a bounded time (FUZZ_SECONDS, default 120) and the language server's framing fuzzer.
+# for a bounded time (FUZZ_SECONDS, default 120), the language server's framing fuzzer, the
+# importers' fuzzer and the saved plan file fuzzer.
 # Any crash, leak or sanitizer report fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,4 +18,9 @@ if [ -d tests/fuzz ]; then
   # The language server's framing and dispatch, for a shorter time (LSP_FUZZ_SECONDS, default 30).
   cmake --build build-fuzz -j"$(nproc)" --target fuzz_lsp_framing
   bash tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_lsp_framing "${LSP_FUZZ_SECONDS:-30}" tests/fuzz/seeds-lsp
+  # The three importers, their output compiled (IMPORT_FUZZ_SECONDS, default 30), and saved plan
+  # files as `apply FILE` reads them (PLAN_FUZZ_SECONDS, default 20).
+  cmake --build build-fuzz -j"$(nproc)" --target fuzz_import fuzz_plan_file
+  bash tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_import "${IMPORT_FUZZ_SECONDS:-30}" tests/fuzz/seeds-import
+  bash tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_plan_file "${PLAN_FUZZ_SECONDS:-20}" tests/fuzz/seeds-plan
 fi

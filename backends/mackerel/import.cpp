@@ -103,7 +103,7 @@ bool importFile(const std::string& text, std::string& source, std::vector<std::s
       size_t line = 1 + size_t(std::count(text.begin(), text.begin() + std::min(offset, text.size()), '\n'));
       size_t lineStart = text.rfind('\n', offset == 0 ? 0 : offset - 1);
       size_t col = offset == 0 || lineStart == std::string::npos ? offset + 1 : offset - lineStart;
-      error = "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(col) + ": " + error;
+      error = std::to_string(line) + ":" + std::to_string(col) + ": invalid JSON: " + error;
     } else {
       error = "invalid JSON: " + error;
     }

@@ -15,6 +15,7 @@
 #include "prometheus/prometheus.h"
 #include "prometheus/promql.h"
 #include "prometheus/rules.h"
+#include "prometheus/yaml_input.h"
 #include "support/prometheus_names.h"
 
 namespace mon::prometheus {
@@ -262,11 +263,16 @@ bool addRule(const YAML::Node& r, const std::string& group, std::vector<Imported
 }  // namespace
 
 bool importRules(const std::string& yamlText, std::string& source, std::vector<std::string>& warnings, std::string& error) {
+  // Size, nesting and aliases first, in a pass that builds nothing: what passes is safe to load.
+  if (YamlInputError bad; !checkYamlInput(yamlText, bad)) {
+    error = bad.where();
+    return false;
+  }
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(yamlText);
   } catch (const YAML::Exception& e) {
-    error = "not YAML: line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg;
+    error = std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": not YAML: " + e.msg;
     return false;
   }
   // A rule file (`groups:`), or one or more PrometheusRule objects (`spec.groups`), as

@@ -19,7 +19,9 @@ void reportModuleTargets(const ir::Module& module, DiagEngine& diags);
 std::string groupName(const ir::Target& t);
 
 /// `.mon` source for a rule file's recording and alerting rules (see import.cpp); problems go to `warnings`.
-/// Returns false (with `error` set) when the text is not a rule file.
+/// Returns false (with `error` set) when the text is not a rule file, or is YAML past the bounds
+/// of yaml_input.h (64 MiB, 256 levels, aliases standing for a million nodes); an error with a
+/// place in the text starts with "LINE:COLUMN: ".
 bool importRules(const std::string& yamlText, std::string& source, std::vector<std::string>& warnings,
                  std::string& error);
 

@@ -1,6 +1,7 @@
 // Importers on inputs built to hurt: many alerts sharing a name (was cubic), panels nested far
 // deeper than source can say (was a stack overflow in source::value), JSON that nlohmann alone
-// would take (duplicate keys) or report without a location (1e999).
+// would take (duplicate keys) or report without a location (1e999), YAML whose aliases expand
+// exponentially or that nests without end.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -12,6 +13,7 @@
 #include "json_input.h"
 #include "prometheus/mon_source.h"
 #include "prometheus/prometheus.h"
+#include "prometheus/yaml_input.h"
 
 using namespace mon;
 
@@ -128,4 +130,101 @@ TEST_CASE("grafana import refuses duplicate keys and 1e999 with a location") {
   CHECK(error == "invalid JSON: 2:15: duplicate key 'uid'");
   CHECK_FALSE(grafana::importDashboard("{\"panels\": [{\"id\": 1e999}]}", source, warnings, error));
   CHECK(error == "invalid JSON: 1:20: number out of range: 1e999");
+}
+
+namespace {
+
+// The classic "billion laughs": `levels` anchors, each a list of ten aliases of the one before.
+std::string laughs(int levels) {
+  std::string y = "a0: &a0 lol\n";
+  for (int i = 1; i <= levels; ++i) {
+    y += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) y += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    y += "]\n";
+  }
+  return y;
+}
+
+}  // namespace
+
+TEST_CASE("YAML whose aliases expand past a million nodes is refused at the alias that crosses it") {
+  prometheus::YamlInputError e;
+  CHECK(prometheus::checkYamlInput(laughs(4), e));  // 12,354 nodes, aliases expanded
+  CHECK_FALSE(prometheus::checkYamlInput(laughs(9), e));
+  CHECK(e.line == 7);  // a6: ten aliases of a5, 111,111 nodes each, cross the million
+  CHECK(e.message == "aliases expand the YAML to more than 1000000 nodes");
+  // Quadratic, not exponential: a thousand aliases of one group of a thousand aliases of one
+  // rule would have the importer walk a million rules out of 20 KB.
+  std::string yaml = "r: &r {alert: A, expr: up > 1}\ng: &g {name: g, rules: [*r";
+  for (int i = 1; i < 1000; ++i) yaml += ", *r";
+  yaml += "]}\ngroups: [*g";
+  for (int i = 1; i < 1000; ++i) yaml += ", *g";
+  yaml += "]\n";
+  std::string source, error;
+  std::vector<std::string> warnings;
+  CHECK_FALSE(prometheus::importRules(yaml, source, warnings, error));
+  CHECK(error.find("3:") == 0);
+  CHECK(error.find("aliases expand the YAML to more than 1000000 nodes") != std::string::npos);
+  CHECK(warnings.empty());
+}
+
+TEST_CASE("YAML aliases within the budget import as written") {
+  std::string yaml = "common: &labels {severity: warning, team: db}\n"
+                     "groups:\n- name: g\n  rules:\n"
+                     "  - {alert: A, expr: up > 1, labels: *labels}\n"
+                     "  - {alert: B, expr: up > 2, labels: *labels}\n";
+  std::string source, error;
+  std::vector<std::string> warnings;
+  REQUIRE(prometheus::importRules(yaml, source, warnings, error));
+  CHECK(source.find("monitor query \"B\" {\n  query = \"up\"\n  operator = \">\"\n  warning = 2\n  labels = { team = \"db\" }") !=
+        std::string::npos);
+}
+
+TEST_CASE("an alias inside the node it names is refused, not loaded as a cycle") {
+  prometheus::YamlInputError e;
+  CHECK_FALSE(prometheus::checkYamlInput("groups: &g\n- name: x\n  rules: *g\n", e));
+  CHECK(e.where() == "3:10: an alias inside the node it names (a document that contains itself)");
+}
+
+TEST_CASE("YAML nested deeper than 256 levels is refused with its line and column, without recursing") {
+  prometheus::YamlInputError e;
+  CHECK(prometheus::checkYamlInput(std::string(256, '[') + std::string(256, ']'), e));
+  CHECK_FALSE(prometheus::checkYamlInput(std::string(257, '[') + std::string(257, ']'), e));
+  CHECK(e.where() == "1:257: nested more than 256 levels deep");
+  // 100,000 levels: stopped at level 257, long before yaml-cpp's own recursion limit.
+  CHECK_FALSE(prometheus::checkYamlInput(std::string(100000, '[') + std::string(100000, ']'), e));
+  CHECK(e.where() == "1:257: nested more than 256 levels deep");
+  std::string block;  // block style: one level per line
+  for (int i = 0; i < 300; ++i) block += std::string(size_t(i) * 2, ' ') + "k:\n";
+  CHECK_FALSE(prometheus::checkYamlInput(block, e));
+  CHECK(e.line == 257);
+  std::string source, error;
+  std::vector<std::string> warnings;
+  CHECK_FALSE(prometheus::importRules("groups:\n- " + std::string(300, '[') + std::string(300, ']'), source, warnings, error));
+  CHECK(error == "2:257: nested more than 256 levels deep");
+}
+
+TEST_CASE("YAML over a million nodes, or over the size limit, is refused") {
+  prometheus::YamlInputError e;
+  prometheus::YamlLimits small;
+  small.maxBytes = 100;
+  CHECK(prometheus::checkYamlInput(std::string(100, '#'), e, small));
+  CHECK_FALSE(prometheus::checkYamlInput(std::string(101, '#'), e, small));
+  CHECK(e.where() == "larger than 100 bytes");
+  std::string items = "0";
+  for (int i = 1; i < 999999; ++i) items += ",0";
+  CHECK(prometheus::checkYamlInput("[" + items + "]", e));  // the list and 999,999 items
+  CHECK_FALSE(prometheus::checkYamlInput("[" + items + ",0]", e));
+  CHECK(e.where() == "1:2000000: more than 1000000 nodes");
+  std::string source, error;
+  std::vector<std::string> warnings;
+  CHECK_FALSE(prometheus::importRules(std::string(kMaxInputBytes + 1, '#'), source, warnings, error));
+  CHECK(error == "larger than 64 MiB");
+}
+
+TEST_CASE("YAML syntax errors keep their line and column") {
+  std::string source, error;
+  std::vector<std::string> warnings;
+  CHECK_FALSE(prometheus::importRules("groups:\n- name: g\n  rules: [\n", source, warnings, error));
+  CHECK(error.find("4:1: not YAML: ") == 0);
 }

@@ -56,4 +56,22 @@ grep -q "dupdash.json: error: invalid JSON: 1:28: duplicate key 'uid'" "$work/er
 printf '{"format_version": 1, "format_version": 1}' > "$work/plan.json"
 if "$mc" apply "$work/plan.json" 2>"$work/err"; then fail "duplicate plan key accepted"; fi
 grep -q "duplicate key 'format_version'" "$work/err" || fail "plan duplicate key: $(cat "$work/err")"
+# Hostile YAML: refused quickly, exit 1, with FILE:LINE:COL (not minutes of work or gigabytes).
+python3 - "$work" <<'PY'
+import sys
+w = sys.argv[1]
+lol = ["a0: &a0 lol"] + ["a%d: &a%d [%s]" % (i, i, ", ".join(["*a%d" % (i - 1)] * 10)) for i in range(1, 10)]
+open(w + "/laughs.yml", "w").write("\n".join(lol) + "\ngroups: []\n")
+open(w + "/deep.yml", "w").write("groups:\n- " + "[" * 5000 + "]" * 5000 + "\n")
+PY
+for bad in "laughs.yml:7:45: error: aliases expand the YAML to more than 1000000 nodes" "deep.yml:2:257: error: nested more than 256 levels deep"; do
+  file=${bad%%:*}
+  status=0
+  timeout 10 "$mc" import prometheus "$work/$file" >/dev/null 2>"$work/err" || status=$?
+  [ "$status" -eq 1 ] || fail "$file: exit status $status, not 1"
+  grep -qF "$work/$bad" "$work/err" || fail "$file: $(head -c 300 "$work/err")"
+done
+printf 'groups:\n- name: g\n  rules: [\n' > "$work/cut.yml"
+if "$mc" import prometheus "$work/cut.yml" 2>"$work/err"; then fail "cut YAML accepted"; fi
+grep -qF "$work/cut.yml:4:1: error: not YAML: " "$work/err" || fail "cut YAML: $(cat "$work/err")"
 echo "import_cli: 1 passed, 0 failed"

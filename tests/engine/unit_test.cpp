@@ -668,3 +668,26 @@ TEST_CASE("secrets from the environment: one trailing line break trimmed, contro
   CHECK_FALSE(secretFromEnv(o, "KEY", "the key", value, err));
   CHECK(err.find("not set") != std::string::npos);
 }
+
+TEST_CASE("planFromJson: a format_version or operation of the wrong type is refused, not thrown or cast") {
+  Plan back;
+  std::string err;
+  // An object as format_version escaped as a json type_error (was a crash in the fuzzer, a raw
+  // library message from `apply FILE`).
+  Json j = Json::parse(R"({"format_version": {"kind": "grafana"}, "target": {"kind": "local", "name": "x"}, "changes": [], "operations": []})");
+  CHECK_FALSE(planFromJson(j, back, err));
+  CHECK(err == "not a monitorc plan file (format_version 1)");
+  j["format_version"] = 1.5;  // was read as 1
+  CHECK_FALSE(planFromJson(j, back, err));
+  j["format_version"] = 1e300;  // was cast to int: undefined behaviour
+  CHECK_FALSE(planFromJson(j, back, err));
+  j["format_version"] = 1;
+  REQUIRE(planFromJson(j, back, err));
+  j["changes"] = Json::parse(R"([{"action": "delete", "kind": "monitor", "key": "k", "id": "1", "operation": 1e300}])");
+  CHECK_FALSE(planFromJson(j, back, err));
+  CHECK(err == "plan file: change for 'k' has no valid operation");
+  j["changes"][0]["operation"] = 4294967296LL;
+  CHECK_FALSE(planFromJson(j, back, err));
+  j["changes"][0]["operation"] = -1;
+  CHECK(planFromJson(j, back, err));
+}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs a fuzzer for SECONDS on a fresh copy of its seed corpus: for the front end (no
 # SEEDS_DIR) the examples and every .mon file under tests/ (tests/fuzz/seeds included); for the
-# others the files in SEEDS_DIR (tests/fuzz/seeds-lsp: client sessions, some with bad framing).
+# others the files in SEEDS_DIR (tests/fuzz/seeds-lsp: client sessions, some with bad framing;
+# seeds-import: one file per importer construct, led by the byte that picks the importer;
+# seeds-plan: saved plan files for each target kind).
 # Exits non-zero on any crash, leak, timeout, out-of-memory or sanitizer report (libFuzzer's own
 # status).
 # Usage: tests/fuzz/run.sh BINARY SECONDS [SEEDS_DIR]
