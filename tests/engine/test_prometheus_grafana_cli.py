@@ -121,7 +121,7 @@ class PrometheusTarget(Base):
         self.assertIn("Apply complete: 15 succeeded, 0 failed", p.stdout)
         file, rules = self.groups()["crowdfund.alerts"]
         self.assertEqual((file, len(rules)), ("monitorc_prom.yml", 15))
-        self.assertEqual(sorted(os.listdir(self.rules)), ["monitorc_prom.yml"])
+        self.assertEqual(sorted(os.listdir(self.rules)), [".monitorc.lock", "monitorc_prom.yml"])  # the lock applies take turns on
 
         p = self.run_mc("plan", "--detailed-exitcode")
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
@@ -185,7 +185,7 @@ class PrometheusTarget(Base):
         self.assertEqual(len(self.pending(plan)), 14)
         self.assertTrue(all(a == "delete" for a, _, _ in self.pending(plan)))
         self.apply("--prune")
-        self.assertEqual(sorted(os.listdir(self.rules)), ["monitorc_other.yml", "other.yml"])
+        self.assertEqual(sorted(os.listdir(self.rules)), [".monitorc.lock", "monitorc_other.yml", "other.yml"])
         groups = self.groups()
         self.assertNotIn("crowdfund.alerts", groups)
         self.assertIn("other", groups)
@@ -265,7 +265,7 @@ class PrometheusTarget(Base):
         p = self.run_mc("apply", name="bad.json")
         self.assertEqual(p.returncode, 1)
         self.assertIn("plan file: operation on 'other.yml', not the owned file 'monitorc_prom.yml'", p.stderr)
-        self.assertEqual(sorted(os.listdir(self.rules)), ["monitorc_prom.yml"])
+        self.assertEqual(sorted(os.listdir(self.rules)), [".monitorc.lock", "monitorc_prom.yml"])  # the lock applies take turns on
 
     def test_saved_plan_cannot_choose_its_rules_dir(self):
         # The plan shows one place and must write there: rules_dir comes from the source.
