@@ -22,6 +22,7 @@
 #include "race_repair.h"
 #include "render.h"
 #include "support/files.h"
+#include "support/json_text.h"
 #include "support/terminal.h"
 #include "target.h"
 
@@ -217,7 +218,7 @@ int printReport(const eng::ApplyReport& rep) {
   for (const auto& o : rep.outcomes) {
     const eng::Change& c = *o.change;
     std::cout << "  " << (o.result.ok ? "ok     " : "FAILED ") << eng::actionName(c.action) << " " << eng::kindName(c.kind)
-              << " " << terminalSafe(eng::Json(c.key).dump(), false);
+              << " " << terminalSafe(jsonText(eng::Json(c.key)), false);
     if (o.result.ok) {
       ++ok;
       if (!o.result.id.empty()) std::cout << " (id " << terminalSafe(o.result.id, false) << ")";
@@ -255,12 +256,12 @@ Runner setupPlan(CLI::App& sub) {
     std::unique_ptr<eng::Remote> remote;
     std::unique_ptr<eng::DirectTarget> direct;
     if (int rc = makePlan(o->fe, o->rf, plan, remote, direct)) return rc;
-    if (o->format == "json") std::cout << eng::planToJson(plan).dump(2) << "\n";
+    if (o->format == "json") std::cout << jsonText(eng::planToJson(plan), 2) << "\n";
     else if (o->format == "markdown") std::cout << eng::renderMarkdown(plan);
     else std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
     if (!o->out.empty()) {
       std::string err;
-      if (!writeText(o->out, eng::planToJson(plan).dump(2) + "\n", err)) return fail(err);
+      if (!writeText(o->out, jsonText(eng::planToJson(plan), 2) + "\n", err)) return fail(err);
       std::cerr << "monitorc: plan saved to '" << o->out << "'; apply it with: monitorc apply " << o->out << "\n";
     }
     return o->detailed && plan.hasChanges() ? 2 : 0;

@@ -10,6 +10,7 @@
 #include "ir/ir.h"
 #include "prometheus/rules.h"
 #include "prometheus/targets.h"
+#include "support/json_text.h"
 
 namespace mon::prometheus {
 
@@ -41,7 +42,7 @@ bool viewRules(const std::string& text, std::vector<RuleView>& out, std::vector<
         std::string key = gname + "' / '" + name + "'";
         if (recording && !labels.empty()) {
           std::string sel;
-          for (const auto& [k, v] : labels) sel += (sel.empty() ? "" : ", ") + k + "=" + ir::Json(v).dump();
+          for (const auto& [k, v] : labels) sel += (sel.empty() ? "" : ", ") + k + "=" + jsonText(ir::Json(v));
           key += " {" + sel + "}";
         } else if (!recording && labels.count("severity")) {
           key += " (" + labels["severity"] + ")";
