@@ -39,10 +39,17 @@ size_t longestBacktickRun(const std::string& s) {
 // A markdown code span showing `s` exactly (one line, controls escaped): delimited by more
 // backticks than any run in it, padded with a space when it starts or ends with a backtick or a
 // space (CommonMark strips one space from each side). In a table cell `|` is escaped too (GFM
-// splits cells before it finds code spans; "\|" shows as "|" there).
+// splits cells before it finds code spans; "\|" shows as "|" there). GFM reads backslashes in
+// pairs there, so after an odd run of them (not in JSON text, whose backslashes come in pairs)
+// one more is added, or the pipe would end the cell and the rest would be markdown.
 std::string code(const std::string& s, bool inTable = false) {
   std::string text;
-  for (char c : terminalSafe(s, false)) text += inTable && c == '|' ? std::string("\\|") : std::string(1, c);
+  size_t backslashes = 0;
+  for (char c : terminalSafe(s, false)) {
+    if (inTable && c == '|') text += backslashes % 2 ? "\\\\|" : "\\|";
+    else text += c;
+    backslashes = c == '\\' ? backslashes + 1 : 0;
+  }
   if (text.empty()) return "` `";
   std::string fence(longestBacktickRun(text) + 1, '`');
   bool pad = text.front() == '`' || text.back() == '`' || text.front() == ' ' || text.back() == ' ';

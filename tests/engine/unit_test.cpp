@@ -682,6 +682,7 @@ TEST_CASE("markdown plans: code spans and fences survive backticks, HTML is esca
   u.key = "u";
   u.id = "id`1";
   u.fields.push_back({"q|r", Json(""), Json("`"), true, true});
+  u.fields.push_back({"s\\|<b>", Json(nullptr), Json(nullptr), false, false});  // s\|<b>
   p.changes.push_back(u);
   std::string md;
   REQUIRE_NOTHROW(md = renderMarkdown(p));
@@ -689,6 +690,8 @@ TEST_CASE("markdown plans: code spans and fences survive backticks, HTML is esca
   CHECK(md.find("### monitorc plan: mackerel `` `prod` ``\n") != std::string::npos);
   CHECK(md.find("<code>a &lt;b&gt; &amp; `c`</code> (x&lt;y&gt;.mon:1)</summary>") != std::string::npos);
   CHECK(md.find("| `q\\|r` | `\"\"` | ``\"`\"`` |") != std::string::npos);
+  // GFM pairs backslashes before splitting cells: s\|<b> needs s\\\| or "<b>" would start a cell.
+  CHECK(md.find("| `s\\\\\\|<b>` | `(none)` | `(none)` |") != std::string::npos);
   // The body: JSON text (newlines in values escaped), bad bytes replaced, in a fence longer than
   // any backtick run in it.
   CHECK(md.find("````json\n{\n  \"name\": \"``` fence\\n```\",\n  \"memo\": \"bad \xef\xbf\xbd\"\n}\n````\n") != std::string::npos);
