@@ -18,6 +18,7 @@
 #include "prometheus/targets.h"
 #include "render.h"
 #include "support/files.h"
+#include "support/json_text.h"
 #include "support/terminal.h"
 #include "target.h"
 
@@ -231,7 +232,7 @@ int printReport(const eng::ApplyReport& rep) {
   for (const auto& o : rep.outcomes) {
     const eng::Change& c = *o.change;
     std::cout << "  " << (o.result.ok ? "ok     " : "FAILED ") << eng::actionName(c.action) << " " << eng::kindName(c.kind)
-              << " " << terminalSafe(eng::Json(c.key).dump(), false);
+              << " " << terminalSafe(jsonText(eng::Json(c.key)), false);
     if (o.result.ok) {
       ++ok;
       if (!o.result.id.empty()) std::cout << " (id " << terminalSafe(o.result.id, false) << ")";
@@ -268,12 +269,12 @@ Runner setupPlan(CLI::App& sub) {
     eng::Plan plan;
     OpenTarget open;
     if (int rc = makePlan(o->fe, o->rf, plan, open)) return rc;
-    if (o->format == "json") std::cout << eng::planToJson(plan).dump(2) << "\n";
+    if (o->format == "json") std::cout << jsonText(eng::planToJson(plan), 2) << "\n";
     else if (o->format == "markdown") std::cout << eng::renderMarkdown(plan);
     else std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
     if (!o->out.empty()) {
       std::string err;
-      if (!writeText(o->out, eng::planToJson(plan).dump(2) + "\n", err)) return fail(err);
+      if (!writeText(o->out, jsonText(eng::planToJson(plan), 2) + "\n", err)) return fail(err);
       std::cerr << "monitorc: plan saved to '" << o->out << "'; apply it with: monitorc apply " << o->out << "\n";
     }
     return o->detailed && plan.hasChanges() ? 2 : 0;

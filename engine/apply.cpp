@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "ownership.h"
+#include "support/json_text.h"
 
 namespace mon::engine {
 
@@ -53,12 +54,12 @@ std::string writeRefusal(const Change& c, bool prune, const RemoteState& now) {
     if (c.duplicateOf.empty()) return std::string("a delete in a plan made without --prune");
     if (!kept || objectKey(c.kind, kept->body) != c.key || !hasOwnerMarker(kept->body.contains("memo") && kept->body["memo"].is_string() ? kept->body["memo"].get<std::string>() : "") ||
         (found && kept->body.value("type", Json("")) != found->body.value("type", Json(""))))
-      return std::string(kind) + " " + c.duplicateOf + ", which " + c.id + " would duplicate, is not an owned " + Json(c.key).dump();
+      return std::string(kind) + " " + c.duplicateOf + ", which " + c.id + " would duplicate, is not an owned " + jsonText(Json(c.key));
   }
   if (c.id.empty() || !found) return std::string(kind) + " id '" + c.id + "' is not on the target";
   std::string key = objectKey(c.kind, found->body);
   bool sameKey = key == c.key || (c.action != Action::Delete && !c.renamedFrom.empty() && key == c.renamedFrom);
-  if (!sameKey) return std::string(kind) + " " + c.id + " is " + Json(key).dump() + ", not " + Json(c.key).dump();
+  if (!sameKey) return std::string(kind) + " " + c.id + " is " + jsonText(Json(key)) + ", not " + jsonText(Json(c.key));
   if (c.kind == ObjKind::Monitor && !c.type.empty() && found->body.value("type", "") != c.type)
     return std::string(kind) + " " + c.id + " is of type '" + found->body.value("type", "") + "', not '" + c.type + "'";
   std::string memo = found->body.contains("memo") && found->body["memo"].is_string() ? found->body["memo"].get<std::string>() : "";

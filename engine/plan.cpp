@@ -36,9 +36,39 @@ bool Plan::hasChanges() const {
   return count(Action::Create) + count(Action::Update) + count(Action::Adopt) + count(Action::Delete) > 0;
 }
 
+namespace {
+
+// Every key and string of `j`, byte for byte, in order.
+void rawStrings(const Json& j, std::string& out) {
+  if (j.is_string()) out += j.get_ref<const std::string&>() + '\0';
+  if (j.is_object())
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      out += it.key() + '\0';
+      rawStrings(it.value(), out);
+    }
+  if (j.is_array())
+    for (const auto& v : j) rawStrings(v, out);
+}
+
+// The bytes a fingerprint hashes: the JSON text. A string that is not UTF-8 (a rule file read
+// from disk) has no JSON text; then the text with U+FFFD for the bad bytes, a NUL (never in
+// JSON text, so this cannot equal the text of a valid value) and the strings as they are, so
+// a change to those bytes still changes the fingerprint.
+std::string fingerprintText(const Json& body) {
+  try {
+    return body.dump();
+  } catch (const Json::type_error&) {
+    std::string out = body.dump(-1, ' ', false, Json::error_handler_t::replace) + '\0';
+    rawStrings(body, out);
+    return out;
+  }
+}
+
+}  // namespace
+
 std::string fingerprint(const Json& body) {
   uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : body.dump()) {
+  for (unsigned char c : fingerprintText(body)) {
     h ^= c;
     h *= 1099511628211ull;
   }

@@ -1,21 +1,66 @@
+#include <algorithm>
 #include <sstream>
 
 #include "render.h"
+#include "support/json_text.h"
+#include "support/terminal.h"
 
 namespace mon::engine {
 
 namespace {
 
-// Text safe inside a table cell or inline code.
-std::string cell(const std::string& s) {
+// Names and values come from the source, the server and rule files: anything may be in them.
+// Every one goes through one of these, so a control character never reaches the reader's
+// terminal and a value never ends a code span, a table cell or the <details> HTML early.
+
+// Raw HTML text (inside <details>/<summary>, where markdown is not parsed): one line, controls
+// and bytes that are not UTF-8 as escapes (terminalSafe), & < > " as entities.
+std::string html(const std::string& s) {
   std::string out;
-  for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += " ";
-    else if (c == '`') out += "'";
+  for (char c : terminalSafe(s, false)) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '"') out += "&quot;";
     else out += c;
   }
   return out;
+}
+
+size_t longestBacktickRun(const std::string& s) {
+  size_t longest = 0, run = 0;
+  for (char c : s) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return longest;
+}
+
+// A markdown code span showing `s` exactly (one line, controls escaped): delimited by more
+// backticks than any run in it, padded with a space when it starts or ends with a backtick or a
+// space (CommonMark strips one space from each side). In a table cell `|` is escaped too (GFM
+// splits cells before it finds code spans; "\|" shows as "|" there). GFM reads backslashes in
+// pairs there, so after an odd run of them (not in JSON text, whose backslashes come in pairs)
+// one more is added, or the pipe would end the cell and the rest would be markdown.
+std::string code(const std::string& s, bool inTable = false) {
+  std::string text;
+  size_t backslashes = 0;
+  for (char c : terminalSafe(s, false)) {
+    if (inTable && c == '|') text += backslashes % 2 ? "\\\\|" : "\\|";
+    else text += c;
+    backslashes = c == '\\' ? backslashes + 1 : 0;
+  }
+  if (text.empty()) return "` `";
+  std::string fence(longestBacktickRun(text) + 1, '`');
+  bool pad = text.front() == '`' || text.back() == '`' || text.front() == ' ' || text.back() == ' ';
+  return fence + (pad ? " " : "") + text + (pad ? " " : "") + fence;
+}
+
+// A fenced block showing `text` (JSON, one value per line): longer than any backtick run in it,
+// so no line of it can close the fence.
+std::string fenced(const std::string& lang, const std::string& text) {
+  std::string fence(std::max<size_t>(3, longestBacktickRun(text) + 1), '`');
+  return fence + lang + "\n" + terminalSafe(text) + "\n" + fence + "\n";
 }
 
 const char* emoji(Action a) {
@@ -35,7 +80,7 @@ const char* emoji(Action a) {
 
 std::string renderMarkdown(const Plan& p) {
   std::ostringstream o;
-  o << "### monitorc plan: " << p.targetKind << " `" << cell(p.targetName) << "`\n\n";
+  o << "### monitorc plan: " << html(p.targetKind) << " " << code(p.targetName) << "\n\n";
   o << "| create | update | adopt | delete | unchanged | prune candidates | ignored |\n";
   o << "|---:|---:|---:|---:|---:|---:|---:|\n";
   o << "| " << p.count(Action::Create) << " | " << p.count(Action::Update) << " | " << p.count(Action::Adopt) << " | "
@@ -44,24 +89,24 @@ std::string renderMarkdown(const Plan& p) {
   if (!p.hasChanges()) o << "No changes. The target matches the source.\n\n";
   for (const auto& c : p.changes) {
     if (c.action == Action::NoChange) continue;
-    o << "<details><summary><code>" << emoji(c.action) << "</code> " << kindName(c.kind) << " <code>" << cell(c.key)
+    o << "<details><summary><code>" << emoji(c.action) << "</code> " << kindName(c.kind) << " <code>" << html(c.key)
       << "</code>";
-    if (!c.source.empty()) o << " (" << cell(c.source) << ")";
+    if (!c.source.empty()) o << " (" << html(c.source) << ")";
     o << "</summary>\n\n";
-    if (!c.renamedFrom.empty()) o << "Renamed from `" << cell(c.renamedFrom) << "`.\n\n";
-    if (!c.duplicateOf.empty()) o << "A second owned copy of `" << cell(c.duplicateOf) << "`, made by a concurrent run.\n\n";
+    if (!c.renamedFrom.empty()) o << "Renamed from " << code(c.renamedFrom) << ".\n\n";
+    if (!c.duplicateOf.empty()) o << "A second owned copy of " << code(c.duplicateOf) << ", made by a concurrent run.\n\n";
     if (c.action == Action::Adopt) o << "Exists without the managed-by marker; apply adopts it.\n\n";
-    if (c.action == Action::Ignore) o << "Not managed by monitorc (id `" << c.id << "`); never touched.\n\n";
-    if (c.action == Action::Orphan) o << "Owned, no longer in source (id `" << c.id << "`); deleted only with `--prune`.\n\n";
-    if (c.action == Action::Delete) o << "Deleted (id `" << c.id << "`).\n\n";
+    if (c.action == Action::Ignore) o << "Not managed by monitorc (id " << code(c.id) << "); never touched.\n\n";
+    if (c.action == Action::Orphan) o << "Owned, no longer in source (id " << code(c.id) << "); deleted only with `--prune`.\n\n";
+    if (c.action == Action::Delete) o << "Deleted (id " << code(c.id) << ").\n\n";
     if (!c.fields.empty()) {
       o << "| field | before | after |\n|---|---|---|\n";
       for (const auto& f : c.fields)
-        o << "| `" << cell(f.path) << "` | `" << cell(showValue(f.before, f.hasBefore)) << "` | `"
-          << cell(showValue(f.after, f.hasAfter)) << "` |\n";
+        o << "| " << code(f.path, true) << " | " << code(showValue(f.before, f.hasBefore), true) << " | "
+          << code(showValue(f.after, f.hasAfter), true) << " |\n";
       o << "\n";
     }
-    if (c.action == Action::Create) o << "```json\n" << c.body.dump(2) << "\n```\n\n";
+    if (c.action == Action::Create) o << fenced("json", jsonText(c.body, 2)) << "\n";
     o << "</details>\n\n";
   }
   o << summaryLine(p) << "\n";

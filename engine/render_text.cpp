@@ -1,6 +1,7 @@
 #include <sstream>
 
 #include "render.h"
+#include "support/json_text.h"
 #include "support/terminal.h"
 
 namespace mon::engine {
@@ -36,14 +37,14 @@ std::string safe(const std::string& s) { return terminalSafe(s, false); }
 
 std::string title(const Change& c) {
   std::string s = std::string(kindName(c.kind)) + " ";
-  s += safe(Json(c.key).dump());
+  s += safe(jsonText(Json(c.key)));
   if (!c.type.empty()) s += " (" + safe(c.type) + ")";
   return s;
 }
 
 }  // namespace
 
-std::string showValue(const Json& v, bool present) { return present ? v.dump() : "(none)"; }
+std::string showValue(const Json& v, bool present) { return present ? jsonText(v) : "(none)"; }
 
 std::string summaryLine(const Plan& p) {
   std::ostringstream o;
@@ -61,7 +62,7 @@ std::string renderText(const Plan& p, bool color) {
     o << "  " << (color ? colorOf(c.action) : "") << symbol(c.action) << " " << title(c) << reset;
     if (!c.source.empty()) o << "  " << safe(c.source);
     if (c.action == Action::Adopt) o << "\n      (exists without the managed-by marker: apply adopts it)";
-    if (!c.renamedFrom.empty()) o << "\n      (renamed from " << safe(Json(c.renamedFrom).dump()) << ")";
+    if (!c.renamedFrom.empty()) o << "\n      (renamed from " << safe(jsonText(Json(c.renamedFrom))) << ")";
     if (!c.duplicateOf.empty()) o << "\n      (a second owned copy of " << safe(c.duplicateOf) << ", made by a concurrent run)";
     if (c.action == Action::Delete && c.duplicateOf.empty()) o << "  id " << safe(c.id) << " (owned, no longer in source; --prune)";
     if (c.action == Action::Delete && !c.duplicateOf.empty()) o << "  id " << safe(c.id);

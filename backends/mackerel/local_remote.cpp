@@ -1,11 +1,5 @@
 #include "mackerel/local_remote.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <iostream>
 
 #include <chrono>
@@ -16,6 +10,7 @@
 #include <sstream>
 
 #include "mackerel/normalize.h"
+#include "support/file_lock.h"
 #include "support/files.h"
 
 namespace mon::engine::local {
@@ -38,9 +33,8 @@ int64_t now() {
 
 class LocalRemote : public Remote {
  public:
-  LocalRemote(std::string name, std::string dir, int lockFd)
-      : name_(std::move(name)), dir_(std::move(dir)), lockFd_(lockFd) {}
-  ~LocalRemote() override { ::close(lockFd_); }  // releases the lock
+  LocalRemote(std::string name, std::string dir, FileLock lock)
+      : name_(std::move(name)), dir_(std::move(dir)), lock_(std::move(lock)) {}
 
   std::string describe() const override { return "local \"" + name_ + "\" (" + dir_ + ")"; }
 
@@ -184,7 +178,7 @@ class LocalRemote : public Remote {
 
   std::string name_;
   std::string dir_;
-  int lockFd_;
+  FileLock lock_;  // held for the Remote's whole life
   std::mutex mu_;
   std::vector<Json> monitors_;
   std::vector<Json> dashboards_;
@@ -196,21 +190,16 @@ std::unique_ptr<Remote> makeRemote(const std::string& targetName, const std::str
   std::error_code ec;
   fs::create_directories(dir, ec);
   std::string path = (fs::path(dir) / ".monitorc.lock").string();
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) return (err = "cannot open the lock file '" + path + "': " + std::strerror(errno), nullptr);
-  // The kernel drops the lock when its holder exits, however it exits: a lock is never stale,
-  // so waiting for it ends when the other run ends.
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    std::cerr << "monitorc: waiting for '" << path << "' (another monitorc is using local target \"" << targetName
-              << "\")\n";
-    while (::flock(fd, LOCK_EX) != 0)
-      if (errno != EINTR) {
-        err = "cannot lock '" + path + "': " + std::strerror(errno);
-        ::close(fd);
-        return nullptr;
-      }
-  }
-  return std::make_unique<LocalRemote>(targetName, dir, fd);
+  // No time limit: the holder may be waiting for someone to confirm its plan.
+  FileLock lock;
+  if (!lockFile(path, std::chrono::milliseconds(0),
+                [&] {
+                  std::cerr << "monitorc: waiting for '" << path << "' (another monitorc is using local target \""
+                            << targetName << "\")\n";
+                },
+                lock, err))
+    return nullptr;
+  return std::make_unique<LocalRemote>(targetName, dir, std::move(lock));
 }
 
 }  // namespace mon::engine::local

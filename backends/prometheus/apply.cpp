@@ -5,10 +5,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <iostream>
 
 #include "ir/ir.h"
 #include "prometheus/rules.h"
 #include "prometheus/targets.h"
+#include "support/json_text.h"
 
 namespace mon::prometheus {
 
@@ -40,7 +42,7 @@ bool viewRules(const std::string& text, std::vector<RuleView>& out, std::vector<
         std::string key = gname + "' / '" + name + "'";
         if (recording && !labels.empty()) {
           std::string sel;
-          for (const auto& [k, v] : labels) sel += (sel.empty() ? "" : ", ") + k + "=" + ir::Json(v).dump();
+          for (const auto& [k, v] : labels) sel += (sel.empty() ? "" : ", ") + k + "=" + jsonText(ir::Json(v));
           key += " {" + sel + "}";
         } else if (!recording && labels.count("severity")) {
           key += " (" + labels["severity"] + ")";
@@ -219,14 +221,31 @@ bool loadedGroups(const HttpSend& http, const std::string& url, std::map<std::st
 
 }  // namespace
 
+std::string lockPath(const std::string& rulesDir) { return join(rulesDir, ".monitorc.lock"); }
+
 ApplyResult applyPlan(const Plan& plan, const std::string& url, FileOps& files, const HttpSend& http,
-                      const RuleChecker& check) {
+                      const RuleChecker& check, const ApplyGuard& guard) {
   ApplyResult res;
   if (plan.changes.empty()) {
     res.ok = true;
     res.log.push_back("no changes");
     return res;
   }
+  // 0. Take turns with other applies on this rules_dir, then make sure the files are still the
+  //    ones the plan was made from: a run that went first may have rewritten them, and writing
+  //    this plan over its result would silently undo it.
+  const std::string lock = lockPath(plan.rulesDir);
+  FileLock held;
+  auto onWait = [&] {
+    if (guard.waiting) guard.waiting(lock);
+    else std::cerr << "monitorc: waiting for another apply holding " << lock << "\n";
+  };
+  if (!files.lock(plan.rulesDir, guard.wait, onWait, held, res.error)) return res;
+  if (guard.fresh)
+    if (std::string why = guard.fresh(); !why.empty()) {
+      res.error = why;
+      return res;
+    }
   // 1. Keep what is there now, then write.
   std::map<std::string, std::string> previous;  // path -> content; absent = did not exist
   std::vector<std::string> written;

@@ -4,6 +4,8 @@
 // owned files with the built ones semantically (parsed, not as text); apply writes them
 // atomically, checks them (promtool), reloads Prometheus, verifies /api/v1/rules, and
 // restores the previous files when any step fails. Disk, HTTP and the checker are seams.
+// Applies on one rules_dir take turns: each holds RULES_DIR/.monitorc.lock for all its steps.
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "backend.h"
+#include "support/file_lock.h"
 
 namespace mon::prometheus {
 
@@ -30,6 +33,15 @@ class FileOps {
   /// file from an absent one, so plan and pull ask first: a rules_dir that is a file, or an
   /// owned file that is a directory or unreadable, must be an error, not "no rules".
   virtual std::string unreadable(const std::string& dir, const std::string& name) = 0;
+  /// Takes the exclusive lock that makes applies on `dir` take turns (`dir`/.monitorc.lock,
+  /// creating `dir` when missing), calling `onWait` once when another process holds it; waits
+  /// up to `timeout`. False with `err` when it cannot be taken. File operations that only read
+  /// (or never touch a shared directory) need no lock: the default takes none.
+  virtual bool lock(const std::string& dir, std::chrono::milliseconds timeout, const std::function<void()>& onWait,
+                    FileLock& held, std::string& err) {
+    (void)dir, (void)timeout, (void)onWait, (void)held, (void)err;
+    return true;
+  }
 };
 std::unique_ptr<FileOps> diskFileOps();
 
@@ -94,8 +106,29 @@ struct ApplyResult {
   std::string error;
   std::vector<std::string> log;
 };
-/// Applies the plan against Prometheus at `url` (POST /-/reload, GET /api/v1/rules).
+/// How long an apply waits for another apply on the same rules_dir before giving up. An apply
+/// holds the lock only while it writes, checks, reloads and verifies (never while a person
+/// confirms the plan), so a wait this long means the holder is stuck, not busy.
+inline constexpr std::chrono::milliseconds kApplyLockWait = std::chrono::minutes(10);
+
+/// What applyPlan does once it holds the lock of the rules_dir.
+struct ApplyGuard {
+  /// Called once when another apply holds the lock; default: a line on stderr.
+  std::function<void(const std::string& lockPath)> waiting;
+  /// Called with the lock held, before anything is written: "" when the plan still fits the
+  /// files (none changed since it read them), else why not; the apply is then refused and
+  /// nothing is written. Default: no check.
+  std::function<std::string()> fresh;
+  std::chrono::milliseconds wait = kApplyLockWait;
+};
+
+/// Applies the plan against Prometheus at `url` (POST /-/reload, GET /api/v1/rules), holding
+/// the lock of plan.rulesDir (FileOps::lock) from before the first read to after the last
+/// restore.
 ApplyResult applyPlan(const Plan& plan, const std::string& url, FileOps& files, const HttpSend& http,
-                      const RuleChecker& check);
+                      const RuleChecker& check, const ApplyGuard& guard = {});
+
+/// The lock file of a rules_dir: `rulesDir`/.monitorc.lock (outside the *.yml rule_files globs).
+std::string lockPath(const std::string& rulesDir);
 
 }  // namespace mon::prometheus

@@ -55,6 +55,13 @@ class DiskFileOps : public FileOps {
     if (!in) return "cannot read '" + path + "': " + std::strerror(errno);
     return "";
   }
+  bool lock(const std::string& dir, std::chrono::milliseconds timeout, const std::function<void()>& onWait,
+            FileLock& held, std::string& err) override {
+    std::error_code ec;
+    if (!dir.empty()) fs::create_directories(dir, ec);
+    if (ec) return (err = "cannot create '" + dir + "': " + ec.message(), false);
+    return lockFile(lockPath(dir), timeout, onWait, held, err);
+  }
   bool remove(const std::string& path, std::string& err) override {
     std::error_code ec;
     if (!fs::remove(path, ec) && ec) {

@@ -100,7 +100,18 @@ class PrometheusTarget : public engine::Target {
       net::Response r = sendLogged(*client_, req, opts_);
       return prom::HttpReply{r.transport.empty() ? r.status : 0, r.transport.empty() ? r.body : r.transport};
     };
-    prom::ApplyResult res = prom::applyPlan(bp, url_, *files, http, prom::promtoolChecker());
+    // Checked again with the lock held: an apply that went first may have rewritten the files.
+    prom::ApplyGuard guard;
+    guard.fresh = [&]() -> std::string {
+      std::vector<std::string> reasons;
+      std::string err;
+      if (!stale(plan, reasons, err)) return err;
+      std::string why;
+      for (const auto& r : reasons) why += (why.empty() ? "" : "; ") + r;
+      return why.empty() ? "" : "the rule files changed since the plan was made (another apply went first?): " + why +
+                                    "; nothing was written; plan again";
+    };
+    prom::ApplyResult res = prom::applyPlan(bp, url_, *files, http, prom::promtoolChecker(), guard);
     if (opts_.log)
       for (const auto& l : res.log) opts_.log(l);
     // The files are written, checked, reloaded and verified together: all or nothing.

@@ -392,6 +392,43 @@ class EndToEnd(unittest.TestCase):
         self.assertIn('~ monitor "e2e host cpu" (host)  main.mon:8', text)
         self.assertIn("Plan: 0 to create, 1 to update, 0 to adopt, 0 to delete.", text)
 
+    def test_markdown_and_json_stay_safe_whatever_the_names(self):
+        # Names and values from the server may hold terminal escapes, HTML, backticks and pipes.
+        evil = "evil \x1b]0;pwned\x07 </summary></details><script>alert(1)</script> `one` ``two`` a|b \x7f \x9b[2J"
+        self.apply()
+        state = self.server.state()
+        cpu = [m for m in state["monitors"] if m["name"] == "e2e host cpu"][0]
+        cpu["metric"] = "`cpu%` | \x1b[31m <b>"
+        gone = dict(cpu, id="ownedgone01", name=evil)  # owned, not in the source: a prune candidate
+        hand = {"id": "hand</code>1", "type": "host", "name": evil + " (hand)", "memo": "", "metric": "cpu%",
+                "operator": ">", "warning": 90, "duration": 3, "maxCheckAttempts": 1, "isMute": False,
+                "scopes": [], "excludeScopes": []}
+        state["monitors"] += [gone, hand]
+        self.server.control("PUT", "/_state", {"monitors": state["monitors"], "dashboards": state["dashboards"]})
+
+        p = self.ws.run("plan", "main.mon", "--format", "markdown")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        md = p.stdout
+        for raw in ("\x1b", "\x07", "\x7f", "\x9b", "<script>"):
+            self.assertNotIn(raw, md)
+        # Every <details> closes exactly once: no value ended one early.
+        self.assertEqual((md.count("<details>"), md.count("</summary>"), md.count("</details>")), (3, 3, 3))
+        self.assertIn("<details><summary><code>prune candidate</code> monitor <code>evil \\x1b]0;pwned\\x07 "
+                      "&lt;/summary&gt;&lt;/details&gt;&lt;script&gt;alert(1)&lt;/script&gt; `one` ``two`` a|b "
+                      "\\x7f \\u009b[2J</code></summary>", md)
+        self.assertIn("Owned, no longer in source (id `ownedgone01`)", md)
+        self.assertIn("Not managed by monitorc (id `hand</code>1`)", md)  # a code span: shown as it is
+        # A code span longer than any backtick run in the value, "|" escaped inside the table; inside
+        # a code span "<b>" is text, not HTML.
+        self.assertIn('| `metric` | ``"`cpu%` \\| \\u001b[31m <b>"`` | `"cpu%"` |', md)
+
+        p = self.ws.run("plan", "main.mon", "--format", "json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for raw in ("\x1b", "\x07", "\x7f", "\x9b"):
+            self.assertNotIn(raw, p.stdout)
+        plan = json.loads(p.stdout)  # every control escaped, the values unchanged
+        self.assertEqual({c["key"] for c in plan["changes"] if c["action"] in ("orphan", "ignore")}, {evil, evil + " (hand)"})
+
     def test_errors_are_clear(self):
         p = self.ws.run("plan", "main.mon", key=None)
         self.assertEqual(p.returncode, 1)

@@ -691,3 +691,35 @@ TEST_CASE("planFromJson: a format_version or operation of the wrong type is refu
   j["changes"][0]["operation"] = -1;
   CHECK(planFromJson(j, back, err));
 }
+
+TEST_CASE("markdown plans: code spans and fences survive backticks, HTML is escaped in <summary>") {
+  Plan p;
+  p.targetKind = "mackerel";
+  p.targetName = "`prod`";
+  Change c{};
+  c.action = Action::Create;
+  c.kind = ObjKind::Monitor;
+  c.key = "a <b> & `c`";
+  c.source = "x<y>.mon:1";
+  c.body = Json{{"name", "``` fence\n```"}, {"memo", std::string("bad \xff")}};
+  p.changes.push_back(c);
+  Change u{};
+  u.action = Action::Update;
+  u.kind = ObjKind::Monitor;
+  u.key = "u";
+  u.id = "id`1";
+  u.fields.push_back({"q|r", Json(""), Json("`"), true, true});
+  u.fields.push_back({"s\\|<b>", Json(nullptr), Json(nullptr), false, false});  // s\|<b>
+  p.changes.push_back(u);
+  std::string md;
+  REQUIRE_NOTHROW(md = renderMarkdown(p));
+  // A value starting and ending with a backtick: a longer fence and a space on each side.
+  CHECK(md.find("### monitorc plan: mackerel `` `prod` ``\n") != std::string::npos);
+  CHECK(md.find("<code>a &lt;b&gt; &amp; `c`</code> (x&lt;y&gt;.mon:1)</summary>") != std::string::npos);
+  CHECK(md.find("| `q\\|r` | `\"\"` | ``\"`\"`` |") != std::string::npos);
+  // GFM pairs backslashes before splitting cells: s\|<b> needs s\\\| or "<b>" would start a cell.
+  CHECK(md.find("| `s\\\\\\|<b>` | `(none)` | `(none)` |") != std::string::npos);
+  // The body: JSON text (newlines in values escaped), bad bytes replaced, in a fence longer than
+  // any backtick run in it.
+  CHECK(md.find("````json\n{\n  \"name\": \"``` fence\\n```\",\n  \"memo\": \"bad \xef\xbf\xbd\"\n}\n````\n") != std::string::npos);
+}
