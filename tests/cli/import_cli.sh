@@ -74,4 +74,17 @@ done
 printf 'groups:\n- name: g\n  rules: [\n' > "$work/cut.yml"
 if "$mc" import prometheus "$work/cut.yml" 2>"$work/err"; then fail "cut YAML accepted"; fi
 grep -qF "$work/cut.yml:4:1: error: not YAML: " "$work/err" || fail "cut YAML: $(cat "$work/err")"
+# `import mackerel FILE...`: each file is a monitor list or a dashboard, read like the flags.
+printf '{"monitors": [{"type": "connectivity", "name": "ping", "memo": ""}]}' > "$work/mons.json"
+printf '{"id": "d1", "title": "Ops", "urlPath": "ops", "memo": "", "widgets": []}' > "$work/dash1.json"
+"$mc" import mackerel "$work/mons.json" "$work/dash1.json" -o "$work/mk.mon"
+grep -q 'monitor connectivity "ping"' "$work/mk.mon" || fail "bare monitors file not imported: $(cat "$work/mk.mon")"
+grep -q 'url_path = "ops"' "$work/mk.mon" || fail "bare dashboard file not imported: $(cat "$work/mk.mon")"
+"$mc" check "$work/mk.mon" || fail "imported mackerel files do not check"
+printf '{"monitors": 3}' > "$work/neither.json"
+if "$mc" import mackerel "$work/neither.json" 2>"$work/err"; then fail "neither monitors nor dashboard accepted"; fi
+grep -q "neither.json: error: neither a monitor list" "$work/err" || fail "bare file error: $(cat "$work/err")"
+printf '{"monitors": [],\n "monitors": 3}' > "$work/dup2.json"
+if "$mc" import mackerel "$work/dup2.json" 2>"$work/err"; then fail "duplicate key accepted (bare file)"; fi
+grep -q "dup2.json:2:2: error: invalid JSON: duplicate key 'monitors'" "$work/err" || fail "bare duplicate key: $(cat "$work/err")"
 echo "import_cli: 1 passed, 0 failed"
