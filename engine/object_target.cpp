@@ -68,7 +68,7 @@ class ObjectTarget : public Target {
   ObjectTargetParts p_;
   RemoteState state_;
   bool haveState_ = false;
-  const Plan* lastApplied_ = nullptr;
+  const Plan* lastApplied_ = nullptr;  // the caller's plan, which outlives the repairs() after it
 };
 
 }  // namespace

@@ -57,6 +57,11 @@ const ir::Target* chooseTarget(const ir::Module& m, const std::vector<TargetKind
   return nullptr;
 }
 
+Range settingRange(const ir::Target& declared, const char* name) {
+  const ir::Prop* p = declared.props.find(name);
+  return p && p->range.valid() ? p->range : declared.range;
+}
+
 void recordSettings(const TargetKind& kind, const ir::Target& declared, Plan& plan) {
   plan.targetKind = kind.name;
   plan.targetName = declared.name;

@@ -62,9 +62,9 @@ class Target {
   /// After apply: where the system offers no lock, what a run racing this one created twice,
   /// as a plan of deletes to apply next (empty when nothing was). False with `err` when the
   /// target cannot be read.
-  virtual bool repairs(Plan& out, std::string& err) {
+  virtual bool repairs(Plan& out, std::string& /*err*/) {
     out = Plan{};
-    return (void)err, true;
+    return true;
   }
   /// The target's objects as source (only owned ones when `ownedOnly`).
   virtual bool pull(bool ownedOnly, PulledSource& out, std::vector<std::string>& warnings, std::string& err) = 0;
@@ -116,6 +116,9 @@ const ir::Target* chooseTarget(const ir::Module& m, const std::vector<TargetKind
 
 /// The kind called `name`, or null.
 const TargetKind* findTargetKind(const std::vector<TargetKind>& kinds, const std::string& name);
+
+/// Where a settings diagnostic points: the setting's value, else the whole declaration.
+Range settingRange(const ir::Target& declared, const char* name);
 
 /// Records the declaration's settings in `plan` (settings object and where).
 void recordSettings(const TargetKind& kind, const ir::Target& declared, Plan& plan);

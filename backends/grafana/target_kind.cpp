@@ -394,19 +394,14 @@ std::string GrafanaTarget::checkSaved(const Plan& plan) {
 
 std::string tokenEnvOf(const ir::Target& t) { return t.props.str("token_env", "GRAFANA_TOKEN"); }
 
-Range settingRange(const ir::Target& t, const char* name) {
-  const ir::Prop* p = t.props.find(name);
-  return p && p->range.valid() ? p->range : t.range;
-}
-
 void checkSettings(const ir::Target& t, bool forPlan, DiagEngine& diags) {
   if (t.props.str("url").empty()) {
     if (forPlan) diags.report(t.range, diag::err_target_setting_missing, {"grafana", t.name, "url", "Grafana's base URL"});
   } else if (std::string why = net::checkBaseUrl(t.props.str("url")); !why.empty())
-    diags.report(settingRange(t, "url"), diag::err_target_setting_invalid, {"grafana", t.name, "url: " + why});
+    diags.report(engine::settingRange(t, "url"), diag::err_target_setting_invalid, {"grafana", t.name, "url: " + why});
   std::string folder = gf::settingsOf(t).folder;
   if (!gf::validUid(folder))
-    diags.report(settingRange(t, "folder"), diag::err_target_setting_invalid,
+    diags.report(engine::settingRange(t, "folder"), diag::err_target_setting_invalid,
                  {"grafana", t.name, "folder '" + folder + "' is not a valid Grafana folder uid (1 to 40 letters, digits, '-' or '_')"});
 }
 

@@ -82,19 +82,14 @@ bool desiredObjects(const ir::Module& m, const SourceManager& sm, const std::str
 std::string baseUrl(const ir::Target& t) { return t.props.str("base_url", "https://api.mackerelio.com/"); }
 std::string keyEnv(const ir::Target& t) { return t.props.str("api_key_env", "MACKEREL_APIKEY"); }
 
-Range settingRange(const ir::Target& t, const char* name) {
-  const ir::Prop* p = t.props.find(name);
-  return p && p->range.valid() ? p->range : t.range;
-}
-
 void checkMackerelSettings(const ir::Target& t, bool, DiagEngine& diags) {
   if (std::string why = net::checkBaseUrl(baseUrl(t)); !why.empty())
-    diags.report(settingRange(t, "base_url"), diag::err_target_setting_invalid, {"mackerel", t.name, "base_url: " + why});
+    diags.report(engine::settingRange(t, "base_url"), diag::err_target_setting_invalid, {"mackerel", t.name, "base_url: " + why});
 }
 
 void checkLocalSettings(const ir::Target& t, bool, DiagEngine& diags) {
   if (t.props.str("dir").empty())
-    diags.report(settingRange(t, "dir"), diag::err_target_setting_missing,
+    diags.report(engine::settingRange(t, "dir"), diag::err_target_setting_missing,
                  {"local", t.name, "dir", "the directory that stands in for the service"});
 }
 

@@ -305,14 +305,13 @@ std::string PrometheusTarget::checkSaved(const Plan& plan) {
 
 // Settings errors that a type check cannot see, at the declaration.
 void checkSettings(const ir::Target& t, bool forPlan, DiagEngine& diags) {
-  const ir::Prop* url = t.props.find("url");
   if (forPlan && t.props.str("rules_dir").empty())
     diags.report(t.range, diag::err_target_setting_missing,
                  {"prometheus", t.name, "rules_dir", "the directory Prometheus loads rule files from"});
   if (forPlan && t.props.str("url").empty())
     diags.report(t.range, diag::err_target_setting_missing, {"prometheus", t.name, "url", "Prometheus' base URL, for reloading"});
   else if (std::string why = t.props.str("url").empty() ? "" : net::checkBaseUrl(t.props.str("url")); !why.empty())
-    diags.report(url && url->range.valid() ? url->range : t.range, diag::err_target_setting_invalid,
+    diags.report(engine::settingRange(t, "url"), diag::err_target_setting_invalid,
                  {"prometheus", t.name, "url: " + why});
 }
 
