@@ -14,7 +14,7 @@
 #include "commands.h"
 #include "diag/render.h"
 #include "frontend.h"
-#include "json_input.h"
+#include "support/json_input.h"
 #include "prometheus/targets.h"
 #include "render.h"
 #include "support/files.h"

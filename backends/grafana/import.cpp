@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "grafana/grafana.h"
-#include "json_input.h"
+#include "support/json_input.h"
 #include "prometheus/mon_source.h"
 #include "prometheus/promql.h"
 

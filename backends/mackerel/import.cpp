@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <set>
 
-#include "json_input.h"
+#include "support/json_input.h"
 #include "mackerel/import_parts.h"
 
 namespace mon::mackerel {

@@ -13,7 +13,7 @@ namespace mon::mackerel {
 /// Ordered so that unknown keys passed through `raw` keep their order.
 using ImportJson = nlohmann::ordered_json;
 
-/// Parses JSON text with readJsonInput (json_input.h: a BOM skipped; duplicate keys, numbers
+/// Parses JSON text with readJsonInput (support/json_input.h: a BOM skipped; duplicate keys, numbers
 /// out of range and deep nesting refused). On failure returns false and sets `error` to a
 /// message without location, and `offset` to the byte offset of the problem in `text`.
 bool parseImportJson(std::string_view text, ImportJson& out, std::string& error, size_t& offset);

@@ -4,7 +4,7 @@
 // maps and lists nest (yaml-cpp parses recursively) and how many nodes the documents hold once
 // aliases are expanded (a "billion laughs" file is a few lines whose aliases expand to billions
 // of nodes; yaml-cpp shares aliased nodes, but whatever walks the documents pays for every copy). Problems come
-// back with a line and column, like readJsonInput's (json_input.h).
+// back with a line and column, like readJsonInput's (support/json_input.h).
 #include <cstddef>
 #include <string>
 #include <string_view>

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "grafana/grafana.h"
-#include "json_input.h"
+#include "support/json_input.h"
 #include "prometheus/mon_source.h"
 #include "prometheus/prometheus.h"
 #include "prometheus/yaml_input.h"

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "json_input.h"
+#include "support/json_input.h"
 #include "render.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
