@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "commands.h"
+#include "fmt/format.h"
 #include "mackerel/import.h"
 #include "support/files.h"
 
@@ -64,7 +65,10 @@ bool load(const std::string& path, ImportJson& doc, std::string (*check)(const I
   return true;
 }
 
-bool writeSource(const std::string& path, const std::string& source) {
+// In `monitorc fmt`'s layout (long maps and lists one item per line), so an imported file
+// passes `fmt --check` as written.
+bool writeSource(const std::string& path, const std::string& text) {
+  const std::string source = formatGenerated(text);
   if (path.empty()) {
     std::cout << source;
     return static_cast<bool>(std::cout.flush());

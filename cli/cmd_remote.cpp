@@ -13,6 +13,7 @@
 #include "backend.h"
 #include "commands.h"
 #include "diag/render.h"
+#include "fmt/format.h"
 #include "frontend.h"
 #include "support/json_input.h"
 #include "prometheus/targets.h"
@@ -361,8 +362,9 @@ Runner setupPull(CLI::App& sub) {
     eng::PulledSource pulled;
     std::string err;
     if (!open.target->pull(o->ownedOnly, pulled, warnings, err)) return fail(err);
-    const std::string& source = pulled.objects;
-    const std::string& targetText = pulled.target;
+    // In `monitorc fmt`'s layout, so what pull writes passes `fmt --check` as written.
+    const std::string source = formatGenerated(pulled.objects);
+    const std::string targetText = formatGenerated(pulled.target);
     const ir::Target& spec = *open.declared;
     for (const auto& w : warnings) std::cerr << "monitorc: warning: " << terminalSafe(w) << "\n";
     std::error_code ec;

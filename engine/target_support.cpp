@@ -41,7 +41,8 @@ SourceIndex sourceIndex(const ir::Module& m, const SourceManager& sm) {
   };
   SourceIndex idx;
   for (const auto& mon : m.monitors) idx.monitors.emplace(mon.name, where(mon.nameRange.valid() ? mon.nameRange : mon.range));
-  for (const auto& r : m.records) idx.monitors.emplace("record " + r.name, where(r.nameRange));  // RuleView::alert
+  for (const auto& r : m.rules)  // as RuleView::alert names them
+    idx.monitors.emplace(r.isAlert() ? r.name : "record " + r.name, where(r.nameRange));
   for (const auto& d : m.dashboards) idx.dashboards.emplace(d.urlPath, where(d.range));
   return idx;
 }

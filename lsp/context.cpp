@@ -336,6 +336,7 @@ const schema::Kind* kindOf(const std::vector<BlockFrame>& blocks) {
   if (b.type == "dashboard") return &schema::dashboardKind();
   if (b.type == "variable") return &schema::variableKind();
   if (b.type == "record") return &schema::recordKind();
+  if (b.type == "alert") return &schema::alertKind();
   if (b.type == "defaults") return &schema::defaultsKind();
   if (b.type == "row") return &schema::rowKind();
   return schema::findKind(schema::widgetKinds(), b.type);

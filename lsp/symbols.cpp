@@ -46,7 +46,7 @@ class Outliner {
       out.push_back(make(st, name, t + " " + kind, t == "monitor" ? SymbolKind::Monitor : SymbolKind::Target, sel));
       return;
     }
-    if (t == "record" && top) {
+    if ((t == "record" || t == "alert") && top) {
       std::string name = !labels.empty() ? labelText(labels[0]) : t;
       out.push_back(make(st, name, t, SymbolKind::Record, labels.empty() ? Range{} : labels[0].range));
       return;

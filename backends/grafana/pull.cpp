@@ -134,7 +134,7 @@ bool pullTarget(const ir::Target& target, const Connection& conn, bool ownedOnly
   if (!get("/api/v1/provisioning/folder/" + gf::pathSegment(settings.folder) + "/rule-groups/" + gf::pathSegment(settings.name), group))
     return (err = where + err, false);
   if (group.is_object() && group.contains("rules") && group["rules"].is_array()) {
-    prom::Group g{settings.name, {}};
+    prom::Group g{settings.name, {}, "", 0, ""};
     for (const auto& r : group["rules"]) {
       if (!r.is_object()) continue;
       if (ownedOnly && !gf::ownedRule(r)) continue;
@@ -142,10 +142,9 @@ bool pullTarget(const ir::Target& target, const Connection& conn, bool ownedOnly
       if (asPromRule(r, settings.datasource, pr, warnings)) g.rules.push_back(std::move(pr));
     }
     if (!g.rules.empty()) {
-      std::string imported;
-      std::vector<std::string> groups;
-      if (!prom::importRules(prom::ruleFile({g}), imported, warnings, err)) return (err = "alert rules: " + err, false);
-      monitors = prom::retarget(imported, spec.name, groups);
+      // Grafana takes monitors, not Prometheus' own alert blocks.
+      prom::IntoTarget into{spec.name, true, {}};
+      if (!prom::importRulesInto(prom::ruleFile({g}), into, monitors, warnings, err)) return (err = "alert rules: " + err, false);
     }
   }
   out.objects = prom::pulledHeader("grafana", spec.name) + (monitors.empty() ? "" : "\n" + monitors) + dashboards;

@@ -1,6 +1,8 @@
-// `monitorc build` for Prometheus: one rule file per target, one group in it: the target's
-// recording rules first (so alerts evaluated in the same round see fresh values), then its
-// alerting rules, each in source order.
+// `monitorc build` for Prometheus: one rule file per target, one group in it (with the target's
+// group settings): the target's record and alert blocks first, in source order (a group's
+// order is the order written, as in the rule file they may have been imported from; recording
+// rules written before the alerts that read them give those alerts fresh values), then the
+// alerting rules of its monitors.
 #include "prometheus/prometheus.h"
 #include "prometheus/rules.h"
 #include "prometheus/targets.h"
@@ -16,8 +18,12 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags) {
   OutputFiles out;
   reportModuleTargets(module, diags);
   for (const ir::Target* t : targets::ofKind(module, "prometheus")) {
-    Group g{groupName(*t), {}};
-    for (const ir::Record* r : targets::recordsFor(module, *t)) g.rules.push_back(recordingRule(*r));
+    Group g{groupName(*t), {}, "", 0, ""};
+    if (t->props.has("interval")) g.interval = promql::duration(static_cast<long long>(t->props.num("interval")));
+    g.limit = static_cast<long long>(t->props.num("limit"));
+    if (t->props.has("query_offset"))
+      g.queryOffset = promql::duration(static_cast<long long>(t->props.num("query_offset")));
+    for (const ir::Rule* r : targets::nativeRulesFor(module, *t)) g.rules.push_back(nativeRule(*r));
     for (const auto& s : targets::expressibleMonitors(module, *t, false, diags)) {
       auto rules = rulesFor(*s.monitor, s.translation);
       g.rules.insert(g.rules.end(), rules.begin(), rules.end());

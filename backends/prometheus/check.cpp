@@ -8,7 +8,7 @@ namespace mon::prometheus {
 
 void reportModuleTargets(const ir::Module& module, DiagEngine& diags) {
   targets::reportUnknownTargetNames(module, diags);
-  targets::reportRecordTargets(module, diags);
+  targets::reportRuleTargets(module, diags);
   targets::reportFileNameClashes(module, "prometheus", diags);
 }
 

@@ -1,7 +1,10 @@
-// `import prometheus RULES.yml`: recording rules -> `record` blocks, alerting rules -> query monitors. A rule `VALUE > N` / `VALUE < N`
-// whose `severity` is warning or critical becomes (half of) a query monitor; the warning and
-// critical rules of one alert with the same value, `for`, labels and annotations merge back into
-// one monitor. One `target prometheus` per group keeps the group names.
+// `import prometheus RULES.yml`: a rule file, or PrometheusRule objects, as source that builds
+// back to the same rules. One `target prometheus` per group keeps its name and settings
+// (interval, limit, query_offset); recording rules become `record` blocks; an alerting rule
+// becomes a query monitor (the portable form) when building that monitor gives back exactly the
+// same rule, and an `alert` block (expression, labels and annotations as written) otherwise.
+// The rules keep their order in the group. The warning and critical rules of one alert that
+// differ only in severity and threshold, one after the other, merge back into one monitor.
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -29,31 +32,37 @@ struct Imported {
   std::string warning, critical;  // threshold text, empty when unset
 };
 
-// Prometheus duration ("1h30m", "90s", "500ms") in whole seconds; -1 when malformed.
-long long parseDuration(const std::string& s) {
-  static const std::pair<const char*, long long> units[] = {{"ms", 0}, {"y", 31536000}, {"w", 604800}, {"d", 86400},
-                                                            {"h", 3600}, {"m", 60}, {"s", 1}};
+// Prometheus duration ("1h30m", "90s", "500ms") in milliseconds; -1 when malformed.
+long long parseDurationMs(const std::string& s) {
+  static const std::pair<const char*, long long> units[] = {{"ms", 1},         {"y", 31536000000}, {"w", 604800000},
+                                                            {"d", 86400000},   {"h", 3600000},     {"m", 60000},
+                                                            {"s", 1000}};
   long long total = 0;
   size_t i = 0;
   if (s.empty()) return -1;
   while (i < s.size()) {
     size_t j = i;
     while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
-    if (j == i) return -1;
+    if (j == i || j - i > 12) return -1;
     long long n = std::atoll(s.substr(i, j - i).c_str());
     bool matched = false;
     for (auto [u, mult] : units)
       if (s.compare(j, std::char_traits<char>::length(u), u) == 0) {
-        if (mult == 0 && n % 1000) return -1;  // sub-second: not expressible
-        total += mult ? n * mult : n / 1000;
+        total += n * mult;
         j += std::char_traits<char>::length(u);
         matched = true;
         break;
       }
-    if (!matched) return -1;
+    if (!matched || total > 1000LL * 1000000000LL * 1000) return -1;
     i = j;
   }
   return total;
+}
+
+// The same in whole seconds; -1 when malformed or not a whole number of seconds.
+long long parseDuration(const std::string& s) {
+  long long ms = parseDurationMs(s);
+  return ms < 0 || ms % 1000 ? -1 : ms / 1000;
 }
 
 // True when `word` (and, or, unless, bool) stands on its own at `i` of `expr`.
@@ -186,83 +195,188 @@ std::string write(const Imported& m) {
   return s;
 }
 
-// Monitor names given so far, so that alerts sharing a name cost near-linear time, not a scan of
-// every earlier monitor per alert and per candidate suffix.
-struct Names {
-  std::unordered_set<std::string> used;                         // monitor names taken
-  std::unordered_map<std::string, std::vector<size_t>> byAlert;  // alert name -> its monitors
-  std::unordered_map<std::string, int> nextSuffix;               // alert name -> next " (N)" to try
-};
+std::string withoutSpace(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if (!std::isspace(static_cast<unsigned char>(c))) out += c;
+  return out;
+}
 
-// Adds one alerting rule; false (with a warning) when it is not expressible.
-bool addRule(const YAML::Node& r, const std::string& group, std::vector<Imported>& out, Names& names,
-             std::vector<std::string>& warnings) {
+// The text a monitor would have to hold for monitorc to write `v`: monitorc escapes "{{" in a
+// monitor's text, so `v` must have every "{{" escaped (a literal, not a template).
+bool monitorText(const std::string& v, std::string& text) {
+  text = unescapeTemplate(v);
+  return escapeTemplate(text) == v;
+}
+
+// The half of a query monitor that gives back exactly this alerting rule when built (the same
+// expression whitespace aside, `for`, labels and annotations; monitorc writes summary = the
+// alert name, description = memo, runbook_url = the runbook label, and escapes templates in
+// them): false when there is none, and the rule is imported as an alert block instead.
+bool asMonitor(const YAML::Node& r, const std::string& group, Imported& m, std::string& severity, std::string& number) {
   std::string alert = scalar(r["alert"]), expr = scalar(r["expr"]);
-  std::string where = "group '" + group + "', alert '" + alert + "'";
-  Imported m;
+  if (alert.empty() || r["keep_firing_for"]) return false;
+  m = Imported{};
   m.name = alert;
   m.group = group;
-  std::string number;
-  if (!splitComparison(expr, m.value, m.op, number)) {
-    warnings.push_back(where + ": skipped: the expression is not 'VALUE > NUMBER' or 'VALUE < NUMBER' at its top level");
-    return false;
-  }
-  if (r["for"]) {
-    m.forSeconds = parseDuration(scalar(r["for"]));
-    if (m.forSeconds < 0) {
-      warnings.push_back(where + ": skipped: 'for' is not a whole number of seconds");
-      return false;
-    }
-  }
-  std::string severity = "critical";
-  if (const YAML::Node labels = r["labels"]; labels && labels.IsMap())
+  if (!splitComparison(expr, m.value, m.op, number)) return false;
+  promql::Condition c{"", m.value, m.op, std::strtod(number.c_str(), nullptr), 0, ""};
+  if (withoutSpace(promql::comparison(c)) != withoutSpace(expr)) return false;  // parentheses or number spelled otherwise
+  if (r["for"] && (m.forSeconds = parseDuration(scalar(r["for"]))) < 0) return false;
+  severity.clear();
+  std::string text;
+  if (const YAML::Node labels = r["labels"]; labels) {
+    if (!labels.IsMap()) return false;
     for (const auto& kv : labels) {
-      std::string k = kv.first.as<std::string>(), v = unescapeTemplate(scalar(kv.second));
+      std::string k = kv.first.as<std::string>(), v = scalar(kv.second);
+      if (k == "runbook" || !isLabelName(k) || k.rfind("__", 0) == 0) return false;
       if (k == "severity") severity = v;
-      else if (k == "runbook") warnings.push_back(where + ": label 'runbook' dropped (monitorc writes 'runbook' as the annotation runbook_url)");
-      else m.labels[k] = v;
+      else if (monitorText(v, text)) m.labels[k] = text;
+      else return false;
     }
-  if (severity != "warning" && severity != "critical") {
-    warnings.push_back(where + ": severity '" + severity + "' imported as critical (monitorc writes warning or critical)");
-    severity = "critical";
   }
-  if (const YAML::Node ann = r["annotations"]; ann && ann.IsMap())
+  if (severity != "warning" && severity != "critical") return false;
+  bool summary = false;
+  if (const YAML::Node ann = r["annotations"]; ann) {
+    if (!ann.IsMap()) return false;
     for (const auto& kv : ann) {
-      std::string k = kv.first.as<std::string>(), v = unescapeTemplate(scalar(kv.second));
-      if (k == "description") m.memo = v;
-      else if (k == "runbook_url") m.labels["runbook"] = v;
-      else if (k != "summary" || v != alert)
-        warnings.push_back(where + ": annotation '" + k + "' dropped (monitorc writes summary = the alert name, description, runbook_url)");
-    }
-  if (r["keep_firing_for"]) warnings.push_back(where + ": 'keep_firing_for' dropped");
-  // The other half of a warning/critical pair? Only monitors made from this alert name can be.
-  auto& sameName = names.byAlert[alert];
-  for (size_t i : sameName) {
-    Imported& prev = out[i];
-    if (prev.name == m.name && prev.group == m.group && prev.value == m.value && prev.op == m.op &&
-        prev.forSeconds == m.forSeconds && prev.labels == m.labels && prev.memo == m.memo &&
-        (severity == "warning" ? prev.warning : prev.critical).empty()) {
-      (severity == "warning" ? prev.warning : prev.critical) = number;
-      return true;
+      std::string k = kv.first.as<std::string>(), v = scalar(kv.second);
+      if (!monitorText(v, text)) return false;
+      if (k == "summary" && text == alert) summary = true;
+      else if (k == "description" && text.size() <= 2048 && !text.empty()) m.memo = text;
+      else if (k == "runbook_url" && !text.empty()) m.labels["runbook"] = text;
+      else return false;
     }
   }
-  (severity == "warning" ? m.warning : m.critical) = number;
-  if (names.used.count(m.name)) {
-    int& n = names.nextSuffix[alert];
-    if (n < 2) n = 2;
-    while (names.used.count(alert + " (" + std::to_string(n) + ")")) ++n;
-    m.name = alert + " (" + std::to_string(n) + ")";
-    warnings.push_back(where + ": a second monitor with this name is called '" + m.name + "'");
+  return summary;
+}
+
+// `  NAME = { k = "v", ... }` of a rule's labels or annotations, as written; names the language
+// rejects are dropped with a warning.
+std::string namesLine(const char* field, const YAML::Node& map, const std::string& where, std::vector<std::string>& warnings) {
+  std::map<std::string, std::string> kept;
+  if (map && map.IsMap())
+    for (const auto& kv : map) {
+      std::string k = kv.first.as<std::string>();
+      if (!isLabelName(k)) warnings.push_back(where + ": " + field + " '" + k + "' dropped (not a valid label name)");
+      else if (k.rfind("__", 0) == 0) warnings.push_back(where + ": " + field + " '" + k + "' dropped (names starting with '__' are reserved)");
+      else kept[k] = scalar(kv.second);
+    }
+  else if (map)
+    warnings.push_back(where + ": '" + field + "' dropped (not a map)");
+  std::string s = labelsLine(kept);
+  if (!s.empty() && std::string(field) != "labels") s.replace(2, 6, field);
+  return s;
+}
+
+// A duration setting as the source writes it (whole seconds); "" (with a warning) when it is
+// malformed. `roundUp`: a sub-second value is written as the next whole second, for `for` and
+// `keep_firing_for`, which Prometheus checks only at evaluations (a second apart at the least),
+// so 500ms and 1s behave alike; elsewhere (a group's interval) it is dropped.
+std::string durationField(const YAML::Node& n, const char* field, const char* sourceField, bool roundUp,
+                          const std::string& where, std::vector<std::string>& warnings) {
+  if (!n) return "";
+  long long ms = parseDurationMs(scalar(n));
+  if (ms < 0 || (ms % 1000 && !roundUp)) {
+    warnings.push_back(where + ": '" + field + "' dropped: '" + scalar(n) + "' is " +
+                       (ms < 0 ? "not a Prometheus duration" : "not a whole number of seconds"));
+    return "";
   }
-  names.used.insert(m.name);
-  sameName.push_back(out.size());
-  out.push_back(std::move(m));
-  return true;
+  long long seconds = (ms + 999) / 1000;
+  if (ms % 1000)
+    warnings.push_back(where + ": '" + field + "' " + scalar(n) + " written as " + source::duration(seconds) +
+                       " (checked at each evaluation, so it behaves the same)");
+  return std::string(sourceField) + " = " + source::duration(seconds);
+}
+
+// An alerting rule as an `alert` block: the expression, labels and annotations exactly as
+// written (Go templates keep working); "" (with a warning) when Prometheus would reject it.
+std::string writeAlert(const YAML::Node& r, const std::string& group, std::vector<std::string>& warnings) {
+  std::string alert = scalar(r["alert"]), expr = scalar(r["expr"]);
+  std::string where = "group '" + group + "', alert '" + alert + "'";
+  if (alert.empty() || expr.find_first_not_of(" \t\r\n") == std::string::npos) {
+    warnings.push_back(where + ": skipped: " + (alert.empty() ? "no alert name" : "no expr"));
+    return "";
+  }
+  std::string s = "alert " + source::quote(alert) + " {\n  expr = " + source::quote(expr) + "\n";
+  for (const char* f : {"for", "keep_firing_for"})
+    if (std::string line = durationField(r[f], f, f == std::string("for") ? "for_duration" : f, true, where, warnings);
+        !line.empty())
+      s += "  " + line + "\n";
+  s += namesLine("labels", r["labels"], where, warnings);
+  s += namesLine("annotations", r["annotations"], where, warnings);
+  return s + "  targets = [" + source::quote(group) + "]\n}\n";
+}
+
+// One group's rules in order: record blocks, alert blocks and (where a rule is exactly one)
+// query monitors. Monitors are built after a target's record and alert blocks, so only a run
+// of them at the end of the group keeps the group's order; earlier ones become alert blocks.
+struct GroupItem {
+  std::string text;                 // a record or alert block
+  std::vector<YAML::Node> rules;    // a monitor: its rules (two for a warning/critical pair)
+  Imported monitor;
+  bool isMonitor() const { return !rules.empty(); }
+};
+
+void importGroup(const YAML::Node& rules, const std::string& target, bool monitorsOnly, std::vector<GroupItem>& items, std::unordered_set<std::string>& monitorNames,
+                 std::unordered_set<std::string>& seenRecords, std::vector<std::string>& warnings) {
+  for (const auto& r : rules) {
+    if (r["record"]) {
+      std::vector<ImportedRecord> one;
+      if (addRecord(r, target, one, seenRecords, warnings)) items.push_back({write(one[0]), {}, {}});
+      continue;
+    }
+    Imported half;
+    std::string severity, number;
+    if (asMonitor(r, target, half, severity, number)) {
+      (severity == "warning" ? half.warning : half.critical) = number;
+      // The critical half of the warning rule just before it (monitorc writes warning, then critical).
+      if (!items.empty() && items.back().isMonitor() && severity == "critical" && items.back().rules.size() == 1) {
+        Imported& prev = items.back().monitor;
+        if (prev.name == half.name && prev.value == half.value && prev.op == half.op && prev.forSeconds == half.forSeconds &&
+            prev.labels == half.labels && prev.memo == half.memo && !prev.warning.empty()) {
+          prev.critical = half.critical;
+          items.back().rules.push_back(r);
+          continue;
+        }
+      }
+      items.push_back({"", {r}, std::move(half)});
+      continue;
+    }
+    if (monitorsOnly)
+      warnings.push_back("group '" + target + "', alert '" + scalar(r["alert"]) +
+                         "': skipped: not what a monitor builds (the target takes monitors only)");
+    else if (std::string text = writeAlert(r, target, warnings); !text.empty())
+      items.push_back({text, {}, {}});
+  }
+  // From the end: monitors keep their place while only monitors follow them, and while their
+  // name is free (a monitor name is unique; alert blocks may share one).
+  bool trailing = true;
+  for (size_t i = items.size(); i-- > 0;) {
+    GroupItem& item = items[i];
+    if (item.isMonitor() && (monitorsOnly || trailing) && monitorNames.insert(item.monitor.name).second) continue;
+    if (monitorsOnly) {
+      warnings.push_back("group '" + target + "', alert '" + item.monitor.name + "': skipped: a second monitor of this name");
+      item.rules.clear();
+      item.monitor.name.clear();
+      continue;
+    }
+    trailing = false;
+    if (!item.isMonitor()) continue;
+    for (const auto& r : item.rules) {
+      if (!item.text.empty()) item.text.append("\n");
+      item.text.append(writeAlert(r, target, warnings));
+    }
+    item.rules.clear();
+  }
 }
 
 }  // namespace
 
-bool importRules(const std::string& yamlText, std::string& source, std::vector<std::string>& warnings, std::string& error) {
+namespace {
+
+bool importInto(const std::string& yamlText, IntoTarget* into, std::string& source, std::vector<std::string>& warnings,
+                std::string& error) {
   // Size, nesting and aliases first, in a pass that builds nothing: what passes is safe to load.
   if (YamlInputError bad; !checkYamlInput(yamlText, bad)) {
     error = bad.where();
@@ -302,44 +416,57 @@ bool importRules(const std::string& yamlText, std::string& source, std::vector<s
     error = "not a Prometheus rule file (expected a top-level 'groups' list, or PrometheusRule objects)";
     return false;
   }
-  std::vector<std::string> groups;
-  std::vector<Imported> monitors;
-  std::vector<ImportedRecord> records;
-  std::unordered_set<std::string> seenRecords;
-  Names names;
+  std::string targets, blocks;
+  std::unordered_set<std::string> seenRecords, targetNames;
+  std::unordered_set<std::string> monitorNames;
   try {
     for (const auto& list : groupLists)
-    for (const auto& g : list) {
-      std::string name = scalar(g["name"]);
-      if (name.empty()) {
-        warnings.push_back("a group without a name was skipped");
-        continue;
-      }
-      groups.push_back(name);
-      if (g["interval"]) warnings.push_back("group '" + name + "': 'interval' dropped (the global evaluation_interval applies)");
-      if (!g["rules"] || !g["rules"].IsSequence()) continue;
-      bool alertSeen = false, moved = false;
-      for (const auto& r : g["rules"]) {
-        if (r["record"]) {
-          moved = moved || alertSeen;
-          addRecord(r, name, records, seenRecords, warnings);
+      for (const auto& g : list) {
+        std::string name = scalar(g["name"]);
+        if (name.empty()) {
+          warnings.push_back("a group without a name was skipped");
           continue;
         }
-        alertSeen = true;
-        addRule(r, name, monitors, names, warnings);
+        // One target per group, named after it; a group name seen before (another PrometheusRule
+        // object may reuse one) gets a target of its own, writing its own file.
+        std::string target = into ? into->name : name;
+        for (int n = 2; !into && !targetNames.insert(target).second; ++n) target = name + " (" + std::to_string(n) + ")";
+        std::string where = "group '" + name + "'";
+        std::string settings = "  group = " + source::quote(name) + "\n";
+        for (const char* f : {"interval", "query_offset"})
+          if (std::string line = durationField(g[f], f, f, false, where, warnings); !line.empty()) settings += "  " + line + "\n";
+        if (g["limit"]) {
+          char* end = nullptr;
+          std::string text = scalar(g["limit"]);
+          long long limit = std::strtoll(text.c_str(), &end, 10);
+          if (text.empty() || *end || limit < 0 || limit > 1000000000) warnings.push_back(where + ": 'limit' dropped: '" + text + "' is not a count");
+          else if (limit > 0) settings += "  limit = " + text + "\n";
+        }
+        if (into) into->groupSettings.push_back(settings);
+        else targets += "target prometheus " + source::quote(target) + " {\n" + settings + "}\n";
+        if (!g["rules"] || !g["rules"].IsSequence()) continue;
+        std::vector<GroupItem> items;
+        importGroup(g["rules"], target, into && into->monitorsOnly, items, monitorNames, seenRecords, warnings);
+        for (const auto& item : items)
+          if (item.isMonitor() || !item.text.empty()) blocks += "\n" + (item.isMonitor() ? write(item.monitor) : item.text);
       }
-      if (moved)
-        warnings.push_back("group '" + name + "': recording rules move before the alerting rules (monitorc writes them first)");
-    }
   } catch (const YAML::Exception& e) {
     error = "unexpected rule file shape: " + e.msg;
     return false;
   }
-  source = "# Imported from a Prometheus rule file by monitorc.\n";
-  for (const auto& g : groups) source += "target prometheus " + source::quote(g) + " { group = " + source::quote(g) + " }\n";
-  for (const auto& r : records) source += "\n" + write(r);
-  for (const auto& m : monitors) source += "\n" + write(m);
+  source = into ? blocks.substr(blocks.empty() ? 0 : 1) : "# Imported from a Prometheus rule file by monitorc.\n" + targets + blocks;
   return true;
+}
+
+}  // namespace
+
+bool importRules(const std::string& yamlText, std::string& source, std::vector<std::string>& warnings, std::string& error) {
+  return importInto(yamlText, nullptr, source, warnings, error);
+}
+
+bool importRulesInto(const std::string& yamlText, IntoTarget& into, std::string& source, std::vector<std::string>& warnings,
+                     std::string& error) {
+  return importInto(yamlText, &into, source, warnings, error);
 }
 
 }  // namespace mon::prometheus

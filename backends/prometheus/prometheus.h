@@ -18,11 +18,21 @@ void reportModuleTargets(const ir::Module& module, DiagEngine& diags);
 /// The rule group name for a target: its `group` field, else the target's name.
 std::string groupName(const ir::Target& t);
 
+/// How `pull` imports the rules of one target (import.cpp writes a target per group otherwise).
+struct IntoTarget {
+  std::string name;                       // every rule gets `targets = [name]`; no target is declared
+  bool monitorsOnly = false;              // a rule that is no query monitor is skipped with a warning
+  std::vector<std::string> groupSettings;  // out: per group, its settings as target fields ("  group = ...\n")
+};
+
 /// `.mon` source for a rule file's recording and alerting rules (see import.cpp); problems go to `warnings`.
 /// Returns false (with `error` set) when the text is not a rule file, or is YAML past the bounds
 /// of yaml_input.h (64 MiB, 256 levels, aliases standing for a million nodes); an error with a
 /// place in the text starts with "LINE:COLUMN: ".
 bool importRules(const std::string& yamlText, std::string& source, std::vector<std::string>& warnings,
                  std::string& error);
+/// The same for `pull`: the rules of one target (`into`).
+bool importRulesInto(const std::string& yamlText, IntoTarget& into, std::string& source, std::vector<std::string>& warnings,
+                     std::string& error);
 
 }  // namespace mon::prometheus

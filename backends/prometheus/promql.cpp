@@ -11,11 +11,6 @@ namespace {
 
 const char* kBlackboxModule = "a blackbox exporter module setting; set it in blackbox.yml";
 
-double num(const ir::Props& p, const char* name, double dflt) {
-  const ir::Prop* x = p.find(name);
-  return x && x->value.is_number() ? x->value.get<double>() : dflt;
-}
-
 // `metric{m1, m2}` or `metric` when there are no matchers.
 std::string sel(const std::string& metric, const std::string& matchers) {
   return matchers.empty() ? metric : metric + "{" + matchers + "}";
@@ -74,11 +69,11 @@ void thresholds(const ir::Monitor& m, const std::string& value, long long forSec
   }
 }
 
-long long attemptsFor(const ir::Props& p) { return (static_cast<long long>(num(p, "max_check_attempts", 1)) - 1) * 60; }
+long long attemptsFor(const ir::Props& p) { return (static_cast<long long>(p.num("max_check_attempts", 1)) - 1) * 60; }
 
 void host(const ir::Monitor& m, Translation& t) {
   std::string metric = m.props.str("metric");
-  std::string w = duration(static_cast<long long>(num(m.props, "duration", 1)) * 60);
+  std::string w = duration(static_cast<long long>(m.props.num("duration", 1)) * 60);
   if (hostValue(metric, w, "").empty()) {
     t.whyNot = "host metric '" + metric +
                "' has no node_exporter mapping (cpu%, memory%, disk%, swap%, loadavg1, loadavg5 and loadavg15 have one)";
@@ -115,7 +110,7 @@ void external(const ir::Monitor& m, Translation& t) {
 }
 
 void query(const ir::Monitor& m, Translation& t) {
-  thresholds(m, m.props.str("query"), static_cast<long long>(num(m.props, "for_duration", 0)), t);
+  thresholds(m, m.props.str("query"), static_cast<long long>(m.props.num("for_duration", 0)), t);
   if (m.props.has("legend")) t.dropped.push_back({"legend", "alerts are named by the monitor"});
   if (m.props.has("evaluate_backward_minutes"))
     t.dropped.push_back({"evaluate_backward_minutes", "rules evaluate at the current time; use 'offset' in the query"});
@@ -146,19 +141,43 @@ Translation translate(const ir::Monitor& m) {
   return t;
 }
 
-bool isPlainSelector(const std::string& s) {
-  size_t i = 0;
-  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_' || s[0] == ':')) return false;
-  while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == ':')) ++i;
-  if (i == s.size()) return true;
-  if (s[i] != '{' || s.back() != '}') return false;
-  for (size_t j = i + 1; j + 1 < s.size(); ++j)
-    if (s[j] == '{' || s[j] == '}') return false;
-  return true;
+namespace {
+
+bool identChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':'; }
+
+// `word` standing on its own at `i` of `s`.
+bool wordAt(const std::string& s, size_t i, const char* word) {
+  size_t n = std::char_traits<char>::length(word);
+  if (s.compare(i, n, word) != 0 || (i > 0 && identChar(s[i - 1]))) return false;
+  return i + n >= s.size() || !identChar(s[i + n]);
+}
+
+}  // namespace
+
+bool standsAsLeftOperand(const std::string& s) {
+  int depth = 0;
+  char quote = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (quote) {
+      if (c == '\\') ++i;
+      else if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'' || c == '`') quote = c;
+    else if (c == '#') return false;  // a comment would swallow what follows on its line
+    else if (c == '(' || c == '{' || c == '[') ++depth;
+    else if (c == ')' || c == '}' || c == ']') {
+      if (--depth < 0) return false;
+    } else if (depth == 0 && (c == '>' || c == '<' || c == '=' || c == '!')) return false;
+    else if (depth == 0 && (wordAt(s, i, "and") || wordAt(s, i, "or") || wordAt(s, i, "unless") || wordAt(s, i, "bool")))
+      return false;
+  }
+  return depth == 0 && !quote && s.find_first_not_of(" \t\r\n") != std::string::npos;
 }
 
 std::string comparison(const Condition& c) {
-  std::string v = isPlainSelector(c.value) ? c.value : "(" + c.value + ")";
+  std::string v = standsAsLeftOperand(c.value) ? c.value : "(" + c.value + ")";
   return v + " " + c.op + " " + number(c.threshold);
 }
 

@@ -34,7 +34,8 @@ struct Translation {
 /// Translates a monitor (query, host comparative/loadavg metrics, connectivity, external).
 Translation translate(const ir::Monitor& m);
 
-/// `value op threshold`, with the value in parentheses unless it is a plain selector.
+/// `value op threshold`, with the value in parentheses unless it stands as a comparison's left
+/// operand without them.
 std::string comparison(const Condition& c);
 /// A number as PromQL and YAML read it back exactly: 90, 0.5, 1e+21.
 std::string number(double v);
@@ -42,8 +43,10 @@ std::string number(double v);
 std::string duration(long long seconds);
 /// Label matchers for one Mackerel scope: "svc" -> service="svc", "svc: role" -> +role="role".
 std::string scopeMatchers(const std::string& scope);
-/// True when a rule expression `s` is one plain selector (needs no parentheses).
-bool isPlainSelector(const std::string& s);
+/// True when `s` reads the same as the left operand of a comparison without parentheses: no
+/// comparison, `bool`, `and`, `or` or `unless` outside brackets (PromQL binds arithmetic tighter
+/// than comparisons, and those looser or as tight), balanced brackets and quotes, no comment.
+bool standsAsLeftOperand(const std::string& s);
 /// A PromQL string literal.
 std::string quote(const std::string& s);
 

@@ -8,9 +8,6 @@
 
 namespace mon::prometheus {
 
-/// The importer's source without its `target prometheus` lines and with every monitor's
-/// `targets = [...]` naming `target`. `groups` gets the group values it declared.
-std::string retarget(const std::string& imported, const std::string& target, std::vector<std::string>& groups);
 /// The comment that starts each pulled file.
 std::string pulledHeader(const std::string& kind, const std::string& name);
 

@@ -12,8 +12,9 @@ namespace mon::prometheus {
 
 using StringPairs = std::vector<std::pair<std::string, std::string>>;
 
-/// One rule: an alerting rule (templates in labels/annotations already escaped), or a
-/// recording rule when `record` is set (then `alert`, `forDuration` and `annotations` are unused;
+/// One rule: an alerting rule (labels and annotations as Prometheus reads them: a monitor's text
+/// has its templates escaped, an alert block's is written as given), or a recording rule when
+/// `record` is set (then `alert`, `forDuration`, `keepFiringFor` and `annotations` are unused;
 /// Prometheus does not expand templates in a recording rule's labels).
 struct Rule {
   std::string alert;
@@ -22,17 +23,23 @@ struct Rule {
   StringPairs labels;
   StringPairs annotations;
   std::string record;
+  std::string keepFiringFor;  // "" = not written
 };
 
+/// A rule group. The settings are written only when set: `interval` (its own evaluation
+/// interval), `limit` (most alerts or series a rule may produce), `queryOffset`.
 struct Group {
   std::string name;
   std::vector<Rule> rules;
+  std::string interval;
+  long long limit = 0;
+  std::string queryOffset;
 };
 
 /// The rules of one monitor: one per condition, told apart by the `severity` label.
 std::vector<Rule> rulesFor(const ir::Monitor& m, const promql::Translation& t);
-/// The recording rule of a `record` block.
-Rule recordingRule(const ir::Record& r);
+/// The rule of a `record` or `alert` block.
+Rule nativeRule(const ir::Rule& r);
 /// The rule file text for these groups.
 std::string ruleFile(const std::vector<Group>& groups);
 /// A YAML double-quoted scalar (JSON escapes, plus U+0085/2028/2029/FEFF escaped).

@@ -76,19 +76,19 @@ void reportUnknownTargetNames(const ir::Module& m, DiagEngine& diags) {
   };
   for (const auto& mon : m.monitors) check(mon.targets, mon.targetRanges, mon.nameRange);
   for (const auto& d : m.dashboards) check(d.targets, d.targetRanges, d.range);
-  for (const auto& r : m.records) check(r.targets, r.targetRanges, r.nameRange);
+  for (const auto& r : m.rules) check(r.targets, r.targetRanges, r.nameRange);
 }
 
-std::vector<const ir::Record*> recordsFor(const ir::Module& m, const ir::Target& t) {
-  std::vector<const ir::Record*> out;
-  for (const auto& r : m.records)
+std::vector<const ir::Rule*> nativeRulesFor(const ir::Module& m, const ir::Target& t) {
+  std::vector<const ir::Rule*> out;
+  for (const auto& r : m.rules)
     if (selects(r.targets, t)) out.push_back(&r);
   return out;
 }
 
-void reportRecordTargets(const ir::Module& m, DiagEngine& diags) {
+void reportRuleTargets(const ir::Module& m, DiagEngine& diags) {
   bool anyPrometheus = !ofKind(m, "prometheus").empty();
-  for (const auto& r : m.records) {
+  for (const auto& r : m.rules) {
     bool reported = false, written = false;
     for (size_t i = 0; i < r.targets.size(); ++i) {
       const ir::Target* t = findTarget(m, r.targets[i]);
@@ -100,20 +100,22 @@ void reportRecordTargets(const ir::Module& m, DiagEngine& diags) {
         written = true;
         continue;
       }
-      std::string why = t->kind == "grafana"
+      std::string why = r.isAlert() ? "an alert block is a Prometheus alerting rule; write a monitor for every system"
+                        : t->kind == "grafana"
                             ? "recording rules are evaluated by Prometheus; Grafana reads the recorded series through its "
                               "Prometheus data source"
                             : "recording rules exist only in Prometheus";
       diags.report(i < r.targetRanges.size() ? r.targetRanges[i] : r.nameRange, diag::err_target_cannot_express,
-                   {"recording rule", r.name, t->kind, t->name, why})
-          .note(Range{}, "name only prometheus targets in 'targets = [...]' (without it, a record goes to every prometheus target)");
+                   {r.what(), r.name, t->kind, t->name, why})
+          .note(Range{}, std::string("name only prometheus targets in 'targets = [...]' (without it, ") +
+                             (r.isAlert() ? "an alert" : "a record") + " goes to every prometheus target)");
       reported = true;
     }
     // Named targets that are not prometheus ones were reported above; what is left is a record
     // without `targets` in a source that declares no prometheus target.
     if (r.targets.empty()) written = anyPrometheus;
     if (written || reported) continue;
-    diags.report(r.nameRange, diag::warn_record_no_target, {r.name})
+    diags.report(r.nameRange, diag::warn_record_no_target, {r.what(), r.name})
         .note(Range{}, "declare one, e.g. target prometheus \"prom\" {}");
   }
 }

@@ -25,15 +25,15 @@ struct Selected {
 /// (a warning). `canPause`: the target expresses `is_mute`.
 std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags);
 
-/// Reports names in monitors', dashboards' and records' `targets = [...]` that no target declares.
+/// Reports names in monitors', dashboards' and rules' `targets = [...]` that no target declares.
 void reportUnknownTargetNames(const ir::Module& m, DiagEngine& diags);
 
-/// The recording rules `t` (a prometheus target) takes, in source order.
-std::vector<const ir::Record*> recordsFor(const ir::Module& m, const ir::Target& t);
-/// Reports records whose `targets` name a target that is not prometheus (a located error at the
-/// name: recording rules exist only in Prometheus), and records that go to no prometheus target
-/// at all (a warning: nothing is written for them).
-void reportRecordTargets(const ir::Module& m, DiagEngine& diags);
+/// The native rules (record and alert blocks) `t` (a prometheus target) takes, in source order.
+std::vector<const ir::Rule*> nativeRulesFor(const ir::Module& m, const ir::Target& t);
+/// Reports native rules whose `targets` name a target that is not prometheus (a located error
+/// at the name: they exist only in Prometheus), and rules that go to no prometheus target at all
+/// (a warning: nothing is written for them).
+void reportRuleTargets(const ir::Module& m, DiagEngine& diags);
 
 /// Reports targets of `kind` whose names have the same fileSafe() form ("a/b" and "a_b"): they
 /// would write the same output folder and (prometheus) the same owned rule file.

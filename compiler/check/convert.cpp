@@ -38,7 +38,7 @@ bool inRange(const schema::Field& f, double n, const Value& v, DiagEngine& diags
 }
 
 bool durationUnits(const schema::Field& f, const Value& v, Json& out, DiagEngine& diags) {
-  const char* unitName = f.unitMs == 1 ? "milliseconds" : f.unitMs == 60000 ? "minutes" : "days";
+  const char* unitName = schema::unitName(f);
   double units;
   std::string shown;
   if (v.kind == ValueKind::Duration) {

@@ -23,20 +23,19 @@ Field integer(const char* n, double lo, double hi, const char* doc, const char* 
   f.defaultText = dflt;
   return f;
 }
-
-namespace {
-
-constexpr long long kMinute = 60000;
-constexpr long long kDay = 86400000;
-
-Field duration(const char* n, long long unitMs, double lo, double hi, const char* doc, bool required = false,
-               const char* dflt = "") {
+Field duration(const char* n, long long unitMs, double lo, double hi, const char* doc, bool required, const char* dflt) {
   Field f{n, Type::Duration, lo, hi, unitMs};
   f.doc = doc;
   f.required = required;
   f.defaultText = dflt;
   return f;
 }
+
+namespace {
+
+constexpr long long kMinute = 60000;
+constexpr long long kDay = 86400000;
+
 Field enumeration(const char* n, std::vector<EnumValue> v, const char* doc, const char* dflt = "") {
   Field f{n, Type::Enum};
   f.values = std::move(v);
@@ -241,15 +240,31 @@ const Kind& recordKind() {
                              "Names of the prometheus targets this recording rule is for (default: every prometheus target).")}};
   return k;
 }
+const Kind& alertKind() {
+  static const Kind k{
+      "alert", "alerting rule",
+      {str("expr", "PromQL condition: the alert fires for every series it returns.", true),
+       duration("for_duration", 1000, 0, 1e9, "The condition must hold this long before the alert fires (seconds).",
+                false, "0s"),
+       duration("keep_firing_for", 1000, 0, 1e9, "The alert keeps firing this long after the condition clears (seconds).",
+                false, "0s"),
+       typed("labels", Type::Labels, "Labels added to the alert (severity, team ...); Go templates are expanded."),
+       typed("annotations", Type::Labels,
+             "Annotations (summary, description, runbook_url ...), written as given: Go templates such as "
+             "{{ $labels.instance }} are expanded by Prometheus."),
+       typed("targets", Type::StringList,
+             "Names of the prometheus targets this alerting rule is for (default: every prometheus target).")}};
+  return k;
+}
 const Kind& defaultsKind() {
   static const Kind k{"defaults", "the defaults block",
                       {typed("targets", Type::StringList,
-                             "Targets of every monitor, dashboard and record made after this block in this file that "
+                             "Targets of every monitor, dashboard, record and alert made after this block in this file that "
                              "does not set 'targets' itself (not of imported files).")}};
   return k;
 }
 const std::vector<std::string>& topLevelBlocks() {
-  static const std::vector<std::string> names = {"monitor", "dashboard", "target", "variable", "record", "defaults"};
+  static const std::vector<std::string> names = {"monitor", "dashboard", "target", "variable", "record", "alert", "defaults"};
   return names;
 }
 
@@ -277,10 +292,18 @@ std::vector<std::string> kindNames(const std::vector<Kind>& kinds) {
   return out;
 }
 
+const char* unitName(const Field& f) {
+  switch (f.unitMs) {
+    case 1: return "milliseconds";
+    case 1000: return "seconds";
+    case 60000: return "minutes";
+    case 86400000: return "days";
+    default: return "units";
+  }
+}
+
 std::string describeType(const Field& f) {
-  auto unit = [&]() -> std::string {
-    return f.unitMs == 1 ? "milliseconds" : f.unitMs == 60000 ? "minutes" : f.unitMs == 86400000 ? "days" : "units";
-  };
+  auto unit = [&]() -> std::string { return unitName(f); };
   switch (f.type) {
     case Type::String: return "a string";
     case Type::Bool: return "a boolean";

@@ -62,21 +62,28 @@ const Kind& rowKind();
 const Kind& variableKind();
 /// `record "name" { expr = ... }`: a Prometheus recording rule.
 const Kind& recordKind();
+/// `alert "Name" { expr = ... }`: a Prometheus alerting rule in its native form.
+const Kind& alertKind();
 /// `defaults { targets = [...] }`: per-file defaults for the monitors, dashboards and records
 /// that the file's later top-level statements make (see compiler/expand/expand.cpp).
 const Kind& defaultsKind();
-/// Top-level block types: monitor, dashboard, target, variable, record, defaults.
+/// Top-level block types: monitor, dashboard, target, variable, record, alert, defaults.
 const std::vector<std::string>& topLevelBlocks();
 
 /// Field builders for schema tables (here and in the backends' target kinds).
 Field str(const char* n, const char* doc, bool required = false, double maxLen = 0);
 Field typed(const char* n, Type t, const char* doc, bool required = false);
 Field integer(const char* n, double lo, double hi, const char* doc, const char* dflt = "");
+/// A duration converted to `unitMs` units, within [lo, hi] of them.
+Field duration(const char* n, long long unitMs, double lo, double hi, const char* doc, bool required = false,
+               const char* dflt = "");
 
 const Kind* findKind(const std::vector<Kind>& kinds, std::string_view name);
 const Field* findField(const Kind& kind, std::string_view name);
 std::vector<std::string> fieldNames(const Kind& kind);
 std::vector<std::string> kindNames(const std::vector<Kind>& kinds);
+/// The unit of a Duration field, plural: "seconds", "minutes" ...
+const char* unitName(const Field& f);
 /// Human description of a field's type and unit, for hover and messages.
 std::string describeType(const Field& f);
 /// True when `word` is an enumerated value of some field (case-insensitive): GET, warning ...

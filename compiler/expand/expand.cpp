@@ -130,7 +130,7 @@ class Expander {
   };
 
   static bool takesDefaults(const std::string& type) {
-    return type == "monitor" || type == "dashboard" || type == "record";
+    return type == "monitor" || type == "dashboard" || type == "record" || type == "alert";
   }
 
   // The statement `defaults { ... }` has just been expanded into sink.objects[before]. The object
@@ -145,7 +145,7 @@ class Expander {
     d.at = st.nameRange;
     if (d.sawObject) {
       diags_.report(st.nameRange, diag::err_defaults_after_objects)
-          .note(d.firstObject, "the file's first monitor, dashboard or record is made here")
+          .note(d.firstObject, "the file's first monitor, dashboard, record or alert is made here")
           .note(Range{}, "a defaults block applies to the whole file, so it goes before them (after the imports)");
       return;
     }

@@ -32,6 +32,7 @@
 #include "fmt/doc.h"
 #include "fmt/trivia.h"
 #include "fmt/unparse.h"
+#include "parse/parse.h"
 
 namespace mon {
 
@@ -45,6 +46,13 @@ std::string format(const SourceManager& sm, const ast::File& file) {
   std::string out = fmt::render(fmt::unparse(sm, file, trivia), kWidth, kIndent);
   if (!out.empty()) out += '\n';
   return out;
+}
+
+std::string formatGenerated(const std::string& text) {
+  SourceManager sm;
+  DiagEngine diags;
+  ast::File file = parse(sm, sm.add("generated.mon", text), diags);
+  return diags.hasErrors() ? text : format(sm, file);
 }
 
 }  // namespace mon

@@ -1,5 +1,5 @@
 #pragma once
-// The backend-neutral IR: monitors, dashboards, recording rules and targets with every value resolved, checked
+// The backend-neutral IR: monitors, dashboards, native Prometheus rules and targets with every value resolved, checked
 // and converted to its field's unit (see compiler/check/schema.cpp). Source ranges are kept so
 // backends and the plan can point back at the source. Backends see only this, never the AST.
 #include <map>
@@ -33,6 +33,10 @@ struct Props {
   std::string str(std::string_view name, const std::string& dflt = "") const {
     const Prop* p = find(name);
     return p && p->value.is_string() ? p->value.get<std::string>() : dflt;
+  }
+  double num(std::string_view name, double dflt = 0) const {
+    const Prop* p = find(name);
+    return p && p->value.is_number() ? p->value.get<double>() : dflt;
   }
   void set(std::string name, Json v, Range r) {
     for (auto& p : list)
@@ -92,24 +96,33 @@ struct Target {
   Props props;
 };
 
-/// `record "name" { expr = ... }`: a Prometheus recording rule. Only prometheus targets take
-/// it; (name, labels) is its identity (a name may repeat with different labels).
-struct Record {
-  std::string name;                           // the metric name the result is stored under
+/// A Prometheus rule written natively: `record "name" { expr = ... }` (a recording rule) or
+/// `alert "Name" { expr = ... }` (an alerting rule on any PromQL condition). Only prometheus
+/// targets take them. Module::rules keeps both in source order, which is their order in the
+/// group. A recording rule's identity is (name, labels): a name may repeat with other labels.
+struct Rule {
+  enum class Type { Record, Alert };
+  Type type = Type::Record;
+  std::string name;                           // the metric recorded, or the alert's name
   std::string expr;                           // PromQL, as written
   Range range;                                // the whole block
   Range nameRange;                            // the name label
   Props props;
-  std::map<std::string, std::string> labels;  // added to the result's series (ordered)
-  std::vector<std::string> targets;           // restricts the record to these targets; empty = all
+  std::map<std::string, std::string> labels;  // record: added to the result; alert: Go templates kept
+  // Alerts only (their `for_duration` and `keep_firing_for` are in props, in seconds): the
+  // annotations, written as given so their Go templates ({{ $labels.instance }}) keep working.
+  std::map<std::string, std::string> annotations;
+  std::vector<std::string> targets;           // restricts the rule to these targets; empty = all
   std::vector<Range> targetRanges;            // where each of `targets` is written
+  bool isAlert() const { return type == Type::Alert; }
+  const char* what() const { return isAlert() ? "alerting rule" : "recording rule"; }
 };
 
 struct Module {
   std::vector<Monitor> monitors;
   std::vector<Dashboard> dashboards;
   std::vector<Target> targets;
-  std::vector<Record> records;  // in source order
+  std::vector<Rule> rules;  // native Prometheus rules (record and alert blocks), in source order
 };
 
 const char* kindName(MonitorKind k);   // DSL spelling: "host", "anomaly_detection"

@@ -64,15 +64,21 @@ Json toJson(const Module& m, const SourceManager& sm) {
     out["dashboards"].push_back(std::move(j));
   }
   // Only when there are any, so `--emit ir` of existing sources is unchanged.
-  if (!m.records.empty()) {
-    Json records = Json::array();
-    for (const auto& r : m.records) {
+  if (!m.rules.empty()) {
+    Json records = Json::array(), alerts = Json::array();
+    for (const auto& r : m.rules) {
       Json j = {{"name", r.name}, {"source", where(sm, r.range)}, {"expr", r.expr}};
+      if (r.isAlert()) {
+        if (const ir::Prop* p = r.props.find("for_duration")) j["for_seconds"] = p->value;
+        if (const ir::Prop* p = r.props.find("keep_firing_for")) j["keep_firing_for_seconds"] = p->value;
+      }
       if (!r.labels.empty()) j["labels"] = r.labels;
+      if (!r.annotations.empty()) j["annotations"] = r.annotations;
       if (!r.targets.empty()) j["targets"] = r.targets;
-      records.push_back(std::move(j));
+      (r.isAlert() ? alerts : records).push_back(std::move(j));
     }
-    out["records"] = std::move(records);
+    if (!records.empty()) out["records"] = std::move(records);
+    if (!alerts.empty()) out["alerts"] = std::move(alerts);
   }
   for (const auto& t : m.targets)
     out["targets"].push_back({{"kind", t.kind}, {"name", t.name}, {"source", where(sm, t.range)}, {"fields", props(t.props)}});

@@ -34,7 +34,8 @@ class UniqueNames {
 class UniqueRecords {
  public:
   explicit UniqueRecords(DiagEngine& diags) : diags_(diags) {}
-  bool add(const ir::Record& r) {
+  bool add(const ir::Rule& r) {
+    if (r.isAlert()) return true;  // Prometheus takes the same alert twice; only a recording rule writes series
     std::string key = r.name + '\0' + r.expr;
     for (const auto& [k, v] : r.labels) key += '\0' + k + '\0' + v;
     auto& same = seen_[key];
@@ -84,8 +85,8 @@ void Lowerer::add(Object obj) {
   } else if (obj.type == "dashboard") {
     if (auto d = lowerDashboard(obj, diags_); d && seen_->paths.add(d->urlPath, d->range))
       module_.dashboards.push_back(std::move(*d));
-  } else if (obj.type == "record") {
-    if (auto r = lowerRecord(obj, diags_); r && seen_->records.add(*r)) module_.records.push_back(std::move(*r));
+  } else if (obj.type == "record" || obj.type == "alert") {
+    if (auto r = lowerRule(obj, diags_); r && seen_->records.add(*r)) module_.rules.push_back(std::move(*r));
   } else if (obj.type == "target") {
     if (auto t = lowerTarget(obj, diags_); t && seen_->targets.add(t->name, t->range))
       module_.targets.push_back(std::move(*t));

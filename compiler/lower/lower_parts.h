@@ -13,6 +13,7 @@ std::optional<ir::Dashboard> lowerDashboard(const Object& obj, DiagEngine& diags
 std::optional<ir::Target> lowerTarget(const Object& obj, DiagEngine& diags);
 /// Checks a `defaults` block against its schema (the expand pass has already applied it).
 void checkDefaults(const Object& obj, DiagEngine& diags);
-std::optional<ir::Record> lowerRecord(const Object& obj, DiagEngine& diags);
+/// `record` and `alert` blocks: native Prometheus rules (lower_rule.cpp).
+std::optional<ir::Rule> lowerRule(const Object& obj, DiagEngine& diags);
 
 }  // namespace mon

@@ -58,14 +58,18 @@ TEST_CASE("Go template escaping round trips") {
   CHECK(prometheus::escapeTemplate("no braces") == "no braces");
 }
 
-TEST_CASE("plain selectors need no parentheses") {
-  CHECK(promql::isPlainSelector("up"));
-  CHECK(promql::isPlainSelector("up{job=\"a\"}"));
-  CHECK_FALSE(promql::isPlainSelector("rate(x[5m])"));
-  CHECK_FALSE(promql::isPlainSelector("a + b"));
-  CHECK_FALSE(promql::isPlainSelector("x{a=\"}\"}"));
+TEST_CASE("a value is parenthesised only where a comparison after it would bind otherwise") {
+  for (const char* alone : {"up", "up{job=\"a\"}", "rate(x[5m])", "a + b", "x{a=\"}\"}", "sum by (job) (rate(x[5m])) * 100",
+                            "x{a=\"<b and c>\"}", "histogram_quantile(0.9, sum by (le) (rate(b[5m])))", "x offset 1d",
+                            "-x", "a / on(i) group_left b"})
+    CHECK_MESSAGE(promql::standsAsLeftOperand(alone), alone);
+  for (const char* not_alone : {"a > 1", "a == b", "a != b", "a <= 1", "a and b", "a or b", "a unless b", "a > bool 1",
+                                "a # note", "(a", "a)", "x{a=\"b}", "", "  "})
+    CHECK_MESSAGE(!promql::standsAsLeftOperand(not_alone), not_alone);
   promql::Condition c{"critical", "a + b", ">", 1.5, 0, ""};
-  CHECK(promql::comparison(c) == "(a + b) > 1.5");
+  CHECK(promql::comparison(c) == "a + b > 1.5");
+  c.value = "a or b";
+  CHECK(promql::comparison(c) == "(a or b) > 1.5");
 }
 
 TEST_CASE("scopes become service/role matchers") {
@@ -100,8 +104,9 @@ TEST_CASE("import rejects what is not a rule file or dashboard") {
   CHECK_FALSE(grafana::importDashboard("{", src, warn, err));
   CHECK_FALSE(grafana::importDashboard("{\"title\":\"x\"}", src, warn, err));
   CHECK(prometheus::importRules("groups:\n- name: g\n  rules:\n  - alert: A\n    expr: x > 1\n    for: 500ms\n", src, warn, err));
-  REQUIRE(warn.size() == 1);
-  CHECK(warn[0].find("'for' is not a whole number of seconds") != std::string::npos);
+  REQUIRE(warn.size() == 1);  // Prometheus checks `for` at evaluations: 500ms behaves as 1s
+  CHECK(warn[0].find("'for' 500ms written as 1s") != std::string::npos);
+  CHECK(src.find("for_duration = 1s") != std::string::npos);
 }
 
 TEST_CASE("dashboard import reports fields of an unexpected type instead of crashing") {

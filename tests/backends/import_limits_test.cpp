@@ -38,40 +38,32 @@ std::string deepDashboard(size_t levels) {
 
 }  // namespace
 
-TEST_CASE("2,000 alerts sharing a name import as 2,000 monitors with distinct names") {
+TEST_CASE("2,000 alerts sharing a name import as 2,000 rules under that name") {
   std::string yaml = "groups:\n- name: g\n  rules:\n";
   for (int i = 0; i < 2000; ++i)
     yaml += "  - alert: Same\n    expr: up > " + std::to_string(i) + "\n    labels: {severity: critical}\n";
   std::string source, error;
   std::vector<std::string> warnings;
   REQUIRE(prometheus::importRules(yaml, source, warnings, error));
-  std::set<std::string> names;
   size_t count = 0;
-  for (size_t at = source.find("monitor query \""); at != std::string::npos; at = source.find("monitor query \"", at + 1)) {
-    size_t b = at + 15, e = source.find('"', b);
-    names.insert(source.substr(b, e - b));
-    ++count;
-  }
+  for (size_t at = source.find("alert \"Same\" {"); at != std::string::npos; at = source.find("alert \"Same\" {", at + 1)) ++count;
   CHECK(count == 2000);
-  CHECK(names.size() == 2000);
-  CHECK(names.count("Same") == 1);
-  CHECK(names.count("Same (2)") == 1);
-  CHECK(names.count("Same (2000)") == 1);
-  CHECK(warnings.size() == 1999);
+  CHECK(source.find("up > 1999") != std::string::npos);
+  CHECK(warnings.empty());
 }
 
-TEST_CASE("warning and critical halves still merge, and a later clash skips a taken suffix") {
+TEST_CASE("warning and critical halves merge; a later rule of that name keeps it as an alert block") {
   std::string yaml = "groups:\n- name: g\n  rules:\n"
-                     "  - {alert: A, expr: up > 5, labels: {severity: warning}}\n"
-                     "  - {alert: A, expr: up > 9, labels: {severity: critical}}\n"
-                     "  - {alert: A (2), expr: x > 1}\n"
-                     "  - {alert: A, expr: y > 1}\n";
+                     "  - {alert: A, expr: up > 5, labels: {severity: warning}, annotations: {summary: A}}\n"
+                     "  - {alert: A, expr: up > 9, labels: {severity: critical}, annotations: {summary: A}}\n"
+                     "  - {alert: A, expr: y > 1, labels: {severity: warning}, annotations: {summary: A}}\n";
   std::string source, error;
   std::vector<std::string> warnings;
   REQUIRE(prometheus::importRules(yaml, source, warnings, error));
-  CHECK(source.find("monitor query \"A\" {\n  query = \"up\"\n  operator = \">\"\n  warning = 5\n  critical = 9\n") != std::string::npos);
-  CHECK(source.find("monitor query \"A (2)\" {\n  query = \"x\"") != std::string::npos);
-  CHECK(source.find("monitor query \"A (3)\" {\n  query = \"y\"") != std::string::npos);
+  // From the end: the last rule takes the monitor name, so the pair before it stays as written.
+  CHECK(source.find("monitor query \"A\" {\n  query = \"y\"") != std::string::npos);
+  CHECK(source.find("alert \"A\" {\n  expr = \"up > 5\"") < source.find("alert \"A\" {\n  expr = \"up > 9\""));
+  CHECK(source.find("alert \"A\" {\n  expr = \"up > 9\"") < source.find("monitor query"));
 }
 
 TEST_CASE("source::value refuses what the parser would reject, without recursing past it") {
@@ -176,7 +168,7 @@ TEST_CASE("YAML aliases within the budget import as written") {
   std::string source, error;
   std::vector<std::string> warnings;
   REQUIRE(prometheus::importRules(yaml, source, warnings, error));
-  CHECK(source.find("monitor query \"B\" {\n  query = \"up\"\n  operator = \">\"\n  warning = 2\n  labels = { team = \"db\" }") !=
+  CHECK(source.find("alert \"B\" {\n  expr = \"up > 2\"\n  labels = { severity = \"warning\", team = \"db\" }") !=
         std::string::npos);
 }
 

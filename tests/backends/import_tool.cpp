@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "fmt/format.h"
 #include "grafana/grafana.h"
 #include "prometheus/prometheus.h"
 
@@ -29,6 +30,6 @@ int main(int argc, char** argv) {
     std::cerr << argv[2] << ": error: " << error << "\n";
     return 1;
   }
-  std::cout << source;
+  std::cout << mon::formatGenerated(source);  // as `monitorc import` writes it
   return 0;
 }

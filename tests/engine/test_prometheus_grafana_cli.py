@@ -367,10 +367,11 @@ class PrometheusTarget(Base):
         p = self.run_mc("pull", "--target", "prom", "-o", "owned", "--owned-only")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("was not written by monitorc (no generated header); skipped with --owned-only", p.stderr)
-        self.assertNotIn("monitor query", slurp(os.path.join(self.dir, "owned", "prom.mon")))
+        self.assertNotIn("By hand", slurp(os.path.join(self.dir, "owned", "prom.mon")))
         p = self.run_mc("pull", "--target", "prom", "-o", "all")
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertIn('monitor query "By hand" {\n  query = "up"\n  operator = "<"\n  warning = 1\n  targets = ["prom"]\n}',
+        # No summary annotation: a monitor would add one, so the rule stays an alert block as written.
+        self.assertIn('alert "By hand" {\n  expr = "up < 1"\n  labels = { severity = "warning" }\n  targets = ["prom"]\n}',
                       slurp(os.path.join(self.dir, "all", "prom.mon")))
         self.assertIn('group = "g"', slurp(os.path.join(self.dir, "all", "prom.target.mon")))
 

@@ -1,4 +1,4 @@
-// Lowering of `record` blocks (Prometheus recording rules) to ir::Record, and their checks.
+// Lowering of `record` blocks (Prometheus recording rules) to ir::Rule, and their checks.
 #include <doctest/doctest.h>
 
 #include "harness.h"
@@ -26,8 +26,8 @@ target prometheus "a" {}
 target prometheus "b" {}
 )mon");
   CHECK(c->diags.all().empty());
-  REQUIRE(c->module.records.size() == 1);
-  const auto& r = c->module.records[0];
+  REQUIRE(c->module.rules.size() == 1);
+  const auto& r = c->module.rules[0];
   CHECK(r.name == "job:http_requests:rate5m");
   CHECK(r.expr == "sum by (job) (rate(http_requests_total[5m]))");
   CHECK(r.labels == std::map<std::string, std::string>{{"team", "web"}, {"tier", "1"}});
@@ -54,11 +54,11 @@ for j in ["api", "web"] { use ratio(j) }
 if var.env == "prod" { record "prod:up" { expr = "up" } } else { record "staging:up" { expr = "up" } }
 )mon");
   CHECK(c->diags.all().empty());
-  REQUIRE(c->module.records.size() == 3);
-  CHECK(c->module.records[0].labels.at("job") == "api");
-  CHECK(c->module.records[1].labels.at("job") == "web");
-  CHECK(c->module.records[1].expr == "errors_total{job=\"web\"}");
-  CHECK(c->module.records[2].name == "prod:up");
+  REQUIRE(c->module.rules.size() == 3);
+  CHECK(c->module.rules[0].labels.at("job") == "api");
+  CHECK(c->module.rules[1].labels.at("job") == "web");
+  CHECK(c->module.rules[1].expr == "errors_total{job=\"web\"}");
+  CHECK(c->module.rules[2].name == "prod:up");
 }
 
 TEST_CASE("record: name, expr and label names are checked where they are written") {
@@ -74,7 +74,7 @@ record "ok:three" { }
   CHECK(at(*c, d[1].range) == "2:27");
   CHECK(at(*c, d[2].range) == "3:30");
   CHECK(at(*c, d[3].range) == "3:43");
-  CHECK(c->module.records.empty());
+  CHECK(c->module.rules.empty());
 }
 
 TEST_CASE("record: the same name, labels and expression twice is an error only where a target takes both") {
@@ -91,5 +91,5 @@ record "w" { expr = "b" labels = { k = "1" } }
   CHECK(at(*c, c->diags.all()[0].range) == "6:8");
   REQUIRE(c->diags.all()[0].notes.size() >= 1);
   CHECK(at(*c, c->diags.all()[0].notes[0].range) == "5:8");
-  CHECK(c->module.records.size() == 7);  // "w" twice: one metric assembled from two expressions
+  CHECK(c->module.rules.size() == 7);  // "w" twice: one metric assembled from two expressions
 }
