@@ -1,6 +1,7 @@
 // `monitorc check` for Prometheus: what build() reports (unknown target names, monitors a
 // target cannot express, dropped fields, records on targets that cannot hold them), without
 // writing the rule files.
+#include "prometheus/operator.h"
 #include "prometheus/prometheus.h"
 #include "prometheus/targets.h"
 
@@ -10,6 +11,7 @@ void reportModuleTargets(const ir::Module& module, DiagEngine& diags) {
   targets::reportUnknownTargetNames(module, diags);
   targets::reportRuleTargets(module, diags);
   targets::reportFileNameClashes(module, "prometheus", diags);
+  reportOperatorTargets(module, diags);
 }
 
 void check(const ir::Module& module, DiagEngine& diags) {

@@ -289,6 +289,31 @@ std::string durationField(const YAML::Node& n, const char* field, const char* so
   return std::string(sourceField) + " = " + source::duration(seconds);
 }
 
+// The target settings that write a group back into the PrometheusRule object it came from:
+// format, namespace, resource_name and resource_labels (metadata.annotations are not kept: a
+// warning).
+std::string objectSettings(const YAML::Node& object, const std::string& where, std::vector<std::string>& warnings) {
+  const YAML::Node meta = object["metadata"];
+  std::string s = "  format = \"prometheus-operator\"\n";
+  if (!meta || !meta.IsMap()) {
+    warnings.push_back(where + ": the PrometheusRule object has no metadata; give the target a resource_name");
+    return s;
+  }
+  if (!scalar(meta["namespace"]).empty()) s += "  namespace = " + source::quote(scalar(meta["namespace"])) + "\n";
+  if (!scalar(meta["name"]).empty()) s += "  resource_name = " + source::quote(scalar(meta["name"])) + "\n";
+  if (const YAML::Node labels = meta["labels"]; labels && labels.IsMap() && labels.size()) {
+    s += "  resource_labels = {";
+    bool first = true;
+    for (const auto& kv : labels) {
+      s += (first ? " " : ", ") + source::key(kv.first.as<std::string>()) + " = " + source::quote(scalar(kv.second));
+      first = false;
+    }
+    s += " }\n";
+  }
+  if (meta["annotations"]) warnings.push_back(where + ": the PrometheusRule object's metadata.annotations are not kept");
+  return s;
+}
+
 // An alerting rule as an `alert` block: the expression, labels and annotations exactly as
 // written (Go templates keep working); "" (with a warning) when Prometheus would reject it.
 std::string writeAlert(const YAML::Node& r, const std::string& group, std::vector<std::string>& warnings) {
@@ -391,7 +416,8 @@ bool importInto(const std::string& yamlText, IntoTarget* into, std::string& sour
   }
   // A rule file (`groups:`), or one or more PrometheusRule objects (`spec.groups`), as
   // kube-prometheus and most Kubernetes users keep their rules.
-  std::vector<YAML::Node> groupLists;
+  // Each list of groups, with the PrometheusRule object it came from (null for a rule file).
+  std::vector<std::pair<YAML::Node, YAML::Node>> groupLists;
   try {
     for (const auto& doc : docs) {
       if (doc.IsNull()) continue;
@@ -400,9 +426,9 @@ bool importInto(const std::string& yamlText, IntoTarget* into, std::string& sour
           error = "a PrometheusRule object without a 'spec.groups' list";
           return false;
         }
-        groupLists.push_back(doc["spec"]["groups"]);
+        groupLists.emplace_back(doc["spec"]["groups"], doc);
       } else if (doc.IsMap() && doc["groups"] && doc["groups"].IsSequence()) {
-        groupLists.push_back(doc["groups"]);
+        groupLists.emplace_back(doc["groups"], YAML::Node());
       } else {
         error = "not a Prometheus rule file (expected a top-level 'groups' list, or PrometheusRule objects)";
         return false;
@@ -420,7 +446,7 @@ bool importInto(const std::string& yamlText, IntoTarget* into, std::string& sour
   std::unordered_set<std::string> seenRecords, targetNames;
   std::unordered_set<std::string> monitorNames;
   try {
-    for (const auto& list : groupLists)
+    for (const auto& [list, object] : groupLists)
       for (const auto& g : list) {
         std::string name = scalar(g["name"]);
         if (name.empty()) {
@@ -442,6 +468,7 @@ bool importInto(const std::string& yamlText, IntoTarget* into, std::string& sour
           if (text.empty() || *end || limit < 0 || limit > 1000000000) warnings.push_back(where + ": 'limit' dropped: '" + text + "' is not a count");
           else if (limit > 0) settings += "  limit = " + text + "\n";
         }
+        if (object.IsMap() && !into) settings += objectSettings(object, where, warnings);
         if (into) into->groupSettings.push_back(settings);
         else targets += "target prometheus " + source::quote(target) + " {\n" + settings + "}\n";
         if (!g["rules"] || !g["rules"].IsSequence()) continue;

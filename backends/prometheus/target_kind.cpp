@@ -6,6 +6,7 @@
 #include <set>
 
 #include "prometheus/apply.h"
+#include "prometheus/operator.h"
 #include "prometheus/pull.h"
 #include "diff.h"
 #include "target_support.h"
@@ -305,6 +306,12 @@ std::string PrometheusTarget::checkSaved(const Plan& plan) {
 
 // Settings errors that a type check cannot see, at the declaration.
 void checkSettings(const ir::Target& t, bool forPlan, DiagEngine& diags) {
+  if (forPlan && operatorFormat(t)) {
+    diags.report(engine::settingRange(t, "format"), diag::err_target_setting_invalid,
+                 {"prometheus", t.name, "a format = \"prometheus-operator\" target is built (monitorc build) and applied by "
+                                        "kubectl or a GitOps tool; plan, apply and pull read and write rule files"});
+    return;
+  }
   if (forPlan && t.props.str("rules_dir").empty())
     diags.report(t.range, diag::err_target_setting_missing,
                  {"prometheus", t.name, "rules_dir", "the directory Prometheus loads rule files from"});
@@ -349,7 +356,12 @@ const engine::TargetKind& target() {
         schema::duration("interval", 1000, 1, 1e9, "How often the group is evaluated (default: Prometheus' evaluation_interval)."),
         schema::integer("limit", 0, 1e9, "Most alerts (or series of a recording rule) one rule may produce; 0: no limit.", "0"),
         schema::duration("query_offset", 1000, 0, 1e9,
-                         "Evaluate the group's queries this far in the past (Prometheus 2.53 and later).")}},
+                         "Evaluate the group's queries this far in the past (Prometheus 2.53 and later)."),
+        schema::str("format", "\"rules\" (default): a rule file; \"prometheus-operator\": a PrometheusRule object."),
+        schema::str("namespace", "prometheus-operator: the PrometheusRule's metadata.namespace."),
+        schema::str("resource_name", "prometheus-operator: the PrometheusRule's metadata.name (targets sharing it share the object)."),
+        schema::typed("resource_labels", schema::Type::Labels,
+                      "prometheus-operator: the PrometheusRule's metadata.labels (what the operator's ruleSelector matches).")}},
       false,
       checkSettings,
       settingsOf,

@@ -41,13 +41,20 @@ for src in cases/*.mon; do
   fi
   if "$mon" check "$src" 2>"$tmp/$name.check" && diff -u "$tmp/$name.err" "$tmp/$name.check"; then ok "$name: check passes and reports the same"
   else bad "$name: check failed or reported differently from build"; cat "$tmp/$name.check"; fi
-  mkdir -p "$out/keep"; for d in prometheus grafana; do [ -d "$out/$d" ] && mv "$out/$d" "$out/keep/"; done
+  mkdir -p "$out/keep"; for d in prometheus prometheus-operator grafana; do [ -d "$out/$d" ] && mv "$out/$d" "$out/keep/"; done
   if [ "$update" = --update ]; then rm -rf "cases/$name.out"; cp -r "$out/keep" "cases/$name.out"; fi
   if diff -ru "cases/$name.out" "$out/keep"; then ok "$name: output"; else bad "$name: output differs from cases/$name.out"; fi
   while IFS= read -r f; do
     if promtool check rules "$f" >"$tmp/promtool.log" 2>&1; then ok "$name: promtool check rules ${f#$out/keep/}"
     else bad "$name: promtool check rules ${f#$out/keep/}"; cat "$tmp/promtool.log"; fi
   done < <(find "$out/keep/prometheus" -name '*.yml' 2>/dev/null | sort)
+  # A PrometheusRule object: promtool checks its spec, which is a rule file.
+  while IFS= read -r f; do
+    python3 -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); assert d["kind"] == "PrometheusRule"; yaml.safe_dump(d["spec"], open(sys.argv[2], "w"))' \
+      "$f" "$tmp/spec.yml"
+    if promtool check rules "$tmp/spec.yml" >"$tmp/promtool.log" 2>&1; then ok "$name: promtool check rules (spec of) ${f#$out/keep/}"
+    else bad "$name: promtool check rules (spec of) ${f#$out/keep/}"; cat "$tmp/promtool.log"; fi
+  done < <(find "$out/keep/prometheus-operator" -name '*.yaml' 2>/dev/null | sort)
   if [ -e "cases/$name.promtest.json" ]; then
     cp "cases/$name.promtest.json" "$out/keep/"
     if (cd "$out/keep" && promtool test rules "$name.promtest.json") >"$tmp/promtest.log" 2>&1; then ok "$name: promtool test rules"
@@ -66,6 +73,13 @@ for case_out in "$tmp"/*/keep; do
        g=$(find "$rt/prometheus" -name '*.yml') && diff -u "$f" $g; then ok "$name: round trip $rel"
     else bad "$name: round trip $rel"; cat "$rt.err"; fi
   done < <(find "$case_out/prometheus" -name '*.yml' 2>/dev/null | sort)
+  # A PrometheusRule object comes back as itself: metadata, groups and rules.
+  while IFS= read -r f; do
+    rel=${f#$case_out/}; rt="$tmp/rt-$name-$(basename "$f")"
+    if "$imp" prometheus "$f" >"$rt.mon" 2>"$rt.err" && "$mon" build --emit prometheus -o "$rt" "$rt.mon" 2>>"$rt.err" &&
+       g=$(find "$rt/prometheus-operator" -name "$(basename "$f")") && diff -u "$f" $g; then ok "$name: round trip $rel"
+    else bad "$name: round trip $rel"; cat "$rt.err"; fi
+  done < <(find "$case_out/prometheus-operator" -name '*.yaml' 2>/dev/null | sort)
   while IFS= read -r f; do
     rel=${f#$case_out/}; rt="$tmp/rt-$name-$(basename "$f" .json)"
     settings=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); ds=[p["datasource"]["uid"] for p in d["panels"] if "datasource" in p]; print("datasource = \"%s\" schema_version = %d" % ((ds or ["prometheus"])[0], d["schemaVersion"]))' "$f")

@@ -381,6 +381,22 @@ class PrometheusTarget(Base):
         self.assertEqual(p.returncode, 1)
         self.assertIn("main.mon:1:1: error: prometheus target 'prom' has no rules_dir", p.stderr)
 
+    def test_prometheus_operator_targets_are_built_not_applied(self):
+        # A PrometheusRule object goes to the cluster through kubectl or GitOps; plan, apply and
+        # pull would write and read rule files in rules_dir, which this target does not have.
+        self.write('target prometheus "prom" {\n  rules_dir = "%s"\n  url = "%s"\n  format = "prometheus-operator"\n'
+                   '  resource_name = "rules"\n}\nmonitor query "q" { query = "up" operator = "<" critical = 1 }\n'
+                   % (self.rules, self.url))
+        before = sorted(os.listdir(self.rules))
+        for cmd in (("plan",), ("apply", "--auto-approve"), ("pull", "-o", "pulled-operator")):
+            p = self.run_mc(*cmd, "--target", "prom")
+            self.assertEqual(p.returncode, 1, cmd)
+            self.assertIn("main.mon:4:12: error: prometheus target 'prom': a format = \"prometheus-operator\" target is built", p.stderr)
+        self.assertEqual(sorted(os.listdir(self.rules)), before)
+        p = self.run_mc("build", "-o", "out-operator")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(os.path.exists(os.path.join(self.dir, "out-operator", "prometheus-operator", "rules.yaml")))
+
 
     def test_unreadable_rules_dir_is_an_error_not_an_empty_target(self):
         monitor = 'monitor query "q" { query = "up" operator = "<" critical = 1 }\n'

@@ -8,6 +8,8 @@ For every rule file (or stream of PrometheusRule objects) in CORPUS_DIR:
     expression (whitespace aside), `for`, `keep_firing_for`, labels and annotations;
   - groups preserved: the same groups in the same order with the same interval, limit and
     query_offset;
+  - objects preserved: each PrometheusRule object comes back with the same name, namespace,
+    labels and groups;
   - meaning: when NAME.test.yml sits beside the file (a `promtool test rules` file whose
     rule_files is [RULES]), promtool runs it on the original rules and on the built ones, and
     both must pass: the same alerts, labels and rendered annotations at the times it names.
@@ -41,6 +43,10 @@ def groups(docs):
             out.append((facts, rules))
     return out
 
+def objects(docs):
+    return sorted((d["metadata"].get("name"), d["metadata"].get("namespace"), tuple(sorted((d["metadata"].get("labels") or {}).items())),
+                   tuple(g["name"] for g in d["spec"]["groups"])) for d in docs if isinstance(d, dict) and d.get("kind") == "PrometheusRule")
+
 def rule_file(docs, path):
     """The groups of `docs` as a plain rule file promtool reads (PrometheusRule specs unwrapped)."""
     with open(path, "w") as f:
@@ -59,7 +65,7 @@ def promtool_test(test, rule_files, tmp, tag):
 
 def main():
     mon, corpus, check = sys.argv[1], sys.argv[2], "--check" in sys.argv[3:]
-    totals = [0, 0, 0, 0]
+    totals = [0, 0, 0, 0, 0, 0]
     ok = True
     for name in sorted(os.listdir(corpus)):
         if name.endswith(".test.yml"): continue
@@ -74,14 +80,22 @@ def main():
             fmt = subprocess.run([mon, "fmt", "--check", src], capture_output=True, text=True) if imported.returncode == 0 else None
             built = imported.returncode == 0 and subprocess.run(
                 [mon, "build", "--emit", "prometheus", "-o", out, src], capture_output=True).returncode == 0
-            back = []
+            back, back_docs = [], []
             if built:
                 for root, _, files in sorted(os.walk(out)):
                     for f in sorted(files):
-                        if f.endswith(".yml"):
-                            built_files.append(os.path.join(root, f))
-                            with open(built_files[-1]) as fh:
-                                back += groups(yaml.safe_load_all(fh))
+                        if f.endswith(".yml") or f.endswith(".yaml"):
+                            with open(os.path.join(root, f)) as fh:
+                                docs_back = list(yaml.safe_load_all(fh))
+                            back += groups(docs_back)
+                            back_docs += docs_back
+                            if f.endswith(".yaml"):  # a PrometheusRule: promtool reads its spec
+                                rule_file(docs_back, os.path.join(tmp, f + ".rules.yml"))
+                                built_files.append(os.path.join(tmp, f + ".rules.yml"))
+                            else:
+                                built_files.append(os.path.join(root, f))
+            want_objects = objects(docs)
+            objects_kept = sum(1 for o in want_objects if o in objects(back_docs))
             # Built files come one per target; put them in the original's group order to compare.
             by_name = {}
             for g in back: by_name.setdefault(g[0][0], []).append(g)
@@ -100,11 +114,12 @@ def main():
                 ok = ok and before and after
             fmt_note = "" if fmt is None or fmt.returncode == 0 else ", NOT fmt-canonical"
             print(f"{name}: rules preserved {rules_kept} / {rules_total}, groups preserved {groups_kept} / {len(orig)}, "
-                  f"meaning: {meaning}{fmt_note}")
+                  f"objects preserved {objects_kept} / {len(want_objects)}, meaning: {meaning}{fmt_note}")
             if imported.returncode != 0: print(imported.stderr, file=sys.stderr)
-            ok = ok and rules_kept == rules_total and groups_kept == len(orig) and not fmt_note
-            totals = [totals[0] + rules_kept, totals[1] + rules_total, totals[2] + groups_kept, totals[3] + len(orig)]
-    print(f"all: rules preserved {totals[0]} / {totals[1]}, groups preserved {totals[2]} / {totals[3]}")
+            ok = ok and rules_kept == rules_total and groups_kept == len(orig) and objects_kept == len(want_objects) and not fmt_note
+            totals = [a + b for a, b in zip(totals, [rules_kept, rules_total, groups_kept, len(orig), objects_kept, len(want_objects)])]
+    print(f"all: rules preserved {totals[0]} / {totals[1]}, groups preserved {totals[2]} / {totals[3]}, "
+          f"objects preserved {totals[4]} / {totals[5]}")
     sys.exit(0 if ok or not check else 1)
 
 main()
