@@ -1,4 +1,6 @@
 // `monitorc build` and `monitorc check`.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -11,6 +13,7 @@
 
 #include "backend.h"
 #include "diag/render.h"
+#include "support/terminal.h"
 #include "frontend.h"
 #include "support/files.h"
 
@@ -138,7 +141,7 @@ Runner setupBuild(CLI::App& sub) {
     }
     if (c->diags.all().size() > mark) {
       std::vector<Diagnostic> fresh(c->diags.all().begin() + mark, c->diags.all().end());
-      std::cerr << (o->fe.diagnosticsFormat == "json" ? renderJson(c->sources, fresh) : renderText(c->sources, fresh));
+      std::cerr << (o->fe.diagnosticsFormat == "json" ? renderJson(c->sources, fresh) : renderText(c->sources, fresh, useColor(STDERR_FILENO)));
       if (o->fe.diagnosticsFormat != "json")
         std::cerr << renderSummary(c->diags.errorCount() - errorsBefore, size_t(std::count_if(fresh.begin(), fresh.end(), [](const Diagnostic& d) {
                                      return d.severity == Severity::Warning;

@@ -1,7 +1,9 @@
-// `monitorc fmt [--check] PATH...`: rewrites .mon files in the canonical layout
+// `monitorc fmt [--check | --diff] PATH... | -`: rewrites .mon files in the canonical layout
 // (compiler/fmt/format.cpp). A file with syntax errors is reported and left alone.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -9,9 +11,11 @@
 
 #include "commands.h"
 #include "diag/render.h"
+#include "support/terminal.h"
 #include "driver/load.h"
 #include "fmt/format.h"
 #include "parse/parse.h"
+#include "support/line_diff.h"
 
 namespace mon::cli {
 
@@ -52,8 +56,36 @@ bool replaceFile(const std::string& path, const std::string& content) {
   return true;
 }
 
-// Formats one file; in check mode only says whether it would change.
-Outcome formatFile(const std::string& path, bool check) {
+// What fmt does with a file's canonical text.
+enum class Mode { Write, Check, Diff };
+
+// The canonical text of `text` (read from `path`); false, with the syntax errors reported,
+// when it does not parse, or when the formatted text would not parse (never written).
+bool canonicalText(const std::string& path, const std::string& text, std::string& out) {
+  SourceManager sm;
+  DiagEngine diags;
+  diags.setErrorLimit(100);
+  FileId id = sm.add(path, text);
+  ast::File file = parse(sm, id, diags);
+  if (diags.hasErrors()) {
+    std::cerr << renderText(sm, diags.all(), useColor(STDERR_FILENO)) << "monitorc: error: '" << path
+              << "' has syntax errors; not formatted\n";
+    return false;
+  }
+  out = format(sm, file);
+  if (out == text) return true;
+  DiagEngine recheck;
+  parse(sm, sm.add(path, out), recheck);
+  if (recheck.hasErrors()) {
+    std::cerr << "monitorc: error: internal error: the formatted '" << path << "' does not parse; file left unchanged\n"
+              << renderText(sm, recheck.all());
+    return false;
+  }
+  return true;
+}
+
+// Formats one file: rewrites it, or (check) names it, or (diff) prints what would change.
+Outcome formatFile(const std::string& path, Mode mode) {
   std::string text, error;
   DiskFileReader reader;
   if (!reader.read(path, text, error)) {
@@ -64,31 +96,39 @@ Outcome formatFile(const std::string& path, bool check) {
     std::cerr << "monitorc: error: cannot read '" << path << "': file is too large\n";
     return Outcome::Failed;
   }
-  SourceManager sm;
-  DiagEngine diags;
-  diags.setErrorLimit(100);
-  FileId id = sm.add(path, text);
-  ast::File file = parse(sm, id, diags);
-  if (diags.hasErrors()) {
-    std::cerr << renderText(sm, diags.all()) << "monitorc: error: '" << path << "' has syntax errors; not formatted\n";
-    return Outcome::Failed;
-  }
-  std::string out = format(sm, file);
+  std::string out;
+  if (!canonicalText(path, text, out)) return Outcome::Failed;
   if (out == text) return Outcome::Unchanged;
-  // The formatted text must parse cleanly before it replaces anything.
-  DiagEngine recheck;
-  FileId outId = sm.add(path, out);
-  parse(sm, outId, recheck);
-  if (recheck.hasErrors()) {
-    std::cerr << "monitorc: error: internal error: the formatted '" << path << "' does not parse; file left unchanged\n"
-              << renderText(sm, recheck.all());
-    return Outcome::Failed;
-  }
-  if (check) {
+  if (mode == Mode::Check) {
     std::cout << "would reformat: " << path << "\n";
     return Outcome::Changed;
   }
+  if (mode == Mode::Diff) {
+    std::cout << unifiedDiff(text, out, path, path);
+    return Outcome::Changed;
+  }
   return replaceFile(path, out) ? Outcome::Changed : Outcome::Failed;
+}
+
+// `fmt -`: standard input to standard output (what editors' format-on-save commands run), or
+// with --check/--diff only judged. Nothing is written to stdout when it does not parse.
+Outcome formatStdin(Mode mode) {
+  std::string text;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
+    text.append(buf, n);
+    if (text.size() > kMaxSourceBytes) {
+      std::cerr << "monitorc: error: standard input is too large for a source file\n";
+      return Outcome::Failed;
+    }
+  }
+  std::string out;
+  if (!canonicalText("<stdin>", text, out)) return Outcome::Failed;
+  if (mode == Mode::Write) std::cout << out;
+  else if (mode == Mode::Diff) std::cout << unifiedDiff(text, out, "<stdin>", "<stdin>");
+  else if (out != text) std::cout << "would reformat: <stdin>\n";
+  return out == text ? Outcome::Unchanged : Outcome::Changed;
 }
 
 }  // namespace
@@ -97,22 +137,47 @@ Runner setupFmt(CLI::App& sub) {
   struct Opts {
     std::vector<std::string> paths;
     bool check = false;
+    bool diff = false;
   };
   auto o = std::make_shared<Opts>();
-  sub.add_option("paths", o->paths, ".mon files or directories of them")->required();
+  sub.add_option("paths", o->paths, ".mon files or directories of them; - reads standard input and writes standard output")
+      ->required();
   sub.add_flag("--check", o->check, "Write nothing; exit 1 and name the files that would change");
+  sub.add_flag("--diff", o->diff, "Write nothing; print a unified diff of what would change, exit 1 if anything would");
+  sub.footer(
+      "Examples:\n"
+      "  monitorc fmt .                      rewrite every .mon file below here\n"
+      "  monitorc fmt --check .              in CI: exit 1 when a file is not formatted\n"
+      "  monitorc fmt --diff main.mon        show what would change\n"
+      "  monitorc fmt - < main.mon           format standard input to standard output\n"
+      "Exit status: 0 done (or nothing to change); 1 a file would change (--check, --diff), has\n"
+      "syntax errors or cannot be read or written.");
   return [o]() {
+    if (o->check && o->diff) {
+      std::cerr << "monitorc: error: give --check or --diff, not both\n";
+      return 1;
+    }
+    Mode mode = o->diff ? Mode::Diff : o->check ? Mode::Check : Mode::Write;
+    bool stdinGiven = std::find(o->paths.begin(), o->paths.end(), "-") != o->paths.end();
+    if (stdinGiven && o->paths.size() > 1) {
+      std::cerr << "monitorc: error: '-' (standard input) cannot be mixed with files\n";
+      return 1;
+    }
+    if (stdinGiven) {
+      Outcome r = formatStdin(mode);
+      return r == Outcome::Failed || (mode != Mode::Write && r == Outcome::Changed) ? 1 : 0;
+    }
     std::vector<std::string> problems;
     std::vector<std::string> files = expandPaths(o->paths, problems);
     bool failed = !problems.empty();
     for (const auto& p : problems) std::cerr << "monitorc: error: " << p << "\n";
     bool changed = false;
     for (const auto& f : files) {
-      Outcome r = formatFile(f, o->check);
+      Outcome r = formatFile(f, mode);
       failed |= r == Outcome::Failed;
       changed |= r == Outcome::Changed;
     }
-    return failed || (o->check && changed) ? 1 : 0;
+    return failed || (mode != Mode::Write && changed) ? 1 : 0;
   };
 }
 

@@ -75,7 +75,7 @@ bool reportFrom(Compilation& c, const FrontEndOptions& fe, const std::function<v
   step(c.diags);
   if (c.diags.all().size() > mark) {
     std::vector<Diagnostic> fresh(c.diags.all().begin() + mark, c.diags.all().end());
-    std::cerr << (fe.diagnosticsFormat == "json" ? renderJson(c.sources, fresh) : renderText(c.sources, fresh));
+    std::cerr << (fe.diagnosticsFormat == "json" ? renderJson(c.sources, fresh) : renderText(c.sources, fresh, useColor(STDERR_FILENO)));
     if (fe.diagnosticsFormat != "json")
       std::cerr << renderSummary(c.diags.errorCount() - errorsBefore,
                                  size_t(std::count_if(fresh.begin(), fresh.end(),
@@ -206,7 +206,7 @@ int confirmPlanTarget(const FrontEndOptions& fe, const std::string& file, const 
 
 // Applies, then carries out the repairs the target finds (what a racing run created twice).
 int applyPlan(const eng::Plan& plan, eng::Target& target, int parallel) {
-  bool tty = isatty(STDERR_FILENO);
+  bool tty = useColor(STDERR_FILENO);  // the progress line rewrites itself with escapes
   eng::ApplyOptions ao;
   ao.parallel = parallel;
   ao.progress = [tty](const eng::Outcome& o, size_t done, size_t total) {
@@ -272,7 +272,7 @@ Runner setupPlan(CLI::App& sub) {
     if (int rc = makePlan(o->fe, o->rf, plan, open)) return rc;
     if (o->format == "json") std::cout << jsonText(eng::planToJson(plan), 2) << "\n";
     else if (o->format == "markdown") std::cout << eng::renderMarkdown(plan);
-    else std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
+    else std::cout << eng::renderText(plan, useColor(STDOUT_FILENO));
     if (!o->out.empty()) {
       std::string err;
       if (!writeText(o->out, jsonText(eng::planToJson(plan), 2) + "\n", err)) return fail(err);
@@ -321,13 +321,13 @@ Runner setupApply(CLI::App& sub) {
         std::cerr << "Run 'monitorc plan --out " << file << "' again.\n";
         return 1;
       }
-      std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
+      std::cout << eng::renderText(plan, useColor(STDOUT_FILENO));
       if (!plan.hasChanges()) return 0;
       return applyPlan(plan, *open.target, o->parallel);
     }
     if (o->fe.paths.empty()) return fail("apply needs .mon sources or a saved plan file");
     if (int rc = makePlan(o->fe, o->rf, plan, open)) return rc;
-    std::cout << eng::renderText(plan, isatty(STDOUT_FILENO));
+    std::cout << eng::renderText(plan, useColor(STDOUT_FILENO));
     if (!plan.hasChanges()) return 0;
     if (!o->autoApprove) {
       if (!isatty(STDIN_FILENO))

@@ -1,8 +1,11 @@
 #include "frontend.h"
 
+#include <unistd.h>
+
 #include <iostream>
 
 #include "diag/render.h"
+#include "support/terminal.h"
 
 namespace mon::cli {
 
@@ -22,7 +25,7 @@ std::unique_ptr<Compilation> compileAndReport(const FrontEndOptions& opts, bool&
   if (opts.diagnosticsFormat == "json") {
     std::cerr << renderJson(c->sources, c->diags.all());
   } else {
-    std::cerr << renderText(c->sources, c->diags.all());
+    std::cerr << renderText(c->sources, c->diags.all(), useColor(STDERR_FILENO));
     std::cerr << renderSummary(c->diags.errorCount(), c->diags.warningCount());
   }
   ok = problems.empty() && !c->diags.hasErrors();

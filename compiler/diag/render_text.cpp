@@ -34,17 +34,29 @@ size_t displayWidth(std::string_view s) {
   return n;
 }
 
-void renderOne(const SourceManager& sm, Severity sev, Range range, const std::string& message,
+// Clang's colours: the place and the message bold, the severity in its colour, the caret green.
+struct Style {
+  bool on;
+  std::string bold() const { return on ? "\x1b[1m" : ""; }
+  std::string reset() const { return on ? "\x1b[0m" : ""; }
+  std::string caret() const { return on ? "\x1b[1;32m" : ""; }
+  std::string severity(Severity s) const {
+    if (!on) return "";
+    return s == Severity::Error ? "\x1b[1;31m" : s == Severity::Warning ? "\x1b[1;35m" : "\x1b[1;36m";
+  }
+};
+
+void renderOne(const SourceManager& sm, Severity sev, Range range, const std::string& message, const Style& st,
                std::string& out) {
+  std::string word = st.severity(sev) + severityWord(sev) + ":" + st.reset() + st.bold() + " " + message + st.reset() + "\n";
   if (!range.valid()) {
     // A note without a place belongs to the diagnostic above it; an error without one is
     // about the run itself (a missing file, a bad option).
-    out += std::string(sev == Severity::Note ? "" : "monitorc: ") + severityWord(sev) + ": " + message + "\n";
+    out += std::string(sev == Severity::Note ? "" : "monitorc: ") + word;
     return;
   }
   LineCol lc = sm.lineCol(range.file, range.begin);
-  out += sm.path(range.file) + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col) + ": " +
-         severityWord(sev) + ": " + message + "\n";
+  out += st.bold() + sm.path(range.file) + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col) + ": " + st.reset() + word;
   std::string_view line = sm.lineText(range.file, lc.line);
   if (line.size() > 400) return;  // a minified or binary line helps nobody
   size_t col0 = std::min<size_t>(lc.col - 1, line.size());
@@ -55,19 +67,20 @@ void renderOne(const SourceManager& sm, Severity sev, Range range, const std::st
   // Control bytes in the line (a NUL, an ESC) are shown as <U+001B>: the output stays one line
   // and nothing reaches the terminal raw. The caret is placed on the escaped text.
   out += "  " + escapeControls(line) + "\n";
-  out += "  " + padFor(escapeControls(line.substr(0, col0))) + "^";
+  out += "  " + padFor(escapeControls(line.substr(0, col0))) + st.caret() + "^";
   size_t w = displayWidth(escapeControls(marked));
   if (w > 1) out += std::string(w - 1, '~');
-  out += "\n";
+  out += st.reset() + "\n";
 }
 
 }  // namespace
 
-std::string renderText(const SourceManager& sm, const std::vector<Diagnostic>& diags) {
+std::string renderText(const SourceManager& sm, const std::vector<Diagnostic>& diags, bool color) {
   std::string out;
+  const Style st{color};
   for (const Diagnostic& d : diags) {
-    renderOne(sm, d.severity, d.range, d.message, out);
-    for (const Note& n : d.notes) renderOne(sm, Severity::Note, n.range, n.message, out);
+    renderOne(sm, d.severity, d.range, d.message, st, out);
+    for (const Note& n : d.notes) renderOne(sm, Severity::Note, n.range, n.message, st, out);
   }
   return out;
 }

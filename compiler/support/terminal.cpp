@@ -1,7 +1,11 @@
 #include "support/terminal.h"
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 namespace mon {
 
@@ -60,6 +64,14 @@ std::string terminalSafe(std::string_view text, bool keepLineBreaks) {
     i += n;
   }
   return out;
+}
+
+bool useColor(int fd) {
+  const char* noColor = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  if (noColor && *noColor) return false;
+  if (term && std::strcmp(term, "dumb") == 0) return false;
+  return isatty(fd) != 0;
 }
 
 }  // namespace mon

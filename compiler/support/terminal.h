@@ -13,4 +13,8 @@ namespace mon {
 /// Backslashes are left as they are: the result is for reading, not for parsing back.
 std::string terminalSafe(std::string_view text, bool keepLineBreaks = true);
 
+/// Whether to colour output written to `fd`: a terminal, NO_COLOR unset or empty
+/// (https://no-color.org), TERM not "dumb".
+bool useColor(int fd);
+
 }  // namespace mon

@@ -30,8 +30,8 @@ def fail(msg):
     print("FAIL: " + msg)
 
 
-def run(args, cwd=None):
-    p = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=120)
+def run(args, cwd=None, stdin=None):
+    p = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=120, input=stdin)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -175,6 +175,45 @@ def test_cli(mc):
         code, so, se = run([mc, "fmt"])
         if code == 0:
             fail("fmt without paths succeeded")
+
+        # --diff: a unified diff that `patch` applies to give exactly what fmt writes; the file
+        # itself is left alone; exit 1 while anything would change, 0 and nothing after.
+        with open(p, "wb") as f:
+            f.write(ugly)
+        code, so, se = run([mc, "fmt", "--diff", p])
+        if code != 1 or not so.startswith(f"--- {p}\n+++ {p}\n@@ -1,2 +1,") or read(p) != ugly:
+            fail(f"--diff on an unformatted file: exit {code}, stdout {so!r}, stderr {se!r}")
+        copy = os.path.join(tmp, "copy.mon")
+        with open(copy, "wb") as f:
+            f.write(ugly)
+        pat = subprocess.run(["patch", "-s", copy], input=so, capture_output=True, text=True)
+        if pat.returncode != 0 or read(copy) != formatted:
+            fail(f"patch with the --diff output did not give the formatted file: {pat.stderr!r}")
+        os.remove(copy)
+        code, so, se = run([mc, "fmt", "--diff", "--check", p])
+        if code != 1 or "not both" not in se:
+            fail(f"--diff --check: exit {code}, stderr {se!r}")
+        run([mc, "fmt", p])
+        code, so, se = run([mc, "fmt", "--diff", p])
+        if code != 0 or so or se:
+            fail(f"--diff on a formatted file: exit {code}, stdout {so!r}, stderr {se!r}")
+
+        # `fmt -`: standard input to standard output, the same text fmt writes to a file.
+        code, so, se = run([mc, "fmt", "-"], stdin=ugly.decode())
+        if code != 0 or so.encode() != formatted or se:
+            fail(f"fmt - : exit {code}, stdout {so!r}, stderr {se!r}")
+        code, so, se = run([mc, "fmt", "--check", "-"], stdin=ugly.decode())
+        if code != 1 or so != "would reformat: <stdin>\n":
+            fail(f"fmt --check - : exit {code}, stdout {so!r}")
+        code, so, se = run([mc, "fmt", "--check", "-"], stdin=formatted.decode())
+        if code != 0 or so or se:
+            fail(f"fmt --check - on formatted text: exit {code}, stdout {so!r}, stderr {se!r}")
+        code, so, se = run([mc, "fmt", "-"], stdin=bad_text.decode())
+        if code != 1 or so or "<stdin>:4:1: error:" not in se:
+            fail(f"fmt - with a syntax error must write nothing: exit {code}, stdout {so!r}, stderr {se!r}")
+        code, so, se = run([mc, "fmt", "-", p])
+        if code != 1 or "cannot be mixed" not in se:
+            fail(f"fmt - FILE: exit {code}, stderr {se!r}")
         print("cli: ok")
 
 
