@@ -25,7 +25,8 @@ void FrontEndOptions::add(CLI::App& sub, bool pathsRequired) {
   auto* p = sub.add_option("paths", paths, ".mon files or directories of them (default: the current directory)");
   // As terraform and promtool users expect: run in the project's directory without naming it.
   if (pathsRequired) p->default_val(".");
-  sub.add_option("--var", vars, "Set a declared variable: --var env=prod (repeatable)");
+  sub.add_option("--var", vars, "Set a declared variable: --var env=prod (repeatable)")
+      ->allow_extra_args(false);  // one NAME=VALUE per --var: the next word is a path
   sub.add_option("--diagnostics-format", diagnosticsFormat, "How to print problems: text or json")
       ->check(CLI::IsMember({"text", "json"}));
   sub.add_flag("--werror", werror, "Treat warnings as errors");
