@@ -259,6 +259,7 @@ Runner setupPlan(CLI::App& sub) {
     RemoteFlags rf;
     std::string out, format = "text";
     bool detailed = false;
+    size_t maxBytes = 60000;
   };
   auto o = std::make_shared<Opts>();
   o->fe.add(sub);
@@ -266,12 +267,14 @@ Runner setupPlan(CLI::App& sub) {
   sub.add_option("--out", o->out, "Save the plan (with fingerprints of what it read) for 'monitorc apply FILE'");
   sub.add_option("--format", o->format, "text, markdown or json")->check(CLI::IsMember({"text", "markdown", "json"}));
   sub.add_flag("--detailed-exitcode", o->detailed, "Exit 2 when there are changes (0 none, 1 error)");
+  sub.add_option("--max-bytes", o->maxBytes,
+                 "markdown: at most this many bytes (default 60000, under GitHub's 65,536-character comments; 0: no limit)");
   return [o]() {
     eng::Plan plan;
     OpenTarget open;
     if (int rc = makePlan(o->fe, o->rf, plan, open)) return rc;
     if (o->format == "json") std::cout << jsonText(eng::planToJson(plan), 2) << "\n";
-    else if (o->format == "markdown") std::cout << eng::renderMarkdown(plan);
+    else if (o->format == "markdown") std::cout << eng::renderMarkdown(plan, o->maxBytes);
     else std::cout << eng::renderText(plan, useColor(STDOUT_FILENO));
     if (!o->out.empty()) {
       std::string err;

@@ -10,7 +10,11 @@
 namespace mon::engine {
 
 std::string renderText(const Plan& p, bool color = false);
-std::string renderMarkdown(const Plan& p);
+/// The plan as GitHub-flavoured markdown for a pull-request comment: the counts, then each change
+/// in a collapsed block. With `maxBytes` (0: no limit) it never exceeds that size: changes whose
+/// details do not fit are listed one per line, then only counted, and a note says so and how to
+/// get the whole plan.
+std::string renderMarkdown(const Plan& p, size_t maxBytes = 0);
 /// The plan as JSON. The plan file is this document; planFromJson reads it back.
 Json planToJson(const Plan& p);
 /// False with `err` when `j` is not a plan document this version understands.

@@ -78,39 +78,94 @@ const char* emoji(Action a) {
 
 }  // namespace
 
-std::string renderMarkdown(const Plan& p) {
+namespace {
+
+// One change: a collapsed block whose summary line names it; the details inside.
+std::string details(const Change& c) {
   std::ostringstream o;
-  o << "### monitorc plan: " << html(p.targetKind) << " " << code(p.targetName) << "\n\n";
-  o << "| create | update | adopt | delete | unchanged | prune candidates | ignored |\n";
-  o << "|---:|---:|---:|---:|---:|---:|---:|\n";
-  o << "| " << p.count(Action::Create) << " | " << p.count(Action::Update) << " | " << p.count(Action::Adopt) << " | "
-    << p.count(Action::Delete) << " | " << p.count(Action::NoChange) << " | " << p.count(Action::Orphan) << " | "
-    << p.count(Action::Ignore) << " |\n\n";
-  if (!p.hasChanges()) o << "No changes. The target matches the source.\n\n";
+  o << "<details><summary><code>" << emoji(c.action) << "</code> " << kindName(c.kind) << " <code>" << html(c.key)
+    << "</code>";
+  if (!c.source.empty()) o << " (" << html(c.source) << ")";
+  o << "</summary>\n\n";
+  if (!c.renamedFrom.empty()) o << "Renamed from " << code(c.renamedFrom) << ".\n\n";
+  if (!c.duplicateOf.empty()) o << "A second owned copy of " << code(c.duplicateOf) << ", made by a concurrent run.\n\n";
+  if (c.action == Action::Adopt) o << "Exists without the managed-by marker; apply adopts it.\n\n";
+  if (c.action == Action::Ignore) o << "Not managed by monitorc (id " << code(c.id) << "); never touched.\n\n";
+  if (c.action == Action::Orphan) o << "Owned, no longer in source (id " << code(c.id) << "); deleted only with `--prune`.\n\n";
+  if (c.action == Action::Delete) o << "Deleted (id " << code(c.id) << ").\n\n";
+  if (!c.fields.empty()) {
+    o << "| field | before | after |\n|---|---|---|\n";
+    for (const auto& f : c.fields)
+      o << "| " << code(f.path, true) << " | " << code(showValue(f.before, f.hasBefore), true) << " | "
+        << code(showValue(f.after, f.hasAfter), true) << " |\n";
+    o << "\n";
+  }
+  if (c.action == Action::Create) o << fenced("json", jsonText(c.body, 2)) << "\n";
+  o << "</details>\n\n";
+  return o.str();
+}
+
+// The same change in one line, for when its details do not fit.
+std::string line(const Change& c) {
+  std::string s = "- <code>" + std::string(emoji(c.action)) + "</code> " + kindName(c.kind) + " <code>" + html(c.key) + "</code>";
+  if (!c.source.empty()) s += " (" + html(c.source) + ")";
+  return s + "\n";
+}
+
+}  // namespace
+
+std::string renderMarkdown(const Plan& p, size_t maxBytes) {
+  if (maxBytes != 0) {
+    std::string whole = renderMarkdown(p, 0);
+    if (whole.size() <= maxBytes) return whole;
+  }
+  std::ostringstream head;
+  head << "### monitorc plan: " << html(p.targetKind) << " " << code(p.targetName) << "\n\n";
+  head << "| create | update | adopt | delete | unchanged | prune candidates | ignored |\n";
+  head << "|---:|---:|---:|---:|---:|---:|---:|\n";
+  head << "| " << p.count(Action::Create) << " | " << p.count(Action::Update) << " | " << p.count(Action::Adopt) << " | "
+       << p.count(Action::Delete) << " | " << p.count(Action::NoChange) << " | " << p.count(Action::Orphan) << " | "
+       << p.count(Action::Ignore) << " |\n\n";
+  if (!p.hasChanges()) head << "No changes. The target matches the source.\n\n";
+  std::string out = head.str();
+  const std::string tail = summaryLine(p) + "\n";
+  // What the note takes at most, kept free until the end so it always fits.
+  constexpr size_t kNoteRoom = 400;
+  size_t budget = maxBytes == 0 ? std::string::npos : maxBytes > out.size() + tail.size() + kNoteRoom
+                                                          ? maxBytes - out.size() - tail.size() - kNoteRoom
+                                                          : 0;
+  // Details take at most three quarters, so the changes after them are still listed by name.
+  size_t detailBudget = budget == std::string::npos ? budget : budget / 4 * 3;
+  size_t shownInDetail = 0, listed = 0, left = 0;
+  bool detailed = true;  // details until one does not fit, then one line each, then a count
   for (const auto& c : p.changes) {
     if (c.action == Action::NoChange) continue;
-    o << "<details><summary><code>" << emoji(c.action) << "</code> " << kindName(c.kind) << " <code>" << html(c.key)
-      << "</code>";
-    if (!c.source.empty()) o << " (" << html(c.source) << ")";
-    o << "</summary>\n\n";
-    if (!c.renamedFrom.empty()) o << "Renamed from " << code(c.renamedFrom) << ".\n\n";
-    if (!c.duplicateOf.empty()) o << "A second owned copy of " << code(c.duplicateOf) << ", made by a concurrent run.\n\n";
-    if (c.action == Action::Adopt) o << "Exists without the managed-by marker; apply adopts it.\n\n";
-    if (c.action == Action::Ignore) o << "Not managed by monitorc (id " << code(c.id) << "); never touched.\n\n";
-    if (c.action == Action::Orphan) o << "Owned, no longer in source (id " << code(c.id) << "); deleted only with `--prune`.\n\n";
-    if (c.action == Action::Delete) o << "Deleted (id " << code(c.id) << ").\n\n";
-    if (!c.fields.empty()) {
-      o << "| field | before | after |\n|---|---|---|\n";
-      for (const auto& f : c.fields)
-        o << "| " << code(f.path, true) << " | " << code(showValue(f.before, f.hasBefore), true) << " | "
-          << code(showValue(f.after, f.hasAfter), true) << " |\n";
-      o << "\n";
+    std::string part = detailed ? details(c) : "";
+    if (detailed && part.size() <= detailBudget) {
+      detailBudget -= part.size();
+      out += part;
+      budget -= part.size();
+      ++shownInDetail;
+      continue;
     }
-    if (c.action == Action::Create) o << fenced("json", jsonText(c.body, 2)) << "\n";
-    o << "</details>\n\n";
+    detailed = false;
+    part = line(c);
+    if (left == 0 && part.size() <= budget) {
+      out += part;
+      budget -= part.size();
+      ++listed;
+    } else {
+      ++left;
+    }
   }
-  o << summaryLine(p) << "\n";
-  return o.str();
+  if (listed || left) {
+    out += listed ? "\n" : "";
+    out += "> **Shortened to fit " + std::to_string(maxBytes) + " bytes** (a pull-request comment holds 65,536 characters): " +
+           std::to_string(shownInDetail) + " change(s) in detail, " + std::to_string(listed) + " listed" +
+           (left ? ", " + std::to_string(left) + " more not shown" : std::string()) +
+           ". The whole plan: `monitorc plan --format markdown --max-bytes 0`, or `--out plan.json` kept as an artifact.\n\n";
+  }
+  return out + tail;
 }
 
 }  // namespace mon::engine

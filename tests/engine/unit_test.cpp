@@ -723,3 +723,35 @@ TEST_CASE("markdown plans: code spans and fences survive backticks, HTML is esca
   // any backtick run in it.
   CHECK(md.find("````json\n{\n  \"name\": \"``` fence\\n```\",\n  \"memo\": \"bad \xef\xbf\xbd\"\n}\n````\n") != std::string::npos);
 }
+
+TEST_CASE("markdown plans fit the size given: details while they fit, then one line each, then a count") {
+  Plan p;
+  p.targetKind = "mackerel";
+  p.targetName = "prod";
+  for (int i = 0; i < 5000; ++i) {
+    Change c{};
+    c.action = Action::Create;
+    c.kind = ObjKind::Monitor;
+    c.key = "monitor number " + std::to_string(i);
+    c.source = "main.mon:" + std::to_string(i + 1);
+    c.body = Json{{"name", c.key}, {"memo", std::string(200, 'm')}};
+    p.changes.push_back(c);
+  }
+  std::string whole = renderMarkdown(p);
+  CHECK(whole.size() > 1000000);
+  CHECK(whole.find("Shortened") == std::string::npos);
+  std::string md = renderMarkdown(p, 60000);
+  CHECK(md.size() <= 60000);
+  CHECK(md.find("| 5000 | 0 | 0 | 0 |") != std::string::npos);  // the counts always come first
+  CHECK(md.find("<details><summary><code>+ create</code> monitor <code>monitor number 0</code>") != std::string::npos);
+  CHECK(md.find("- <code>+ create</code> monitor <code>monitor number") != std::string::npos);
+  CHECK(md.find("more not shown. The whole plan: `monitorc plan --format markdown --max-bytes 0`") != std::string::npos);
+  CHECK(md.rfind("Plan: 5000 to create") != std::string::npos);
+  // A plan that fits is the same with or without a limit.
+  p.changes.resize(3);
+  CHECK(renderMarkdown(p, 60000) == renderMarkdown(p));
+  // Even a tiny limit gives the counts and the note, never a cut block.
+  std::string tiny = renderMarkdown(p, 10);
+  CHECK(tiny.find("<details>") == std::string::npos);
+  CHECK(tiny.find("3 more not shown") != std::string::npos);
+}
