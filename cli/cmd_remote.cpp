@@ -31,11 +31,20 @@ namespace eng = mon::engine;
 
 struct RemoteFlags {
   std::string target;
+  std::vector<std::string> targets;  // plan: several --target, or every one with --all-targets
+  bool allTargets = false;
   bool prune = false;
   bool verbose = false;
   double connectTimeout = 10, timeout = 30;  // seconds
-  void add(CLI::App& sub) {
-    sub.add_option("--target", target, "Name of the target to plan against (default: the only one that holds monitors)");
+  void add(CLI::App& sub, bool several = false) {
+    if (several) {
+      sub.add_option("--target", targets,
+                     "Name of a target to plan against (repeatable; default: the only one that holds monitors)")
+          ->allow_extra_args(false);
+      sub.add_flag("--all-targets", allTargets, "Plan against every declared target, one section each");
+    } else {
+      sub.add_option("--target", target, "Name of the target to plan against (default: the only one that holds monitors)");
+    }
     sub.add_flag("--prune", prune, "Delete owned objects that are no longer in the source");
     addHttp(sub);
   }
@@ -253,6 +262,50 @@ int printReport(const eng::ApplyReport& rep) {
 
 }  // namespace
 
+// `plan --target a --target b` / `--all-targets`: one plan per target, in one report (a section
+// each; markdown shares its byte budget among them; json is an array of plan documents). A
+// target that cannot be planned is reported and the others are still planned; the exit status
+// covers them all (1 if any failed, else 2 with --detailed-exitcode if any has changes).
+int planSeveral(const FrontEndOptions& fe, RemoteFlags rf, const std::string& format, size_t maxBytes,
+                const std::string& out, bool detailed) {
+  if (!out.empty()) return fail("--out saves one target's plan: give one --target (a saved plan is applied to one target)");
+  std::vector<std::string> names = rf.targets;
+  if (rf.allTargets) {
+    if (!names.empty()) return fail("give --target NAME... or --all-targets, not both");
+    bool ok;
+    auto c = compileAndReport(fe, ok);
+    if (!ok) return 1;
+    for (const auto& t : c->module.targets) names.push_back(t.name);
+    if (names.empty()) return fail("the source declares no target");
+  }
+  std::vector<eng::Plan> plans;
+  bool failed = false;
+  for (const auto& name : names) {
+    rf.target = name;
+    eng::Plan plan;
+    OpenTarget open;
+    if (makePlan(fe, rf, plan, open) != 0) {
+      std::cerr << "monitorc: error: target '" << terminalSafe(name) << "' was not planned (above)\n";
+      failed = true;
+      continue;
+    }
+    plans.push_back(std::move(plan));
+  }
+  if (format == "json") {
+    eng::Json all = eng::Json::array();
+    for (const auto& p : plans) all.push_back(eng::planToJson(p));
+    std::cout << jsonText(all, 2) << "\n";
+  } else {
+    for (size_t i = 0; i < plans.size(); ++i) {
+      if (i) std::cout << "\n";
+      if (format == "markdown") std::cout << eng::renderMarkdown(plans[i], maxBytes ? maxBytes / plans.size() : 0);
+      else std::cout << eng::renderText(plans[i], useColor(STDOUT_FILENO));
+    }
+  }
+  bool changes = std::any_of(plans.begin(), plans.end(), [](const eng::Plan& p) { return p.hasChanges(); });
+  return failed ? 1 : detailed && changes ? 2 : 0;
+}
+
 Runner setupPlan(CLI::App& sub) {
   struct Opts {
     FrontEndOptions fe;
@@ -263,13 +316,15 @@ Runner setupPlan(CLI::App& sub) {
   };
   auto o = std::make_shared<Opts>();
   o->fe.add(sub);
-  o->rf.add(sub);
+  o->rf.add(sub, true);
   sub.add_option("--out", o->out, "Save the plan (with fingerprints of what it read) for 'monitorc apply FILE'");
   sub.add_option("--format", o->format, "text, markdown or json")->check(CLI::IsMember({"text", "markdown", "json"}));
   sub.add_flag("--detailed-exitcode", o->detailed, "Exit 2 when there are changes (0 none, 1 error)");
   sub.add_option("--max-bytes", o->maxBytes,
                  "markdown: at most this many bytes (default 60000, under GitHub's 65,536-character comments; 0: no limit)");
   return [o]() {
+    if (o->rf.allTargets || o->rf.targets.size() > 1) return planSeveral(o->fe, o->rf, o->format, o->maxBytes, o->out, o->detailed);
+    if (!o->rf.targets.empty()) o->rf.target = o->rf.targets[0];
     eng::Plan plan;
     OpenTarget open;
     if (int rc = makePlan(o->fe, o->rf, plan, open)) return rc;
