@@ -167,10 +167,11 @@ Runner setupFmt(CLI::App& sub) {
       Outcome r = formatStdin(mode);
       return r == Outcome::Failed || (mode != Mode::Write && r == Outcome::Changed) ? 1 : 0;
     }
-    std::vector<std::string> problems;
-    std::vector<std::string> files = expandPaths(o->paths, problems);
+    std::vector<std::string> problems, skipped;
+    std::vector<std::string> files = expandPaths(o->paths, problems, &skipped);
     bool failed = !problems.empty();
     for (const auto& p : problems) std::cerr << "monitorc: error: " << p << "\n";
+    for (const auto& d : skipped) std::cerr << "monitorc: note: '" << d << "' not formatted: `monitorc pull` wrote it\n";
     bool changed = false;
     for (const auto& f : files) {
       Outcome r = formatFile(f, mode);

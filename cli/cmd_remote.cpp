@@ -434,6 +434,11 @@ Runner setupPull(CLI::App& sub) {
     std::string objects = (std::filesystem::path(o->out) / (base + ".mon")).string();
     std::string target = (std::filesystem::path(o->out) / (base + ".target.mon")).string();
     if (!writeText(objects, source, err) || !writeText(target, targetText, err)) return fail(err);
+    // A check or build of the directory the source is in must not read these as source too.
+    std::string marker = (std::filesystem::path(o->out) / kPulledMarker).string();
+    if (!writeText(marker, "Written by `monitorc pull`: a check or build of a directory around this one does not read it.\n"
+                           "Move what you adopt into the source, then delete this directory.\n", err))
+      return fail(err);
     std::cerr << "monitorc: wrote '" << objects << "' and '" << target << "'\n";
     return 0;
   };

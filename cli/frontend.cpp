@@ -16,8 +16,12 @@ std::unique_ptr<Compilation> compileAndReport(const FrontEndOptions& opts, bool&
   ok = opts.varMap(co.vars);
   if (!ok) return c;
   std::vector<std::string> problems;
-  std::vector<std::string> files = expandPaths(opts.paths, problems);
+  std::vector<std::string> skipped;
+  std::vector<std::string> files = expandPaths(opts.paths, problems, &skipped);
   for (const auto& p : problems) std::cerr << "monitorc: error: " << p << "\n";
+  for (const auto& d : skipped)
+    std::cerr << "monitorc: note: '" << terminalSafe(d) << "' not read: `monitorc pull` wrote it (" << kPulledMarker
+              << "); move what you adopt into the source, or name its files to read them\n";
   c->diags.setWarningsAsErrors(opts.werror);
   DiskFileReader reader;
   compile(files, co, reader, *c);

@@ -19,14 +19,22 @@ bool DiskFileReader::read(const std::string& path, std::string& text, std::strin
   return readRegularFile(path, text, error, kMaxSourceBytes);
 }
 
-std::vector<std::string> expandPaths(const std::vector<std::string>& paths, std::vector<std::string>& errors) {
+std::vector<std::string> expandPaths(const std::vector<std::string>& paths, std::vector<std::string>& errors,
+                                     std::vector<std::string>* skipped) {
   std::vector<std::string> out;
   for (const auto& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        std::error_code ignored;
+        if (it->is_directory(ignored) && fs::exists(it->path() / kPulledMarker, ignored)) {
+          it.disable_recursion_pending();
+          if (skipped) skipped->push_back(it->path().lexically_normal().string());
+          continue;
+        }
         if (it->is_regular_file() && it->path().extension() == ".mon") found.push_back(it->path().lexically_normal().string());
+      }
       if (ec) errors.push_back("cannot read directory '" + p + "': " + ec.message());
       std::sort(found.begin(), found.end());
       if (found.empty()) errors.push_back("no .mon files in '" + p + "'");

@@ -37,8 +37,15 @@ struct Program {
   std::vector<FileId> roots;  // the files named on the command line, in order
 };
 
-/// Expands directories to their .mon files (sorted, recursive), keeps files as given.
-std::vector<std::string> expandPaths(const std::vector<std::string>& paths, std::vector<std::string>& errors);
+/// The file `monitorc pull` leaves in the directory it writes: a walk over a source directory
+/// does not read that directory (its files are the service's objects, already in the source
+/// they were pulled for; read, they would be duplicates). Named explicitly, its files are read.
+constexpr const char* kPulledMarker = ".monitorc-pulled";
+
+/// Expands directories to their .mon files (sorted, recursive), keeps files as given. Directories
+/// holding kPulledMarker are not walked; `skipped` (when given) gets each of them.
+std::vector<std::string> expandPaths(const std::vector<std::string>& paths, std::vector<std::string>& errors,
+                                     std::vector<std::string>* skipped = nullptr);
 
 /// Loads and parses `paths` and everything they import.
 Program load(const std::vector<std::string>& paths, SourceManager& sm, DiagEngine& diags, FileReader& reader);
