@@ -309,7 +309,7 @@ class PrometheusTarget(Base):
         self.write(f'target prometheus "../evil" {{ rules_dir = "{self.rules}" url = "{self.url}" }}\n')
         p = self.run_mc("pull", "-o", "pulled-evil")
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertEqual(sorted(os.listdir(os.path.join(self.dir, "pulled-evil"))), [".._evil.mon", ".._evil.target.mon"])
+        self.assertEqual(sorted(os.listdir(os.path.join(self.dir, "pulled-evil"))), [".._evil.mon", ".._evil.target.mon", ".monitorc-pulled"])
         self.assertFalse(os.path.exists(os.path.join(self.dir, "evil.mon")))
         self.assertIn('target prometheus "../evil" {', slurp(os.path.join(self.dir, "pulled-evil", ".._evil.target.mon")))
 
@@ -321,7 +321,7 @@ class PrometheusTarget(Base):
         p = self.run_mc("pull", "-o", "pulled-target")
         self.assertEqual(p.returncode, 0, p.stderr)
         out = os.path.join(self.dir, "pulled-target")
-        self.assertEqual(sorted(os.listdir(out)), ["target.mon", "target.target.mon"])
+        self.assertEqual(sorted(os.listdir(out)), [".monitorc-pulled", "target.mon", "target.target.mon"])
         objects = slurp(os.path.join(out, "target.mon"))
         self.assertIn('monitor query "CPU high" {', objects)
         self.assertNotIn("target prometheus", objects)
