@@ -108,6 +108,13 @@ bool writeFile(const fs::path& path, const std::string& content) {
 }  // namespace
 
 Runner setupBuild(CLI::App& sub) {
+  sub.footer(
+      "Examples:\n"
+      "  monitorc build -o out                       every backend's files for the source here\n"
+      "  monitorc build --emit prometheus -o out .   only the Prometheus rule files\n"
+      "  monitorc build --emit ir main.mon           the checked program as JSON, for tools\n"
+      "Exit status: 0 built (warnings allowed, unless --werror); 1 the source has errors or a file\n"
+      "cannot be written (nothing is half-written).\n");
   struct Opts {
     FrontEndOptions fe;
     std::string out = "build";
@@ -168,6 +175,12 @@ Runner setupBuild(CLI::App& sub) {
 }
 
 Runner setupCheck(CLI::App& sub) {
+  sub.footer(
+      "Examples:\n"
+      "  monitorc check                              the source in this directory\n"
+      "  monitorc check --werror services/           warnings fail too (CI)\n"
+      "  monitorc check --diagnostics-format json .  for editors and annotations\n"
+      "Exit status: 0 no errors (warnings allowed, unless --werror); 1 errors.\n");
   auto fe = std::make_shared<FrontEndOptions>();
   fe->add(*&sub);
   return [fe]() {

@@ -117,6 +117,13 @@ int importFiles(const char* what, ImportFn fn, const std::vector<std::string>& f
 }  // namespace
 
 Runner setupImport(CLI::App& sub) {
+  sub.footer(
+      "Examples:\n"
+      "  monitorc import prometheus rules.yml -o alerts.mon        a rule file or PrometheusRule objects\n"
+      "  monitorc import grafana dashboard.json -o board.mon\n"
+      "  monitorc import mackerel --monitors monitors.json -o adopted.mon\n"
+      "Exit status: 0 written (warnings name what was not kept); 1 the input is not what the\n"
+      "system writes, is too large, or cannot be read (FILE:LINE:COL when it has a place).\n");
   struct Opts {
     std::string system;
     std::string monitors;

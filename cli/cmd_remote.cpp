@@ -307,6 +307,13 @@ int planSeveral(const FrontEndOptions& fe, RemoteFlags rf, const std::string& fo
 }
 
 Runner setupPlan(CLI::App& sub) {
+  sub.footer(
+      "Examples:\n"
+      "  monitorc plan --target prod                       what apply would change\n"
+      "  monitorc plan --all-targets --format markdown     one pull-request comment for every target\n"
+      "  monitorc plan --target prod --out plan.json       save it; apply exactly this with: monitorc apply plan.json\n"
+      "Exit status: 0 planned (no changes, or changes without --detailed-exitcode); 2 changes, with\n"
+      "--detailed-exitcode; 1 an error (the source, a target's settings, the service).\n");
   struct Opts {
     FrontEndOptions fe;
     RemoteFlags rf;
@@ -341,6 +348,13 @@ Runner setupPlan(CLI::App& sub) {
 }
 
 Runner setupApply(CLI::App& sub) {
+  sub.footer(
+      "Examples:\n"
+      "  monitorc apply --target prod                 plan, show, ask, then apply\n"
+      "  monitorc apply --target prod --auto-approve  in CI, without asking\n"
+      "  monitorc apply plan.json                     exactly a saved plan, refused if the service changed since\n"
+      "Exit status: 0 applied (or nothing to do); 1 an error, a refusal (stale plan, no terminal\n"
+      "without --auto-approve, answered no) or a write that failed (the report lists each).\n");
   struct Opts {
     FrontEndOptions fe;
     RemoteFlags rf;
@@ -400,6 +414,12 @@ Runner setupApply(CLI::App& sub) {
 }
 
 Runner setupPull(CLI::App& sub) {
+  sub.footer(
+      "Examples:\n"
+      "  monitorc pull --target prod -o adopted/       source for what the service has now\n"
+      "  monitorc pull --target prod --owned-only      only what monitorc manages there\n"
+      "Exit status: 0 written; 1 an error (nothing is half-written). A check of the project does not\n"
+      "read the pulled directory (.monitorc-pulled) until its files are moved into the source.\n");
   struct Opts {
     FrontEndOptions fe;
     RemoteFlags rf;
