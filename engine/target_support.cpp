@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "net/decorators.h"
+
 namespace mon::engine {
 
 std::string checkPlanTargetName(const Plan& plan) {
@@ -65,19 +67,12 @@ std::string targetWhere(const ir::Module& m, const SourceManager& sm, const std:
   return "";
 }
 
-net::Response sendLogged(net::Client& client, const net::Request& req, const RemoteOptions& opts) {
-  std::string path = req.url;
-  if (size_t scheme = path.find("://"); scheme != std::string::npos) {
-    size_t slash = path.find('/', scheme + 3);
-    path = slash == std::string::npos ? "/" : path.substr(slash);
-  }
-  net::Retrier retry(opts.retry);
-  for (;;) {
-    net::Response res = client.send(req);
-    if (opts.log)
-      opts.log(req.method + " " + path + " -> " + (res.transport.empty() ? std::to_string(res.status) : res.transport));
-    if (req.method != "GET" || res.ok() || !retry.again(res)) return res;
-  }
+std::shared_ptr<net::Client> loggedClient(const RemoteOptions& opts, std::vector<std::string> secrets) {
+  net::LoggingOptions lo;
+  lo.log = opts.log;
+  lo.secrets = std::move(secrets);
+  lo.retry = opts.retry;
+  return std::make_shared<net::LoggingClient>(opts.clientOrDefault(), std::move(lo));
 }
 
 void setChanges(Plan& plan, std::vector<std::pair<Change, int>> items) {

@@ -1,7 +1,7 @@
 #pragma once
 // What backends share when they plan and apply by themselves rather than through the object
 // model (object_target.h): saved-plan checks, staleness by fingerprints, source locations of
-// changes, logged HTTP, and the report of an apply by operations.
+// changes, the logged HTTP client, and the report of an apply by operations.
 #include <map>
 
 #include "target.h"
@@ -25,9 +25,11 @@ SourceIndex sourceIndex(const ir::Module& m, const SourceManager& sm);
 std::string alertSource(const SourceIndex& idx, const std::string& alert);
 /// "file:line:col: " of the target's declaration ("" when unknown), for settings errors.
 std::string targetWhere(const ir::Module& m, const SourceManager& sm, const std::string& name);
-/// One HTTP exchange: GETs are retried like the Mackerel client's; the log line has the
-/// method, the path and the status, never headers or bodies.
-net::Response sendLogged(net::Client& client, const net::Request& req, const RemoteOptions& opts);
+/// The client a backend sends its requests through: opts.clientOrDefault() behind a
+/// net::LoggingClient that logs each exchange to opts.log (method, path, status; never headers
+/// or bodies; `secrets` redacted from the line and from transport reasons) and retries GETs by
+/// opts.retry.
+std::shared_ptr<net::Client> loggedClient(const RemoteOptions& opts, std::vector<std::string> secrets = {});
 /// Puts `items` (a change and the index of the operation that carries it out, -1 for none)
 /// into plan.changes sorted like diff() (kind, then key), each with its Change::op.
 void setChanges(Plan& plan, std::vector<std::pair<Change, int>> items);

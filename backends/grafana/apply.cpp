@@ -11,14 +11,22 @@ namespace {
 
 using Json = ir::Json;
 
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
 Headers auth(const Connection& c, bool provenance = false) {
   Headers h = {{"Authorization", "Bearer " + c.token}, {"Content-Type", "application/json"}, {"Accept", "application/json"}};
   if (provenance) h.emplace_back("X-Disable-Provenance", "true");
   return h;
 }
 
-std::string why(const HttpReply& r) {
-  if (!r.status) return r.body;
+// One request to Grafana through the connection's client.
+net::Response send(const Connection& c, const std::string& method, const std::string& path, const Headers& headers,
+                   const std::string& body = "") {
+  return c.http->send(net::Request{method, c.url + path, headers, body});
+}
+
+std::string why(const net::Response& r) {
+  if (!r.httpStatus()) return r.transport.empty() ? r.body : r.transport;
   Json j = Json::parse(r.body, nullptr, false);
   std::string msg = j.is_object() && j.contains("message") && j["message"].is_string() ? j["message"].get<std::string>() : r.body;
   return "HTTP " + std::to_string(r.status) + (msg.empty() ? "" : ": " + msg);
@@ -31,9 +39,9 @@ bool ownedRule(const Json& rule) {
 }
 
 bool getJson(const Connection& c, const std::string& path, Json& body, std::string& err) {
-  HttpReply r = c.http("GET", c.url + path, auth(c), "");
-  if (r.status == 404) return (body = nullptr, true);
-  if (r.status != 200) return (err = "GET " + path + ": " + why(r), false);
+  net::Response r = send(c, "GET", path, auth(c), "");
+  if (r.httpStatus() == 404) return (body = nullptr, true);
+  if (r.httpStatus() != 200) return (err = "GET " + path + ": " + why(r), false);
   body = Json::parse(r.body, nullptr, false);
   if (body.is_discarded()) return (err = "GET " + path + ": the answer is not JSON", false);
   return true;
@@ -108,9 +116,9 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
   if (!validUid(t.folder))
     return err = "folder '" + t.folder + "' is not a valid Grafana uid (1 to 40 letters, digits, '-' or '_')", false;
   const std::string folder = pathSegment(t.folder);
-  HttpReply f = c.http("GET", c.url + "/api/folders/" + folder, auth(c), "");
-  if (f.status == 404) plan.changes.push_back({Change::CreateFolder, t.folder, {{"uid", t.folder}, {"title", t.folder}}, 0, {}, nullptr});
-  else if (f.status != 200) return err = "GET /api/folders/" + folder + ": " + why(f), false;
+  net::Response f = send(c, "GET", "/api/folders/" + folder, auth(c), "");
+  if (f.httpStatus() == 404) plan.changes.push_back({Change::CreateFolder, t.folder, {{"uid", t.folder}, {"title", t.folder}}, 0, {}, nullptr});
+  else if (f.httpStatus() != 200) return err = "GET /api/folders/" + folder + ": " + why(f), false;
   std::vector<std::string> wanted;
   for (const auto& [path, text] : built) {
     if (path.rfind(base + "dashboards/", 0) != 0) continue;
@@ -118,12 +126,12 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
     std::string uid = d.value("uid", "");
     wanted.push_back(uid);
     if (!validUid(uid)) return err = "dashboard uid '" + uid + "' is not a valid Grafana uid", false;
-    HttpReply r = c.http("GET", c.url + "/api/dashboards/uid/" + uid, auth(c), "");
-    if (r.status == 404) {
+    net::Response r = send(c, "GET", "/api/dashboards/uid/" + uid, auth(c), "");
+    if (r.httpStatus() == 404) {
       plan.changes.push_back({Change::CreateDashboard, uid, d, 0, {}, nullptr});
       continue;
     }
-    if (r.status != 200) return err = "GET /api/dashboards/uid/" + uid + ": " + why(r), false;
+    if (r.httpStatus() != 200) return err = "GET /api/dashboards/uid/" + uid + ": " + why(r), false;
     Json remote = Json::parse(r.body, nullptr, false);
     if (remote.is_discarded() || !remote.contains("dashboard")) return err = "GET /api/dashboards/uid/" + uid + ": not a dashboard", false;
     Json have = normalizeDashboard(remote["dashboard"]);
@@ -133,9 +141,9 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
     if (!details.empty())
       plan.changes.push_back({Change::UpdateDashboard, uid, d, remote["dashboard"].value("version", 0), details, remote["dashboard"]});
   }
-  if (f.status != 404) {  // a missing folder has no dashboards
-    HttpReply s = c.http("GET", c.url + "/api/search?type=dash-db&tag=monitorc&limit=5000&folderUIDs=" + folder, auth(c), "");
-    if (s.status != 200) return err = "GET /api/search: " + why(s), false;
+  if (f.httpStatus() != 404) {  // a missing folder has no dashboards
+    net::Response s = send(c, "GET", "/api/search?type=dash-db&tag=monitorc&limit=5000&folderUIDs=" + folder, auth(c), "");
+    if (s.httpStatus() != 200) return err = "GET /api/search: " + why(s), false;
     Json hits = Json::parse(s.body, nullptr, false);
     if (!hits.is_array()) return err = "GET /api/search: not a list", false;
     for (const auto& hit : hits) {
@@ -151,10 +159,10 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
     if (path.rfind(base + "alert-rules/", 0) != 0) continue;
     Json g = Json::parse(text);
     std::string name = g.value("title", "");
-    HttpReply r = c.http("GET", c.url + "/api/v1/provisioning/folder/" + folder + "/rule-groups/" + pathSegment(name), auth(c), "");
+    net::Response r = send(c, "GET", "/api/v1/provisioning/folder/" + folder + "/rule-groups/" + pathSegment(name), auth(c), "");
     Json want = Json::array(), have = Json::array();
     for (const auto& rule : g["rules"]) want.push_back(normalizeRule(rule));
-    if (r.status == 200) {
+    if (r.httpStatus() == 200) {
       Json remote = Json::parse(r.body, nullptr, false);
       if (remote.is_object()) plan.remoteGroup = remote;
       if (remote.is_object() && remote.contains("rules"))
@@ -172,7 +180,7 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
           want.push_back(normalizeRule(keep));
         }
       if (remote.is_object() && remote.value("interval", 0) != g.value("interval", 0)) have.push_back("interval changed");
-    } else if (r.status != 404) {
+    } else if (r.httpStatus() != 404) {
       return err = "GET rule group '" + name + "': " + why(r), false;
     }
     if (want.empty() && have.empty()) continue;
@@ -240,12 +248,12 @@ ApplyResult applyPlan(const Plan& p, const Connection& c) {
       res.errors.push_back("'" + ch.key + "' is not a valid Grafana uid (1 to 40 letters, digits, '-' or '_')");
   if (!res.errors.empty()) return res;
   for (const auto& ch : p.changes) {
-    HttpReply r;
+    net::Response r;
     std::string what;
     switch (ch.action) {
       case Change::CreateFolder:
         what = "create folder " + ch.key;
-        r = c.http("POST", c.url + "/api/folders", auth(c), ch.body.dump());
+        r = send(c, "POST", "/api/folders", auth(c), ch.body.dump());
         break;
       case Change::CreateDashboard:
       case Change::UpdateDashboard: {
@@ -253,8 +261,8 @@ ApplyResult applyPlan(const Plan& p, const Connection& c) {
         Json d = ch.body;
         if (ch.action == Change::UpdateDashboard) d["version"] = ch.version;
         Json body = {{"dashboard", d}, {"folderUid", p.folder}, {"overwrite", false}, {"message", "monitorc apply"}};
-        r = c.http("POST", c.url + "/api/dashboards/db", auth(c), body.dump());
-        if (r.status == 412) {
+        r = send(c, "POST", "/api/dashboards/db", auth(c), body.dump());
+        if (r.httpStatus() == 412) {
           res.errors.push_back(what + ": conflict, it was changed in Grafana after the plan (" + why(r) + "); plan again");
           continue;
         }
@@ -262,15 +270,15 @@ ApplyResult applyPlan(const Plan& p, const Connection& c) {
       }
       case Change::DeleteDashboard:
         what = "delete dashboard " + ch.key;
-        r = c.http("DELETE", c.url + "/api/dashboards/uid/" + pathSegment(ch.key), auth(c), "");
+        r = send(c, "DELETE", "/api/dashboards/uid/" + pathSegment(ch.key), auth(c), "");
         break;
       case Change::PutRuleGroup:
         what = "put alert rule group " + ch.key;
-        r = c.http("PUT", c.url + "/api/v1/provisioning/folder/" + pathSegment(p.folder) + "/rule-groups/" + pathSegment(ch.key), auth(c, true),
+        r = send(c, "PUT", "/api/v1/provisioning/folder/" + pathSegment(p.folder) + "/rule-groups/" + pathSegment(ch.key), auth(c, true),
                    Json{{"title", ch.key}, {"interval", ch.body.value("interval", 60)}, {"rules", ch.body["rules"]}}.dump());
         break;
     }
-    if (r.status >= 200 && r.status < 300) res.log.push_back(what);
+    if (r.httpStatus() >= 200 && r.httpStatus() < 300) res.log.push_back(what);
     else res.errors.push_back(what + ": " + why(r));
   }
   res.ok = res.errors.empty();

@@ -8,21 +8,15 @@
 // before comparing. The token is read by the caller and never logged.
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "backend.h"
 #include "grafana/grafana.h"
+#include "net/http.h"
 
 namespace mon::grafana {
-
-struct HttpReply {
-  int status = 0;  // 0: no response (body says why)
-  std::string body;
-};
-using Headers = std::vector<std::pair<std::string, std::string>>;
-using HttpSend = std::function<HttpReply(const std::string& method, const std::string& url, const Headers& headers,
-                                         const std::string& body)>;
 
 struct Change {
   enum Action { CreateFolder, CreateDashboard, UpdateDashboard, DeleteDashboard, PutRuleGroup } action;
@@ -46,7 +40,9 @@ struct Plan {
 struct Connection {
   std::string url;    // base URL without a trailing slash
   std::string token;  // Bearer token (from the target's token_env)
-  HttpSend http;
+  /// Every request goes through it: the engine's client (target_support.h's loggedClient),
+  /// possibly behind a net::ReplayingClient while planning.
+  std::shared_ptr<net::Client> http;
 };
 
 /// True for a rule monitorc manages in a rule group: it carries the label managed_by = "monitorc".

@@ -10,6 +10,7 @@
 #include "grafana/apply.h"
 #include "prometheus/targets.h"
 #include "diff.h"
+#include "net/decorators.h"
 #include "target_support.h"
 
 namespace mon::grafana {
@@ -49,7 +50,7 @@ std::string ruleGroupPath(const std::string& folder, const std::string& group) {
 
 // What the target holds, as fingerprints: the folder, the dashboards `uids` (by their stored
 // version) and the rule group (its interval, and each rule as read). The URLs are the ones
-// gf::makePlan reads, so during planning the answers it got are reused (see Recorder).
+// gf::makePlan reads, so during planning the answers it got are reused (net::ReplayingClient).
 bool readState(const gf::Connection& c, const std::string& folder, const std::string& group,
                const std::set<std::string>& uids, Fingerprints& out, std::string& err) {
   // The JSON object at `path`, null for 404.
@@ -76,20 +77,6 @@ bool readState(const gf::Connection& c, const std::string& folder, const std::st
   }
   return true;
 }
-
-// Keeps the answers to GETs, so the fingerprints describe what the plan was made from.
-struct Recorder {
-  std::map<std::string, gf::HttpReply> answers;
-  gf::HttpSend wrap(gf::HttpSend inner) {
-    return [this, inner](const std::string& method, const std::string& url, const gf::Headers& headers,
-                         const std::string& body) {
-      if (method != "GET") return inner(method, url, headers, body);
-      auto it = answers.find(url);
-      if (it == answers.end()) it = answers.emplace(url, inner(method, url, headers, body)).first;
-      return it->second;
-    };
-  }
-};
 
 class GrafanaTarget : public engine::Target {
  public:
@@ -186,13 +173,7 @@ bool connectGrafana(const std::string& name, const std::string& url, const std::
                     gf::Connection& conn, std::string& err) {
   std::string token;
   if (!secretFromEnv(opts, keyEnv, "the API token for grafana target '" + name + "'", token, err)) return false;
-  std::shared_ptr<net::Client> client = opts.clientOrDefault();
-  conn = gf::Connection{url, token, [client, opts](const std::string& method, const std::string& u, const gf::Headers& headers,
-                                                   const std::string& body) {
-                          net::Request req{method, u, headers, body};
-                          net::Response r = sendLogged(*client, req, opts);
-                          return gf::HttpReply{r.transport.empty() ? r.status : 0, r.transport.empty() ? r.body : r.transport};
-                        }};
+  conn = gf::Connection{url, token, loggedClient(opts, {token})};
   return true;
 }
 
@@ -209,9 +190,9 @@ bool GrafanaTarget::plan(bool prune, Plan& plan, std::string& err) {
     std::string name;
   } spec{name_};
   const gf::Connection& conn = conn_;
-  Recorder rec;
+  // The fingerprints are read after the plan, from the same GET answers the plan was made from.
   gf::Connection reading = conn;
-  reading.http = rec.wrap(conn.http);
+  reading.http = std::make_shared<net::ReplayingClient>(conn.http);
   gf::Plan bp;
   if (!gf::makePlan(built, settings, reading, prune, bp, err)) {
     err = "reading grafana \"" + spec.name + "\" (" + url + "): " + err;

@@ -1,23 +1,29 @@
 #include "mackerel/api_remote.h"
 
 #include <atomic>
-#include <chrono>
-#include <mutex>
 #include <thread>
 
+#include "net/decorators.h"
 #include "ownership.h"
 
 namespace mon::engine::mackerel {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 constexpr size_t kFetchThreads = 4;  // concurrent GETs of dashboards while reading
 
 class MackerelRemote : public Remote {
  public:
-  MackerelRemote(std::shared_ptr<net::Client> c, Options o) : client_(std::move(c)), opts_(std::move(o)) {
+  MackerelRemote(std::shared_ptr<net::Client> c, Options o) : opts_(std::move(o)) {
     opts_.baseUrl = net::withoutTrailingSlash(opts_.baseUrl);
+    // Logged like every backend's requests; retried here, per operation (lost creates).
+    net::LoggingOptions lo;
+    lo.log = opts_.log;
+    lo.secrets = {opts_.apiKey};
+    lo.retryGets = false;
+    lo.base = opts_.baseUrl;
+    lo.timing = true;
+    client_ = std::make_shared<net::LoggingClient>(std::move(c), std::move(lo));
   }
 
   std::string describe() const override {
@@ -105,11 +111,7 @@ class MackerelRemote : public Remote {
   }
 
   // Removes the key from any text that could reach the user.
-  std::string redact(std::string s) const {
-    if (opts_.apiKey.empty()) return s;
-    for (size_t at; (at = s.find(opts_.apiKey)) != std::string::npos;) s.replace(at, opts_.apiKey.size(), "[redacted]");
-    return s;
-  }
+  std::string redact(std::string s) const { return net::redact(std::move(s), {opts_.apiKey}); }
 
   std::string describeFailure(const std::string& method, const std::string& path, const net::Response& res) const {
     std::string what = method + " " + path + ": ";
@@ -130,20 +132,7 @@ class MackerelRemote : public Remote {
     req.headers = {{"X-Api-Key", opts_.apiKey}, {"Accept", "application/json"}};
     if (method != "GET") req.headers.emplace_back("Content-Type", "application/json");
     req.body = body;
-    auto t0 = Clock::now();
-    net::Response res = client_->send(req);
-    if (opts_.log) {
-      using std::chrono::duration_cast;
-      using std::chrono::milliseconds;
-      long ms = duration_cast<milliseconds>(Clock::now() - t0).count();
-      long at = duration_cast<milliseconds>(t0 - born_).count();
-      std::string status = res.transport.empty() ? std::to_string(res.status) : res.transport;
-      std::string line = redact(method + " " + path + " -> " + status + " (" + std::to_string(ms) + " ms, started at +" +
-                                std::to_string(at) + " ms)");
-      std::lock_guard<std::mutex> lock(logMu_);
-      opts_.log(line);
-    }
-    return res;
+    return client_->send(req);
   }
 
   net::Response withRetries(const std::string& method, const std::string& path, const std::string& body, OpResult& r) {
@@ -195,10 +184,8 @@ class MackerelRemote : public Remote {
     return false;
   }
 
-  std::shared_ptr<net::Client> client_;
   Options opts_;
-  std::mutex logMu_;
-  Clock::time_point born_ = Clock::now();
+  std::shared_ptr<net::Client> client_;  // logged (net::LoggingClient), sent once per call
 };
 
 }  // namespace

@@ -210,12 +210,22 @@ std::string renderPlan(const Plan& plan) {
 
 namespace {
 
+net::Response send(net::Client& http, const std::string& method, const std::string& url) {
+  net::Request req;
+  req.method = method;
+  req.url = url;
+  return http.send(req);
+}
+
+// Why no status arrived (the transport's reason).
+std::string noStatus(const net::Response& r) { return r.transport.empty() ? r.body : r.transport; }
+
 // Groups Prometheus reports per file, from /api/v1/rules.
-bool loadedGroups(const HttpSend& http, const std::string& url, std::map<std::string, std::map<std::string, size_t>>& out,
+bool loadedGroups(net::Client& http, const std::string& url, std::map<std::string, std::map<std::string, size_t>>& out,
                   std::string& err) {
-  HttpReply r = http("GET", url + "/api/v1/rules", "");
-  if (r.status != 200) {
-    err = "GET /api/v1/rules: " + (r.status ? "HTTP " + std::to_string(r.status) : r.body);
+  net::Response r = send(http, "GET", url + "/api/v1/rules");
+  if (r.httpStatus() != 200) {
+    err = "GET /api/v1/rules: " + (r.httpStatus() ? "HTTP " + std::to_string(r.status) : noStatus(r));
     return false;
   }
   ir::Json j = ir::Json::parse(r.body, nullptr, false);
@@ -236,7 +246,7 @@ bool loadedGroups(const HttpSend& http, const std::string& url, std::map<std::st
 
 std::string lockPath(const std::string& rulesDir) { return join(rulesDir, ".monitorc.lock"); }
 
-ApplyResult applyPlan(const Plan& plan, const std::string& url, FileOps& files, const HttpSend& http,
+ApplyResult applyPlan(const Plan& plan, const std::string& url, FileOps& files, net::Client& http,
                       const RuleChecker& check, const ApplyGuard& guard) {
   ApplyResult res;
   if (plan.changes.empty()) {
@@ -296,10 +306,10 @@ ApplyResult applyPlan(const Plan& plan, const std::string& url, FileOps& files, 
     if (!output.empty()) res.log.push_back(output);
   }
   // 3. Reload; on failure Prometheus keeps the old rules, and so must the disk.
-  HttpReply r = http("POST", url + "/-/reload", "");
-  if (r.status != 200) {
-    restore("POST /-/reload: " + (r.status ? "HTTP " + std::to_string(r.status) + ": " + r.body : r.body));
-    http("POST", url + "/-/reload", "");
+  net::Response r = send(http, "POST", url + "/-/reload");
+  if (r.httpStatus() != 200) {
+    restore("POST /-/reload: " + (r.httpStatus() ? "HTTP " + std::to_string(r.status) + ": " + r.body : noStatus(r)));
+    send(http, "POST", url + "/-/reload");
     return res;
   }
   res.log.push_back("reloaded " + url);
@@ -308,7 +318,7 @@ ApplyResult applyPlan(const Plan& plan, const std::string& url, FileOps& files, 
   std::string err;
   if (!loadedGroups(http, url, loaded, err)) {
     restore(err);
-    http("POST", url + "/-/reload", "");
+    send(http, "POST", url + "/-/reload");
     return res;
   }
   for (const auto& c : plan.changes) {
@@ -327,7 +337,7 @@ ApplyResult applyPlan(const Plan& plan, const std::string& url, FileOps& files, 
     }
     if (!ok) {
       restore("Prometheus does not report the rules of '" + path + "' as written");
-      http("POST", url + "/-/reload", "");
+      send(http, "POST", url + "/-/reload");
       return res;
     }
   }

@@ -3,7 +3,8 @@
 // rules_dir (`monitorc_<target>.yml`, starting with the generated header). Plan compares the
 // owned files with the built ones semantically (parsed, not as text); apply writes them
 // atomically, checks them (promtool), reloads Prometheus, verifies /api/v1/rules, and
-// restores the previous files when any step fails. Disk, HTTP and the checker are seams.
+// restores the previous files when any step fails. Disk and the checker are seams; HTTP goes
+// through the engine's net::Client.
 // Applies on one rules_dir take turns: each holds RULES_DIR/.monitorc.lock for all its steps.
 #include <chrono>
 #include <functional>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "backend.h"
+#include "net/http.h"
 #include "support/file_lock.h"
 
 namespace mon::prometheus {
@@ -45,12 +47,6 @@ class FileOps {
 };
 std::unique_ptr<FileOps> diskFileOps();
 
-struct HttpReply {
-  int status = 0;  // 0: no response (body says why)
-  std::string body;
-};
-/// One request: method, URL, body.
-using HttpSend = std::function<HttpReply(const std::string& method, const std::string& url, const std::string& body)>;
 /// Checks rule files; returns the exit status and fills `output`.
 using RuleChecker = std::function<int(const std::vector<std::string>& paths, std::string& output)>;
 /// `promtool check rules`; when promtool is not installed, status 0 and a note in `output`.
@@ -122,10 +118,10 @@ struct ApplyGuard {
   std::chrono::milliseconds wait = kApplyLockWait;
 };
 
-/// Applies the plan against Prometheus at `url` (POST /-/reload, GET /api/v1/rules), holding
-/// the lock of plan.rulesDir (FileOps::lock) from before the first read to after the last
-/// restore.
-ApplyResult applyPlan(const Plan& plan, const std::string& url, FileOps& files, const HttpSend& http,
+/// Applies the plan against Prometheus at `url` (POST /-/reload, GET /api/v1/rules through
+/// `http`), holding the lock of plan.rulesDir (FileOps::lock) from before the first read to
+/// after the last restore.
+ApplyResult applyPlan(const Plan& plan, const std::string& url, FileOps& files, net::Client& http,
                       const RuleChecker& check, const ApplyGuard& guard = {});
 
 /// The lock file of a rules_dir: `rulesDir`/.monitorc.lock (outside the *.yml rule_files globs).

@@ -76,7 +76,7 @@ class PrometheusTarget : public engine::Target {
   PrometheusTarget(std::string name, std::string url, std::string dir, const RemoteOptions& opts, const TargetContext* ctx)
       : name_(std::move(name)), url_(std::move(url)), dir_(std::move(dir)), opts_(opts),
         ctx_(ctx ? std::make_unique<TargetContext>(*ctx) : nullptr) {
-    client_ = opts.clientOrDefault();
+    client_ = loggedClient(opts);
   }
   bool plan(bool prune, Plan& plan, std::string& err) override;
   std::string checkSaved(const Plan& saved) override;
@@ -93,14 +93,6 @@ class PrometheusTarget : public engine::Target {
                             op.value("file", ""), op.value("content", ""), {}});
     }
     auto files = prom::diskFileOps();
-    prom::HttpSend http = [this](const std::string& method, const std::string& url, const std::string& body) {
-      net::Request req;
-      req.method = method;
-      req.url = url;
-      req.body = body;
-      net::Response r = sendLogged(*client_, req, opts_);
-      return prom::HttpReply{r.transport.empty() ? r.status : 0, r.transport.empty() ? r.body : r.transport};
-    };
     // Checked again with the lock held: an apply that went first may have rewritten the files.
     prom::ApplyGuard guard;
     guard.fresh = [&]() -> std::string {
@@ -112,7 +104,7 @@ class PrometheusTarget : public engine::Target {
       return why.empty() ? "" : "the rule files changed since the plan was made (another apply went first?): " + why +
                                     "; nothing was written; plan again";
     };
-    prom::ApplyResult res = prom::applyPlan(bp, url_, *files, http, prom::promtoolChecker(), guard);
+    prom::ApplyResult res = prom::applyPlan(bp, url_, *files, *client_, prom::promtoolChecker(), guard);
     if (opts_.log)
       for (const auto& l : res.log) opts_.log(l);
     // The files are written, checked, reloaded and verified together: all or nothing.
@@ -143,7 +135,7 @@ class PrometheusTarget : public engine::Target {
   std::string name_, url_, dir_;
   RemoteOptions opts_;
   std::unique_ptr<TargetContext> ctx_;  // null when opened without a source
-  std::shared_ptr<net::Client> client_;
+  std::shared_ptr<net::Client> client_;  // logged, GETs retried (loggedClient)
 };
 
 

@@ -1,6 +1,8 @@
 #pragma once
-// The HTTP seam of the engine: a request goes in, a status, headers and body come out.
-// CurlClient (curl_client.cpp, the only libcurl user) talks to the network; RecordingClient
+// The HTTP seam of the engine: a request goes in, a status, headers and body come out. Every
+// backend that talks HTTP does so through a Client the engine gives it (target_support.h's
+// loggedClient). CurlClient (curl_client.cpp, the only libcurl user) talks to the network;
+// decorators.h adds logging, retries and GET replay around any Client; RecordingClient
 // (fake_client.h) answers from a function and records what was sent, for unit tests.
 #include <functional>
 #include <map>
@@ -29,6 +31,8 @@ struct Response {
   /// request): never retried.
   bool permanent = false;
   bool ok() const { return transport.empty() && status >= 200 && status < 300; }
+  /// The HTTP status, 0 when none arrived (then `transport` says why).
+  int httpStatus() const { return transport.empty() ? status : 0; }
 };
 
 /// One HTTP exchange. Implementations must be safe to call from several threads at once.

@@ -38,12 +38,7 @@ int main(int argc, char** argv) {
   t.folder = pos[3];
   const char* token = std::getenv("GRAFANA_TOKEN");
   std::shared_ptr<net::Client> client = net::makeCurlClient();
-  grafana::Connection c{pos[4], token ? token : "", [&](const std::string& method, const std::string& url,
-                                                       const grafana::Headers& headers, const std::string& body) {
-                          net::Request req{method, url, headers, body};
-                          net::Response r = client->send(req);
-                          return grafana::HttpReply{r.transport.empty() ? r.status : 0, r.transport.empty() ? r.body : r.transport};
-                        }};
+  grafana::Connection c{pos[4], token ? token : "", client};
   grafana::Plan plan;
   std::string err;
   if (!grafana::makePlan(built, t, c, prune, plan, err)) {

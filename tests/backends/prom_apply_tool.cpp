@@ -37,17 +37,9 @@ int main(int argc, char** argv) {
   std::cout << prometheus::renderPlan(plan);
   if (pos[0] == "plan") return 0;
   std::shared_ptr<net::Client> client = net::makeCurlClient();
-  prometheus::HttpSend http = [&](const std::string& method, const std::string& url, const std::string& body) {
-    net::Request req;
-    req.method = method;
-    req.url = url;
-    req.body = body;
-    net::Response r = client->send(req);
-    return prometheus::HttpReply{r.transport.empty() ? r.status : 0, r.transport.empty() ? r.body : r.transport};
-  };
   prometheus::RuleChecker check = promtool ? prometheus::promtoolChecker()
                                            : [](const std::vector<std::string>&, std::string&) { return 0; };
-  prometheus::ApplyResult res = prometheus::applyPlan(plan, pos[4], *files, http, check);
+  prometheus::ApplyResult res = prometheus::applyPlan(plan, pos[4], *files, *client, check);
   for (const auto& l : res.log) std::cout << l << "\n";
   if (!res.ok) {
     std::cerr << "error: " << res.error << "\n";
