@@ -56,6 +56,9 @@ local ok, err = pcall(function()
   check(vim.bo[buf].filetype == "monitorc", "filetype of *.mon is monitorc", "got '" .. vim.bo[buf].filetype .. "'")
   check(vim.bo[buf].shiftwidth == 2 and vim.bo[buf].commentstring == "# %s", "ftplugin from editors/vim applied",
     "shiftwidth=" .. vim.bo[buf].shiftwidth .. " commentstring=" .. vim.bo[buf].commentstring)
+  check(vim.b[buf].current_syntax == "monitorc" and vim.bo[buf].indentexpr:find("Monitorc") ~= nil,
+    "syntax and indent from editors/vim loaded",
+    "current_syntax=" .. tostring(vim.b[buf].current_syntax) .. " indentexpr=" .. vim.bo[buf].indentexpr)
 
   local function attached()
     for _, c in ipairs(clients(buf)) do
