@@ -100,6 +100,10 @@ for f in import/*.rules.yml import/*.dashboard.json; do
   if [ "$update" = --update ]; then cp "$tmp/imp.mon" "$base.mon"; cp "$tmp/imp.err" "$base.warnings"; fi
   if [ $rc -eq 0 ] && diff -u "$base.mon" "$tmp/imp.mon" && diff -u "$base.warnings" "$tmp/imp.err"; then ok "import $f"
   else bad "import $f (exit $rc)"; fi
+  # What import writes is in fmt's layout already (raw JSON over several lines, not one).
+  cp "$tmp/imp.mon" "$tmp/impfmt.mon"
+  if "$mon" fmt --check "$tmp/impfmt.mon" >/dev/null 2>&1; then ok "import $f: passes fmt --check"
+  else bad "import $f: fmt --check"; "$mon" fmt --diff "$tmp/impfmt.mon"; fi
   { [ $kind = grafana ] && echo 'target grafana "imported" {}'; cat "$tmp/imp.mon"; } >"$tmp/imp2.mon"
   rm -rf "$tmp/impout"
   if "$mon" build --emit "$kind" -o "$tmp/impout" "$tmp/imp2.mon" 2>"$tmp/imp2.err"; then ok "import $f: builds"
