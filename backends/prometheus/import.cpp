@@ -11,7 +11,6 @@
 #include <cctype>
 #include <cstdlib>
 #include <map>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "prometheus/mon_source.h"
@@ -65,14 +64,6 @@ long long parseDuration(const std::string& s) {
   return ms < 0 || ms % 1000 ? -1 : ms / 1000;
 }
 
-// True when `word` (and, or, unless, bool) stands on its own at `i` of `expr`.
-bool keywordAt(const std::string& expr, size_t i, const char* word) {
-  size_t n = std::char_traits<char>::length(word);
-  auto identChar = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':'; };
-  if (expr.compare(i, n, word) != 0 || (i > 0 && identChar(expr[i - 1]))) return false;
-  return i + n >= expr.size() || !identChar(expr[i + n]);
-}
-
 // Splits `VALUE op NUMBER` at its last top-level '>' or '<' (not >=, <=, or inside a string,
 // parentheses, braces or brackets). Strips one pair of parentheses around VALUE. PromQL binds
 // comparisons tighter than `and`, `or` and `unless`, so an expression with one of those at the
@@ -90,8 +81,7 @@ bool splitComparison(const std::string& expr, std::string& value, std::string& o
       continue;
     }
     if (c == '"' || c == '\'' || c == '`') quote = c;
-    else if (depth == 0 && (keywordAt(expr, i, "and") || keywordAt(expr, i, "or") || keywordAt(expr, i, "unless") ||
-                            keywordAt(expr, i, "bool")))
+    else if (depth == 0 && promql::looseOperatorAt(expr, i))
       return false;
     else if (c == '(' || c == '{' || c == '[') ++depth;
     else if (c == ')' || c == '}' || c == ']') --depth;

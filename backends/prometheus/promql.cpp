@@ -154,6 +154,10 @@ bool wordAt(const std::string& s, size_t i, const char* word) {
 
 }  // namespace
 
+bool looseOperatorAt(const std::string& s, size_t i) {
+  return wordAt(s, i, "and") || wordAt(s, i, "or") || wordAt(s, i, "unless") || wordAt(s, i, "bool");
+}
+
 bool standsAsLeftOperand(const std::string& s) {
   int depth = 0;
   char quote = 0;
@@ -170,7 +174,7 @@ bool standsAsLeftOperand(const std::string& s) {
     else if (c == ')' || c == '}' || c == ']') {
       if (--depth < 0) return false;
     } else if (depth == 0 && (c == '>' || c == '<' || c == '=' || c == '!')) return false;
-    else if (depth == 0 && (wordAt(s, i, "and") || wordAt(s, i, "or") || wordAt(s, i, "unless") || wordAt(s, i, "bool")))
+    else if (depth == 0 && looseOperatorAt(s, i))
       return false;
   }
   return depth == 0 && !quote && s.find_first_not_of(" \t\r\n") != std::string::npos;

@@ -47,6 +47,9 @@ std::string scopeMatchers(const std::string& scope);
 /// comparison, `bool`, `and`, `or` or `unless` outside brackets (PromQL binds arithmetic tighter
 /// than comparisons, and those looser or as tight), balanced brackets and quotes, no comment.
 bool standsAsLeftOperand(const std::string& s);
+/// True when `and`, `or`, `unless` or `bool` stands on its own (not inside a name) at `s[i]`:
+/// what binds looser than a comparison, or makes it a 0/1 value.
+bool looseOperatorAt(const std::string& s, size_t i);
 /// A PromQL string literal.
 std::string quote(const std::string& s);
 
