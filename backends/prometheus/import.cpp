@@ -70,24 +70,14 @@ long long parseDuration(const std::string& s) {
 // top level is no threshold on one value (`A > 1 and B > 0` is not `(A > 1 and B) > 0`); nor is
 // a `bool` comparison. The number comes back canonical (".80" -> "0.8").
 bool splitComparison(const std::string& expr, std::string& value, std::string& op, std::string& number) {
-  int depth = 0;
-  char quote = 0;
   size_t at = std::string::npos;
-  for (size_t i = 0; i < expr.size(); ++i) {
-    char c = expr[i];
-    if (quote) {
-      if (c == '\\') ++i;
-      else if (c == quote) quote = 0;
-      continue;
-    }
-    if (c == '"' || c == '\'' || c == '`') quote = c;
-    else if (depth == 0 && promql::looseOperatorAt(expr, i))
-      return false;
-    else if (c == '(' || c == '{' || c == '[') ++depth;
-    else if (c == ')' || c == '}' || c == ']') --depth;
-    else if ((c == '>' || c == '<') && depth == 0 && (i + 1 >= expr.size() || expr[i + 1] != '=')) at = i;
-  }
-  if (at == std::string::npos) return false;
+  promql::Scan scan = promql::scanOutsideStrings(expr, [&](size_t i, int depth) {
+    if (depth != 0) return true;
+    if (promql::looseOperatorAt(expr, i)) return false;
+    if ((expr[i] == '>' || expr[i] == '<') && (i + 1 >= expr.size() || expr[i + 1] != '=')) at = i;
+    return true;
+  });
+  if (scan.stopped || at == std::string::npos) return false;
   std::string rhs = expr.substr(at + 1);
   size_t b = rhs.find_first_not_of(" \t\r\n"), e = rhs.find_last_not_of(" \t\r\n");
   if (b == std::string::npos) return false;

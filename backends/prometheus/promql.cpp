@@ -158,8 +158,8 @@ bool looseOperatorAt(const std::string& s, size_t i) {
   return wordAt(s, i, "and") || wordAt(s, i, "or") || wordAt(s, i, "unless") || wordAt(s, i, "bool");
 }
 
-bool standsAsLeftOperand(const std::string& s) {
-  int depth = 0;
+Scan scanOutsideStrings(const std::string& s, const std::function<bool(size_t i, int depth)>& visit) {
+  Scan r;
   char quote = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
@@ -168,16 +168,28 @@ bool standsAsLeftOperand(const std::string& s) {
       else if (c == quote) quote = 0;
       continue;
     }
-    if (c == '"' || c == '\'' || c == '`') quote = c;
-    else if (c == '#') return false;  // a comment would swallow what follows on its line
-    else if (c == '(' || c == '{' || c == '[') ++depth;
-    else if (c == ')' || c == '}' || c == ']') {
-      if (--depth < 0) return false;
-    } else if (depth == 0 && (c == '>' || c == '<' || c == '=' || c == '!')) return false;
-    else if (depth == 0 && looseOperatorAt(s, i))
-      return false;
+    if (c == '"' || c == '\'' || c == '`') {
+      quote = c;
+    } else if (c == '(' || c == '{' || c == '[') {
+      ++r.depth;
+    } else if (c == ')' || c == '}' || c == ']') {
+      if (--r.depth < 0) r.unbalanced = true;
+    } else if (!visit(i, r.depth)) {
+      r.stopped = true;
+      return r;
+    }
   }
-  return depth == 0 && !quote && s.find_first_not_of(" \t\r\n") != std::string::npos;
+  r.inString = quote != 0;
+  return r;
+}
+
+bool standsAsLeftOperand(const std::string& s) {
+  Scan r = scanOutsideStrings(s, [&](size_t i, int depth) {
+    char c = s[i];
+    if (c == '#') return false;  // a comment would swallow what follows on its line
+    return depth != 0 || !(c == '>' || c == '<' || c == '=' || c == '!' || looseOperatorAt(s, i));
+  });
+  return !r.stopped && !r.unbalanced && r.depth == 0 && !r.inString && s.find_first_not_of(" \t\r\n") != std::string::npos;
 }
 
 std::string comparison(const Condition& c) {

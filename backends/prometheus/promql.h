@@ -1,6 +1,7 @@
 #pragma once
 // The portable core of monitors as PromQL: what Prometheus rules and Grafana alert rules
 // (which query a Prometheus data source) both evaluate. docs/backends.md has the mapping.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,17 @@ std::string scopeMatchers(const std::string& scope);
 /// comparison, `bool`, `and`, `or` or `unless` outside brackets (PromQL binds arithmetic tighter
 /// than comparisons, and those looser or as tight), balanced brackets and quotes, no comment.
 bool standsAsLeftOperand(const std::string& s);
+/// Where a walk over PromQL text outside its string literals ended (scanOutsideStrings).
+struct Scan {
+  bool stopped = false;       // `visit` returned false
+  int depth = 0;              // brackets open at the end
+  bool unbalanced = false;    // a closing bracket without its opening one
+  bool inString = false;      // the text ends inside a string literal
+};
+/// Walks `s` as PromQL reads it: string literals ("...", '...', `...`, with backslash escapes)
+/// and brackets are followed here; `visit(i, depth)` sees every other byte with the number of
+/// brackets open around it, and stops the walk by returning false.
+Scan scanOutsideStrings(const std::string& s, const std::function<bool(size_t i, int depth)>& visit);
 /// True when `and`, `or`, `unless` or `bool` stands on its own (not inside a name) at `s[i]`:
 /// what binds looser than a comparison, or makes it a 0/1 value.
 bool looseOperatorAt(const std::string& s, size_t i);
