@@ -93,9 +93,10 @@ bool reportFrom(Compilation& c, const FrontEndOptions& fe, const std::function<v
   return c.diags.errorCount() == errorsBefore;
 }
 
-// A declared target opened for plan, apply or pull, with the compilation it came from.
+// A declared target opened for plan, apply or pull, with the compilation it came from (shared
+// by the targets of one `plan --all-targets`).
 struct OpenTarget {
-  std::unique_ptr<Compilation> compilation;
+  std::shared_ptr<Compilation> compilation;
   const ir::Target* declared = nullptr;
   const eng::TargetKind* kind = nullptr;
   std::unique_ptr<eng::Target> target;
@@ -103,15 +104,22 @@ struct OpenTarget {
 
 // Compiles `fe.paths` and finds the target called `name` (empty: the one chooseTarget picks).
 // Returns 0 or an exit status.
-int compileAndChoose(const FrontEndOptions& fe, const std::string& name, OpenTarget& out) {
-  bool ok;
-  out.compilation = compileAndReport(fe, ok);
-  if (!ok) return 1;
+// Finds the target called `name` (empty: the one chooseTarget picks) in a compiled source.
+// Returns 0 or an exit status.
+int chooseIn(std::shared_ptr<Compilation> compilation, const std::string& name, OpenTarget& out) {
+  out.compilation = std::move(compilation);
   std::string err;
   out.declared = eng::chooseTarget(out.compilation->module, targetKinds(), name, err);
   if (!out.declared) return fail(err);
   out.kind = eng::findTargetKind(targetKinds(), out.declared->kind);
   return 0;
+}
+
+int compileAndChoose(const FrontEndOptions& fe, const std::string& name, OpenTarget& out) {
+  bool ok;
+  std::shared_ptr<Compilation> compilation = compileAndReport(fe, ok);
+  if (!ok) return 1;
+  return chooseIn(std::move(compilation), name, out);
 }
 
 // The settings plan, apply and pull need, reported at the declaration. Returns 0 or 1.
@@ -133,9 +141,8 @@ int openChosen(const FrontEndOptions& fe, const RemoteFlags& rf, OpenTarget& out
   return out.target ? 0 : fail(err);
 }
 
-// Compiles, chooses and opens the target, reads it and compares. Returns 0 or an exit status.
-int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, OpenTarget& open) {
-  if (int rc = compileAndChoose(fe, rf.target, open)) return rc;
+// Opens the chosen target, reads it and compares. Returns 0 or an exit status.
+int planChosen(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, OpenTarget& open) {
   if (int rc = openChosen(fe, rf, open)) return rc;
   plan = eng::Plan{};
   eng::recordSettings(*open.kind, *open.declared, plan);
@@ -144,6 +151,12 @@ int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, 
   if (!open.target->plan(rf.prune, plan, err)) return err.empty() ? 1 : fail(err);
   plan.sources = fe.paths;
   return 0;
+}
+
+// Compiles, chooses the target and plans it. Returns 0 or an exit status.
+int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, OpenTarget& open) {
+  if (int rc = compileAndChoose(fe, rf.target, open)) return rc;
+  return planChosen(fe, rf, plan, open);
 }
 
 // Through a fresh temporary file (support/files.h): a planted symlink is never followed, a
@@ -266,25 +279,24 @@ int printReport(const eng::ApplyReport& rep) {
 // each; markdown shares its byte budget among them; json is an array of plan documents). A
 // target that cannot be planned is reported and the others are still planned; the exit status
 // covers them all (1 if any failed, else 2 with --detailed-exitcode if any has changes).
-int planSeveral(const FrontEndOptions& fe, RemoteFlags rf, const std::string& format, size_t maxBytes,
+int planSeveral(const FrontEndOptions& fe, const RemoteFlags& rf, const std::string& format, size_t maxBytes,
                 const std::string& out, bool detailed) {
   if (!out.empty()) return fail("--out saves one target's plan: give one --target (a saved plan is applied to one target)");
   std::vector<std::string> names = rf.targets;
+  if (rf.allTargets && !names.empty()) return fail("give --target NAME... or --all-targets, not both");
+  bool ok;
+  std::shared_ptr<Compilation> compilation = compileAndReport(fe, ok);  // once, for every target
+  if (!ok) return 1;
   if (rf.allTargets) {
-    if (!names.empty()) return fail("give --target NAME... or --all-targets, not both");
-    bool ok;
-    auto c = compileAndReport(fe, ok);
-    if (!ok) return 1;
-    for (const auto& t : c->module.targets) names.push_back(t.name);
+    for (const auto& t : compilation->module.targets) names.push_back(t.name);
     if (names.empty()) return fail("the source declares no target");
   }
   std::vector<eng::Plan> plans;
   bool failed = false;
   for (const auto& name : names) {
-    rf.target = name;
     eng::Plan plan;
     OpenTarget open;
-    if (makePlan(fe, rf, plan, open) != 0) {
+    if (chooseIn(compilation, name, open) != 0 || planChosen(fe, rf, plan, open) != 0) {
       std::cerr << "monitorc: error: target '" << terminalSafe(name) << "' was not planned (above)\n";
       failed = true;
       continue;

@@ -43,6 +43,14 @@ class SeveralTargets(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(p.stdout.count("### monitorc plan: local"), 2)
 
+    def test_the_source_is_compiled_once(self):
+        # One compilation for all targets: MONITORC_TIMING reports one parse, not one per target
+        # (nor what the source says, twice).
+        p = subprocess.run([monitorc_path(), "plan", "--all-targets"], cwd=self.dir, capture_output=True, text=True,
+                           stdin=subprocess.DEVNULL, timeout=60, env=dict(os.environ, MONITORC_TIMING="1"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stderr.count("timing: parse"), 1, p.stderr)
+
     def test_one_target_failing_does_not_hide_the_others(self):
         p = run(self.dir, "plan", "--target", "a", "--target", "nosuch")
         self.assertEqual(p.returncode, 1)
