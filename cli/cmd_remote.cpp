@@ -21,6 +21,7 @@
 #include "support/files.h"
 #include "support/json_text.h"
 #include "support/terminal.h"
+#include "plan_output.h"
 #include "target.h"
 
 namespace mon::cli {
@@ -36,18 +37,17 @@ struct RemoteFlags {
   bool prune = false;
   bool verbose = false;
   double connectTimeout = 10, timeout = 30;  // seconds
-  void add(CLI::App& sub, bool several = false) {
-    if (several) {
-      sub.add_option("--target", targets,
-                     "Name of a target to plan against (repeatable; default: the only one that holds monitors)")
-          ->allow_extra_args(false);
-      sub.add_flag("--all-targets", allTargets, "Plan against every declared target, one section each");
-    } else {
-      sub.add_option("--target", target, "Name of the target to plan against (default: the only one that holds monitors)");
-    }
+  // plan and apply: repeatable --target and --all-targets (`verb` says which in the help).
+  void add(CLI::App& sub, const std::string& verb) {
+    sub.add_option("--target", targets,
+                   "Name of a target to " + verb + " (repeatable; default: the only one that holds monitors)")
+        ->allow_extra_args(false);
+    sub.add_flag("--all-targets", allTargets, "Every declared target, one section each");
     sub.add_flag("--prune", prune, "Delete owned objects that are no longer in the source");
     addHttp(sub);
   }
+  /// More than one target asked for (several --target, or --all-targets).
+  bool several() const { return allTargets || targets.size() > 1; }
   // The flags of every command that talks to a server (pull has no --prune).
   void addHttp(CLI::App& sub) {
     sub.add_flag("-v,--verbose", verbose, "Log each HTTP request (method, path, status; never headers) to stderr");
@@ -165,26 +165,31 @@ bool writeText(const std::string& path, const std::string& text, std::string& er
   return writeFileAtomic(path, text, err);
 }
 
-// A saved plan is a JSON document starting with '{'; sources are .mon files or directories.
+// A saved plan is a JSON document starting with '{' (or '[': `plan --format json` of several
+// targets, refused with a reason); sources are .mon files or directories.
 bool looksLikePlanFile(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec) || (path.size() >= 4 && path.substr(path.size() - 4) == ".mon")) return false;
   std::ifstream in(path, std::ios::binary);
   char ch;
   while (in.get(ch))
-    if (!std::isspace(static_cast<unsigned char>(ch))) return ch == '{';
+    if (!std::isspace(static_cast<unsigned char>(ch))) return ch == '{' || ch == '[';
   return false;
 }
 
-bool confirm(const eng::Plan& plan) {
-  std::cout << "\nApply these changes to " << plan.targetKind << " \"" << plan.targetName
-            << "\"? Only 'yes' is accepted: " << std::flush;
+// What a confirmation names: kind "name".
+std::string targetLabel(const eng::Plan& plan) {
+  return terminalSafe(plan.targetKind, false) + " \"" + terminalSafe(plan.targetName, false) + "\"";
+}
+
+bool confirm(const std::string& what) {
+  std::cout << "\nApply these changes to " << what << "? Only 'yes' is accepted: " << std::flush;
   std::string answer;
   std::getline(std::cin, answer);
   return answer == "yes";
 }
 
-int printReport(const eng::ApplyReport& rep);
+int printReport(const eng::ApplyReport& rep, const std::string& title);
 
 // The sources a saved plan is checked against: those given after the plan file, else the ones
 // it records, if they are relative paths inside the working directory (an absolute or '..'
@@ -227,7 +232,8 @@ int confirmPlanTarget(const FrontEndOptions& fe, const std::string& file, const 
 }
 
 // Applies, then carries out the repairs the target finds (what a racing run created twice).
-int applyPlan(const eng::Plan& plan, eng::Target& target, int parallel) {
+// `title` heads the report (one per target when several are applied).
+int applyPlan(const eng::Plan& plan, eng::Target& target, int parallel, const std::string& title = "Apply report:") {
   bool tty = useColor(STDERR_FILENO);  // the progress line rewrites itself with escapes
   eng::ApplyOptions ao;
   ao.parallel = parallel;
@@ -238,7 +244,7 @@ int applyPlan(const eng::Plan& plan, eng::Target& target, int parallel) {
   };
   eng::ApplyReport rep = target.apply(plan, ao);
   if (tty && rep.outcomes.size() >= 10) std::cerr << "\r\x1b[K";
-  int rc = printReport(rep);
+  int rc = printReport(rep, title);
   eng::Plan repairs;
   std::string err;
   if (!target.repairs(repairs, err)) return fail(err);
@@ -246,11 +252,11 @@ int applyPlan(const eng::Plan& plan, eng::Target& target, int parallel) {
   std::cerr << "monitorc: another run created the same objects at the same time; removing "
             << repairs.changes.size() << " duplicate(s), keeping the smallest id\n";
   ao.progress = nullptr;
-  return std::max(rc, printReport(target.apply(repairs, ao)));
+  return std::max(rc, printReport(target.apply(repairs, ao), title));
 }
 
-int printReport(const eng::ApplyReport& rep) {
-  std::cout << "\nApply report:\n";
+int printReport(const eng::ApplyReport& rep, const std::string& title) {
+  std::cout << "\n" << title << "\n";
   int ok = 0;
   for (const auto& o : rep.outcomes) {
     const eng::Change& c = *o.change;
@@ -275,6 +281,58 @@ int printReport(const eng::ApplyReport& rep) {
 
 }  // namespace
 
+// The targets `--target a --target b` or `--all-targets` name, in order, each once. False
+// (reported) when both are given or the source declares none.
+bool severalNames(const RemoteFlags& rf, const ir::Module& module, std::vector<std::string>& names) {
+  if (rf.allTargets && !rf.targets.empty()) {
+    fail("give --target NAME... or --all-targets, not both");
+    return false;
+  }
+  std::vector<std::string> asked = rf.targets;
+  if (rf.allTargets)
+    for (const auto& t : module.targets) asked.push_back(t.name);
+  if (asked.empty()) {
+    fail("the source declares no target");
+    return false;
+  }
+  for (const auto& n : asked)
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  return true;
+}
+
+// One target of a several-target run: its plan and the target it was made from.
+struct Planned {
+  eng::Plan plan;
+  OpenTarget open;
+};
+
+// Compiles the source once and plans every target asked for. A target that cannot be planned
+// is reported (stderr) and left out; `failed` says whether one was.
+bool planEach(const FrontEndOptions& fe, const RemoteFlags& rf, std::vector<Planned>& out, bool& failed) {
+  bool ok;
+  std::shared_ptr<Compilation> compilation = compileAndReport(fe, ok);  // once, for every target
+  if (!ok) return false;
+  std::vector<std::string> names;
+  if (!severalNames(rf, compilation->module, names)) return false;
+  failed = false;
+  for (const auto& name : names) {
+    Planned p;
+    if (chooseIn(compilation, name, p.open) != 0 || planChosen(fe, rf, p.plan, p.open) != 0) {
+      std::cerr << "monitorc: error: target '" << terminalSafe(name) << "' was not planned (above)\n";
+      failed = true;
+      continue;
+    }
+    out.push_back(std::move(p));
+  }
+  return true;
+}
+
+std::vector<eng::Plan> plansOf(const std::vector<Planned>& planned) {
+  std::vector<eng::Plan> plans;
+  for (const auto& p : planned) plans.push_back(p.plan);
+  return plans;
+}
+
 // `plan --target a --target b` / `--all-targets`: one plan per target, in one report (a section
 // each; markdown shares its byte budget among them; json is an array of plan documents). A
 // target that cannot be planned is reported and the others are still planned; the exit status
@@ -282,40 +340,48 @@ int printReport(const eng::ApplyReport& rep) {
 int planSeveral(const FrontEndOptions& fe, const RemoteFlags& rf, const std::string& format, size_t maxBytes,
                 const std::string& out, bool detailed) {
   if (!out.empty()) return fail("--out saves one target's plan: give one --target (a saved plan is applied to one target)");
-  std::vector<std::string> names = rf.targets;
-  if (rf.allTargets && !names.empty()) return fail("give --target NAME... or --all-targets, not both");
-  bool ok;
-  std::shared_ptr<Compilation> compilation = compileAndReport(fe, ok);  // once, for every target
-  if (!ok) return 1;
-  if (rf.allTargets) {
-    for (const auto& t : compilation->module.targets) names.push_back(t.name);
-    if (names.empty()) return fail("the source declares no target");
-  }
-  std::vector<eng::Plan> plans;
+  std::vector<Planned> planned;
   bool failed = false;
-  for (const auto& name : names) {
-    eng::Plan plan;
-    OpenTarget open;
-    if (chooseIn(compilation, name, open) != 0 || planChosen(fe, rf, plan, open) != 0) {
-      std::cerr << "monitorc: error: target '" << terminalSafe(name) << "' was not planned (above)\n";
-      failed = true;
-      continue;
-    }
-    plans.push_back(std::move(plan));
-  }
-  if (format == "json") {
-    eng::Json all = eng::Json::array();
-    for (const auto& p : plans) all.push_back(eng::planToJson(p));
-    std::cout << jsonText(all, 2) << "\n";
-  } else {
-    for (size_t i = 0; i < plans.size(); ++i) {
-      if (i) std::cout << "\n";
-      if (format == "markdown") std::cout << eng::renderMarkdown(plans[i], maxBytes ? maxBytes / plans.size() : 0);
-      else std::cout << eng::renderText(plans[i], useColor(STDOUT_FILENO));
-    }
-  }
+  if (!planEach(fe, rf, planned, failed)) return 1;
+  std::vector<eng::Plan> plans = plansOf(planned);
+  std::cout << renderPlans(plans, format, maxBytes, true, useColor(STDOUT_FILENO));
   bool changes = std::any_of(plans.begin(), plans.end(), [](const eng::Plan& p) { return p.hasChanges(); });
   return failed ? 1 : detailed && changes ? 2 : 0;
+}
+
+// `apply --target a --target b` / `--all-targets`: every target is planned first and the plans
+// are shown as one report; nothing is applied unless every target could be planned. One
+// confirmation covers them all; then each target with changes is applied in turn exactly as
+// `apply --target NAME` applies it (its own ownership checks, lock and repairs), and a target
+// whose writes fail does not stop the next. 0: all applied (or nothing to do); 1: otherwise.
+int applySeveral(const FrontEndOptions& fe, const RemoteFlags& rf, bool autoApprove, int parallel) {
+  std::vector<Planned> planned;
+  bool failed = false;
+  if (!planEach(fe, rf, planned, failed)) return 1;
+  std::cout << renderPlans(plansOf(planned), "text", 0, true, useColor(STDOUT_FILENO));
+  if (failed) return fail("nothing was applied: every target must be planned before any is changed");
+  std::vector<Planned*> changing;
+  for (auto& p : planned)
+    if (p.plan.hasChanges()) changing.push_back(&p);
+  if (changing.empty()) return 0;
+  if (!autoApprove) {
+    if (!isatty(STDIN_FILENO))
+      return fail("apply needs confirmation but there is no terminal; review the plan and re-run with --auto-approve");
+    std::string what = std::to_string(changing.size()) + " targets (";
+    for (size_t i = 0; i < changing.size(); ++i) what += (i ? ", " : "") + targetLabel(changing[i]->plan);
+    if (!confirm(changing.size() == 1 ? targetLabel(changing[0]->plan) : what + ")")) {
+      std::cout << "Apply cancelled.\n";
+      return 1;
+    }
+  }
+  std::vector<std::string> bad;
+  for (Planned* p : changing)
+    if (applyPlan(p->plan, *p->open.target, parallel, "Apply report for " + targetLabel(p->plan) + ":") != 0)
+      bad.push_back(targetLabel(p->plan));
+  std::cout << "\nApplied to " << changing.size() - bad.size() << " of " << changing.size() << " target(s) with changes";
+  for (size_t i = 0; i < bad.size(); ++i) std::cout << (i ? ", " : "; failed: ") << bad[i];
+  std::cout << ".\n";
+  return bad.empty() ? 0 : 1;
 }
 
 Runner setupPlan(CLI::App& sub) {
@@ -335,21 +401,19 @@ Runner setupPlan(CLI::App& sub) {
   };
   auto o = std::make_shared<Opts>();
   o->fe.add(sub);
-  o->rf.add(sub, true);
+  o->rf.add(sub, "plan against");
   sub.add_option("--out", o->out, "Save the plan (with fingerprints of what it read) for 'monitorc apply FILE'");
   sub.add_option("--format", o->format, "text, markdown or json")->check(CLI::IsMember({"text", "markdown", "json"}));
   sub.add_flag("--detailed-exitcode", o->detailed, "Exit 2 when there are changes (0 none, 1 error)");
   sub.add_option("--max-bytes", o->maxBytes,
                  "markdown: at most this many bytes (default 60000, under GitHub's 65,536-character comments; 0: no limit)");
   return [o]() {
-    if (o->rf.allTargets || o->rf.targets.size() > 1) return planSeveral(o->fe, o->rf, o->format, o->maxBytes, o->out, o->detailed);
+    if (o->rf.several()) return planSeveral(o->fe, o->rf, o->format, o->maxBytes, o->out, o->detailed);
     if (!o->rf.targets.empty()) o->rf.target = o->rf.targets[0];
     eng::Plan plan;
     OpenTarget open;
     if (int rc = makePlan(o->fe, o->rf, plan, open)) return rc;
-    if (o->format == "json") std::cout << jsonText(eng::planToJson(plan), 2) << "\n";
-    else if (o->format == "markdown") std::cout << eng::renderMarkdown(plan, o->maxBytes);
-    else std::cout << eng::renderText(plan, useColor(STDOUT_FILENO));
+    std::cout << renderPlans({plan}, o->format, o->maxBytes, false, useColor(STDOUT_FILENO));
     if (!o->out.empty()) {
       std::string err;
       if (!writeText(o->out, jsonText(eng::planToJson(plan), 2) + "\n", err)) return fail(err);
@@ -365,8 +429,11 @@ Runner setupApply(CLI::App& sub) {
       "  monitorc apply --target prod                 plan, show, ask, then apply\n"
       "  monitorc apply --target prod --auto-approve  in CI, without asking\n"
       "  monitorc apply plan.json                     exactly a saved plan, refused if the service changed since\n"
+      "  monitorc apply --all-targets --auto-approve  every declared target: plans all, then applies each\n"
       "Exit status: 0 applied (or nothing to do); 1 an error, a refusal (stale plan, no terminal\n"
-      "without --auto-approve, answered no) or a write that failed (the report lists each).\n");
+      "without --auto-approve, answered no) or a write that failed (the report lists each). Over\n"
+      "several targets: 1 when any target could not be planned (then nothing is applied) or any\n"
+      "target's writes failed (the others are still applied).\n");
   struct Opts {
     FrontEndOptions fe;
     RemoteFlags rf;
@@ -375,18 +442,26 @@ Runner setupApply(CLI::App& sub) {
   };
   auto o = std::make_shared<Opts>();
   o->fe.add(sub);
-  o->rf.add(sub);
+  o->rf.add(sub, "apply to");
   sub.add_flag("--auto-approve", o->autoApprove, "Apply without asking (needed without a terminal)");
   sub.add_option("--parallel", o->parallel, "Requests at a time (default 4)")->check(CLI::Range(1, 64));
   return [o]() {
     eng::Plan plan;
     OpenTarget open;
-    if (!o->fe.paths.empty() && looksLikePlanFile(o->fe.paths[0])) {
+    const bool savedPlan = !o->fe.paths.empty() && looksLikePlanFile(o->fe.paths[0]);
+    if (savedPlan && o->rf.several())
+      return fail("a saved plan is one target's: apply each with 'monitorc apply FILE', or give --target/--all-targets without a plan file");
+    if (o->rf.several()) return applySeveral(o->fe, o->rf, o->autoApprove, o->parallel);
+    if (!o->rf.targets.empty()) o->rf.target = o->rf.targets[0];
+    if (savedPlan) {
       const std::string file = o->fe.paths[0];
       std::string text, err;
       if (!readRegularFile(file, text, err)) return fail("cannot read '" + file + "': " + err);
       eng::Json j;
       if (JsonInputError e; !readJsonInput(text, j, e)) return fail("'" + file + "':" + e.where());
+      if (j.is_array())
+        return fail("'" + file + "' holds the plans of several targets; apply takes one target's saved plan "
+                    "('plan --target NAME --out FILE'), or plans and applies them all: apply --all-targets");
       if (!eng::planFromJson(j, plan, err)) return fail("'" + file + "': " + err);
       // Where the plan writes and which variable holds the key come from the source, not the file.
       if (int rc = confirmPlanTarget(o->fe, file, plan, open)) return rc;
@@ -416,7 +491,7 @@ Runner setupApply(CLI::App& sub) {
     if (!o->autoApprove) {
       if (!isatty(STDIN_FILENO))
         return fail("apply needs confirmation but there is no terminal; review the plan and re-run with --auto-approve");
-      if (!confirm(plan)) {
+      if (!confirm(targetLabel(plan))) {
         std::cout << "Apply cancelled.\n";
         return 1;
       }

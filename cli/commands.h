@@ -36,6 +36,7 @@ Runner setupImport(CLI::App& sub);
 Runner setupPlan(CLI::App& sub);
 Runner setupApply(CLI::App& sub);
 Runner setupPull(CLI::App& sub);
+Runner setupShow(CLI::App& sub);
 Runner setupLsp(CLI::App& sub);
 
 int run(int argc, char** argv);

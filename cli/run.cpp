@@ -16,6 +16,7 @@ const Command kCommands[] = {
     {"plan", "Show what apply would change on a target", setupPlan},
     {"apply", "Make a target match the source", setupApply},
     {"pull", "Write source for what a target has now", setupPull},
+    {"show", "Render a plan saved as JSON, reading no target", setupShow},
     {"lsp", "Run the language server on stdin/stdout", setupLsp},
 };
 

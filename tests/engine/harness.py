@@ -21,13 +21,13 @@ def monitorc_path():
     return path
 
 
-def apply_on_terminal(cwd, env, answer, timeout=30):
-    """Runs `monitorc apply main.mon` with a pseudo-terminal as stdin/stdout/stderr and
-    answers its confirmation prompt; returns (exit status, everything it printed)."""
+def apply_on_terminal(cwd, env, answer, timeout=30, args=("apply", "main.mon")):
+    """Runs `monitorc apply main.mon` (or `args`) with a pseudo-terminal as stdin/stdout/stderr
+    and answers its confirmation prompt; returns (exit status, everything it printed)."""
     import pty
     import select
     main, child = pty.openpty()
-    proc = subprocess.Popen([monitorc_path(), "apply", "main.mon"], cwd=cwd, env=env,
+    proc = subprocess.Popen([monitorc_path(), *args], cwd=cwd, env=env,
                             stdin=child, stdout=child, stderr=child)
     os.close(child)
     seen, sent = b"", False
