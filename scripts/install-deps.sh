@@ -7,8 +7,10 @@
 #   libyaml-cpp-dev                   reading Prometheus rule files (import)
 #   libjemalloc-dev                   the monitorc binary's allocator (a quarter less CPU on large
 #                                     setups: the syntax trees are many small allocations)
-#   python3                           fake Mackerel and Grafana APIs used by the tests
-#   python3-yaml                      reads rule files in the Prometheus import round-trip test
+#   python3                           fake Mackerel, Grafana, GitHub and GitLab APIs used by the tests;
+#                                     ci/monitorc_ci.py (the GitHub Action's steps)
+#   python3-yaml                      reads rule files in the Prometheus import round-trip test,
+#                                     and action.yml and the example workflows in the CI test
 #   patch                             applies `monitorc fmt --diff` output in the fmt tests
 #   nodejs npm                        editor grammar tests (vscode-textmate) and packaging
 #   neovim                            headless Neovim as a real LSP client in the editors tests

@@ -17,6 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 SCRIPT = os.path.join(ROOT, "ci", "monitorc_ci.py")
 FAKE_GITHUB = os.path.join(ROOT, "tests", "fakes", "github", "fake_github.py")
+FAKE_GITLAB = os.path.join(ROOT, "tests", "fakes", "gitlab", "fake_gitlab.py")
 sys.path.insert(0, os.path.join(ROOT, "tests", "engine"))
 sys.path.insert(0, os.path.join(ROOT, "ci"))
 from harness import KEY, FakeServer  # noqa: E402
@@ -35,9 +36,9 @@ def monitorc():
 
 
 class FakeGitHub:
-    def __init__(self, workdir):
+    def __init__(self, workdir, program=FAKE_GITHUB):
         port_file = os.path.join(workdir, "github.port")
-        self.proc = subprocess.Popen([sys.executable, FAKE_GITHUB, "--port", "0", "--token", TOKEN,
+        self.proc = subprocess.Popen([sys.executable, program, "--port", "0", "--token", TOKEN,
                                       "--port-file", port_file], stdout=subprocess.DEVNULL)
         for _ in range(200):
             if os.path.exists(port_file):
@@ -268,6 +269,39 @@ class DriftAndApply(unittest.TestCase):
         self.assertNotIn(TOKEN, job.everything_written())
 
 
+class GitLabMergeRequestNote(unittest.TestCase):
+    """The same sticky logic as a merge request note (the GitLab CI example in docs/ci.md)."""
+
+    def setUp(self):
+        self.gitlab = FakeGitHub(tempfile.mkdtemp(prefix="monitorc-gl-"), FAKE_GITLAB)
+
+    def tearDown(self):
+        self.gitlab.stop()
+
+    def test_note_created_once_then_updated(self):
+        self.gitlab.control("POST", "/_seed", {"repo": "12", "number": 3, "bodies": [f"note {i}" for i in range(120)]})
+        job = Job(None)
+        for k in [k for k in job.env if k.startswith("GITHUB_")]:
+            del job.env[k]
+        job.env.update({"GITLAB_CI": "true", "CI_API_V4_URL": self.gitlab.base + "/api/v4", "CI_PROJECT_ID": "12",
+                        "CI_MERGE_REQUEST_IID": "3", "MONITORC_GITLAB_TOKEN": TOKEN, "CI_COMMIT_SHA": "abcdef0123456789",
+                        "CI_PIPELINE_URL": "https://gitlab.example/acme/monitoring/-/pipelines/9",
+                        "MONITORC_CI_DIR": os.path.join(job.temp, "plan")})
+        job.write(local_source(["up"]))
+        run, comment, result = job.action()
+        self.assertIn("plan comment created", comment.stdout, comment.stderr)
+        job.write(local_source(["up", "down"]))
+        run, comment, result = job.action()
+        self.assertIn("plan comment updated", comment.stdout, comment.stderr)
+        notes = [c for c in self.gitlab.control("GET", "/_state")["comments"] if c["body"].startswith(MARK)]
+        self.assertEqual(len(notes), 1)
+        self.assertIn("<code>down</code>", notes[0]["body"])
+        self.assertIn("https://gitlab.example/acme/monitoring/-/pipelines/9", notes[0]["body"])
+        self.assertEqual([e["method"] for e in self.gitlab.control("GET", "/_state")["log"] if e["method"] != "GET"],
+                         ["POST", "PUT"])
+        self.assertNotIn(TOKEN, job.everything_written())
+
+
 class FakeGitHubFollowsTheApi(unittest.TestCase):
     """The fake answers as GitHub does where the script depends on it."""
 
@@ -315,15 +349,30 @@ class Pieces(unittest.TestCase):
         self.assertEqual(row.count("|"), 7, row)
         self.assertNotIn("<script>", row)
 
-    def test_the_action_runs_these_steps(self):
+    def test_the_action_and_the_examples_run_these_steps(self):
+        import yaml  # python3-yaml, already a test dependency
         with open(os.path.join(ROOT, "action.yml")) as f:
-            action = f.read()
-        steps = re.findall(r'monitorc_ci\.py"? (\w+)', action)
-        self.assertEqual(steps, ["run", "comment", "result"])
-        # Inputs reach the script through env:, never spliced into a shell line.
-        for line in action.splitlines():
-            if line.strip().startswith("run:") or line.startswith("        "):
-                self.assertNotRegex(line, r"run:.*\$\{\{", line)
+            action = yaml.safe_load(f)
+        runs = [st["run"] for st in action["runs"]["steps"] if "run" in st]
+        self.assertEqual([re.search(r'monitorc_ci\.py" (\w+)', r).group(1) for r in runs if "monitorc_ci.py" in r],
+                         ["run", "comment", "result"])
+        for r in runs:  # inputs reach the shell through env:, never spliced into a command line
+            self.assertNotIn("${{", r)
+        with open(os.path.join(ROOT, "action.yml")) as f:
+            used = set(re.findall(r"inputs\.([\w-]+)", f.read()))
+        self.assertLessEqual(used, set(action["inputs"]))
+        with open(os.path.join(ROOT, "docs", "ci", "github-workflow.yml")) as f:
+            workflow = yaml.safe_load(f)
+        uses = [st for job in workflow["jobs"].values() for st in job["steps"] if "monitorc@" in st.get("uses", "")]
+        self.assertEqual(len(uses), 2)
+        for st in uses:
+            self.assertLessEqual(set(st["with"]), set(action["inputs"]))
+        with open(os.path.join(ROOT, "docs", "ci", "gitlab-ci.yml")) as f:
+            gitlab = yaml.safe_load(f)
+        steps = lambda job: [re.search(r"monitorc_ci\.py (\w+)", line).group(1) for line in gitlab[job]["script"]]
+        self.assertEqual(steps("monitorc-plan"), ["run", "comment", "result"])
+        self.assertEqual(steps("monitorc-drift"), ["run", "result"])
+        self.assertTrue(os.path.exists(os.path.join(ROOT, "ci", "build-monitorc.sh")))
 
 
 if __name__ == "__main__":
