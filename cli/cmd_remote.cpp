@@ -15,13 +15,13 @@
 #include "diag/render.h"
 #include "fmt/format.h"
 #include "frontend.h"
+#include "plan_output.h"
 #include "support/json_input.h"
 #include "prometheus/targets.h"
 #include "render.h"
 #include "support/files.h"
 #include "support/json_text.h"
 #include "support/terminal.h"
-#include "plan_output.h"
 #include "target.h"
 
 namespace mon::cli {
@@ -279,8 +279,6 @@ int printReport(const eng::ApplyReport& rep, const std::string& title) {
   return rep.failed ? 1 : 0;
 }
 
-}  // namespace
-
 // The targets `--target a --target b` or `--all-targets` name, in order, each once. False
 // (reported) when both are given or the source declares none.
 bool severalNames(const RemoteFlags& rf, const ir::Module& module, std::vector<std::string>& names) {
@@ -383,6 +381,8 @@ int applySeveral(const FrontEndOptions& fe, const RemoteFlags& rf, bool autoAppr
   std::cout << ".\n";
   return bad.empty() ? 0 : 1;
 }
+
+}  // namespace
 
 Runner setupPlan(CLI::App& sub) {
   sub.footer(

@@ -166,7 +166,9 @@ class StickyComment(unittest.TestCase):
         job.write(local_source(["up"]))
         job.action("plan")
         job.env["MONITORC_CI_KEY"] = "staging"
+        job.env["MONITORC_CI_TARGETS"] = "stage"  # one named target: a plan document, not an array
         job.action("plan")
+        self.assertIn("| <code>local</code> <code>stage</code> | 1 |", self.github.comments()[1]["body"])
         bodies = [c["body"].split("\n")[0] for c in self.github.comments()]
         self.assertEqual(sorted(bodies), ["<!-- monitorc-plan: default -->", "<!-- monitorc-plan: staging -->"])
 
