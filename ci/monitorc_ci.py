@@ -41,7 +41,8 @@ def redact(text):
     return text
 
 
-def say(text, stream=sys.stdout):
+def say(text, stream=None):
+    stream = stream or sys.stdout
     stream.write(redact(text))
     stream.flush()
 
@@ -192,6 +193,7 @@ def run(args):
                 add_summary(head + f.read()[:900000])
     status = {"command": command, "exit": rc, "changes": any(p.get("has_changes") for p in plans),
               "targets": [p.get("target", {}).get("name") for p in plans],
+              "changed": [p.get("target", {}).get("name") for p in plans if p.get("has_changes")],
               "seconds": round(time.monotonic() - t0, 2)}
     write(os.path.join(args.dir, "status.json"), json.dumps(status, indent=2) + "\n")
     for k, v in (("command", command), ("exit-code", rc), ("changes", str(status["changes"]).lower()),
@@ -266,6 +268,7 @@ def result(args):
         say(f"::error title=monitorc {command} failed::monitorc {command} failed; see the step above\n")
         return 1
     if command == "drift" and rc == 2:
+        names = ", ".join(n for n in s.get("changed", []) if n) or names
         say(f"::error title=Drift::The service no longer matches the source ({names}); "
             "the plan is in the job summary. Apply the source, or change it to match.\n")
         return 1

@@ -2,6 +2,8 @@
 GitHub API (tests/fakes/github) and the fake Mackerel API (tests/fakes/mackerel): the plan
 comment is created once and then updated, a 5,000-monitor plan still fits in one comment, a
 drift check fails when the service no longer matches, and no token or key is ever printed."""
+import contextlib
+import io
 import json
 import os
 import re
@@ -22,6 +24,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "engine"))
 sys.path.insert(0, os.path.join(ROOT, "ci"))
 from harness import KEY, FakeServer  # noqa: E402
 import comment_body  # noqa: E402
+import monitorc_ci  # noqa: E402
 
 TOKEN = "ghs_faketoken7Q2xW9eR4tY6uI8oP0aS"  # must never show up anywhere
 REPO, PR = "acme/monitoring", 7
@@ -67,6 +70,8 @@ class FakeGitHub:
 
 class Job:
     """One job of a workflow: a checkout with main.mon, and the variables GitHub Actions sets."""
+    in_process = True
+    seen_cli = False
 
     def __init__(self, github, event="pull_request", token=TOKEN):
         self.dir = tempfile.mkdtemp(prefix="monitorc-ci-")
@@ -95,8 +100,27 @@ class Job:
             f.write(text)
 
     def step(self, *args):
-        p = subprocess.run([sys.executable, SCRIPT, *args], cwd=self.dir, env=self.env, capture_output=True,
-                           text=True, timeout=300, stdin=subprocess.DEVNULL)
+        """One step of the job. In this process (a Python start per step is most of the test's time
+        on a loaded machine), with the job's variables, directory and output streams; the first
+        step of every test class runs as its own process, as the action runs it."""
+        if not Job.in_process or args[0] == "run" and not Job.seen_cli:
+            Job.seen_cli = True
+            p = subprocess.run([sys.executable, SCRIPT, *args], cwd=self.dir, env=self.env, capture_output=True,
+                               text=True, timeout=300, stdin=subprocess.DEVNULL)
+        else:
+            out, err = io.StringIO(), io.StringIO()
+            saved_env, saved_cwd = dict(os.environ), os.getcwd()
+            os.environ.clear()
+            os.environ.update(self.env)
+            os.chdir(self.dir)
+            try:
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                    rc = monitorc_ci.main(list(args))
+            finally:
+                os.chdir(saved_cwd)
+                os.environ.clear()
+                os.environ.update(saved_env)
+            p = subprocess.CompletedProcess(args, rc, out.getvalue(), err.getvalue())
         self.printed += p.stdout + p.stderr
         return p
 
@@ -242,6 +266,7 @@ class DriftAndApply(unittest.TestCase):
         job = Job(None, event="push")
         job.env["GITHUB_REF"] = "refs/heads/main"
         job.write(f'target mackerel "prod" {{ base_url = "{self.mackerel.base}/" api_key_env = "MONITORC_TEST_KEY" }}\n'
+                  'target local "stage" { dir = "state" }\n'
                   'monitor host "cpu" { metric = "cpu%" operator = ">" critical = 90 duration = 5m }\n')
         run, comment, result = job.action()  # push to main: apply
         with open(job.env["GITHUB_OUTPUT"]) as f:
@@ -249,6 +274,7 @@ class DriftAndApply(unittest.TestCase):
         self.assertEqual(result.returncode, 0, job.printed)
         self.assertIn("no comment for 'apply'", comment.stdout)
         self.assertEqual(len(self.mackerel.state()["monitors"]), 1)
+        self.assertIn('Applied to 2 of 2 target(s) with changes.', job.printed)
 
         job.env["GITHUB_EVENT_NAME"] = "schedule"
         run, comment, result = job.action()
