@@ -40,10 +40,10 @@ def summary_table(plans):
 def title(command, status, plans):
     changed = sum(1 for p in plans if p.get("has_changes"))
     if status == 1:
-        return "### monitorc plan failed"
+        return "## monitorc plan failed"
     if changed:
-        return f"### monitorc plan: changes in {changed} of {len(plans)} target(s)"
-    return f"### monitorc plan: no changes ({len(plans)} target(s))"
+        return f"## monitorc plan: changes in {changed} of {len(plans)} target(s)"
+    return f"## monitorc plan: no changes ({len(plans)} target(s))"
 
 
 def build(plans, status, render, context, limit=GITHUB_LIMIT, reserve=0):

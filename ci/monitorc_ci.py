@@ -182,14 +182,14 @@ def run(args):
         say(out)
         write(os.path.join(args.dir, "stderr.txt"), err)
         verdict = "applied" if rc == 0 else "failed"
-        add_summary(f"### monitorc apply {verdict}\n\n" + comment_body.fence((out + err)[-200000:]))
+        add_summary(f"## monitorc apply {verdict}\n\n" + comment_body.fence((out + err)[-200000:]))
         plans = []
     else:
         rc, plans = run_plan(args)
         md_path = os.path.join(args.dir, "plan.md")
         if command == "drift" and os.path.exists(md_path):
             with open(md_path, encoding="utf-8") as f:
-                head = "### Drift: the service no longer matches the source\n\n" if rc == 2 else ""
+                head = "## Drift: the service no longer matches the source\n\n" if rc == 2 else ""
                 add_summary(head + f.read()[:900000])
     status = {"command": command, "exit": rc, "changes": any(p.get("has_changes") for p in plans),
               "targets": [p.get("target", {}).get("name") for p in plans],

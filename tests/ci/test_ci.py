@@ -238,7 +238,7 @@ class StickyComment(unittest.TestCase):
         self.assertEqual(result.returncode, 1)
         self.assertIn("::error title=monitorc plan failed::", result.stdout)
         body = self.github.comments()[0]["body"]
-        self.assertIn("### monitorc plan failed", body)
+        self.assertIn("## monitorc plan failed", body)
         self.assertIn("main.mon:2:", body)
 
     def test_bad_token_is_an_error_that_does_not_show_it(self):
@@ -275,6 +275,8 @@ class DriftAndApply(unittest.TestCase):
         self.assertIn("no comment for 'apply'", comment.stdout)
         self.assertEqual(len(self.mackerel.state()["monitors"]), 1)
         self.assertIn('Applied to 2 of 2 target(s) with changes.', job.printed)
+        with open(job.env["GITHUB_STEP_SUMMARY"]) as f:
+            self.assertIn("## monitorc apply applied", f.read())
 
         job.env["GITHUB_EVENT_NAME"] = "schedule"
         run, comment, result = job.action()
@@ -291,7 +293,7 @@ class DriftAndApply(unittest.TestCase):
         self.assertIn("::error title=Drift::The service no longer matches the source (prod)", result.stdout)
         with open(job.env["GITHUB_STEP_SUMMARY"]) as f:
             summary = f.read()
-        self.assertIn("### Drift: the service no longer matches the source", summary)
+        self.assertIn("## Drift: the service no longer matches the source", summary)
         self.assertIn("critical", summary)
         self.assertNotIn(KEY, job.everything_written())
         self.assertNotIn(TOKEN, job.everything_written())

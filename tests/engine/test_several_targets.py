@@ -4,6 +4,7 @@ are still planned (apply then changes nothing); the exit status covers them all;
 saved plan is one target's); `show` renders a saved plan of several targets again."""
 import json
 import os
+import re
 import subprocess
 import tempfile
 import unittest
@@ -74,14 +75,26 @@ class SeveralTargets(unittest.TestCase):
             f.write(p.stdout)
         shown = run(self.dir, "show", "plan.json", "--format", "json")
         self.assertEqual(json.loads(shown.stdout), json.loads(p.stdout))
-        direct = run(self.dir, "plan", "--all-targets", "--format", "markdown", "--max-bytes", "1500")
-        shown = run(self.dir, "show", "plan.json", "--format", "markdown", "--max-bytes", "1500")
+        direct = run(self.dir, "plan", "--all-targets", "--format", "markdown", "--max-bytes", "1100")
+        shown = run(self.dir, "show", "plan.json", "--format", "markdown", "--max-bytes", "1100")
         self.assertEqual(shown.returncode, 0, shown.stderr)
         self.assertEqual(shown.stdout, direct.stdout)
-        self.assertLessEqual(len(shown.stdout.encode()), 1500)  # the budget holds the blank lines between sections
+        self.assertLessEqual(len(shown.stdout.encode()), 1100)  # the budget holds the blank lines between sections
         self.assertIn("Shortened to fit", shown.stdout)
         p = run(self.dir, "show", "main.mon")
         self.assertEqual(p.returncode, 1)
+
+    def test_a_small_target_leaves_its_room_to_a_large_one(self):
+        with open(os.path.join(self.dir, "main.mon"), "a") as f:
+            for i in range(20):
+                f.write(f'monitor connectivity "svc {i}" {{ scopes = ["svc"] targets = ["b"] }}\n')
+        p = run(self.dir, "plan", "--all-targets", "--format", "markdown", "--max-bytes", "5000")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertLessEqual(len(p.stdout.encode()), 5000)
+        a, b = p.stdout.split("### monitorc plan: local `b`")
+        self.assertNotIn("Shortened", a)  # the small target is whole
+        budget = int(re.search(r"Shortened to fit (\d+) bytes", b).group(1))
+        self.assertGreater(budget, 5000 - len(a.encode()) - 100)  # the large one has the rest, not half
 
 
 class ApplySeveralTargets(unittest.TestCase):
