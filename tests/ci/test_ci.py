@@ -241,6 +241,16 @@ class StickyComment(unittest.TestCase):
         self.assertIn("## monitorc plan failed", body)
         self.assertIn("main.mon:2:", body)
 
+    def test_a_key_written_into_the_source_is_masked_in_the_comment(self):
+        job = Job(self.github)
+        job.write('target local "stage" { dir = "state" }\n'
+                  f'monitor connectivity "up" {{ scopes = ["svc"] memo = "key {KEY}" }}\n')
+        job.action()
+        body = self.github.comments()[0]["body"]
+        self.assertNotIn(KEY, body)
+        self.assertIn("key ***", body)
+        self.assertNotIn(KEY, job.everything_written())
+
     def test_bad_token_is_an_error_that_does_not_show_it(self):
         job = Job(self.github, token="ghs_wrongtoken0000000000000000")
         job.write(local_source(["up"]))
