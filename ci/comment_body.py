@@ -39,7 +39,7 @@ def summary_table(plans):
 
 def title(command, status, plans):
     changed = sum(1 for p in plans if p.get("has_changes"))
-    if status == 1:
+    if status not in (0, 2):
         return "## monitorc plan failed"
     if changed:
         return f"## monitorc plan: changes in {changed} of {len(plans)} target(s)"
@@ -51,14 +51,14 @@ def build(plans, status, render, context, limit=GITHUB_LIMIT, reserve=0):
 
     plans    the plan documents (`monitorc plan --format json`), possibly fewer than asked for
              when a target failed
-    status   monitorc's exit status (0, 2 changes, 1 an error)
+    status   monitorc's exit status (0, 2 changes; anything else an error)
     render   render(max_bytes) -> monitorc's markdown of the plans within max_bytes
     context  dict: commit, run_url, artifact_url, artifact_name, errors (stderr of a failed plan)
     """
     head = title("plan", status, plans) + "\n\n"
     if plans:
         head += summary_table(plans) + "\n"
-    if status == 1 and context.get("errors"):
+    if status not in (0, 2) and context.get("errors"):
         errors = context["errors"][-6000:]
         head += "monitorc reported:\n\n" + fence(errors) + "\n"
     where = artifact_line(context)

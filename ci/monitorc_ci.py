@@ -128,7 +128,11 @@ def add_summary(markdown):
 def monitorc(args, *argv, out=None):
     """Runs monitorc; its stdout goes to `out` (a path) or is returned; stderr is shown in the log
     and kept. Returns (status, stdout, stderr)."""
-    p = subprocess.run([args.monitorc, *argv], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    try:
+        p = subprocess.run([args.monitorc, *argv], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    except OSError as e:
+        p = subprocess.CompletedProcess(argv, 127, "", f"monitorc-ci: error: cannot run '{args.monitorc}': "
+                                        f"{e.strerror} (give the action's monitorc input, or install: build)\n")
     if out:
         write(out, p.stdout)
     say(p.stderr, sys.stderr)
@@ -264,7 +268,7 @@ def result(args):
     if command == "none":
         say("::error::monitorc did not run (no status.json)\n")
         return 1
-    if rc == 1:
+    if rc not in ((0, 2) if command in ("plan", "drift") else (0,)):
         say(f"::error title=monitorc {command} failed::monitorc {command} failed; see the step above\n")
         return 1
     if command == "drift" and rc == 2:

@@ -251,6 +251,15 @@ class StickyComment(unittest.TestCase):
         self.assertIn("key ***", body)
         self.assertNotIn(KEY, job.everything_written())
 
+    def test_no_monitorc_is_a_failure_that_says_so(self):
+        job = Job(self.github)
+        job.env["MONITORC_CI_BIN"] = os.path.join(job.dir, "no-such-monitorc")
+        job.write(local_source(["up"]))
+        run, comment, result = job.action()
+        self.assertIn("cannot run", job.printed)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("## monitorc plan failed", self.github.comments()[0]["body"])
+
     def test_bad_token_is_an_error_that_does_not_show_it(self):
         job = Job(self.github, token="ghs_wrongtoken0000000000000000")
         job.write(local_source(["up"]))
