@@ -22,6 +22,10 @@ root=$tmp/root
 dpkg -x "$deb" "$root" || { echo "FAIL: dpkg -x"; exit 1; }
 mon=$root/usr/bin/monitorc
 [ "$("$mon" --version)" = "monitorc $version" ] || no "installed monitorc --version says '$("$mon" --version)'"
+# The language server reports the same version to its client.
+init='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}'
+reply=$(printf 'Content-Length: %d\r\n\r\n%s' "${#init}" "$init" | timeout 20 "$mon" lsp 2>/dev/null)
+grep -q "\"serverInfo\":{\"name\":\"monitorc\",\"version\":\"$version\"}" <<<"$reply" || no "lsp serverInfo: $reply"
 
 # A man page per command, each with the examples and exit status of its --help.
 share=$root/usr/share
