@@ -467,7 +467,7 @@ Runner setupPull(CLI::App& sub) {
       "Examples:\n"
       "  monitorc pull --target prod -o adopted/       source for what the service has now\n"
       "  monitorc pull --target prod --owned-only      only what monitorc manages there\n"
-      "  monitorc pull --target prod --single-file     everything in one file, adopted/prod.mon\n"
+      "  monitorc pull --target prod --single-file     all objects in one file, pulled/prod.mon\n"
       "Writes OUT/TARGET.target.mon and one file per object in OUT/TARGET/ (monitors/NAME.mon,\n"
       "dashboards/NAME.mon; numbered NNN-KIND-NAME.mon where rules run in order, as on Prometheus\n"
       "and Grafana); a second pull of the same target replaces OUT/TARGET/.\n"
