@@ -433,7 +433,8 @@ Runner setupApply(CLI::App& sub) {
 static int writeObjectDir(const std::string& out, const std::string& dir, const std::vector<PulledFile>& files) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::exists(fs::symlink_status(dir, ec)) && !fs::exists(fs::path(out) / kPulledMarker, ec))  // (ec: absent)
+  // symlink_status: a link planted at DIR counts as DIR and is never followed.
+  if (fs::exists(fs::symlink_status(dir, ec)) && !fs::exists(fs::path(out) / kPulledMarker, ec))
     return fail("'" + dir + "' exists and `monitorc pull` did not write it; choose another --out");
   std::string staging = dir + ".pulling-" + std::to_string(getpid());
   fs::remove_all(staging, ec);
@@ -441,8 +442,11 @@ static int writeObjectDir(const std::string& out, const std::string& dir, const 
   for (const auto& f : files) {
     fs::path path = fs::path(staging) / f.path;
     fs::create_directories(path.parent_path(), ec);
-    if (ec) return (fs::remove_all(staging, ec), fail("cannot create '" + path.parent_path().string() + "': " + ec.message()));
-    if (!writeText(path.string(), f.text, err)) return (fs::remove_all(staging, ec), fail(err));
+    if (ec) err = "cannot create '" + path.parent_path().string() + "': " + ec.message();
+    if (ec || !writeText(path.string(), f.text, err)) {
+      fs::remove_all(staging, ec);
+      return fail(err);
+    }
   }
   fs::create_directories(staging, ec);  // no objects: an empty directory, not the old one
   std::string old = dir + ".old-" + std::to_string(getpid());
