@@ -10,6 +10,9 @@ namespace mon::cli {
 Runner setupLsp(CLI::App& sub) {
   sub.footer(
       "Started by an editor, on standard input and output (docs/lsp.md has the set-ups).\n"
+      "Examples:\n"
+      "  monitorc lsp                                   what an editor's client runs\n"
+      "  monitorc lsp --stdio                           the same; VS Code's client adds --stdio\n"
       "Exit status: 0 after shutdown and exit; 1 when the client exits without shutdown.\n");
   // Editors pass --stdio (VS Code's client does); stdio is the only transport.
   static bool stdio = true;

@@ -18,6 +18,7 @@
 #include "plan_output.h"
 #include "support/json_input.h"
 #include "prometheus/targets.h"
+#include "pull_files.h"
 #include "render.h"
 #include "support/files.h"
 #include "support/json_text.h"
@@ -500,11 +501,55 @@ Runner setupApply(CLI::App& sub) {
   };
 }
 
+// Writes one pull's files into DIR (OUT/TARGET): first into a fresh sibling directory, which
+// then takes DIR's place, so a reader sees the old set or the new one and objects deleted on the
+// service since the last pull do not linger. An existing DIR is replaced only inside a directory
+// pull wrote (its marker is there): anything else is the user's and is left alone.
+static int writeObjectDir(const std::string& out, const std::string& dir, const std::vector<PulledFile>& files) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // symlink_status: a link planted at DIR counts as DIR and is never followed.
+  if (fs::exists(fs::symlink_status(dir, ec)) && !fs::exists(fs::path(out) / kPulledMarker, ec))
+    return fail("'" + dir + "' exists and `monitorc pull` did not write it; choose another --out");
+  std::string staging = dir + ".pulling-" + std::to_string(getpid());
+  fs::remove_all(staging, ec);
+  std::string err;
+  for (const auto& f : files) {
+    fs::path path = fs::path(staging) / f.path;
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) err = "cannot create '" + path.parent_path().string() + "': " + ec.message();
+    if (ec || !writeText(path.string(), f.text, err)) {
+      fs::remove_all(staging, ec);
+      return fail(err);
+    }
+  }
+  fs::create_directories(staging, ec);  // no objects: an empty directory, not the old one
+  std::string old = dir + ".old-" + std::to_string(getpid());
+  std::error_code probe;
+  bool hadOld = fs::exists(fs::symlink_status(dir, probe));
+  ec.clear();
+  if (hadOld) fs::rename(dir, old, ec);
+  if (!ec) fs::rename(staging, dir, ec);
+  if (ec) {
+    std::string why = ec.message();
+    std::error_code ignored;
+    if (hadOld && !fs::exists(fs::symlink_status(dir, ignored))) fs::rename(old, dir, ignored);  // put it back
+    fs::remove_all(staging, ignored);
+    return fail("cannot write '" + dir + "': " + why);
+  }
+  fs::remove_all(old, ec);
+  return 0;
+}
+
 Runner setupPull(CLI::App& sub) {
   sub.footer(
       "Examples:\n"
       "  monitorc pull --target prod -o adopted/       source for what the service has now\n"
       "  monitorc pull --target prod --owned-only      only what monitorc manages there\n"
+      "  monitorc pull --target prod --single-file     all objects in one file, pulled/prod.mon\n"
+      "Writes OUT/TARGET.target.mon and one file per object in OUT/TARGET/ (monitors/NAME.mon,\n"
+      "dashboards/NAME.mon; numbered NNN-KIND-NAME.mon where rules run in order, as on Prometheus\n"
+      "and Grafana); a second pull of the same target replaces OUT/TARGET/.\n"
       "Exit status: 0 written; 1 an error (nothing is half-written). A check of the project does not\n"
       "read the pulled directory (.monitorc-pulled) until its files are moved into the source.\n");
   struct Opts {
@@ -512,6 +557,7 @@ Runner setupPull(CLI::App& sub) {
     RemoteFlags rf;
     std::string out = "pulled";
     bool ownedOnly = false;
+    bool singleFile = false;
   };
   auto o = std::make_shared<Opts>();
   o->fe.add(sub);
@@ -519,6 +565,7 @@ Runner setupPull(CLI::App& sub) {
   o->rf.addHttp(sub);
   sub.add_option("-o,--out", o->out, "Directory to write the source to (default: pulled)");
   sub.add_flag("--owned-only", o->ownedOnly, "Only objects monitorc manages (each system's ownership mark: docs/ownership.md)");
+  sub.add_flag("--single-file", o->singleFile, "All objects in one file, OUT/TARGET.mon, instead of one file per object");
   return [o]() {
     OpenTarget open;
     if (int rc = compileAndChoose(o->fe, o->rf.target, open)) return rc;
@@ -532,21 +579,35 @@ Runner setupPull(CLI::App& sub) {
     const std::string targetText = formatGenerated(pulled.target);
     const ir::Target& spec = *open.declared;
     for (const auto& w : warnings) std::cerr << "monitorc: warning: " << terminalSafe(w) << "\n";
+    std::vector<PulledFile> files;
+    const bool split = !o->singleFile && splitPerObject(source, pulled.ordered, files);
+    namespace fs = std::filesystem;
     std::error_code ec;
-    std::filesystem::create_directories(o->out, ec);
+    fs::create_directories(o->out, ec);
     // The target's name is free text ("../x", "/etc/x"): the files are named by its file-safe form.
     // Both names derive from it, so no name makes them one file (a fixed "target.mon" was the
     // objects file of a target named "target").
     std::string base = targets::fileSafe(spec.name);
-    std::string objects = (std::filesystem::path(o->out) / (base + ".mon")).string();
-    std::string target = (std::filesystem::path(o->out) / (base + ".target.mon")).string();
-    if (!writeText(objects, source, err) || !writeText(target, targetText, err)) return fail(err);
+    std::string target = (fs::path(o->out) / (base + ".target.mon")).string();
+    std::string objects = (fs::path(o->out) / (base + (split ? "" : ".mon"))).string();
+    if (split) {
+      if (int rc = writeObjectDir(o->out, objects, files)) return rc;
+    } else if (!writeText(objects, source, err)) {
+      return fail(err);
+    }
+    // The other form from an earlier pull would hold every object a second time.
+    if (fs::exists(fs::path(o->out) / kPulledMarker, ec)) fs::remove_all(split ? objects + ".mon" : objects.substr(0, objects.size() - 4), ec);
+    if (!writeText(target, targetText, err)) return fail(err);
     // A check or build of the directory the source is in must not read these as source too.
-    std::string marker = (std::filesystem::path(o->out) / kPulledMarker).string();
+    std::string marker = (fs::path(o->out) / kPulledMarker).string();
     if (!writeText(marker, "Written by `monitorc pull`: a check or build of a directory around this one does not read it.\n"
                            "Move what you adopt into the source, then delete this directory.\n", err))
       return fail(err);
-    std::cerr << "monitorc: wrote '" << objects << "' and '" << target << "'\n";
+    if (split)
+      std::cerr << "monitorc: wrote " << files.size() << " file" << (files.size() == 1 ? "" : "s") << " in '" << objects
+                << "/' and '" << target << "'\n";
+    else
+      std::cerr << "monitorc: wrote '" << objects << "' and '" << target << "'\n";
     return 0;
   };
 }

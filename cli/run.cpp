@@ -2,6 +2,7 @@
 
 #include "backend.h"
 #include "commands.h"
+#include "monitorc_version.h"
 #include "support/text.h"
 
 namespace mon::cli {
@@ -49,7 +50,15 @@ int run(int argc, char** argv) {
   installTargetKinds();  // the checker learns the backends' target kinds and their settings
   CLI::App app{"monitorc: monitors and dashboards as code, for Mackerel, Prometheus and Grafana"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "monitorc 0.1.0");
+  app.footer(
+      "Examples:\n"
+      "  monitorc check                          every check on the .mon files here\n"
+      "  monitorc plan --target prod             what apply would change on target prod\n"
+      "  monitorc apply --target prod            make it so, after a confirmation\n"
+      "  monitorc COMMAND --help                 one command's options, examples and exit status\n"
+      "Exit status: 0 success; 1 an error (the message says which); plan --detailed-exitcode exits 2\n"
+      "when there are changes.\n");
+  app.set_version_flag("--version", "monitorc " MONITORC_VERSION);
   Runner chosen;
   std::vector<std::pair<CLI::App*, Runner>> runners;
   for (const auto& c : kCommands) {

@@ -40,6 +40,9 @@ bool secretFromEnv(const RemoteOptions& opts, const std::string& name, const std
 struct PulledSource {
   std::string objects;  // monitors and dashboards, each for this target
   std::string target;   // the target block (settings, never a key)
+  /// The order of `objects` is part of what they mean (rules of a group are evaluated in
+  /// order): files made from them must keep it.
+  bool ordered = false;
 };
 
 /// One declared target, opened for plan, apply or pull. Opening reads no remote state; each

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iostream>
 
+#include "monitorc_version.h"
+
 namespace mon::lsp {
 
 Server::Server(Transport& transport, FileReader& disk) : transport_(transport), workspace_(disk) { bindMethods(); }
@@ -140,7 +142,7 @@ json Server::onInitialize(const json& params) {
       {"documentFormattingProvider", true},
       {"codeActionProvider", {{"codeActionKinds", {"quickfix"}}}},
   };
-  return {{"capabilities", caps}, {"serverInfo", {{"name", "monitorc"}, {"version", "0.1.0"}}}};
+  return {{"capabilities", caps}, {"serverInfo", {{"name", "monitorc"}, {"version", MONITORC_VERSION}}}};
 }
 
 json Server::onShutdown(const json&) {

@@ -14,11 +14,14 @@
 #   patch                             applies `monitorc fmt --diff` output in the fmt tests
 #   nodejs npm                        editor grammar tests (vscode-textmate) and packaging
 #   neovim                            headless Neovim as a real LSP client in the editors tests
+#   zsh fish                          the package test runs the generated zsh and fish completions
+#   dpkg-dev file                     cpack's Debian package: dpkg-shlibdeps works out Depends
+#                                     from the libraries the binary links (file finds the binary)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 pkgs=(cmake g++ make antlr4 libantlr4-runtime-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev
       doctest-dev clang libclang-rt-14-dev prometheus libyaml-cpp-dev libjemalloc-dev python3 python3-yaml patch ca-certificates bc
-      neovim)
+      neovim zsh fish dpkg-dev file)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
 # Node.js may come from the machine image (with its own npm, which conflicts with Debian's

@@ -148,6 +148,7 @@ bool pullTarget(const ir::Target& target, const Connection& conn, bool ownedOnly
     }
   }
   out.objects = prom::pulledHeader("grafana", spec.name) + (monitors.empty() ? "" : "\n" + monitors) + dashboards;
+  out.ordered = true;  // the rule group lists its rules in this order
   out.target = prom::pulledHeader("grafana", spec.name) + "target grafana " + quoteSource(spec.name) + " {\n  url = " + quoteSource(spec.where) +
                "\n  token_env = " + quoteSource(spec.keyEnv) + "\n  folder = " + quoteSource(settings.folder) +
                "\n  datasource = " + quoteSource(settings.datasource) + "\n" + prop(target, "schema_version") + "}\n";

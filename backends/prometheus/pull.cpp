@@ -33,6 +33,7 @@ bool pullRules(const std::string& name, const std::string& url, const std::strin
       warnings.push_back("'" + path + "' has " + std::to_string(into.groupSettings.size()) + " groups; their rules are pulled into the one group of target '" + spec.name + "'");
   }
   out.objects = pulledHeader("prometheus", spec.name) + (objects.empty() ? "" : "\n" + objects);
+  out.ordered = true;  // a group's rules run in order (a record before the alerts that read it)
   out.target = pulledHeader("prometheus", spec.name) + "target prometheus " + quoteSource(spec.name) + " {\n";
   out.target += into.groupSettings.size() == 1 ? into.groupSettings[0] : group.empty() ? "" : "  group = " + quoteSource(group) + "\n";
   out.target += "  rules_dir = " + quoteSource(spec.dir) + "\n  url = " + quoteSource(spec.where) + "\n}\n";

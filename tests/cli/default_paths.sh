@@ -21,7 +21,9 @@ printf 'target local "demo" { dir = "state" }\nmonitor connectivity "up" { scope
 out=$("$mon" check 2>&1); rc=$?
 if [ $rc -ne 0 ] || ! grep -q "note: 'pulled' not read: \`monitorc pull\` wrote it" <<<"$out"; then
   echo "FAIL: check after pull (exit $rc): $out"; fail=1; fi
-out=$("$mon" check pulled/demo.mon pulled/demo.target.mon 2>&1); rc=$?
+out=$("$mon" check pulled/demo/monitors/up.mon pulled/demo.target.mon 2>&1); rc=$?
 if [ $rc -ne 0 ]; then echo "FAIL: the pulled files named explicitly (exit $rc): $out"; fail=1; fi
+out=$("$mon" check pulled 2>&1); rc=$?
+if [ $rc -ne 0 ]; then echo "FAIL: the pulled directory named explicitly (exit $rc): $out"; fail=1; fi
 [ $fail -eq 0 ] && echo "default_paths: ok"
 exit $fail

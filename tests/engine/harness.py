@@ -56,6 +56,15 @@ def slurp(path):
         return f.read()
 
 
+def pulled_objects(out, target):
+    """What `monitorc pull -o OUT` wrote for TARGET (its file-safe name): the files of
+    OUT/TARGET/ (one per object), joined in path order."""
+    root = os.path.join(out, target)
+    paths = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs)
+    assert os.path.isdir(root) and all(p.endswith(".mon") for p in paths), "pull wrote %r" % paths
+    return "".join(slurp(p) for p in paths)
+
+
 class FakeServer:
     def __init__(self, workdir, state_file=None):
         port_file = os.path.join(workdir, "fake.port")

@@ -4,7 +4,7 @@ import os
 import unittest
 import subprocess
 
-from harness import FIXTURE, KEY, FakeServer, Workspace, apply_on_terminal, monitorc_path, slurp
+from harness import FIXTURE, KEY, FakeServer, Workspace, apply_on_terminal, monitorc_path, pulled_objects, slurp
 
 # (old text, new text, object key, field path; "W:<title>:<field>" = field of that widget)
 EDITS = [
@@ -366,7 +366,7 @@ class EndToEnd(unittest.TestCase):
         self.server.control("PUT", "/_state", state)
         p = self.ws.run("pull", "main.mon", "-o", "owned", "--owned-only")
         self.assertEqual(p.returncode, 0, p.stderr)
-        pulled = slurp(os.path.join(self.ws.dir, "owned", "fake.mon"))
+        pulled = pulled_objects(os.path.join(self.ws.dir, "owned"), "fake")
         self.assertNotIn("managed-by", pulled)
         self.assertNotIn("UI host", pulled)
         self.assertIn('monitor query "e2e query latency"', pulled)
@@ -380,6 +380,67 @@ class EndToEnd(unittest.TestCase):
         p = self.ws.run("plan", "all", "--format", "json")
         plan = json.loads(p.stdout)
         self.assertEqual([(c["key"], c["action"], c.get("fields", [])) for c in pending(plan)], [("UI host", "adopt", [])])
+
+    def test_pull_writes_one_file_per_object(self):
+        host = lambda i, name: {"id": "handmade%04d" % i, "type": "host", "name": name, "memo": "", "metric": "loadavg5",
+                                "operator": ">", "warning": 4, "duration": 3, "maxCheckAttempts": 1, "isMute": False,
+                                "scopes": [], "excludeScopes": []}
+        names = ["CPU high", "cpu-high", "Dup", "Dup", "ディスク使用率", "メモリ", "../../etc/passwd", "x" * 300]
+        state = self.server.state()
+        state["monitors"] = [host(i, n) for i, n in enumerate(names)]
+        state["dashboards"] = []
+        self.server.control("PUT", "/_state", state)
+        p = self.ws.run("pull", "main.mon", "-o", "pulled")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("wrote 8 files in 'pulled/fake/'", p.stderr)
+        root = os.path.join(self.ws.dir, "pulled")
+        files = sorted(os.listdir(os.path.join(root, "fake", "monitors")))
+        self.assertEqual(sorted(os.listdir(root)), [".monitorc-pulled", "fake", "fake.target.mon"])
+        self.assertEqual(os.listdir(os.path.join(root, "fake")), ["monitors"])
+        # Lower-case ASCII slugs; names whose slugs collide get the hash of their own name, then
+        # a count for the same name twice; a name of nothing but other letters is its kind.
+        self.assertEqual(len(files), 8)
+        self.assertIn("etc-passwd.mon", files)
+        self.assertIn("x" * 60 + ".mon", files)
+        cpu = [f for f in files if f.startswith("cpu-high-")]
+        dup = [f for f in files if f.startswith("dup-")]
+        other = [f for f in files if f.startswith("monitor-")]
+        self.assertEqual((len(cpu), len(dup), len(other)), (2, 2, 2), files)
+        self.assertEqual(len({f[:len("cpu-high-") + 8] for f in cpu}), 2)
+        first, second = sorted(dup, key=len)
+        self.assertEqual(second, first[:-len(".mon")] + "-2.mon")
+        for f in files:
+            text = slurp(os.path.join(root, "fake", "monitors", f))
+            self.assertEqual(text.count("\nmonitor ") + text.startswith("monitor "), 1, f)
+        self.assertIn('monitor host "CPU high" {', "".join(slurp(os.path.join(root, "fake", "monitors", f)) for f in cpu))
+        # The same objects give the same files; a second pull replaces them (monitors deleted
+        # since are gone, and the names they collided with need no hash any more), and the
+        # pulled source plans as the service is.
+        before = {f: slurp(os.path.join(root, "fake", "monitors", f)) for f in files}
+        self.assertEqual(self.ws.run("pull", "main.mon", "-o", "pulled").returncode, 0)
+        self.assertEqual(before, {f: slurp(os.path.join(root, "fake", "monitors", f)) for f in files})
+        state["monitors"] = [m for i, m in enumerate(state["monitors"]) if i not in (0, 3)]  # "CPU high", a "Dup"
+        self.server.control("PUT", "/_state", state)
+        self.assertEqual(self.ws.run("pull", "main.mon", "-o", "pulled").returncode, 0)
+        after = {f: slurp(os.path.join(root, "fake", "monitors", f)) for f in os.listdir(os.path.join(root, "fake", "monitors"))}
+        expected = {f: t for f, t in before.items() if 'monitor host "CPU high"' not in t and f != second}
+        expected["cpu-high.mon"] = expected.pop(next(f for f in cpu if f in expected))
+        expected["dup.mon"] = expected.pop(first)
+        self.assertEqual(after, expected)
+        self.assertEqual(self.ws.run("fmt", "--check", "pulled").returncode, 0)
+        p = self.ws.run("plan", "pulled", "--format", "json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(sorted(c["action"] for c in json.loads(p.stdout)["changes"]), ["adopt"] * 6)
+        # --single-file: one file, and the per-object directory of the earlier pull is gone.
+        p = self.ws.run("pull", "main.mon", "-o", "pulled", "--single-file")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(sorted(os.listdir(root)), [".monitorc-pulled", "fake.mon", "fake.target.mon"])
+        self.assertEqual(slurp(os.path.join(root, "fake.mon")).count("monitor host "), 6)
+        # A directory pull did not write is never replaced.
+        os.makedirs(os.path.join(self.ws.dir, "mine", "fake"))
+        p = self.ws.run("pull", "main.mon", "-o", "mine")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("'mine/fake' exists and `monitorc pull` did not write it", p.stderr)
 
     def test_markdown_and_text_render(self):
         self.apply()

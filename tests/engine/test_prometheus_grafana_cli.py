@@ -10,7 +10,7 @@ import time
 import unittest
 import urllib.request
 
-from harness import apply_on_terminal, monitorc_path, slurp
+from harness import apply_on_terminal, monitorc_path, pulled_objects, slurp
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = os.path.join(HERE, "..", "backends", "cases")
@@ -309,7 +309,7 @@ class PrometheusTarget(Base):
         self.write(f'target prometheus "../evil" {{ rules_dir = "{self.rules}" url = "{self.url}" }}\n')
         p = self.run_mc("pull", "-o", "pulled-evil")
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertEqual(sorted(os.listdir(os.path.join(self.dir, "pulled-evil"))), [".._evil.mon", ".._evil.target.mon", ".monitorc-pulled"])
+        self.assertEqual(sorted(os.listdir(os.path.join(self.dir, "pulled-evil"))), [".._evil", ".._evil.target.mon", ".monitorc-pulled"])
         self.assertFalse(os.path.exists(os.path.join(self.dir, "evil.mon")))
         self.assertIn('target prometheus "../evil" {', slurp(os.path.join(self.dir, "pulled-evil", ".._evil.target.mon")))
 
@@ -321,8 +321,8 @@ class PrometheusTarget(Base):
         p = self.run_mc("pull", "-o", "pulled-target")
         self.assertEqual(p.returncode, 0, p.stderr)
         out = os.path.join(self.dir, "pulled-target")
-        self.assertEqual(sorted(os.listdir(out)), [".monitorc-pulled", "target.mon", "target.target.mon"])
-        objects = slurp(os.path.join(out, "target.mon"))
+        self.assertEqual(sorted(os.listdir(out)), [".monitorc-pulled", "target", "target.target.mon"])
+        objects = pulled_objects(out, "target")
         self.assertIn('monitor query "CPU high" {', objects)
         self.assertNotIn("target prometheus", objects)
         self.assertIn('target prometheus "target" {\n  group = "crowdfund.alerts"\n', slurp(os.path.join(out, "target.target.mon")))
@@ -341,7 +341,11 @@ class PrometheusTarget(Base):
         self.apply()
         p = self.run_mc("pull", "--target", "prom", "-o", "pulled")
         self.assertEqual(p.returncode, 0, p.stderr)
-        pulled = slurp(os.path.join(self.dir, "pulled", "prom.mon"))
+        pulled = pulled_objects(os.path.join(self.dir, "pulled"), "prom")
+        # One file per rule, numbered in the group's order (rules run in order).
+        files = sorted(os.listdir(os.path.join(self.dir, "pulled", "prom")))
+        self.assertEqual([f[:4] for f in files], ["%03d-" % (i + 1) for i in range(len(files))])
+        self.assertEqual(len([f for f in files if f[3:] == "-monitor-cpu-high.mon"]), 1, files)
         self.assertIn('monitor query "CPU high" {', pulled)
         self.assertIn('  targets = ["prom"]', pulled)
         self.assertNotIn("target prometheus", pulled)
@@ -367,12 +371,12 @@ class PrometheusTarget(Base):
         p = self.run_mc("pull", "--target", "prom", "-o", "owned", "--owned-only")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("was not written by monitorc (no generated header); skipped with --owned-only", p.stderr)
-        self.assertNotIn("By hand", slurp(os.path.join(self.dir, "owned", "prom.mon")))
+        self.assertNotIn("By hand", pulled_objects(os.path.join(self.dir, "owned"), "prom"))
         p = self.run_mc("pull", "--target", "prom", "-o", "all")
         self.assertEqual(p.returncode, 0, p.stderr)
         # No summary annotation: a monitor would add one, so the rule stays an alert block as written.
         self.assertIn('alert "By hand" {\n  expr = "up < 1"\n  labels = { severity = "warning" }\n  targets = ["prom"]\n}',
-                      slurp(os.path.join(self.dir, "all", "prom.mon")))
+                      pulled_objects(os.path.join(self.dir, "all"), "prom"))
         self.assertIn('group = "g"', slurp(os.path.join(self.dir, "all", "prom.target.mon")))
 
     def test_missing_settings_are_located_errors(self):
@@ -744,7 +748,7 @@ class GrafanaTarget(Base):
                                                 "folderUid": "ops"})
         p = self.run_mc("pull", "--target", "graf", "-o", "pulled", "--owned-only")
         self.assertEqual(p.returncode, 0, p.stderr)
-        pulled = slurp(os.path.join(self.dir, "pulled", "graf.mon"))
+        pulled = pulled_objects(os.path.join(self.dir, "pulled"), "graf")
         self.assertNotIn("Hand rule", pulled)
         self.assertNotIn("By hand", pulled)
         self.assertIn('monitor query "CPU high" {', pulled)
@@ -792,7 +796,7 @@ class GrafanaTarget(Base):
         # Without --owned-only the hand-made rule and dashboard are pulled too.
         p = self.run_mc("pull", "--target", "graf", "-o", "all")
         self.assertEqual(p.returncode, 0, p.stderr)
-        everything = slurp(os.path.join(self.dir, "all", "graf.mon"))
+        everything = pulled_objects(os.path.join(self.dir, "all"), "graf")
         self.assertIn('dashboard "By hand" {\n  url_path = "by-hand"\n  targets = ["graf"]\n}', everything)
         self.assertIn("alert rule 'Hand rule': skipped: its condition is not a threshold expression", p.stderr)
 
