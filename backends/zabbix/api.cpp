@@ -1,5 +1,8 @@
 #include "zabbix/api.h"
 
+#include <chrono>
+#include <thread>
+
 namespace mon::zabbix {
 
 using Json = ir::Json;
@@ -14,6 +17,17 @@ std::string endpointOf(const std::string& url) {
 Api::Api(std::shared_ptr<net::Client> client, const std::string& url) : client_(std::move(client)), endpoint_(endpointOf(url)) {}
 
 bool Api::call(const std::string& method, const Json& params, Json& result, std::string& err) {
+  // The frontend runs each call in one database transaction and rolls it back on a database
+  // error, so such a call is sent again: concurrent first writes of a kind of object race for
+  // the same row of Zabbix's id table (DBEXECUTE_ERROR on a fresh server, seen with --parallel).
+  for (int attempt = 1;; ++attempt) {
+    if (callOnce(method, params, result, err)) return true;
+    if (attempt == 3 || err.find("DBEXECUTE_ERROR") == std::string::npos) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+  }
+}
+
+bool Api::callOnce(const std::string& method, const Json& params, Json& result, std::string& err) {
   Json env = {{"jsonrpc", "2.0"}, {"method", method}, {"params", params}, {"id", nextId_++}};
   // user.login and apiinfo.version refuse an auth member.
   if (!auth_.empty() && method != "user.login" && method != "apiinfo.version") env["auth"] = auth_;

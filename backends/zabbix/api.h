@@ -26,6 +26,7 @@ class Api {
   const std::string& endpoint() const { return endpoint_; }
 
  private:
+  bool callOnce(const std::string& method, const ir::Json& params, ir::Json& result, std::string& err);
   std::shared_ptr<net::Client> client_;
   std::string endpoint_;
   std::string auth_;

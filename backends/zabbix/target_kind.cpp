@@ -122,7 +122,7 @@ const engine::TargetKind& target() {
         schema::str("template_group", "Host group of the template (default Templates)."),
         schema::typed("hosts", schema::Type::StringList, "Technical names of the hosts the template is linked to."),
         schema::typed("host_groups", schema::Type::StringList, "Host groups whose hosts the template is linked to.")}},
-      true,
+      false,  // chosen alone only without a mackerel or local target, as prometheus and grafana
       checkSettings,
       settings,
       open};

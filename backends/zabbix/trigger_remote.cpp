@@ -188,7 +188,14 @@ class ZabbixRemote : public engine::Remote {
     if (!writeTriggers(body, g, r.error)) return r;
     Json res;
     if (!gone.empty() && !api_->call("trigger.delete", gone, res, r.error)) return r;
-    if (!dropUnusedItems(oldKeys, r.error)) return r;
+    // Items the monitor no longer reads go when no other trigger reads them.
+    std::vector<std::string> dropped;
+    for (const auto& k : oldKeys) {
+      bool kept = false;
+      for (const auto& it : body.value("items", Json::array())) kept = kept || text(it.value("key_", Json(""))) == k;
+      if (!kept) dropped.push_back(k);
+    }
+    if (!dropUnusedItems(dropped, r.error)) return r;
     r.ok = true;
     return r;
   }
