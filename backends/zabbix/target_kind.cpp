@@ -6,6 +6,7 @@
 #include "support/text.h"
 #include "target_support.h"
 #include "zabbix/monitors.h"
+#include "zabbix/pull.h"
 #include "zabbix/trigger_remote.h"
 
 namespace mon::zabbix {
@@ -100,9 +101,8 @@ std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::stri
   }
   parts.remote = makeRemote(api, settingsOf(t));
   parts.normalize = normalize;
-  parts.pullSource = [](const engine::RemoteState&, bool, std::vector<std::string>& warnings) {
-    warnings.push_back("pull from zabbix targets is not written yet: nothing was read into source");
-    return std::string();
+  parts.pullSource = [s = settingsOf(t)](const engine::RemoteState& state, bool ownedOnly, std::vector<std::string>& warnings) {
+    return pullSource(state, ownedOnly, s, warnings);
   };
   parts.targetSource = targetBlock(t);
   return engine::makeObjectTarget(std::move(parts));

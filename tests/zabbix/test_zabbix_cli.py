@@ -181,6 +181,28 @@ class ZabbixCli(unittest.TestCase):
         send(5)
         self.assertEqual(problems([]), [])
 
+    def test_pull_round_trip(self):
+        self.write(self.CPU % 90 + 'monitor connectivity {\n  alert_status_on_gone = WARNING\n}\n'
+                   'monitor host "Queue long" {\n  metric = "custom.queue"\n  operator = ">"\n  critical = 9\n'
+                   '  duration = 2m\n  labels = { team = "web" }\n  memo = "why"\n}\n'
+                   'monitor query "Errors" {\n  query = "last(//app.errors)"\n  operator = ">"\n  critical = 0\n'
+                   '  raw = { manual_close = 1, recovery_expression = "last(//app.errors)=0" }\n}\n' + self.QUEUE)
+        self.apply()
+        p = self.run_mc("pull", "--target", "zbx", "-o", "pulled", "main.mon")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        # The no-data trigger of the service monitor has no place in the pulled source.
+        self.assertIn("trigger 'Queue (no data)' (no_data_critical) of monitor 'Queue': skipped", p.stderr)
+        with open(os.path.join(self.dir, "pulled", "zbx.mon")) as f:
+            pulled = f.read()
+        for want in ('monitor host "CPU high"', 'metric = "cpu%"', 'monitor host "Queue long"', 'metric = "custom.queue"',
+                     'query = "last(//app.errors)"', 'recovery_expression = "last(//app.errors)=0"', 'monitor connectivity'):
+            self.assertIn(want, pulled)
+        p = self.run_mc("plan", "--format", "json", "pulled")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        changes = sorted((c["action"], c["key"]) for c in json.loads(p.stdout)["changes"])
+        self.assertEqual(changes, [("no-change", "CPU high"), ("no-change", "Errors"), ("no-change", "Queue long"),
+                                   ("no-change", "connectivity"), ("update", "Queue")])
+
     def host_id(self):
         return self.api("host.get", {"filter": {"host": [self.host]}})[0]["hostid"]
 
