@@ -8,6 +8,8 @@
 #include "prometheus/prometheus.h"
 #include "prometheus/target_kind.h"
 #include "target.h"
+#include "zabbix/target_kind.h"
+#include "zabbix/zabbix.h"
 
 namespace mon {
 
@@ -17,6 +19,7 @@ const std::vector<Backend>& backends() {
        &mackerel::importFile, "monitors or dashboard JSON"},
       {"prometheus", &prometheus::build, &prometheus::check, {&prometheus::target()}, &prometheus::importRules, "rule"},
       {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard"},
+      {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}},
   };
   return all;
 }

@@ -9,8 +9,9 @@ bash scripts/build.sh
 mc=./build/cli/monitorc
 echo "== monitorc check examples/"
 $mc check examples
-# examples/ declares mackerel, local, prometheus and grafana targets: build writes out/mackerel/,
-# out/prometheus/prom/ and out/grafana/grafana/.
+# examples/ declares mackerel, local, prometheus, grafana and zabbix targets: build writes
+# out/mackerel/, out/prometheus/prom/, out/grafana/grafana/ and out/zabbix/zabbix/ (files only:
+# no account is needed).
 echo "== monitorc build -o out examples/"
 $mc build -o out examples
 find out -type f | sort

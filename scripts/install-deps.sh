@@ -17,11 +17,15 @@
 #   zsh fish                          the package test runs the generated zsh and fish completions
 #   dpkg-dev file                     cpack's Debian package: dpkg-shlibdeps works out Depends
 #                                     from the libraries the binary links (file finds the binary)
+#   zabbix-server-pgsql zabbix-frontend-php postgresql php-cli php-pgsql
+#                                     a real Zabbix 6.0 (server, API, its database) for the zabbix
+#                                     target's tests (tests/zabbix/zabbix.sh; nothing is started here)
+#   zabbix-agent                      zabbix_sender, which pushes values to trapper items in those tests
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 pkgs=(cmake g++ make antlr4 libantlr4-runtime-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev
       doctest-dev clang libclang-rt-14-dev prometheus libyaml-cpp-dev libjemalloc-dev python3 python3-yaml patch ca-certificates bc
-      neovim zsh fish dpkg-dev file)
+      neovim zsh fish dpkg-dev file zabbix-server-pgsql zabbix-frontend-php postgresql php-cli php-pgsql zabbix-agent)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
 # Node.js may come from the machine image (with its own npm, which conflicts with Debian's
@@ -30,9 +34,17 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # php-cli alone would pull in Apache's PHP module through the php metapackage's first
+  # alternative; the tests serve the Zabbix API with PHP's built-in server and need no web server.
+  no_apache=()
+  if printf '%s\n' "${missing[@]}" | grep -q '^zabbix-frontend-php$' &&
+     ! dpkg-query -W -f='${Status}' libapache2-mod-php8.2 2>/dev/null | grep -q "ok installed"; then
+    missing+=(php8.2-cgi); no_apache=(libapache2-mod-php8.2-)
+  fi
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" "${no_apache[@]}" >/dev/null
 fi
-# Nothing else: this script never stops, kills or restarts a service. The prometheus package
+# Nothing else: this script never stops, kills or restarts a service (the zabbix and postgresql
+# packages may start their default instances where services start; the tests never use them). The prometheus package
 # may start a system Prometheus on :9090 (on an SRE's machine it may be their monitoring); the
 # tests never use it nor that port: tests/prometheus/prom.sh starts a private instance on a free
 # loopback port and stops only the process it started.

@@ -1,0 +1,252 @@
+"""End to end: `monitorc plan/apply` on zabbix targets, through the real binary, against a real
+Zabbix 6.0 (zabbix.sh; ZABBIX_DIR names its directory). Each test owns a template of its own."""
+import json
+import os
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MONITORC = os.environ.get("MONITORC", "monitorc")
+ZDIR = os.environ.get("ZABBIX_DIR", os.path.join(HERE, "..", "..", "build", "zabbix-test"))
+RUN = "%x" % int(time.time() * 1000)  # names of this run: the server may outlive one run
+
+
+def read_env():
+    subprocess.run(["bash", os.path.join(HERE, "zabbix.sh"), "start", ZDIR], check=True, timeout=300)
+    env = {}
+    with open(os.path.join(ZDIR, "env")) as f:
+        for line in f:
+            k, _, v = line.strip().partition("=")
+            env[k] = v
+    return env
+
+
+class Api:
+    def __init__(self, url, token):
+        self.url, self.token = url + "/api_jsonrpc.php", token
+        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def __call__(self, method, params):
+        body = {"jsonrpc": "2.0", "method": method, "params": params, "auth": self.token, "id": 1}
+        req = urllib.request.Request(self.url, json.dumps(body).encode(), {"Content-Type": "application/json-rpc"})
+        with self.opener.open(req, timeout=120) as r:
+            answer = json.load(r)
+        if "error" in answer:
+            raise RuntimeError("%s: %s" % (method, answer["error"]))
+        return answer["result"]
+
+
+class ZabbixCli(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.zenv = read_env()
+        cls.api = Api(cls.zenv["ZABBIX_URL"], cls.zenv["ZABBIX_TOKEN"])
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="monitorc-zabbix-")
+        self.outputs = []
+        name = self.id().split(".")[-1]
+        self.template = "monitorc %s %s" % (name, RUN)
+        # A host per test: Zabbix refuses two templates with the same item key on one host.
+        self.host = "mt-%s-%s" % (name.replace("_", "-"), RUN)
+        group = self.api("hostgroup.get", {"filter": {"name": ["Linux servers"]}})[0]["groupid"]
+        self.api("host.create", {"host": self.host, "groups": [{"groupid": group}], "interfaces": [
+            {"type": 1, "main": 1, "useip": 1, "ip": "127.0.0.1", "dns": "", "port": "10050"}]})
+
+    def tearDown(self):
+        for out in self.outputs:
+            self.assertNotIn(self.zenv["ZABBIX_TOKEN"], out)
+            self.assertNotIn("zabbix-admin-pw", out)
+
+    def write(self, body, target_extra=""):
+        with open(os.path.join(self.dir, "main.mon"), "w") as f:
+            f.write('target zabbix "zbx" {\n  url = "%s"\n  template_name = "%s"\n  hosts = ["%s"]\n%s}\n%s'
+                    % (self.zenv["ZABBIX_URL"], self.template, self.host, target_extra, body))
+
+    def run_mc(self, *args, env=None):
+        e = dict(os.environ)
+        e["ZABBIX_TOKEN"] = self.zenv["ZABBIX_TOKEN"]
+        e.update(env or {})
+        # A busy two-core machine can keep PHP on one call for many seconds.
+        args = [args[0], "--timeout", "120", *args[1:]] if args[0] in ("plan", "apply") else list(args)
+        p = subprocess.run([MONITORC, *args], cwd=self.dir, env=e, capture_output=True, text=True, timeout=600,
+                           stdin=subprocess.DEVNULL)
+        self.outputs.append(p.stdout + p.stderr)
+        return p
+
+    def plan(self, *extra):
+        p = self.run_mc("plan", "--format", "json", *extra, "main.mon")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return sorted((c["action"], c["key"]) for c in json.loads(p.stdout)["changes"])
+
+    def apply(self, *extra, expect=0):
+        p = self.run_mc("apply", "--auto-approve", *extra, "main.mon")
+        self.assertEqual(p.returncode, expect, p.stdout + p.stderr)
+        return p
+
+    def template_id(self):
+        t = self.api("template.get", {"filter": {"host": [self.template]}})
+        return t[0]["templateid"] if t else None
+
+    def triggers(self):
+        return {(t["description"], t["priority"]): t for t in self.api("trigger.get", {
+            "templateids": [self.template_id()], "expandExpression": True, "selectTags": "extend",
+            "selectDependencies": ["triggerid"], "output": "extend"})}
+
+    def item_keys(self):
+        return sorted(i["key_"] for i in self.api("item.get", {"templateids": [self.template_id()], "output": ["key_"]}))
+
+    CPU = 'monitor host "CPU high" {\n  metric = "cpu%%"\n  operator = ">"\n  warning = 80\n  critical = %s\n  duration = 5m\n}\n'
+    QUEUE = ('monitor service "Queue" {\n  service = "shop"\n  metric = "queue.length"\n  operator = ">"\n'
+             '  critical = 100\n  duration = 3\n  missing_duration_critical = 20m\n}\n')
+
+    def test_apply_replan_update_rename_prune(self):
+        self.write(self.CPU % 90 + self.QUEUE)
+        self.assertEqual(self.plan(), sorted([("create", "CPU high"), ("create", "Queue")]))
+        self.apply()
+        self.assertEqual(self.plan(), sorted([("no-change", "CPU high"), ("no-change", "Queue")]))
+        t = self.triggers()
+        self.assertEqual(t[("CPU high", "4")]["expression"], "avg(/%s/system.cpu.util,5m)>90" % self.template)
+        self.assertEqual(t[("CPU high", "2")]["dependencies"], [{"triggerid": t[("CPU high", "4")]["triggerid"]}])
+        self.assertEqual(t[("Queue (no data)", "4")]["expression"], "nodata(/%s/queue.length,20m)=1" % self.template)
+        self.assertEqual(self.item_keys(), ["queue.length", "system.cpu.util"])
+        # The template is linked to the host named in the target.
+        host = self.api("host.get", {"filter": {"host": [self.host]}, "selectParentTemplates": ["host"]})[0]
+        self.assertIn(self.template, [p["host"] for p in host["parentTemplates"]])
+        # A trigger added by hand on the template is not monitorc's: listed as ignored, never touched.
+        self.api("trigger.create", {"description": "Hand made", "expression": "last(/%s/queue.length)>5" % self.template})
+        # One threshold changed: one update, the trigger keeps its id.
+        before = self.triggers()[("CPU high", "4")]["triggerid"]
+        self.write(self.CPU % 95 + self.QUEUE)
+        self.assertEqual(self.plan(), sorted([("update", "CPU high"), ("no-change", "Queue"), ("ignore", "Hand made")]))
+        self.apply()
+        t = self.triggers()
+        self.assertEqual(t[("CPU high", "4")]["triggerid"], before)
+        self.assertTrue(t[("CPU high", "4")]["expression"].endswith(">95"))
+        self.assertEqual(self.plan(), sorted([("no-change", "CPU high"), ("no-change", "Queue"), ("ignore", "Hand made")]))
+        # A rename through previous_names is an update of the same triggers.
+        renamed = (self.CPU % 95).replace('"CPU high"', '"CPU busy"').replace("duration = 5m", 'duration = 5m\n  previous_names = ["CPU high"]')
+        self.write(renamed + self.QUEUE)
+        self.assertEqual(self.plan(), sorted([("update", "CPU busy"), ("no-change", "Queue"), ("ignore", "Hand made")]))
+        self.apply()
+        t = self.triggers()
+        self.assertEqual(t[("CPU busy", "4")]["triggerid"], before)
+        self.assertEqual([x["value"] for x in t[("CPU busy", "4")]["tags"] if x["tag"] == "monitorc_monitor"], ["CPU busy"])
+        # Gone from the source: an orphan until --prune, then deleted with the item only it read.
+        self.write(self.QUEUE)
+        self.assertEqual(self.plan(), sorted([("no-change", "Queue"), ("orphan", "CPU busy"), ("ignore", "Hand made")]))
+        self.apply()
+        self.assertIn(("CPU busy", "4"), self.triggers())
+        self.apply("--prune")
+        self.assertEqual(sorted(d for d, _ in self.triggers()), ["Hand made", "Queue", "Queue (no data)"])
+        self.assertEqual(self.item_keys(), ["queue.length"])
+        self.assertEqual(self.plan("--prune"), sorted([("no-change", "Queue"), ("ignore", "Hand made")]))
+
+    def test_values_fire_and_resolve(self):
+        self.write('monitor query "Test value" {\n  query = "last(//test.value)"\n  operator = ">"\n'
+                   '  warning = 50\n  critical = 90\n  labels = { team = "web" }\n}\n')
+        self.apply()
+        # The server reads new items from its configuration cache.
+        subprocess.run(["/usr/sbin/zabbix_server", "-c", os.path.join(ZDIR, "zabbix_server.conf"), "-R",
+                        "config_cache_reload"], check=True, capture_output=True)
+
+        def send(value):
+            deadline = time.time() + 30
+            while True:
+                p = subprocess.run(["zabbix_sender", "-z", "127.0.0.1", "-p", self.zenv["ZABBIX_TRAPPER_PORT"], "-s", self.host,
+                                    "-k", "test.value", "-o", str(value)], capture_output=True, text=True)
+                if "processed: 1" in p.stdout:
+                    return
+                self.assertLess(time.time(), deadline, p.stdout + p.stderr)  # until the cache has the item
+                time.sleep(0.5)
+
+        def problems(want):
+            deadline = time.time() + 20
+            while True:
+                got = sorted((p["name"], p["severity"]) for p in self.api("problem.get", {
+                    "output": ["name", "severity"], "hostids": [self.host_id()],
+                    "tags": [{"tag": "monitorc_monitor", "value": "Test value", "operator": 1}]}))
+                if got == want or time.time() > deadline:
+                    return got
+                time.sleep(0.3)
+
+        # Above critical: the critical trigger only (the warning one depends on it).
+        send(97)
+        self.assertEqual(problems([("Test value", "4")]), [("Test value", "4")])
+        send(60)
+        self.assertEqual(problems([("Test value", "2")]), [("Test value", "2")])
+        send(5)
+        self.assertEqual(problems([]), [])
+
+    def test_pull_round_trip(self):
+        self.write(self.CPU % 90 + 'monitor connectivity {\n  alert_status_on_gone = WARNING\n}\n'
+                   'monitor host "Queue long" {\n  metric = "custom.queue"\n  operator = ">"\n  critical = 9\n'
+                   '  duration = 2m\n  labels = { team = "web" }\n  memo = "why"\n}\n'
+                   'monitor query "Errors" {\n  query = "last(//app.errors)"\n  operator = ">"\n  critical = 0\n'
+                   '  raw = { manual_close = 1, recovery_expression = "last(//app.errors)=0" }\n}\n' + self.QUEUE)
+        self.apply()
+        p = self.run_mc("pull", "--target", "zbx", "-o", "pulled", "main.mon")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        # The no-data trigger of the service monitor has no place in the pulled source.
+        self.assertIn("trigger 'Queue (no data)' (no_data_critical) of monitor 'Queue': skipped", p.stderr)
+        with open(os.path.join(self.dir, "pulled", "zbx.mon")) as f:
+            pulled = f.read()
+        for want in ('monitor host "CPU high"', 'metric = "cpu%"', 'monitor host "Queue long"', 'metric = "custom.queue"',
+                     'query = "last(//app.errors)"', 'recovery_expression = "last(//app.errors)=0"', 'monitor connectivity'):
+            self.assertIn(want, pulled)
+        p = self.run_mc("plan", "--format", "json", "pulled")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        changes = sorted((c["action"], c["key"]) for c in json.loads(p.stdout)["changes"])
+        self.assertEqual(changes, [("no-change", "CPU high"), ("no-change", "Errors"), ("no-change", "Queue long"),
+                                   ("no-change", "connectivity"), ("update", "Queue")])
+
+    def host_id(self):
+        return self.api("host.get", {"filter": {"host": [self.host]}})[0]["hostid"]
+
+    def test_saved_plan_refused_when_stale(self):
+        self.write(self.CPU % 90)
+        self.apply()
+        self.write(self.CPU % 91)
+        self.assertEqual(self.run_mc("plan", "--out", "p.json", "main.mon").returncode, 0)
+        tid = self.triggers()[("CPU high", "4")]["triggerid"]
+        self.api("trigger.update", {"triggerid": tid, "comments": "edited by hand"})
+        p = self.run_mc("apply", "--auto-approve", "p.json")
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("was changed", p.stdout + p.stderr)
+        self.assertEqual(self.triggers()[("CPU high", "4")]["comments"], "edited by hand")
+        self.assertEqual(self.run_mc("plan", "--out", "p.json", "main.mon").returncode, 0)
+        p = self.run_mc("apply", "--auto-approve", "p.json")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        t = self.triggers()[("CPU high", "4")]
+        self.assertEqual((t["comments"], t["expression"].endswith(">91")), ("", True))
+
+    def test_unowned_template_is_not_taken(self):
+        group = self.api("hostgroup.get", {"filter": {"name": ["Templates"]}})[0]["groupid"]
+        self.api("template.create", {"host": self.template, "groups": [{"groupid": group}]})
+        self.write(self.CPU % 90)
+        p = self.apply(expect=1)
+        self.assertIn("is not owned by monitorc", p.stdout + p.stderr)
+        self.assertEqual(self.triggers(), {})
+
+    def test_password_login_when_no_token(self):
+        user = "monitorc-" + RUN
+        group = self.api("usergroup.get", {"filter": {"name": ["Zabbix administrators"]}})[0]["usrgrpid"]
+        self.api("user.create", {"username": user, "passwd": "zabbix-admin-pw", "roleid": "3", "usrgrps": [{"usrgrpid": group}]})
+        self.write(self.CPU % 90, '  user = "%s"\n  password_env = "ZBX_PW"\n' % user)
+        p = self.run_mc("plan", "main.mon", env={"ZABBIX_TOKEN": "", "ZBX_PW": "zabbix-admin-pw"})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("+ monitor \"CPU high\"", p.stdout)
+        p = self.run_mc("plan", "-v", "main.mon", env={"ZABBIX_TOKEN": "", "ZBX_PW": "wrong-password"})
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("user.login", p.stderr)
+        self.assertNotIn("wrong-password", p.stdout + p.stderr)
+        p = self.run_mc("plan", "main.mon", env={"ZABBIX_TOKEN": "", "ZBX_PW": ""})
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("ZBX_PW", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
