@@ -113,6 +113,21 @@ bool writeFileAtomic(const std::string& path, const std::string& text, std::stri
       return false;
     }
   }
+  // A device or pipe (`-o /dev/null`, `/dev/stdout`, a FIFO) is written in place: renaming a
+  // temporary file over it would replace the device node itself with a regular file.
+  struct stat existing {};
+  if (::stat(target.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+    if (!S_ISCHR(existing.st_mode) && !S_ISFIFO(existing.st_mode)) {
+      error = "cannot write '" + path + "': " + (S_ISDIR(existing.st_mode) ? "it is a directory" : "not a regular file");
+      return false;
+    }
+    Fd out(::open(target.c_str(), O_WRONLY | O_CLOEXEC));
+    if (out.get() < 0 || !writeAll(out.get(), text)) {
+      error = "cannot write '" + path + "': " + systemReason(errno);
+      return false;
+    }
+    return true;
+  }
   // A unique name per process and call: two runs at once never share a temporary file, and
   // O_EXCL|O_NOFOLLOW refuses any name someone planted (a symlink to a file we must not touch).
   static std::atomic<unsigned> counter{0};

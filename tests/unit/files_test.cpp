@@ -1,5 +1,6 @@
 // support/files: bounded reads of regular files only, atomic writes that follow no planted link.
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,6 +81,25 @@ TEST_CASE("files: writeFileAtomic never writes through a planted symlink") {
   REQUIRE(mon::writeFileAtomic((d / "monitors.json").string(), "new", err));
   CHECK(slurp(d / "victim") == "precious");
   CHECK(slurp(d / "monitors.json") == "new");
+  fs::remove_all(d);
+}
+
+TEST_CASE("files: writeFileAtomic writes into a pipe or device in place instead of replacing it") {
+  // `-o /dev/null` must not turn /dev/null into a regular file; a FIFO stands in for the device.
+  fs::path d = freshDir("fifo");
+  fs::path pipe = d / "out";
+  REQUIRE(::mkfifo(pipe.c_str(), 0600) == 0);
+  int reader = ::open(pipe.c_str(), O_RDONLY | O_NONBLOCK);
+  REQUIRE(reader >= 0);
+  std::string err;
+  REQUIRE(mon::writeFileAtomic(pipe.string(), "through", err));
+  char buf[16] = {};
+  CHECK(::read(reader, buf, sizeof buf) == 7);
+  CHECK(std::string(buf) == "through");
+  ::close(reader);
+  CHECK(fs::is_fifo(fs::symlink_status(pipe)));
+  CHECK_FALSE(mon::writeFileAtomic(d.string(), "x", err));
+  CHECK(err.find("it is a directory") != std::string::npos);
   fs::remove_all(d);
 }
 
