@@ -24,7 +24,9 @@ struct FrontEndOptions {
   std::vector<std::string> vars;
   std::string diagnosticsFormat = "text";
   bool werror = false;
-  void add(CLI::App& sub, bool pathsRequired = true);
+  /// `formatFlag`: also accept --format (check and lint, whose only output is diagnostics;
+  /// plan's --format is its plan's).
+  void add(CLI::App& sub, bool pathsRequired = true, bool formatFlag = false);
   /// Parses --var NAME=VALUE pairs; false (with a message on stderr) on a malformed one.
   bool varMap(std::map<std::string, std::string>& out) const;
 };
@@ -37,6 +39,10 @@ Runner setupPlan(CLI::App& sub);
 Runner setupApply(CLI::App& sub);
 Runner setupPull(CLI::App& sub);
 Runner setupLsp(CLI::App& sub);
+Runner setupLint(CLI::App& sub);
+
+/// The version --version and SARIF's tool.driver.version print.
+inline constexpr const char* kVersion = "0.1.0";
 
 int run(int argc, char** argv);
 
