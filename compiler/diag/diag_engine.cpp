@@ -136,8 +136,13 @@ void DiagEngine::mergeLoopRepeats() {
         if (!isLoopNote(n)) kept.push_back(n);
         else if (!at.valid()) at = n.range;
       }
-      std::string list;
-      for (size_t k = 0; k < values.size() && k < kShown; ++k) list += (k ? "; " : "") + values[k];
+      // One loop variable: name it once ("role = "web", "api""); several: each step in full.
+      std::string name = values[0].substr(0, values[0].find(" = ") + 3);
+      bool single = name.size() > 3;
+      for (const auto& v : values) single &= v.compare(0, name.size(), name) == 0 && v.find(", ", name.size()) == std::string::npos;
+      std::string list = single ? name : "";
+      for (size_t k = 0; k < values.size() && k < kShown; ++k)
+        list += (k ? (single ? ", " : "; ") : "") + (single ? values[k].substr(name.size()) : values[k]);
       if (values.size() > kShown) list += " and " + std::to_string(values.size() - kShown) + " more";
       kept.push_back(Note{at, boundedForMessage("in " + std::to_string(values.size()) + " 'for' steps, where " + list,
                                                 kMaxNoteChars)});

@@ -335,7 +335,13 @@ class Expander {
     loopSteps_.erase(loopSteps_.begin());
     auto& all = diags_.mutableAll();
     for (size_t i = mark; i < all.size(); ++i)
-      if (all[i].range.valid()) all[i].notes.push_back(step);
+      if (all[i].range.valid() && !isRunaway(all[i].kind)) all[i].notes.push_back(step);
+  }
+
+  // A limit of the whole run is not about one step: the step that crossed it is chance.
+  static bool isRunaway(diag::Kind k) {
+    return k == diag::err_too_many_steps || k == diag::err_too_many_objects || k == diag::err_eval_budget ||
+           k == diag::err_template_depth || k == diag::err_value_too_large || k == diag::err_too_many_errors;
   }
 
   void use(const ast::Stmt& st, Scope& scope, Sink& sink, int depth) {
