@@ -9,13 +9,14 @@
 #                                     setups: the syntax trees are many small allocations)
 #   python3                           fake Mackerel and Grafana APIs used by the tests
 #   python3-yaml                      reads rule files in the Prometheus import round-trip test
+#   python3-jsonschema                validates `monitorc lint --format sarif` output in the lint tests
 #   patch                             applies `monitorc fmt --diff` output in the fmt tests
 #   nodejs npm                        editor grammar tests (vscode-textmate) and packaging
 #   neovim                            headless Neovim as a real LSP client in the editors tests
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 pkgs=(cmake g++ make antlr4 libantlr4-runtime-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev
-      doctest-dev clang libclang-rt-14-dev prometheus libyaml-cpp-dev libjemalloc-dev python3 python3-yaml patch ca-certificates bc
+      doctest-dev clang libclang-rt-14-dev prometheus libyaml-cpp-dev libjemalloc-dev python3 python3-yaml python3-jsonschema patch ca-certificates bc
       neovim)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done

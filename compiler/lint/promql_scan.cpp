@@ -27,6 +27,8 @@ std::vector<Token> tokens(const std::string& s) {
       size_t j = i + 1;
       while (j < s.size() && s[j] != c) j += (s[j] == '\\' && c != '`') ? 2 : 1;
       i = j + 1;
+    } else if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
     } else if (c == '#') {
       while (i < s.size() && s[i] != '\n') ++i;
     } else if (c == '{') {

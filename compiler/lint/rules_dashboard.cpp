@@ -20,7 +20,7 @@ std::string dataKey(const ir::Widget& w) {
 
 void checkDashboard(const ir::Dashboard& d, Reporter& r) {
   if (d.widgets.empty()) {
-    r.report("MON012", d.range, d.range, diag::lint_empty_dashboard, {d.title});
+    r.report("MON012", d, d.range, diag::lint_empty_dashboard, {d.title});
     return;
   }
   std::map<std::string, const ir::Widget*> seen;

@@ -23,10 +23,10 @@ void thresholdOrder(const ir::Monitor& m, Reporter& r) {
   double wv = w->value.get<double>(), cv = c->value.get<double>();
   bool wrong = (op == ">" && wv > cv) || (op == "<" && wv < cv);
   if (wrong) {
-    if (auto b = r.report("MON001", m.range, w->range, diag::lint_threshold_order, {formatNumber(wv), formatNumber(cv), op}))
+    if (auto b = r.report("MON001", m, w->range, diag::lint_threshold_order, {formatNumber(wv), formatNumber(cv), op}))
       b->note(c->range, "'critical' is set here").note(Range{}, "swap the two values, or the operator");
   } else if (wv == cv) {
-    if (auto b = r.report("MON001", m.range, w->range, diag::lint_threshold_equal, {formatNumber(wv)}))
+    if (auto b = r.report("MON001", m, w->range, diag::lint_threshold_equal, {formatNumber(wv)}))
       b->note(c->range, "'critical' is set here").note(Range{}, "remove 'warning', or give it an earlier threshold");
   }
 }
@@ -51,7 +51,7 @@ bool bareNumber(std::string_view text) {
 
 }  // namespace
 
-void checkUnits(const std::vector<schema::Field>& fields, const ir::Props& props, Range object, Reporter& r) {
+void checkUnits(const std::vector<schema::Field>& fields, const ir::Props& props, const Subject& object, Reporter& r) {
   for (const ir::Prop& p : props.list) {
     if (!p.range.valid() || !p.value.is_number()) continue;
     for (const schema::Field& f : fields) {
@@ -90,11 +90,11 @@ void implausible(const ir::Monitor& m, Reporter& r) {
     if (!p || !p->value.is_number()) continue;
     double v = p->value.get<double>();
     if (percent && v > 100)
-      r.report("MON003", m.range, p->range, diag::lint_percent_above_100, {level, metric, formatNumber(v)});
+      r.report("MON003", m, p->range, diag::lint_percent_above_100, {level, metric, formatNumber(v)});
     else if (ratio && v > 1)
-      r.report("MON003", m.range, p->range, diag::lint_ratio_above_1, {metric, formatNumber(v)});
+      r.report("MON003", m, p->range, diag::lint_ratio_above_1, {metric, formatNumber(v)});
     else if (bytes && v > 0 && v < 1024) {
-      if (auto b = r.report("MON003", m.range, p->range, diag::lint_bytes_small_threshold, {metric, formatNumber(v)}))
+      if (auto b = r.report("MON003", m, p->range, diag::lint_bytes_small_threshold, {metric, formatNumber(v)}))
         b->note(Range{}, "for a share of memory use 'memory%'; for bytes, write the number of bytes");
     }
   }
@@ -104,27 +104,27 @@ void checkMonitor(const ir::Monitor& m, Reporter& r) {
   const char* kind = ir::kindName(m.kind);
   if (hasThresholds(m.kind)) thresholdOrder(m, r);
   for (const auto& k : schema::monitorKinds())
-    if (std::string_view(k.name) == kind) checkUnits(k.fields, m.props, m.range, r);
+    if (std::string_view(k.name) == kind) checkUnits(k.fields, m.props, m, r);
   implausible(m, r);
   bool runbook = !m.props.str("memo").empty() || m.labels.count("runbook") || m.labels.count("runbook_url");
-  if (!runbook) r.report("MON004", m.range, m.nameRange, diag::lint_no_runbook, {"monitor", m.name, "'memo'"});
+  if (!runbook) r.report("MON004", m, m.nameRange, diag::lint_no_runbook, {"monitor", m.name, "'memo'"});
   if (m.kind == ir::MonitorKind::Host) {
     const ir::Prop* s = m.props.find("scopes");
     if (!s || !s->value.is_array() || s->value.empty())
-      r.report("MON005", m.range, m.nameRange, diag::lint_host_no_scope, {m.name});
+      r.report("MON005", m, m.nameRange, diag::lint_host_no_scope, {m.name});
   }
   if (m.kind == ir::MonitorKind::External) {
     const ir::Prop* url = m.props.find("url");
     if (url && url->value.is_string() && lowerAscii(url->value.get<std::string>()).rfind("https://", 0) == 0 &&
         !m.props.has("certification_expiration_warning") && !m.props.has("certification_expiration_critical")) {
-      if (auto b = r.report("MON006", m.range, url->range, diag::lint_https_no_cert_expiry, {m.name}))
+      if (auto b = r.report("MON006", m, url->range, diag::lint_https_no_cert_expiry, {m.name}))
         b->note(Range{}, "add e.g. certification_expiration_warning = 14d and certification_expiration_critical = 7d");
     }
   }
   if (const ir::Prop* n = m.props.find("notification_interval"); n && n->value.is_number() && n->value.get<double>() < 30)
-    r.report("MON008", m.range, n->range, diag::lint_repage_too_often, {showSeconds(n->value.get<double>() * 60)});
+    r.report("MON008", m, n->range, diag::lint_repage_too_often, {showSeconds(n->value.get<double>() * 60)});
   if (const ir::Prop* mute = m.props.find("is_mute"); mute && mute->value.is_boolean() && mute->value.get<bool>())
-    r.report("MON016", m.range, mute->range, diag::lint_muted_monitor, {m.name});
+    r.report("MON016", m, mute->range, diag::lint_muted_monitor, {m.name});
 }
 
 }  // namespace

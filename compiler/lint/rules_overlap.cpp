@@ -68,7 +68,7 @@ void checkDuplicates(const ir::Module& m, Reporter& r) {
     for (size_t j : earlier) {
       const ir::Monitor& first = m.monitors[j];
       if (!targetsOverlap(first.targets, mon.targets)) continue;
-      if (auto b = r.report("MON009", mon.range, mon.nameRange, diag::lint_duplicate_monitor,
+      if (auto b = r.report("MON009", mon, mon.nameRange, diag::lint_duplicate_monitor,
                             {std::string(ir::kindName(mon.kind)) + " monitor", mon.name, first.name, "same " + what}))
         b->note(first.nameRange, "'" + first.name + "' is defined here");
       break;
@@ -86,7 +86,7 @@ void checkDuplicates(const ir::Module& m, Reporter& r) {
     if (fresh) continue;
     const ir::Rule& first = m.rules[it->second];
     if (!targetsOverlap(first.targets, rule.targets)) continue;
-    if (auto b = r.report("MON009", rule.range, rule.nameRange, diag::lint_duplicate_monitor,
+    if (auto b = r.report("MON009", rule, rule.nameRange, diag::lint_duplicate_monitor,
                           {"alerting rule", rule.name, first.name, "same expression and labels"}))
       b->note(first.nameRange, "'" + first.name + "' is defined here");
   }

@@ -28,7 +28,7 @@ std::optional<Interval> longestInterval(const ir::Module& m, const std::vector<s
   return best;
 }
 
-void forBelowInterval(const ir::Module& m, Range object, const ir::Prop* dur, double seconds, const char* field,
+void forBelowInterval(const ir::Module& m, const Subject& object, const ir::Prop* dur, double seconds, const char* field,
                       const std::vector<std::string>& targets, Reporter& r) {
   auto iv = longestInterval(m, targets);
   if (!dur || !iv || seconds <= 0 || seconds >= iv->seconds) return;
@@ -36,7 +36,7 @@ void forBelowInterval(const ir::Module& m, Range object, const ir::Prop* dur, do
            {showSeconds(seconds), showSeconds(iv->seconds), iv->target, field});
 }
 
-void windows(const ir::Module& m, Range object, Range at, const std::string& expr, const std::vector<std::string>& targets,
+void windows(const ir::Module& m, const Subject& object, Range at, const std::string& expr, const std::vector<std::string>& targets,
              Reporter& r) {
   auto iv = longestInterval(m, targets);
   if (!iv) return;
@@ -47,7 +47,7 @@ void windows(const ir::Module& m, Range object, Range at, const std::string& exp
     }
 }
 
-void counters(Range object, Range at, const std::string& expr, Reporter& r) {
+void counters(const Subject& object, Range at, const std::string& expr, Reporter& r) {
   for (const std::string& c : rawCounters(expr))
     if (auto b = r.report("MON011", object, at, diag::lint_counter_without_rate, {c}))
       b->note(Range{}, "e.g. rate(" + c + "[5m]) for a per-second rate, increase(" + c + "[1h]) for a count per hour");
@@ -56,23 +56,23 @@ void counters(Range object, Range at, const std::string& expr, Reporter& r) {
 void checkAlert(const ir::Module& m, const ir::Rule& rule, Reporter& r) {
   const ir::Prop* expr = rule.props.find("expr");
   Range exprAt = expr ? expr->range : rule.nameRange;
-  checkUnits(schema::alertKind().fields, rule.props, rule.range, r);
+  checkUnits(schema::alertKind().fields, rule.props, rule, r);
   bool runbook = rule.annotations.count("runbook_url") || rule.annotations.count("runbook") ||
                  rule.annotations.count("description") || rule.annotations.count("summary");
   if (!runbook)
-    r.report("MON004", rule.range, rule.nameRange, diag::lint_no_runbook,
+    r.report("MON004", rule, rule.nameRange, diag::lint_no_runbook,
              {"alerting rule", rule.name, "'runbook_url', 'summary' or 'description' annotation"});
   const ir::Prop* f = rule.props.find("for_duration");
   double forSeconds = f && f->value.is_number() ? f->value.get<double>() : 0;
   if (forSeconds <= 0) {
-    if (auto b = r.report("MON010", rule.range, f ? f->range : rule.nameRange, diag::lint_alert_no_for, {rule.name}))
+    if (auto b = r.report("MON010", rule, f ? f->range : rule.nameRange, diag::lint_alert_no_for, {rule.name}))
       b->note(Range{}, "add e.g. for_duration = 5m: the condition must then hold for five minutes");
   }
-  forBelowInterval(m, rule.range, f, forSeconds, "for_duration", rule.targets, r);
-  counters(rule.range, exprAt, rule.expr, r);
-  windows(m, rule.range, exprAt, rule.expr, rule.targets, r);
+  forBelowInterval(m, rule, f, forSeconds, "for_duration", rule.targets, r);
+  counters(rule, exprAt, rule.expr, r);
+  windows(m, rule, exprAt, rule.expr, rule.targets, r);
   if (!rule.labels.count("severity"))
-    r.report("MON015", rule.range, rule.nameRange, diag::lint_alert_no_severity, {rule.name});
+    r.report("MON015", rule, rule.nameRange, diag::lint_alert_no_severity, {rule.name});
 }
 
 }  // namespace
@@ -83,17 +83,17 @@ void checkPrometheusRules(const ir::Module& m, Reporter& r) {
       checkAlert(m, rule, r);
     } else {
       const ir::Prop* expr = rule.props.find("expr");
-      windows(m, rule.range, expr ? expr->range : rule.nameRange, rule.expr, rule.targets, r);
+      windows(m, rule, expr ? expr->range : rule.nameRange, rule.expr, rule.targets, r);
     }
   }
   for (const ir::Monitor& mon : m.monitors) {
     if (mon.kind == ir::MonitorKind::Query) {
       const ir::Prop* q = mon.props.find("query");
-      if (q && q->value.is_string()) counters(mon.range, q->range, q->value.get<std::string>(), r);
+      if (q && q->value.is_string()) counters(mon, q->range, q->value.get<std::string>(), r);
     }
     if (mon.kind == ir::MonitorKind::Host) {
       const ir::Prop* d = mon.props.find("duration");
-      if (d && d->value.is_number()) forBelowInterval(m, mon.range, d, d->value.get<double>() * 60, "duration", mon.targets, r);
+      if (d && d->value.is_number()) forBelowInterval(m, mon, d, d->value.get<double>() * 60, "duration", mon.targets, r);
     }
   }
 }
