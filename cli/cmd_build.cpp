@@ -148,11 +148,9 @@ Runner setupBuild(CLI::App& sub) {
     }
     if (c->diags.all().size() > mark) {
       std::vector<Diagnostic> fresh(c->diags.all().begin() + mark, c->diags.all().end());
-      std::cerr << (o->fe.diagnosticsFormat == "json" ? renderJson(c->sources, fresh) : renderText(c->sources, fresh, useColor(STDERR_FILENO)));
-      if (o->fe.diagnosticsFormat != "json")
-        std::cerr << renderSummary(c->diags.errorCount() - errorsBefore, size_t(std::count_if(fresh.begin(), fresh.end(), [](const Diagnostic& d) {
-                                     return d.severity == Severity::Warning;
-                                   })));
+      printDiagnostics(o->fe.diagnosticsFormat, c->sources, fresh, c->diags.errorCount() - errorsBefore,
+                       size_t(std::count_if(fresh.begin(), fresh.end(),
+                                            [](const Diagnostic& d) { return d.severity == Severity::Warning; })));
     }
     if (c->diags.errorCount() > errorsBefore) return 1;
     if (!known) {
@@ -179,10 +177,12 @@ Runner setupCheck(CLI::App& sub) {
       "Examples:\n"
       "  monitorc check                              the source in this directory\n"
       "  monitorc check --werror services/           warnings fail too (CI)\n"
-      "  monitorc check --diagnostics-format json .  for editors and annotations\n"
+      "  monitorc check --format json .              for editors\n"
+      "  monitorc check --format github              annotations in GitHub Actions (stdout)\n"
+      "  monitorc check --format sarif > check.sarif for code scanning (stdout)\n"
       "Exit status: 0 no errors (warnings allowed, unless --werror); 1 errors.\n");
   auto fe = std::make_shared<FrontEndOptions>();
-  fe->add(*&sub);
+  fe->add(*&sub, true, true);
   return [fe]() {
     bool ok;
     // The backends' checks too (monitors a target cannot express), in the same report.

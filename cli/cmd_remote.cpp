@@ -85,11 +85,9 @@ bool reportFrom(Compilation& c, const FrontEndOptions& fe, const std::function<v
   step(c.diags);
   if (c.diags.all().size() > mark) {
     std::vector<Diagnostic> fresh(c.diags.all().begin() + mark, c.diags.all().end());
-    std::cerr << (fe.diagnosticsFormat == "json" ? renderJson(c.sources, fresh) : renderText(c.sources, fresh, useColor(STDERR_FILENO)));
-    if (fe.diagnosticsFormat != "json")
-      std::cerr << renderSummary(c.diags.errorCount() - errorsBefore,
-                                 size_t(std::count_if(fresh.begin(), fresh.end(),
-                                                      [](const Diagnostic& d) { return d.severity == Severity::Warning; })));
+    printDiagnostics(fe.diagnosticsFormat, c.sources, fresh, c.diags.errorCount() - errorsBefore,
+                     size_t(std::count_if(fresh.begin(), fresh.end(),
+                                          [](const Diagnostic& d) { return d.severity == Severity::Warning; })));
   }
   return c.diags.errorCount() == errorsBefore;
 }

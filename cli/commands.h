@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "monitorc_version.h"
+
 namespace mon::cli {
 
 /// Runs a parsed subcommand and returns the process exit status.
@@ -24,7 +26,9 @@ struct FrontEndOptions {
   std::vector<std::string> vars;
   std::string diagnosticsFormat = "text";
   bool werror = false;
-  void add(CLI::App& sub, bool pathsRequired = true);
+  /// `formatFlag`: also accept --format (check and lint, whose only output is diagnostics;
+  /// plan's --format is its plan's).
+  void add(CLI::App& sub, bool pathsRequired = true, bool formatFlag = false);
   /// Parses --var NAME=VALUE pairs; false (with a message on stderr) on a malformed one.
   bool varMap(std::map<std::string, std::string>& out) const;
 };
@@ -38,6 +42,10 @@ Runner setupApply(CLI::App& sub);
 Runner setupPull(CLI::App& sub);
 Runner setupShow(CLI::App& sub);
 Runner setupLsp(CLI::App& sub);
+Runner setupLint(CLI::App& sub);
+
+/// The version SARIF's tool.driver.version prints: the one version, project(VERSION).
+inline constexpr const char* kVersion = MONITORC_VERSION;
 
 int run(int argc, char** argv);
 

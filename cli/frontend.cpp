@@ -5,9 +5,26 @@
 #include <iostream>
 
 #include "diag/render.h"
+#include "lint/rules.h"
 #include "support/terminal.h"
 
 namespace mon::cli {
+
+void printDiagnostics(const std::string& format, const SourceManager& sm, const std::vector<Diagnostic>& diags,
+                      size_t errors, size_t warnings) {
+  if (format == "json") {
+    std::cerr << renderJson(sm, diags);
+  } else if (format == "sarif") {
+    std::vector<RuleDescription> rules;
+    for (const auto& r : lint::rules()) rules.push_back({r.code, r.name, r.summary, r.reason, r.severity});
+    std::cout << renderSarif(sm, diags, rules, kVersion);
+  } else if (format == "github") {
+    std::cout << renderGithub(sm, diags);
+  } else {
+    std::cerr << renderText(sm, diags, useColor(STDERR_FILENO));
+    std::cerr << renderSummary(errors, warnings);
+  }
+}
 
 std::unique_ptr<Compilation> compileAndReport(const FrontEndOptions& opts, bool& ok,
                                               const std::function<void(Compilation&)>& more) {
@@ -26,12 +43,7 @@ std::unique_ptr<Compilation> compileAndReport(const FrontEndOptions& opts, bool&
   DiskFileReader reader;
   compile(files, co, reader, *c);
   if (more && !c->diags.hasErrors()) more(*c);
-  if (opts.diagnosticsFormat == "json") {
-    std::cerr << renderJson(c->sources, c->diags.all());
-  } else {
-    std::cerr << renderText(c->sources, c->diags.all(), useColor(STDERR_FILENO));
-    std::cerr << renderSummary(c->diags.errorCount(), c->diags.warningCount());
-  }
+  printDiagnostics(opts.diagnosticsFormat, c->sources, c->diags.all(), c->diags.errorCount(), c->diags.warningCount());
   ok = problems.empty() && !c->diags.hasErrors();
   return c;
 }

@@ -4,9 +4,16 @@
 #include <memory>
 
 #include "commands.h"
+#include "diag/diagnostic.h"
 #include "driver/compile.h"
 
 namespace mon::cli {
+
+/// Prints `diags` in `format`: text (with the summary of `errors` and `warnings`) and json on
+/// stderr as before; sarif and github on stdout, where code scanning uploads and GitHub Actions
+/// read them.
+void printDiagnostics(const std::string& format, const SourceManager& sm, const std::vector<Diagnostic>& diags,
+                      size_t errors, size_t warnings);
 
 /// Compiles, prints diagnostics in the chosen format to stderr, and returns the compilation.
 /// `ok` is false when there were errors (or bad options). `more`, when set, runs after a

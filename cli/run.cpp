@@ -12,6 +12,7 @@ namespace {
 const Command kCommands[] = {
     {"build", "Compile .mon sources to each backend's files", setupBuild},
     {"check", "Run every check on .mon sources; write nothing", setupCheck},
+    {"lint", "Find alerts and dashboards that will page badly (docs/lint.md)", setupLint},
     {"fmt", "Rewrite .mon files in the canonical layout", setupFmt},
     {"import", "Turn existing monitoring JSON into .mon source", setupImport},
     {"plan", "Show what apply would change on a target", setupPlan},
@@ -23,14 +24,20 @@ const Command kCommands[] = {
 
 }  // namespace
 
-void FrontEndOptions::add(CLI::App& sub, bool pathsRequired) {
+void FrontEndOptions::add(CLI::App& sub, bool pathsRequired, bool formatFlag) {
   auto* p = sub.add_option("paths", paths, ".mon files or directories of them (default: the current directory)");
   // As terraform and promtool users expect: run in the project's directory without naming it.
   if (pathsRequired) p->default_val(".");
   sub.add_option("--var", vars, "Set a declared variable: --var env=prod (repeatable)")
       ->allow_extra_args(false);  // one NAME=VALUE per --var: the next word is a path
-  sub.add_option("--diagnostics-format", diagnosticsFormat, "How to print problems: text or json")
-      ->check(CLI::IsMember({"text", "json"}));
+  // SARIF and GitHub annotations go to stdout, which is the product of the other commands.
+  if (formatFlag)
+    sub.add_option("--format,--diagnostics-format", diagnosticsFormat,
+                   "How to print problems: text or json (stderr), sarif or github (stdout)")
+        ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
+  else
+    sub.add_option("--diagnostics-format", diagnosticsFormat, "How to print problems: text or json")
+        ->check(CLI::IsMember({"text", "json"}));
   sub.add_flag("--werror", werror, "Treat warnings as errors");
 }
 

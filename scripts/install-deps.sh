@@ -11,6 +11,7 @@
 #                                     ci/monitorc_ci.py (the GitHub Action's steps)
 #   python3-yaml                      reads rule files in the Prometheus import round-trip test,
 #                                     and action.yml and the example workflows in the CI test
+#   python3-jsonschema                validates `monitorc lint --format sarif` output in the lint tests
 #   patch                             applies `monitorc fmt --diff` output in the fmt tests
 #   nodejs npm                        editor grammar tests (vscode-textmate) and packaging
 #   neovim                            headless Neovim as a real LSP client in the editors tests
@@ -24,7 +25,7 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 pkgs=(cmake g++ make antlr4 libantlr4-runtime-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev
-      doctest-dev clang libclang-rt-14-dev prometheus libyaml-cpp-dev libjemalloc-dev python3 python3-yaml patch ca-certificates bc
+      doctest-dev clang libclang-rt-14-dev prometheus libyaml-cpp-dev libjemalloc-dev python3 python3-yaml python3-jsonschema patch ca-certificates bc
       neovim zsh fish dpkg-dev file zabbix-server-pgsql zabbix-frontend-php postgresql php-cli php-pgsql zabbix-agent)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done

@@ -27,6 +27,12 @@ class DiagBuilder {
 class DiagEngine {
  public:
   DiagBuilder report(Range range, diag::Kind kind, std::vector<std::string> args = {});
+  /// The same with the severity and rule code of a lint rule (its configured severity, not the
+  /// catalog's); --werror still turns a warning into an error.
+  DiagBuilder reportRule(Range range, diag::Kind kind, std::vector<std::string> args, Severity sev, std::string rule);
+  /// Merges diagnostics that differ only in the notes naming a `for` step (kLoopNotePrefix)
+  /// into the first of them, whose loop note then lists every value; counts follow.
+  void mergeLoopRepeats();
   /// Adds a diagnostic collected elsewhere (a parse on another thread), keeping the counts.
   void append(const Diagnostic& d);
   bool hasErrors() const { return errors_ > 0; }

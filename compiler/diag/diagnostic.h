@@ -36,7 +36,13 @@ struct Diagnostic {
   std::string message;  // formatted from the catalog entry
   std::vector<Note> notes;
   std::vector<FixIt> fixits;
+  std::string rule;  // the lint rule that made it ("MON001"), empty for the compiler's own checks
 };
+
+/// The note naming the values of one `for` step: "in the 'for' step where role = "web"".
+/// DiagEngine::mergeLoopRepeats() recognises these notes by their prefix.
+inline constexpr const char* kLoopNotePrefix = "in the 'for' step where ";
+inline std::string loopStepNote(const std::string& where) { return kLoopNotePrefix + where; }
 
 /// Severity and format string of a catalog entry.
 Severity severityOf(diag::Kind k);

@@ -26,6 +26,7 @@ std::string renderJson(const SourceManager& sm, const std::vector<Diagnostic>& d
   for (const Diagnostic& d : diags) {
     nlohmann::json j = {{"severity", word(d.severity)}, {"code", nameOf(d.kind)}, {"message", d.message},
                         {"location", place(sm, d.range)}};
+    if (!d.rule.empty()) j["rule"] = d.rule;
     j["notes"] = nlohmann::json::array();
     for (const Note& n : d.notes) j["notes"].push_back({{"message", n.message}, {"location", place(sm, n.range)}});
     j["fixits"] = nlohmann::json::array();

@@ -79,7 +79,8 @@ std::string renderText(const SourceManager& sm, const std::vector<Diagnostic>& d
   std::string out;
   const Style st{color};
   for (const Diagnostic& d : diags) {
-    renderOne(sm, d.severity, d.range, d.message, st, out);
+    // A lint finding names its rule, as Clang names a warning's flag: "... [MON004]".
+    renderOne(sm, d.severity, d.range, d.rule.empty() ? d.message : d.message + " [" + d.rule + "]", st, out);
     for (const Note& n : d.notes) renderOne(sm, Severity::Note, n.range, n.message, st, out);
   }
   return out;

@@ -59,6 +59,7 @@ void compile(const std::vector<std::string>& paths, const CompileOptions& opts, 
     c.module = lowerer.finish();
     timer.lap("expand+lower");
   }
+  c.diags.mergeLoopRepeats();
 }
 
 }  // namespace mon

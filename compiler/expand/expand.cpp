@@ -264,6 +264,7 @@ class Expander {
     obj.range = st.range;
     obj.useSites = useSites_;
     obj.useTemplates = useTemplates_;
+    obj.loopSteps = loopSteps_;
     bool labelFailed = false;
     for (const auto& l : st.labels) {
       if (l.isWord) {
@@ -299,7 +300,7 @@ class Expander {
         if (!step(st.range)) return;
         Scope inner(&scope);
         inner.define(st.name, item, st.nameRange, diags_, /*markUsed=*/true);
-        stmts(st.body, inner, sink, depth);
+        loopBody(st, st.name + " = " + show(item), inner, sink, depth);
       }
     } else if (seq.kind == ValueKind::Map) {
       for (size_t i = 0; i < seq.entries.size(); ++i) {
@@ -315,11 +316,32 @@ class Expander {
           inner.define(st.name, key, st.nameRange, diags_, true);
           inner.define(st.name2, seq.entries[i].second, st.name2Range, diags_, true);
         }
-        stmts(st.body, inner, sink, depth);
+        std::string where = st.name + " = " + show(key);
+        if (!st.name2.empty()) where += ", " + st.name2 + " = " + show(seq.entries[i].second);
+        loopBody(st, where, inner, sink, depth);
       }
     } else {
       diags_.report(st.value->range, diag::err_not_iterable, {describe(seq.kind)});
     }
+  }
+
+  // One step of a `for`: what it reports while evaluating, and the objects it makes (through
+  // Object::loopSteps, reported when lowered), name the loop variables' values of this step.
+  void loopBody(const ast::Stmt& st, const std::string& where, Scope& inner, Sink& sink, int depth) {
+    Note step{st.nameRange, loopStepNote(where)};
+    size_t mark = diags_.all().size();
+    loopSteps_.insert(loopSteps_.begin(), step);
+    stmts(st.body, inner, sink, depth);
+    loopSteps_.erase(loopSteps_.begin());
+    auto& all = diags_.mutableAll();
+    for (size_t i = mark; i < all.size(); ++i)
+      if (all[i].range.valid() && !isRunaway(all[i].kind)) all[i].notes.push_back(step);
+  }
+
+  // A limit of the whole run is not about one step: the step that crossed it is chance.
+  static bool isRunaway(diag::Kind k) {
+    return k == diag::err_too_many_steps || k == diag::err_too_many_objects || k == diag::err_eval_budget ||
+           k == diag::err_template_depth || k == diag::err_value_too_large || k == diag::err_too_many_errors;
   }
 
   void use(const ast::Stmt& st, Scope& scope, Sink& sink, int depth) {
@@ -415,6 +437,7 @@ class Expander {
   std::unordered_map<FileId, std::shared_ptr<Scope>> done_;
   std::vector<Range> useSites_;
   std::vector<std::string> useTemplates_;
+  std::vector<Note> loopSteps_;
   size_t objectCount_ = 0;
   size_t steps_ = 0;
   bool stopped_ = false;

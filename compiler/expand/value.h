@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "diag/diagnostic.h"
 #include "source/source_manager.h"
 #include "support/cow_vector.h"
 
@@ -56,6 +57,7 @@ struct Object {
   std::vector<Object> children;
   std::vector<Range> useSites;      // innermost first: the `use` statements that produced it
   std::vector<std::string> useTemplates;
+  std::vector<Note> loopSteps;      // innermost first: the `for` steps that produced it (loopStepNote)
 
   const Field* field(std::string_view name) const {
     for (const auto& f : fields)

@@ -49,6 +49,13 @@ struct Props {
   }
 };
 
+/// A `for` step that made an object: where the loop variable is, and the note naming its value
+/// ("in the 'for' step where role = "web""), so findings about the object can say which step.
+struct LoopStep {
+  Range at;
+  std::string note;
+};
+
 enum class MonitorKind { Host, Connectivity, Service, External, Expression, AnomalyDetection, Query };
 
 struct Monitor {
@@ -61,6 +68,7 @@ struct Monitor {
   std::map<std::string, std::string> labels;    // severity, team, runbook ... (ordered)
   std::vector<std::string> targets;             // restricts the monitor to these targets; empty = all
   std::vector<Range> targetRanges;              // where each of `targets` is written
+  std::vector<LoopStep> loopSteps;              // innermost first; empty outside loops
 };
 
 struct Layout {
@@ -87,6 +95,7 @@ struct Dashboard {
   Json raw = Json::object();
   std::vector<std::string> targets;
   std::vector<Range> targetRanges;  // where each of `targets` is written
+  std::vector<LoopStep> loopSteps;
 };
 
 struct Target {
@@ -114,6 +123,7 @@ struct Rule {
   std::map<std::string, std::string> annotations;
   std::vector<std::string> targets;           // restricts the rule to these targets; empty = all
   std::vector<Range> targetRanges;            // where each of `targets` is written
+  std::vector<LoopStep> loopSteps;
   bool isAlert() const { return type == Type::Alert; }
   const char* what() const { return isAlert() ? "alerting rule" : "recording rule"; }
 };

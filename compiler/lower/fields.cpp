@@ -67,6 +67,8 @@ void noteUseSites(const Object& obj, size_t mark, DiagEngine& diags) {
   for (size_t i = mark; i < all.size(); ++i)
     for (size_t u = 0; u < obj.useSites.size(); ++u)
       all[i].notes.push_back(Note{obj.useSites[u], "in template '" + obj.useTemplates[u] + "' used here"});
+  for (size_t i = mark; i < all.size(); ++i)
+    for (const Note& step : obj.loopSteps) all[i].notes.push_back(step);
 }
 
 Range nameRangeOf(const Object& obj) {

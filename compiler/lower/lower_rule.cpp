@@ -51,6 +51,7 @@ std::optional<ir::Rule> lowerRule(const Object& obj, DiagEngine& diags) {
   r.type = alert ? ir::Rule::Type::Alert : ir::Rule::Type::Record;
   r.name = obj.labels[0].str;
   r.range = obj.range;
+  for (const Note& n : obj.loopSteps) r.loopSteps.push_back(ir::LoopStep{n.range, n.message});
   r.nameRange = obj.labels[0].range;
   bool ok = true;
   if (r.name.empty()) {
