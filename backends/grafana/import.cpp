@@ -22,10 +22,6 @@ namespace {
 
 using Json = ir::Json;
 
-/// Imported dashboards go to this Grafana target only (declared at the top of the source):
-/// Mackerel's widget limits and its data sources do not apply to them.
-const char* kTarget = "grafana";
-
 struct Writer {
   std::string out;
   void field(const std::string& k, const std::string& v) { out += "    " + k + " = " + v + "\n"; }
@@ -276,8 +272,8 @@ void dropBookkeeping(Json& d, const std::string& title, std::vector<std::string>
   for (const char* k : {"__inputs", "__requires", "__elements", "gnetId"}) d.erase(k);
 }
 
-bool importChecked(const std::string& jsonText, std::string& source, std::vector<std::string>& warnings,
-                   std::string& error) {
+bool importChecked(const std::string& jsonText, const ImportOptions& opts, std::string& source,
+                   std::vector<std::string>& warnings, std::string& error) {
   Json d;
   if (JsonInputError e; !readJsonInput(jsonText, d, e)) {
     error = "invalid JSON: " + e.where();
@@ -325,13 +321,14 @@ bool importChecked(const std::string& jsonText, std::string& source, std::vector
                        std::to_string(source::kMaxValueDepth - 1) + " levels deep");
     settings = Json::object();
   }
-  source = "# Imported from a Grafana dashboard by monitorc. It goes to this Grafana target only (drop the\n"
-           "# declaration when another file has it; list more targets to show it elsewhere).\n";
-  source += std::string("target grafana ") + source::quote(kTarget) + " {}\n\n";
+  source = "# Imported from a Grafana dashboard by monitorc.\n";
+  if (opts.declareTarget)
+    source += "# It goes to this Grafana target only (drop the declaration when another file has it).\ntarget grafana " +
+              source::quote(opts.target) + " {}\n\n";
   source += "dashboard " + source::quote(title) + " {\n";
   source += "  url_path = " + source::quote(uid) + "\n";
   if (!memo.empty()) source += "  memo = " + source::quote(memo) + "\n";
-  source += "  targets = [" + source::quote(kTarget) + "]\n";
+  source += "  targets = [" + source::quote(opts.target) + "]\n";
   source += "  raw = { grafana_dashboard = " + source::value(settings) + " }\n";
   for (const auto& p : panels) panel(p, at, source, warnings);
   source += "}\n";
@@ -342,8 +339,13 @@ bool importChecked(const std::string& jsonText, std::string& source, std::vector
 
 bool importDashboard(const std::string& jsonText, std::string& source, std::vector<std::string>& warnings,
                      std::string& error) {
+  return importDashboard(jsonText, ImportOptions{}, source, warnings, error);
+}
+
+bool importDashboard(const std::string& jsonText, const ImportOptions& opts, std::string& source,
+                     std::vector<std::string>& warnings, std::string& error) {
   try {
-    return importChecked(jsonText, source, warnings, error);
+    return importChecked(jsonText, opts, source, warnings, error);
   } catch (const nlohmann::json::exception& e) {  // a field of an unexpected type
     error = std::string("unexpected dashboard shape: ") + e.what();
     return false;
