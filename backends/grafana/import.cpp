@@ -147,8 +147,8 @@ void panel(const Json& p, const Where& at, std::string& out, std::vector<std::st
   }
   const Json& g = p.value("gridPos", Json::object());
   auto grid = [&](const char* k, int dflt, int lo, int hi) {
-    bool given = g.is_object() && g.contains(k) && g[k].is_number_integer();
-    long long v = given ? g[k].get<long long>() : dflt;
+    bool given = g.is_object() && g.contains(k);
+    long long v = given ? g[k].get<long long>() : dflt;  // not a number: an unexpected shape (thrown)
     if (given && (v < lo || v > hi))
       warnings.push_back(at.of(p) + ": gridPos." + k + " " + std::to_string(v) + " moved into " + std::to_string(lo) + ".." +
                          std::to_string(hi));
@@ -327,8 +327,8 @@ bool importChecked(const std::string& jsonText, const ImportOptions& opts, std::
               source::quote(opts.target) + " {}\n\n";
   source += "dashboard " + source::quote(title) + " {\n";
   source += "  url_path = " + source::quote(uid) + "\n";
-  if (!memo.empty()) source += "  memo = " + source::quote(memo) + "\n";
   source += "  targets = [" + source::quote(opts.target) + "]\n";
+  if (!memo.empty()) source += "  memo = " + source::quote(memo) + "\n";
   source += "  raw = { grafana_dashboard = " + source::value(settings) + " }\n";
   for (const auto& p : panels) panel(p, at, source, warnings);
   source += "}\n";
