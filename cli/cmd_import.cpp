@@ -92,6 +92,23 @@ std::string located(const std::string& error) {
   return ":" + error.substr(0, i) + " error:" + error.substr(i);
 }
 
+// An importer may declare the target its objects go to (`target grafana "grafana" {}`); when
+// several files are imported into one source, the same one-line declaration is kept once.
+std::string withoutRepeatedTargets(const std::string& source, const std::string& before) {
+  std::string out;
+  size_t at = 0;
+  while (at < source.size()) {
+    size_t end = source.find('\n', at);
+    end = end == std::string::npos ? source.size() : end + 1;
+    std::string line = source.substr(at, end - at);
+    bool repeated = line.rfind("target ", 0) == 0 && line.find('{') != std::string::npos && line.back() == '\n' &&
+                    line[line.size() - 2] == '}' && (before.rfind(line, 0) == 0 || before.find("\n" + line) != std::string::npos);
+    if (!repeated) out += line;
+    at = end;
+  }
+  return out;
+}
+
 // One source text per input file, joined.
 int importFiles(const char* what, ImportFn fn, const std::vector<std::string>& files, const std::string& out) {
   if (files.empty()) {
@@ -109,7 +126,7 @@ int importFiles(const char* what, ImportFn fn, const std::vector<std::string>& f
       std::cerr << path << located(error) << "\n";
       return 1;
     }
-    all += (all.empty() ? "" : "\n") + source;
+    all += (all.empty() ? "" : "\n") + withoutRepeatedTargets(source, all);
   }
   return writeSource(out, all) ? 0 : 1;
 }

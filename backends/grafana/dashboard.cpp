@@ -1,5 +1,7 @@
 // Classic Grafana dashboard JSON from an IR dashboard: graph -> timeseries, value -> stat,
 // markdown -> text, alert_status -> alertlist, on the IR's 24-column layout.
+#include <set>
+
 #include "grafana/grafana.h"
 #include "prometheus/promql.h"
 
@@ -164,20 +166,64 @@ Json alertList(const ir::Widget& w, int id) {
   return p;
 }
 
+// A panel imported from Grafana: `raw.grafana_panel` is the panel as Grafana had it less what
+// the widget's fields say; those are written back into it at the places they came from, and
+// nothing else is added (no defaults), so import -> build gives the panel back as it was.
+Json importedPanel(Ctx& c, const ir::Widget& w, int id) {
+  Json p = w.raw["grafana_panel"];
+  if (!p.contains("id")) p["id"] = id;
+  if (!w.title.empty()) p["title"] = w.title;
+  p["gridPos"] = {{"x", w.layout.x}, {"y", w.layout.y}, {"w", w.layout.width}, {"h", w.layout.height}};
+  auto defaults = [&]() -> Json& { return p["fieldConfig"]["defaults"]; };
+  if (w.props.has("query")) {
+    if (!p.contains("targets") || !p["targets"].is_array() || p["targets"].empty() || !p["targets"][0].is_object())
+      p["targets"] = Json::array({{{"refId", "A"}, {"datasource", datasource(c)}}});
+    p["targets"][0]["expr"] = w.props.str("query");
+    if (w.props.has("legend")) p["targets"][0]["legendFormat"] = w.props.str("legend");
+  }
+  if (const ir::Prop* vr = w.props.find("value_range")) {
+    if (vr->value.contains("min")) defaults()["min"] = vr->value["min"];
+    if (vr->value.contains("max")) defaults()["max"] = vr->value["max"];
+  }
+  if (const ir::Prop* f = w.props.find("fraction_size")) defaults()["decimals"] = f->value;
+  if (std::string suffix = w.props.str("suffix"); !suffix.empty()) defaults()["unit"] = "suffix:" + suffix;
+  if (w.kind == ir::WidgetKind::Markdown && w.props.has("text")) p["options"]["content"] = w.props.str("text");
+  timeRange(c, w, p);
+  static const char* notWritten[] = {"reference_lines", "format_rules", "stacked", "legend_list"};
+  for (const char* f : notWritten)
+    if (w.props.has(f)) dropped(c, w, f, "the panel keeps the thresholds and options it was imported with ('raw.grafana_panel')");
+  return p;
+}
+
+// Panel ids the imported panels keep (rows' nested panels included), so new ones avoid them.
+std::set<long long> keptIds(const ir::Dashboard& d) {
+  std::set<long long> ids;
+  auto add = [&](const Json& p) {
+    if (p.is_object() && p.contains("id") && p["id"].is_number_integer()) ids.insert(p["id"].get<long long>());
+  };
+  for (const auto& w : d.widgets)
+    if (w.raw.contains("grafana_panel") && w.raw["grafana_panel"].is_object()) {
+      add(w.raw["grafana_panel"]);
+      const Json& nested = w.raw["grafana_panel"].value("panels", Json::array());
+      if (nested.is_array())
+        for (const auto& n : nested) add(n);
+    }
+  return ids;
+}
+
 }  // namespace
 
 Json dashboardJson(const ir::Dashboard& d, const TargetSettings& t, const ir::Target& target, DiagEngine& diags) {
   Ctx c{t, target, d, diags};
   Json panels = Json::array();
+  std::set<long long> kept = keptIds(d);
   int id = 0;
   for (const auto& w : d.widgets) {
-    ++id;
+    do ++id;
+    while (kept.count(id));
     Json p;
     if (w.raw.contains("grafana_panel") && w.raw["grafana_panel"].is_object()) {
-      p = panelBase(w, id, "");  // passed through by import: the panel as it was, placed here
-      for (auto it = w.raw["grafana_panel"].begin(); it != w.raw["grafana_panel"].end(); ++it)
-        if (it.key() != "id" && it.key() != "gridPos") p[it.key()] = it.value();
-      panels.push_back(std::move(p));
+      panels.push_back(importedPanel(c, w, id));
       continue;
     }
     switch (w.kind) {
@@ -191,6 +237,17 @@ Json dashboardJson(const ir::Dashboard& d, const TargetSettings& t, const ir::Ta
     panels.push_back(std::move(p));
   }
   if (!c.ok) return nullptr;
+  if (d.raw.contains("grafana_dashboard") && d.raw["grafana_dashboard"].is_object()) {
+    // Imported: the dashboard's own settings (variables, annotations, links, tags, time ...)
+    // as Grafana had them, with what the dashboard block models written into them.
+    Json j = d.raw["grafana_dashboard"];
+    j["uid"] = dashboardUid(d.urlPath);
+    j["title"] = d.title;
+    j["schemaVersion"] = t.schemaVersion;
+    j["panels"] = panels;
+    if (!d.memo.empty()) j["description"] = d.memo;
+    return j;
+  }
   Json j = {{"uid", dashboardUid(d.urlPath)},
             {"title", d.title},
             {"tags", Json::array({"monitorc"})},

@@ -40,9 +40,19 @@ ir::Json dashboardJson(const ir::Dashboard& d, const TargetSettings& t, const ir
 /// The rule group body for PUT /api/v1/provisioning/folder/{folder}/rule-groups/{group}.
 ir::Json ruleGroupJson(const ir::Module& module, const TargetSettings& t, const ir::Target& target, DiagEngine& diags);
 
-/// `.mon` source for a classic dashboard (or a {dashboard: ...} body); unknown panels are
-/// passed through in `raw` with a warning. False with `error` when it is not a dashboard.
+/// How an imported dashboard is written: the Grafana target it goes to (`targets = [...]`; no
+/// Mackerel limits apply to it), and whether the source declares that target.
+struct ImportOptions {
+  std::string target = "grafana";
+  bool declareTarget = true;
+};
+/// `.mon` source for a classic dashboard (or a {dashboard: ...} body) that builds back to the
+/// same dashboard: modeled fields, the rest kept in `raw.grafana_dashboard` and per widget
+/// `raw.grafana_panel`; what is not kept is a warning. False with `error` when it is not a
+/// dashboard. The first form (`monitorc import grafana`) declares a target named "grafana".
 bool importDashboard(const std::string& jsonText, std::string& source, std::vector<std::string>& warnings,
                      std::string& error);
+bool importDashboard(const std::string& jsonText, const ImportOptions& opts, std::string& source,
+                     std::vector<std::string>& warnings, std::string& error);
 
 }  // namespace mon::grafana

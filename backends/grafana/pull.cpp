@@ -117,18 +117,13 @@ bool pullTarget(const ir::Target& target, const Connection& conn, bool ownedOnly
                          " levels deep (more than .mon source takes)");
       continue;
     }
-    if (!gf::importDashboard(d["dashboard"].dump(), src, w, e)) {
+    if (!gf::importDashboard(d["dashboard"].dump(), gf::ImportOptions{spec.name, false}, src, w, e)) {
       warnings.push_back("dashboard '" + uid + "': skipped: " + e);
       continue;
     }
     for (const auto& x : w) warnings.push_back("dashboard '" + uid + "': " + x);
-    // Drop the importer's comment; the dashboard goes to this target.
+    // Drop the importer's comment; the dashboard goes to this target (`targets`, written by the importer).
     if (src.rfind("# ", 0) == 0) src.erase(0, src.find('\n') + 1);
-    size_t at = src.find("\n  url_path = ");
-    if (at != std::string::npos) {
-      size_t eol = src.find('\n', at + 1);
-      src.insert(eol + 1, "  targets = [" + source::quote(spec.name) + "]\n");
-    }
     dashboards += "\n" + src;
   }
   if (!get("/api/v1/provisioning/folder/" + gf::pathSegment(settings.folder) + "/rule-groups/" + gf::pathSegment(settings.name), group))

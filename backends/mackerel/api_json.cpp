@@ -4,6 +4,11 @@ namespace mon::mackerel {
 
 namespace {
 
+// `raw.grafana_panel` and `raw.grafana_dashboard` are what a Grafana import keeps for the
+// Grafana backend; they are no Mackerel API keys.
+bool grafanaOnly(const std::string& key) { return key.rfind("grafana_", 0) == 0; }
+
+
 using Json = ir::Json;
 
 // Adds `key` from a prop when it is set and not a zero value (Go's omitempty).
@@ -224,7 +229,8 @@ Json widget(const ir::Widget& w) {
       j["roleFullname"] = p.str("role");
       break;
   }
-  for (auto it = w.raw.begin(); it != w.raw.end(); ++it) j[it.key()] = it.value();
+  for (auto it = w.raw.begin(); it != w.raw.end(); ++it)
+    if (!grafanaOnly(it.key())) j[it.key()] = it.value();
   return j;
 }
 
@@ -234,7 +240,8 @@ Json dashboardToApi(const ir::Dashboard& d) {
   Json j = {{"title", d.title}, {"urlPath", d.urlPath}, {"memo", d.memo}};
   j["widgets"] = Json::array();
   for (const auto& w : d.widgets) j["widgets"].push_back(widget(w));
-  for (auto it = d.raw.begin(); it != d.raw.end(); ++it) j[it.key()] = it.value();
+  for (auto it = d.raw.begin(); it != d.raw.end(); ++it)
+    if (!grafanaOnly(it.key())) j[it.key()] = it.value();
   return j;
 }
 

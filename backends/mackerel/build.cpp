@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "backend.h"
+#include "lower/layout.h"
 #include "mackerel/api_json.h"
 #include "mackerel/gojson.h"
 #include "mackerel/mackerel.h"
@@ -61,8 +62,26 @@ bool forMackerel(const std::vector<std::string>& selected, const ir::Module& mod
 
 }  // namespace
 
+bool checkDashboards(const ir::Module& module, DiagEngine& diags) {
+  bool ok = true;
+  for (const auto& d : module.dashboards) {
+    if (!forMackerel(d.targets, module)) continue;
+    for (const auto& w : d.widgets) {
+      ok = checkWidgetSize(w, diags) && ok;
+      const ir::Prop* lines = w.props.find("reference_lines");
+      if (lines && lines->value.size() > 1) {
+        diags.report(lines->range, diag::err_too_many_items, {"reference_lines", "1"})
+            .note(d.range, "Mackerel shows one reference line; restrict the dashboard to other targets with 'targets = [...]'");
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
+
 OutputFiles build(const ir::Module& module, DiagEngine& diags) {
   OutputFiles out;
+  if (!checkDashboards(module, diags)) return out;
   std::vector<const ir::Monitor*> monitors;
   for (const auto& m : module.monitors)
     if (forMackerel(m.targets, module)) monitors.push_back(&m);

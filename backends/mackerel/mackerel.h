@@ -9,5 +9,8 @@ namespace mon::mackerel {
 /// `{"monitors": [...]}` exactly as `mkr monitors pull` writes it, ids left out.
 std::string monitorsFile(const std::vector<const ir::Monitor*>& monitors);
 OutputFiles build(const ir::Module& module, DiagEngine& diags);
+/// Mackerel's widget limits (sizes per kind, one reference line) on the dashboards that go to
+/// Mackerel: those with no `targets` or naming a mackerel or local target.
+bool checkDashboards(const ir::Module& module, DiagEngine& diags);
 
 }  // namespace mon::mackerel

@@ -6,6 +6,7 @@
 
 #include "mackerel/api_json.h"
 #include "mackerel/api_remote.h"
+#include "mackerel/mackerel.h"
 #include "mackerel/local_remote.h"
 #include "mackerel/normalize.h"
 #include "object_target.h"
@@ -164,6 +165,7 @@ const engine::TargetKind& localTarget() {
 }
 
 void check(const ir::Module& module, DiagEngine& diags) {
+  checkDashboards(module, diags);
   // Only monitors that go to a mackerel or local target carry the marker.
   std::vector<std::string> names;
   for (const auto& t : module.targets)

@@ -103,10 +103,12 @@ bool numberOf(const Value& v, const char* name, double& out, DiagEngine& diags) 
   return true;
 }
 
+// `most`: how many items the language takes (0: any number; a system's own limit, such as
+// Mackerel's one reference line, is its backend's check).
 bool listOfMaps(const schema::Field& f, const Value& v, const std::vector<std::string>& keys, Json& out, DiagEngine& diags,
-                bool (*one)(const Value&, Json&, DiagEngine&)) {
+                bool (*one)(const Value&, Json&, DiagEngine&), size_t most) {
   if (v.kind != ValueKind::List) return wrongType(f, v, diags);
-  if (v.items.size() > 1) {
+  if (most && v.items.size() > most) {
     diags.report(v.items[1].range, diag::err_too_many_items, {f.name, "1"});
     return false;
   }
@@ -411,8 +413,8 @@ bool convertField(const schema::Field& f, const Value& v, Json& out, DiagEngine&
       }
       return true;
     }
-    case Type::RefLines: return listOfMaps(f, v, {"label", "value"}, out, diags, refLine);
-    case Type::FormatRules: return listOfMaps(f, v, {"name", "threshold", "operator"}, out, diags, formatRule);
+    case Type::RefLines: return listOfMaps(f, v, {"label", "value"}, out, diags, refLine, 0);
+    case Type::FormatRules: return listOfMaps(f, v, {"name", "threshold", "operator"}, out, diags, formatRule, 1);
   }
   return false;
 }

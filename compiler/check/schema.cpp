@@ -182,7 +182,7 @@ std::vector<Kind> buildWidgetKinds() {
               typed("stacked", Type::Bool, "Stack the role graph's series."),
               typed("range", Type::TimeRange, "Fixed time range: { period = 1h, offset = 0s } or { start = EPOCH, end = EPOCH }."),
               typed("value_range", Type::ValueRange, "Fixed vertical axis: { min = 0, max = 100 }."),
-              typed("reference_lines", Type::RefLines, "At most one line: [{ label = \"limit\", value = 4 }]."),
+              typed("reference_lines", Type::RefLines, "Horizontal lines: [{ label = \"limit\", value = 4 }] (Mackerel shows at most one)."),
               typed("legend_list", Type::StringList, "Metric names to show in the legend (host and service graphs).")}),
       widget("value", "value widget",
              {str("host_id", "Host id."), str("service", "Service name."), str("expression", "Expression (one series)."),

@@ -28,7 +28,23 @@ Range propRange(const ir::Widget& w, const char* name) {
 
 bool pinned(const ir::Widget& w) { return w.props.has("x") && w.props.has("y"); }
 
-bool checkSize(const ir::Widget& w, DiagEngine& diags) {
+// The grid itself: 24 columns, whatever system shows the dashboard.
+bool checkInsideGrid(const ir::Widget& w, DiagEngine& diags) {
+  const auto& l = w.layout;
+  if (l.x + l.width > 24) {
+    diags.report(propRange(w, "x"), diag::err_layout_outside, {std::to_string(l.x), std::to_string(l.width)});
+    return false;
+  }
+  return true;
+}
+
+bool overlaps(const ir::Layout& a, const ir::Layout& b) {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+}  // namespace
+
+bool checkWidgetSize(const ir::Widget& w, DiagEngine& diags) {
   WidgetSize s = sizeLimits(w.kind);
   const auto& l = w.layout;
   std::vector<std::string> args = {ir::kindName(w.kind), "", "", std::to_string(l.width), std::to_string(l.height)};
@@ -45,18 +61,8 @@ bool checkSize(const ir::Widget& w, DiagEngine& diags) {
     diags.report(l.height > s.maxH ? propRange(w, "height") : propRange(w, "width"), diag::err_widget_too_large, args);
     return false;
   }
-  if (l.x + l.width > 24) {
-    diags.report(propRange(w, "x"), diag::err_layout_outside, {std::to_string(l.x), std::to_string(l.width)});
-    return false;
-  }
   return true;
 }
-
-bool overlaps(const ir::Layout& a, const ir::Layout& b) {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-}
-
-}  // namespace
 
 bool layoutDashboard(std::vector<LayoutRow>& rows, DiagEngine& diags) {
   bool ok = true;
@@ -109,7 +115,7 @@ bool layoutDashboard(std::vector<LayoutRow>& rows, DiagEngine& diags) {
     y += tallest;
     for (ir::Widget* w : row.widgets) {
       if (w->layout.width == 0) continue;  // not placed (reported above)
-      if (!checkSize(*w, diags)) {
+      if (!checkInsideGrid(*w, diags)) {
         ok = false;
         continue;
       }

@@ -83,7 +83,7 @@ TEST_CASE("a Grafana panel nested deeper than source takes is skipped with a war
     std::vector<std::string> warnings;
     REQUIRE(grafana::importDashboard(deepDashboard(levels), source, warnings, error));
     REQUIRE(warnings.size() == 1);
-    CHECK(warnings[0] == "panel 7 'deepest': skipped: nested more than 196 levels deep (more than .mon source takes)");
+    CHECK(warnings[0] == "dashboard 'Deep': panel 7 'deepest': skipped: nested more than 195 levels deep (more than .mon source takes)");
     CHECK(source.find("deepest") == std::string::npos);
     CHECK(source.find("markdown \"ok\"") != std::string::npos);
   }

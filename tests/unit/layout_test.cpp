@@ -43,6 +43,9 @@ struct Layout {
       rs.push_back(std::move(r));
     }
     ok = mon::layoutDashboard(rs, diags);
+    // As for a dashboard that goes to Mackerel: its size limits too.
+    if (ok)
+      for (const auto& w : widgets) ok = mon::checkWidgetSize(w, diags) && ok;
     CHECK(ok == !diags.hasErrors());
     return ok;
   }
