@@ -21,6 +21,14 @@ struct Prop {
   Range range;
 };
 
+/// Where a template made an object: the `use` statements that expanded it, innermost first,
+/// with their templates' names (empty when the object is written where it stands). The object's
+/// own range is then inside the innermost template's body.
+struct MadeBy {
+  std::vector<Range> useSites;
+  std::vector<std::string> templates;
+};
+
 /// Fields in source order with lookup helpers.
 struct Props {
   std::vector<Prop> list;
@@ -61,6 +69,7 @@ struct Monitor {
   std::map<std::string, std::string> labels;    // severity, team, runbook ... (ordered)
   std::vector<std::string> targets;             // restricts the monitor to these targets; empty = all
   std::vector<Range> targetRanges;              // where each of `targets` is written
+  MadeBy madeBy;
 };
 
 struct Layout {
@@ -87,6 +96,7 @@ struct Dashboard {
   Json raw = Json::object();
   std::vector<std::string> targets;
   std::vector<Range> targetRanges;  // where each of `targets` is written
+  MadeBy madeBy;
 };
 
 struct Target {

@@ -105,6 +105,7 @@ void unknownChild(const Object& child, bool inRow, DiagEngine& diags) {
 std::optional<ir::Dashboard> lowerDashboard(const Object& obj, DiagEngine& diags) {
   ir::Dashboard d;
   d.range = obj.range;
+  d.madeBy = ir::MadeBy{obj.useSites, obj.useTemplates};
   bool ok = true;
   if (obj.labels.size() != 1 || obj.labels[0].kind != ValueKind::String) {
     diags.report(obj.labels.empty() ? obj.typeRange : obj.labels[0].range, diag::err_missing_label,

@@ -115,6 +115,7 @@ std::optional<ir::Monitor> lowerMonitor(const Object& obj, DiagEngine& diags) {
   for (const auto& [name, k] : kKinds)
     if (kindLabel.str == name) m.kind = k;
   m.range = obj.range;
+  m.madeBy = ir::MadeBy{obj.useSites, obj.useTemplates};
   m.nameRange = nameRangeOf(obj);
   bool ok = true;
   if (obj.labels.size() >= 2 && obj.labels[1].kind == ValueKind::String) {
