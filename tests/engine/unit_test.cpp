@@ -966,3 +966,31 @@ TEST_CASE("plans show created and deleted fields, multi-line text as a line diff
   CHECK(renderText(back) == text);
   CHECK(renderMarkdown(back) == md);
 }
+
+TEST_CASE("source index: what a template made points at the outermost use, its block in the template as a note") {
+  mon::SourceManager sm;
+  mon::FileId f = sm.add("main.mon", "template t() {\n  monitor connectivity \"Down\" {}\n}\ntemplate u() {\n  use t()\n}\nuse u()\n");
+  auto at = [&](uint32_t line) {  // the first byte of a 1-based line
+    uint32_t off = 0;
+    for (uint32_t l = 1; l < line; ++l) off = uint32_t(sm.text(f).find('\n', off) + 1);
+    return mon::Range{f, off, off + 1};
+  };
+  mon::ir::Module m;
+  mon::ir::Monitor made;
+  made.name = "Down";
+  made.nameRange = at(2);
+  made.madeBy = {{at(5), at(7)}, {"t", "u"}};  // innermost first
+  m.monitors.push_back(made);
+  mon::ir::Monitor plain;
+  plain.name = "plain";
+  plain.nameRange = at(3);
+  m.monitors.push_back(plain);
+  SourceIndex idx = sourceIndex(m, sm);
+  Origin o = alertOrigin(idx, "Down (certificate)");
+  CHECK(o.source == "main.mon:7");
+  CHECK(o.templateSource == "main.mon:2");
+  CHECK(o.templateName == "t");
+  Origin p = alertOrigin(idx, "plain (response time)");
+  CHECK(p.source == "main.mon:3");
+  CHECK(p.templateSource.empty());
+}
