@@ -9,6 +9,8 @@ namespace mon::engine {
 
 namespace {
 
+bool ofObjects(const Json& v);
+
 void walk(const std::string& path, const Json& a, const Json& b, std::vector<FieldChange>& out) {
   if (a == b) return;
   auto child = [&](const std::string& k) { return path.empty() ? k : path + "." + k; };
@@ -22,10 +24,7 @@ void walk(const std::string& path, const Json& a, const Json& b, std::vector<Fie
     return;
   }
   // Arrays of objects (widgets, headers, rules) are compared element by element.
-  auto objects = [](const Json& v) {
-    return v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_object(); });
-  };
-  if (objects(a) && objects(b)) {
+  if (ofObjects(a) && ofObjects(b)) {
     size_t n = std::max(a.size(), b.size());
     for (size_t i = 0; i < n; ++i) {
       std::string p = path + "[" + std::to_string(i) + "]";
@@ -36,6 +35,29 @@ void walk(const std::string& path, const Json& a, const Json& b, std::vector<Fie
     return;
   }
   out.push_back({path, a, b, true, true});
+}
+
+bool saysNothing(const Json& v) {
+  return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty()) || (v.is_array() && v.empty()) ||
+         (v.is_object() && v.empty());
+}
+
+bool ofObjects(const Json& v) {
+  return v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const Json& e) { return e.is_object(); });
+}
+
+void leaves(const std::string& path, const Json& v, bool created, std::vector<FieldChange>& out) {
+  if (saysNothing(v)) return;
+  if (v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) leaves(path.empty() ? it.key() : path + "." + it.key(), it.value(), created, out);
+    return;
+  }
+  if (ofObjects(v)) {
+    for (size_t i = 0; i < v.size(); ++i) leaves(path + "[" + std::to_string(i) + "]", v[i], created, out);
+    return;
+  }
+  if (created) out.push_back({path, nullptr, v, false, true});
+  else out.push_back({path, v, nullptr, true, false});
 }
 
 const Json& memoOf(const Json& body) {
@@ -85,12 +107,34 @@ struct Index {
   }
 };
 
+
+// Fields in the backend's words; with `listing`, without those the source never writes.
+void name(const DiffOptions& opts, Change& c, const Json& before, const Json& after, bool listing = false) {
+  if (!opts.words) return;
+  std::vector<FieldChange> kept;
+  for (auto& f : c.fields)
+    if (opts.words(c.kind, c.type, before, after, f) || !listing) kept.push_back(std::move(f));
+  c.fields = std::move(kept);
+}
+
+// A created object lists what the source sends (so no server default it does not write); a
+// deleted one what it held, in canonical form (without the server's ids and dates).
+void listed(const DiffOptions& opts, Change& c, const Json& body) {
+  bool created = c.action == Action::Create;
+  Json j = !created && opts.normalize ? opts.normalize(c.kind, body) : body;
+  if (j.contains("memo") && j["memo"].is_string()) j["memo"] = stripOwnerMarker(j["memo"].get<std::string>());
+  c.fields = listFields(j, created);
+  name(opts, c, created ? Json(nullptr) : j, created ? j : Json(nullptr), true);
+}
+
 void plan(const std::vector<Desired>& desired, ObjKind kind, const std::vector<RemoteObject>& remote,
           const DiffOptions& opts, Plan& out) {
   Index index(remote);
   for (const auto& d : desired) {
     if (d.kind != kind) continue;
     Change c{Action::Create, kind, d.key, "", d.type, d.source, "", withMarker(d.body), {}};
+    c.templateSource = d.templateSource;
+    c.templateName = d.templateName;
     const RemoteObject* r = index.take(d.key, d.type);
     for (size_t i = 0; !r && i < d.previousKeys.size(); ++i)
       if ((r = index.take(d.previousKeys[i], d.type))) c.renamedFrom = d.previousKeys[i];
@@ -100,14 +144,19 @@ void plan(const std::vector<Desired>& desired, ObjKind kind, const std::vector<R
         index.used[dup] = true;
         Change del{Action::Delete, kind, d.key, dup->id, remoteType(*dup), d.source, "", nullptr, {}};
         del.duplicateOf = r->id;
+        listed(opts, del, dup->body);
         out.changes.push_back(std::move(del));
       }
     if (r) {
       c.id = r->id;
-      c.fields = opts.normalize ? diffFields(opts.normalize(kind, r->body), opts.normalize(kind, d.body))
-                                : diffFields(r->body, d.body);
+      Json before = opts.normalize ? opts.normalize(kind, r->body) : r->body;
+      Json after = opts.normalize ? opts.normalize(kind, d.body) : d.body;
+      c.fields = diffFields(before, after);
+      name(opts, c, before, after);
       if (!owned(*r)) c.action = Action::Adopt;
       else c.action = c.fields.empty() ? Action::NoChange : Action::Update;
+    } else {
+      listed(opts, c, d.body);
     }
     out.changes.push_back(std::move(c));
   }
@@ -115,11 +164,18 @@ void plan(const std::vector<Desired>& desired, ObjKind kind, const std::vector<R
     if (index.used[&r]) continue;
     Change c{Action::Ignore, kind, objectKey(kind, r.body), r.id, remoteType(r), "", "", nullptr, {}};
     if (owned(r)) c.action = opts.prune ? Action::Delete : Action::Orphan;
+    if (c.action == Action::Delete) listed(opts, c, r.body);
     out.changes.push_back(std::move(c));
   }
 }
 
 }  // namespace
+
+std::vector<FieldChange> listFields(const Json& body, bool created) {
+  std::vector<FieldChange> out;
+  leaves("", body, created, out);
+  return out;
+}
 
 std::vector<FieldChange> diffFields(const Json& before, const Json& after) {
   std::vector<FieldChange> out;

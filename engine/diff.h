@@ -15,8 +15,10 @@ struct Desired {
   std::string key;
   std::string type;  // monitor API type; "" for dashboards
   Json body;
-  std::string source;                      // "file:line"
+  std::string source;                      // "file:line" of what made it (Change::source)
   std::vector<std::string> previousKeys;   // earlier names: matched when the key is not found
+  std::string templateSource;              // Change::templateSource
+  std::string templateName;
 };
 
 struct DiffOptions {
@@ -24,6 +26,8 @@ struct DiffOptions {
   /// The backend's canonical form of an object (as sent or as read), so that what the server
   /// adds or respells is not a change. Null: bodies are compared as they are.
   std::function<Json(ObjKind, const Json&)> normalize;
+  /// The backend's words for fields (plan.h). Null: fields keep the API's words.
+  FieldWords words;
 };
 
 /// The plan for making `remote` match `desired`. Desired keys must be unique per kind.
@@ -31,5 +35,10 @@ Plan diff(const std::vector<Desired>& desired, const RemoteState& remote, const 
 
 /// Changed fields between two normalised objects, in `after`'s key order then removed keys.
 std::vector<FieldChange> diffFields(const Json& before, const Json& after);
+
+/// Every field of one object, as the fields of a created (`created`: no before) or deleted (no
+/// after) object: nested objects and arrays of objects down to their values, without the
+/// values that say nothing (null, "", [] and {}).
+std::vector<FieldChange> listFields(const Json& body, bool created);
 
 }  // namespace mon::engine

@@ -12,7 +12,7 @@ class ObjectTarget : public Target {
 
   bool plan(bool prune, Plan& plan, std::string& err) override {
     if (!read(err)) return false;
-    Plan d = diff(p_.desired, state_, DiffOptions{prune, p_.normalize});
+    Plan d = diff(p_.desired, state_, DiffOptions{prune, p_.normalize, p_.words});
     plan.prune = prune;
     plan.changes = std::move(d.changes);
     plan.fingerprints = std::move(d.fingerprints);

@@ -17,6 +17,8 @@ struct ObjectTargetParts {
   std::vector<Desired> desired;
   /// The backend's canonical form of an object (DiffOptions::normalize).
   std::function<Json(ObjKind, const Json&)> normalize;
+  /// The backend's words for fields in text and markdown plans (DiffOptions::words).
+  FieldWords words;
   /// Source for what the remote holds (only owned objects when `ownedOnly`), for pull.
   std::function<std::string(const RemoteState&, bool ownedOnly, std::vector<std::string>& warnings)> pullSource;
   /// The target block pull writes beside it.

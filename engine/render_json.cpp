@@ -40,12 +40,16 @@ Json planToJson(const Plan& p) {
     if (!c.source.empty()) e["source"] = c.source;
     if (!c.renamedFrom.empty()) e["renamed_from"] = c.renamedFrom;
     if (!c.duplicateOf.empty()) e["duplicate_of"] = c.duplicateOf;
+    if (!c.templateSource.empty()) e["template"] = {{"name", c.templateName}, {"source", c.templateSource}};
     if (!c.fields.empty()) {
       e["fields"] = Json::array();
       for (const auto& f : c.fields) {
         Json fj = {{"path", f.path}};
         if (f.hasBefore) fj["before"] = f.before;
         if (f.hasAfter) fj["after"] = f.after;
+        if (!f.words.empty()) fj["source_path"] = f.words;
+        if (!f.beforeWords.empty()) fj["source_before"] = f.beforeWords;
+        if (!f.afterWords.empty()) fj["source_after"] = f.afterWords;
         e["fields"].push_back(fj);
       }
     }
@@ -96,11 +100,20 @@ bool planFromJson(const Json& j, Plan& p, std::string& err) {
       c.source = e.value("source", "");
       c.renamedFrom = e.value("renamed_from", "");
       c.duplicateOf = e.value("duplicate_of", "");
+      if (e.contains("template") && e["template"].is_object()) {
+        c.templateName = e["template"].value("name", "");
+        c.templateSource = e["template"].value("source", "");
+      }
       c.body = e.contains("body") ? e["body"] : Json(nullptr);
       if (e.contains("fields"))
-        for (const auto& f : e["fields"])
-          c.fields.push_back({f.at("path").get<std::string>(), f.value("before", Json(nullptr)), f.value("after", Json(nullptr)),
-                              f.contains("before"), f.contains("after")});
+        for (const auto& f : e["fields"]) {
+          FieldChange fc{f.at("path").get<std::string>(), f.value("before", Json(nullptr)), f.value("after", Json(nullptr)),
+                         f.contains("before"), f.contains("after")};
+          fc.words = f.value("source_path", "");
+          fc.beforeWords = f.value("source_before", "");
+          fc.afterWords = f.value("source_after", "");
+          c.fields.push_back(std::move(fc));
+        }
       // An integer within int's range (get<int>() of 1e300 would be undefined behaviour); its
       // range in operations is checked below.
       c.op = -1;

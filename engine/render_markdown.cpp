@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "render.h"
+#include "render_fields.h"
 #include "support/json_text.h"
 #include "support/terminal.h"
 
@@ -80,6 +81,29 @@ const char* emoji(Action a) {
 
 namespace {
 
+// The fields of one change: a table of the one-line ones (before/after for an update, the value
+// for what a create or a delete lists), then each text of several lines as a diff block.
+void fields(std::ostringstream& o, const Change& c) {
+  std::vector<FieldChange> all = shownFields(c);
+  bool listing = c.action == Action::Create || c.action == Action::Delete;
+  bool table = false;
+  for (const auto& f : all) {
+    if (isMultiLine(f)) continue;
+    if (!table) o << (listing ? "| field | value |\n|---|---|\n" : "| field | before | after |\n|---|---|---|\n");
+    table = true;
+    o << "| " << code(fieldName(f), true) << " | ";
+    if (listing) o << code(fieldValue(f, f.hasAfter), true) << " |\n";
+    else o << code(fieldValue(f, false), true) << " | " << code(fieldValue(f, true), true) << " |\n";
+  }
+  if (table) o << "\n";
+  for (const auto& f : all) {
+    if (!isMultiLine(f)) continue;
+    std::string diff;
+    for (const auto& l : lineDiff(f)) diff += (diff.empty() ? "" : "\n") + l;
+    o << code(fieldName(f)) << ":\n\n" << fenced("diff", diff) << "\n";
+  }
+}
+
 // One change: a collapsed block whose summary line names it; the details inside.
 std::string details(const Change& c) {
   std::ostringstream o;
@@ -87,20 +111,15 @@ std::string details(const Change& c) {
     << "</code>";
   if (!c.source.empty()) o << " (" << html(c.source) << ")";
   o << "</summary>\n\n";
+  if (!c.templateSource.empty())
+    o << "Made by template " << code(c.templateName) << " (" << code(c.templateSource) << ").\n\n";
   if (!c.renamedFrom.empty()) o << "Renamed from " << code(c.renamedFrom) << ".\n\n";
   if (!c.duplicateOf.empty()) o << "A second owned copy of " << code(c.duplicateOf) << ", made by a concurrent run.\n\n";
   if (c.action == Action::Adopt) o << "Exists without the managed-by marker; apply adopts it.\n\n";
   if (c.action == Action::Ignore) o << "Not managed by monitorc (id " << code(c.id) << "); never touched.\n\n";
   if (c.action == Action::Orphan) o << "Owned, no longer in source (id " << code(c.id) << "); deleted only with `--prune`.\n\n";
   if (c.action == Action::Delete) o << "Deleted (id " << code(c.id) << ").\n\n";
-  if (!c.fields.empty()) {
-    o << "| field | before | after |\n|---|---|---|\n";
-    for (const auto& f : c.fields)
-      o << "| " << code(f.path, true) << " | " << code(showValue(f.before, f.hasBefore), true) << " | "
-        << code(showValue(f.after, f.hasAfter), true) << " |\n";
-    o << "\n";
-  }
-  if (c.action == Action::Create) o << fenced("json", jsonText(c.body, 2)) << "\n";
+  fields(o, c);
   o << "</details>\n\n";
   return o.str();
 }

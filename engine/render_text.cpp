@@ -1,6 +1,7 @@
 #include <sstream>
 
 #include "render.h"
+#include "render_fields.h"
 #include "support/json_text.h"
 #include "support/terminal.h"
 
@@ -42,6 +43,19 @@ std::string title(const Change& c) {
   return s;
 }
 
+// One field: "name: before -> after" for an update, "name = value" for what a create or a
+// delete lists, and text of several lines as a line diff under the name.
+void field(std::ostringstream& o, const Change& c, const FieldChange& f, const char* indent) {
+  if (isMultiLine(f)) {
+    o << indent << safe(fieldName(f)) << ":\n";
+    for (const auto& l : lineDiff(f)) o << indent << "  " << safe(l) << "\n";
+    return;
+  }
+  bool listing = c.action == Action::Create || c.action == Action::Delete;
+  if (listing) o << indent << safe(fieldName(f)) << " = " << safe(fieldValue(f, f.hasAfter)) << "\n";
+  else o << indent << safe(fieldName(f)) << ": " << safe(fieldValue(f, false)) << " -> " << safe(fieldValue(f, true)) << "\n";
+}
+
 }  // namespace
 
 std::string showValue(const Json& v, bool present) { return present ? jsonText(v) : "(none)"; }
@@ -61,15 +75,14 @@ std::string renderText(const Plan& p, bool color) {
     if (c.action == Action::NoChange || c.action == Action::Ignore || c.action == Action::Orphan) continue;
     o << "  " << (color ? colorOf(c.action) : "") << symbol(c.action) << " " << title(c) << reset;
     if (!c.source.empty()) o << "  " << safe(c.source);
+    if (c.action == Action::Delete) o << "  id " << safe(c.id) << (c.duplicateOf.empty() ? " (owned, no longer in source; --prune)" : "");
+    if (!c.templateSource.empty())
+      o << "\n      (from template '" << safe(c.templateName) << "' at " << safe(c.templateSource) << ")";
     if (c.action == Action::Adopt) o << "\n      (exists without the managed-by marker: apply adopts it)";
     if (!c.renamedFrom.empty()) o << "\n      (renamed from " << safe(jsonText(Json(c.renamedFrom))) << ")";
     if (!c.duplicateOf.empty()) o << "\n      (a second owned copy of " << safe(c.duplicateOf) << ", made by a concurrent run)";
-    if (c.action == Action::Delete && c.duplicateOf.empty()) o << "  id " << safe(c.id) << " (owned, no longer in source; --prune)";
-    if (c.action == Action::Delete && !c.duplicateOf.empty()) o << "  id " << safe(c.id);
     o << "\n";
-    for (const auto& f : c.fields)
-      o << "      " << safe(f.path) << ": " << safe(showValue(f.before, f.hasBefore)) << " -> "
-        << safe(showValue(f.after, f.hasAfter)) << "\n";
+    for (const auto& f : shownFields(c)) field(o, c, f, "      ");
   }
   int orphans = p.count(Action::Orphan), ignored = p.count(Action::Ignore);
   if (orphans) {

@@ -37,25 +37,37 @@ std::vector<std::string> staleReasons(const std::map<std::string, std::string>& 
   return out;
 }
 
-SourceIndex sourceIndex(const ir::Module& m, const SourceManager& sm) {
+Origin originOf(const SourceManager& sm, const ir::MadeBy& by, const Range& own) {
   auto where = [&](const Range& r) {
     return r.valid() ? sm.path(r.file) + ":" + std::to_string(sm.lineCol(r.file, r.begin).line) : std::string();
   };
+  if (by.useSites.empty()) return {where(own), "", ""};
+  return {where(by.useSites.back()), where(own), by.templates.empty() ? "" : by.templates.front()};
+}
+
+void setOrigin(Change& c, const Origin& o) {
+  c.source = o.source;
+  c.templateSource = o.templateSource;
+  c.templateName = o.templateName;
+}
+
+SourceIndex sourceIndex(const ir::Module& m, const SourceManager& sm) {
   SourceIndex idx;
-  for (const auto& mon : m.monitors) idx.monitors.emplace(mon.name, where(mon.nameRange.valid() ? mon.nameRange : mon.range));
+  for (const auto& mon : m.monitors)
+    idx.monitors.emplace(mon.name, originOf(sm, mon.madeBy, mon.nameRange.valid() ? mon.nameRange : mon.range));
   for (const auto& r : m.rules)  // as RuleView::alert names them
-    idx.monitors.emplace(r.isAlert() ? r.name : "record " + r.name, where(r.nameRange));
-  for (const auto& d : m.dashboards) idx.dashboards.emplace(d.urlPath, where(d.range));
+    idx.monitors.emplace(r.isAlert() ? r.name : "record " + r.name, originOf(sm, {}, r.nameRange));
+  for (const auto& d : m.dashboards) idx.dashboards.emplace(d.urlPath, originOf(sm, d.madeBy, d.range));
   return idx;
 }
 
-std::string alertSource(const SourceIndex& idx, const std::string& alert) {
+Origin alertOrigin(const SourceIndex& idx, const std::string& alert) {
   auto it = idx.monitors.find(alert);
   if (it != idx.monitors.end()) return it->second;
   for (std::string s : {" (response time)", " (certificate)"})
     if (alert.size() > s.size() && alert.compare(alert.size() - s.size(), s.size(), s) == 0)
       if (auto m = idx.monitors.find(alert.substr(0, alert.size() - s.size())); m != idx.monitors.end()) return m->second;
-  return "";
+  return {};
 }
 
 std::string targetWhere(const ir::Module& m, const SourceManager& sm, const std::string& name) {

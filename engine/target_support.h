@@ -15,14 +15,25 @@ std::string checkPlanTargetName(const Plan& plan);
 /// operation that carries it out, as plans of backends that write by operations do.
 std::string writesByOperations(const Plan& plan);
 
-/// "file:line" of a monitor (by name) or dashboard (by url_path) for target `target`.
+/// Where a plan points for an object (Change::source, templateSource, templateName): the line
+/// that made it, which for an object a template made is the outermost `use`, and then the
+/// object's own line in the template's body.
+struct Origin {
+  std::string source, templateSource, templateName;
+};
+/// The origin of an object written at `own` and made by `by`.
+Origin originOf(const SourceManager& sm, const ir::MadeBy& by, const Range& own);
+/// Sets the change's source, templateSource and templateName.
+void setOrigin(Change& c, const Origin& o);
+
+/// The origin of a monitor or rule (by name) and of a dashboard (by url_path).
 struct SourceIndex {
-  std::map<std::string, std::string> monitors, dashboards;
+  std::map<std::string, Origin> monitors, dashboards;
 };
 SourceIndex sourceIndex(const ir::Module& m, const SourceManager& sm);
-/// The source of the monitor an alert comes from: its name, or its name plus
-/// " (response time)" / " (certificate)" (docs/backends.md); "" when none matches.
-std::string alertSource(const SourceIndex& idx, const std::string& alert);
+/// The origin of the monitor an alert comes from: its name, or its name plus
+/// " (response time)" / " (certificate)" (docs/backends.md); empty when none matches.
+Origin alertOrigin(const SourceIndex& idx, const std::string& alert);
 /// "file:line:col: " of the target's declaration ("" when unknown), for settings errors.
 std::string targetWhere(const ir::Module& m, const SourceManager& sm, const std::string& name);
 /// The client a backend sends its requests through: opts.clientOrDefault() behind a

@@ -148,24 +148,24 @@ const Json* findUid(const Json& rules, const std::string& uid) {
   return nullptr;
 }
 
-std::string ruleSourceOf(const SourceIndex& idx, const Json& rule) {
+Origin ruleOriginOf(const SourceIndex& idx, const Json& rule) {
   std::string summary;
   if (rule.contains("annotations") && rule["annotations"].is_object()) summary = rule["annotations"].value("summary", "");
-  std::string s = alertSource(idx, summary);
-  if (s.empty()) {  // "NAME (critical)" / "NAME (aspect, critical)"
+  Origin o = alertOrigin(idx, summary);
+  if (o.source.empty()) {  // "NAME (critical)" / "NAME (aspect, critical)"
     std::string title = rule.value("title", "");
-    if (size_t open = title.rfind(" ("); open != std::string::npos) s = alertSource(idx, title.substr(0, open));
+    if (size_t open = title.rfind(" ("); open != std::string::npos) o = alertOrigin(idx, title.substr(0, open));
   }
-  return s;
+  return o;
 }
 
 // A dashboard that is only listed (unchanged, or a prune candidate).
-Change listed(Action a, const std::string& uid, const std::string& source) {
+Change listed(Action a, const std::string& uid, const Origin& origin) {
   Change c{};
   c.action = a;
   c.kind = ObjKind::Dashboard;
   c.key = c.id = uid;
-  c.source = source;
+  setOrigin(c, origin);
   return c;
 }
 
@@ -200,7 +200,7 @@ bool GrafanaTarget::plan(bool prune, Plan& plan, std::string& err) {
   }
 
   SourceIndex idx = sourceIndex(m, sm);
-  std::map<std::string, std::string> dashSource;  // uid -> file:line
+  std::map<std::string, Origin> dashSource;  // uid -> where it is made
   for (const auto& d : m.dashboards)
     if (targets::selects(d.targets, *target)) dashSource[gf::dashboardUid(d.urlPath)] = idx.dashboards[d.urlPath];
   std::vector<std::pair<Change, int>> items;
@@ -219,13 +219,13 @@ bool GrafanaTarget::plan(bool prune, Plan& plan, std::string& err) {
         break;
       case gf::Change::CreateDashboard:
         c.action = Action::Create;
-        c.source = dashSource[ch.key];
+        setOrigin(c, dashSource[ch.key]);
         c.body = ch.body;
         break;
       case gf::Change::UpdateDashboard:
         c.action = Action::Update;
         c.id = ch.key;
-        c.source = dashSource[ch.key];
+        setOrigin(c, dashSource[ch.key]);
         c.body = ch.body;
         c.fields = diffFields(gf::normalizeDashboard(ch.remote), gf::normalizeDashboard(ch.body));
         for (const auto& d : ch.details)
@@ -255,7 +255,7 @@ bool GrafanaTarget::plan(bool prune, Plan& plan, std::string& err) {
     }
   }
   if (!prune)
-    for (const auto& uid : bp.orphanDashboards) items.push_back({listed(Action::Orphan, uid, ""), -1});
+    for (const auto& uid : bp.orphanDashboards) items.push_back({listed(Action::Orphan, uid, Origin{}), -1});
   // Rules: built ones against the group as read; the group PUT carries every rule change.
   Json remoteRules = bp.remoteGroup.is_object() && bp.remoteGroup.contains("rules") ? bp.remoteGroup["rules"] : Json::array();
   size_t firstRule = items.size();
@@ -264,7 +264,7 @@ bool GrafanaTarget::plan(bool prune, Plan& plan, std::string& err) {
     c.kind = ObjKind::Monitor;
     c.key = w.value("title", "");
     c.type = "alert rule";
-    c.source = ruleSourceOf(idx, w);
+    setOrigin(c, ruleOriginOf(idx, w));
     const Json* h = findUid(remoteRules, w.value("uid", ""));
     if (!h) {
       c.action = Action::Create;

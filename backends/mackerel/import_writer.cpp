@@ -65,6 +65,8 @@ std::string layout(const Lit& v, size_t column, int depth, size_t trailing) {
 
 }  // namespace
 
+std::string flatLiteral(const Lit& v) { return flat(v); }
+
 std::string stringLiteral(const std::string& s) { return quoteSource(s); }
 
 std::string keyLiteral(const std::string& k) { return isIdentifier(k) ? k : stringLiteral(k); }

@@ -48,6 +48,8 @@ inline void Lit::add(std::string key, Lit value) {
   items.push_back(std::move(value));
 }
 
+/// The value on one line: `[a, b]`, `{ k = v }` (plan output).
+std::string flatLiteral(const Lit& v);
 /// A source value for any JSON value (used for raw passthrough and generic values).
 Lit jsonLiteral(const ImportJson& v);
 /// A quoted string that compiles back to exactly `s`.

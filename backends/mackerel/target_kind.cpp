@@ -9,7 +9,9 @@
 #include "mackerel/mackerel.h"
 #include "mackerel/local_remote.h"
 #include "mackerel/normalize.h"
+#include "mackerel/plan_words.h"
 #include "object_target.h"
+#include "target_support.h"
 #include "ownership.h"
 #include "support/text.h"
 
@@ -23,9 +25,12 @@ using engine::ObjKind;
 
 constexpr size_t kMaxMemo = 2048;  // characters, the API's limit on a monitor's memo
 
-std::string where(const SourceManager& sm, const Range& r) {
-  if (!r.valid()) return "";
-  return sm.path(r.file) + ":" + std::to_string(sm.lineCol(r.file, r.begin).line);
+// Where a plan points for an object (target_support.h, Origin).
+void locate(const SourceManager& sm, const ir::MadeBy& by, const Range& own, Desired& d) {
+  engine::Origin o = engine::originOf(sm, by, own);
+  d.source = o.source;
+  d.templateSource = o.templateSource;
+  d.templateName = o.templateName;
 }
 
 bool forTarget(const std::vector<std::string>& targets, const std::string& name) {
@@ -50,8 +55,8 @@ bool desiredObjects(const ir::Module& m, const SourceManager& sm, const std::str
   std::set<std::string> seen;
   for (const auto& mon : m.monitors) {
     if (!forTarget(mon.targets, target)) continue;
-    Desired d{ObjKind::Monitor, mon.name, apiType(mon.kind), monitorToApi(mon),
-              where(sm, mon.nameRange.valid() ? mon.nameRange : mon.range), {}};
+    Desired d{ObjKind::Monitor, mon.name, apiType(mon.kind), monitorToApi(mon), "", {}, "", ""};
+    locate(sm, mon.madeBy, mon.nameRange.valid() ? mon.nameRange : mon.range, d);
     if (const ir::Prop* prev = mon.props.find("previous_names"))
       for (const auto& n : prev->value)
         if (n.is_string()) d.previousKeys.push_back(n.get<std::string>());
@@ -70,7 +75,8 @@ bool desiredObjects(const ir::Module& m, const SourceManager& sm, const std::str
   }
   for (const auto& db : m.dashboards) {
     if (!forTarget(db.targets, target)) continue;
-    Desired d{ObjKind::Dashboard, db.urlPath, "", dashboardToApi(db), where(sm, db.range), {}};
+    Desired d{ObjKind::Dashboard, db.urlPath, "", dashboardToApi(db), "", {}, "", ""};
+    locate(sm, db.madeBy, db.range, d);
     if (!seen.insert("d/" + d.key).second) {
       err = d.source + ": dashboard url_path '" + d.key + "' is used twice for target '" + target + "'";
       return false;
@@ -105,6 +111,7 @@ std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::uniq
   if (!desiredObjects(ctx.module, ctx.sources, ctx.declared.name, parts.desired, err)) return nullptr;
   parts.remote = std::move(remote);
   parts.normalize = engine::mackerel::normalize;
+  parts.words = engine::mackerel::fieldWords;
   parts.pullSource = pullSource;
   parts.targetSource = std::move(targetSource);
   return engine::makeObjectTarget(std::move(parts));

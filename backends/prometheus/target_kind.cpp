@@ -205,7 +205,7 @@ bool PrometheusTarget::plan(bool prune, Plan& plan, std::string& err) {
       c.kind = ObjKind::Monitor;
       c.key = ruleKey(r.id);
       c.type = "rule";
-      c.source = alertSource(idx, r.alert);
+      setOrigin(c, alertOrigin(idx, r.alert));
       c.body = r.body;
       c.id = path(name);
       const prom::RuleView* b = nullptr;

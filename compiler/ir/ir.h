@@ -21,6 +21,14 @@ struct Prop {
   Range range;
 };
 
+/// Where a template made an object: the `use` statements that expanded it, innermost first,
+/// with their templates' names (empty when the object is written where it stands). The object's
+/// own range is then inside the innermost template's body.
+struct MadeBy {
+  std::vector<Range> useSites;
+  std::vector<std::string> templates;
+};
+
 /// Fields in source order with lookup helpers.
 struct Props {
   std::vector<Prop> list;
@@ -69,6 +77,7 @@ struct Monitor {
   std::vector<std::string> targets;             // restricts the monitor to these targets; empty = all
   std::vector<Range> targetRanges;              // where each of `targets` is written
   std::vector<LoopStep> loopSteps;              // innermost first; empty outside loops
+  MadeBy madeBy;
 };
 
 struct Layout {
@@ -96,6 +105,7 @@ struct Dashboard {
   std::vector<std::string> targets;
   std::vector<Range> targetRanges;  // where each of `targets` is written
   std::vector<LoopStep> loopSteps;
+  MadeBy madeBy;
 };
 
 struct Target {

@@ -106,6 +106,7 @@ std::optional<ir::Dashboard> lowerDashboard(const Object& obj, DiagEngine& diags
   ir::Dashboard d;
   d.range = obj.range;
   for (const Note& n : obj.loopSteps) d.loopSteps.push_back(ir::LoopStep{n.range, n.message});
+  d.madeBy = ir::MadeBy{obj.useSites, obj.useTemplates};
   bool ok = true;
   if (obj.labels.size() != 1 || obj.labels[0].kind != ValueKind::String) {
     diags.report(obj.labels.empty() ? obj.typeRange : obj.labels[0].range, diag::err_missing_label,

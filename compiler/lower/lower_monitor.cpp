@@ -116,6 +116,7 @@ std::optional<ir::Monitor> lowerMonitor(const Object& obj, DiagEngine& diags) {
     if (kindLabel.str == name) m.kind = k;
   m.range = obj.range;
   for (const Note& n : obj.loopSteps) m.loopSteps.push_back(ir::LoopStep{n.range, n.message});
+  m.madeBy = ir::MadeBy{obj.useSites, obj.useTemplates};
   m.nameRange = nameRangeOf(obj);
   bool ok = true;
   if (obj.labels.size() >= 2 && obj.labels[1].kind == ValueKind::String) {

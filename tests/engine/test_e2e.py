@@ -6,38 +6,65 @@ import subprocess
 
 from harness import FIXTURE, KEY, FakeServer, Workspace, apply_on_terminal, monitorc_path, pulled_objects, slurp
 
-# (old text, new text, object key, field path; "W:<title>:<field>" = field of that widget)
+# (old text, new text, object key, field path; "W:<title>:<field>" = field of that widget; the
+# API values before and after; the line the text plan shows, in the source's words)
 EDITS = [
-    ("warning  = 80", "warning  = 85", "e2e host cpu", "warning", 80, 85),
+    ("warning  = 80", "warning  = 85", "e2e host cpu", "warning", 80, 85,
+     "warning: 80 -> 85"),
     ("alert_status_on_gone = warning", "alert_status_on_gone = critical", "e2e connectivity", "alertStatusOnGone",
-     "WARNING", "CRITICAL"),
-    ("missing_duration_warning = 20m", "missing_duration_warning = 30m", "e2e service 5xx", "missingDurationWarning", 20, 30),
-    ('contains_string = "ok"', 'contains_string = "fine"', "e2e external top", "containsString", "ok", "fine"),
-    ('"X-Probe" = "mackerel"', '"X-Probe" = "m2"', "e2e external top", "headers[0].value", "mackerel", "m2"),
+     "WARNING", "CRITICAL",
+     "alert_status_on_gone: warning -> critical"),
+    ("missing_duration_warning = 20m", "missing_duration_warning = 30m", "e2e service 5xx", "missingDurationWarning", 20, 30,
+     "missing_duration_warning: 20m -> 30m"),
+    ('contains_string = "ok"', 'contains_string = "fine"', "e2e external top", "containsString", "ok", "fine",
+     'contains_string: "ok" -> "fine"'),
+    ('"X-Probe" = "mackerel"', '"X-Probe" = "m2"', "e2e external top", "headers[0].value", "mackerel", "m2",
+     'headers["X-Probe"]: "mackerel" -> "m2"'),
     ("evaluate_backward_minutes = 3m", "evaluate_backward_minutes = 4m", "e2e expression ratio",
-     "evaluateBackwardMinutes", 3, 4),
+     "evaluateBackwardMinutes", 3, 4,
+     "evaluate_backward_minutes: 3m -> 4m"),
     ("warning_sensitivity = normal", "warning_sensitivity = sensitive", "e2e anomaly web", "warningSensitivity",
-     "normal", "sensitive"),
-    ("critical = 2.5", "critical = 3", "e2e query latency", "critical", 2.5, 3),
-    ('text = "# shop"', 'text = "# shop 2"', "e2e/overview", "W:Read me:markdown", "# shop", "# shop 2"),
-    ('role = "shop:web"', 'role = "shop:api"', "e2e/overview", "W:web alerts:roleFullname", "shop: web", "shop: api"),
-    ('metric  = "loadavg"\n', 'metric  = "loadavg15"\n', "e2e/overview", "W:host graph:graph.name", "loadavg", "loadavg15"),
-    ("value = 80 }", "value = 90 }", "e2e/overview", "W:role graph:referenceLines[0].value", 80, 90),
-    ("period = 6h", "period = 12h", "e2e/overview", "W:service graph:range.period", 21600, 43200),
-    ("value_range = { min = 0 }", "value_range = { min = 1 }", "e2e/overview", "W:expression graph:valueRange.min", 0, 1),
+     "normal", "sensitive",
+     "warning_sensitivity: normal -> sensitive"),
+    ("critical = 2.5", "critical = 3", "e2e query latency", "critical", 2.5, 3,
+     "critical: 2.5 -> 3"),
+    ('text = "# shop"', 'text = "# shop 2"', "e2e/overview", "W:Read me:markdown", "# shop", "# shop 2",
+     'markdown "Read me" text: "# shop" -> "# shop 2"'),
+    ('role = "shop:web"', 'role = "shop:api"', "e2e/overview", "W:web alerts:roleFullname", "shop: web", "shop: api",
+     'alert_status "web alerts" role: "shop:web" -> "shop:api"'),
+    ('metric  = "loadavg"\n', 'metric  = "loadavg15"\n', "e2e/overview", "W:host graph:graph.name", "loadavg", "loadavg15",
+     'graph "host graph" metric: "loadavg" -> "loadavg15"'),
+    ("value = 80 }", "value = 90 }", "e2e/overview", "W:role graph:referenceLines[0].value", 80, 90,
+     'graph "role graph" reference_lines[0].value: 80 -> 90'),
+    ("period = 6h", "period = 12h", "e2e/overview", "W:service graph:range.period", 21600, 43200,
+     'graph "service graph" range.period: 6h -> 12h'),
+    ("value_range = { min = 0 }", "value_range = { min = 1 }", "e2e/overview", "W:expression graph:valueRange.min", 0, 1,
+     'graph "expression graph" value_range.min: 0 -> 1'),
     ('legend = "{{http.route}}"', 'legend = "{{http.method}}"', "e2e/overview", "W:query graph:graph.legend",
-     "{{http.route}}", "{{http.method}}"),
-    ('suffix = "req"', 'suffix = "reqs"', "e2e/overview", "W:service value:suffix", "req", "reqs"),
-    ('metric  = "loadavg5"', 'metric  = "loadavg15"', "e2e/overview", "W:host value:metric.name", "loadavg5", "loadavg15"),
+     "{{http.route}}", "{{http.method}}",
+     'graph "query graph" legend: "{{http.route}}" -> "{{http.method}}"'),
+    ('suffix = "req"', 'suffix = "reqs"', "e2e/overview", "W:service value:suffix", "req", "reqs",
+     'value "service value" suffix: "req" -> "reqs"'),
+    ('metric  = "loadavg5"', 'metric  = "loadavg15"', "e2e/overview", "W:host value:metric.name", "loadavg5", "loadavg15",
+     'value "host value" metric: "loadavg5" -> "loadavg15"'),
     ('expression = "max(role(shop:web, loadavg5))"\n    }', 'expression = "max(role(shop:db, loadavg5))"\n    }',
      "e2e/overview", "W:expression value:metric.expression", "max(role(shop:web, loadavg5))",
-     "max(role(shop:db, loadavg5))"),
-    ('legend = "p99"', 'legend = "p50"', "e2e/overview", "W:query value:metric.legend", "p99", "p50"),
-    ('memo = "dashboard memo"', 'memo = "dashboard memo 2"', "e2e/overview", "memo", "dashboard memo", "dashboard memo 2"),
+     "max(role(shop:db, loadavg5))",
+     'value "expression value" expression: "max(role(shop:web, loadavg5))" -> "max(role(shop:db, loadavg5))"'),
+    ('legend = "p99"', 'legend = "p50"', "e2e/overview", "W:query value:metric.legend", "p99", "p50",
+     'value "query value" legend: "p99" -> "p50"'),
+    ('memo = "dashboard memo"', 'memo = "dashboard memo 2"', "e2e/overview", "memo", "dashboard memo", "dashboard memo 2",
+     'memo: "dashboard memo" -> "dashboard memo 2"'),
 ]
 
 MONITOR_TYPES = {"host", "connectivity", "service", "external", "expression", "anomalyDetection", "query"}
 WIDGET_TYPES = {"graph", "value", "markdown", "alertStatus"}
+
+
+def api_words(fields):
+    """The fields in the API's names and values, as machines read them (the source's words,
+    source_path/source_before/source_after, come beside them for people)."""
+    return [{k: v for k, v in f.items() if not k.startswith("source_")} for f in fields]
 
 
 def pending(plan):
@@ -82,7 +109,7 @@ class EndToEnd(unittest.TestCase):
         self.apply()
         widgets = self.server.state()["dashboards"][0]["widgets"]
         original = self.ws.read()
-        for old, new, key, path, before, after in EDITS:
+        for old, new, key, path, before, after, shown in EDITS:
             with self.subTest(edit=new):
                 if path.startswith("W:"):
                     _, title, field = path.split(":", 2)
@@ -94,9 +121,9 @@ class EndToEnd(unittest.TestCase):
                 self.assertEqual(len(changes), 1, changes)
                 self.assertEqual(changes[0]["action"], "update")
                 self.assertEqual(changes[0]["key"], key)
-                self.assertEqual(changes[0]["fields"], [{"path": path, "before": before, "after": after}])
+                self.assertEqual(api_words(changes[0]["fields"]), [{"path": path, "before": before, "after": after}])
                 text = self.ws.run("plan", "main.mon").stdout
-                self.assertIn(f"{path}: {json.dumps(before)} -> {json.dumps(after)}", text)
+                self.assertIn(f"      {shown}\n", text)
         # The last edit applied converges.
         self.apply()
         self.assertEqual(pending(self.ws.plan_json()), [])
@@ -188,7 +215,8 @@ class EndToEnd(unittest.TestCase):
         changes = pending(self.ws.plan_json("--prune"))
         self.assertEqual(len(changes), 1, changes)
         self.assertEqual(changes[0]["renamed_from"], "e2e host cpu")
-        self.assertEqual(changes[0]["fields"], [{"path": "name", "before": "e2e host cpu", "after": "e2e host cpu renamed"}])
+        self.assertEqual(api_words(changes[0]["fields"]),
+                         [{"path": "name", "before": "e2e host cpu", "after": "e2e host cpu renamed"}])
         self.apply("--prune")
         monitors = {m["name"]: m["id"] for m in self.server.state()["monitors"]}
         self.assertEqual(monitors.get("e2e host cpu renamed"), old_id)
@@ -481,7 +509,7 @@ class EndToEnd(unittest.TestCase):
         self.assertIn("Not managed by monitorc (id `hand</code>1`)", md)  # a code span: shown as it is
         # A code span longer than any backtick run in the value, "|" escaped inside the table; inside
         # a code span "<b>" is text, not HTML.
-        self.assertIn('| `metric` | ``"`cpu%` \\| \\u001b[31m <b>"`` | `"cpu%"` |', md)
+        self.assertIn('| `metric` | ``"`cpu%` \\| \\u{1b}[31m <b>"`` | `"cpu%"` |', md)  # as a .mon string
 
         p = self.ws.run("plan", "main.mon", "--format", "json")
         self.assertEqual(p.returncode, 0, p.stderr)

@@ -16,6 +16,7 @@
 #include "mackerel/local_remote.h"
 #include "mackerel/api_remote.h"
 #include "mackerel/normalize.h"
+#include "mackerel/plan_words.h"
 #include "net/decorators.h"
 #include "net/fake_client.h"
 #include "ownership.h"
@@ -38,7 +39,7 @@ bool same(const Json& a, const Json& b) { return diffFields(a, b).empty(); }
 
 Desired monitor(const std::string& name, Json body, std::vector<std::string> prev = {}) {
   body["name"] = name;
-  return Desired{ObjKind::Monitor, name, body.value("type", ""), body, "main.mon:3", std::move(prev)};
+  return Desired{ObjKind::Monitor, name, body.value("type", ""), body, "main.mon:3", std::move(prev), "", ""};
 }
 
 RemoteObject remoteMonitor(const std::string& id, Json body) { return {ObjKind::Monitor, id, std::move(body)}; }
@@ -126,7 +127,7 @@ TEST_CASE("diff classifies every object") {
   rs.monitors = {remoteMonitor("1", named(owned, "same")),         remoteMonitor("2", named(ownedChanged, "changed")),
                  remoteMonitor("3", named(host, "adopt me")),       remoteMonitor("4", named(owned, "gone")),
                  remoteMonitor("5", named(host, "ui made")),        remoteMonitor("6", named(owned, "old name"))};
-  Plan p = diff(want, rs, DiffOptions{false, mackerel::normalize});
+  Plan p = diff(want, rs, DiffOptions{false, mackerel::normalize, {}});
   CHECK(find(p, "same").action == Action::NoChange);
   CHECK(find(p, "changed").action == Action::Update);
   REQUIRE(find(p, "changed").fields.size() == 1);
@@ -140,7 +141,7 @@ TEST_CASE("diff classifies every object") {
   CHECK(find(p, "renamed").renamedFrom == "old name");
   CHECK(find(p, "renamed").id == "6");
   CHECK(p.fingerprints.size() == 6);
-  Plan pruned = diff(want, rs, DiffOptions{true, mackerel::normalize});
+  Plan pruned = diff(want, rs, DiffOptions{true, mackerel::normalize, {}});
   CHECK(find(pruned, "gone").action == Action::Delete);
   CHECK(find(pruned, "ui made").action == Action::Ignore);
 
@@ -514,7 +515,7 @@ TEST_CASE("an owned remote object is preferred over an unowned one with the same
   owned["memo"] = "managed-by: monitorc";
   RemoteState rs;
   rs.monitors = {remoteMonitor("u", host), remoteMonitor("o", owned)};
-  Plan p = diff({monitor("x", host)}, rs, DiffOptions{true, mackerel::normalize});
+  Plan p = diff({monitor("x", host)}, rs, DiffOptions{true, mackerel::normalize, {}});
   CHECK(p.changes.size() == 2);
   for (const auto& c : p.changes) CHECK(c.action == (c.id == "o" ? Action::NoChange : Action::Ignore));
 }
@@ -823,9 +824,10 @@ TEST_CASE("markdown plans: code spans and fences survive backticks, HTML is esca
   CHECK(md.find("| `q\\|r` | `\"\"` | ``\"`\"`` |") != std::string::npos);
   // GFM pairs backslashes before splitting cells: s\|<b> needs s\\\| or "<b>" would start a cell.
   CHECK(md.find("| `s\\\\\\|<b>` | `(none)` | `(none)` |") != std::string::npos);
-  // The body: JSON text (newlines in values escaped), bad bytes replaced, in a fence longer than
-  // any backtick run in it.
-  CHECK(md.find("````json\n{\n  \"name\": \"``` fence\\n```\",\n  \"memo\": \"bad \xef\xbf\xbd\"\n}\n````\n") != std::string::npos);
+  // The created object's fields: bad bytes replaced; text of several lines as a diff in a fence
+  // longer than any backtick run in it.
+  CHECK(md.find("| `memo` | `\"bad \xef\xbf\xbd\"` |\n") != std::string::npos);
+  CHECK(md.find("`name`:\n\n````diff\n@@ -0,0 +1,2 @@\n+``` fence\n+```\n````\n") != std::string::npos);
 }
 
 TEST_CASE("markdown plans fit the size given: details while they fit, then one line each, then a count") {
@@ -858,4 +860,137 @@ TEST_CASE("markdown plans fit the size given: details while they fit, then one l
   std::string tiny = renderMarkdown(p, 10);
   CHECK(tiny.find("<details>") == std::string::npos);
   CHECK(tiny.find("3 more not shown") != std::string::npos);
+}
+
+TEST_CASE("mackerel plans speak the source's words: names, units, widget titles") {
+  Json ext = J(R"({"type":"external","name":"top","url":"https://x/","method":"GET","responseTimeCritical":3000,
+                   "notificationInterval":60,"headers":[{"name":"X-Probe","value":"a"}],"maxCheckAttempts":1,"isMute":false})");
+  Json ext2 = ext;
+  ext2["responseTimeCritical"] = 4000;
+  ext2["notificationInterval"] = 120;
+  ext2["headers"][0]["value"] = "b";
+  ext2["customKey"] = 1;
+  Json owned = ext;
+  owned["memo"] = "managed-by: monitorc";
+  RemoteState rs;
+  rs.monitors = {remoteMonitor("1", owned)};
+  DiffOptions opts{false, mackerel::normalize, mackerel::fieldWords};
+  Plan p = diff({monitor("top", ext2)}, rs, opts);
+  const auto& f = find(p, "top").fields;
+  REQUIRE(f.size() == 4);
+  CHECK(f[0].path == "responseTimeCritical");  // the API's words stay for machines
+  CHECK(f[0].words == "response_time_critical");
+  CHECK(f[0].beforeWords == "3s");
+  CHECK(f[0].afterWords == "4s");
+  CHECK(f[1].words == "notification_interval");
+  CHECK(f[1].afterWords == "2h");
+  CHECK(f[2].words == "headers[\"X-Probe\"]");
+  CHECK(f[2].afterWords == "\"b\"");
+  CHECK(f[3].words == "raw.customKey");
+  std::string text = renderText(p);
+  CHECK(text.find("      response_time_critical: 3s -> 4s\n      notification_interval: 1h -> 2h\n") != std::string::npos);
+
+  // Widgets by kind and title (by position when the title does not tell them apart).
+  Json board = J(R"({"title":"t","urlPath":"a/b","memo":"","widgets":[
+      {"type":"markdown","title":"","layout":{"x":0,"y":0,"width":24,"height":3},"markdown":"x"},
+      {"type":"value","title":"Requests","layout":{"x":0,"y":3,"width":6,"height":4},
+       "metric":{"type":"service","name":"access","serviceName":"shop"},"suffix":"req","formatRules":[]},
+      {"type":"graph","title":"Errors","layout":{"x":6,"y":3,"width":6,"height":4},
+       "graph":{"type":"service","name":"5xx","serviceName":"shop"},"range":{"type":"relative","period":21600,"offset":-3600},
+       "referenceLines":[]}]})");
+  Json board2 = board;
+  board2["widgets"][0]["markdown"] = "y";
+  board2["widgets"][1]["suffix"] = "reqs";
+  board2["widgets"][1]["metric"]["name"] = "access.count";
+  board2["widgets"][2]["range"]["period"] = 43200;
+  board2["widgets"][2]["layout"]["x"] = 12;
+  std::vector<FieldChange> w = diffFields(board, board2);
+  std::vector<std::string> words;
+  for (auto& x : w) {
+    mackerel::fieldWords(ObjKind::Dashboard, "", board, board2, x);
+    words.push_back(x.words + ": " + x.beforeWords + " -> " + x.afterWords);
+  }
+  CHECK(words == std::vector<std::string>{"markdown #1 text: \"x\" -> \"y\"",
+                                          "value \"Requests\" metric: \"access\" -> \"access.count\"",
+                                          "value \"Requests\" suffix: \"req\" -> \"reqs\"",
+                                          "graph \"Errors\" x: 6 -> 12",
+                                          "graph \"Errors\" range.period: 6h -> 12h"});
+  // A created dashboard lists what the source writes: no widget types, layouts or range types.
+  Plan created = diff({Desired{ObjKind::Dashboard, "a/b", "", board, "main.mon:9", {}, "", ""}}, RemoteState{}, opts);
+  std::string listing;
+  for (const auto& x : find(created, "a/b").fields) listing += x.words + " = " + x.afterWords + "\n";
+  CHECK(listing ==
+        "title = \"t\"\nmarkdown #1 text = \"x\"\nvalue \"Requests\" metric = \"access\"\nvalue \"Requests\" service = \"shop\"\n"
+        "value \"Requests\" suffix = \"req\"\ngraph \"Errors\" metric = \"5xx\"\ngraph \"Errors\" service = \"shop\"\n"
+        "graph \"Errors\" range.period = 6h\ngraph \"Errors\" range.offset = -1h\n");
+}
+
+TEST_CASE("plans show created and deleted fields, multi-line text as a line diff, and the use site") {
+  Json host = J(R"({"type":"host","metric":"cpu%","operator":">","warning":80,"duration":5,"memo":"one\ntwo\nthree"})");
+  Desired made = monitor("made", host);
+  made.source = "main.mon:20";
+  made.templateSource = "main.mon:4";
+  made.templateName = "cpu_high";
+  Json ownedOld = host;
+  ownedOld["name"] = "memo";
+  ownedOld["memo"] = "one\n2\nthree\nmanaged-by: monitorc";
+  Json gone = host;
+  gone["name"] = "gone";
+  gone["memo"] = "managed-by: monitorc";
+  RemoteState rs;
+  rs.monitors = {remoteMonitor("1", ownedOld), remoteMonitor("2", gone)};
+  Plan p = diff({made, monitor("memo", host)}, rs, DiffOptions{true, mackerel::normalize, mackerel::fieldWords});
+  p.targetKind = "local";
+  p.targetName = "t";
+  std::string text = renderText(p);
+  CHECK(text.find("  + monitor \"made\" (host)  main.mon:20\n      (from template 'cpu_high' at main.mon:4)\n"
+                  "      metric = \"cpu%\"\n      operator = \">\"\n      warning = 80\n      duration = 5m\n"
+                  "      memo:\n        @@ -0,0 +1,3 @@\n        +one\n        +two\n        +three\n") != std::string::npos);
+  CHECK(text.find("  ~ monitor \"memo\" (host)  main.mon:3\n      memo:\n        @@ -1,3 +1,3 @@\n         one\n"
+                  "        -2\n        +two\n         three\n") != std::string::npos);
+  CHECK(text.find("  - monitor \"gone\" (host)  id 2 (owned, no longer in source; --prune)\n      metric = \"cpu%\"\n") !=
+        std::string::npos);
+  CHECK(text.find("      duration = 5m\n      max_check_attempts = 1\n  + monitor") != std::string::npos);  // as read
+  std::string md = renderMarkdown(p);
+  CHECK(md.find("Made by template `cpu_high` (`main.mon:4`).\n\n| field | value |\n|---|---|\n| `metric` | `\"cpu%\"` |\n") !=
+        std::string::npos);
+  CHECK(md.find("`memo`:\n\n```diff\n@@ -1,3 +1,3 @@\n one\n-2\n+two\n three\n```\n") != std::string::npos);
+  // The JSON plan keeps the API's names and carries the words and the template beside them;
+  // a saved plan renders the same.
+  Json j = planToJson(p);
+  CHECK(j["changes"][1]["template"] == J(R"({"name":"cpu_high","source":"main.mon:4"})"));
+  CHECK(j["changes"][1]["fields"][3] == J(R"({"path":"duration","after":5,"source_path":"duration","source_after":"5m"})"));
+  Plan back;
+  std::string err;
+  REQUIRE(planFromJson(j, back, err));
+  CHECK(renderText(back) == text);
+  CHECK(renderMarkdown(back) == md);
+}
+
+TEST_CASE("source index: what a template made points at the outermost use, its block in the template as a note") {
+  mon::SourceManager sm;
+  mon::FileId f = sm.add("main.mon", "template t() {\n  monitor connectivity \"Down\" {}\n}\ntemplate u() {\n  use t()\n}\nuse u()\n");
+  auto at = [&](uint32_t line) {  // the first byte of a 1-based line
+    uint32_t off = 0;
+    for (uint32_t l = 1; l < line; ++l) off = uint32_t(sm.text(f).find('\n', off) + 1);
+    return mon::Range{f, off, off + 1};
+  };
+  mon::ir::Module m;
+  mon::ir::Monitor made;
+  made.name = "Down";
+  made.nameRange = at(2);
+  made.madeBy = {{at(5), at(7)}, {"t", "u"}};  // innermost first
+  m.monitors.push_back(made);
+  mon::ir::Monitor plain;
+  plain.name = "plain";
+  plain.nameRange = at(3);
+  m.monitors.push_back(plain);
+  SourceIndex idx = sourceIndex(m, sm);
+  Origin o = alertOrigin(idx, "Down (certificate)");
+  CHECK(o.source == "main.mon:7");
+  CHECK(o.templateSource == "main.mon:2");
+  CHECK(o.templateName == "t");
+  Origin p = alertOrigin(idx, "plain (response time)");
+  CHECK(p.source == "main.mon:3");
+  CHECK(p.templateSource.empty());
 }
