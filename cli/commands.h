@@ -37,6 +37,7 @@ Runner setupPlan(CLI::App& sub);
 Runner setupApply(CLI::App& sub);
 Runner setupPull(CLI::App& sub);
 Runner setupShow(CLI::App& sub);
+Runner setupPreview(CLI::App& sub);
 Runner setupLsp(CLI::App& sub);
 
 int run(int argc, char** argv);

@@ -14,11 +14,12 @@
 #   patch                             applies `monitorc fmt --diff` output in the fmt tests
 #   nodejs npm                        editor grammar tests (vscode-textmate) and packaging
 #   neovim                            headless Neovim as a real LSP client in the editors tests
+#   chromium                          headless screenshots of `monitorc preview` pictures (tests/preview)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 pkgs=(cmake g++ make antlr4 libantlr4-runtime-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev
       doctest-dev clang libclang-rt-14-dev prometheus libyaml-cpp-dev libjemalloc-dev python3 python3-yaml patch ca-certificates bc
-      neovim)
+      neovim chromium)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
 # Node.js may come from the machine image (with its own npm, which conflicts with Debian's

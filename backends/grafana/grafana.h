@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "backend.h"
+#include "preview/board.h"
 
 namespace mon::grafana {
 
@@ -44,5 +45,8 @@ ir::Json ruleGroupJson(const ir::Module& module, const TargetSettings& t, const 
 /// passed through in `raw` with a warning. False with `error` when it is not a dashboard.
 bool importDashboard(const std::string& jsonText, std::string& source, std::vector<std::string>& warnings,
                      std::string& error);
+
+/// A dashboard (or a {dashboard: ...} body) as a picture (Backend::dashboardPicture).
+bool dashboardPicture(const ir::Json& body, preview::Board& out);
 
 }  // namespace mon::grafana

@@ -3,11 +3,14 @@
 #include <vector>
 
 #include "backend.h"
+#include "preview/board.h"
 
 namespace mon::mackerel {
 
 /// `{"monitors": [...]}` exactly as `mkr monitors pull` writes it, ids left out.
 std::string monitorsFile(const std::vector<const ir::Monitor*>& monitors);
 OutputFiles build(const ir::Module& module, DiagEngine& diags);
+/// A dashboard body as a picture (Backend::dashboardPicture).
+bool dashboardPicture(const ir::Json& body, preview::Board& out);
 
 }  // namespace mon::mackerel
