@@ -17,7 +17,8 @@ TEST_CASE("xmlEscape turns markup and control characters into text") {
 
 TEST_CASE("fileStem keeps names inside the directory") {
   CHECK(mon::preview::fileStem("web/overview") == "web-overview");
-  CHECK(mon::preview::fileStem("../x") == "---x");
+  CHECK(mon::preview::fileStem("../x") == "-.-x");  // no separator, no leading dot
+  CHECK(mon::preview::fileStem("..") == "-.");
   CHECK(mon::preview::fileStem("") == "dashboard");
 }
 
