@@ -13,6 +13,9 @@
 namespace mon::engine {
 struct TargetKind;
 }
+namespace mon::preview {
+struct Board;
+}
 
 namespace mon {
 
@@ -36,6 +39,10 @@ struct Backend {
   /// The importer for `monitorc import NAME FILE...` (null: none) and what its files are.
   ImportFn importFile = nullptr;
   const char* importWhat = "";
+  /// A dashboard body of this system's plans (what a create or update sends, or the remote
+  /// side rebuilt from it) as a picture; false when it is not a dashboard. Null: the system
+  /// has no dashboards. `plan --pictures` draws both sides of a dashboard change with it.
+  bool (*dashboardPicture)(const ir::Json& body, preview::Board& out) = nullptr;
 };
 
 /// Every backend, in the order `build` runs them.

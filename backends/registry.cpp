@@ -16,9 +16,9 @@ namespace mon {
 const std::vector<Backend>& backends() {
   static const std::vector<Backend> all = {
       {"mackerel", &mackerel::build, &mackerel::check, {&mackerel::mackerelTarget(), &mackerel::localTarget()},
-       &mackerel::importFile, "monitors or dashboard JSON"},
+       &mackerel::importFile, "monitors or dashboard JSON", &mackerel::dashboardPicture},
       {"prometheus", &prometheus::build, &prometheus::check, {&prometheus::target()}, &prometheus::importRules, "rule"},
-      {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard"},
+      {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard", &grafana::dashboardPicture},
       {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}},
   };
   return all;

@@ -16,6 +16,7 @@
 #include "fmt/format.h"
 #include "frontend.h"
 #include "plan_output.h"
+#include "plan_pictures.h"
 #include "support/json_input.h"
 #include "prometheus/targets.h"
 #include "pull_files.h"
@@ -297,6 +298,15 @@ bool severalNames(const RemoteFlags& rf, const ir::Module& module, std::vector<s
   return true;
 }
 
+// `--pictures DIR`: the dashboard pictures of `plans`, and a line on stderr saying where.
+bool savePictures(const std::vector<eng::Plan>& plans, const std::string& dir) {
+  std::vector<std::string> written;
+  std::string err;
+  if (!writePlanPictures(plans, dir, written, err)) return fail(err), false;
+  std::cerr << "monitorc: " << written.size() << " dashboard picture(s) written to '" << terminalSafe(dir) << "'\n";
+  return true;
+}
+
 // One target of a several-target run: its plan and the target it was made from.
 struct Planned {
   eng::Plan plan;
@@ -335,13 +345,14 @@ std::vector<eng::Plan> plansOf(const std::vector<Planned>& planned) {
 // target that cannot be planned is reported and the others are still planned; the exit status
 // covers them all (1 if any failed, else 2 with --detailed-exitcode if any has changes).
 int planSeveral(const FrontEndOptions& fe, const RemoteFlags& rf, const std::string& format, size_t maxBytes,
-                const std::string& out, bool detailed) {
+                const std::string& out, const std::string& pictures, bool detailed) {
   if (!out.empty()) return fail("--out saves one target's plan: give one --target (a saved plan is applied to one target)");
   std::vector<Planned> planned;
   bool failed = false;
   if (!planEach(fe, rf, planned, failed)) return 1;
   std::vector<eng::Plan> plans = plansOf(planned);
   std::cout << renderPlans(plans, format, maxBytes, true, useColor(STDOUT_FILENO));
+  if (!pictures.empty() && !savePictures(plans, pictures)) return 1;
   bool changes = std::any_of(plans.begin(), plans.end(), [](const eng::Plan& p) { return p.hasChanges(); });
   return failed ? 1 : detailed && changes ? 2 : 0;
 }
@@ -389,30 +400,34 @@ Runner setupPlan(CLI::App& sub) {
       "  monitorc plan --target prod                       what apply would change\n"
       "  monitorc plan --all-targets --format markdown     one pull-request comment for every target\n"
       "  monitorc plan --target prod --out plan.json       save it; apply exactly this with: monitorc apply plan.json\n"
+      "  monitorc plan --format markdown --pictures pics   and before/after SVGs of each changed dashboard\n"
       "Exit status: 0 planned (no changes, or changes without --detailed-exitcode); 2 changes, with\n"
       "--detailed-exitcode; 1 an error (the source, a target's settings, the service).\n");
   struct Opts {
     FrontEndOptions fe;
     RemoteFlags rf;
-    std::string out, format = "text";
+    std::string out, format = "text", pictures;
     bool detailed = false;
     size_t maxBytes = 60000;
   };
   auto o = std::make_shared<Opts>();
   o->fe.add(sub);
   o->rf.add(sub, "plan against");
+  sub.add_option("--pictures", o->pictures,
+                 "Write before/after SVG pictures of each changed dashboard to this directory (TARGET--KEY.before.svg, .after.svg)");
   sub.add_option("--out", o->out, "Save the plan (with fingerprints of what it read) for 'monitorc apply FILE'");
   sub.add_option("--format", o->format, "text, markdown or json")->check(CLI::IsMember({"text", "markdown", "json"}));
   sub.add_flag("--detailed-exitcode", o->detailed, "Exit 2 when there are changes (0 none, 1 error)");
   sub.add_option("--max-bytes", o->maxBytes,
                  "markdown: at most this many bytes (default 60000, under GitHub's 65,536-character comments; 0: no limit)");
   return [o]() {
-    if (o->rf.several()) return planSeveral(o->fe, o->rf, o->format, o->maxBytes, o->out, o->detailed);
+    if (o->rf.several()) return planSeveral(o->fe, o->rf, o->format, o->maxBytes, o->out, o->pictures, o->detailed);
     if (!o->rf.targets.empty()) o->rf.target = o->rf.targets[0];
     eng::Plan plan;
     OpenTarget open;
     if (int rc = makePlan(o->fe, o->rf, plan, open)) return rc;
     std::cout << renderPlans({plan}, o->format, o->maxBytes, false, useColor(STDOUT_FILENO));
+    if (!o->pictures.empty() && !savePictures({plan}, o->pictures)) return 1;
     if (!o->out.empty()) {
       std::string err;
       if (!writeText(o->out, jsonText(eng::planToJson(plan), 2) + "\n", err)) return fail(err);

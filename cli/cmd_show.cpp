@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "plan_output.h"
+#include "plan_pictures.h"
 #include "render.h"
 #include "support/files.h"
 #include "support/json_input.h"
@@ -44,9 +45,10 @@ Runner setupShow(CLI::App& sub) {
       "  monitorc plan --all-targets --format json > plan.json\n"
       "  monitorc show plan.json --format markdown            the comment, from the plan made above\n"
       "  monitorc show plan.json --format markdown --max-bytes 0   the whole plan, for an artifact\n"
+      "  monitorc show plan.json --pictures pics              before/after SVGs of each changed dashboard\n"
       "Exit status: 0 shown; 1 the file cannot be read or is not a plan.\n");
   struct Opts {
-    std::string file, format = "text";
+    std::string file, format = "text", pictures;
     size_t maxBytes = 60000;
   };
   auto o = std::make_shared<Opts>();
@@ -55,6 +57,8 @@ Runner setupShow(CLI::App& sub) {
   sub.add_option("--format", o->format, "text, markdown or json")->check(CLI::IsMember({"text", "markdown", "json"}));
   sub.add_option("--max-bytes", o->maxBytes,
                  "markdown: at most this many bytes (default 60000, under GitHub's 65,536-character comments; 0: no limit)");
+  sub.add_option("--pictures", o->pictures,
+                 "Write before/after SVG pictures of each changed dashboard to this directory (TARGET--KEY.before.svg, .after.svg)");
   return [o]() {
     std::string text, err;
     if (!readRegularFile(o->file, text, err)) return fail("cannot read '" + o->file + "': " + err);
@@ -63,6 +67,10 @@ Runner setupShow(CLI::App& sub) {
     std::vector<eng::Plan> plans;
     if (!readPlans(j, plans, err)) return fail("'" + o->file + "': " + err);
     std::cout << renderPlans(plans, o->format, o->maxBytes, j.is_array(), useColor(STDOUT_FILENO));
+    if (o->pictures.empty()) return 0;
+    std::vector<std::string> written;
+    if (!writePlanPictures(plans, o->pictures, written, err)) return fail(err);
+    std::cerr << "monitorc: " << written.size() << " dashboard picture(s) written to '" << terminalSafe(o->pictures) << "'\n";
     return 0;
   };
 }

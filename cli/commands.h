@@ -41,6 +41,7 @@ Runner setupPlan(CLI::App& sub);
 Runner setupApply(CLI::App& sub);
 Runner setupPull(CLI::App& sub);
 Runner setupShow(CLI::App& sub);
+Runner setupPreview(CLI::App& sub);
 Runner setupLsp(CLI::App& sub);
 Runner setupLint(CLI::App& sub);
 

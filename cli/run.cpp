@@ -19,6 +19,7 @@ const Command kCommands[] = {
     {"apply", "Make a target match the source", setupApply},
     {"pull", "Write source for what a target has now", setupPull},
     {"show", "Render a plan saved as JSON, reading no target", setupShow},
+    {"preview", "Draw each dashboard's layout as an SVG picture", setupPreview},
     {"lsp", "Run the language server on stdin/stdout", setupLsp},
 };
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "backend.h"
+#include "preview/board.h"
 
 namespace mon::grafana {
 
@@ -54,5 +55,8 @@ bool importDashboard(const std::string& jsonText, std::string& source, std::vect
                      std::string& error);
 bool importDashboard(const std::string& jsonText, const ImportOptions& opts, std::string& source,
                      std::vector<std::string>& warnings, std::string& error);
+
+/// A dashboard (or a {dashboard: ...} body) as a picture (Backend::dashboardPicture).
+bool dashboardPicture(const ir::Json& body, preview::Board& out);
 
 }  // namespace mon::grafana

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "backend.h"
+#include "preview/board.h"
 
 namespace mon::mackerel {
 
@@ -12,5 +13,7 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags);
 /// Mackerel's widget limits (sizes per kind, one reference line) on the dashboards that go to
 /// Mackerel: those with no `targets` or naming a mackerel or local target.
 bool checkDashboards(const ir::Module& module, DiagEngine& diags);
+/// A dashboard body as a picture (Backend::dashboardPicture).
+bool dashboardPicture(const ir::Json& body, preview::Board& out);
 
 }  // namespace mon::mackerel
