@@ -192,8 +192,14 @@ class ZabbixCli(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         # The no-data trigger of the service monitor has no place in the pulled source.
         self.assertIn("trigger 'Queue (no data)' (no_data_critical) of monitor 'Queue': skipped", p.stderr)
-        with open(os.path.join(self.dir, "pulled", "zbx.mon")) as f:
-            pulled = f.read()
+        # pull writes one file per object under pulled/zbx/.
+        root = os.path.join(self.dir, "pulled", "zbx")
+        paths = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs if f.endswith(".mon"))
+        self.assertGreaterEqual(len(paths), 5, paths)
+        pulled = ""
+        for path in paths:
+            with open(path) as f:
+                pulled += f.read()
         for want in ('monitor host "CPU high"', 'metric = "cpu%"', 'monitor host "Queue long"', 'metric = "custom.queue"',
                      'query = "last(//app.errors)"', 'recovery_expression = "last(//app.errors)=0"', 'monitor connectivity'):
             self.assertIn(want, pulled)
