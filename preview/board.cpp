@@ -19,6 +19,16 @@ Board boardOf(const ir::Dashboard& d) {
   return b;
 }
 
+std::string stringMember(const ir::Json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+int gridMember(const ir::Json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return 0;
+  double v = j[key].get<double>();  // as a double first: a huge or fractional value stays defined
+  return v > 0 ? int(std::min(v, 10000.0)) : 0;
+}
+
 std::string fileStem(const std::string& urlPath) {
   std::string s;
   for (unsigned char c : urlPath) s += std::isalnum(c) || c == '.' || c == '_' || c == '-' ? char(c) : '-';

@@ -30,6 +30,12 @@ struct Board {
 /// The picture of an IR dashboard, widgets in source order at their computed layout.
 Board boardOf(const ir::Dashboard& d);
 
+/// Members of a dashboard body a backend reads for its picture. A saved plan may have been
+/// edited by hand, so any member may be missing or of another type: a string member or "",
+/// a grid coordinate or size clamped to [0, 10000] or 0.
+std::string stringMember(const ir::Json& j, const char* key);
+int gridMember(const ir::Json& j, const char* key);
+
 /// A file name for a dashboard's picture: its url_path with every character outside
 /// [A-Za-z0-9._-] turned into '-' ("web/overview" -> "web-overview"); "dashboard" when empty.
 std::string fileStem(const std::string& urlPath);

@@ -14,10 +14,6 @@ std::string kindOf(const std::string& type) {
   return type;
 }
 
-int intAt(const ir::Json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<int>() : 0;
-}
-
 }  // namespace
 
 bool dashboardPicture(const ir::Json& body, preview::Board& out) {
@@ -25,12 +21,12 @@ bool dashboardPicture(const ir::Json& body, preview::Board& out) {
   const ir::Json& d = body.is_object() && body.contains("dashboard") && body["dashboard"].is_object() ? body["dashboard"] : body;
   if (!d.is_object() || !d.contains("panels") || !d["panels"].is_array()) return false;
   out = preview::Board{};
-  out.title = d.contains("title") && d["title"].is_string() ? d["title"].get<std::string>() : "";
+  out.title = preview::stringMember(d, "title");
   for (const auto& p : d["panels"]) {
     if (!p.is_object()) continue;
     const ir::Json g = p.contains("gridPos") ? p["gridPos"] : ir::Json::object();
-    out.boxes.push_back({kindOf(p.value("type", "")), p.contains("title") && p["title"].is_string() ? p["title"].get<std::string>() : "",
-                         intAt(g, "x"), intAt(g, "y"), intAt(g, "w"), intAt(g, "h")});
+    out.boxes.push_back({kindOf(preview::stringMember(p, "type")), preview::stringMember(p, "title"),
+                         preview::gridMember(g, "x"), preview::gridMember(g, "y"), preview::gridMember(g, "w"), preview::gridMember(g, "h")});
   }
   return true;
 }

@@ -22,6 +22,17 @@ TEST_CASE("fileStem keeps names inside the directory") {
   CHECK(mon::preview::fileStem("") == "dashboard");
 }
 
+TEST_CASE("members of a hand-edited body never throw and stay on the grid") {
+  Json w = Json::parse(R"({"title": 5, "type": "graph", "layout": {"x": 1e300, "y": -3, "width": 2.5, "height": "4"}})");
+  CHECK(mon::preview::stringMember(w, "title").empty());
+  CHECK(mon::preview::stringMember(w, "type") == "graph");
+  CHECK(mon::preview::stringMember(Json::array(), "type").empty());
+  CHECK(mon::preview::gridMember(w["layout"], "x") == 10000);
+  CHECK(mon::preview::gridMember(w["layout"], "y") == 0);
+  CHECK(mon::preview::gridMember(w["layout"], "width") == 2);
+  CHECK(mon::preview::gridMember(w["layout"], "height") == 0);
+}
+
 TEST_CASE("renderSvg places a box at its grid position and clips long titles") {
   mon::preview::Board b{"T", {{"graph", std::string(200, 'x'), 2, 3, 6, 8}}};
   std::string svg = mon::preview::renderSvg(b);
