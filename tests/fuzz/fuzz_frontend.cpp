@@ -38,8 +38,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string json = mon::renderJson(c.sources, c.diags.all());
   if (c.diags.all().empty() != text.empty()) __builtin_trap();  // every diagnostic renders
   if (!c.diags.hasErrors()) {
+    // The backend checks its own limits (widget sizes): writing nothing is right only with an error.
     mon::OutputFiles files = mon::mackerel::build(c.module, c.diags);
-    if (files.count("mackerel/monitors.json") != 1) __builtin_trap();
+    if (!c.diags.hasErrors() && files.count("mackerel/monitors.json") != 1) __builtin_trap();
   }
   return 0;
 }
