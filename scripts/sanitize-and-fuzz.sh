@@ -14,7 +14,7 @@ fi
 if [ -d tests/fuzz ]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMONITORC_FUZZ=ON -DMONITORC_TESTS=OFF >/dev/null
   cmake --build build-fuzz -j"$(nproc)" --target fuzz_frontend
-  bash tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_frontend "${FUZZ_SECONDS:-120}"
+  bash tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_frontend "${FUZZ_SECONDS:-60}"
   # The language server's framing and dispatch, for a shorter time (LSP_FUZZ_SECONDS, default 30).
   cmake --build build-fuzz -j"$(nproc)" --target fuzz_lsp_framing
   bash tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_lsp_framing "${LSP_FUZZ_SECONDS:-30}" tests/fuzz/seeds-lsp
