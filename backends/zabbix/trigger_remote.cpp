@@ -156,16 +156,23 @@ class ZabbixRemote : public engine::Remote {
     return r;
   }
 
+  // The monitor's triggers as the last fetch found them; update and remove act only on those.
+  bool groupAsRead(ObjKind kind, const std::string& id, Group& g, std::string& error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = groups_.find(id);
+    if (kind != ObjKind::Monitor || it == groups_.end()) {
+      error = "trigger " + id + " is not on the target as last read";
+      return false;
+    }
+    g = it->second;
+    return true;
+  }
+
   OpResult update(ObjKind kind, const std::string& id, const Json& body) override {
     OpResult r;
     r.id = id;
     Group g;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto it = groups_.find(id);
-      if (kind != ObjKind::Monitor || it == groups_.end()) return (r.error = "trigger " + id + " is not on the target as last read", r);
-      g = it->second;
-    }
+    if (!groupAsRead(kind, id, g, r.error)) return r;
     if (!ensureTemplate(r.error) || !ensureItems(body, r.error)) return r;
     std::vector<std::string> oldKeys = g.itemKeys;
     if (g.foreign) {  // adoption: the trigger becomes the monitor's first part
@@ -204,12 +211,7 @@ class ZabbixRemote : public engine::Remote {
     OpResult r;
     r.id = id;
     Group g;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto it = groups_.find(id);
-      if (kind != ObjKind::Monitor || it == groups_.end()) return (r.error = "trigger " + id + " is not on the target as last read", r);
-      g = it->second;
-    }
+    if (!groupAsRead(kind, id, g, r.error)) return r;
     Json ids = Json::array(), res;
     for (const auto& [part, tid] : g.parts) ids.push_back(tid);
     if (!ids.empty() && !api_->call("trigger.delete", ids, res, r.error)) return r;
