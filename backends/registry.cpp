@@ -1,5 +1,7 @@
 #include "backend.h"
 
+#include "cloudwatch/cloudwatch.h"
+#include "cloudwatch/target_kind.h"
 #include "grafana/grafana.h"
 #include "grafana/target_kind.h"
 #include "mackerel/import.h"
@@ -20,6 +22,7 @@ const std::vector<Backend>& backends() {
       {"prometheus", &prometheus::build, &prometheus::check, {&prometheus::target()}, &prometheus::importRules, "rule"},
       {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard", &grafana::dashboardPicture},
       {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}},
+      {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}},
   };
   return all;
 }
