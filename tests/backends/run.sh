@@ -5,7 +5,7 @@
 # (@grafana/schema) on every dashboard.
 #   run.sh MONITORC [--update]
 # A case is cases/NAME.mon. With cases/NAME.diag, the build must fail with exactly that stderr;
-# otherwise it must succeed and write exactly cases/NAME.out/ (prometheus/, grafana/ and zabbix/ only),
+# otherwise it must succeed and write exactly cases/NAME.out/ (prometheus/, grafana/, zabbix/ and cloudwatch/ only),
 # printing exactly cases/NAME.warn (no warnings without it). `check` must print what build does.
 set -u
 mon=$(realpath "$1"); update=${2:-}
@@ -41,11 +41,16 @@ for src in cases/*.mon; do
   fi
   if "$mon" check "$src" 2>"$tmp/$name.check" && diff -u "$tmp/$name.err" "$tmp/$name.check"; then ok "$name: check passes and reports the same"
   else bad "$name: check failed or reported differently from build"; cat "$tmp/$name.check"; fi
-  mkdir -p "$out/keep"; for d in prometheus prometheus-operator grafana zabbix; do [ -d "$out/$d" ] && mv "$out/$d" "$out/keep/"; done
+  mkdir -p "$out/keep"; for d in prometheus prometheus-operator grafana zabbix cloudwatch; do [ -d "$out/$d" ] && mv "$out/$d" "$out/keep/"; done
   if [ "$update" = --update ]; then rm -rf "cases/$name.out"; cp -r "$out/keep" "cases/$name.out"; fi
   # git keeps no empty directory: a case that writes nothing has no cases/NAME.out.
   expected="cases/$name.out"; [ -d "$expected" ] || { expected="$tmp/empty.out"; mkdir -p "$expected"; }
   if diff -ru "$expected" "$out/keep"; then ok "$name: output"; else bad "$name: output differs from cases/$name.out"; fi
+  # CloudWatch alarms: PutMetricAlarm's input shape and rules, checked with botocore's model.
+  while IFS= read -r f; do
+    if /usr/bin/python3 ../cloudwatch/validate_alarms.py "$f" >"$tmp/cw.log" 2>&1; then ok "$name: PutMetricAlarm shape ${f#$out/keep/}"
+    else bad "$name: PutMetricAlarm shape ${f#$out/keep/}"; cat "$tmp/cw.log"; fi
+  done < <(find "$out/keep/cloudwatch" -name 'alarms.json' 2>/dev/null | sort)
   while IFS= read -r f; do
     if promtool check rules "$f" >"$tmp/promtool.log" 2>&1; then ok "$name: promtool check rules ${f#$out/keep/}"
     else bad "$name: promtool check rules ${f#$out/keep/}"; cat "$tmp/promtool.log"; fi
