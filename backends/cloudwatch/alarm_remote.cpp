@@ -74,11 +74,15 @@ Json metricQuery(const Json& q) {
   return out;
 }
 
+// Tags by key, in key order: CloudWatch lists them in an order of its own, and two objects
+// with the same members in another order differ for the diff.
 Json tagsObject(const Json& tags) {
-  Json out = Json::object();
+  std::map<std::string, std::string> sorted;
   if (tags.is_array())
     for (const auto& t : tags)
-      if (t.is_object()) out[t.value("Key", "")] = t.value("Value", "");
+      if (t.is_object()) sorted[t.value("Key", "")] = t.value("Value", "");
+  Json out = Json::object();
+  for (auto& [k, v] : sorted) out[k] = v;
   return out;
 }
 

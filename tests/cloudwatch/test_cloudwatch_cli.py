@@ -119,7 +119,7 @@ class CloudWatchCli(unittest.TestCase):
            '  raw = { Namespace = "AWS/ApplicationELB", Dimensions = [{ Name = "LoadBalancer", Value = "app/shop/1" }], '
            'Statistic = "Sum", Period = 300, TreatMissingData = "notBreaching" }\n}\n')
     RATIO = ('monitor query "Error ratio" {\n  query = "100 * errors / requests"\n  operator = ">"\n  critical = 5\n'
-             '  for_duration = 120\n  raw = { Metrics = [{ Id = "errors", MetricStat = { Metric = { Namespace = "Shop", '
+             '  for_duration = 120\n  labels = { app = "shop" }\n  raw = { Metrics = [{ Id = "errors", MetricStat = { Metric = { Namespace = "Shop", '
              'MetricName = "Errors" }, Period = 60, Stat = "Sum" } }, { Id = "requests", MetricStat = { Metric = { '
              'Namespace = "Shop", MetricName = "Requests" }, Period = 60, Stat = "Sum" } }] }\n}\n')
 
