@@ -5,6 +5,7 @@
 #include "cloudwatch/alarm_remote.h"
 #include "cloudwatch/credentials.h"
 #include "cloudwatch/monitors.h"
+#include "cloudwatch/pull.h"
 #include "object_target.h"
 #include "support/text.h"
 #include "target_support.h"
@@ -100,9 +101,8 @@ std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::stri
       if (d.severity == Severity::Error) return (err = at + "cloudwatch target '" + t.name + "': " + d.message + " (run monitorc check)", nullptr);
   parts.remote = makeRemote(api, t.name);
   parts.normalize = normalize;
-  parts.pullSource = [](const engine::RemoteState&, bool, std::vector<std::string>& warnings) {
-    warnings.push_back("pull from cloudwatch targets is not written yet: no alarm was pulled");
-    return std::string();
+  parts.pullSource = [s](const engine::RemoteState& state, bool ownedOnly, std::vector<std::string>& warnings) {
+    return pullSource(state, ownedOnly, s, warnings);
   };
   parts.targetSource = targetBlock(t);
   return engine::makeObjectTarget(std::move(parts));

@@ -319,6 +319,38 @@ class CloudWatchCli(unittest.TestCase):
         finally:
             fake.stop()
 
+    def test_pull_round_trip(self):
+        self.write(self.CPU % 90 + self.RATIO + self.ELB + 'monitor host "Disk" {\n  metric = "disk%"\n  operator = ">"\n'
+                   '  warning = 80\n  duration = 10m\n  is_mute = true\n}\n')
+        self.apply()
+        self.seed("Hand made", 50, {"team": "ops"})
+        p = self.run_mc("pull", "--target", "cw", "-o", "pulled", "--owned-only", "main.mon")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        pulled = ""
+        root = os.path.join(self.dir, "pulled")
+        for d, _, fs in sorted(os.walk(root)):
+            for f in sorted(fs):
+                with open(os.path.join(d, f)) as fh:
+                    pulled += fh.read()
+        self.assertIn('monitor host "CPU high"', pulled)
+        self.assertIn('metric = "cpu%"', pulled)
+        self.assertIn('monitor query "Error ratio"', pulled)
+        self.assertIn('monitor query "5xx"', pulled)
+        self.assertNotIn("Hand made", pulled)
+        self.assertNotIn(SECRET, pulled)
+        # The pulled source plans no change against what it was pulled from.
+        p = self.run_mc("plan", "--format", "json", "pulled")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        changes = sorted((c["action"], c["key"]) for c in json.loads(p.stdout)["changes"])
+        self.assertEqual(changes, [("ignore", "Hand made"), ("no-change", "5xx (critical)"), ("no-change", "CPU high (critical)"),
+                                   ("no-change", "CPU high (warning)"), ("no-change", "Disk (warning)"),
+                                   ("no-change", "Error ratio (critical)")])
+        # Without --owned-only the hand-made alarm comes back too, as a query monitor.
+        p = self.run_mc("pull", "--target", "cw", "-o", "all", "--single-file", "main.mon")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(self.dir, "all", "cw.mon")) as fh:
+            self.assertIn('monitor query "Hand made"', fh.read())
+
     def test_region_from_config_file(self):
         self.write(self.CPU % 90)
         with open(os.path.join(self.dir, "main.mon")) as f:
