@@ -101,6 +101,10 @@ std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::stri
       if (d.severity == Severity::Error) return (err = at + "cloudwatch target '" + t.name + "': " + d.message + " (run monitorc check)", nullptr);
   parts.remote = makeRemote(api, t.name);
   parts.normalize = normalize;
+  // The object's name and type repeat the change's key and type: left out of listings.
+  parts.words = [](engine::ObjKind, const std::string&, const ir::Json&, const ir::Json&, engine::FieldChange& f) {
+    return f.path != "name" && f.path != "type" && f.path != "alarm.AlarmName";
+  };
   parts.pullSource = [s](const engine::RemoteState& state, bool ownedOnly, std::vector<std::string>& warnings) {
     return pullSource(state, ownedOnly, s, warnings);
   };

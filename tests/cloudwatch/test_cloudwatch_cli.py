@@ -168,6 +168,18 @@ class CloudWatchCli(unittest.TestCase):
         self.assertEqual(sorted(self.alarms()), ["Error ratio (critical)"])
         self.assertEqual(self.plan("--prune"), [("no-change", "Error ratio (critical)")])
 
+    def test_rename_through_previous_names(self):
+        self.write(self.CPU % 90)
+        self.apply()
+        renamed = (self.CPU % 90).replace('"CPU high"', '"CPU busy"').replace("duration = 5m", 'duration = 5m\n  previous_names = ["CPU high"]')
+        self.write(renamed)
+        self.assertEqual(self.plan(), [("update", "CPU busy (critical)"), ("update", "CPU busy (warning)")])
+        self.apply()
+        got = self.alarms()
+        self.assertEqual(sorted(got), ["CPU busy (critical)", "CPU busy (warning)"])
+        self.assertEqual(got["CPU busy (critical)"][1]["monitorc-monitor"], "CPU busy")
+        self.assertEqual(self.plan("--prune"), [("no-change", "CPU busy (critical)"), ("no-change", "CPU busy (warning)")])
+
     def test_single_metric_alarm(self):
         self.write(self.ELB)
         self.apply()
