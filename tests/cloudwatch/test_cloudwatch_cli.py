@@ -100,7 +100,9 @@ class CloudWatchCli(unittest.TestCase):
     def aws(self, *args):
         e = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         e.update(self.env)
-        e.update({"AWS_DEFAULT_REGION": "eu-west-1", "AWS_PAGER": "", "AWS_CONFIG_FILE": "/dev/null"})
+        # No proxy for the loopback fake, whatever the environment says.
+        e.update({"AWS_DEFAULT_REGION": "eu-west-1", "AWS_PAGER": "", "AWS_CONFIG_FILE": "/dev/null",
+                  "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"})
         p = subprocess.run([AWS, "cloudwatch", *args, "--endpoint-url", self.fake.url, "--output", "json"], env=e,
                            capture_output=True, text=True, timeout=120)
         self.assertEqual(p.returncode, 0, p.stderr)
