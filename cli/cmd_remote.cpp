@@ -20,6 +20,7 @@
 #include "support/json_input.h"
 #include "prometheus/targets.h"
 #include "pull_files.h"
+#include "remote_target.h"
 #include "render.h"
 #include "support/files.h"
 #include "support/json_text.h"
@@ -29,117 +30,6 @@
 namespace mon::cli {
 
 namespace {
-
-namespace eng = mon::engine;
-
-struct RemoteFlags {
-  std::string target;
-  std::vector<std::string> targets;  // plan: several --target, or every one with --all-targets
-  bool allTargets = false;
-  bool prune = false;
-  bool verbose = false;
-  double connectTimeout = 10, timeout = 30;  // seconds
-  // plan and apply: repeatable --target and --all-targets (`verb` says which in the help).
-  void add(CLI::App& sub, const std::string& verb) {
-    sub.add_option("--target", targets,
-                   "Name of a target to " + verb + " (repeatable; default: the only one that holds monitors)")
-        ->allow_extra_args(false);
-    sub.add_flag("--all-targets", allTargets, "Every declared target, one section each");
-    sub.add_flag("--prune", prune, "Delete owned objects that are no longer in the source");
-    addHttp(sub);
-  }
-  /// More than one target asked for (several --target, or --all-targets).
-  bool several() const { return allTargets || targets.size() > 1; }
-  // The flags of every command that talks to a server (pull has no --prune).
-  void addHttp(CLI::App& sub) {
-    sub.add_flag("-v,--verbose", verbose, "Log each HTTP request (method, path, status; never headers) to stderr");
-    sub.add_option("--connect-timeout", connectTimeout, "Seconds to wait for a connection (default 10)")
-        ->check(CLI::Range(0.1, 3600.0));
-    sub.add_option("--timeout", timeout,
-                   "Seconds one HTTP request may take (default 30); a request and its retries stop after twice that")
-        ->check(CLI::Range(0.1, 3600.0));
-  }
-  eng::RemoteOptions remoteOptions() const {
-    eng::RemoteOptions o;
-    if (verbose) o.log = [](const std::string& line) { std::cerr << "monitorc: http: " << terminalSafe(line) << "\n"; };
-    o.http.connectTimeoutMs = static_cast<long>(connectTimeout * 1000);
-    o.http.timeoutMs = static_cast<long>(timeout * 1000);
-    // Retries end with the time budget, and a server's Retry-After never waits past it.
-    o.retry.budgetMs = 2 * o.http.timeoutMs;
-    o.retry.maxRetryAfterMs = std::min(o.retry.maxRetryAfterMs, o.retry.budgetMs);
-    // Across the run: five requests' worth of retrying, then failures are reported as they come.
-    o.retry.runBudget = std::make_shared<std::atomic<long>>(5 * o.retry.budgetMs);
-    return o;
-  }
-};
-
-// Messages carry server texts and names read from servers: control characters are escaped.
-int fail(const std::string& msg) {
-  std::cerr << "monitorc: error: " << terminalSafe(msg) << "\n";
-  return 1;
-}
-
-// Runs `step`, printing what it reports as `build` prints diagnostics. False when it reported
-// an error.
-bool reportFrom(Compilation& c, const FrontEndOptions& fe, const std::function<void(DiagEngine&)>& step) {
-  size_t mark = c.diags.all().size(), errorsBefore = c.diags.errorCount();
-  step(c.diags);
-  if (c.diags.all().size() > mark) {
-    std::vector<Diagnostic> fresh(c.diags.all().begin() + mark, c.diags.all().end());
-    printDiagnostics(fe.diagnosticsFormat, c.sources, fresh, c.diags.errorCount() - errorsBefore,
-                     size_t(std::count_if(fresh.begin(), fresh.end(),
-                                          [](const Diagnostic& d) { return d.severity == Severity::Warning; })));
-  }
-  return c.diags.errorCount() == errorsBefore;
-}
-
-// A declared target opened for plan, apply or pull, with the compilation it came from (shared
-// by the targets of one `plan --all-targets`).
-struct OpenTarget {
-  std::shared_ptr<Compilation> compilation;
-  const ir::Target* declared = nullptr;
-  const eng::TargetKind* kind = nullptr;
-  std::unique_ptr<eng::Target> target;
-};
-
-// Compiles `fe.paths` and finds the target called `name` (empty: the one chooseTarget picks).
-// Returns 0 or an exit status.
-// Finds the target called `name` (empty: the one chooseTarget picks) in a compiled source.
-// Returns 0 or an exit status.
-int chooseIn(std::shared_ptr<Compilation> compilation, const std::string& name, OpenTarget& out) {
-  out.compilation = std::move(compilation);
-  std::string err;
-  out.declared = eng::chooseTarget(out.compilation->module, targetKinds(), name, err);
-  if (!out.declared) return fail(err);
-  out.kind = eng::findTargetKind(targetKinds(), out.declared->kind);
-  return 0;
-}
-
-int compileAndChoose(const FrontEndOptions& fe, const std::string& name, OpenTarget& out) {
-  bool ok;
-  std::shared_ptr<Compilation> compilation = compileAndReport(fe, ok);
-  if (!ok) return 1;
-  return chooseIn(std::move(compilation), name, out);
-}
-
-// The settings plan, apply and pull need, reported at the declaration. Returns 0 or 1.
-int checkSettingsForPlan(const FrontEndOptions& fe, OpenTarget& t) {
-  if (!t.kind->checkSettings) return 0;
-  return reportFrom(*t.compilation, fe, [&](DiagEngine& d) { t.kind->checkSettings(*t.declared, true, d); }) ? 0 : 1;
-}
-
-// Opens the chosen target (reads its key from the environment). Returns 0 or an exit status.
-int openChosen(const FrontEndOptions& fe, const RemoteFlags& rf, OpenTarget& out) {
-  if (int rc = checkSettingsForPlan(fe, out)) return rc;
-  Compilation& c = *out.compilation;
-  const Backend* backend = backendOfTarget(out.declared->kind);
-  eng::TargetContext ctx{c.module, c.sources, *out.declared, rf.remoteOptions(), [&c, fe, backend](OutputFiles& built) {
-                           return reportFrom(c, fe, [&](DiagEngine& d) { built = backend->build(c.module, d); });
-                         }};
-  std::string err;
-  out.target = out.kind->open(ctx, err);
-  return out.target ? 0 : fail(err);
-}
 
 // Opens the chosen target, reads it and compares. Returns 0 or an exit status.
 int planChosen(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, OpenTarget& open) {

@@ -44,6 +44,7 @@ Runner setupShow(CLI::App& sub);
 Runner setupPreview(CLI::App& sub);
 Runner setupLsp(CLI::App& sub);
 Runner setupLint(CLI::App& sub);
+Runner setupAlerts(CLI::App& sub);
 
 /// The version SARIF's tool.driver.version prints: the one version, project(VERSION).
 inline constexpr const char* kVersion = MONITORC_VERSION;

@@ -18,6 +18,7 @@ const Command kCommands[] = {
     {"plan", "Show what apply would change on a target", setupPlan},
     {"apply", "Make a target match the source", setupApply},
     {"pull", "Write source for what a target has now", setupPull},
+    {"alerts", "Rank a target's monitors by how noisy their alerts were", setupAlerts},
     {"show", "Render a plan saved as JSON, reading no target", setupShow},
     {"preview", "Draw each dashboard's layout as an SVG picture", setupPreview},
     {"lsp", "Run the language server on stdin/stdout", setupLsp},

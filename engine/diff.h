@@ -19,6 +19,7 @@ struct Desired {
   std::vector<std::string> previousKeys;   // earlier names: matched when the key is not found
   std::string templateSource;              // Change::templateSource
   std::string templateName;
+  std::string where;  // "file:line:col" of what made it, for reports that point at it
 };
 
 struct DiffOptions {

@@ -1,5 +1,7 @@
 #include "object_target.h"
 
+#include <map>
+
 #include "race_repair.h"
 
 namespace mon::engine {
@@ -47,6 +49,25 @@ class ObjectTarget : public Target {
     if (!lastApplied_ || lastApplied_->count(Action::Create) == 0) return true;
     if (!read(err, " after apply")) return false;
     out = raceRepairs(*lastApplied_, state_);
+    return true;
+  }
+
+  bool alertHistory(const AlertQuery& q, AlertHistory& out, std::string& err) override {
+    if (!read(err)) return false;
+    // Monitors are matched to the source as plan matches them (key, type, earlier names).
+    Plan d = diff(p_.desired, state_, DiffOptions{false, p_.normalize, p_.words});
+    std::map<std::string, const Desired*> byKey;
+    for (const auto& want : p_.desired)
+      if (want.kind == ObjKind::Monitor) byKey[want.key] = &want;
+    for (const auto& c : d.changes) {
+      if (c.kind != ObjKind::Monitor || c.id.empty()) continue;
+      bool inSource = c.action == Action::NoChange || c.action == Action::Update || c.action == Action::Adopt;
+      auto it = byKey.find(c.key);
+      if (inSource && it != byKey.end()) out.managed[c.id] = {c.key, it->second->where};
+    }
+    for (const auto& r : state_.monitors)
+      if (!out.managed.count(r.id)) out.unmanagedNames[r.id] = objectKey(ObjKind::Monitor, r.body);
+    if (!p_.remote->alerts(q.since, out.alerts, err)) return (err = "reading the alerts of " + p_.remote->describe() + ": " + err, false);
     return true;
   }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "alerts.h"
 #include "ir/ir.h"
 
 namespace mon::engine {
@@ -47,6 +48,12 @@ class Remote {
   virtual OpResult create(ObjKind kind, const std::string& key, const Json& body) = 0;
   virtual OpResult update(ObjKind kind, const std::string& id, const Json& body) = 0;
   virtual OpResult remove(ObjKind kind, const std::string& id) = 0;
+  /// The alerts opened since `since` (Unix seconds), open and closed; pages older than that are
+  /// not read. False with `err` when they cannot be read or the place keeps none.
+  virtual bool alerts(int64_t /*since*/, std::vector<AlertEvent>& /*out*/, std::string& err) {
+    err = describe() + " keeps no alert history";
+    return false;
+  }
 };
 
 /// The key an object is matched by: monitor name, dashboard urlPath.

@@ -8,6 +8,9 @@
 
 namespace mon::engine {
 
+/// A markdown code span showing `s` exactly on one line (controls escaped); `inTable`: safe in a
+/// table cell. Every name or value from the source or a server goes through it.
+std::string markdownCode(const std::string& s, bool inTable = false);
 /// The field's name as written in source, else its API path.
 std::string fieldName(const FieldChange& f);
 /// One side's value as written in source, else compact JSON; "(none)" when that side is absent.

@@ -79,6 +79,8 @@ const char* emoji(Action a) {
 
 }  // namespace
 
+std::string markdownCode(const std::string& s, bool inTable) { return code(s, inTable); }
+
 namespace {
 
 // The fields of one change: a table of the one-line ones (before/after for an update, the value

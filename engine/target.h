@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "alerts.h"
 #include "apply.h"
 #include "check/schema.h"
 #include "diag/diag_engine.h"
@@ -71,6 +72,13 @@ class Target {
   }
   /// The target's objects as source (only owned ones when `ownedOnly`).
   virtual bool pull(bool ownedOnly, PulledSource& out, std::vector<std::string>& warnings, std::string& err) = 0;
+  /// `monitorc alerts`: the alerts opened in `q`'s window, each monitor they name matched to the
+  /// source's as plan matches them. False with `err` when it cannot be read or the system keeps
+  /// no history monitorc can read.
+  virtual bool alertHistory(const AlertQuery& /*q*/, AlertHistory& /*out*/, std::string& err) {
+    err = "this kind of target keeps no alert history monitorc can read";
+    return false;
+  }
 };
 
 /// Everything a backend gets to open one declared target.

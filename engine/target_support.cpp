@@ -45,6 +45,13 @@ Origin originOf(const SourceManager& sm, const ir::MadeBy& by, const Range& own)
   return {where(by.useSites.back()), where(own), by.templates.empty() ? "" : by.templates.front()};
 }
 
+std::string locationOf(const SourceManager& sm, const ir::MadeBy& by, const Range& own) {
+  const Range& r = by.useSites.empty() ? own : by.useSites.back();
+  if (!r.valid()) return "";
+  LineCol lc = sm.lineCol(r.file, r.begin);
+  return sm.path(r.file) + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col);
+}
+
 void setOrigin(Change& c, const Origin& o) {
   c.source = o.source;
   c.templateSource = o.templateSource;

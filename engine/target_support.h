@@ -23,6 +23,9 @@ struct Origin {
 };
 /// The origin of an object written at `own` and made by `by`.
 Origin originOf(const SourceManager& sm, const ir::MadeBy& by, const Range& own);
+/// "file:line:col" of what made an object written at `own` and made by `by`: the outermost
+/// `use` for an object a template made, else `own`; "" when unknown.
+std::string locationOf(const SourceManager& sm, const ir::MadeBy& by, const Range& own);
 /// Sets the change's source, templateSource and templateName.
 void setOrigin(Change& c, const Origin& o);
 

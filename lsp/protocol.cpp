@@ -2,7 +2,10 @@
 
 #include <cstdio>
 
+#include <memory>
+
 #include "diag/diagnostic.h"
+#include "lint_pass.h"
 
 namespace mon::lsp {
 
@@ -114,12 +117,20 @@ json rangeJson(const LineIndex& index, uint32_t begin, uint32_t end) {
 }
 
 json diagnosticJson(const Diagnostic& d, const LineIndex& index, const SourceManager& sm,
-                    const std::function<std::string(FileId)>& uriOf) {
+                    const std::function<std::string(FileId)>& uriOf,
+                    const std::function<const LineIndex&(FileId)>& indexOf) {
   json j;
   j["range"] = d.range.valid() ? rangeJson(index, d.range.begin, d.range.end) : rangeJson(index, 0, 0);
   j["severity"] = d.severity == Severity::Error ? 1 : d.severity == Severity::Warning ? 2 : 3;
   j["source"] = "monitorc";
-  j["code"] = nameOf(d.kind);
+  // A lint finding is known by its rule ("MON004", as suppressions and .monitorc-lint name
+  // it); the compiler's own checks by their catalog name.
+  j["code"] = d.rule.empty() ? std::string(nameOf(d.kind)) : d.rule;
+  if (!d.rule.empty())
+    if (std::string doc = ruleDocPath(d.rule); !doc.empty()) {
+      size_t hash = doc.rfind('#');  // the fragment is not part of the path to escape
+      j["codeDescription"] = {{"href", pathToUri(doc.substr(0, hash)) + doc.substr(hash)}};
+    }
   std::string message = d.message;
   json related = json::array();
   for (const auto& n : d.notes) {
@@ -127,7 +138,9 @@ json diagnosticJson(const Diagnostic& d, const LineIndex& index, const SourceMan
       message += "\n" + n.message;
       continue;
     }
-    LineIndex other(sm.text(n.range.file));
+    std::unique_ptr<LineIndex> own;  // without a shared index, one for this note
+    if (!indexOf) own = std::make_unique<LineIndex>(sm.text(n.range.file));
+    const LineIndex& other = indexOf ? indexOf(n.range.file) : *own;
     related.push_back({{"location", {{"uri", uriOf(n.range.file)}, {"range", rangeJson(other, n.range.begin, n.range.end)}}},
                        {"message", n.message}});
   }

@@ -44,9 +44,11 @@ Position positionFrom(const json& j);
 json rangeJson(const LineIndex& index, uint32_t begin, uint32_t end);
 
 /// LSP Diagnostic from a compiler diagnostic in a file with `index`; `uriOf` maps file ids
-/// to URIs for related information.
+/// to URIs for related information, `indexOf` (when set) gives the line index of a file, so
+/// that many notes in one file share one (a lint run has hundreds).
 json diagnosticJson(const Diagnostic& d, const LineIndex& index, const SourceManager& sm,
-                    const std::function<std::string(FileId)>& uriOf);
+                    const std::function<std::string(FileId)>& uriOf,
+                    const std::function<const LineIndex&(FileId)>& indexOf = {});
 json completionJson(const CompletionItem& item, const LineIndex& index);
 json symbolJson(const Symbol& s, const LineIndex& index);
 

@@ -287,7 +287,7 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
   files[root] = json::array();
   for (const Diagnostic& d : a->comp->diags.all()) {
     FileId f = d.range.valid() && d.range.file < sm.fileCount() ? d.range.file : a->root;
-    files[Workspace::normalize(sm.path(f))].push_back(diagnosticJson(d, indexOf(f), sm, uriFor));
+    files[Workspace::normalize(sm.path(f))].push_back(diagnosticJson(d, indexOf(f), sm, uriFor, indexOf));
   }
   std::set<std::string> touched;
   for (const auto& [p, d] : byRoot_[root]) touched.insert(p);
@@ -299,13 +299,15 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
 // Publishes the union of what every open root reports for `path`.
 void Server::sendMerged(const std::string& path, bool force) {
   json merged = json::array();
+  std::vector<const json*> lists;
+  for (const auto& [root, files] : byRoot_)
+    if (auto it = files.find(path); it != files.end()) lists.push_back(&it->second);
+  // One root reporting: nothing to merge (the common case, and a lint run publishes hundreds).
+  if (lists.size() == 1) merged = *lists[0];
   std::set<std::string> seen;
-  for (const auto& [root, files] : byRoot_) {
-    auto it = files.find(path);
-    if (it == files.end()) continue;
-    for (const auto& d : it->second)
+  for (size_t i = 0; lists.size() > 1 && i < lists.size(); ++i)
+    for (const auto& d : *lists[i])
       if (seen.insert(d.dump(-1, ' ', false, json::error_handler_t::replace)).second) merged.push_back(d);
-  }
   auto last = lastSent_.find(path);
   if (!force && last != lastSent_.end() && last->second == merged) return;
   if (!force && last == lastSent_.end() && merged.empty()) return;

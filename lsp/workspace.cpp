@@ -5,6 +5,7 @@
 
 #include "backend.h"
 #include "incremental.h"
+#include "lint_pass.h"
 
 namespace mon::lsp {
 
@@ -106,6 +107,7 @@ void AnalysisJob::run() {
     next.generation = generation;
     next.incremental = true;
     checkBackendsIfClean(*next.comp);
+    lintAnalysis(*next.comp, path, reader);
     a = std::move(next);
     return;
   }
@@ -114,6 +116,7 @@ void AnalysisJob::run() {
   opts.keepSyntax = true;  // hover, definition and symbols read the trees
   compile({path}, opts, reader, *a.comp);
   checkBackendsIfClean(*a.comp);
+  lintAnalysis(*a.comp, path, reader);
   a.root = a.comp->program.roots.empty() ? kNoFile : a.comp->program.roots[0];
   a.generation = generation;
   a.incremental = false;

@@ -103,7 +103,50 @@ class MackerelRemote : public Remote {
     return r;
   }
 
+  // GET /api/v0/alerts?withClosed=true, newest first, 100 a page, following nextId until a
+  // page reaches alerts opened before `since` (or there is no next page).
+  bool alerts(int64_t since, std::vector<AlertEvent>& out, std::string& err) override {
+    std::string next;
+    for (int page = 0;; ++page) {
+      std::string path = "/api/v0/alerts?withClosed=true&limit=100" + (next.empty() ? "" : "&nextId=" + next);
+      Json j;
+      if (!getJson(path, j, err)) return false;
+      if (!j.contains("alerts") || !j["alerts"].is_array()) return fail(err, "GET /api/v0/alerts: no 'alerts' list in the answer");
+      bool older = false;
+      for (const Json& a : j["alerts"]) {
+        AlertEvent e;
+        if (!alertFrom(a, e)) return fail(err, "GET /api/v0/alerts: an alert without 'monitorId' or 'openedAt'");
+        if (e.openedAt < since) older = true;
+        else out.push_back(std::move(e));
+      }
+      const Json* id = j.contains("nextId") ? &j["nextId"] : nullptr;
+      next = id && id->is_string() ? id->get<std::string>() : id && id->is_number_integer() ? id->dump() : "";
+      if (older || next.empty()) return true;
+      // Ids are the API's; one that would change the query's meaning is not followed.
+      if (next.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != std::string::npos)
+        return fail(err, "GET /api/v0/alerts: a 'nextId' that is not an id");
+      if (page > 100000) return fail(err, "GET /api/v0/alerts: the pages do not end");
+    }
+  }
+
  private:
+  // One alert of the list; false when it lacks what the report needs.
+  static bool alertFrom(const Json& a, AlertEvent& e) {
+    if (!a.is_object() || !a.contains("monitorId") || !a["monitorId"].is_string() || !a.contains("openedAt") ||
+        !a["openedAt"].is_number())
+      return false;
+    e.monitorId = a["monitorId"].get<std::string>();
+    e.series = a.contains("hostId") && a["hostId"].is_string() ? a["hostId"].get<std::string>() : "";
+    e.openedAt = a["openedAt"].get<int64_t>();
+    bool closed = a.value("status", "") == "OK" || (a.contains("closedAt") && a["closedAt"].is_number());
+    if (closed) {
+      e.closedAt = a.contains("closedAt") && a["closedAt"].is_number() ? a["closedAt"].get<int64_t>() : e.openedAt;
+      // A person closing an alert gives a reason; recovery leaves none.
+      e.closedByHand = a.contains("reason") && a["reason"].is_string() && !a["reason"].get<std::string>().empty();
+    }
+    return true;
+  }
+
   static std::string collection(ObjKind k) { return k == ObjKind::Monitor ? "/api/v0/monitors" : "/api/v0/dashboards"; }
   static bool fail(std::string& err, std::string msg) {
     err = std::move(msg);

@@ -31,6 +31,7 @@ void locate(const SourceManager& sm, const ir::MadeBy& by, const Range& own, Des
   d.source = o.source;
   d.templateSource = o.templateSource;
   d.templateName = o.templateName;
+  d.where = engine::locationOf(sm, by, own);
 }
 
 bool forTarget(const std::vector<std::string>& targets, const std::string& name) {

@@ -2,9 +2,11 @@
 // (kind monitor, type "rule").
 #include "prometheus/target_kind.h"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
+#include "prometheus/alert_history.h"
 #include "prometheus/apply.h"
 #include "prometheus/operator.h"
 #include "prometheus/pull.h"
@@ -115,6 +117,7 @@ class PrometheusTarget : public engine::Target {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return reportOf(plan, results, secs);
   }
+  bool alertHistory(const engine::AlertQuery& q, engine::AlertHistory& out, std::string& err) override;
   bool stale(const Plan& plan, std::vector<std::string>& reasons, std::string& err) override {
     std::set<std::string> names, written;
     for (const auto& [key, fp] : plan.fingerprints)
@@ -138,6 +141,47 @@ class PrometheusTarget : public engine::Target {
   std::shared_ptr<net::Client> client_;  // logged, GETs retried (loggedClient)
 };
 
+
+// Where the source declares the alert called `alert` for this target: a rule of that name, or
+// the monitor it is made from (a monitor's name, or its name plus " (response time)" or
+// " (certificate)", docs/backends.md).
+std::string alertLocation(const ir::Module& m, const SourceManager& sm, const std::string& target, const std::string& alert) {
+  auto goes = [&](const std::vector<std::string>& targets) {
+    return targets.empty() || std::find(targets.begin(), targets.end(), target) != targets.end();
+  };
+  for (const auto& r : m.rules)
+    if (r.isAlert() && r.name == alert && goes(r.targets)) return locationOf(sm, {}, r.nameRange);
+  for (const auto& mon : m.monitors) {
+    if (!goes(mon.targets)) continue;
+    for (const char* suffix : {"", " (response time)", " (certificate)"})
+      if (mon.name + suffix == alert) return locationOf(sm, mon.madeBy, mon.nameRange.valid() ? mon.nameRange : mon.range);
+  }
+  return "";
+}
+
+bool PrometheusTarget::alertHistory(const engine::AlertQuery& q, engine::AlertHistory& out, std::string& err) {
+  if (!ctx_) return (err = "no source to match the alerts with", false);
+  // The alerts the source gives this target: those of the rule file plan would write.
+  OutputFiles built;
+  if (!ctx_->build(built)) return (err = "", false);
+  std::set<std::string> ours;
+  for (const auto& [name, content] : prom::desiredFiles(built, name_)) {
+    std::vector<prom::RuleView> rules;
+    if (prom::ruleViews(content, rules))
+      for (const auto& r : rules) ours.insert(r.alert);
+  }
+  if (!prom::readAlertHistory(*client_, url_, q, out.alerts, err))
+    return (err = "reading prometheus \"" + name_ + "\" (" + url_ + "): " + err, false);
+  for (const auto& a : out.alerts) {
+    if (out.managed.count(a.monitorId) || out.unmanagedNames.count(a.monitorId)) continue;
+    std::string where = ours.count(a.monitorId) ? alertLocation(ctx_->module, ctx_->sources, name_, a.monitorId) : "";
+    if (!where.empty()) out.managed[a.monitorId] = {a.monitorId, where};
+    else out.unmanagedNames[a.monitorId] = a.monitorId;
+  }
+  out.resolution = prom::alertStep(q.until - q.since);
+  out.method = "read from ALERTS through count_over_time over steps of " + engine::showDuration(out.resolution);
+  return true;
+}
 
 bool PrometheusTarget::plan(bool prune, Plan& plan, std::string& err) {
   if (!ctx_) return (err = "prometheus target '" + name_ + "': no source to plan from", false);

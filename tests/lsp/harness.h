@@ -107,6 +107,13 @@ class Client {
     std::sort(out.begin(), out.end());
     return out;
   }
+  /// The diagnostics of the compiler's own checks: without lint findings (codes "MONnnn").
+  static json compilerOnly(const json& diags) {
+    json out = json::array();
+    for (const auto& d : diags)
+      if (d["code"].get<std::string>().rfind("MON", 0) != 0) out.push_back(d);
+    return out;
+  }
   static json pos(int line, int character) { return {{"line", line}, {"character", character}}; }
   static json at(const std::string& uri, int line, int character) {
     return {{"textDocument", {{"uri", uri}}}, {"position", pos(line, character)}};

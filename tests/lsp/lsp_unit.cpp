@@ -199,7 +199,7 @@ TEST_CASE("a whole session: diagnostics, fixes, hover, completion, definition, s
   pubs = c.published(uri);
   REQUIRE(pubs.size() == 1);
   CHECK(pubs[0]["version"] == 2);
-  CHECK(pubs[0]["diagnostics"].empty());
+  CHECK(Client::compilerOnly(pubs[0]["diagnostics"]).empty());  // lint findings remain (the lint test)
 
   SUBCASE("hover") {
     json h = c.result("textDocument/hover", Client::at(uri, 10, 3));  // duration
@@ -524,8 +524,9 @@ TEST_CASE("the backends' checks: a monitor a declared target cannot express, as 
          "  duration = 3\n"
          "}\n");
   auto cannotExpress = [](const json& pub) {
-    REQUIRE(pub["diagnostics"].size() == 1);
-    const json& d = pub["diagnostics"][0];
+    json diags = Client::compilerOnly(pub["diagnostics"]);
+    REQUIRE(diags.size() == 1);
+    const json& d = diags[0];
     CHECK(d["code"] == "err_target_cannot_express");
     CHECK(d["severity"] == 1);
     CHECK(d["range"] == json({{"start", Client::pos(3, 16)}, {"end", Client::pos(3, 33)}}));  // the monitor's name
@@ -548,7 +549,7 @@ TEST_CASE("the backends' checks: a monitor a declared target cannot express, as 
   };
   json addTargets = {{"start", Client::pos(9, 0)}, {"end", Client::pos(9, 0)}};
   json pub = change(2, addTargets, "  targets = [\"mkr\"]\n");
-  CHECK(pub["diagnostics"].empty());
+  CHECK(Client::compilerOnly(pub["diagnostics"]).empty());
 
   // Taking it away again (an edit the statement-level re-parse handles) brings the error back.
   pub = change(3, {{"start", Client::pos(9, 0)}, {"end", Client::pos(10, 0)}}, "");
@@ -558,4 +559,75 @@ TEST_CASE("the backends' checks: a monitor a declared target cannot express, as 
   pub = change(4, {{"start", Client::pos(8, 2)}, {"end", Client::pos(8, 10)}}, "duratoin");
   REQUIRE(!pub["diagnostics"].empty());
   for (const auto& d : pub["diagnostics"]) CHECK(d["code"] != "err_target_cannot_express");
+}
+
+TEST_CASE("lint findings are published with their rule codes, honouring .monitorc-lint and suppressions") {
+  Client c;
+  c.initialize();
+  const std::string uri = "file:///ws/svc/web.mon";
+  auto codes = [](const json& pub) {
+    std::vector<std::string> out;
+    for (const auto& d : pub["diagnostics"]) out.push_back(d["code"]);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const std::string monitor =
+      "monitor host \"cpu\" {\n"
+      "  metric = \"cpu%\"\n"
+      "  operator = \">\"\n"
+      "  warning = 95\n"
+      "  critical = 90\n"
+      "  duration = 5m\n"
+      "  scopes = [\"web\"]\n"
+      "}\n";
+  c.open(uri, monitor);
+  auto pubs = c.published(uri);
+  REQUIRE(pubs.size() == 1);
+  CHECK(codes(pubs[0]) == std::vector<std::string>{"MON001", "MON004"});
+  for (const auto& d : pubs[0]["diagnostics"]) {
+    CHECK(d["source"] == "monitorc");
+    if (d["code"] == "MON001") {
+      CHECK(d["severity"] == 1);  // threshold-order is an error by default
+      CHECK(d["range"]["start"]["line"] == 3);
+    } else {
+      CHECK(d["severity"] == 2);
+      CHECK(d["range"] == json({{"start", Client::pos(0, 13)}, {"end", Client::pos(0, 18)}}));  // the name
+    }
+  }
+
+  // An inline suppression turns one rule off for this monitor; an edit re-lints.
+  auto change = [&](int version, const std::string& text) {
+    c.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", version}}},
+                                        {"contentChanges", json::array({{{"text", text}}})}});
+    c.flush();
+    auto p = c.published(uri);
+    REQUIRE(p.size() == 1);
+    return p[0];
+  };
+  json pub = change(2, "# monitorc-lint: ignore MON004 -- the wiki page covers it\n" + monitor);
+  CHECK(codes(pub) == std::vector<std::string>{"MON001"});
+  // A suppression without a reason is reported at its place, and suppresses nothing.
+  pub = change(3, "# monitorc-lint: ignore MON004\n" + monitor);
+  std::vector<std::string> got = codes(pub);
+  CHECK(std::count(got.begin(), got.end(), "MON004") == 1);
+  CHECK(got.size() == 3);  // MON001, MON004 and the malformed directive
+
+  // The nearest .monitorc-lint above the document: a rule turned off and one made a note.
+  c.disk.files["/ws/.monitorc-lint"] = "MON004 = off\nthreshold-order = note\n";
+  pub = change(4, monitor);
+  REQUIRE(codes(pub) == std::vector<std::string>{"MON001"});
+  CHECK(pub["diagnostics"][0]["severity"] == 3);
+  // A bad configuration line is an error in the configuration file, and no rule runs.
+  c.disk.files["/ws/.monitorc-lint"] = "MON004 = sometimes\n";
+  pub = change(5, monitor);
+  CHECK(pub["diagnostics"].empty());
+  auto configPubs = c.published("file:///ws/.monitorc-lint");
+  REQUIRE(configPubs.size() == 1);
+  REQUIRE(configPubs[0]["diagnostics"].size() == 1);
+  CHECK(configPubs[0]["diagnostics"][0]["severity"] == 1);
+
+  // While the front end reports an error, lint does not run (as in monitorc lint).
+  c.disk.files.erase("/ws/.monitorc-lint");
+  pub = change(6, monitor + "monitor host \"x\" { metirc = \"cpu%\" }\n");
+  for (const auto& d : pub["diagnostics"]) CHECK(d["code"].get<std::string>().rfind("MON", 0) != 0);
 }

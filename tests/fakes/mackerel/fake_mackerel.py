@@ -3,7 +3,7 @@
 
     python3 fake_mackerel.py --port 0 --api-key KEY [--state FILE] [--port-file FILE]
 
-Serves /api/v0/monitors and /api/v0/dashboards as described in
+Serves /api/v0/monitors, /api/v0/dashboards and /api/v0/alerts as described in
 /work/shared/design/mackerel-api.md, plus a key-less control API for tests
 (/_fault, /_state, /_log, /_reset). See README.md next to this file.
 The API key is never printed, logged or persisted.
@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import alerts  # noqa: E402
 import dashboards  # noqa: E402
 import monitors  # noqa: E402
 from checks import ValidationError  # noqa: E402
@@ -145,7 +146,17 @@ def delete_dashboard(srv, did, _raw):
     return 200, board
 
 
+def list_alerts(srv, query):
+    with srv.store.lock:
+        items = list(srv.store.alerts)
+    return 200, alerts.page(items, query)
+
+
+list_alerts.wants_query = True
+
+
 ROUTES = [
+    (re.compile(r"^/api/v0/alerts$"), {"GET": list_alerts}),
     (re.compile(r"^/api/v0/monitors$"), {"GET": list_monitors, "POST": create_monitor}),
     (re.compile(r"^/api/v0/monitors/([^/]+)$"),
      {"GET": get_monitor, "PUT": update_monitor, "DELETE": delete_monitor}),
@@ -155,7 +166,7 @@ ROUTES = [
 ]
 
 
-def route_api(srv, method, path, raw):
+def route_api(srv, method, path, raw, query=""):
     for pattern, methods in ROUTES:
         match = pattern.match(path)
         if match:
@@ -164,6 +175,8 @@ def route_api(srv, method, path, raw):
                 raise ApiError(405, f"method {method} not allowed on {path}",
                                {"Allow": ", ".join(methods)})
             try:
+                if getattr(handler, "wants_query", False):
+                    return handler(srv, query)
                 return handler(srv, match.group(1) if match.groups() else None, raw)
             except ValidationError as e:
                 raise ApiError(400, str(e))
@@ -309,7 +322,7 @@ class Handler(BaseHTTPRequestHandler):
             key = self.headers.get("X-Api-Key") or ""
             if not hmac.compare_digest(key.encode(), srv.api_key.encode()):
                 raise ApiError(403, "X-Api-Key header is missing or invalid")
-            status, obj = route_api(srv, method, path, raw)
+            status, obj = route_api(srv, method, path, raw, urlsplit(self.path).query)
         except ApiError as e:
             status, obj, headers = e.status, {"error": {"message": e.message}}, e.headers
         else:

@@ -21,6 +21,7 @@ class Store:
         self.path = path
         self.monitors = {}    # id -> monitor, insertion ordered
         self.dashboards = {}  # id -> dashboard
+        self.alerts = []      # alert history, as seeded (alerts.py lists it)
         if path and os.path.exists(path):
             with open(path, encoding="utf-8") as f:
                 self.replace(json.load(f), persist=False)
@@ -35,7 +36,8 @@ class Store:
     def snapshot(self):
         with self.lock:
             return {"monitors": list(self.monitors.values()),
-                    "dashboards": list(self.dashboards.values())}
+                    "dashboards": list(self.dashboards.values()),
+                    "alerts": list(self.alerts)}
 
     def replace(self, data, persist=True):
         """Install a whole state (PUT /_state, or loading --state).
@@ -63,13 +65,16 @@ class Store:
                         item.setdefault("createdAt", now)
                         item.setdefault("updatedAt", item["createdAt"])
                     target[item_id] = item
-            self.monitors, self.dashboards = monitors, dashboards
+            history = data.get("alerts") or []
+            if not isinstance(history, list) or not all(isinstance(a, dict) and a.get("id") for a in history):
+                raise ValueError("alerts must be an array of objects with ids")
+            self.monitors, self.dashboards, self.alerts = monitors, dashboards, [dict(a) for a in history]
             if persist:
                 self.save()
 
     def clear(self):
         with self.lock:
-            self.monitors, self.dashboards = {}, {}
+            self.monitors, self.dashboards, self.alerts = {}, {}, []
             self.save()
 
     def save(self):

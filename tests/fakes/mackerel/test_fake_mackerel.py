@@ -432,6 +432,37 @@ class FakeMackerelTest(unittest.TestCase):
         self.assertEqual([m["type"] for m in listed["monitors"]], ["host", "check"])
         self.assertEqual(self.call("POST", "/api/v0/dashboards", with_(DASHBOARD, urlPath="t"))[0], 409)
 
+    # ------------------------------------------------------------ alerts
+
+    def test_alert_pages(self):
+        # 250 alerts, one a minute; every third still open.
+        history = [{"id": "al%05d" % i, "status": "CRITICAL" if i % 3 == 0 else "OK", "monitorId": "m1",
+                    "type": "host", "openedAt": 1700000000 + 60 * i} for i in range(250)]
+        self.assertEqual(self.call("PUT", "/_state", {"alerts": history}, key=None)[0], 200)
+        seen, next_id, pages = [], None, 0
+        while True:
+            path = "/api/v0/alerts?withClosed=true&limit=100" + ("&nextId=" + next_id if next_id else "")
+            status, _, page = self.call("GET", path)
+            self.assertEqual(status, 200, page)
+            pages += 1
+            seen += page["alerts"]
+            next_id = page.get("nextId")
+            if next_id is None:
+                break
+            self.assertEqual(next_id, page["alerts"][-1]["id"])
+        self.assertEqual(pages, 3)
+        self.assertEqual([a["id"] for a in seen], ["al%05d" % i for i in reversed(range(250))])  # newest first
+        # Without withClosed only open alerts; the default limit is 100.
+        _, _, page = self.call("GET", "/api/v0/alerts")
+        self.assertEqual(len(page["alerts"]), 84)
+        self.assertTrue(all(a["status"] != "OK" for a in page["alerts"]))
+        self.assertNotIn("nextId", page)
+        for bad in ("limit=0", "limit=101", "limit=x", "withClosed=yes", "nextId=nosuch"):
+            status, _, obj = self.call("GET", "/api/v0/alerts?" + bad)
+            self.assertEqual(status, 400, bad)
+            self.assertIsInstance(obj["error"]["message"], str)
+        self.assertEqual(self.call("GET", "/api/v0/alerts", key="wrong")[0], 403)
+
 
 class StateFileTest(unittest.TestCase):
     def test_state_survives_restart(self):
