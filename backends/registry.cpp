@@ -7,6 +7,8 @@
 #include "mackerel/import.h"
 #include "mackerel/mackerel.h"
 #include "mackerel/target_kind.h"
+#include "newrelic/newrelic.h"
+#include "newrelic/target_kind.h"
 #include "prometheus/prometheus.h"
 #include "prometheus/target_kind.h"
 #include "target.h"
@@ -23,6 +25,7 @@ const std::vector<Backend>& backends() {
       {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard", &grafana::dashboardPicture},
       {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}},
       {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}},
+      {"newrelic", &newrelic::build, &newrelic::check, {&newrelic::target()}},
   };
   return all;
 }

@@ -1,0 +1,71 @@
+// `monitorc build` and `check` for New Relic: per target, every monitor's NRQL conditions as
+// NerdGraph's condition inputs take them (mapping.cpp), and located reports of what a target
+// cannot express.
+#include <set>
+
+#include "newrelic/monitors.h"
+#include "newrelic/target_kind.h"
+#include "prometheus/targets.h"
+
+namespace mon::newrelic {
+
+TargetSettings settingsOf(const ir::Target& t) {
+  TargetSettings s;
+  s.name = t.name;
+  s.accountId = static_cast<int64_t>(t.props.num("account_id", 0));
+  s.apiKeyEnv = t.props.str("api_key_env", s.apiKeyEnv);
+  s.url = t.props.str("url", s.url);
+  s.policy = t.props.str("policy", "monitorc: " + t.name);
+  return s;
+}
+
+std::vector<MonitorOnTarget> monitorsFor(const ir::Module& module, const ir::Target& t, DiagEngine& diags) {
+  std::vector<MonitorOnTarget> out;
+  std::set<std::string> names;
+  for (const auto& m : module.monitors) {
+    if (!targets::selects(m.targets, t)) continue;
+    Translation tr = translate(m);
+    for (const auto& c : tr.conditions)
+      if (tr.whyNot.empty() && !names.insert(c.name).second)
+        tr.whyNot = "another monitor for this target makes a condition with the same name '" + c.name + "'";
+    if (!tr.whyNot.empty()) {
+      diags.report(m.nameRange, diag::err_target_cannot_express, {"monitor", m.name, t.kind, t.name, tr.whyNot})
+          .note(Range{}, "restrict the monitor to the targets that can express it with 'targets = [...]'");
+      continue;
+    }
+    for (const auto& d : tr.dropped) {
+      const ir::Prop* p = m.props.find(d.field);
+      diags.report(p ? p->range : m.nameRange, diag::warn_target_drops_field,
+                   {d.field, "monitor", m.name, t.kind, t.name, d.why});
+    }
+    out.push_back({&m, std::move(tr.conditions)});
+  }
+  for (const auto& d : module.dashboards)
+    if (targets::selects(d.targets, t))
+      diags.report(d.range, diag::err_target_cannot_express,
+                   {"dashboard", d.title, t.kind, t.name, "dashboards are not written for New Relic yet"})
+          .note(Range{}, "restrict the dashboard to the targets that can show it with 'targets = [...]'");
+  return out;
+}
+
+OutputFiles build(const ir::Module& module, DiagEngine& diags) {
+  OutputFiles out;
+  targets::reportFileNameClashes(module, "newrelic", diags);
+  for (const ir::Target* t : targets::ofKind(module, "newrelic")) target().checkSettings(*t, false, diags);
+  for (const ir::Target* t : targets::ofKind(module, "newrelic")) {
+    TargetSettings s = settingsOf(*t);
+    Json conditions = Json::array();
+    for (auto& m : monitorsFor(module, *t, diags))
+      for (auto& c : m.conditions) conditions.push_back({{"type", c.type}, {"condition", std::move(c.input)}});
+    Json doc = {{"policy", s.policy}, {"conditions", std::move(conditions)}};
+    out["newrelic/" + targets::fileSafe(t->name) + "/conditions.json"] = doc.dump(2) + "\n";
+  }
+  return out;
+}
+
+void check(const ir::Module& module, DiagEngine& diags) {
+  targets::reportFileNameClashes(module, "newrelic", diags);
+  for (const ir::Target* t : targets::ofKind(module, "newrelic")) monitorsFor(module, *t, diags);
+}
+
+}  // namespace mon::newrelic
