@@ -93,6 +93,21 @@ Json canonical(const std::string& type, const Json& c) {
   return out;
 }
 
+// An update input that also clears what the source no longer sets: NerdGraph's updates keep
+// every field they are not given, so a field left out stays as it was unless it is sent as null.
+Json withClears(Json input) {
+  for (const char* k : {"runbookUrl", "titleTemplate"})
+    if (!input.contains(k)) input[k] = nullptr;
+  Json& sig = input["signal"];
+  if (!sig.is_object()) sig = Json::object();
+  for (const char* k : {"aggregationDelay", "aggregationTimer", "fillValue", "slideBy", "evaluationDelay"})
+    if (!sig.contains(k)) sig[k] = nullptr;
+  Json& exp = input["expiration"];
+  if (!exp.is_object()) exp = Json::object();
+  if (!exp.contains("expirationDuration")) exp["expirationDuration"] = nullptr;
+  return input;
+}
+
 struct Known {
   std::string type;
   std::string name;
@@ -201,7 +216,7 @@ class ConditionRemote : public engine::Remote {
     }
     Json data;
     bool baseline = type == "BASELINE";
-    Json vars = {{"accountId", account_}, {"id", id}, {"condition", body.value("condition", Json::object())}};
+    Json vars = {{"accountId", account_}, {"id", id}, {"condition", withClears(body.value("condition", Json::object()))}};
     if (!api_->call(baseline ? "alertsNrqlConditionBaselineUpdate" : "alertsNrqlConditionStaticUpdate",
                     baseline ? kBaselineUpdate : kStaticUpdate, vars, data, r.error))
       return r;

@@ -13,7 +13,8 @@ results come in small pages with `nextCursor`, so clients must page.
 
 Test controls (no key needed): POST /_reset; GET /_state; GET /_log (every request: the
 top-level fields it asked for); POST /_seed {"policies": [...], "conditions": [...]} adds
-objects made by someone else; POST /_fault {"status": 429|500, "count": N, "field": NAME,
+objects made by someone else; POST /_delay {FIELD: SECONDS} slows those requests down;
+POST /_fault {"status": 429|500, "count": N, "field": NAME,
 "body": true (the error in a 200 body, as NerdGraph reports rate limits), "after": true (carry
 the request out, then answer the fault: a lost answer)}, or {"clear": true}."""
 import copy
@@ -21,6 +22,7 @@ import json
 import os
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import graphql
@@ -33,7 +35,7 @@ lock = threading.Lock()
 
 
 def fresh():
-    return {"policies": {}, "conditions": {}, "next_id": 1000, "faults": [], "log": []}
+    return {"policies": {}, "conditions": {}, "next_id": 1000, "faults": [], "log": [], "delays": {}}
 
 
 state = fresh()
@@ -305,6 +307,9 @@ class Handler(BaseHTTPRequestHandler):
                 else:
                     state["faults"].append(fault)
                 return self.answer(200, {})
+            if self.path == "/_delay":
+                state["delays"] = json.loads(raw)
+                return self.answer(200, {})
             if self.path == "/_seed":
                 seed = json.loads(raw)
                 for p in seed.get("policies", []):
@@ -334,6 +339,8 @@ class Handler(BaseHTTPRequestHandler):
                 state["log"].append({"fields": [], "key": True, "error": err["message"]})
                 return self.answer(200, {"errors": [err], "data": None})
             state["log"].append({"fields": fields, "key": True, "variables": body.get("variables")})
+            for f in fields:
+                time.sleep(state["delays"].get(f, 0))
             fault = None
             for f in state["faults"]:
                 if f.get("count", 1) > 0 and (not f.get("field") or f["field"] in fields):

@@ -176,6 +176,17 @@ class NewRelicCli(unittest.TestCase):
         self.apply()
         self.assertEqual(self.conditions()["Throughput off"]["type"], "STATIC")
         self.assertEqual(len(self.conditions()), 6)
+        # Settings the source no longer gives are cleared, not kept (NerdGraph's updates keep
+        # what they are not given): gap filling back to NONE, no fill value, no runbook.
+        plain = self.ERRORS.replace('  raw = { signal = { fillOption = "STATIC", fillValue = 0 }, thresholdOccurrences = "AT_LEAST_ONCE" }\n', "")
+        self.assertNotEqual(plain, self.ERRORS)
+        self.write((self.CPU % 95).replace(', runbook = "https://wiki.example/cpu"', "") + plain + self.GONE + self.TOP)
+        self.assertEqual(sorted(k for a, k in self.plan() if a == "update"), ["CPU high", "Error rate"])
+        self.apply()
+        got = self.conditions()
+        self.assertEqual((got["Error rate"]["signal"]["fillOption"], got["Error rate"]["signal"]["fillValue"]), ("NONE", None))
+        self.assertIsNone(got["CPU high"]["runbookUrl"])
+        self.assertEqual({a for a, _ in self.plan() if a != "orphan"}, {"no-change"})
         # Gone from the source: orphans until --prune.
         self.write(self.ERRORS)
         plan = self.plan()
@@ -258,6 +269,7 @@ class NewRelicCli(unittest.TestCase):
 
     def test_kill_9_mid_apply_then_rerun_converges(self):
         self.write("".join((self.CPU % 90).replace("CPU high", "CPU %d" % i) for i in range(6)))
+        self.fake.post("/_delay", {"alertsNrqlConditionStaticCreate": 0.3})
         e = {k: v for k, v in os.environ.items() if not k.startswith("NEW_RELIC")}
         e.update(self.env)
         proc = subprocess.Popen([MONITORC, "apply", "--auto-approve", "--parallel", "1", "main.mon"], cwd=self.dir, env=e,
@@ -265,9 +277,12 @@ class NewRelicCli(unittest.TestCase):
         deadline = time.time() + 60
         while len(self.state()["conditions"]) < 2 and time.time() < deadline and proc.poll() is None:
             time.sleep(0.01)
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
+        self.assertIsNone(proc.poll(), "apply was still running")
+        os.kill(proc.pid, signal.SIGKILL)
         self.outputs.append(proc.communicate()[0].decode())
+        made = len(self.state()["conditions"])
+        self.assertTrue(2 <= made < 6, made)
+        self.fake.post("/_delay", {})
         self.apply()
         self.assertEqual(len(self.conditions()), 6)
         self.assertEqual({a for a, _ in self.plan()}, {"no-change"})
