@@ -42,6 +42,12 @@ class Fake:
         with self.opener.open(req, timeout=30) as r:
             return json.load(r)
 
+    def graphql(self, document, variables):
+        req = urllib.request.Request(self.url + "/graphql", json.dumps({"query": document, "variables": variables}).encode(),
+                                     {"Content-Type": "application/json", "API-Key": KEY})
+        with self.opener.open(req, timeout=30) as r:
+            return json.load(r)
+
     def get(self, path):
         with self.opener.open(self.url + path, timeout=30) as r:
             return json.load(r)
@@ -303,11 +309,12 @@ class NewRelicCli(unittest.TestCase):
         p = self.run_mc("apply", "--auto-approve", "bad.json")
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         self.assertEqual(self.conditions()["CPU high"]["terms"][0]["threshold"], 90.0)
-        # Stale: the condition was changed by hand after the plan.
-        self.fake.post("/_seed", {"conditions": [{"policyId": self.policy_id(), "name": "Later", "enabled": True,
-                                                  "nrql": {"query": "SELECT 1 FROM X"}, "terms": [
-                                                      {"operator": "ABOVE", "priority": "CRITICAL", "threshold": 1,
-                                                       "thresholdDuration": 60, "thresholdOccurrences": "ALL"}]}]})
+        # Stale: the condition was changed by hand (through the API, as the UI does) after the plan.
+        cid = self.conditions()["CPU high"]["id"]
+        r = self.fake.graphql("mutation($a: Int!, $id: ID!, $c: AlertsNrqlConditionUpdateStaticInput!) {"
+                              " alertsNrqlConditionStaticUpdate(accountId: $a, id: $id, condition: $c) { id } }",
+                              {"a": ACCOUNT, "id": cid, "c": {"enabled": False}})
+        self.assertEqual(r, {"data": {"alertsNrqlConditionStaticUpdate": {"id": cid}}})
         p = self.run_mc("apply", "--auto-approve", "plan.json")
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         self.assertIn("plan --out", p.stdout + p.stderr)
@@ -332,6 +339,31 @@ class NewRelicCli(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         p = self.run_mc("plan", "-v", "main.mon", env={"NEW_RELIC_API_KEY": "", "NR_KEY": KEY})
         self.assertEqual(p.returncode, 0, p.stderr)
+
+    def test_fake_refuses_what_the_schema_does_not_have(self):
+        """The fake is the schema check of everything above: it must refuse what NerdGraph refuses."""
+        ok = self.fake.graphql("query($a: Int!) { actor { account(id: $a) { alerts { policiesSearch { policies { id } } } } } }",
+                               {"a": ACCOUNT})
+        self.assertEqual(ok["data"]["actor"]["account"]["alerts"]["policiesSearch"]["policies"], [])
+        cases = [
+            ("query($a: Int!) { actor { account(id: $a) { alerts { policiesSearch { policies { id nam } } } } } }", {"a": ACCOUNT},
+             'Cannot query field "nam"'),
+            ("query($a: Int!) { actor { account(id: $a) { alerts { policiesSearch(filter: {}) { nextCursor } } } } }",
+             {"a": ACCOUNT}, 'Unknown argument "filter"'),
+            ("query($a: String!) { actor { account(id: $a) { id } } }", {"a": "1"}, 'used in position expecting type "Int!"'),
+            ("mutation($a: Int!, $p: AlertsPolicyInput!) { alertsPolicyCreate(accountId: $a, policy: $p) { id } }",
+             {"a": ACCOUNT, "p": {"name": "x", "incidentPreference": "PER_HOST"}}, 'does not exist in "AlertsIncidentPreference"'),
+            ("mutation($a: Int!, $p: AlertsPolicyInput!) { alertsPolicyCreate(accountId: $a, policy: $p) { id } }",
+             {"a": ACCOUNT, "p": {"name": "x"}}, 'of required type "AlertsIncidentPreference!" was not provided'),
+            ("mutation($a: Int!, $id: ID!) { alertsConditionDelete(accountId: $a, id: $id) }", {"a": ACCOUNT, "id": "1"},
+             "must have a selection of subfields"),
+            ("mutation { alertsConditionDelete(accountId: 1) { id } }", {}, 'argument "id" of type "ID!" is required'),
+        ]
+        for doc, variables, why in cases:
+            r = self.fake.graphql(doc, variables)
+            self.assertIn("errors", r, doc)
+            self.assertIn(why, r["errors"][0]["message"])
+        self.assertEqual(self.state()["policies"], {})
 
     def test_pull_round_trip(self):
         self.write(self.CPU % 90 + self.ERRORS + self.THROUGHPUT + self.GONE)
