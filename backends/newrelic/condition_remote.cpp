@@ -63,6 +63,15 @@ Json present(const Json& o) {
   return out;
 }
 
+// The members of `o` named in `keys` that are set, in that order: the diff compares objects
+// member by member in order, and the service answers in an order of its own.
+Json ordered(const Json& o, std::initializer_list<const char*> keys) {
+  Json out = Json::object();
+  for (const char* k : keys)
+    if (o.is_object() && o.contains(k) && !o[k].is_null()) out[k] = number(o[k]);
+  return out;
+}
+
 Json canonical(const std::string& type, const Json& c) {
   Json out = Json::object();
   out["name"] = c.value("name", Json(""));
@@ -73,7 +82,8 @@ Json canonical(const std::string& type, const Json& c) {
   out["nrql"] = {{"query", c.contains("nrql") && c["nrql"].is_object() ? c["nrql"].value("query", Json("")) : Json("")}};
   Json terms = Json::array();
   if (c.contains("terms") && c["terms"].is_array())
-    for (const auto& t : c["terms"]) terms.push_back(present(t));
+    for (const auto& t : c["terms"])
+      terms.push_back(ordered(t, {"operator", "priority", "threshold", "thresholdDuration", "thresholdOccurrences"}));
   std::stable_sort(terms.begin(), terms.end(), [](const Json& a, const Json& b) {
     return (a.value("priority", "") == "CRITICAL") > (b.value("priority", "") == "CRITICAL");
   });
@@ -83,11 +93,13 @@ Json canonical(const std::string& type, const Json& c) {
   if (!sig.contains("aggregationMethod")) sig["aggregationMethod"] = "EVENT_FLOW";
   if (sig["aggregationMethod"] != "EVENT_TIMER" && !sig.contains("aggregationDelay")) sig["aggregationDelay"] = 120;
   if (!sig.contains("fillOption")) sig["fillOption"] = "NONE";
-  out["signal"] = sig;
+  out["signal"] = ordered(sig, {"aggregationWindow", "aggregationMethod", "aggregationDelay", "aggregationTimer", "fillOption",
+                                "fillValue", "slideBy", "evaluationDelay"});
   Json exp = present(c.value("expiration", Json::object()));
   for (const char* k : {"openViolationOnExpiration", "closeViolationsOnExpiration", "ignoreOnExpectedTermination"})
     if (!exp.contains(k)) exp[k] = false;
-  out["expiration"] = exp;
+  out["expiration"] = ordered(exp, {"expirationDuration", "openViolationOnExpiration", "closeViolationsOnExpiration",
+                                    "ignoreOnExpectedTermination"});
   out["violationTimeLimitSeconds"] = number(c.value("violationTimeLimitSeconds", Json(259200)));
   if (type == "BASELINE") out["baselineDirection"] = c.value("baselineDirection", Json(""));
   return out;

@@ -219,7 +219,7 @@ Translation translate(const ir::Monitor& m) {
       std::string where = " FROM SyntheticCheck WHERE monitorName = " + nrqlString(m.name);
       long long attempts = static_cast<long long>(std::max(1.0, m.props.num("max_check_attempts", 1)));
       for (const char* f : {"method", "request_body", "contains_string", "expected_status_code", "follow_redirect",
-                            "skip_certificate_verification", "headers", "dualstack", "service"})
+                            "skip_certificate_verification", "headers", "dualstack"})
         b.drop(f, "the synthetic monitor's own settings decide the request; monitorc reads its checks");
       for (const char* f : {"certification_expiration_warning", "certification_expiration_critical"})
         b.drop(f, "New Relic checks certificates with a certificate check monitor of its own");

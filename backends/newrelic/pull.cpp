@@ -38,6 +38,20 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const T
       warnings.push_back("condition '" + name + "': skipped: operator " + op + " has no counterpart in the language");
       continue;
     }
+    if (terms.empty()) {
+      // No thresholds: only the signal-loss condition a connectivity monitor makes comes back.
+      const Json& exp = c["expiration"];
+      if (c["nrql"].value("query", "") == "SELECT count(*) FROM SystemSample FACET hostname" &&
+          exp.value("expirationDuration", 0LL) == 300 && exp.value("openViolationOnExpiration", false) &&
+          !exp.value("closeViolationsOnExpiration", false) && c.value("enabled", true)) {
+        std::string memo = engine::stripOwnerMarker(c.value("description", ""));
+        out += "monitor connectivity " + quoteSource(name) + " {\n" + (memo.empty() ? "" : "  memo = " + quoteSource(memo) + "\n") +
+               "  targets = [" + quoteSource(s.name) + "]\n}\n\n";
+      } else {
+        warnings.push_back("condition '" + name + "': skipped: it has no thresholds, which a query monitor needs");
+      }
+      continue;
+    }
     std::string block;
     auto field = [&](const std::string& k, const std::string& v) { block += "  " + k + " = " + v + "\n"; };
     field("query", quoteSource(c["nrql"].value("query", "")));

@@ -76,7 +76,7 @@ class Build(unittest.TestCase):
 
     def test_conditions(self):
         got = self.run_case("conditions")
-        self.assertEqual(self.check_conditions(got), 12)
+        self.assertEqual(self.check_conditions(got), 11)
 
     def test_dropped(self):
         got = self.run_case("dropped")

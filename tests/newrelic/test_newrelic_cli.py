@@ -160,7 +160,7 @@ class NewRelicCli(unittest.TestCase):
                          [("CRITICAL", "ABOVE", 90.0, 900, "ALL"), ("WARNING", "ABOVE", 70.0, 900, "ALL")])
         self.assertEqual(cpu["signal"]["aggregationWindow"], 300)
         self.assertEqual(cpu["runbookUrl"], "https://wiki.example/cpu")
-        self.assertEqual(cpu["description"], "WHY: busy\n\nteam: web\nmanaged-by: monitorc")
+        self.assertEqual(cpu["description"], "WHY: busy\n\nteam: web\n\nmanaged-by: monitorc")
         base = got["Throughput off"]
         self.assertEqual((base["type"], base["baselineDirection"]), ("BASELINE", "UPPER_AND_LOWER"))
         self.assertEqual(got["Error rate"]["signal"]["fillOption"], "STATIC")
