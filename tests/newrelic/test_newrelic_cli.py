@@ -138,8 +138,8 @@ class NewRelicCli(unittest.TestCase):
                   '  operator = ">"\n  critical = 3\n  warning = 2\n  for_duration = 600\n'
                   '  raw = { baselineDirection = "UPPER_AND_LOWER" }\n}\n')
     GONE = 'monitor connectivity "Host gone" {}\n'
-    TOP = ('monitor external "Top page" {\n  url = "https://shop.example.com/"\n  response_time_critical = 3000\n'
-           '  max_check_attempts = 2\n}\n')
+    TOP = ('monitor external "Top page" {\n  url = "https://shop.example.com/"\n  service = "shop"\n'
+           '  response_time_critical = 3000\n  response_time_duration = 1m\n  max_check_attempts = 2\n}\n')
 
     def test_apply_replan_update_prune(self):
         self.write(self.CPU % 90 + self.ERRORS + self.THROUGHPUT + self.GONE + self.TOP)
@@ -266,7 +266,7 @@ class NewRelicCli(unittest.TestCase):
         self.write(self.CPU % 90 + self.ERRORS)
         self.fake.post("/_fault", {"status": 500, "count": 100, "field": "alertsNrqlConditionStaticCreate"})
         p = self.apply("--parallel", "1", expect=1)
-        self.assertIn("INTERNAL_SERVER_ERROR", p.stdout + p.stderr)
+        self.assertIn("HTTP 500", p.stdout + p.stderr)
         self.assertEqual(self.conditions(), {})
         # The service recovers: the next run converges.
         self.fake.post("/_fault", {"clear": True})
