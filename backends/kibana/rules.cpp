@@ -111,6 +111,9 @@ struct Builder {
                    {"actions", actions(severity)}};
       for (auto it = m.raw.begin(); it != m.raw.end(); ++it) {
         if (oneOf(it.key(), std::begin(kRawRule), std::end(kRawRule))) body[it.key()] = it.value();
+        // The data view (or a filter) beside the query the monitor says: merged, not replaced.
+        else if (it.key() == "searchConfiguration" && it.value().is_object() && params.contains(it.key()))
+          params[it.key()].update(it.value());
         else params[it.key()] = it.value();
       }
       body["params"] = params;
@@ -238,10 +241,13 @@ std::string checkRule(const Json& body) {
     if (p.value("timeField", "").empty()) return "an Elasticsearch DSL query needs a timeField";
     Json dsl = Json::parse(p.value("esQuery", ""), nullptr, false);
     if (dsl.is_discarded() || !dsl.is_object() || !dsl.contains("query")) return "esQuery must be a JSON object with a query";
+    if (p.contains("searchConfiguration")) return "searchConfiguration belongs to a KQL query, not to Elasticsearch query DSL";
   } else if (type == "searchSource") {
     const Json& c = p.value("searchConfiguration", Json());
     if (!c.is_object() || !c.contains("index") || !c["index"].is_string() || c["index"].get<std::string>().empty())
       return "a KQL query reads a data view: set the target's data_view (or write the query as Elasticsearch query DSL, a JSON object)";
+    for (const char* k : {"esQuery", "index", "timeField"})
+      if (p.contains(k)) return std::string(k) + " belongs to Elasticsearch query DSL; a KQL query reads its data view's indices";
   } else {
     return "searchType '" + type + "' is not one monitorc writes (esQuery, searchSource)";
   }
