@@ -4,6 +4,8 @@
 #include "cloudwatch/target_kind.h"
 #include "grafana/grafana.h"
 #include "grafana/target_kind.h"
+#include "kibana/kibana.h"
+#include "kibana/target_kind.h"
 #include "mackerel/import.h"
 #include "mackerel/mackerel.h"
 #include "mackerel/target_kind.h"
@@ -26,6 +28,7 @@ const std::vector<Backend>& backends() {
       {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}},
       {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}},
       {"newrelic", &newrelic::build, &newrelic::check, {&newrelic::target()}},
+      {"kibana", &kibana::build, &kibana::check, {&kibana::target()}},
   };
   return all;
 }

@@ -1,0 +1,81 @@
+// `monitorc build` and `check` for Kibana: per target, every log monitor's rules as the create
+// rule API takes them (rules.cpp), and located reports of what a target cannot express.
+#include <set>
+
+#include "kibana/monitors.h"
+#include "kibana/target_kind.h"
+#include "prometheus/targets.h"
+
+namespace mon::kibana {
+
+TargetSettings settingsOf(const ir::Target& t) {
+  TargetSettings s;
+  s.name = t.name;
+  s.url = t.props.str("url");
+  s.apiKeyEnv = t.props.str("api_key_env", s.apiKeyEnv);
+  s.space = t.props.str("space", s.space);
+  s.timeField = t.props.str("time_field", s.timeField);
+  s.dataView = t.props.str("data_view");
+  if (t.props.has("window")) s.windowSeconds = static_cast<long long>(t.props.num("window"));
+  if (t.props.has("every")) s.everySeconds = static_cast<long long>(t.props.num("every"));
+  auto list = [&](const char* field, std::vector<std::string>& out) {
+    if (const ir::Prop* p = t.props.find(field); p && p->value.is_array())
+      for (const auto& v : p->value)
+        if (v.is_string()) out.push_back(v.get<std::string>());
+  };
+  list("index", s.index);
+  list("critical_connectors", s.criticalConnectors);
+  list("warning_connectors", s.warningConnectors);
+  return s;
+}
+
+std::vector<MonitorOnTarget> monitorsFor(const ir::Module& module, const ir::Target& t, DiagEngine& diags) {
+  TargetSettings s = settingsOf(t);
+  std::vector<MonitorOnTarget> out;
+  std::set<std::string> names;
+  for (const auto& m : module.monitors) {
+    if (!targets::selects(m.targets, t)) continue;
+    Translation tr = translate(m, s);
+    for (const auto& r : tr.rules)
+      if (tr.whyNot.empty() && !names.insert(r.name).second)
+        tr.whyNot = "another monitor for this target makes a rule with the same name '" + r.name + "'";
+    if (!tr.whyNot.empty()) {
+      diags.report(m.nameRange, diag::err_target_cannot_express, {"monitor", m.name, t.kind, t.name, tr.whyNot})
+          .note(Range{}, "restrict the monitor to the targets that can express it with 'targets = [...]'");
+      continue;
+    }
+    for (const auto& d : tr.dropped) {
+      const ir::Prop* p = m.props.find(d.field);
+      diags.report(p ? p->range : m.nameRange, diag::warn_target_drops_field,
+                   {d.field, "monitor", m.name, t.kind, t.name, d.why});
+    }
+    out.push_back({&m, std::move(tr.rules)});
+  }
+  for (const auto& d : module.dashboards)
+    if (targets::selects(d.targets, t))
+      diags.report(d.range, diag::err_target_cannot_express,
+                   {"dashboard", d.title, t.kind, t.name, "dashboards are not written for Kibana yet"})
+          .note(Range{}, "restrict the dashboard to the targets that can show it with 'targets = [...]'");
+  return out;
+}
+
+OutputFiles build(const ir::Module& module, DiagEngine& diags) {
+  OutputFiles out;
+  targets::reportFileNameClashes(module, "kibana", diags);
+  for (const ir::Target* t : targets::ofKind(module, "kibana")) target().checkSettings(*t, false, diags);
+  for (const ir::Target* t : targets::ofKind(module, "kibana")) {
+    Json rules = Json::array();
+    for (auto& m : monitorsFor(module, *t, diags))
+      for (auto& r : m.rules) rules.push_back(std::move(r.body));
+    Json doc = {{"rules", std::move(rules)}};
+    out["kibana/" + targets::fileSafe(t->name) + "/rules.json"] = doc.dump(2) + "\n";
+  }
+  return out;
+}
+
+void check(const ir::Module& module, DiagEngine& diags) {
+  targets::reportFileNameClashes(module, "kibana", diags);
+  for (const ir::Target* t : targets::ofKind(module, "kibana")) monitorsFor(module, *t, diags);
+}
+
+}  // namespace mon::kibana
