@@ -602,6 +602,27 @@ TEST_CASE("the API remote: headers, dashboards by id, retries, lost creates, red
   CHECK(log.front().find("GET /api/v0/monitors -> 429") != std::string::npos);
 }
 
+TEST_CASE("libcurl that cannot be loaded: a permanent transport error saying what to install") {
+  auto client = mon::net::makeCurlClient({}, "libcurl-not-installed.so.4");
+  Request r;
+  r.url = "http://127.0.0.1:1/api/v0/monitors";
+  Response res = client->send(r);
+  CHECK(res.status == 0);
+  CHECK(res.permanent);
+  CHECK_FALSE(mon::net::retryable(res));
+  CHECK(res.transport.find("cannot load libcurl-not-installed.so.4") == 0);
+  CHECK(res.transport.find("apt-get install libcurl4") != std::string::npos);
+}
+
+TEST_CASE("libcurl loaded on first use: a request reaches the network layer") {
+  // Port 1 on loopback refuses: the answer comes from libcurl, not from the loader.
+  auto client = mon::net::makeCurlClient({});
+  Request r;
+  r.url = "http://127.0.0.1:1/";
+  Response res = client->send(r);
+  CHECK(res.transport == "connection refused");
+}
+
 namespace {
 
 // Answers the Mackerel reads and records how many were in flight at once. A request waits (at
@@ -828,6 +849,13 @@ TEST_CASE("retries: what cannot succeed is not retried, Retry-After is parsed wi
   r429.headers["retry-after"] = "Thu, 01 Jan 1970 00:00:30 GMT";
   CHECK(mon::net::retryAfterMs(r429, 60000, 0) == 30000);
   CHECK(mon::net::retryAfterMs(r429, 60000, 100) == 0);
+  // The two obsolete HTTP-date forms a recipient must accept too (RFC 9110 5.6.7).
+  r429.headers["retry-after"] = "Thursday, 01-Jan-70 00:00:45 GMT";
+  CHECK(mon::net::retryAfterMs(r429, 60000, 0) == 45000);
+  r429.headers["retry-after"] = "Thu Jan  1 00:00:50 1970";
+  CHECK(mon::net::retryAfterMs(r429, 60000, 0) == 50000);
+  r429.headers["retry-after"] = "Thu, 01 Jan 1970 00:00:30 GMT trailing";
+  CHECK(mon::net::retryAfterMs(r429, 60000, 0) == -1);
   r429.headers["retry-after"] = "soon";
   CHECK(mon::net::retryAfterMs(r429, 60000, 0) == -1);
 
