@@ -49,10 +49,22 @@ std::string monitorsFile(const std::vector<const ir::Monitor*>& monitors) {
 
 namespace {
 
-// An object goes to Mackerel unless its `targets = [...]` names only other kinds of target
-// (a PromQL monitor for `prom` alone, a Grafana-only dashboard), as plan/apply decide per target.
+// Whether the source writes anything for Mackerel: it declares a mackerel or local target, or
+// no target at all (then everything goes to Mackerel, the system a source needs no target block
+// for). A source whose targets are all of other systems (a Grafana-only source) gets no
+// Mackerel files and no Mackerel checks.
+bool mackerelTargeted(const ir::Module& module) {
+  if (module.targets.empty()) return true;
+  for (const auto& t : module.targets)
+    if (t.kind == "mackerel" || t.kind == "local") return true;
+  return false;
+}
+
+// An object goes to Mackerel when Mackerel is targeted, unless its `targets = [...]` names only
+// other kinds of target (a PromQL monitor for `prom` alone, a Grafana-only dashboard), as
+// plan/apply decide per target.
 bool forMackerel(const std::vector<std::string>& selected, const ir::Module& module) {
-  if (selected.empty()) return true;
+  if (selected.empty()) return mackerelTargeted(module);
   for (const auto& t : module.targets)
     if ((t.kind == "mackerel" || t.kind == "local") &&
         std::find(selected.begin(), selected.end(), t.name) != selected.end())
@@ -81,6 +93,7 @@ bool checkDashboards(const ir::Module& module, DiagEngine& diags) {
 
 OutputFiles build(const ir::Module& module, DiagEngine& diags) {
   OutputFiles out;
+  if (!mackerelTargeted(module)) return out;
   if (!checkDashboards(module, diags)) return out;
   std::vector<const ir::Monitor*> monitors;
   for (const auto& m : module.monitors)
