@@ -72,6 +72,16 @@ bool forMackerel(const std::vector<std::string>& selected, const ir::Module& mod
   return false;
 }
 
+// The first declared mackerel or local target an object with `selected` targets goes to; null
+// for a source that declares no target.
+const ir::Target* firstMackerelTarget(const std::vector<std::string>& selected, const ir::Module& module) {
+  for (const auto& t : module.targets)
+    if ((t.kind == "mackerel" || t.kind == "local") &&
+        (selected.empty() || std::find(selected.begin(), selected.end(), t.name) != selected.end()))
+      return &t;
+  return nullptr;
+}
+
 }  // namespace
 
 bool checkDashboards(const ir::Module& module, DiagEngine& diags) {
@@ -80,6 +90,14 @@ bool checkDashboards(const ir::Module& module, DiagEngine& diags) {
     if (!forMackerel(d.targets, module)) continue;
     for (const auto& w : d.widgets) {
       ok = checkWidgetSize(w, diags) && ok;
+      // Mackerel's graph widgets have no unit: it comes from the metrics' graph definition.
+      if (const ir::Prop* unit = w.props.find("unit"); unit && w.kind == ir::WidgetKind::Graph) {
+        const ir::Target* t = firstMackerelTarget(d.targets, module);
+        diags.report(unit->range, diag::warn_target_drops_field,
+                     {"unit", "graph widget", w.title, t ? t->kind : "mackerel", t ? t->name : "(the default, no target declared)",
+                      "Mackerel graphs take the unit of their metrics' graph definition"})
+            .note(d.range, "restrict the dashboard to the targets that show units with 'targets = [...]' to silence this");
+      }
       const ir::Prop* lines = w.props.find("reference_lines");
       if (lines && lines->value.size() > 1) {
         diags.report(lines->range, diag::err_too_many_items, {"reference_lines", "1"})
