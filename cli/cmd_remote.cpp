@@ -308,6 +308,8 @@ Runner setupPlan(CLI::App& sub) {
   sub.add_option("--out", o->out, "Save the plan (with fingerprints of what it read) for 'monitorc apply FILE'");
   sub.add_option("--format", o->format, "text, markdown or json")->check(CLI::IsMember({"text", "markdown", "json"}));
   sub.add_flag("--detailed-exitcode", o->detailed, "Exit 2 when there are changes (0 none, 1 error)");
+  sub.add_option("--parallel", o->rf.readParallel, "Requests at a time while reading the target (default 16)")
+      ->check(CLI::Range(1, 64));
   sub.add_option("--max-bytes", o->maxBytes,
                  "markdown: at most this many bytes (default 60000, under GitHub's 65,536-character comments; 0: no limit)");
   return [o]() {
@@ -348,8 +350,11 @@ Runner setupApply(CLI::App& sub) {
   o->fe.add(sub);
   o->rf.add(sub, "apply to");
   sub.add_flag("--auto-approve", o->autoApprove, "Apply without asking (needed without a terminal)");
-  sub.add_option("--parallel", o->parallel, "Requests at a time (default 4)")->check(CLI::Range(1, 64));
-  return [o]() {
+  CLI::Option* parallelOpt =
+      sub.add_option("--parallel", o->parallel, "Requests at a time (default: 4 writes, 16 reads)")->check(CLI::Range(1, 64));
+  return [o, parallelOpt]() {
+    // Given, --parallel bounds the reads too; by default reads (idempotent GETs) go 16 at a time.
+    if (parallelOpt->count() > 0) o->rf.readParallel = o->parallel;
     eng::Plan plan;
     OpenTarget open;
     const bool savedPlan = !o->fe.paths.empty() && looksLikePlanFile(o->fe.paths[0]);

@@ -21,6 +21,7 @@ struct RemoteFlags {
   bool prune = false;
   bool verbose = false;
   double connectTimeout = 10, timeout = 30;  // seconds
+  int readParallel = 16;  // GETs at a time while reading the target (plan: --parallel)
   // plan and apply: repeatable --target and --all-targets (`verb` says which in the help).
   void add(CLI::App& sub, const std::string& verb) {
     sub.add_option("--target", targets,
@@ -46,6 +47,7 @@ struct RemoteFlags {
     if (verbose) o.log = [](const std::string& line) { std::cerr << "monitorc: http: " << terminalSafe(line) << "\n"; };
     o.http.connectTimeoutMs = static_cast<long>(connectTimeout * 1000);
     o.http.timeoutMs = static_cast<long>(timeout * 1000);
+    o.readParallel = readParallel;
     // Retries end with the time budget, and a server's Retry-After never waits past it.
     o.retry.budgetMs = 2 * o.http.timeoutMs;
     o.retry.maxRetryAfterMs = std::min(o.retry.maxRetryAfterMs, o.retry.budgetMs);

@@ -1,7 +1,9 @@
 # `cpack -G DEB` (run in the build directory) packages the install tree of install.cmake as
 # monitorc_VERSION_ARCH.deb. Depends comes from dpkg-shlibdeps over the binary, so it names the
-# runtime libraries the build actually linked (libantlr4-runtime, libcurl4, libjemalloc2, ...)
-# at the versions this Debian release has.
+# runtime libraries the build actually linked (libantlr4-runtime, libjemalloc2, ...) at the
+# versions this Debian release has. libcurl is loaded with dlopen (engine/net/curl_client.cpp),
+# which dpkg-shlibdeps cannot see: libcurl4 is named here, at 7.85.0 or later (the first with
+# CURLOPT_PROTOCOLS_STR, which the client sets; Debian 12 has 7.88).
 # cpack (and `make install`) package what was built and never start a build themselves: build
 # first (`cmake --build build`). So the package test cannot rebuild the binary that other tests
 # are running, and packaging takes seconds.
@@ -23,6 +25,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0)")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "vim | neovim, bash-completion")
 # Control files 0644 (scripts 0755), as lintian expects.
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)

@@ -25,6 +25,9 @@ struct RemoteOptions {
   net::ClientOptions http;              // timeouts of the default client
   std::shared_ptr<net::Client> client;  // default: libcurl with `http`
   std::function<const char*(const char*)> getenv;  // default: ::getenv
+  /// Requests a backend may have in flight at once while reading the remote (`--parallel`;
+  /// reads are idempotent GETs, so more than the writes' default).
+  int readParallel = 16;
 
   /// opts.client, or a libcurl client with `http`'s timeouts.
   std::shared_ptr<net::Client> clientOrDefault() const;

@@ -1,6 +1,8 @@
 #include "grafana/apply.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "prometheus/promql.h"
 #include "prometheus/targets.h"
@@ -120,13 +122,28 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
   if (f.httpStatus() == 404) plan.changes.push_back({Change::CreateFolder, t.folder, {{"uid", t.folder}, {"title", t.folder}}, 0, {}, nullptr});
   else if (f.httpStatus() != 200) return err = "GET /api/folders/" + folder + ": " + why(f), false;
   std::vector<std::string> wanted;
+  std::vector<Json> dashboards;
   for (const auto& [path, text] : built) {
     if (path.rfind(base + "dashboards/", 0) != 0) continue;
-    Json d = Json::parse(text);
-    std::string uid = d.value("uid", "");
+    dashboards.push_back(Json::parse(text));
+    std::string uid = dashboards.back().value("uid", "");
     wanted.push_back(uid);
     if (!validUid(uid)) return err = "dashboard uid '" + uid + "' is not a valid Grafana uid", false;
-    net::Response r = send(c, "GET", "/api/dashboards/uid/" + uid, auth(c), "");
+  }
+  // One GET per dashboard, up to readParallel at a time; compared below in source order.
+  std::vector<net::Response> answers(wanted.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next++) < wanted.size();) answers[i] = send(c, "GET", "/api/dashboards/uid/" + wanted[i], auth(c), "");
+  };
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < std::min(std::max<size_t>(1, c.readParallel), wanted.size()); ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    const Json& d = dashboards[i];
+    const std::string& uid = wanted[i];
+    const net::Response& r = answers[i];
     if (r.httpStatus() == 404) {
       plan.changes.push_back({Change::CreateDashboard, uid, d, 0, {}, nullptr});
       continue;

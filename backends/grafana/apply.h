@@ -43,6 +43,8 @@ struct Connection {
   /// Every request goes through it: the engine's client (target_support.h's loggedClient),
   /// possibly behind a net::ReplayingClient while planning.
   std::shared_ptr<net::Client> http;
+  /// GETs in flight at once while planning (the dashboards, one GET each): `--parallel`.
+  size_t readParallel = 16;
 };
 
 /// True for a rule monitorc manages in a rule group: it carries the label managed_by = "monitorc".

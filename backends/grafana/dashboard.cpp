@@ -83,6 +83,7 @@ Json graph(Ctx& c, const ir::Widget& w, int id) {
   Json p = queryPanel(c, w, id, "timeseries");
   if (p.is_null()) return nullptr;
   Json defaults = Json::object();
+  if (std::string unit = w.props.str("unit"); !unit.empty()) defaults["unit"] = unit;
   if (const ir::Prop* vr = w.props.find("value_range")) {
     if (vr->value.contains("min")) defaults["min"] = vr->value["min"];
     if (vr->value.contains("max")) defaults["max"] = vr->value["max"];
@@ -187,6 +188,7 @@ Json importedPanel(Ctx& c, const ir::Widget& w, int id) {
   }
   if (const ir::Prop* f = w.props.find("fraction_size")) defaults()["decimals"] = f->value;
   if (std::string suffix = w.props.str("suffix"); !suffix.empty()) defaults()["unit"] = "suffix:" + suffix;
+  if (std::string unit = w.props.str("unit"); !unit.empty()) defaults()["unit"] = unit;
   if (w.kind == ir::WidgetKind::Markdown && w.props.has("text")) p["options"]["content"] = w.props.str("text");
   timeRange(c, w, p);
   static const char* notWritten[] = {"reference_lines", "format_rules", "stacked", "legend_list"};
@@ -223,7 +225,12 @@ Json dashboardJson(const ir::Dashboard& d, const TargetSettings& t, const ir::Ta
     while (kept.count(id));
     Json p;
     if (w.raw.contains("grafana_panel") && w.raw["grafana_panel"].is_object()) {
-      panels.push_back(importedPanel(c, w, id));
+      // Other raw keys beside the imported panel (`raw = { fieldConfig = ... }` added after an
+      // import) are laid over it as over a generated panel, not dropped.
+      p = importedPanel(c, w, id);
+      for (auto it = w.raw.begin(); it != w.raw.end(); ++it)
+        if (it.key() != "grafana_panel") mergeRaw(p, Json{{it.key(), it.value()}});
+      panels.push_back(std::move(p));
       continue;
     }
     switch (w.kind) {

@@ -3,6 +3,7 @@
 // rule", key: title); pull through pull.cpp.
 #include "grafana/target_kind.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <set>
@@ -174,6 +175,7 @@ bool connectGrafana(const std::string& name, const std::string& url, const std::
   std::string token;
   if (!secretFromEnv(opts, keyEnv, "the API token for grafana target '" + name + "'", token, err)) return false;
   conn = gf::Connection{url, token, loggedClient(opts, {token})};
+  conn.readParallel = static_cast<size_t>(std::max(1, opts.readParallel));
   return true;
 }
 

@@ -1,5 +1,6 @@
 #include "mackerel/api_remote.h"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -9,8 +10,6 @@
 namespace mon::engine::mackerel {
 
 namespace {
-
-constexpr size_t kFetchThreads = 4;  // concurrent GETs of dashboards while reading
 
 class MackerelRemote : public Remote {
  public:
@@ -30,31 +29,27 @@ class MackerelRemote : public Remote {
     return "mackerel \"" + opts_.targetName + "\" (" + opts_.baseUrl + "/)";
   }
 
+  // The monitor list is read on a thread of its own while the dashboard list and then each
+  // dashboard by id (the list lacks widgets) are read by up to readParallel - 1 workers, so a
+  // plan waits for about requests / readParallel round trips rather than one per request.
   bool fetch(RemoteState& out, std::string& err) override {
-    Json j;
-    if (!getJson("/api/v0/monitors", j, err)) return false;
-    if (!j.contains("monitors") || !j["monitors"].is_array()) return fail(err, "GET /api/v0/monitors: no 'monitors' list in the answer");
-    for (auto& m : j["monitors"]) out.monitors.push_back({ObjKind::Monitor, m.value("id", ""), std::move(m)});
-    if (!getJson("/api/v0/dashboards", j, err)) return false;
-    if (!j.contains("dashboards") || !j["dashboards"].is_array()) return fail(err, "GET /api/v0/dashboards: no 'dashboards' list in the answer");
-    // The list lacks widgets: read each dashboard by id, a few at a time.
-    const Json& items = j["dashboards"];
-    out.dashboards.resize(items.size());
-    std::vector<std::string> errors(items.size());
-    std::atomic<size_t> next{0};
-    auto worker = [&] {
-      for (size_t i; (i = next++) < items.size();) {
-        std::string id = items[i].value("id", "");
-        out.dashboards[i] = {ObjKind::Dashboard, id, Json()};
-        getJson("/api/v0/dashboards/" + id, out.dashboards[i].body, errors[i]);
-      }
-    };
-    std::vector<std::thread> threads;
-    for (size_t t = 1; t < std::min<size_t>(kFetchThreads, items.size()); ++t) threads.emplace_back(worker);
-    worker();
-    for (auto& t : threads) t.join();
-    for (const auto& e : errors)
-      if (!e.empty()) return fail(err, e);
+    const size_t parallel = std::max<size_t>(1, opts_.readParallel);
+    Json monitors;
+    std::string monitorsErr;
+    bool monitorsOk = false;
+    auto readMonitors = [&] { monitorsOk = getJson("/api/v0/monitors", monitors, monitorsErr); };
+    std::thread monitorsThread;
+    if (parallel > 1) monitorsThread = std::thread(readMonitors);
+    std::string dashboardsErr;
+    bool dashboardsOk = readDashboards(out, parallel > 1 ? parallel - 1 : 1, dashboardsErr);
+    if (monitorsThread.joinable()) monitorsThread.join();
+    else readMonitors();
+    // The monitors' error first, as when the lists were read one after the other.
+    if (!monitorsOk) return fail(err, monitorsErr);
+    if (!monitors.contains("monitors") || !monitors["monitors"].is_array())
+      return fail(err, "GET /api/v0/monitors: no 'monitors' list in the answer");
+    if (!dashboardsOk) return fail(err, dashboardsErr);
+    for (auto& m : monitors["monitors"]) out.monitors.push_back({ObjKind::Monitor, m.value("id", ""), std::move(m)});
     return true;
   }
 
@@ -130,6 +125,32 @@ class MackerelRemote : public Remote {
   }
 
  private:
+  // The dashboard list, then each dashboard by id on up to `workers` threads.
+  bool readDashboards(RemoteState& out, size_t workers, std::string& err) {
+    Json j;
+    if (!getJson("/api/v0/dashboards", j, err)) return false;
+    if (!j.contains("dashboards") || !j["dashboards"].is_array())
+      return fail(err, "GET /api/v0/dashboards: no 'dashboards' list in the answer");
+    const Json& items = j["dashboards"];
+    out.dashboards.resize(items.size());
+    std::vector<std::string> errors(items.size());
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t i; (i = next++) < items.size();) {
+        std::string id = items[i].value("id", "");
+        out.dashboards[i] = {ObjKind::Dashboard, id, Json()};
+        getJson("/api/v0/dashboards/" + id, out.dashboards[i].body, errors[i]);
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t t = 1; t < std::min(workers, items.size()); ++t) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+    for (const auto& e : errors)
+      if (!e.empty()) return fail(err, e);
+    return true;
+  }
+
   // One alert of the list; false when it lacks what the report needs.
   static bool alertFrom(const Json& a, AlertEvent& e) {
     if (!a.is_object() || !a.contains("monitorId") || !a["monitorId"].is_string() || !a.contains("openedAt") ||

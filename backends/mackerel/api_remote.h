@@ -16,6 +16,8 @@ struct Options {
   std::string baseUrl = "https://api.mackerelio.com/";
   std::string apiKey;  // sent as X-Api-Key only; never logged or shown
   net::RetryPolicy retry;
+  /// GETs in flight at once while reading (the lists and the dashboards by id).
+  size_t readParallel = 16;
   /// Receives one line per HTTP exchange (method, path, status, time); no headers, no bodies.
   std::function<void(const std::string&)> log;
 };

@@ -49,15 +49,37 @@ std::string monitorsFile(const std::vector<const ir::Monitor*>& monitors) {
 
 namespace {
 
-// An object goes to Mackerel unless its `targets = [...]` names only other kinds of target
-// (a PromQL monitor for `prom` alone, a Grafana-only dashboard), as plan/apply decide per target.
+// Whether the source writes anything for Mackerel: it declares a mackerel or local target, or
+// no target at all (then everything goes to Mackerel, the system a source needs no target block
+// for). A source whose targets are all of other systems (a Grafana-only source) gets no
+// Mackerel files and no Mackerel checks.
+bool mackerelTargeted(const ir::Module& module) {
+  if (module.targets.empty()) return true;
+  for (const auto& t : module.targets)
+    if (t.kind == "mackerel" || t.kind == "local") return true;
+  return false;
+}
+
+// An object goes to Mackerel when Mackerel is targeted, unless its `targets = [...]` names only
+// other kinds of target (a PromQL monitor for `prom` alone, a Grafana-only dashboard), as
+// plan/apply decide per target.
 bool forMackerel(const std::vector<std::string>& selected, const ir::Module& module) {
-  if (selected.empty()) return true;
+  if (selected.empty()) return mackerelTargeted(module);
   for (const auto& t : module.targets)
     if ((t.kind == "mackerel" || t.kind == "local") &&
         std::find(selected.begin(), selected.end(), t.name) != selected.end())
       return true;
   return false;
+}
+
+// The first declared mackerel or local target an object with `selected` targets goes to; null
+// for a source that declares no target.
+const ir::Target* firstMackerelTarget(const std::vector<std::string>& selected, const ir::Module& module) {
+  for (const auto& t : module.targets)
+    if ((t.kind == "mackerel" || t.kind == "local") &&
+        (selected.empty() || std::find(selected.begin(), selected.end(), t.name) != selected.end()))
+      return &t;
+  return nullptr;
 }
 
 }  // namespace
@@ -68,6 +90,14 @@ bool checkDashboards(const ir::Module& module, DiagEngine& diags) {
     if (!forMackerel(d.targets, module)) continue;
     for (const auto& w : d.widgets) {
       ok = checkWidgetSize(w, diags) && ok;
+      // Mackerel's graph widgets have no unit: it comes from the metrics' graph definition.
+      if (const ir::Prop* unit = w.props.find("unit"); unit && w.kind == ir::WidgetKind::Graph) {
+        const ir::Target* t = firstMackerelTarget(d.targets, module);
+        diags.report(unit->range, diag::warn_target_drops_field,
+                     {"unit", "graph widget", w.title, t ? t->kind : "mackerel", t ? t->name : "(the default, no target declared)",
+                      "Mackerel graphs take the unit of their metrics' graph definition"})
+            .note(d.range, "restrict the dashboard to the targets that show units with 'targets = [...]' to silence this");
+      }
       const ir::Prop* lines = w.props.find("reference_lines");
       if (lines && lines->value.size() > 1) {
         diags.report(lines->range, diag::err_too_many_items, {"reference_lines", "1"})
@@ -81,6 +111,7 @@ bool checkDashboards(const ir::Module& module, DiagEngine& diags) {
 
 OutputFiles build(const ir::Module& module, DiagEngine& diags) {
   OutputFiles out;
+  if (!mackerelTargeted(module)) return out;
   if (!checkDashboards(module, diags)) return out;
   std::vector<const ir::Monitor*> monitors;
   for (const auto& m : module.monitors)

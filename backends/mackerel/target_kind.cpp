@@ -2,6 +2,7 @@
 // Remote that reads and writes them (api_remote.h, local_remote.h).
 #include "mackerel/target_kind.h"
 
+#include <algorithm>
 #include <set>
 
 #include "mackerel/api_json.h"
@@ -129,6 +130,7 @@ std::unique_ptr<engine::Target> openMackerel(const engine::TargetContext& ctx, s
   mo.baseUrl = baseUrl(t);
   mo.apiKey = key;
   mo.retry = ctx.options.retry;
+  mo.readParallel = static_cast<size_t>(std::max(1, ctx.options.readParallel));
   mo.log = ctx.options.log;
   auto remote = engine::mackerel::makeRemote(ctx.options.clientOrDefault(), mo);
   std::string block = "  base_url = " + quoteSource(baseUrl(t)) + "\n  api_key_env = " + quoteSource(keyEnv(t)) + "\n";

@@ -179,6 +179,7 @@ std::vector<Kind> buildWidgetKinds() {
               str("service", "Service name (service graph)."), str("expression", "Graph expression."),
               str("query", "PromQL-style query."), str("metric", "Graph name, e.g. loadavg5 or cpu."),
               str("legend", "Legend template for a query graph."),
+              str("unit", "Unit of the values, as a Grafana unit id (\"s\", \"bytes\", \"percent\", \"reqps\"); Mackerel graphs have none.", false, 64),
               typed("stacked", Type::Bool, "Stack the role graph's series."),
               typed("range", Type::TimeRange, "Fixed time range: { period = 1h, offset = 0s } or { start = EPOCH, end = EPOCH }."),
               typed("value_range", Type::ValueRange, "Fixed vertical axis: { min = 0, max = 100 }."),

@@ -1,6 +1,12 @@
 // The only libcurl user. One easy handle per concurrent caller, taken from a pool and put
 // back, so each worker keeps its connection alive between requests.
+//
+// libcurl is loaded with dlopen the first time a client is made, not linked: with its TLS
+// stack it brings about 37 shared libraries, and loading them was most of the start-up time of
+// commands that never talk to a server (check, build, fmt, lsp). curl.h is used for its types
+// and constants only; every function is called through the table `Curl` holds.
 #include <curl/curl.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,6 +17,63 @@
 namespace mon::net {
 
 namespace {
+
+// The libcurl functions this client calls, resolved from the loaded library.
+struct Curl {
+  CURLcode (*global_init)(long);
+  CURL* (*easy_init)();
+  void (*easy_cleanup)(CURL*);
+  void (*easy_reset)(CURL*);
+  CURLcode (*easy_setopt)(CURL*, CURLoption, ...);
+  CURLcode (*easy_perform)(CURL*);
+  CURLcode (*easy_getinfo)(CURL*, CURLINFO, ...);
+  const char* (*easy_strerror)(CURLcode);
+  struct curl_slist* (*slist_append)(struct curl_slist*, const char*);
+  void (*slist_free_all)(struct curl_slist*);
+};
+
+template <typename F>
+bool resolve(void* lib, const char* name, F& fn, std::string& err) {
+  fn = reinterpret_cast<F>(dlsym(lib, name));
+  if (!fn) err = std::string("symbol ") + name + " not found";
+  return fn != nullptr;
+}
+
+// Loads `library` once per name (the handle is never closed: its functions stay in use until
+// exit) and initialises it. Null with `err` when it cannot be loaded.
+const Curl* loadCurl(const std::string& library, std::string& err) {
+  struct Loaded {
+    Curl fns{};
+    std::string error;
+  };
+  static std::mutex mu;
+  static std::map<std::string, Loaded> loaded;
+  std::lock_guard<std::mutex> lock(mu);
+  auto [it, fresh] = loaded.try_emplace(library);
+  Loaded& l = it->second;
+  if (fresh) {
+    void* lib = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+    Curl& c = l.fns;
+    std::string why;
+    if (!lib) {
+      const char* e = dlerror();
+      why = e ? e : "dlopen failed";
+    } else if (!(resolve(lib, "curl_global_init", c.global_init, why) && resolve(lib, "curl_easy_init", c.easy_init, why) &&
+                 resolve(lib, "curl_easy_cleanup", c.easy_cleanup, why) && resolve(lib, "curl_easy_reset", c.easy_reset, why) &&
+                 resolve(lib, "curl_easy_setopt", c.easy_setopt, why) && resolve(lib, "curl_easy_perform", c.easy_perform, why) &&
+                 resolve(lib, "curl_easy_getinfo", c.easy_getinfo, why) &&
+                 resolve(lib, "curl_easy_strerror", c.easy_strerror, why) &&
+                 resolve(lib, "curl_slist_append", c.slist_append, why) &&
+                 resolve(lib, "curl_slist_free_all", c.slist_free_all, why))) {
+    } else if (c.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+      why = "curl_global_init failed";
+    }
+    if (!why.empty())
+      l.error = "cannot load " + library + " (" + why + "); monitorc needs libcurl to talk to a server: install it (Debian: apt-get install libcurl4)";
+  }
+  err = l.error;
+  return err.empty() ? &l.fns : nullptr;
+}
 
 bool isPlainHttp(const std::string& url) {
   if (url.size() < 7) return false;
@@ -59,7 +122,7 @@ bool permanentError(CURLcode rc) {
 
 bool hasLineBreak(const std::string& s) { return s.find_first_of("\r\n") != std::string::npos || s.find('\0') != std::string::npos; }
 
-std::string transportError(CURLcode rc, const ClientOptions& o) {
+std::string transportError(const Curl& curl, CURLcode rc, const ClientOptions& o) {
   switch (rc) {
     case CURLE_OPERATION_TIMEDOUT:
       return "timed out (no answer within " + seconds(o.timeoutMs) + ", or no connection within " +
@@ -70,22 +133,26 @@ std::string transportError(CURLcode rc, const ClientOptions& o) {
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR: return "connection reset";
     case CURLE_PEER_FAILED_VERIFICATION: return "TLS certificate verification failed";
-    default: return curl_easy_strerror(rc);
+    default: return curl.easy_strerror(rc);
   }
 }
 
 class CurlClient : public Client {
  public:
-  explicit CurlClient(const ClientOptions& o) : opts_(o) {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  }
+  CurlClient(const ClientOptions& o, const std::string& library) : opts_(o) { curl_ = loadCurl(library, loadError_); }
   ~CurlClient() override {
-    for (CURL* h : free_) curl_easy_cleanup(h);
+    for (CURL* h : free_) curl_->easy_cleanup(h);
   }
 
   Response send(const Request& req) override {
     Response res;
+    if (!curl_) {
+      // Nothing was sent, and nothing will be on a second try.
+      res.transport = loadError_;
+      res.permanent = true;
+      return res;
+    }
+    const Curl& curl = *curl_;
     std::string why = checkBaseUrl(req.url);
     if (!why.empty()) {
       res.transport = why;
@@ -99,47 +166,47 @@ class CurlClient : public Client {
         return res;
       }
     CURL* h = take();
-    curl_easy_reset(h);
-    curl_easy_setopt(h, CURLOPT_URL, req.url.c_str());
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, opts_.connectTimeoutMs);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, opts_.timeoutMs);
-    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "monitorc/0.1");
+    curl.easy_reset(h);
+    curl.easy_setopt(h, CURLOPT_URL, req.url.c_str());
+    curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, opts_.connectTimeoutMs);
+    curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, opts_.timeoutMs);
+    curl.easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl.easy_setopt(h, CURLOPT_USERAGENT, "monitorc/0.1");
     // checkBaseUrl allows plain http:// to loopback hosts only; an http_proxy or ALL_PROXY from
     // the environment would carry that clear text (the API key too) off the machine.
-    if (isPlainHttp(req.url)) curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+    if (isPlainHttp(req.url)) curl.easy_setopt(h, CURLOPT_NOPROXY, "*");
     // libcurl silently sends a request again when a reused connection closes before any answer.
     // For a POST that would create the object twice if the first one was committed, so a POST
     // always gets a connection of its own; the caller decides about retries.
-    if (req.method == "POST") curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+    if (req.method == "POST") curl.easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
     struct curl_slist* hdrs = nullptr;
-    for (const auto& [k, v] : req.headers) hdrs = curl_slist_append(hdrs, (k + ": " + v).c_str());
-    hdrs = curl_slist_append(hdrs, "Expect:");
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    for (const auto& [k, v] : req.headers) hdrs = curl.slist_append(hdrs, (k + ": " + v).c_str());
+    hdrs = curl.slist_append(hdrs, "Expect:");
+    curl.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
     if (req.method == "POST" || req.method == "PUT" || !req.body.empty()) {
-      curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.c_str());
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+      curl.easy_setopt(h, CURLOPT_POSTFIELDS, req.body.c_str());
+      curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
     }
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, onBody);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &res.body);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, onHeader);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &res.headers);
-    CURLcode rc = curl_easy_perform(h);
-    curl_slist_free_all(hdrs);
+    curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, onBody);
+    curl.easy_setopt(h, CURLOPT_WRITEDATA, &res.body);
+    curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, onHeader);
+    curl.easy_setopt(h, CURLOPT_HEADERDATA, &res.headers);
+    CURLcode rc = curl.easy_perform(h);
+    curl.slist_free_all(hdrs);
     // The slist is freed: drop the pointer so a reused handle cannot see it.
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+    curl.easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     if (rc != CURLE_OK) {
-      res.transport = transportError(rc, opts_);
+      res.transport = transportError(curl, rc, opts_);
       res.permanent = permanentError(rc);
     } else {
       long code = 0;
-      curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+      curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
       res.status = static_cast<int>(code);
     }
     give(h);
@@ -149,7 +216,7 @@ class CurlClient : public Client {
  private:
   CURL* take() {
     std::lock_guard<std::mutex> lock(mu_);
-    if (free_.empty()) return curl_easy_init();
+    if (free_.empty()) return curl_->easy_init();
     CURL* h = free_.back();
     free_.pop_back();
     return h;
@@ -160,6 +227,8 @@ class CurlClient : public Client {
   }
 
   ClientOptions opts_;
+  const Curl* curl_ = nullptr;  // null when libcurl could not be loaded (loadError_ says why)
+  std::string loadError_;
   std::mutex mu_;
   std::vector<CURL*> free_;
 };
@@ -209,6 +278,8 @@ std::string checkBaseUrl(const std::string& url) {
   return "unsupported URL scheme '" + scheme + "' (use https://)";
 }
 
-std::unique_ptr<Client> makeCurlClient(const ClientOptions& opts) { return std::make_unique<CurlClient>(opts); }
+std::unique_ptr<Client> makeCurlClient(const ClientOptions& opts, const std::string& library) {
+  return std::make_unique<CurlClient>(opts, library);
+}
 
 }  // namespace mon::net

@@ -51,7 +51,10 @@ struct ClientOptions {
 /// from the environment (https_proxy, ALL_PROXY, ...) are used for https:// only: plain
 /// http:// (allowed to loopback hosts only) always goes straight to the host, so no proxy
 /// sees the API key in clear text.
-std::unique_ptr<Client> makeCurlClient(const ClientOptions& opts = {});
+/// libcurl (`library`) is loaded on first use, not linked, so commands that never talk to a
+/// server do not load it and its TLS stack; when it cannot be loaded, every request fails at
+/// once (permanent transport error) with a message that says what to install.
+std::unique_ptr<Client> makeCurlClient(const ClientOptions& opts = {}, const std::string& library = "libcurl.so.4");
 
 /// `url` without its trailing slashes ("https://g.example/" -> "https://g.example"), so
 /// request paths ("/api/...") can be appended.

@@ -1,7 +1,5 @@
 #include "net/retry.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <climits>
@@ -10,6 +8,24 @@
 #include <thread>
 
 namespace mon::net {
+
+namespace {
+
+// An HTTP-date (RFC 9110 5.6.7) as seconds since the epoch, -1 when it is none: the preferred
+// form "Sun, 06 Nov 1994 08:49:37 GMT" and the two obsolete ones recipients must accept,
+// "Sunday, 06-Nov-94 08:49:37 GMT" and asctime's "Sun Nov  6 08:49:37 1994". (Parsed here
+// rather than by libcurl, which is loaded only when a request is sent.)
+time_t httpDate(const std::string& v) {
+  static const char* forms[] = {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"};
+  for (const char* form : forms) {
+    std::tm tm{};
+    const char* end = strptime(v.c_str(), form, &tm);
+    if (end && *end == '\0') return timegm(&tm);
+  }
+  return -1;
+}
+
+}  // namespace
 
 bool retryable(const Response& r) {
   if (!r.transport.empty()) return !r.permanent;
@@ -29,8 +45,8 @@ long retryAfterMs(const Response& r, long capMs, long long nowEpochSeconds) {
     }
     return std::min<long long>(ms * 1000, capMs);
   }
-  // The HTTP-date form ("Wed, 21 Oct 2015 07:28:00 GMT"); libcurl parses it.
-  time_t when = curl_getdate(v.c_str(), nullptr);
+  // The HTTP-date form ("Wed, 21 Oct 2015 07:28:00 GMT").
+  time_t when = httpDate(v);
   if (when == -1) return -1;
   long long secs = static_cast<long long>(when) - nowEpochSeconds;
   if (secs <= 0) return 0;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -598,7 +599,133 @@ TEST_CASE("the API remote: headers, dashboards by id, retries, lost creates, red
     CHECK(hasKey);
   }
   for (const auto& l : log) CHECK(l.find(key) == std::string::npos);
-  CHECK(log.front().find("GET /api/v0/monitors -> 429") != std::string::npos);
+  // The lists are read at the same time: the 429 is logged, not necessarily first.
+  CHECK(std::any_of(log.begin(), log.end(),
+                    [](const std::string& l) { return l.find("GET /api/v0/monitors -> 429") != std::string::npos; }));
+}
+
+TEST_CASE("libcurl that cannot be loaded: a permanent transport error saying what to install") {
+  auto client = mon::net::makeCurlClient({}, "libcurl-not-installed.so.4");
+  Request r;
+  r.url = "http://127.0.0.1:1/api/v0/monitors";
+  Response res = client->send(r);
+  CHECK(res.status == 0);
+  CHECK(res.permanent);
+  CHECK_FALSE(mon::net::retryable(res));
+  CHECK(res.transport.find("cannot load libcurl-not-installed.so.4") == 0);
+  CHECK(res.transport.find("apt-get install libcurl4") != std::string::npos);
+}
+
+TEST_CASE("libcurl loaded on first use: a request reaches the network layer") {
+  // Port 1 on loopback refuses: the answer comes from libcurl, not from the loader.
+  auto client = mon::net::makeCurlClient({});
+  Request r;
+  r.url = "http://127.0.0.1:1/";
+  Response res = client->send(r);
+  CHECK(res.transport == "connection refused");
+}
+
+namespace {
+
+// Answers the Mackerel reads and records how many were in flight at once. A request waits (at
+// most a few seconds, so a broken remote fails the test instead of hanging it) until the
+// concurrency the test expects has been reached once: both lists together, then `dashWorkers`
+// dashboard GETs together.
+struct ConcurrentReads {
+  int dashboards = 10;
+  int dashWorkers = 1;
+  std::mutex mu;
+  std::condition_variable cv;
+  int listsInFlight = 0, dashInFlight = 0, dashStarted = 0, maxLists = 0, maxDash = 0, maxAll = 0;
+  bool listsPeak = false, dashPeak = false;
+
+  Response answer(const Request& r) {
+    std::unique_lock<std::mutex> lock(mu);
+    bool list = r.url.ends_with("/api/v0/monitors") || r.url.ends_with("/api/v0/dashboards");
+    int& inFlight = list ? listsInFlight : dashInFlight;
+    ++inFlight;
+    if (!list) ++dashStarted;
+    maxLists = std::max(maxLists, listsInFlight);
+    maxDash = std::max(maxDash, dashInFlight);
+    maxAll = std::max(maxAll, listsInFlight + dashInFlight);
+    if (list) listsPeak = listsPeak || listsInFlight == 2;
+    else dashPeak = dashPeak || dashInFlight >= dashWorkers;
+    cv.notify_all();
+    cv.wait_for(lock, std::chrono::seconds(5),
+                [&] { return list ? listsPeak : dashPeak || dashStarted == dashboards; });
+    --inFlight;
+    Response res;
+    res.status = 200;
+    if (r.url.ends_with("/api/v0/monitors")) {
+      res.body = R"({"monitors":[{"id":"m1","type":"host","name":"x"}]})";
+    } else if (r.url.ends_with("/api/v0/dashboards")) {
+      Json list = Json::array();
+      for (int i = 0; i < dashboards; ++i) list.push_back({{"id", "d" + std::to_string(i)}});
+      res.body = Json{{"dashboards", list}}.dump();
+    } else {
+      std::string id = r.url.substr(r.url.rfind('/') + 1);
+      res.body = Json{{"id", id}, {"widgets", Json::array()}}.dump();
+    }
+    return res;
+  }
+};
+
+RemoteState readWith(ConcurrentReads& reads, size_t readParallel) {
+  auto client = std::make_shared<RecordingClient>([&](const Request& r) { return reads.answer(r); });
+  mackerel::Options o;
+  o.targetName = "t";
+  o.baseUrl = "http://127.0.0.1:1/";
+  o.apiKey = "k";
+  o.readParallel = readParallel;
+  auto remote = mackerel::makeRemote(client, o);
+  RemoteState rs;
+  std::string err;
+  CHECK(remote->fetch(rs, err));
+  CHECK(err.empty());
+  return rs;
+}
+
+}  // namespace
+
+TEST_CASE("mackerel reads: both lists at once, then readParallel - 1 dashboard GETs at once") {
+  ConcurrentReads reads;
+  reads.dashWorkers = 5;
+  RemoteState rs = readWith(reads, 6);
+  CHECK(reads.maxLists == 2);
+  CHECK(reads.maxDash == 5);
+  CHECK(reads.maxAll <= 6);
+  REQUIRE(rs.monitors.size() == 1);
+  REQUIRE(rs.dashboards.size() == 10);
+  // In list order whatever order the answers came in.
+  for (int i = 0; i < 10; ++i) CHECK(rs.dashboards[i].body["id"] == "d" + std::to_string(i));
+}
+
+TEST_CASE("mackerel reads: readParallel 1 reads one request at a time") {
+  ConcurrentReads reads;
+  reads.dashWorkers = 1;
+  reads.dashboards = 4;
+  reads.listsPeak = true;  // the lists are not expected together: let each pass at once
+  RemoteState rs = readWith(reads, 1);
+  CHECK(reads.maxAll == 1);
+  CHECK(rs.dashboards.size() == 4);
+}
+
+TEST_CASE("mackerel reads: a failed monitor list is the error even while dashboards are read") {
+  auto client = std::make_shared<RecordingClient>([](const Request& r) {
+    Response res;
+    res.status = 200;
+    if (r.url.ends_with("/api/v0/monitors")) res.status = 403;
+    else if (r.url.ends_with("/api/v0/dashboards")) res.body = R"({"dashboards":[]})";
+    return res;
+  });
+  mackerel::Options o;
+  o.baseUrl = "http://127.0.0.1:1/";
+  o.apiKey = "k";
+  auto remote = mackerel::makeRemote(client, o);
+  RemoteState rs;
+  std::string err;
+  CHECK_FALSE(remote->fetch(rs, err));
+  CHECK(err.find("GET /api/v0/monitors: HTTP 403") == 0);
 }
 
 namespace {
@@ -724,6 +851,13 @@ TEST_CASE("retries: what cannot succeed is not retried, Retry-After is parsed wi
   r429.headers["retry-after"] = "Thu, 01 Jan 1970 00:00:30 GMT";
   CHECK(mon::net::retryAfterMs(r429, 60000, 0) == 30000);
   CHECK(mon::net::retryAfterMs(r429, 60000, 100) == 0);
+  // The two obsolete HTTP-date forms a recipient must accept too (RFC 9110 5.6.7).
+  r429.headers["retry-after"] = "Thursday, 01-Jan-70 00:00:45 GMT";
+  CHECK(mon::net::retryAfterMs(r429, 60000, 0) == 45000);
+  r429.headers["retry-after"] = "Thu Jan  1 00:00:50 1970";
+  CHECK(mon::net::retryAfterMs(r429, 60000, 0) == 50000);
+  r429.headers["retry-after"] = "Thu, 01 Jan 1970 00:00:30 GMT trailing";
+  CHECK(mon::net::retryAfterMs(r429, 60000, 0) == -1);
   r429.headers["retry-after"] = "soon";
   CHECK(mon::net::retryAfterMs(r429, 60000, 0) == -1);
 

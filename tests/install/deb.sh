@@ -21,6 +21,10 @@ done
 root=$tmp/root
 dpkg -x "$deb" "$root" || { echo "FAIL: dpkg -x"; exit 1; }
 mon=$root/usr/bin/monitorc
+# libcurl is loaded with dlopen when a command first talks to a server, so the binary must not
+# link it (start-up of check/build/fmt would load it and its TLS stack), and Depends names it
+# by hand (checked above).
+readelf -d "$mon" | grep -q 'NEEDED.*libcurl' && no "monitorc links libcurl: $(readelf -d "$mon" | grep NEEDED)"
 [ "$("$mon" --version)" = "monitorc $version" ] || no "installed monitorc --version says '$("$mon" --version)'"
 # The language server reports the same version to its client.
 init='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}'

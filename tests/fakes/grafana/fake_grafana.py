@@ -773,6 +773,9 @@ def _qlist(q, name):
 class Handler(BaseHTTPRequestHandler):
     server_version = "Grafana-fake/" + VERSION
     protocol_version = "HTTP/1.1"
+    # Headers and body are two writes: without this, Nagle holds the body for the client's
+    # delayed ACK (~40 ms on loopback) on each kept-alive exchange.
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):   # keep stderr quiet; /_log is the record
         if not self.server.quiet:

@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: each row of docs/performance.md's "Speed" table with its peer or
+bound measured in the same run. Runs alternate (monitorc, peer, monitorc, peer, ...) so a
+change in the machine's load hits both sides alike; the figures are medians of RUNS runs
+(default 7), peak RSS is the child's own (wait4), and the ratio is peer / monitorc.
+
+  bench/backends/run.py MONITORC [--runs N] [--rows dashboards,rules,plan,startup]
+
+Rows:
+  dashboards  100 dashboards x 10 panels -> Grafana JSON: `monitorc build` (a default build of a
+              Grafana-only source) vs plain Jsonnet (Debian's jsonnet) writing the same
+              dashboards from bench/backends/dashboards.jsonnet; both outputs are compared as
+              JSON first. (grafonnet is on no registry here; the peer is plain Jsonnet.)
+  rules       10,000 literal `monitor query` blocks -> one Prometheus rule file: `monitorc build`
+              vs `promtool check rules` on the file it wrote.
+  plan        `monitorc plan` of 2,000 monitors + 300 dashboards with no changes against the
+              fake Mackerel API (tests/fakes/mackerel) with 50 ms added to every request, vs the
+              bound requests / --parallel x 50 ms.
+  startup     `monitorc --version` and a one-dashboard `build`; shared libraries mapped by a
+              running `monitorc lsp` and by `monitorc plan` (/proc/PID/maps).
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+LATENCY_MS = 50
+PLAN_PARALLEL = 16
+
+
+def run(cmd, cwd=None, env=None, check=True):
+    """(wall s, cpu s, peak RSS MiB, stdout, stderr) of one run of cmd."""
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    # Peak RSS from /usr/bin/time: a child forked from this Python process would report at
+    # least Python's own RSS (the copy it had before exec) in wait4's ru_maxrss.
+    with tempfile.NamedTemporaryFile(mode="r") as rss_file:
+        start = time.perf_counter()
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss_file.name, *cmd], cwd=cwd, env=env,
+                                stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        rss_kib = int(rss_file.read().strip().splitlines()[-1])
+    out.seek(0)
+    err.seek(0)
+    stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    if check and os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(cmd)}\n{stderr[-3000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, rss_kib / 1024.0, stdout, stderr
+
+
+def alternated(runs, *commands):
+    """Runs each (cmd, kwargs) in turn, `runs` rounds; per command the median wall, median CPU
+    and the largest peak RSS."""
+    samples = [[] for _ in commands]
+    for _ in range(runs):
+        for i, (cmd, kw) in enumerate(commands):
+            samples[i].append(run(cmd, **kw)[:3])
+    return [(statistics.median(s[0] for s in xs), statistics.median(s[1] for s in xs), max(s[2] for s in xs))
+            for xs in samples]
+
+
+def row(label, wall, cpu, rss):
+    print(f"  {label:<54} {wall:7.3f} s wall {cpu:7.3f} s CPU {rss:7.1f} MiB")
+
+
+# ------------------------------------------------------------------------------ dashboards
+
+def dashboard_source(path, n, panels):
+    q = 'sum by (instance) (rate(http_requests_total{{job=\\"job{}\\"}}[5m]))'
+    with open(path, "w") as f:
+        f.write('target grafana "bench" { datasource = "prom" }\n')
+        for i in range(n):
+            f.write(f'dashboard "Bench dashboard {i}" {{\n  url_path = "bench-d{i}"\n  memo = "generated"\n')
+            for j in range(panels):
+                at = f"x = {(j % 2) * 12} y = {(j // 2) * 6} width = 12 height = 6"
+                if j % 2 == 0:
+                    f.write(f'  graph "Panel {j}" {{ query = "{q.format(j)}" legend = "{{{{instance}}}}" unit = "reqps" {at} }}\n')
+                else:
+                    f.write(f'  value "Panel {j}" {{ query = "{q.format(j)}" fraction_size = 2 suffix = "req/s" {at} }}\n')
+            f.write("}\n")
+
+
+def read_dir(d):
+    return {name: json.load(open(os.path.join(d, name))) for name in sorted(os.listdir(d)) if name.endswith(".json")}
+
+
+def bench_dashboards(mon, tmp, runs):
+    n, panels = 100, 10
+    src = os.path.join(tmp, "dash.mon")
+    dashboard_source(src, n, panels)
+    out, jout = os.path.join(tmp, "dash-out"), os.path.join(tmp, "dash-jsonnet")
+    os.makedirs(jout, exist_ok=True)
+    mon_cmd = [mon, "build", "-o", out, src]
+    jsonnet_cmd = ["jsonnet", "-m", jout, "--ext-code", f"dashboards={n}", "--ext-code", f"panels={panels}",
+                   os.path.join(HERE, "dashboards.jsonnet")]
+    run(mon_cmd)
+    run(jsonnet_cmd)
+    mine = read_dir(os.path.join(out, "grafana", "bench", "dashboards"))
+    theirs = read_dir(jout)
+    same = mine == theirs and len(mine) == n
+    other = sorted(p for p in os.listdir(out) if not p.startswith(".") and p != "grafana")
+    (mw, mc, mr), (jw, jc, jr) = alternated(runs, (mon_cmd, {}), (jsonnet_cmd, {}))
+    print(f"{n} dashboards x {panels} panels -> Grafana JSON (same dashboards: {'yes' if same else 'NO'}; "
+          f"other output folders: {', '.join(other) or 'none'})")
+    row("monitorc build (default: every targeted backend)", mw, mc, mr)
+    row("jsonnet (plain Jsonnet, no grafonnet)", jw, jc, jr)
+    print(f"  ratio jsonnet / monitorc: {jw / mw:.1f}x wall, {jc / max(mc, 1e-3):.1f}x CPU")
+    if not same:
+        sys.exit("the two outputs differ: fix bench/backends/dashboards.jsonnet or the generator")
+
+
+# ----------------------------------------------------------------------------------- rules
+
+def bench_rules(mon, tmp, runs):
+    src = os.path.join(tmp, "rules.mon")
+    subprocess.run([sys.executable, os.path.join(HERE, "gen.py"), "rules", "10000", src], check=True)
+    out = os.path.join(tmp, "rules-out")
+    mon_cmd = [mon, "build", "-o", out, src]
+    run(mon_cmd)
+    rule_file = os.path.join(out, "prometheus", "bench", "bench.yml")
+    n = sum(1 for line in open(rule_file) if line.startswith("      - alert:"))
+    prom_cmd = ["promtool", "check", "rules", rule_file]
+    (mw, mc, mr), (pw, pc, pr) = alternated(runs, (mon_cmd, {}), (prom_cmd, {}))
+    print(f"{n} literal alert rules (10,000 monitor query blocks, one file) -> Prometheus rule file")
+    row("monitorc build", mw, mc, mr)
+    row("promtool check rules (the same file)", pw, pc, pr)
+    print(f"  ratio promtool / monitorc: {pw / mw:.1f}x wall, {pc / mc:.1f}x CPU")
+
+
+# ------------------------------------------------------------------------------------ plan
+
+def plan_source(path, base, monitors, dashboards):
+    with open(path, "w") as f:
+        f.write(f'target mackerel "fake" {{\n  base_url = "{base}/"\n  api_key_env = "MONITORC_TEST_KEY"\n}}\n')
+        metrics = ["cpu%", "memory%", "loadavg5", "disk%"]
+        for i in range(monitors):
+            f.write(f'monitor host "bench host monitor {i}" {{\n  metric = "{metrics[i % 4]}"\n  operator = ">"\n'
+                    f'  warning = {70 + i % 10}\n  critical = {90 + i % 10}\n  duration = 5m\n'
+                    f'  scopes = ["svc{i % 50}:role{i % 8}"]\n  memo = "bench {i}"\n}}\n')
+        for i in range(dashboards):
+            f.write(f'dashboard "Bench dashboard {i}" {{\n  url_path = "bench-d{i}"\n')
+            for j in range(4):
+                f.write(f'  graph "Panel {j}" {{ role = "svc{i % 50}:role{j}" metric = "loadavg5" '
+                        f'x = {(j % 2) * 12} y = {(j // 2) * 6} width = 12 height = 6 }}\n')
+            f.write("}\n")
+
+
+def bench_plan(mon, tmp, runs):
+    sys.path.insert(0, os.path.join(ROOT, "tests", "engine"))
+    from harness import FakeServer, KEY  # noqa: E402
+    n_mon, n_dash = 2000, 300
+    work = os.path.join(tmp, "plan")
+    os.makedirs(work)
+    server = FakeServer(work)
+    try:
+        src = os.path.join(work, "main.mon")
+        plan_source(src, server.base, n_mon, n_dash)
+        run([mon, "build", "-o", os.path.join(work, "out"), src])
+        mark = "managed-by: monitorc"
+
+        def owned(o):
+            o = dict(o)
+            o["memo"] = (o.get("memo") or "") + ("\n\n" if o.get("memo") else "") + mark
+            return o
+
+        out = os.path.join(work, "out", "mackerel")
+        monitors = [owned(m) for m in json.load(open(os.path.join(out, "monitors.json")))["monitors"]]
+        dash_dir = os.path.join(out, "dashboards")
+        dashboards = [owned(json.load(open(os.path.join(dash_dir, f)))) for f in sorted(os.listdir(dash_dir))]
+        server.control("PUT", "/_state", {"monitors": monitors, "dashboards": dashboards})
+        server.fault(latency_ms=LATENCY_MS)
+        env = dict(os.environ, MONITORC_TEST_KEY=KEY)
+        cmd = [mon, "plan", "--target", "fake", "--parallel", str(PLAN_PARALLEL), src]
+        _, _, _, stdout, _ = run(cmd, env=env)
+        if "No changes." not in stdout:
+            sys.exit("plan found changes against the seeded fake:\n" + stdout[-2000:])
+        check_cmd = [mon, "check", src]
+        (pw, pc, pr), (cw, cc, cr) = alternated(runs, (cmd, {"env": env}), (check_cmd, {}))
+        requests = 2 + len(dashboards)
+        bound = requests / PLAN_PARALLEL * LATENCY_MS / 1000.0
+        print(f"plan, {len(monitors)} monitors + {len(dashboards)} dashboards, no changes, {LATENCY_MS} ms added "
+              f"to every request (fake Mackerel on loopback)")
+        row(f"monitorc plan --parallel {PLAN_PARALLEL}", pw, pc, pr)
+        row("  of which compiling the source (monitorc check alone)", cw, cc, cr)
+        print(f"  bound: {requests} requests / {PLAN_PARALLEL} x {LATENCY_MS} ms = {bound:.3f} s; "
+              f"plan / bound = {pw / bound:.2f}x")
+    finally:
+        server.stop()
+
+
+# --------------------------------------------------------------------------------- startup
+
+def mapped_libraries(pid):
+    libs = set()
+    with open(f"/proc/{pid}/maps") as f:
+        for line in f:
+            path = line.split()[-1] if len(line.split()) >= 6 else ""
+            if ".so" in os.path.basename(path):
+                libs.add(path)
+    return libs
+
+
+def libraries_of_lsp(mon, env=None):
+    """Shared libraries mapped by `monitorc lsp` once it answered initialize."""
+    proc = subprocess.Popen([mon, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            env=env)
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                       "params": {"processId": None, "rootUri": None, "capabilities": {}}}).encode()
+    proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    proc.stdin.flush()
+    proc.stdout.readline()  # the answer's header: the server is up
+    libs = mapped_libraries(proc.pid)
+    proc.stdin.close()
+    proc.kill()
+    proc.wait()
+    return libs
+
+
+def bench_startup(mon, tmp, runs):
+    src = os.path.join(tmp, "one.mon")
+    with open(src, "w") as f:
+        f.write('dashboard "One" {\n  url_path = "one"\n'
+                '  graph "Load" { role = "svc:web" metric = "loadavg5" }\n}\n')
+    version_cmd = [mon, "--version"]
+    build_cmd = [mon, "build", "-o", os.path.join(tmp, "one-out"), src]
+    # The start of a binary that links libcurl, as monitorc did: the same binary with libcurl
+    # and its dependencies loaded before main by the dynamic linker (set through env(1), so
+    # /usr/bin/time itself does not load them; both --version rows go through env).
+    linked_cmd = ["env", "LD_PRELOAD=libcurl.so.4", *version_cmd]
+    (vw, vc, vr), (lw, lc, lr), (bw, bc, br) = alternated(
+        max(runs, 15), (["env", *version_cmd], {}), (linked_cmd, {}), (build_cmd, {}))
+    libs = libraries_of_lsp(mon)
+    libs_linked = libraries_of_lsp(mon, dict(os.environ, LD_PRELOAD="libcurl.so.4"))
+    curl = sorted(os.path.basename(p) for p in libs if "libcurl" in p)
+    print("process start")
+    row("monitorc --version", vw, vc, vr)
+    row("monitorc --version, libcurl loaded at start (as linked)", lw, lc, lr)
+    row("monitorc build of one dashboard", bw, bc, br)
+    print(f"  start / one-dashboard build: {100 * vw / bw:.0f} %; shared libraries mapped by a running "
+          f"`monitorc lsp`: {len(libs)} (libcurl: {', '.join(curl) or 'not loaded'}); "
+          f"with libcurl loaded at start: {len(libs_linked)}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("monitorc")
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--rows", default="dashboards,rules,plan,startup")
+    a = ap.parse_args()
+    mon = os.path.abspath(a.monitorc)
+    for tool in ("jsonnet", "promtool"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} not found (Debian: apt-get install {'jsonnet' if tool == 'jsonnet' else 'prometheus'})")
+    rows = {"dashboards": bench_dashboards, "rules": bench_rules, "plan": bench_plan, "startup": bench_startup}
+    print(f"monitorc: {mon}; medians of {a.runs} alternated runs; {os.cpu_count()} cores; "
+          f"load average at start {' '.join(open('/proc/loadavg').read().split()[:3])}")
+    with tempfile.TemporaryDirectory(prefix="monitorc-bench-") as tmp:
+        for name in a.rows.split(","):
+            rows[name](mon, tmp, a.runs)
+            print()
+    print(f"load average at end {' '.join(open('/proc/loadavg').read().split()[:3])}")
+
+
+if __name__ == "__main__":
+    main()

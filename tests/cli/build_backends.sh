@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# A default build runs the backends the source targets: a Grafana-only source gets no Mackerel
+# files (and no Mackerel checks), a source without targets gets Mackerel's, a source with
+# both gets both; a Mackerel file of an earlier build is removed once the source stops
+# targeting Mackerel.   build_backends.sh MONITORC
+set -u
+mon=$1; fail=0
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+no() { echo "FAIL: $*"; fail=1; }
+dash='dashboard "Web" {
+  url_path = "web"
+  graph "Rate" { query = "sum(rate(http_requests_total[5m]))" reference_lines = [{ label = "a", value = 1 }, { label = "b", value = 2 }] }
+}
+'
+# Two reference lines: an error for Mackerel (one at most), fine for Grafana.
+printf 'target grafana "graf" { datasource = "prom" }\n%s' "$dash" > grafana_only.mon
+out=$("$mon" build -o out grafana_only.mon 2>&1) || no "grafana-only build failed: $out"
+[ -f out/grafana/graf/dashboards/web.json ] || no "grafana-only build wrote no Grafana dashboard"
+[ -e out/mackerel ] && no "grafana-only build wrote Mackerel files: $(ls -R out/mackerel)"
+out=$("$mon" check grafana_only.mon 2>&1) || no "grafana-only check reports Mackerel's limit: $out"
+
+printf 'target grafana "graf" { datasource = "prom" }\ntarget mackerel "mkr" {}\n%s' "$dash" > both.mon
+out=$("$mon" build -o both both.mon 2>&1) && no "a dashboard for Mackerel with two reference lines built: $out"
+grep -q "Mackerel shows one reference line" <<<"$out" || no "no Mackerel limit reported for both.mon: $out"
+
+printf 'monitor connectivity "up" { scopes = ["svc"] }\n' > no_target.mon
+"$mon" build -o plain no_target.mon 2>/dev/null || no "target-less build failed"
+[ -f plain/mackerel/monitors.json ] || no "a source without targets wrote no mackerel/monitors.json"
+
+# The same output directory, first with a Mackerel target, then without: the file goes.
+printf 'target mackerel "mkr" {}\nmonitor connectivity "up" { scopes = ["svc"] }\n' > switch.mon
+"$mon" build -o sw switch.mon 2>/dev/null || no "build with a Mackerel target failed"
+[ -f sw/mackerel/monitors.json ] || no "a Mackerel target wrote no mackerel/monitors.json"
+printf 'target grafana "graf" { datasource = "prom" }\n%s' "$dash" > switch.mon
+"$mon" build -o sw switch.mon >/dev/null 2>&1
+[ -e sw/mackerel/monitors.json ] && no "mackerel/monitors.json of the earlier build stayed after Mackerel left the source"
+[ $fail -eq 0 ] && echo "build_backends: ok"
+exit $fail
