@@ -1,5 +1,8 @@
 #include "backend.h"
 
+#include "alertmanager/alertmanager.h"
+#include "alertmanager/target_kind.h"
+
 #include "cloudwatch/cloudwatch.h"
 #include "cloudwatch/target_kind.h"
 #include "grafana/grafana.h"
@@ -23,6 +26,7 @@ const std::vector<Backend>& backends() {
       {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard", &grafana::dashboardPicture},
       {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}},
       {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}},
+      {"alertmanager", &alertmanager::build, &alertmanager::check, {&alertmanager::target()}},
   };
   return all;
 }
