@@ -221,7 +221,7 @@ class TreeBuilder {
       for (const Strings& matchers : windowMatchers(*w)) {
         Strings all = mutes;
         all.push_back(w->name);
-        children.push_back({{"receiver", channel}, {"matchers", matchers}, {"mute_time_intervals", all}});
+        children.push_back({{"matchers", matchers}, {"receiver", channel}, {"mute_time_intervals", all}});
       }
     if (!children.empty()) r["routes"] = children;
     return r;
@@ -235,8 +235,8 @@ class TreeBuilder {
       return r;
     }
     Json r = Json::object();
-    r["receiver"] = channels.front();  // every alert goes on to the children below
     if (!matchers.empty()) r["matchers"] = matchers;
+    r["receiver"] = channels.front();  // every alert goes on to the children below
     if (continues) r["continue"] = true;
     r["routes"] = Json::array();
     for (const auto& c : channels) r["routes"].push_back(leaf(c, true));
@@ -265,6 +265,7 @@ class TreeBuilder {
         if (!r.groupBy.empty()) out["group_by"] = r.groupBy;
         for (const char* k : {"group_wait", "group_interval", "repeat_interval"})
           if (const ir::Prop* p = r.props.find(k)) out[k] = duration(p->value.get<long long>());
+        moveToEnd(out, "routes");
         routes.push_back(std::move(out));
       }
     }
@@ -274,6 +275,14 @@ class TreeBuilder {
   }
 
  private:
+  // Child routes read best after the settings of the route they belong to.
+  static void moveToEnd(Json& r, const char* key) {
+    if (!r.contains(key)) return;
+    Json v = std::move(r[key]);
+    r.erase(key);
+    r[key] = std::move(v);
+  }
+
   // Matchers read best first, before the receiver settings.
   static void insertFront(Json& r, const char* key, const Strings& value) {
     Json out = {{key, value}};
