@@ -84,6 +84,8 @@ struct Lowerer::Seen {
     DiagEngine& diags_;
     std::unordered_map<std::string, Range> seen_;
   } routing;
+  // Channels reported and left out: routes naming them are not told the channel is unknown.
+  std::vector<std::string> failedChannels;
   UniqueRecords records;
 };
 
@@ -106,6 +108,8 @@ void Lowerer::add(Object obj) {
   } else if (obj.type == "channel") {
     if (auto c = lowerChannel(obj, diags_); c && seen_->routing.add("channel", c->name, c->nameRange))
       module_.channels.push_back(std::move(*c));
+    else if (obj.labels.size() > 1 && obj.labels[1].kind == ValueKind::String)
+      seen_->failedChannels.push_back(obj.labels[1].str);
   } else if (obj.type == "route") {
     if (auto r = lowerRoute(obj, diags_); r && seen_->routing.add("route", r->name, r->nameRange))
       module_.routes.push_back(std::move(*r));
@@ -127,7 +131,7 @@ void Lowerer::add(Object obj) {
 }
 
 ir::Module Lowerer::finish() {
-  checkRouting(module_, diags_);
+  checkRouting(module_, seen_->failedChannels, diags_);
   return std::move(module_);
 }
 

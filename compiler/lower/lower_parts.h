@@ -21,7 +21,8 @@ std::optional<ir::Route> lowerRoute(const Object& obj, DiagEngine& diags);
 std::optional<ir::Maintenance> lowerMaintenance(const Object& obj, DiagEngine& diags);
 std::optional<ir::RouteTest> lowerRouteTest(const Object& obj, DiagEngine& diags);
 /// The checks across the routing blocks and monitors (routing_check.cpp), once all are lowered.
-void checkRouting(const ir::Module& module, DiagEngine& diags);
+/// `failedChannels`: names of channel blocks that were reported and left out (not unknown).
+void checkRouting(const ir::Module& module, const std::vector<std::string>& failedChannels, DiagEngine& diags);
 /// Days since 1970-01-01 of a civil date.
 long daysFromCivil(int year, int month, int day);
 

@@ -190,7 +190,14 @@ std::optional<ir::Channel> lowerChannel(const Object& obj, DiagEngine& diags) {
   ok = checkFieldsOnly(obj, "a channel", diags) && ok;
   Object rest = withoutLiteralSecrets(obj, *kind, ok, diags);
   ok = lowerFields(rest, *kind, c.props, diags) && ok;
-  ok = checkRequired(rest, *kind, c.props, diags) && ok;
+  // A required secret written literally was reported as such; not again as missing.
+  for (const auto& spec : kind->fields) {
+    if (!spec.required || c.props.has(spec.name) || obj.field(spec.name)) continue;
+    std::string n = spec.name;
+    if (n.size() > 4 && n.compare(n.size() - 4, 4, "_env") == 0 && obj.field(n.substr(0, n.size() - 4))) continue;
+    diags.report(nameRangeOf(obj), diag::err_missing_field, {kind->what, spec.name});
+    ok = false;
+  }
   for (const auto& p : c.props.list)
     if (p.name.size() > 4 && p.name.compare(p.name.size() - 4, 4, "_env") == 0 && !isEnvName(p.value.get<std::string>())) {
       diags.report(p.range, diag::err_bad_env_name, {p.name, p.value.get<std::string>()});

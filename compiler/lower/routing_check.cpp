@@ -112,7 +112,7 @@ bool covers(const ir::Route& wide, const ir::Route& narrow) {
 void checkChannelNames(const ir::Module& m, const Strings& known, const Strings& names, const std::vector<Range>& at,
                        DiagEngine& diags) {
   for (size_t i = 0; i < names.size(); ++i) {
-    if (contains(known, names[i])) continue;
+    if (contains(known, names[i])) continue;  // declared (perhaps with errors, reported there)
     auto b = diags.report(i < at.size() ? at[i] : Range{}, diag::err_unknown_channel, {names[i]});
     std::string close = closestMatch(names[i], known);
     if (!close.empty()) b.note(Range{}, "did you mean '" + close + "'?");
@@ -162,19 +162,21 @@ std::string overlap(const ir::Maintenance& a, const ir::Maintenance& b) {
 
 }  // namespace
 
-void checkRouting(const ir::Module& m, DiagEngine& diags) {
+void checkRouting(const ir::Module& m, const Strings& failedChannels, DiagEngine& diags) {
   Strings channelNames;
   for (const auto& c : m.channels) channelNames.push_back(c.name);
+  Strings known = channelNames;
+  known.insert(known.end(), failedChannels.begin(), failedChannels.end());
   std::set<std::string> used;
   for (const auto& r : m.routes) {
-    checkChannelNames(m, channelNames, r.channels, r.channelRanges, diags);
+    checkChannelNames(m, known, r.channels, r.channelRanges, diags);
     used.insert(r.channels.begin(), r.channels.end());
   }
   for (const auto& mon : m.monitors) {
-    checkChannelNames(m, channelNames, mon.channels, mon.channelRanges, diags);
+    checkChannelNames(m, known, mon.channels, mon.channelRanges, diags);
     used.insert(mon.channels.begin(), mon.channels.end());
   }
-  for (const auto& t : m.routeTests) checkChannelNames(m, channelNames, t.expect, t.expectRanges, diags);
+  for (const auto& t : m.routeTests) checkChannelNames(m, known, t.expect, t.expectRanges, diags);
 
   // Names of monitors in routes and windows: a monitor that failed to lower was reported, and
   // naming it again here would only repeat that.
