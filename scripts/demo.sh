@@ -10,8 +10,9 @@ mc=./build/cli/monitorc
 echo "== monitorc check examples/"
 $mc check examples
 # examples/ declares mackerel, local, prometheus, grafana and zabbix targets: build writes
-# out/mackerel/, out/prometheus/prom/, out/grafana/grafana/ and out/zabbix/zabbix/ (files only:
-# no account is needed).
+# out/mackerel/, out/prometheus/prom/, out/grafana/grafana/, out/zabbix/zabbix/ and
+# out/alertmanager/alertmanager/ (the routing of examples/routing.mon) (files only: no account
+# is needed).
 echo "== monitorc build -o out examples/"
 $mc build -o out examples
 find out -type f | sort
