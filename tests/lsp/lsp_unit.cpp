@@ -501,7 +501,9 @@ TEST_CASE("routing blocks: channel kinds, route and maintenance fields completed
   c.open("file:///ws/rt.mon", "route \"pages\" {\n  \n}\n");
   c.open("file:///ws/mw.mon", "maintenance \"backup\" {\n  \n}\n");
   c.open("file:///ws/sl.mon", "channel slack \"ops\" {\n  \n}\n");
-  CHECK(c.completionLabels("file:///ws/ch.mon", 0, 8) == std::vector<std::string>{"email", "slack", "webhook", "pagerduty"});
+  auto kinds = c.completionLabels("file:///ws/ch.mon", 0, 8);
+  for (const char* k : {"email", "slack", "webhook", "pagerduty"}) CHECK(std::find(kinds.begin(), kinds.end(), k) != kinds.end());
+  CHECK(std::find(kinds.begin(), kinds.end(), "mackerel") == kinds.end());
   auto route = c.completionLabels("file:///ws/rt.mon", 1, 2);
   for (const char* f : {"channels", "severity", "match", "scopes", "monitors", "continue", "group_by", "repeat_interval"})
     CHECK(std::find(route.begin(), route.end(), f) != route.end());
