@@ -1,5 +1,8 @@
 #include "backend.h"
 
+#include "alertmanager/alertmanager.h"
+#include "alertmanager/target_kind.h"
+
 #include "cloudwatch/cloudwatch.h"
 #include "cloudwatch/target_kind.h"
 #include "grafana/grafana.h"
@@ -29,6 +32,7 @@ const std::vector<Backend>& backends() {
       {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}},
       {"newrelic", &newrelic::build, &newrelic::check, {&newrelic::target()}},
       {"kibana", &kibana::build, &kibana::check, {&kibana::target()}},
+      {"alertmanager", &alertmanager::build, &alertmanager::check, {&alertmanager::target()}},
   };
   return all;
 }

@@ -127,6 +127,8 @@ std::vector<CompletionItem> complete(const Analysis& a, uint32_t offset) {
         for (const auto& k : schema::monitorKinds()) b.add(k.name, ItemKind::Class, k.what, schema_doc::kind(k));
       if (c.labelIndex == 0 && c.blockType == "target")
         for (const auto& k : schema::targetKinds()) b.add(k.name, ItemKind::Class, k.what, schema_doc::kind(k));
+      if (c.labelIndex == 0 && c.blockType == "channel")
+        for (const auto& k : schema::channelKinds()) b.add(k.name, ItemKind::Class, k.what, schema_doc::kind(k));
       break;
     case Slot::FieldValue:
       valueItems(a, c, offset, b);

@@ -333,6 +333,10 @@ const schema::Kind* kindOf(const std::vector<BlockFrame>& blocks) {
   const BlockFrame& b = blocks.back();
   if (b.type == "monitor") return schema::findKind(schema::monitorKinds(), wordLabel(b));
   if (b.type == "target") return schema::findKind(schema::targetKinds(), wordLabel(b));
+  if (b.type == "channel") return schema::findKind(schema::channelKinds(), wordLabel(b));
+  if (b.type == "route") return &schema::routeKind();
+  if (b.type == "maintenance") return &schema::maintenanceKind();
+  if (b.type == "route_test") return &schema::routeTestKind();
   if (b.type == "dashboard") return &schema::dashboardKind();
   if (b.type == "variable") return &schema::variableKind();
   if (b.type == "record") return &schema::recordKind();

@@ -105,6 +105,7 @@ std::string nameHover(const Analysis& a, const NameDef& d) {
 const schema::Kind* kindByWord(const std::string& type, const std::string& label) {
   if (type == "monitor") return schema::findKind(schema::monitorKinds(), label);
   if (type == "target") return schema::findKind(schema::targetKinds(), label);
+  if (type == "channel") return schema::findKind(schema::channelKinds(), label);
   return nullptr;
 }
 

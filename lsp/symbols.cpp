@@ -1,5 +1,5 @@
 // documentSymbols(): the outline of a file. Monitors and dashboards (rows and widgets as
-// children), targets, variables, templates and top-level lets; blocks made inside for, if
+// children), targets, channels, routes, variables, templates and top-level lets; blocks made inside for, if
 // and template bodies are listed too, under the label as written.
 #include "lsp_features.h"
 #include "names.h"
@@ -39,14 +39,14 @@ class Outliner {
   void block(const ast::Stmt& st, std::vector<Symbol>& out, int depth, bool top) {
     const auto& labels = st.labels;
     const std::string& t = st.name;
-    if (t == "monitor" || t == "target") {
+    if (t == "monitor" || t == "target" || (t == "channel" && top)) {
       std::string kind = !labels.empty() ? labelText(labels[0]) : "";
       std::string name = labels.size() > 1 ? labelText(labels[1]) : kind;
       Range sel = labels.size() > 1 ? labels[1].range : Range{};
       out.push_back(make(st, name, t + " " + kind, t == "monitor" ? SymbolKind::Monitor : SymbolKind::Target, sel));
       return;
     }
-    if ((t == "record" || t == "alert") && top) {
+    if ((t == "record" || t == "alert" || t == "route" || t == "maintenance" || t == "route_test") && top) {
       std::string name = !labels.empty() ? labelText(labels[0]) : t;
       out.push_back(make(st, name, t, SymbolKind::Record, labels.empty() ? Range{} : labels[0].range));
       return;

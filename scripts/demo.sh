@@ -9,10 +9,11 @@ bash scripts/build.sh
 mc=./build/cli/monitorc
 echo "== monitorc check examples/"
 $mc check examples
-# examples/ declares mackerel, local, prometheus, grafana, zabbix, cloudwatch and newrelic
-# targets: build writes out/mackerel/, out/prometheus/prom/, out/grafana/grafana/,
-# out/zabbix/zabbix/, out/cloudwatch/aws/ and out/newrelic/newrelic/ (files only: no account is
-# needed).
+# examples/ declares mackerel, local, prometheus, grafana, zabbix, cloudwatch, newrelic, kibana
+# and alertmanager targets: build writes out/mackerel/, out/prometheus/prom/,
+# out/grafana/grafana/, out/zabbix/zabbix/, out/cloudwatch/aws/, out/newrelic/newrelic/,
+# out/kibana/kibana/ and out/alertmanager/alertmanager/ (the routing of examples/routing.mon)
+# (files only: no account is needed).
 echo "== monitorc build -o out examples/"
 $mc build -o out examples
 find out -type f | sort

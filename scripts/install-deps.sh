@@ -28,12 +28,14 @@
 #                                     botocore; the AWS CLI reads back what apply wrote (tests/cloudwatch)
 #   jsonnet                           bench only: bench/backends/run.py times plain Jsonnet writing the
 #                                     same 100 Grafana dashboards as monitorc (no test needs it)
+#   prometheus-alertmanager           amtool checks every built alertmanager.yml and runs the sources'
+#                                     route tests against Alertmanager's own router (tests/alertmanager)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 pkgs=(cmake g++ make antlr4 libantlr4-runtime-dev nlohmann-json3-dev libcli11-dev libcurl4-openssl-dev
       doctest-dev clang libclang-rt-14-dev prometheus libyaml-cpp-dev libjemalloc-dev python3 python3-yaml python3-jsonschema patch ca-certificates bc
       neovim zsh fish dpkg-dev file zabbix-server-pgsql zabbix-frontend-php postgresql php-cli php-pgsql zabbix-agent chromium
-      libssl-dev python3-botocore awscli jsonnet)
+      libssl-dev python3-botocore awscli jsonnet prometheus-alertmanager)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
 # Node.js may come from the machine image (with its own npm, which conflicts with Debian's
@@ -54,5 +56,5 @@ fi
 # Nothing else: this script never stops, kills or restarts a service (the zabbix and postgresql
 # packages may start their default instances where services start; the tests never use them). The prometheus package
 # may start a system Prometheus on :9090 (on an SRE's machine it may be their monitoring); the
-# tests never use it nor that port: tests/prometheus/prom.sh starts a private instance on a free
+# tests never use it nor that port (nor :9093, where prometheus-alertmanager may start one): tests/prometheus/prom.sh starts a private instance on a free
 # loopback port and stops only the process it started.

@@ -56,6 +56,8 @@ std::vector<Field> common() {
       typed("targets", Type::StringList, "Names of the targets this monitor is for (default: all)."),
       typed("previous_names", Type::StringList,
             "Earlier names of this monitor: plan matches them, so a rename updates the remote monitor in place."),
+      typed("channels", Type::StringList,
+            "Channels this monitor notifies directly, besides those its routes pick (names of channel blocks)."),
   };
 }
 
@@ -264,8 +266,77 @@ const Kind& defaultsKind() {
                              "does not set 'targets' itself (not of imported files).")}};
   return k;
 }
+namespace {
+
+// Secrets never appear in the source: a channel names the environment variable that holds each
+// one (`*_env`), and the backends pass the name on (a file named after it, a variable).
+Field envName(const char* n, const char* doc, bool required = false) { return str(n, doc, required, 256); }
+Field sendResolved() { return typed("send_resolved", Type::Bool, "Also notify when the alert resolves."); }
+
+std::vector<Kind> buildChannelKinds() {
+  return {
+      {"email", "email channel",
+       {typed("to", Type::StringList, "Addresses that receive the notifications.", true),
+        str("from", "Sender address."), str("smarthost", "SMTP server as host:port."),
+        str("auth_username", "SMTP user name."),
+        envName("auth_password_env", "Environment variable holding the SMTP password."), sendResolved()}},
+      {"slack", "slack channel",
+       {str("channel", "Slack channel, e.g. \"#ops\".", true),
+        envName("api_url_env", "Environment variable holding the incoming webhook URL (it is a secret).", true),
+        str("title", "Message title (Go template in Alertmanager)."), str("text", "Message text (Go template in Alertmanager)."),
+        sendResolved()}},
+      {"webhook", "webhook channel",
+       {str("url", "URL the alerts are POSTed to (not a secret; put tokens in bearer_token_env).", true),
+        envName("bearer_token_env", "Environment variable holding a bearer token sent with each request."),
+        integer("max_alerts", 0, 1e6, "At most this many alerts per message (0: all).", "0"), sendResolved()}},
+      {"pagerduty", "pagerduty channel",
+       {envName("routing_key_env", "Environment variable holding the Events API v2 integration (routing) key.", true),
+        str("url", "Events API URL (default: PagerDuty's own)."), sendResolved()}},
+  };
+}
+
+}  // namespace
+
+const std::vector<Kind>& channelKinds() {
+  static const std::vector<Kind> kinds = buildChannelKinds();
+  return kinds;
+}
+const Kind& routeKind() {
+  static const Kind k{
+      "route", "route",
+      {typed("channels", Type::StringList, "Channels that the alerts this route matches go to.", true),
+       typed("severity", Type::StringList, "Match alerts of these severities (critical, warning, info)."),
+       typed("match", Type::Labels, "Match alerts whose labels have exactly these values."),
+       typed("scopes", Type::Scopes, "Match alerts of these services or roles (\"Service\" or \"Service:role\")."),
+       typed("monitors", Type::StringList, "Match the alerts of these monitors (by name)."),
+       typed("continue", Type::Bool, "Keep looking at later routes after this one matched (default: stop here)."),
+       typed("group_by", Type::StringList, "Labels that group alerts into one notification."),
+       duration("group_wait", 1000, 0, 1e9, "Wait this long for more alerts of a new group before notifying.", false, "30s"),
+       duration("group_interval", 1000, 1, 1e9, "Wait this long before notifying of alerts added to a group.", false, "5m"),
+       duration("repeat_interval", 1000, 1, 1e9, "Notify again this often while alerts stay open.", false, "4h")}};
+  return k;
+}
+const Kind& maintenanceKind() {
+  static const Kind k{
+      "maintenance", "maintenance window",
+      {str("start", "Start: \"2026-12-24 22:00\" (one-off), or \"02:00\" with 'weekdays' (weekly).", true),
+       str("end", "End, written like 'start'; a weekly window ends on the day it starts (\"24:00\" is midnight).", true),
+       typed("weekdays", Type::StringList, "Repeat every week on these days (monday ... sunday, or mon ... sun)."),
+       str("time_zone", "IANA time zone of start and end, e.g. \"Asia/Tokyo\".", false),
+       typed("scopes", Type::Scopes, "Mute only these services or roles (default: everything)."),
+       typed("monitors", Type::StringList, "Mute only these monitors (default: everything)."),
+       str("memo", "Why the window exists.")}};
+  return k;
+}
+const Kind& routeTestKind() {
+  static const Kind k{"route_test", "route test",
+                      {typed("labels", Type::Labels, "Labels of an alert, e.g. { severity = \"critical\", service = \"web\" }.", true),
+                       typed("expect", Type::StringList, "The channels this alert must reach, in order (empty: none).", true)}};
+  return k;
+}
 const std::vector<std::string>& topLevelBlocks() {
-  static const std::vector<std::string> names = {"monitor", "dashboard", "target", "variable", "record", "alert", "defaults"};
+  static const std::vector<std::string> names = {"monitor", "dashboard", "target", "variable", "record", "alert", "defaults",
+                                                 "channel", "route", "maintenance", "route_test"};
   return names;
 }
 

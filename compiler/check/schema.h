@@ -67,7 +67,18 @@ const Kind& alertKind();
 /// `defaults { targets = [...] }`: per-file defaults for the monitors, dashboards and records
 /// that the file's later top-level statements make (see compiler/expand/expand.cpp).
 const Kind& defaultsKind();
-/// Top-level block types: monitor, dashboard, target, variable, record, alert, defaults.
+/// `channel KIND "name" { ... }`: where notifications go (email, slack, webhook, pagerduty);
+/// secrets only as names of environment variables (`*_env` fields).
+const std::vector<Kind>& channelKinds();
+/// `route "name" { channels severity match scopes monitors continue group_by ... }`: which
+/// alerts reach which channels; routes are tried in source order.
+const Kind& routeKind();
+/// `maintenance "name" { start end weekdays time_zone scopes monitors }`: when alerts are muted.
+const Kind& maintenanceKind();
+/// `route_test "name" { labels expect }`: the channels an alert with these labels must reach.
+const Kind& routeTestKind();
+/// Top-level block types: monitor, dashboard, target, variable, record, alert, defaults,
+/// channel, route, maintenance, route_test.
 const std::vector<std::string>& topLevelBlocks();
 
 /// Field builders for schema tables (here and in the backends' target kinds).

@@ -78,6 +78,8 @@ struct Monitor {
   std::vector<Range> targetRanges;              // where each of `targets` is written
   std::vector<LoopStep> loopSteps;              // innermost first; empty outside loops
   MadeBy madeBy;
+  std::vector<std::string> channels;            // channels notified directly (`channels`)
+  std::vector<Range> channelRanges;             // where each of `channels` is written
 };
 
 struct Layout {
@@ -138,11 +140,77 @@ struct Rule {
   const char* what() const { return isAlert() ? "alerting rule" : "recording rule"; }
 };
 
+// --- who gets paged (docs/language.md, "Routing") ---
+
+/// `channel KIND "name" { ... }`: a place notifications go. Secrets are only ever the names of
+/// environment variables (the `*_env` props); their values never enter the IR.
+struct Channel {
+  std::string kind;  // email, slack, webhook, pagerduty
+  std::string name;
+  Range range;
+  Range nameRange;
+  Props props;
+};
+
+/// `route "name" { ... }`: the alerts it matches (every condition written must hold; a list
+/// holds when any of its items does) go to `channels`. Routes are tried in source order; the
+/// first that matches ends the search unless it says `continue`.
+struct Route {
+  std::string name;
+  Range range;
+  Range nameRange;
+  Props props;  // group_wait, group_interval, repeat_interval in seconds
+  std::vector<std::string> channels;
+  std::vector<Range> channelRanges;
+  std::vector<std::string> severities;        // empty: any
+  std::map<std::string, std::string> match;   // label = value, all must hold
+  std::vector<std::string> scopes;            // "Service" or "Service:role" (no blank); empty: any
+  std::vector<std::string> monitors;          // monitor names; empty: any
+  std::vector<std::string> groupBy;
+  bool continues = false;
+};
+
+/// A civil date and time as written, in the window's time zone.
+struct LocalTime {
+  int year = 0, month = 0, day = 0;  // 0 in a weekly window
+  int minute = 0;                    // of the day, 0..1440
+};
+
+/// `maintenance "name" { ... }`: alerts in scope are muted during the window: once from `start`
+/// to `end`, or every week on `weekdays` (0 = sunday) between the two times of day.
+struct Maintenance {
+  std::string name;
+  Range range;
+  Range nameRange;
+  Props props;
+  bool weekly = false;
+  std::vector<int> weekdays;
+  LocalTime start, end;
+  std::string timeZone = "UTC";
+  std::vector<std::string> scopes;    // "Service" or "Service:role"; empty: every alert
+  std::vector<std::string> monitors;  // monitor names; empty: every alert
+};
+
+/// `route_test "name" { labels = {...} expect = [...] }`: the channels an alert with these
+/// labels reaches, in order; backends that can (Alertmanager) check it against the real router.
+struct RouteTest {
+  std::string name;
+  Range range;
+  Range nameRange;
+  std::map<std::string, std::string> labels;
+  std::vector<std::string> expect;
+  std::vector<Range> expectRanges;
+};
+
 struct Module {
   std::vector<Monitor> monitors;
   std::vector<Dashboard> dashboards;
   std::vector<Target> targets;
   std::vector<Rule> rules;  // native Prometheus rules (record and alert blocks), in source order
+  std::vector<Channel> channels;
+  std::vector<Route> routes;  // in source order, which is the order they are tried
+  std::vector<Maintenance> maintenances;
+  std::vector<RouteTest> routeTests;
 };
 
 const char* kindName(MonitorKind k);   // DSL spelling: "host", "anomaly_detection"

@@ -1,5 +1,7 @@
 #include "ir/ir.h"
 
+#include <cstdio>
+
 namespace mon::ir {
 
 const char* kindName(MonitorKind k) {
@@ -80,6 +82,36 @@ Json toJson(const Module& m, const SourceManager& sm) {
     if (!records.empty()) out["records"] = std::move(records);
     if (!alerts.empty()) out["alerts"] = std::move(alerts);
   }
+  // Routing, also only when written.
+  for (const auto& c : m.channels)
+    out["channels"].push_back({{"kind", c.kind}, {"name", c.name}, {"source", where(sm, c.range)}, {"fields", props(c.props)}});
+  for (const auto& r : m.routes) {
+    Json j = {{"name", r.name}, {"source", where(sm, r.range)}, {"channels", r.channels}, {"continue", r.continues}};
+    if (!r.severities.empty()) j["severity"] = r.severities;
+    if (!r.match.empty()) j["match"] = r.match;
+    if (!r.scopes.empty()) j["scopes"] = r.scopes;
+    if (!r.monitors.empty()) j["monitors"] = r.monitors;
+    if (!r.groupBy.empty()) j["group_by"] = r.groupBy;
+    for (const char* k : {"group_wait", "group_interval", "repeat_interval"})
+      if (const Prop* p = r.props.find(k)) j[std::string(k) + "_seconds"] = p->value;
+    out["routes"].push_back(std::move(j));
+  }
+  for (const auto& w : m.maintenances) {
+    auto at = [&](const LocalTime& t) {
+      char buf[32];
+      if (w.weekly) std::snprintf(buf, sizeof buf, "%02d:%02d", t.minute / 60, t.minute % 60);
+      else std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d", t.year, t.month, t.day, t.minute / 60, t.minute % 60);
+      return std::string(buf);
+    };
+    Json j = {{"name", w.name}, {"source", where(sm, w.range)}, {"start", at(w.start)}, {"end", at(w.end)},
+              {"time_zone", w.timeZone}};
+    if (w.weekly) j["weekdays"] = w.weekdays;
+    if (!w.scopes.empty()) j["scopes"] = w.scopes;
+    if (!w.monitors.empty()) j["monitors"] = w.monitors;
+    out["maintenances"].push_back(std::move(j));
+  }
+  for (const auto& t : m.routeTests)
+    out["route_tests"].push_back({{"name", t.name}, {"source", where(sm, t.range)}, {"labels", t.labels}, {"expect", t.expect}});
   for (const auto& t : m.targets)
     out["targets"].push_back({{"kind", t.kind}, {"name", t.name}, {"source", where(sm, t.range)}, {"fields", props(t.props)}});
   return out;

@@ -69,8 +69,23 @@ struct Lowerer::Seen {
       : monitors(diag::err_duplicate_monitor, diags),
         paths(diag::err_duplicate_url_path, diags),
         targets(diag::err_duplicate_target, diags),
-        records(diags) {}
+        records(diags),
+        routing(diag::err_duplicate_routing_name, diags) {}
   UniqueNames monitors, paths, targets;
+  // Channels, routes, maintenance windows and route tests: one name space each, keyed "kind\0name".
+  struct Routing {
+    Routing(diag::Kind kind, DiagEngine& diags) : kind_(kind), diags_(diags) {}
+    bool add(const char* what, const std::string& name, Range at) {
+      auto [it, fresh] = seen_.emplace(std::string(what) + '\0' + name, at);
+      if (!fresh) diags_.report(at, kind_, {what, name}).note(it->second, "first defined here");
+      return fresh;
+    }
+    diag::Kind kind_;
+    DiagEngine& diags_;
+    std::unordered_map<std::string, Range> seen_;
+  } routing;
+  // Channels reported and left out: routes naming them are not told the channel is unknown.
+  std::vector<std::string> failedChannels;
   UniqueRecords records;
 };
 
@@ -90,6 +105,20 @@ void Lowerer::add(Object obj) {
   } else if (obj.type == "target") {
     if (auto t = lowerTarget(obj, diags_); t && seen_->targets.add(t->name, t->range))
       module_.targets.push_back(std::move(*t));
+  } else if (obj.type == "channel") {
+    if (auto c = lowerChannel(obj, diags_); c && seen_->routing.add("channel", c->name, c->nameRange))
+      module_.channels.push_back(std::move(*c));
+    else if (obj.labels.size() > 1 && obj.labels[1].kind == ValueKind::String)
+      seen_->failedChannels.push_back(obj.labels[1].str);
+  } else if (obj.type == "route") {
+    if (auto r = lowerRoute(obj, diags_); r && seen_->routing.add("route", r->name, r->nameRange))
+      module_.routes.push_back(std::move(*r));
+  } else if (obj.type == "maintenance") {
+    if (auto w = lowerMaintenance(obj, diags_); w && seen_->routing.add("maintenance window", w->name, w->nameRange))
+      module_.maintenances.push_back(std::move(*w));
+  } else if (obj.type == "route_test") {
+    if (auto t = lowerRouteTest(obj, diags_); t && seen_->routing.add("route test", t->name, t->nameRange))
+      module_.routeTests.push_back(std::move(*t));
   } else if (obj.type == "defaults") {
     checkDefaults(obj, diags_);  // applied by the expand pass; nothing of it reaches the IR
   } else {
@@ -101,7 +130,10 @@ void Lowerer::add(Object obj) {
   noteUseSites(obj, mark, diags_);
 }
 
-ir::Module Lowerer::finish() { return std::move(module_); }
+ir::Module Lowerer::finish() {
+  checkRouting(module_, seen_->failedChannels, diags_);
+  return std::move(module_);
+}
 
 ir::Module lower(std::vector<Object> objects, DiagEngine& diags) {
   Lowerer lowerer(diags);

@@ -146,6 +146,13 @@ std::optional<ir::Monitor> lowerMonitor(const Object& obj, DiagEngine& diags) {
     for (const auto& t : targets->value) m.targets.push_back(t.get<std::string>());
     m.targetRanges = targetRangesOf(obj, *targets);
   }
+  if (const ir::Prop* channels = m.props.find("channels")) {
+    const Field* written = obj.field("channels");
+    for (size_t i = 0; i < channels->value.size(); ++i) {
+      m.channels.push_back(channels->value[i].get<std::string>());
+      m.channelRanges.push_back(written && i < written->value.items.size() ? written->value.items[i].range : channels->range);
+    }
+  }
   ok = crossFieldRules(obj, *kind, m, diags) && ok;
   if (!ok) return std::nullopt;
   return m;

@@ -494,6 +494,30 @@ TEST_CASE("record blocks: offered at top level, fields completed and hovered fro
   CHECK(syms[0]["detail"] == "record");
 }
 
+TEST_CASE("routing blocks: channel kinds, route and maintenance fields completed from the schema; channels in the outline") {
+  Client c;
+  c.initialize();
+  c.open("file:///ws/ch.mon", "channel ");
+  c.open("file:///ws/rt.mon", "route \"pages\" {\n  \n}\n");
+  c.open("file:///ws/mw.mon", "maintenance \"backup\" {\n  \n}\n");
+  c.open("file:///ws/sl.mon", "channel slack \"ops\" {\n  \n}\n");
+  auto kinds = c.completionLabels("file:///ws/ch.mon", 0, 8);
+  for (const char* k : {"email", "slack", "webhook", "pagerduty"}) CHECK(std::find(kinds.begin(), kinds.end(), k) != kinds.end());
+  CHECK(std::find(kinds.begin(), kinds.end(), "mackerel") == kinds.end());
+  auto route = c.completionLabels("file:///ws/rt.mon", 1, 2);
+  for (const char* f : {"channels", "severity", "match", "scopes", "monitors", "continue", "group_by", "repeat_interval"})
+    CHECK(std::find(route.begin(), route.end(), f) != route.end());
+  auto window = c.completionLabels("file:///ws/mw.mon", 1, 2);
+  for (const char* f : {"start", "end", "weekdays", "time_zone"}) CHECK(std::find(window.begin(), window.end(), f) != window.end());
+  auto slack = c.completionLabels("file:///ws/sl.mon", 1, 2);
+  CHECK(std::find(slack.begin(), slack.end(), "api_url_env") != slack.end());
+  CHECK(std::find(slack.begin(), slack.end(), "api_url") == slack.end());
+  json syms = c.result("textDocument/documentSymbol", {{"textDocument", {{"uri", "file:///ws/sl.mon"}}}});
+  REQUIRE(syms.size() == 1);
+  CHECK(syms[0]["name"] == "ops");
+  CHECK(syms[0]["detail"] == "channel slack");
+}
+
 TEST_CASE("defaults blocks: offered at top level, 'targets' completed and hovered from the schema") {
   Client c;
   c.initialize();
