@@ -8,6 +8,7 @@
 #include "mackerel/mackerel.h"
 #include "mackerel/target_kind.h"
 #include "prometheus/prometheus.h"
+#include "prometheus/rule_test.h"
 #include "prometheus/target_kind.h"
 #include "target.h"
 #include "zabbix/target_kind.h"
@@ -18,8 +19,9 @@ namespace mon {
 const std::vector<Backend>& backends() {
   static const std::vector<Backend> all = {
       {"mackerel", &mackerel::build, &mackerel::check, {&mackerel::mackerelTarget(), &mackerel::localTarget()},
-       &mackerel::importFile, "monitors or dashboard JSON", &mackerel::dashboardPicture},
-      {"prometheus", &prometheus::build, &prometheus::check, {&prometheus::target()}, &prometheus::importRules, "rule"},
+       &mackerel::importFile, "monitors or dashboard JSON", &mackerel::dashboardPicture, &mackerel::runTest},
+      {"prometheus", &prometheus::build, &prometheus::check, {&prometheus::target()}, &prometheus::importRules, "rule",
+       nullptr, &prometheus::runTest},
       {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard", &grafana::dashboardPicture},
       {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}},
       {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}},

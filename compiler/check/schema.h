@@ -67,7 +67,12 @@ const Kind& alertKind();
 /// `defaults { targets = [...] }`: per-file defaults for the monitors, dashboards and records
 /// that the file's later top-level statements make (see compiler/expand/expand.cpp).
 const Kind& defaultsKind();
-/// Top-level block types: monitor, dashboard, target, variable, record, alert, defaults.
+/// `test "name" { interval target_systems input "series" {...} expect "monitor" {...} }`: a unit
+/// test of alert rules (docs/testing.md); its inputs and expectations are blocks of their own.
+const Kind& testKind();
+const Kind& testInputKind();
+const Kind& testExpectKind();
+/// Top-level block types: monitor, dashboard, target, variable, record, alert, defaults, test.
 const std::vector<std::string>& topLevelBlocks();
 
 /// Field builders for schema tables (here and in the backends' target kinds).

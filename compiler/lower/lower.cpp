@@ -69,8 +69,9 @@ struct Lowerer::Seen {
       : monitors(diag::err_duplicate_monitor, diags),
         paths(diag::err_duplicate_url_path, diags),
         targets(diag::err_duplicate_target, diags),
+        tests(diag::err_duplicate_test, diags),
         records(diags) {}
-  UniqueNames monitors, paths, targets;
+  UniqueNames monitors, paths, targets, tests;
   UniqueRecords records;
 };
 
@@ -90,6 +91,9 @@ void Lowerer::add(Object obj) {
   } else if (obj.type == "target") {
     if (auto t = lowerTarget(obj, diags_); t && seen_->targets.add(t->name, t->range))
       module_.targets.push_back(std::move(*t));
+  } else if (obj.type == "test") {
+    if (auto t = lowerTest(obj, diags_); t && seen_->tests.add(t->name, t->nameRange))
+      module_.tests.push_back(std::move(*t));
   } else if (obj.type == "defaults") {
     checkDefaults(obj, diags_);  // applied by the expand pass; nothing of it reaches the IR
   } else {
@@ -101,7 +105,10 @@ void Lowerer::add(Object obj) {
   noteUseSites(obj, mark, diags_);
 }
 
-ir::Module Lowerer::finish() { return std::move(module_); }
+ir::Module Lowerer::finish() {
+  checkTestNames(module_, diags_);
+  return std::move(module_);
+}
 
 ir::Module lower(std::vector<Object> objects, DiagEngine& diags) {
   Lowerer lowerer(diags);
