@@ -8,7 +8,7 @@
 #include "mackerel/mackerel.h"
 #include "mackerel/target_kind.h"
 #include "prometheus/prometheus.h"
-#include "prometheus/rule_test.h"
+#include "prometheus/promtool_run.h"
 #include "prometheus/target_kind.h"
 #include "target.h"
 #include "zabbix/target_kind.h"

@@ -15,7 +15,7 @@ std::optional<ir::Target> lowerTarget(const Object& obj, DiagEngine& diags);
 void checkDefaults(const Object& obj, DiagEngine& diags);
 /// `record` and `alert` blocks: native Prometheus rules (lower_rule.cpp).
 std::optional<ir::Rule> lowerRule(const Object& obj, DiagEngine& diags);
-/// `test` blocks (lower_test.cpp); checkTestNames reports expectations of monitors that do not
+/// `test` blocks (lower_testblock.cpp); checkTestNames reports expectations of monitors that do not
 /// exist, once every object is lowered.
 std::optional<ir::Test> lowerTest(const Object& obj, DiagEngine& diags);
 void checkTestNames(const ir::Module& module, DiagEngine& diags);

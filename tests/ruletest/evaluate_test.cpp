@@ -5,7 +5,7 @@
 
 #include "harness.h"
 #include "mackerel/evaluate/evaluate.h"
-#include "prometheus/rule_test.h"
+#include "prometheus/promtool_run.h"
 #include "support/series_notation.h"
 
 using namespace mon;
@@ -87,7 +87,7 @@ TEST_CASE("host monitor: average over duration, max_check_attempts, critical bef
   //   avg:  0  0  2  4  6  8 10 12 12  8  4  0  0
   //   check ok ok ok ok W  W  C  C  C  W  ok ok ok   (4 is not > 4; 8 is not > 8)
   //   with 2 attempts the first failing check (T=4) does not alert yet; the first passing one closes.
-  auto c = compile(R"(
+  auto c = compile(R"MON(
 monitor host "load" {
   metric = "loadavg5"
   operator = ">"
@@ -101,14 +101,14 @@ test "load" {
   input "loadavg5" { values = "0x12" labels = { host = "web-2" } }
   expect "load" { at = 6m }
 }
-)");
+)MON");
   CHECK(timeline(c, "web-1", 12) == "ok ok ok ok ok warning critical critical critical warning ok ok ok");
   CHECK(timeline(c, "web-2", 12) == "ok ok ok ok ok ok ok ok ok ok ok ok ok");
 }
 
 TEST_CASE("host monitor: minutes without data are no check, and do not reset the attempts") {
   // duration 1m, 3 attempts, operator <: checks at 0 1 fail, 2-4 have no point, 5 fails (third).
-  auto c = compile(R"(
+  auto c = compile(R"MON(
 monitor host "free" {
   metric = "memory.free"
   operator = "<"
@@ -120,13 +120,13 @@ test "free" {
   input "memory.free" { values = "50 50 _x3 50 500" }
   expect "free" { at = 5m }
 }
-)");
+)MON");
   CHECK(timeline(c, "host", 6) == "ok ok ok ok ok critical ok");
 }
 
 TEST_CASE("connectivity monitor: gone after 5 minutes without any metric") {
   // web-1 posts at 0-3 and again from 10; the check at T is gone when T - last >= 5: 8 and 9.
-  auto c = compile(R"(
+  auto c = compile(R"MON(
 monitor connectivity "alive" {
   alert_status_on_gone = warning
 }
@@ -135,7 +135,7 @@ test "alive" {
   input "loadavg5" { values = "1x12" labels = { host = "web-2" } }
   expect "alive" { at = 8m severity = warning labels = { host = "web-1" } }
 }
-)");
+)MON");
   CHECK(timeline(c, "web-1", 12) == "ok ok ok ok ok ok ok ok warning warning ok ok ok");
   CHECK(timeline(c, "web-2", 12) == "ok ok ok ok ok ok ok ok ok ok ok ok ok");
 }
@@ -145,7 +145,7 @@ TEST_CASE("service monitor: the last N points, and missing_duration_critical") {
   //   T=0 avg 10, T=1 35, T=2 43.3: ok; T=3..15 the last three are 60 60 60: warning;
   //   the newest point is from T=3, so from T=13 (10 minutes quiet) critical;
   //   T=16: 60 60 200 averages 106.7: critical.
-  auto c = compile(R"(
+  auto c = compile(R"MON(
 monitor service "orders" {
   service = "shop"
   metric = "orders.failed"
@@ -159,14 +159,14 @@ test "orders" {
   input "orders.failed" { values = "10 60 60 60 _x12 200" labels = { service = "shop" } }
   expect "orders" { at = 16m }
 }
-)");
+)MON");
   CHECK(timeline(c, "", 16) ==
         "ok ok ok warning warning warning warning warning warning warning warning warning warning critical critical critical critical");
 }
 
 TEST_CASE("service monitor: max_check_attempts counts checks, not points") {
   // duration 1 point, 2 attempts: 200 arrives at T=2; checks at 2 and 3 both see it: critical at 3.
-  auto c = compile(R"(
+  auto c = compile(R"MON(
 monitor service "errors" {
   service = "shop"
   metric = "errors"
@@ -179,13 +179,13 @@ test "errors" {
   input "errors" { values = "0 0 200 _ 0" }
   expect "errors" { at = 3m }
 }
-)");
+)MON");
   CHECK(timeline(c, "", 4) == "ok ok ok critical ok");
 }
 
 TEST_CASE("expression monitor: the value evaluate_backward_minutes ago") {
   // backward 2m: the check at T reads the point of T-2. Points 1 1 9 9 1 1 at 0-5.
-  auto c = compile(R"(
+  auto c = compile(R"MON(
 monitor expression "slots" {
   expression = "max(role(shop:web, loadavg5))"
   operator = ">"
@@ -195,12 +195,12 @@ test "slots" {
   input "max(role(shop:web, loadavg5))" { values = "1 1 9 9 1 1" }
   expect "slots" { at = 4m }
 }
-)");
+)MON");
   CHECK(timeline(c, "", 7) == "ok ok ok ok critical critical ok ok");
 }
 
 TEST_CASE("query monitor: one subject per series, no delay by default") {
-  auto c = compile(R"(
+  auto c = compile(R"MON(
 monitor query "idle" {
   query = "cpu.idle{service.name=\"web\"}"
   operator = "<"
@@ -211,18 +211,18 @@ test "idle" {
   input "cpu.idle{service.name=\"web\"}" { values = "50 10 2 50" labels = { host = "a" } }
   expect "idle" { at = 2m }
 }
-)");
+)MON");
   CHECK(timeline(c, "host=a", 3) == "ok warning critical ok");
 }
 
 TEST_CASE("external and anomaly monitors are not evaluated") {
-  auto c = compile(R"(
+  auto c = compile(R"MON(
 monitor external "site" { url = "https://example.com/" }
 test "site" {
   input "x" { values = "1" }
   expect "site" { at = 0m severity = ok }
 }
-)");
+)MON");
   std::map<std::string, Level> states;
   std::string why;
   CHECK_FALSE(mackerel::evaluate::levelsAt(c.monitor(), c.inputs(), 0, states, why));
@@ -230,7 +230,7 @@ test "site" {
 }
 
 TEST_CASE("promtool files: the monitor's rules, its labels and annotations, grouped by time and name") {
-  auto c = compile(R"(
+  auto c = compile(R"MON(
 monitor query "api errors" {
   query = "rate(http_errors_total[5m])"
   operator = ">"
@@ -246,7 +246,7 @@ test "api errors" {
   expect "api errors" { at = 5m labels = { job = "api" } }
   expect "api errors" { at = 1m severity = ok }
 }
-)");
+)MON");
   auto files = prometheus::ruleTestFiles(c.c->module, c.c->module.tests.at(0));
   CHECK(files.rules.find("alert: \"api errors\"") != std::string::npos);
   REQUIRE(files.cases.size() == 2);

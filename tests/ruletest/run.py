@@ -66,7 +66,7 @@ def main():
     # Passing Prometheus expectations: promtool agrees.
     code, out, err = run(monitorc, "prometheus.mon")
     check(code == 0, "prometheus.mon passes (exit %d)\n%s%s" % (code, out, err))
-    check("PASS  prometheus  instance down after two minutes  (prometheus.mon:19:6)" in out, "pass line\n" + out)
+    check("PASS  prometheus  instance down after two minutes  (prometheus.mon:18:6)" in out, "pass line\n" + out)
     check(out.rstrip().endswith("2 passed, 0 failed"), "summary line\n" + out)
     check(promtool(RULES, TESTS % "4m") == 0, "promtool itself passes the InstanceDown case at 4m")
 
@@ -86,8 +86,8 @@ def main():
     code, out, err = run(monitorc, "mackerel.mon", "--junit", junit)
     check(code == 1, "mackerel.mon has a failing test (exit %d)\n%s%s" % (code, out, err))
     check("PASS  mackerel  load passes" in out, "mackerel pass\n" + out)
-    check("FAIL  mackerel  load fails  (mackerel.mon:33:6)" in out, "mackerel fail\n" + out)
-    check("mackerel.mon:39:3: 'load high' at 4m\n      expected: warning\n      got:      web-1: ok" in out,
+    check("FAIL  mackerel  load fails  (mackerel.mon:31:6)" in out, "mackerel fail\n" + out)
+    check("mackerel.mon:37:3: 'load high' at 4m\n      expected: warning\n      got:      web-1: ok" in out,
           "mackerel expected/got\n" + out)
 
     # JUnit: one suite per system, a testcase per test, failure text with the location.
@@ -99,7 +99,7 @@ def main():
     check([c.get("name") for c in cases] == ["load passes", "load fails"], "junit cases")
     check(cases[0].find("failure") is None, "passing case has no failure")
     f = cases[1].find("failure")
-    check(f is not None and "mackerel.mon:39:3" in f.text and "expected: warning" in f.text, "junit failure text")
+    check(f is not None and "mackerel.mon:37:3" in f.text and "expected: warning" in f.text, "junit failure text")
 
     # --target-system leaves the other system's tests out.
     code, out, err = run(monitorc, "prometheus.mon", "--target-system", "mackerel")
@@ -112,8 +112,8 @@ def main():
         "bad_series.mon:10:19: error: invalid series values: '3+x4' is not 'A+BxN' with numbers A and B",
         "bad_series.mon:21:10: error: test expects an alert of 'load hihg', but no monitor or alert block has that name",
         "did you mean 'load high'?",
-        "bad_series.mon:30:10: error: 'at' is 10m, after the last sample of every input series (2m)",
-        "bad_series.mon:35:21: error: unknown target system 'mackrel' for a test",
+        "bad_series.mon:31:10: error: 'at' is 10m, after the last sample of every input series (2m)",
+        "bad_series.mon:36:21: error: unknown target system 'mackrel' for a test",
     ]:
         check(want in err, "diagnostic: " + want + "\n" + err)
     check(out == "", "nothing run when the source has errors\n" + out)

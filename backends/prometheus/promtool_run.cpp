@@ -1,4 +1,4 @@
-#include "prometheus/rule_test.h"
+#include "prometheus/promtool_run.h"
 
 #include <sys/wait.h>
 
@@ -26,11 +26,23 @@ std::string labelOf(const Rule& r, const std::string& name) {
   return "";
 }
 
-// The rules of the module as build() writes them for a target that takes every rule.
+// Whether an object with these `targets` goes to Prometheus: no targets, or a prometheus one.
+bool forPrometheus(const ir::Module& module, const std::vector<std::string>& targets) {
+  if (targets.empty()) return true;
+  for (const auto& name : targets)
+    for (const auto& t : module.targets)
+      if (t.name == name && t.kind == "prometheus") return true;
+  return false;
+}
+
+// The rules of the module as build() writes them for a prometheus target that takes every
+// object meant for Prometheus.
 std::vector<Rule> allRules(const ir::Module& module, std::vector<std::pair<const ir::Monitor*, std::vector<Rule>>>& byMonitor) {
   std::vector<Rule> out;
-  for (const auto& r : module.rules) out.push_back(nativeRule(r));
+  for (const auto& r : module.rules)
+    if (forPrometheus(module, r.targets)) out.push_back(nativeRule(r));
   for (const auto& m : module.monitors) {
+    if (!forPrometheus(module, m.targets)) continue;
     promql::Translation t = promql::translate(m);
     auto rules = rulesFor(m, t);
     byMonitor.emplace_back(&m, rules);
@@ -39,14 +51,17 @@ std::vector<Rule> allRules(const ir::Module& module, std::vector<std::pair<const
   return out;
 }
 
-void writeMap(std::string& out, const char* indent, const char* key, const std::map<std::string, std::string>& m) {
-  out += std::string(indent) + key + ":";
+// `lead` starts the key's line ("- " for a list item's first key); the entries sit two deeper
+// than the key, at `indent` + 2.
+void writeMap(std::string& out, const std::string& indent, const char* lead, const char* key,
+              const std::map<std::string, std::string>& m) {
+  out += indent.substr(0, indent.size() - std::string(lead).size()) + lead + key + ":";
   if (m.empty()) {
     out += " {}\n";
     return;
   }
   out += "\n";
-  for (const auto& [k, v] : m) out += std::string(indent) + "  " + yamlQuote(k) + ": " + yamlQuote(v) + "\n";
+  for (const auto& [k, v] : m) out += indent + "  " + yamlQuote(k) + ": " + yamlQuote(v) + "\n";
 }
 
 std::string seriesName(const ir::TestInput& in) {
@@ -150,7 +165,11 @@ RuleTestFiles ruleTestFiles(const ir::Module& module, const ir::Test& test) {
       alerts = expectedOfMonitor(mon->second, e.monitor, e);
     } else {
       auto r = std::find_if(module.rules.begin(), module.rules.end(), [&](const ir::Rule& x) { return x.isAlert() && x.name == e.monitor; });
-      if (r == module.rules.end()) continue;  // the checker reported it
+      if (r == module.rules.end()) {  // a monitor no prometheus target takes
+        if (std::any_of(module.monitors.begin(), module.monitors.end(), [&](const ir::Monitor& m) { return m.name == e.monitor; }))
+          f.skipped.push_back("'" + e.monitor + "' goes to no prometheus target");
+        continue;
+      }
       if (e.severity != "ok") alerts.push_back(expectedOfAlert(nativeRule(*r), e));
     }
     auto c = std::find_if(f.cases.begin(), f.cases.end(),
@@ -185,8 +204,8 @@ RuleTestFiles ruleTestFiles(const ir::Module& module, const ir::Test& test) {
     if (expected[i].empty()) t += " []";
     t += "\n";
     for (const auto& x : expected[i]) {
-      writeMap(t, "          - ", "exp_labels", x.labels);
-      writeMap(t, "            ", "exp_annotations", x.annotations);
+      writeMap(t, "            ", "- ", "exp_labels", x.labels);
+      writeMap(t, "            ", "", "exp_annotations", x.annotations);
     }
   }
   return f;
