@@ -27,6 +27,27 @@ using OutputFiles = std::map<std::string, std::string>;
 using ImportFn = bool (*)(const std::string& text, std::string& source, std::vector<std::string>& warnings,
                           std::string& error);
 
+/// `monitorc test`: one expectation of a test block that did not hold on a system.
+struct TestFailure {
+  Range at;              // the expect block (or the test, when the whole run failed)
+  std::string what;      // "'cpu high' at 5m"
+  std::string expected;  // as the system shows it
+  std::string got;
+};
+
+/// The result of one test block on one system.
+struct TestOutcome {
+  enum class Status { Pass, Fail, Skip, Error };
+  Status status = Status::Pass;
+  std::vector<TestFailure> failures;
+  std::string note;  // why skipped, or what went wrong running it
+  int checked = 0;   // expectations compared
+};
+
+/// Evaluates a test block with the system's semantics (its own evaluator, or the system's own
+/// tool); the module is the one the test is in (a front end without errors produced it).
+using RunTestFn = TestOutcome (*)(const ir::Module& module, const ir::Test& test);
+
 struct Backend {
   const char* name;
   /// Files for `build`; reports monitors the backend cannot express.
@@ -43,6 +64,8 @@ struct Backend {
   /// side rebuilt from it) as a picture; false when it is not a dashboard. Null: the system
   /// has no dashboards. `plan --pictures` draws both sides of a dashboard change with it.
   bool (*dashboardPicture)(const ir::Json& body, preview::Board& out) = nullptr;
+  /// `monitorc test` on this system; null: the system has no evaluator (its tests are not run).
+  RunTestFn runTest = nullptr;
 };
 
 /// Every backend, in the order `build` runs them.

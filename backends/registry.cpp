@@ -15,6 +15,7 @@
 #include "newrelic/newrelic.h"
 #include "newrelic/target_kind.h"
 #include "prometheus/prometheus.h"
+#include "prometheus/promtool_run.h"
 #include "prometheus/target_kind.h"
 #include "target.h"
 #include "zabbix/target_kind.h"
@@ -25,8 +26,9 @@ namespace mon {
 const std::vector<Backend>& backends() {
   static const std::vector<Backend> all = {
       {"mackerel", &mackerel::build, &mackerel::check, {&mackerel::mackerelTarget(), &mackerel::localTarget()},
-       &mackerel::importFile, "monitors or dashboard JSON", &mackerel::dashboardPicture},
-      {"prometheus", &prometheus::build, &prometheus::check, {&prometheus::target()}, &prometheus::importRules, "rule"},
+       &mackerel::importFile, "monitors or dashboard JSON", &mackerel::dashboardPicture, &mackerel::runTest},
+      {"prometheus", &prometheus::build, &prometheus::check, {&prometheus::target()}, &prometheus::importRules, "rule",
+       nullptr, &prometheus::runTest},
       {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard", &grafana::dashboardPicture},
       {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}},
       {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}},

@@ -45,6 +45,7 @@ Runner setupPreview(CLI::App& sub);
 Runner setupLsp(CLI::App& sub);
 Runner setupLint(CLI::App& sub);
 Runner setupAlerts(CLI::App& sub);
+Runner setupTest(CLI::App& sub);
 
 /// The version SARIF's tool.driver.version prints: the one version, project(VERSION).
 inline constexpr const char* kVersion = MONITORC_VERSION;

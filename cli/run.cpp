@@ -13,6 +13,7 @@ const Command kCommands[] = {
     {"build", "Compile .mon sources to each backend's files", setupBuild},
     {"check", "Run every check on .mon sources; write nothing", setupCheck},
     {"lint", "Find alerts and dashboards that will page badly (docs/lint.md)", setupLint},
+    {"test", "Run the test blocks: series in, expected alerts out (docs/testing.md)", setupTest},
     {"fmt", "Rewrite .mon files in the canonical layout", setupFmt},
     {"import", "Turn existing monitoring JSON into .mon source", setupImport},
     {"plan", "Show what apply would change on a target", setupPlan},

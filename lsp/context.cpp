@@ -343,6 +343,9 @@ const schema::Kind* kindOf(const std::vector<BlockFrame>& blocks) {
   if (b.type == "alert") return &schema::alertKind();
   if (b.type == "defaults") return &schema::defaultsKind();
   if (b.type == "row") return &schema::rowKind();
+  if (b.type == "test") return &schema::testKind();
+  if (b.type == "input" && blocks.size() > 1 && blocks[blocks.size() - 2].type == "test") return &schema::testInputKind();
+  if (b.type == "expect" && blocks.size() > 1 && blocks[blocks.size() - 2].type == "test") return &schema::testExpectKind();
   return schema::findKind(schema::widgetKinds(), b.type);
 }
 
@@ -351,6 +354,7 @@ std::vector<std::string> childBlockTypes(const std::vector<BlockFrame>& blocks) 
   const std::string& t = blocks.back().type;
   std::vector<std::string> out;
   if (t == "dashboard") out.push_back("row");
+  if (t == "test") out = {"input", "expect"};
   if (t == "dashboard" || t == "row") {
     auto w = schema::kindNames(schema::widgetKinds());
     out.insert(out.end(), w.begin(), w.end());

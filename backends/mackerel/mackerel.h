@@ -15,5 +15,7 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags);
 bool checkDashboards(const ir::Module& module, DiagEngine& diags);
 /// A dashboard body as a picture (Backend::dashboardPicture).
 bool dashboardPicture(const ir::Json& body, preview::Board& out);
+/// `monitorc test` with monitorc's model of Mackerel's evaluation (evaluate/evaluate.h).
+TestOutcome runTest(const ir::Module& module, const ir::Test& test);
 
 }  // namespace mon::mackerel

@@ -334,9 +334,37 @@ const Kind& routeTestKind() {
                        typed("expect", Type::StringList, "The channels this alert must reach, in order (empty: none).", true)}};
   return k;
 }
+const Kind& testKind() {
+  static const Kind k{
+      "test", "test",
+      {duration("interval", 1000, 1, 86400, "Time between two samples of the input series, and between evaluations (seconds).",
+                false, "1m"),
+       typed("target_systems", Type::StringList,
+             "The systems whose semantics the test is evaluated with: \"mackerel\", \"prometheus\" (default: both).")}};
+  return k;
+}
+const Kind& testInputKind() {
+  static const Kind k{"input", "test input",
+                      {str("values", "Samples in promtool's notation: \"1 2 3\", \"0+10x5\", \"_x3\", \"stale\".", true),
+                       typed("labels", Type::Labels,
+                             "Labels of the series: host (Mackerel host metrics), service (Mackerel service metrics), "
+                             "any label for Prometheus.")}};
+  return k;
+}
+const Kind& testExpectKind() {
+  static const Kind k{
+      "expect", "test expectation",
+      {duration("at", 1000, 0, 1e9, "When the alert is looked at, from the first sample (seconds).", true),
+       enumeration("severity", {{"ok", "ok"}, {"warning", "warning"}, {"critical", "critical"}},
+                   "The monitor's state then: ok (no alert), warning or critical.", "critical"),
+       typed("labels", Type::Labels,
+             "Labels of the alert: host for Mackerel; for Prometheus the series' labels (the monitor's own are added)."),
+       typed("annotations", Type::Labels, "Prometheus: the alert's annotations as rendered (default: the monitor's own).")}};
+  return k;
+}
 const std::vector<std::string>& topLevelBlocks() {
   static const std::vector<std::string> names = {"monitor", "dashboard", "target", "variable", "record", "alert", "defaults",
-                                                 "channel", "route", "maintenance", "route_test"};
+                                                 "channel", "route", "maintenance", "route_test", "test"};
   return names;
 }
 
@@ -410,6 +438,8 @@ bool isEnumWord(std::string_view word) {
       for (const auto& k : *kinds)
         for (const auto& f : k.fields)
           for (const auto& v : f.values) all.push_back(v.word);
+    for (const auto& f : testExpectKind().fields)
+      for (const auto& v : f.values) all.push_back(v.word);
     return all;
   }();
   for (const auto& w : words)

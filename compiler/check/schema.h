@@ -77,8 +77,13 @@ const Kind& routeKind();
 const Kind& maintenanceKind();
 /// `route_test "name" { labels expect }`: the channels an alert with these labels must reach.
 const Kind& routeTestKind();
+/// `test "name" { interval target_systems input "series" {...} expect "monitor" {...} }`: a unit
+/// test of alert rules (docs/testing.md); its inputs and expectations are blocks of their own.
+const Kind& testKind();
+const Kind& testInputKind();
+const Kind& testExpectKind();
 /// Top-level block types: monitor, dashboard, target, variable, record, alert, defaults,
-/// channel, route, maintenance, route_test.
+/// channel, route, maintenance, route_test, test.
 const std::vector<std::string>& topLevelBlocks();
 
 /// Field builders for schema tables (here and in the backends' target kinds).

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "source/source_manager.h"
+#include "support/series_notation.h"
 
 namespace mon::ir {
 
@@ -200,6 +201,39 @@ struct RouteTest {
   std::map<std::string, std::string> labels;
   std::vector<std::string> expect;
   std::vector<Range> expectRanges;
+/// One input series of a test: its name (a host or service metric name for Mackerel, a metric
+/// name for Prometheus), labels, and samples one `interval` apart from time 0.
+struct TestInput {
+  std::string name;
+  std::map<std::string, std::string> labels;
+  std::string values;  // as written, in promtool's notation (support/series_notation.h)
+  std::vector<SeriesSample> samples;
+  Range range;
+  Range valuesRange;
+};
+
+/// An expected state of one monitor (or alert block) at one time.
+struct TestExpect {
+  std::string monitor;  // the monitor's name, or an alert block's name
+  long long atSeconds = 0;
+  std::string severity;  // ok, warning, critical
+  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> annotations;
+  bool annotationsGiven = false;
+  Range range;
+  Range nameRange;
+  Range atRange;
+};
+
+/// `test "name" { ... }`: series in, expected alerts out (docs/testing.md).
+struct Test {
+  std::string name;
+  Range range;
+  Range nameRange;
+  long long intervalSeconds = 60;
+  std::vector<std::string> systems;  // empty: every system with an evaluator
+  std::vector<TestInput> inputs;
+  std::vector<TestExpect> expects;
 };
 
 struct Module {
@@ -211,6 +245,7 @@ struct Module {
   std::vector<Route> routes;  // in source order, which is the order they are tried
   std::vector<Maintenance> maintenances;
   std::vector<RouteTest> routeTests;
+  std::vector<Test> tests;  // unit tests of the rules, for `monitorc test`
 };
 
 const char* kindName(MonitorKind k);   // DSL spelling: "host", "anomaly_detection"

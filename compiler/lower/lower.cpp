@@ -69,9 +69,10 @@ struct Lowerer::Seen {
       : monitors(diag::err_duplicate_monitor, diags),
         paths(diag::err_duplicate_url_path, diags),
         targets(diag::err_duplicate_target, diags),
-        records(diags),
-        routing(diag::err_duplicate_routing_name, diags) {}
-  UniqueNames monitors, paths, targets;
+        tests(diag::err_duplicate_test, diags),
+        routing(diag::err_duplicate_routing_name, diags),
+        records(diags) {}
+  UniqueNames monitors, paths, targets, tests;
   // Channels, routes, maintenance windows and route tests: one name space each, keyed "kind\0name".
   struct Routing {
     Routing(diag::Kind kind, DiagEngine& diags) : kind_(kind), diags_(diags) {}
@@ -119,6 +120,9 @@ void Lowerer::add(Object obj) {
   } else if (obj.type == "route_test") {
     if (auto t = lowerRouteTest(obj, diags_); t && seen_->routing.add("route test", t->name, t->nameRange))
       module_.routeTests.push_back(std::move(*t));
+  } else if (obj.type == "test") {
+    if (auto t = lowerTest(obj, diags_); t && seen_->tests.add(t->name, t->nameRange))
+      module_.tests.push_back(std::move(*t));
   } else if (obj.type == "defaults") {
     checkDefaults(obj, diags_);  // applied by the expand pass; nothing of it reaches the IR
   } else {
@@ -132,6 +136,7 @@ void Lowerer::add(Object obj) {
 
 ir::Module Lowerer::finish() {
   checkRouting(module_, seen_->failedChannels, diags_);
+  checkTestNames(module_, diags_);
   return std::move(module_);
 }
 

@@ -25,5 +25,9 @@ std::optional<ir::RouteTest> lowerRouteTest(const Object& obj, DiagEngine& diags
 void checkRouting(const ir::Module& module, const std::vector<std::string>& failedChannels, DiagEngine& diags);
 /// Days since 1970-01-01 of a civil date.
 long daysFromCivil(int year, int month, int day);
+/// `test` blocks (lower_testblock.cpp); checkTestNames reports expectations of monitors that do not
+/// exist, once every object is lowered.
+std::optional<ir::Test> lowerTest(const Object& obj, DiagEngine& diags);
+void checkTestNames(const ir::Module& module, DiagEngine& diags);
 
 }  // namespace mon

@@ -23,7 +23,7 @@ import helptext  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Options whose value is a path: the shells offer file names after them.
-PATH_OPTIONS = {"--out", "--monitors", "--dashboard"}
+PATH_OPTIONS = {"--out", "--monitors", "--dashboard", "--junit"}
 
 
 # ---- man pages ---------------------------------------------------------------------------

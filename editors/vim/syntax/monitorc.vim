@@ -45,7 +45,7 @@ syn match monitorcVar /\<var\s*\.\s*\h\w*/
 " Block kinds count only when a label or '{' follows on the line: 'value = 4' is a field.
 " Unknown kinds (a name, bare labels, a string label, '{') still read as blocks.
 syn match monitorcBlockUnknown /\<\h\w*\ze\%(\s\+\h\w*\)*\%(\s\+"\%([^"\\]\|\\.\)*"\)\+\s*{/
-syn match monitorcBlock /\<\%(dashboard\|row\|target\|record\|alert\|defaults\|channel\|route\|maintenance\|route_test\)\>\ze\s*["{A-Za-z_]/
+syn match monitorcBlock /\<\%(dashboard\|row\|target\|record\|alert\|defaults\|channel\|route\|maintenance\|route_test\|test\|input\|expect\)\>\ze\s*["{A-Za-z_]/
 syn match monitorcBlock /\<target\>\ze\s\+\h/ nextgroup=monitorcTargetKind skipwhite
 syn match monitorcBlock /\<monitor\>\ze\s*["{A-Za-z_]/ nextgroup=monitorcUnknownKind,monitorcMonitorKind skipwhite
 syn match monitorcWidget /\<\%(graph\|value\|markdown\|alert_status\)\>\ze\s*["{]/
