@@ -201,6 +201,8 @@ struct RouteTest {
   std::map<std::string, std::string> labels;
   std::vector<std::string> expect;
   std::vector<Range> expectRanges;
+};
+
 /// One input series of a test: its name (a host or service metric name for Mackerel, a metric
 /// name for Prometheus), labels, and samples one `interval` apart from time 0.
 struct TestInput {
