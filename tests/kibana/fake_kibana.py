@@ -353,7 +353,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(status, {"statusCode": status, "error": "Too Many Requests" if status == 429 else "Service Unavailable",
                                        "message": "injected fault"}, {"Retry-After": "0"})
         if STATE["delay"]:
+            started_in = STATE
             time.sleep(STATE["delay"])
+            if STATE is not started_in:
+                # A test reset the fake while this request slept (its client was killed in an
+                # earlier test): it must not write into the next test's state.
+                entry["status"] = 503
+                return self.reply(503, {"statusCode": 503, "error": "Service Unavailable", "message": "fake was reset"})
         try:
             status, answer = self.route(method, path, parse_qs(url.query), body, space)
         except Invalid as e:
