@@ -95,7 +95,8 @@ void hostLevels(const ir::Monitor& m, const std::vector<Series>& inputs, long lo
       auto& pts = byHost[hostOf(s)];
       pts.insert(pts.end(), s.points.begin(), s.points.end());
     }
-  for (auto& [host, pts] : byHost) {
+  for (auto& [host, hostPoints] : byHost) {
+    auto& pts = hostPoints;  // a structured binding cannot be captured before C++20 (clang 14)
     std::sort(pts.begin(), pts.end(), [](const Point& a, const Point& b) { return a.t < b.t; });
     Attempts attempts(static_cast<int>(m.props.num("max_check_attempts", 1)));
     eachCheck(t, [&](long long now) {
