@@ -29,22 +29,13 @@ std::vector<MonitorOnTarget> monitorsFor(const ir::Module& module, const ir::Tar
       if (tr.whyNot.empty() && !names.insert(c.name).second)
         tr.whyNot = "another monitor for this target makes a condition with the same name '" + c.name + "'";
     if (!tr.whyNot.empty()) {
-      diags.report(m.nameRange, diag::err_target_cannot_express, {"monitor", m.name, t.kind, t.name, tr.whyNot})
-          .note(Range{}, "restrict the monitor to the targets that can express it with 'targets = [...]'");
+      targets::reportCannotExpress(m, t, tr.whyNot, diags);
       continue;
     }
-    for (const auto& d : tr.dropped) {
-      const ir::Prop* p = m.props.find(d.field);
-      diags.report(p ? p->range : m.nameRange, diag::warn_target_drops_field,
-                   {d.field, "monitor", m.name, t.kind, t.name, d.why});
-    }
+    for (const auto& d : tr.dropped) targets::reportDroppedField(m, t, d.field, d.why, diags);
     out.push_back({&m, std::move(tr.conditions)});
   }
-  for (const auto& d : module.dashboards)
-    if (targets::selects(d.targets, t))
-      diags.report(d.range, diag::err_target_cannot_express,
-                   {"dashboard", d.title, t.kind, t.name, "dashboards are not written for New Relic yet"})
-          .note(Range{}, "restrict the dashboard to the targets that can show it with 'targets = [...]'");
+  targets::reportDashboardsNotWritten(module, t, "New Relic", diags);
   return out;
 }
 

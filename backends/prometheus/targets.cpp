@@ -38,6 +38,25 @@ Range fieldRange(const ir::Monitor& m, const std::string& field) {
 
 }  // namespace
 
+void reportCannotExpress(const ir::Monitor& m, const ir::Target& t, const std::string& why, DiagEngine& diags) {
+  diags.report(m.nameRange, diag::err_target_cannot_express, {"monitor", m.name, t.kind, t.name, why})
+      .note(Range{}, "restrict the monitor to the targets that can express it with 'targets = [...]'");
+}
+
+void reportDroppedField(const ir::Monitor& m, const ir::Target& t, const std::string& field, const std::string& why,
+                        DiagEngine& diags) {
+  diags.report(fieldRange(m, field.substr(0, field.find('.'))), diag::warn_target_drops_field,
+               {field, "monitor", m.name, t.kind, t.name, why});
+}
+
+void reportDashboardsNotWritten(const ir::Module& m, const ir::Target& t, const std::string& system, DiagEngine& diags) {
+  for (const auto& d : m.dashboards)
+    if (selects(d.targets, t))
+      diags.report(d.range, diag::err_target_cannot_express,
+                   {"dashboard", d.title, t.kind, t.name, "dashboards are not written for " + system + " yet"})
+          .note(Range{}, "restrict the dashboard to the targets that can show it with 'targets = [...]'");
+}
+
 std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags) {
   std::vector<Selected> out;
   for (const auto& mon : m.monitors) {
@@ -47,16 +66,13 @@ std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target&
       if (!isLabelName(k) && tr.whyNot.empty())
         tr.whyNot = "label name '" + k + "' is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)";
     if (!tr.whyNot.empty()) {
-      diags.report(mon.nameRange, diag::err_target_cannot_express, {"monitor", mon.name, t.kind, t.name, tr.whyNot})
-          .note(Range{}, "restrict the monitor to the targets that can express it with 'targets = [...]'");
+      reportCannotExpress(mon, t, tr.whyNot, diags);
       continue;
     }
     if (mon.labels.count("severity"))
       tr.dropped.push_back({"labels.severity", "the severity label comes from 'warning' and 'critical'"});
     if (!canPause && mon.props.has("is_mute")) tr.dropped.push_back({"is_mute", "silence it in Alertmanager"});
-    for (const auto& d : tr.dropped)
-      diags.report(fieldRange(mon, d.field.substr(0, d.field.find('.'))), diag::warn_target_drops_field,
-                   {d.field, "monitor", mon.name, t.kind, t.name, d.why});
+    for (const auto& d : tr.dropped) reportDroppedField(mon, t, d.field, d.why, diags);
     out.push_back({&mon, std::move(tr)});
   }
   return out;

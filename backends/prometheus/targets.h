@@ -25,6 +25,17 @@ struct Selected {
 /// (a warning). `canPause`: the target expresses `is_mute`.
 std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags);
 
+/// Reports that `t` cannot express monitor `m` (an error at its name; `targets = [...]` is the
+/// way out), shared by every backend so the message and its note read the same everywhere.
+void reportCannotExpress(const ir::Monitor& m, const ir::Target& t, const std::string& why, DiagEngine& diags);
+/// Reports a field of `m` that `t` leaves out (a warning at the field, or at the name when the
+/// field is not written there: a default or a nested field).
+void reportDroppedField(const ir::Monitor& m, const ir::Target& t, const std::string& field, const std::string& why,
+                        DiagEngine& diags);
+/// Reports each dashboard selected for `t`, whose system gets no dashboards yet (`system`: its
+/// name in the message, "Zabbix").
+void reportDashboardsNotWritten(const ir::Module& m, const ir::Target& t, const std::string& system, DiagEngine& diags);
+
 /// Reports names in monitors', dashboards' and rules' `targets = [...]` that no target declares.
 void reportUnknownTargetNames(const ir::Module& m, DiagEngine& diags);
 
