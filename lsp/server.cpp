@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <string_view>
 
 #include "monitorc_version.h"
 
@@ -283,11 +284,12 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
     return *slot;
   };
   auto uriFor = [&](FileId f) { return uriOf(Workspace::normalize(sm.path(f))); };
-  std::map<std::string, json> files;
-  files[root] = json::array();
+  std::map<std::string, std::vector<std::string>> files;
+  files[root];
   for (const Diagnostic& d : a->comp->diags.all()) {
     FileId f = d.range.valid() && d.range.file < sm.fileCount() ? d.range.file : a->root;
-    files[Workspace::normalize(sm.path(f))].push_back(diagnosticJson(d, indexOf(f), sm, uriFor, indexOf));
+    files[Workspace::normalize(sm.path(f))].push_back(
+        diagnosticJson(d, indexOf(f), sm, uriFor, indexOf).dump(-1, ' ', false, json::error_handler_t::replace));
   }
   std::set<std::string> touched;
   for (const auto& [p, d] : byRoot_[root]) touched.insert(p);
@@ -296,25 +298,34 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
   for (const auto& p : touched) sendMerged(p, p == root);
 }
 
-// Publishes the union of what every open root reports for `path`.
+// Publishes the union of what every open root reports for `path`. Diagnostics are kept and
+// compared as their JSON text: a lint run reports a thousand findings on a large file, and
+// building, copying and comparing them as JSON trees cost more than the compile of an edit.
 void Server::sendMerged(const std::string& path, bool force) {
-  json merged = json::array();
-  std::vector<const json*> lists;
+  std::string merged = "[";
+  std::set<std::string_view> seen;
+  size_t roots = 0;
   for (const auto& [root, files] : byRoot_)
-    if (auto it = files.find(path); it != files.end()) lists.push_back(&it->second);
-  // One root reporting: nothing to merge (the common case, and a lint run publishes hundreds).
-  if (lists.size() == 1) merged = *lists[0];
-  std::set<std::string> seen;
-  for (size_t i = 0; lists.size() > 1 && i < lists.size(); ++i)
-    for (const auto& d : *lists[i])
-      if (seen.insert(d.dump(-1, ' ', false, json::error_handler_t::replace)).second) merged.push_back(d);
+    if (files.count(path)) ++roots;
+  for (const auto& [root, files] : byRoot_) {
+    auto it = files.find(path);
+    if (it == files.end()) continue;
+    for (const auto& d : it->second) {
+      if (roots > 1 && !seen.insert(d).second) continue;  // one root reporting: nothing to merge
+      if (merged.size() > 1) merged += ',';
+      merged += d;
+    }
+  }
+  merged += ']';
   auto last = lastSent_.find(path);
   if (!force && last != lastSent_.end() && last->second == merged) return;
-  if (!force && last == lastSent_.end() && merged.empty()) return;
-  lastSent_[path] = merged;
-  json params = {{"uri", uriOf(path)}, {"diagnostics", merged}};
-  if (const Document* d = workspace_.document(path)) params["version"] = d->version;
-  send({{"jsonrpc", "2.0"}, {"method", "textDocument/publishDiagnostics"}, {"params", params}});
+  if (!force && last == lastSent_.end() && merged == "[]") return;
+  std::string message = R"({"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":)";
+  message += json(uriOf(path)).dump(-1, ' ', false, json::error_handler_t::replace);
+  if (const Document* d = workspace_.document(path)) message += ",\"version\":" + std::to_string(d->version);
+  message += ",\"diagnostics\":" + merged + "}}";
+  lastSent_[path] = std::move(merged);
+  transport_.write(message);
 }
 
 }  // namespace mon::lsp

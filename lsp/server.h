@@ -84,9 +84,10 @@ class Server {
   std::set<std::string> wanted_;  // roots whose diagnostics are to be published when up to date
   std::map<std::string, uint64_t> gaveUp_;  // document -> generation a request stopped waiting at
   std::chrono::milliseconds requestWait_{1000};
-  // Diagnostics by the root document that produced them, then by file path.
-  std::map<std::string, std::map<std::string, json>> byRoot_;
-  std::map<std::string, json> lastSent_;
+  // Diagnostics (each as its JSON text) by the root document that produced them, then by file
+  // path; and the diagnostics array last published for each file, as sent.
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> byRoot_;
+  std::map<std::string, std::string> lastSent_;
   Analyzer analyzer_;  // last: its jobs are stopped before the rest goes
 };
 
