@@ -1,18 +1,17 @@
 #!/usr/bin/env bash
-# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer, then the front-end fuzzer
-# for a bounded time (FUZZ_SECONDS, default 120), the language server's framing fuzzer, the
+# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (in the fuzzers' clang build), then
+# the front-end fuzzer for a bounded time (FUZZ_SECONDS, default 60), the language server's framing fuzzer, the
 # importers' fuzzer and the saved plan file fuzzer.
 # Any crash, leak or sanitizer report fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -d tests/unit ]; then
-  CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMONITORC_SANITIZE=ON >/dev/null
-  cmake --build build-asan -j"$(nproc)" --target monitorc_unit_tests
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    ./build-asan/tests/unit/monitorc_unit_tests
-fi
 if [ -d tests/fuzz ]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMONITORC_FUZZ=ON -DMONITORC_TESTS=OFF >/dev/null
+  # The unit tests first, built in the same tree: its libraries carry the fuzzers'
+  # instrumentation and ASan+UBSan (tests/fuzz/CMakeLists.txt).
+  cmake --build build-fuzz -j"$(nproc)" --target monitorc_unit_tests
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    ./build-fuzz/tests/fuzz/unit/monitorc_unit_tests
   cmake --build build-fuzz -j"$(nproc)" --target fuzz_frontend
   bash tests/fuzz/run.sh build-fuzz/tests/fuzz/fuzz_frontend "${FUZZ_SECONDS:-60}"
   # The language server's framing and dispatch, for a shorter time (LSP_FUZZ_SECONDS, default 30).
