@@ -264,7 +264,7 @@ class Expander {
     obj.range = st.range;
     obj.useSites = useSites_;
     obj.useTemplates = useTemplates_;
-    obj.loopSteps = loopSteps_;
+    for (auto f = loopFrames_.rbegin(); f != loopFrames_.rend(); ++f) obj.loopSteps.push_back(stepNote(*f));
     bool labelFailed = false;
     for (const auto& l : st.labels) {
       if (l.isWord) {
@@ -300,7 +300,7 @@ class Expander {
         if (!step(st.range)) return;
         Scope inner(&scope);
         inner.define(st.name, item, st.nameRange, diags_, /*markUsed=*/true);
-        loopBody(st, st.name + " = " + show(item), inner, sink, depth);
+        loopBody(st, item, nullptr, inner, sink, depth);
       }
     } else if (seq.kind == ValueKind::Map) {
       for (size_t i = 0; i < seq.entries.size(); ++i) {
@@ -316,26 +316,43 @@ class Expander {
           inner.define(st.name, key, st.nameRange, diags_, true);
           inner.define(st.name2, seq.entries[i].second, st.name2Range, diags_, true);
         }
-        std::string where = st.name + " = " + show(key);
-        if (!st.name2.empty()) where += ", " + st.name2 + " = " + show(seq.entries[i].second);
-        loopBody(st, where, inner, sink, depth);
+        loopBody(st, key, st.name2.empty() ? nullptr : &seq.entries[i].second, inner, sink, depth);
       }
     } else {
       diags_.report(st.value->range, diag::err_not_iterable, {describe(seq.kind)});
     }
   }
 
+  // One `for` step being run: the loop and its variables' values.
+  struct LoopFrame {
+    const ast::Stmt* st;
+    const Value* first;
+    const Value* second;  // null when the loop names one variable
+  };
+
   // One step of a `for`: what it reports while evaluating, and the objects it makes (through
   // Object::loopSteps, reported when lowered), name the loop variables' values of this step.
-  void loopBody(const ast::Stmt& st, const std::string& where, Scope& inner, Sink& sink, int depth) {
-    Note step{st.nameRange, loopStepNote(where)};
+  void loopBody(const ast::Stmt& st, const Value& first, const Value* second, Scope& inner, Sink& sink, int depth) {
+    LoopFrame frame{&st, &first, second};
     size_t mark = diags_.all().size();
-    loopSteps_.insert(loopSteps_.begin(), step);
+    loopFrames_.push_back(frame);
     stmts(st.body, inner, sink, depth);
-    loopSteps_.erase(loopSteps_.begin());
+    loopFrames_.pop_back();
     auto& all = diags_.mutableAll();
+    std::optional<Note> note;
     for (size_t i = mark; i < all.size(); ++i)
-      if (all[i].range.valid() && !isRunaway(all[i].kind)) all[i].notes.push_back(step);
+      if (all[i].range.valid() && !isRunaway(all[i].kind)) {
+        if (!note) note = stepNote(frame);
+        all[i].notes.push_back(*note);
+      }
+  }
+
+  // The note naming a step's loop variables, written only when something needs it: a loop of a
+  // million steps that reports nothing and makes nothing formats no values.
+  static Note stepNote(const LoopFrame& f) {
+    std::string where = f.st->name + " = " + show(*f.first);
+    if (f.second) where += ", " + f.st->name2 + " = " + show(*f.second);
+    return Note{f.st->nameRange, loopStepNote(where)};
   }
 
   // A limit of the whole run is not about one step: the step that crossed it is chance.
@@ -437,7 +454,7 @@ class Expander {
   std::unordered_map<FileId, std::shared_ptr<Scope>> done_;
   std::vector<Range> useSites_;
   std::vector<std::string> useTemplates_;
-  std::vector<Note> loopSteps_;
+  std::vector<LoopFrame> loopFrames_;  // the `for` steps being run, outermost first
   size_t objectCount_ = 0;
   size_t steps_ = 0;
   bool stopped_ = false;
