@@ -441,9 +441,27 @@ class CloudWatchCli(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         theirs = {"widgets": [{"type": "text", "x": 0, "y": 0, "width": 6, "height": 2, "properties": {"markdown": "theirs"}}]}
         self.fake.post("/_seed_dashboard", {"name": "shop-overview", "body": theirs})
+        # A saved plan: refused as stale.
         p = self.run_mc("apply", "--auto-approve", "plan.json")
         self.assertNotEqual(p.returncode, 0)
-        self.assertIn("not owned by monitorc", p.stdout + p.stderr)
+        self.assertIn("stale", p.stdout + p.stderr)
+        self.assertEqual(json.loads(self.fake.get("/_state")["dashboards"]["shop-overview"]["DashboardBody"]), theirs)
+        # Made while apply runs, after its read: the create reads the name first and refuses.
+        self.fake.post("/_reset")
+        self.fake.post("/_delay", {"GetDashboard": 3})
+        e = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        e.update(self.env)
+        proc = subprocess.Popen([MONITORC, "apply", "--auto-approve", "main.mon"], cwd=self.dir, env=e, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.time() + 120
+        while not any(x["action"] == "ListDashboards" for x in self.fake.get("/_log")):
+            self.assertLess(time.time(), deadline)
+            time.sleep(0.05)
+        self.fake.post("/_seed_dashboard", {"name": "shop-overview", "body": theirs})
+        out = proc.communicate(timeout=300)[0]
+        self.outputs.append(out)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("not owned by monitorc", out)
         self.assertEqual(json.loads(self.fake.get("/_state")["dashboards"]["shop-overview"]["DashboardBody"]), theirs)
 
     def test_dashboard_body_refused_with_its_validation_messages(self):
