@@ -4,6 +4,7 @@
 #include "alertmanager/target_kind.h"
 
 #include "cloudwatch/cloudwatch.h"
+#include "cloudwatch/import.h"
 #include "cloudwatch/target_kind.h"
 #include "grafana/grafana.h"
 #include "grafana/target_kind.h"
@@ -31,7 +32,8 @@ const std::vector<Backend>& backends() {
        nullptr, &prometheus::runTest},
       {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard", &grafana::dashboardPicture},
       {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}},
-      {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}},
+      {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}, &cloudwatch::importFile,
+       "describe-alarms or get-dashboard JSON"},
       {"newrelic", &newrelic::build, &newrelic::check, {&newrelic::target()}},
       {"kibana", &kibana::build, &kibana::check, {&kibana::target()}},
       {"alertmanager", &alertmanager::build, &alertmanager::check, {&alertmanager::target()}},

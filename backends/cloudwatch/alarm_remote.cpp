@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 
+#include "cloudwatch/dashboard.h"
 #include "cloudwatch/mapping.h"
 #include "ownership.h"
 
@@ -18,8 +19,10 @@ using engine::RemoteObject;
 using engine::RemoteState;
 
 const char* const kStrings[] = {"AlarmName", "MetricName", "Namespace", "Statistic", "ExtendedStatistic", "Unit",
-                                "ComparisonOperator", "EvaluateLowSampleCountPercentile", "ThresholdMetricId"};
-const char* const kNumbers[] = {"Period", "EvaluationPeriods", "DatapointsToAlarm", "Threshold"};
+                                "ComparisonOperator", "EvaluateLowSampleCountPercentile", "ThresholdMetricId",
+                                "AlarmRule", "ActionsSuppressor"};
+const char* const kNumbers[] = {"Period", "EvaluationPeriods", "DatapointsToAlarm", "Threshold", "ActionsSuppressorWaitPeriod",
+                                "ActionsSuppressorExtensionPeriod"};
 const char* const kActionLists[] = {"OKActions", "AlarmActions", "InsufficientDataActions"};
 
 Json number(const Json& v) {
@@ -105,7 +108,7 @@ Json canonical(const Json& p) {
   for (const char* k : kNumbers)
     if (p.contains(k)) out[k] = number(p[k]);
   if (!out.contains("DatapointsToAlarm") && out.contains("EvaluationPeriods")) out["DatapointsToAlarm"] = out["EvaluationPeriods"];
-  out["TreatMissingData"] = p.value("TreatMissingData", Json("missing"));
+  if (!p.contains("AlarmRule")) out["TreatMissingData"] = p.value("TreatMissingData", Json("missing"));
   if (p.contains("Dimensions") || p.contains("MetricName")) out["Dimensions"] = dimensions(p.value("Dimensions", Json::array()));
   if (p.contains("Metrics") && p["Metrics"].is_array()) {
     Json ms = Json::array();
@@ -133,25 +136,30 @@ class AlarmRemote : public engine::Remote {
     std::map<std::string, Known> known;
     std::string next;
     do {
-      Json params = {{"AlarmTypes", Json::array({"MetricAlarm"})}, {"MaxRecords", 100}};
+      Json params = {{"AlarmTypes", Json::array({"MetricAlarm", "CompositeAlarm"})}, {"MaxRecords", 100}};
       if (!next.empty()) params["NextToken"] = next;
       XmlNode r;
       if (!api_->call("DescribeAlarms", params, r, err)) return false;
       next = r.childText("NextToken");
-      const XmlNode* list = r.child("MetricAlarms");
-      if (!list) continue;
-      for (const auto& member : list->children) {
-        Json a = toJson(member);
-        if (!a.is_object()) continue;
-        std::string name = a.value("AlarmName", ""), arn = a.value("AlarmArn", "");
-        Json tags;
-        if (!tagsOf(arn, tags, err)) return false;
-        known[name] = {arn, tags};
-        Json body = {{"name", name}, {"type", "alarm"}, {"alarm", alarmParams(a, tags)}};
-        if (tagValue(tags, kOwnerTag) == kOwnerValue) body["memo"] = std::string(engine::kOwnerMarker);
-        out.monitors.push_back({ObjKind::Monitor, name, std::move(body)});
+      for (const char* listName : {"MetricAlarms", "CompositeAlarms"}) {
+        const XmlNode* list = r.child(listName);
+        if (!list) continue;
+        bool composite = std::string(listName) == "CompositeAlarms";
+        for (const auto& member : list->children) {
+          Json a = toJson(member);
+          if (!a.is_object()) continue;
+          std::string name = a.value("AlarmName", ""), arn = a.value("AlarmArn", "");
+          Json tags;
+          if (!tagsOf(arn, tags, err)) return false;
+          known[name] = {arn, tags};
+          Json body = {{"name", name}, {"type", composite ? kCompositeType : "alarm"},
+                       {"alarm", composite ? compositeParams(a, tags) : alarmParams(a, tags)}};
+          if (tagValue(tags, kOwnerTag) == kOwnerValue) body["memo"] = std::string(engine::kOwnerMarker);
+          out.monitors.push_back({ObjKind::Monitor, name, std::move(body)});
+        }
       }
     } while (!next.empty());
+    if (!fetchDashboards(out, err)) return false;
     std::lock_guard<std::mutex> lock(mu_);
     known_ = std::move(known);
     return true;
@@ -159,14 +167,19 @@ class AlarmRemote : public engine::Remote {
 
   OpResult create(ObjKind kind, const std::string& key, const Json& body) override {
     OpResult r;
-    if (kind != ObjKind::Monitor) return (r.error = "dashboards are not written for CloudWatch yet", r);
+    if (kind == ObjKind::Dashboard) return createDashboard(key, body);
     Json params = body.value("alarm", Json::object());
     std::string name = params.value("AlarmName", key);
-    // PutMetricAlarm overwrites an alarm of the same name: one made since the plan read the
-    // target is taken only when it is owned (a create whose answer was lost).
+    const std::string put = putAction(params);
+    // A put overwrites an alarm of the same name: one made since the plan read the target is
+    // taken only when it is owned (a create whose answer was lost).
     XmlNode d;
-    if (!api_->call("DescribeAlarms", {{"AlarmNames", Json::array({name})}}, d, r.error)) return r;
-    if (const XmlNode* list = d.child("MetricAlarms"); list && !list->children.empty()) {
+    if (!api_->call("DescribeAlarms", {{"AlarmNames", Json::array({name})}, {"AlarmTypes", Json::array({"MetricAlarm", "CompositeAlarm"})}},
+                    d, r.error))
+      return r;
+    const XmlNode* list = d.child("MetricAlarms");
+    if (!list || list->children.empty()) list = d.child("CompositeAlarms");
+    if (list && !list->children.empty()) {
       Json a = toJson(list->children.front());
       Json tags;
       if (!tagsOf(a.value("AlarmArn", ""), tags, r.error)) return r;
@@ -174,10 +187,10 @@ class AlarmRemote : public engine::Remote {
         return (r.error = "alarm '" + name + "' exists and is not owned by monitorc (no tag " + kOwnerTag + "=" + kOwnerValue + ")", r);
       r.recovered = true;
       if (!syncTags(a.value("AlarmArn", ""), tags, params.value("Tags", Json::array()), r.error)) return r;
-      Json put = params;
-      put.erase("Tags");
-      if (!api_->call("PutMetricAlarm", put, d, r.error)) return r;
-    } else if (!api_->call("PutMetricAlarm", params, d, r.error)) {
+      Json untagged = params;
+      untagged.erase("Tags");
+      if (!api_->call(put, untagged, d, r.error)) return r;
+    } else if (!api_->call(put, params, d, r.error)) {
       return r;
     }
     r.id = name;
@@ -188,6 +201,7 @@ class AlarmRemote : public engine::Remote {
   OpResult update(ObjKind kind, const std::string& id, const Json& body) override {
     OpResult r;
     r.id = id;
+    if (kind == ObjKind::Dashboard) return putDashboard(id, body, r);
     Known k;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -200,7 +214,7 @@ class AlarmRemote : public engine::Remote {
     XmlNode d;
     if (name != id) {
       // A rename: a new alarm (with its tags), then the old one goes.
-      if (!api_->call("PutMetricAlarm", params, d, r.error)) return r;
+      if (!api_->call(putAction(params), params, d, r.error)) return r;
       if (!api_->call("DeleteAlarms", {{"AlarmNames", Json::array({id})}}, d, r.error)) return r;
       r.id = name;
       r.ok = true;
@@ -210,7 +224,7 @@ class AlarmRemote : public engine::Remote {
     // ownership tag goes first, so an adopted alarm is owned before it changes.
     if (!syncTags(k.arn, k.tags, params.value("Tags", Json::array()), r.error)) return r;
     params.erase("Tags");
-    if (!api_->call("PutMetricAlarm", params, d, r.error)) return r;
+    if (!api_->call(putAction(params), params, d, r.error)) return r;
     r.ok = true;
     return r;
   }
@@ -218,9 +232,9 @@ class AlarmRemote : public engine::Remote {
   OpResult remove(ObjKind kind, const std::string& id) override {
     OpResult r;
     r.id = id;
-    if (kind != ObjKind::Monitor) return (r.error = "dashboards are not written for CloudWatch yet", r);
     XmlNode d;
-    if (!api_->call("DeleteAlarms", {{"AlarmNames", Json::array({id})}}, d, r.error)) {
+    if (kind == ObjKind::Dashboard ? !api_->call("DeleteDashboards", {{"DashboardNames", Json::array({id})}}, d, r.error)
+                                   : !api_->call("DeleteAlarms", {{"AlarmNames", Json::array({id})}}, d, r.error)) {
       // Already gone (a run that was stopped after its delete): nothing left to do.
       if (r.error.find("ResourceNotFound") == std::string::npos) return r;
       r.error.clear();
@@ -230,6 +244,80 @@ class AlarmRemote : public engine::Remote {
   }
 
  private:
+  static std::string putAction(const Json& params) { return params.contains("AlarmRule") ? "PutCompositeAlarm" : "PutMetricAlarm"; }
+
+  // Every dashboard of the account (ListDashboards, then GetDashboard each): owned when its
+  // body starts with monitorc's header widget, whose last line is the ownership marker.
+  bool fetchDashboards(RemoteState& out, std::string& err) {
+    std::string next;
+    std::vector<std::string> names;
+    do {
+      Json params = Json::object();
+      if (!next.empty()) params["NextToken"] = next;
+      XmlNode r;
+      if (!api_->call("ListDashboards", params, r, err)) return false;
+      next = r.childText("NextToken");
+      if (const XmlNode* list = r.child("DashboardEntries"))
+        for (const auto& m : list->children) names.push_back(m.childText("DashboardName"));
+    } while (!next.empty());
+    for (const auto& name : names) {
+      Json body;
+      bool found = false;
+      if (!getDashboard(name, body, found, err)) return false;
+      if (found) out.dashboards.push_back({ObjKind::Dashboard, name, dashboardObject(name, body)});
+    }
+    return true;
+  }
+
+  bool getDashboard(const std::string& name, Json& body, bool& found, std::string& err) {
+    XmlNode r;
+    found = false;
+    if (!api_->call("GetDashboard", {{"DashboardName", name}}, r, err)) {
+      // Deleted between the listing and this read: not there.
+      if (err.find("ResourceNotFound") == std::string::npos) return false;
+      err.clear();
+      return true;
+    }
+    found = true;
+    std::string text = r.childText("DashboardBody");
+    body = Json::parse(text, nullptr, false);
+    if (body.is_discarded()) body = text;  // kept as read: not a body monitorc wrote
+    return true;
+  }
+
+  static Json dashboardObject(const std::string& name, const Json& body) {
+    Json o = {{"urlPath", name}, {"dashboard", body}};
+    std::string title, memo;
+    if (body.is_object() && body.contains("widgets") && body["widgets"].is_array() && !body["widgets"].empty() &&
+        readHeader(body["widgets"][0], title, memo))
+      o["memo"] = std::string(engine::kOwnerMarker);
+    return o;
+  }
+
+  OpResult createDashboard(const std::string& name, const Json& body) {
+    OpResult r;
+    // PutDashboard replaces a dashboard of the same name: one made since the plan is taken
+    // only when it is monitorc's (a create whose answer was lost).
+    Json have;
+    bool found = false;
+    if (!getDashboard(name, have, found, r.error)) return r;
+    if (found) {
+      if (!dashboardObject(name, have).contains("memo"))
+        return (r.error = "dashboard '" + name + "' exists and is not owned by monitorc (its body has no monitorc header)", r);
+      r.recovered = true;
+    }
+    return putDashboard(name, body, r);
+  }
+
+  OpResult putDashboard(const std::string& name, const Json& body, OpResult& r) {
+    r.id = name;
+    XmlNode d;
+    if (!api_->call("PutDashboard", {{"DashboardName", name}, {"DashboardBody", body.value("dashboard", Json::object()).dump()}}, d, r.error))
+      return r;
+    r.ok = true;
+    return r;
+  }
+
   bool tagsOf(const std::string& arn, Json& tags, std::string& err) {
     XmlNode t;
     if (!api_->call("ListTagsForResource", {{"ResourceARN", arn}}, t, err)) return false;
@@ -271,7 +359,17 @@ Json alarmParams(const Json& a, const Json& tags) {
   return p;
 }
 
-Json normalize(ObjKind, const Json& body) {
+Json compositeParams(const Json& a, const Json& tags) {
+  Json p = Json::object();
+  for (auto it = a.begin(); it != a.end(); ++it)
+    if (isCompositeParameter(it.key())) p[it.key()] = it.value();
+  p["Tags"] = tags;
+  return p;
+}
+
+Json normalize(ObjKind kind, const Json& body) {
+  if (kind == ObjKind::Dashboard)
+    return {{"urlPath", body.value("urlPath", Json(""))}, {"dashboard", canonicalDashboard(body.value("dashboard", Json::object()))}};
   return {{"name", body.value("name", Json(""))}, {"alarm", canonical(body.value("alarm", Json::object()))}};
 }
 

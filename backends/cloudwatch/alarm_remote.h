@@ -1,7 +1,9 @@
 #pragma once
 // The engine's Remote (engine/remote.h) over the CloudWatch API: one remote "monitor" per
 // metric alarm, keyed and identified by its AlarmName, as {name, type: "alarm", alarm:
-// PutMetricAlarm parameters with Tags}. Ownership is the tag managed-by=monitorc (read with
+// PutMetricAlarm parameters with Tags} (composite alarms: type "composite", PutCompositeAlarm
+// parameters), and one remote "dashboard" per dashboard as {urlPath: its name, dashboard: its
+// body}, owned when the body starts with monitorc's header (dashboard.h). Ownership is the tag managed-by=monitorc (read with
 // ListTagsForResource); the engine's memo marker is how this Remote reports it.
 #include <memory>
 
@@ -20,5 +22,7 @@ ir::Json normalize(engine::ObjKind kind, const ir::Json& body);
 /// An alarm of DescribeAlarms (toJson of one <member>) as the PutMetricAlarm parameters it
 /// was written with, with `tags` ([{Key, Value}]).
 ir::Json alarmParams(const ir::Json& described, const ir::Json& tags);
+/// The same for a composite alarm (its PutCompositeAlarm parameters).
+ir::Json compositeParams(const ir::Json& described, const ir::Json& tags);
 
 }  // namespace mon::cloudwatch

@@ -2,6 +2,7 @@
 // PutMetricAlarm takes them (mapping.cpp), and located reports of what a target cannot express.
 #include <set>
 
+#include "cloudwatch/dashboard.h"
 #include "cloudwatch/monitors.h"
 #include "cloudwatch/target_kind.h"
 #include "prometheus/targets.h"
@@ -42,7 +43,24 @@ std::vector<MonitorOnTarget> monitorsFor(const ir::Module& module, const ir::Tar
     for (const auto& d : tr.dropped) targets::reportDroppedField(m, t, d.field, d.why, diags);
     out.push_back({&m, std::move(tr.alarms)});
   }
-  targets::reportDashboardsNotWritten(module, t, "CloudWatch", diags);
+  return out;
+}
+
+std::vector<DashboardOnTarget> dashboardsFor(const ir::Module& module, const ir::Target& t, const std::string& region,
+                                             DiagEngine& diags) {
+  std::vector<DashboardOnTarget> out;
+  std::set<std::string> names;
+  for (const auto& d : module.dashboards) {
+    if (!targets::selects(d.targets, t)) continue;
+    Json body = dashboardBody(d, t, region, diags);
+    if (body.is_null()) continue;
+    if (!names.insert(d.urlPath).second) {
+      diags.report(d.range, diag::err_target_cannot_express,
+                   {"dashboard", d.title, t.kind, t.name, "another dashboard for this target has the name '" + d.urlPath + "'"});
+      continue;
+    }
+    out.push_back({&d, d.urlPath, std::move(body)});
+  }
   return out;
 }
 
@@ -56,13 +74,19 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags) {
       for (auto& a : m.alarms) alarms.push_back(std::move(a.params));
     Json doc = {{"alarms", std::move(alarms)}};
     out["cloudwatch/" + targets::fileSafe(t->name) + "/alarms.json"] = doc.dump(2) + "\n";
+    // Each dashboard's body as PutDashboard takes it (the API's DashboardBody is this, as a string).
+    for (auto& d : dashboardsFor(module, *t, t->props.str("region"), diags))
+      out["cloudwatch/" + targets::fileSafe(t->name) + "/dashboards/" + d.name + ".json"] = d.body.dump(2) + "\n";
   }
   return out;
 }
 
 void check(const ir::Module& module, DiagEngine& diags) {
   targets::reportFileNameClashes(module, "cloudwatch", diags);
-  for (const ir::Target* t : targets::ofKind(module, "cloudwatch")) monitorsFor(module, *t, diags);
+  for (const ir::Target* t : targets::ofKind(module, "cloudwatch")) {
+    monitorsFor(module, *t, diags);
+    dashboardsFor(module, *t, t->props.str("region"), diags);
+  }
 }
 
 }  // namespace mon::cloudwatch

@@ -18,6 +18,11 @@ const char* const kParams[] = {"AlarmName", "AlarmDescription", "ActionsEnabled"
                                "ComparisonOperator", "TreatMissingData", "EvaluateLowSampleCountPercentile", "Metrics",
                                "Tags", "ThresholdMetricId"};
 
+// PutCompositeAlarm's parameters.
+const char* const kCompositeParams[] = {"AlarmName", "AlarmDescription", "ActionsEnabled", "OKActions", "AlarmActions",
+                                        "InsufficientDataActions", "AlarmRule", "Tags", "ActionsSuppressor",
+                                        "ActionsSuppressorWaitPeriod", "ActionsSuppressorExtensionPeriod"};
+
 struct HostMetric {
   const char* metric;
   const char* cwagent;  // the CloudWatch agent's metric name (namespace CWAgent by default)
@@ -48,6 +53,14 @@ std::string insightsName(const std::string& s) {
 Json num(double v) {
   if (std::floor(v) == v && std::fabs(v) < 1e15) return static_cast<long long>(v);
   return v;
+}
+
+std::string checkLabels(const ir::Monitor& m) {
+  for (const auto& [k, v] : m.labels) {
+    if (k.empty() || k.size() > 128 || v.size() > 256) return "label '" + k + "': a tag key has 1 to 128 characters, a value at most 256";
+    if (k.rfind("aws:", 0) == 0 || k == kOwnerTag || k == kMonitorTag || k == kSeverityTag) return "label '" + k + "' is a reserved tag key";
+  }
+  return "";
 }
 
 struct Builder {
@@ -85,14 +98,75 @@ struct Builder {
       a["ComparisonOperator"] = op == "<" ? "LessThanThreshold" : "GreaterThanThreshold";
       // CloudWatch's own settings, as given (the Metrics list is merged into `base`).
       for (auto it = m.raw.begin(); it != m.raw.end(); ++it)
-        if (it.key() != "Metrics" && !(it.key() == "Period" && base.contains("Metrics"))) a[it.key()] = it.value();
+        if (it.key() != "Metrics" && it.key() != "AlarmType" && !(it.key() == "Period" && base.contains("Metrics")))
+          a[it.key()] = it.value();
       a["Tags"] = tags(severity);
-      out.alarms.push_back({name, std::move(a)});
+      out.alarms.push_back({a["AlarmName"].get<std::string>(), std::move(a)});
     }
   }
 };
 
 }  // namespace
+
+bool isCompositeParameter(const std::string& name) {
+  return std::any_of(std::begin(kCompositeParams), std::end(kCompositeParams), [&](const char* p) { return name == p; });
+}
+
+namespace {
+
+// A query monitor with raw.AlarmType = "CompositeAlarm": its query is the AlarmRule. The rule
+// counts as 1 while it holds, so the one threshold is `> 0` (critical or warning: which
+// actions run).
+Translation composite(const ir::Monitor& m, const TargetSettings& s) {
+  Builder b{m, s, {}};
+  for (auto it = m.raw.begin(); it != m.raw.end(); ++it)
+    if (it.key() != "AlarmType" && (!isCompositeParameter(it.key()) || it.key() == "AlarmRule" || it.key() == "Tags"))
+      return (b.out.whyNot = "raw key '" + it.key() + "' is not a PutCompositeAlarm parameter monitorc leaves to raw (the query is the AlarmRule)", b.out);
+  const ir::Prop* crit = m.props.find("critical");
+  const ir::Prop* warn = m.props.find("warning");
+  bool hasCrit = crit && crit->value.is_number(), hasWarn = warn && warn->value.is_number();
+  if (hasCrit == hasWarn)
+    return (b.out.whyNot = "a composite alarm is in ALARM or not: set one of 'critical' or 'warning' (to 0, with operator '>')", b.out);
+  const ir::Prop* t = hasCrit ? crit : warn;
+  double v = t->value.get<double>();
+  if (m.props.str("operator", ">") != ">" || v < 0 || v >= 1)
+    return (b.out.whyNot = "a composite alarm's rule counts as 1 while it holds: write operator '>' and a threshold of 0", b.out);
+  std::string severity = hasCrit ? "critical" : "warning";
+  Json a = Json::object();
+  a["AlarmName"] = alarmName(m.name, severity);
+  if (std::string memo = m.props.str("memo"); !memo.empty()) a["AlarmDescription"] = memo;
+  if (m.props.has("is_mute") && m.props.find("is_mute")->value == Json(true)) a["ActionsEnabled"] = false;
+  const auto& actions = hasCrit ? s.criticalActions : s.warningActions;
+  if (!actions.empty()) a["AlarmActions"] = actions;
+  a["AlarmRule"] = m.props.str("query");
+  for (auto it = m.raw.begin(); it != m.raw.end(); ++it)
+    if (it.key() != "AlarmType") a[it.key()] = it.value();
+  a["Tags"] = b.tags(severity);
+  const char* why = "a composite alarm follows the states of the alarms in its rule";
+  for (const char* f : {"for_duration", "evaluate_backward_minutes", "legend"}) b.drop(f, why);
+  b.drop("notification_interval", "a CloudWatch alarm runs its actions once per state change");
+  b.out.alarms.push_back({a["AlarmName"].get<std::string>(), std::move(a)});
+  return b.out;
+}
+
+}  // namespace
+
+std::string checkComposite(const Json& p) {
+  auto str = [&](const char* k) { return p.contains(k) && p[k].is_string() ? p[k].get<std::string>() : std::string(); };
+  std::string name = str("AlarmName");
+  if (name.empty() || name.size() > 255) return "an alarm name has 1 to 255 characters ('" + name + "')";
+  if (str("AlarmDescription").size() > 1024) return "the memo is longer than an alarm description's 1024 characters";
+  std::string rule = str("AlarmRule");
+  if (rule.empty() || rule.size() > 10240) return "a composite alarm's rule (the query) has 1 to 10240 characters";
+  for (const char* k : {"OKActions", "AlarmActions", "InsufficientDataActions"})
+    if (p.contains(k) && (!p[k].is_array() || p[k].size() > 5)) return std::string(k) + ": at most 5 actions";
+  bool suppressor = p.contains("ActionsSuppressor");
+  for (const char* k : {"ActionsSuppressorWaitPeriod", "ActionsSuppressorExtensionPeriod"}) {
+    if (p.contains(k) && !p[k].is_number_integer()) return std::string(k) + " is a whole number of seconds";
+    if (p.contains(k) != suppressor) return std::string(k) + " goes with ActionsSuppressor, and ActionsSuppressor needs it";
+  }
+  return "";
+}
 
 bool isAlarmParameter(const std::string& name) {
   return std::any_of(std::begin(kParams), std::end(kParams), [&](const char* p) { return name == p; });
@@ -101,13 +175,30 @@ bool isAlarmParameter(const std::string& name) {
 std::string alarmName(const std::string& monitor, const std::string& severity) { return monitor + " (" + severity + ")"; }
 
 Translation translate(const ir::Monitor& m, const TargetSettings& s) {
+  if (m.kind == ir::MonitorKind::Query && m.raw.contains("AlarmType")) {
+    if (m.raw["AlarmType"] != kCompositeAlarmType) {
+      Translation t;
+      t.whyNot = "raw key 'AlarmType' is \"CompositeAlarm\" or not given";
+      return t;
+    }
+    Translation t = composite(m, s);
+    if (t.whyNot.empty()) t.whyNot = checkLabels(m);
+    if (t.whyNot.empty())
+      for (const auto& a : t.alarms)
+        if (std::string why = checkComposite(a.params); !why.empty()) t.whyNot = why;
+    if (!t.whyNot.empty()) t.alarms.clear();
+    return t;
+  }
   Builder b{m, s, {}};
   b.drop("notification_interval", "a CloudWatch alarm runs its actions once per state change");
   for (auto it = m.raw.begin(); it != m.raw.end(); ++it) {
     if (!isAlarmParameter(it.key()))
       return (b.out.whyNot = "raw key '" + it.key() + "' is not a PutMetricAlarm parameter", b.out);
-    if (it.key() == "AlarmName" || it.key() == "Tags")
-      return (b.out.whyNot = "raw key '" + it.key() + "' is monitorc's to write (the name and labels say it)", b.out);
+    if (it.key() == "Tags") return (b.out.whyNot = "raw key 'Tags' is monitorc's to write (the labels say it)", b.out);
+    // An alarm's own name (one made outside monitorc, imported or pulled): one alarm only.
+    if (it.key() == "AlarmName" && (!it.value().is_string() || (m.props.num("critical", NAN) == m.props.num("critical", 0) &&
+                                                                        m.props.num("warning", NAN) == m.props.num("warning", 0))))
+      return (b.out.whyNot = "raw key 'AlarmName' names the one alarm of a monitor with one threshold", b.out);
     if (it.key() == "Metrics" && !it.value().is_array())
       return (b.out.whyNot = "raw key 'Metrics' must be a list of metric data queries", b.out);
   }
@@ -154,12 +245,23 @@ Translation translate(const ir::Monitor& m, const TargetSettings& s) {
       } else {
         // A metric math or Metrics Insights expression, the alarm's one series; the metrics it
         // reads (m1, m2 ...) are raw's Metrics.
-        Json q = {{"Id", "q1"}, {"Expression", query}};
-        if (std::string legend = m.props.str("legend"); !legend.empty()) q["Label"] = legend;
-        q["Period"] = m.raw.contains("Period") ? m.raw["Period"] : Json(60);
-        q["ReturnData"] = true;
-        Json metrics = Json::array({q});
-        for (const auto& extra : m.raw.value("Metrics", Json::array())) {
+        // raw.Metrics may hold the returned query itself (its Expression is the query and it
+        // says ReturnData: true): an alarm's own ids and order, kept as imported or pulled.
+        auto returned = [&](const Json& e) {
+          return e.is_object() && e.value("Expression", Json()) == Json(query) && e.value("ReturnData", Json()) == Json(true);
+        };
+        const Json extras = m.raw.value("Metrics", Json::array());
+        Json metrics = Json::array();
+        if (std::none_of(extras.begin(), extras.end(), returned)) {
+          Json q = {{"Id", "q1"}, {"Expression", query}};
+          if (std::string legend = m.props.str("legend"); !legend.empty()) q["Label"] = legend;
+          q["Period"] = m.raw.contains("Period") ? m.raw["Period"] : Json(60);
+          q["ReturnData"] = true;
+          metrics.push_back(q);
+        } else if (m.props.has("legend")) {
+          b.out.dropped.push_back({"legend", "the query's own entry in raw.Metrics has its Label"});
+        }
+        for (const auto& extra : extras) {
           Json e = extra;
           if (e.is_object() && !e.contains("ReturnData")) e["ReturnData"] = false;
           metrics.push_back(e);
@@ -192,12 +294,7 @@ Translation translate(const ir::Monitor& m, const TargetSettings& s) {
   }
   b.thresholds(base);
   if (b.out.alarms.empty()) return (b.out.whyNot = "it sets neither 'warning' nor 'critical', so there is no alarm to write", b.out);
-  for (const auto& [k, v] : m.labels) {
-    if (k.empty() || k.size() > 128 || v.size() > 256)
-      return (b.out.alarms.clear(), b.out.whyNot = "label '" + k + "': a tag key has 1 to 128 characters, a value at most 256", b.out);
-    if (k.rfind("aws:", 0) == 0 || k == kOwnerTag || k == kMonitorTag || k == kSeverityTag)
-      return (b.out.alarms.clear(), b.out.whyNot = "label '" + k + "' is a reserved tag key", b.out);
-  }
+  if (std::string why = checkLabels(m); !why.empty()) return (b.out.alarms.clear(), b.out.whyNot = why, b.out);
   for (const auto& a : b.out.alarms)
     if (std::string why = checkAlarm(a.params); !why.empty()) return (b.out.alarms.clear(), b.out.whyNot = why, b.out);
   return b.out;

@@ -18,12 +18,19 @@ inline constexpr const char* kOwnerValue = "monitorc";
 inline constexpr const char* kMonitorTag = "monitorc-monitor";
 inline constexpr const char* kSeverityTag = "monitorc-severity";
 
+/// The remote object type of a composite alarm (metric alarms are "alarm").
+inline constexpr const char* kCompositeType = "composite";
+/// `raw.AlarmType = "CompositeAlarm"` makes a query monitor a composite alarm: its query is the
+/// AlarmRule (CloudWatch's own word for the kind, as DescribeAlarms' AlarmTypes spells it).
+inline constexpr const char* kCompositeAlarmType = "CompositeAlarm";
+
 struct Dropped {
   std::string field;
   std::string why;
 };
 
-/// One alarm: `name` is its AlarmName, `params` the PutMetricAlarm parameters (Tags included).
+/// One alarm: `name` is its AlarmName, `params` the PutMetricAlarm parameters (Tags included);
+/// a composite alarm's are PutCompositeAlarm's (they have an AlarmRule).
 struct Alarm {
   std::string name;
   Json params;
@@ -49,5 +56,12 @@ std::string checkAlarm(const Json& params);
 
 /// The PutMetricAlarm parameters the mapping and `raw` may set.
 bool isAlarmParameter(const std::string& name);
+/// The PutCompositeAlarm parameters.
+bool isCompositeParameter(const std::string& name);
+
+/// "" when `params` are PutCompositeAlarm parameters CloudWatch would take (a rule of 1 to
+/// 10240 characters, the name and description lengths, 5 actions a list, both suppressor
+/// periods with a suppressor), else why not.
+std::string checkComposite(const Json& params);
 
 }  // namespace mon::cloudwatch

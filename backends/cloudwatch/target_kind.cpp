@@ -89,12 +89,18 @@ std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::stri
     std::string src = where(ctx.sources, m.monitor->nameRange.valid() ? m.monitor->nameRange : m.monitor->range);
     for (auto& a : m.alarms) {
       std::string severity = a.params["Tags"][2].value("Value", "");
-      engine::Desired d{engine::ObjKind::Monitor, a.name, "alarm", {{"name", a.name}, {"type", "alarm"}, {"alarm", a.params}}, src, {}, {}, {}};
+      const char* type = a.params.contains("AlarmRule") ? kCompositeType : "alarm";
+      engine::Desired d{engine::ObjKind::Monitor, a.name, type, {{"name", a.name}, {"type", type}, {"alarm", a.params}}, src, {}, {}, {}};
       if (const ir::Prop* prev = m.monitor->props.find("previous_names"))
         for (const auto& n : prev->value)
           if (n.is_string()) d.previousKeys.push_back(alarmName(n.get<std::string>(), severity));
       parts.desired.push_back(std::move(d));
     }
+  }
+  // Metric widgets name the region the target resolved when neither the widget nor the target does.
+  for (auto& d : dashboardsFor(ctx.module, t, region, quiet)) {
+    std::string src = where(ctx.sources, d.dashboard->range);
+    parts.desired.push_back({engine::ObjKind::Dashboard, d.name, "", {{"urlPath", d.name}, {"dashboard", std::move(d.body)}}, src, {}, {}, {}});
   }
   if (quiet.hasErrors())
     for (const auto& d : quiet.all())
@@ -103,7 +109,7 @@ std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::stri
   parts.normalize = normalize;
   // The object's name and type repeat the change's key and type: left out of listings.
   parts.words = [](engine::ObjKind, const std::string&, const ir::Json&, const ir::Json&, engine::FieldChange& f) {
-    return f.path != "name" && f.path != "type" && f.path != "alarm.AlarmName";
+    return f.path != "name" && f.path != "type" && f.path != "alarm.AlarmName" && f.path != "urlPath";
   };
   parts.pullSource = [s](const engine::RemoteState& state, bool ownedOnly, std::vector<std::string>& warnings) {
     return pullSource(state, ownedOnly, s, warnings);

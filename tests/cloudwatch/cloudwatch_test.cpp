@@ -1,6 +1,7 @@
 // Unit tests of the cloudwatch backend's helpers: SigV4 against AWS's published test suite
 // (get-vanilla) and a vector computed by botocore, the query protocol's form flattening, the
-// XML answers, the credential files, PutMetricAlarm's rules and the canonical form.
+// XML answers, the credential files, PutMetricAlarm's rules and the canonical form; dashboard
+// names, bodies and the header that marks them; composite alarms' rules; import's file shapes.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -11,6 +12,9 @@
 
 #include "cloudwatch/alarm_remote.h"
 #include "cloudwatch/credentials.h"
+#include "cloudwatch/dashboard.h"
+#include "cloudwatch/dashboard_source.h"
+#include "cloudwatch/import.h"
 #include "cloudwatch/mapping.h"
 #include "cloudwatch/query_api.h"
 #include "cloudwatch/sigv4.h"
@@ -170,4 +174,85 @@ TEST_CASE("canonical form: an alarm as read (XML text) equals the alarm as sent"
   described["Threshold"] = "95.0";
   read["alarm"] = alarmParams(described, tags);
   CHECK(normalize(mon::engine::ObjKind::Monitor, read) != normalize(mon::engine::ObjKind::Monitor, sent));
+}
+
+TEST_CASE("dashboard names and bodies: the API's rules") {
+  CHECK(checkDashboardName("shop-overview_2") == "");
+  CHECK(checkDashboardName("team/overview") != "");
+  CHECK(checkDashboardName("") != "");
+  CHECK(checkDashboardName(std::string(256, 'a')) != "");
+  Json text = {{"type", "text"}, {"x", 0}, {"y", 0}, {"width", 6}, {"height", 2}, {"properties", {{"markdown", "hi"}}}};
+  Json metric = {{"type", "metric"}, {"x", 6}, {"y", 0}, {"width", 6}, {"height", 6},
+                 {"properties", {{"metrics", Json::array({Json::array({{{"expression", "SUM(METRICS())"}}})})}}}};
+  CHECK(checkDashboardBody({{"widgets", Json::array({text})}}) == "");
+  CHECK(checkDashboardBody(Json::object()) != "");
+  // A metric widget names its region, except in a build for a target without one.
+  CHECK(checkDashboardBody({{"widgets", Json::array({metric})}}).find("region") != std::string::npos);
+  CHECK(checkDashboardBody({{"widgets", Json::array({metric})}}, false) == "");
+  Json wide = text;
+  wide["x"] = 24;
+  CHECK(checkDashboardBody({{"widgets", Json::array({wide})}}) != "");
+  Json many = Json::array();
+  for (int i = 0; i < 501; ++i) many.push_back(text);
+  CHECK(checkDashboardBody({{"widgets", many}}).find("500") != std::string::npos);
+}
+
+TEST_CASE("the header marks a dashboard as monitorc's and gives its title and memo back") {
+  for (std::string memo : {std::string(""), std::string("Line one.\nLine two.")}) {
+    Json header = {{"type", "text"}, {"x", 0}, {"y", 0}, {"width", 24}, {"height", headerHeight(memo)},
+                   {"properties", {{"markdown", headerMarkdown("Shop: overview", memo)}}}};
+    std::string title, back;
+    REQUIRE(readHeader(header, title, back));
+    CHECK(title == "Shop: overview");
+    CHECK(back == memo);
+    header["x"] = 1;
+    CHECK_FALSE(readHeader(header, title, back));
+  }
+  Json plain = {{"type", "text"}, {"x", 0}, {"y", 0}, {"width", 24}, {"height", 2}, {"properties", {{"markdown", "# Mine"}}}};
+  std::string title, memo;
+  CHECK_FALSE(readHeader(plain, title, memo));
+  // Key order is not meaning: a body read back in another order is the same body.
+  CHECK(canonicalDashboard(Json::parse(R"({"widgets":[],"start":"-PT3H"})")) ==
+        canonicalDashboard(Json::parse(R"({"start":"-PT3H","widgets":[]})")));
+}
+
+TEST_CASE("composite alarms: PutCompositeAlarm's rules and the canonical form") {
+  Json a = {{"AlarmName", "Shop down (critical)"}, {"AlarmRule", "ALARM(a) AND ALARM(b)"}};
+  CHECK(checkComposite(a) == "");
+  Json noRule = a;
+  noRule.erase("AlarmRule");
+  CHECK(checkComposite(noRule) != "");
+  Json suppressor = a;
+  suppressor["ActionsSuppressor"] = "maintenance";
+  CHECK(checkComposite(suppressor).find("ActionsSuppressor") != std::string::npos);
+  suppressor["ActionsSuppressorWaitPeriod"] = 60;
+  suppressor["ActionsSuppressorExtensionPeriod"] = 60;
+  CHECK(checkComposite(suppressor) == "");
+  Json c = normalize(mon::engine::ObjKind::Monitor, {{"name", "x"}, {"alarm", a}})["alarm"];
+  CHECK(c["AlarmRule"] == "ALARM(a) AND ALARM(b)");
+  CHECK_FALSE(c.contains("TreatMissingData"));
+  CHECK(isCompositeParameter("ActionsSuppressor"));
+  CHECK_FALSE(isCompositeParameter("Threshold"));
+}
+
+TEST_CASE("import: describe-alarms and get-dashboard files, anything else refused") {
+  std::string src, err;
+  std::vector<std::string> warnings;
+  CHECK_FALSE(importFile("not json", src, warnings, err));
+  CHECK_FALSE(importFile(R"J({"Dashboards": []})J", src, warnings, err));
+  CHECK(err.find("describe-alarms") != std::string::npos);
+  REQUIRE(importFile(R"J({"MetricAlarms": [], "CompositeAlarms": [{"AlarmName": "Both", "AlarmRule": "ALARM(a) OR ALARM(b)",
+                        "ActionsEnabled": false, "AlarmActions": ["arn:aws:sns:eu-west-1:1:x"]}]})J",
+                     src, warnings, err));
+  CHECK(src.find("monitor query \"Both\"") != std::string::npos);
+  CHECK(src.find("AlarmType = \"CompositeAlarm\"") != std::string::npos);
+  CHECK(src.find("AlarmName = \"Both\"") != std::string::npos);
+  CHECK(src.find("is_mute = true") != std::string::npos);
+  CHECK(src.find("targets") == std::string::npos);
+  REQUIRE(importFile(R"J({"DashboardName": "shop", "DashboardBody": "{\"widgets\":[{\"type\":\"log\",\"x\":0,\"y\":0,\"width\":24,\"height\":6,\"properties\":{\"query\":\"fields @message\",\"region\":\"eu-west-1\",\"title\":\"Errors\"}}]}"})J",
+                     src, warnings, err));
+  CHECK(src.find("url_path = \"shop\"") != std::string::npos);
+  CHECK(src.find("markdown \"Errors\"") != std::string::npos);
+  CHECK(src.find("cloudwatch_widget") != std::string::npos);
+  CHECK_FALSE(importFile(R"J({"DashboardName": "shop", "DashboardBody": "{"})J", src, warnings, err));
 }

@@ -10,16 +10,25 @@ python3 so that botocore (python3-botocore) is importable:
   sizes such as DeleteAlarms' 100 names); unknown parameters are refused;
 * PutMetricAlarm's rules (one of MetricName or Metrics, Statistic or ExtendedStatistic, one
   returned series, periods, DatapointsToAlarm <= EvaluationPeriods, Tags ignored on an update);
+* PutCompositeAlarm's: the AlarmRule's grammar (ALARM/OK/INSUFFICIENT_DATA of an alarm,
+  AND, OR, NOT, TRUE, FALSE, parentheses), suppressor periods with a suppressor, and no
+  DeleteAlarms of an alarm a composite alarm's rule still names;
+* dashboards (PutDashboard, GetDashboard, ListDashboards, DeleteDashboards): the name's
+  characters and length, and the body's published rules answered as AWS answers them
+  (InvalidParameterInput, "The dashboard body is invalid, there are N validation errors" with
+  each error's dataPath; the messages also as dashboardValidationMessages);
 * answers are XML in the output shape, so the AWS CLI (--endpoint-url) reads them.
 
 Test hooks, unsigned (loopback only): POST /_reset, POST /_faults (JSON list of
 {action, after, times, kind: throttle|500|drop}), POST /_delay ({action: seconds}),
-POST /_seed ({alarm params, Tags}: an alarm made by hand), GET /_state, GET /_log.
+POST /_seed ({alarm params, Tags}: an alarm made by hand), POST /_seed_dashboard ({name, body}: a
+dashboard made by hand, unchecked), GET /_state, GET /_log.
 
   fake_cloudwatch.py PORT_FILE ACCESS_KEY_ID SECRET [SESSION_TOKEN]
 """
 import datetime
 import json
+import re
 import sys
 import threading
 import time
@@ -41,9 +50,9 @@ NS = MODEL.metadata["xmlNamespace"]
 
 
 class ApiError(Exception):
-    def __init__(self, status, code, message):
+    def __init__(self, status, code, message, extra=""):
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.extra = status, code, message, extra
 
 
 class State:
@@ -54,7 +63,8 @@ class State:
     def reset(self):
         self.alarms = {}  # name -> params (as stored) incl. AlarmArn
         self.tags = {}  # arn -> {key: value}
-        self.dashboards = {}
+        self.dashboards = {}  # name -> DashboardEntry members and DashboardBody
+        self.dashboard_page = 1000  # ListDashboards' page (AWS: up to 1000)
         self.faults = []
         self.delay = {}
         self.log = []  # {action, status, code}
@@ -160,9 +170,9 @@ def answer(action, op, result):
     return body
 
 
-def error_xml(code, message):
-    return ('<ErrorResponse xmlns="%s"><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error>'
-            '<RequestId>%s</RequestId></ErrorResponse>' % (NS, escape(code), escape(message), uuid.uuid4()))
+def error_xml(code, message, extra=""):
+    return ('<ErrorResponse xmlns="%s"><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message>%s</Error>'
+            '<RequestId>%s</RequestId></ErrorResponse>' % (NS, escape(code), escape(message), extra, uuid.uuid4()))
 
 
 # --- the signature -----------------------------------------------------------------------
@@ -268,6 +278,8 @@ def store_alarm(region, p, tags_on_create=True):
     for k in ("OKActions", "AlarmActions", "InsufficientDataActions"):
         stored.setdefault(k, [])
     stored.setdefault("Dimensions", []) if "MetricName" in stored else None
+    if "AlarmRule" in stored:
+        stored["StateReason"] = "Unchecked: Initial alarm creation"
     new = name not in STATE.alarms
     STATE.alarms[name] = stored
     if new:
@@ -291,13 +303,13 @@ def op_describe_alarms(region, p):
     names = p.get("AlarmNames")
     prefix = p.get("AlarmNamePrefix")
     types = p.get("AlarmTypes", ["MetricAlarm"])
-    found = sorted(n for n in STATE.alarms if (names is None or n in names) and (prefix is None or n.startswith(prefix)))
-    if "MetricAlarm" not in types:
-        found = []
+    found = sorted(n for n in STATE.alarms if (names is None or n in names) and (prefix is None or n.startswith(prefix))
+                   and ("CompositeAlarm" if "AlarmRule" in STATE.alarms[n] else "MetricAlarm") in types)
     start = int(p.get("NextToken", "0") or 0)
     size = p.get("MaxRecords", 50)
     page = found[start:start + size]
-    out = {"MetricAlarms": [STATE.alarms[n] for n in page], "CompositeAlarms": []}
+    out = {"MetricAlarms": [STATE.alarms[n] for n in page if "AlarmRule" not in STATE.alarms[n]],
+           "CompositeAlarms": [STATE.alarms[n] for n in page if "AlarmRule" in STATE.alarms[n]]}
     if start + size < len(found):
         out["NextToken"] = str(start + size)
     return out
@@ -307,6 +319,9 @@ def op_delete_alarms(region, p):
     missing = [n for n in p["AlarmNames"] if n not in STATE.alarms]
     if missing:
         raise ApiError(404, "ResourceNotFound", "%s alarm(s) not found: %s" % (len(missing), ", ".join(missing)))
+    used = referenced_by(set(p["AlarmNames"]))
+    if used:
+        raise ApiError(400, "ValidationError", "Alarm %s is referenced by the composite alarm %s." % (used[1], used[0]))
     for n in p["AlarmNames"]:
         a = STATE.alarms.pop(n)
         STATE.tags.pop(a["AlarmArn"], None)
@@ -332,8 +347,186 @@ def op_untag(region, p):
         STATE.tags[p["ResourceARN"]].pop(k, None)
 
 
+# --- composite alarms -------------------------------------------------------------------
+
+RULE_TOKEN = re.compile(r'\s*(?:(ALARM|OK|INSUFFICIENT_DATA)\s*\(\s*("(?:[^"\\]|\\.)*"|[^()"\s][^()"]*?)\s*\)|(AND|OR|NOT|TRUE|FALSE)\b|(\()|(\)))')
+
+
+def rule_alarms(rule):
+    """The alarm names an AlarmRule reads; ValidationError when it is not one (the grammar of
+    PutCompositeAlarm's AlarmRule: state functions, AND, OR, NOT, TRUE, FALSE, parentheses)."""
+    names, pos, depth, want_operand = [], 0, 0, True
+    bad = ApiError(400, "ValidationError", "Error in alarm rule: %s" % rule)
+    while pos < len(rule):
+        if rule[pos:].strip() == "":
+            break
+        m = RULE_TOKEN.match(rule, pos)
+        if not m:
+            raise bad
+        func, arg, word, open_, close = m.groups()
+        if func or word in ("TRUE", "FALSE"):
+            if not want_operand:
+                raise bad
+            if func:
+                names.append(json.loads(arg) if arg.startswith('"') else arg.strip())
+            want_operand = False
+        elif word == "NOT" or open_:
+            if not want_operand:
+                raise bad
+            depth += 1 if open_ else 0
+        elif word in ("AND", "OR"):
+            if want_operand:
+                raise bad
+            want_operand = True
+        elif close:
+            depth -= 1
+            if depth < 0 or want_operand:
+                raise bad
+        pos = m.end()
+    if depth != 0 or want_operand:
+        raise bad
+    return [n.rsplit(":alarm:", 1)[-1] for n in names]
+
+
+def op_put_composite_alarm(region, p):
+    rule_alarms(p["AlarmRule"])
+    given = [k for k in ("ActionsSuppressorWaitPeriod", "ActionsSuppressorExtensionPeriod") if k in p]
+    if ("ActionsSuppressor" in p) != (len(given) == 2) or (given and "ActionsSuppressor" not in p):
+        raise ApiError(400, "ValidationError", "ActionsSuppressorWaitPeriod and ActionsSuppressorExtensionPeriod are required "
+                       "with ActionsSuppressor, and only with it.")
+    if p["AlarmName"] in STATE.alarms and "AlarmRule" not in STATE.alarms[p["AlarmName"]]:
+        raise ApiError(400, "ValidationError", "The alarm %s is a metric alarm." % p["AlarmName"])
+    store_alarm(region, p)
+
+
+def referenced_by(names):
+    for n, a in STATE.alarms.items():
+        if "AlarmRule" in a and n not in names:
+            for used in rule_alarms(a["AlarmRule"]):
+                if used in names:
+                    return n, used
+    return None
+
+
+# --- dashboards ---------------------------------------------------------------------------
+
+DASHBOARD_BODY_MAX = 1024 * 1024  # the fake's bound on DashboardBody: the published docs give none in bytes
+WIDGET_TYPES = ("metric", "text", "alarm", "log", "explorer", "custom")
+
+
+def dashboard_arn(name):
+    return "arn:aws:cloudwatch::%s:dashboard/%s" % (ACCOUNT, name)
+
+
+def dashboard_errors(text):
+    """The body's published rules, as [(dataPath, message)]."""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return [("", "Should be a valid JSON object")]
+    if not isinstance(body, dict):
+        return [("", "Should be object")]
+    errors = [("", "Should NOT have additional properties: '%s'" % k)
+              for k in body if k not in ("widgets", "start", "end", "periodOverride", "variables")]
+    widgets = body.get("widgets")
+    if not isinstance(widgets, list):
+        return errors + [("", "Should have required property 'widgets'")]
+    if len(widgets) > 500:
+        errors.append(("/widgets", "Should NOT have more than 500 items"))
+    total = 0
+    for i, w in enumerate(widgets):
+        at = "/widgets/%d" % i
+        if not isinstance(w, dict):
+            errors.append((at, "Should be object"))
+            continue
+        if w.get("type") not in WIDGET_TYPES:
+            errors.append((at + "/type", "Should be equal to one of the allowed values: " + ", ".join(WIDGET_TYPES)))
+        for k, lo, hi in (("x", 0, 23), ("y", 0, None), ("width", 1, 24), ("height", 1, 1000)):
+            if k in w and (not isinstance(w[k], int) or isinstance(w[k], bool) or w[k] < lo or (hi is not None and w[k] > hi)):
+                errors.append((at + "/" + k, "Should be integer between %d and %s" % (lo, hi if hi is not None else "infinity")))
+        props = w.get("properties")
+        if not isinstance(props, dict):
+            errors.append((at, "Should have required property 'properties'"))
+            continue
+        if w.get("type") == "text" and not isinstance(props.get("markdown"), str):
+            errors.append((at + "/properties", "Should have required property 'markdown'"))
+        if w.get("type") == "metric":
+            metrics = props.get("metrics")
+            if not isinstance(metrics, list):
+                errors.append((at + "/properties", "Should have required property 'metrics'"))
+                metrics = []
+            if not isinstance(props.get("region"), str):
+                errors.append((at + "/properties", "Should have required property 'region'"))
+            if len(metrics) > 500:
+                errors.append((at + "/properties/metrics", "Should NOT have more than 500 items"))
+            total += len(metrics)
+            for j, m in enumerate(metrics):
+                if not isinstance(m, list) or not m:
+                    errors.append((at + "/properties/metrics/%d" % j, "Should be array"))
+                elif isinstance(m[0], dict) and not isinstance(m[0].get("expression"), str):
+                    errors.append((at + "/properties/metrics/%d/0" % j, "Should have required property 'expression'"))
+            if props.get("view", "timeSeries") not in ("timeSeries", "singleValue", "gauge", "bar", "pie", "table"):
+                errors.append((at + "/properties/view", "Should be equal to one of the allowed values"))
+    if total > 2500:
+        errors.append(("/widgets", "A dashboard shows at most 2500 metrics"))
+    return errors
+
+
+def op_put_dashboard(region, p):
+    name, text = p["DashboardName"], p["DashboardBody"]
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,255}", name):
+        raise ApiError(400, "InvalidParameterInput", "The value for field DashboardName contains invalid characters. "
+                       "It can only contain alphanumerics, dash (-) and underscore (_).")
+    if len(text.encode()) > DASHBOARD_BODY_MAX:
+        raise ApiError(400, "InvalidParameterInput", "The field DashboardBody is too large.")
+    errors = dashboard_errors(text)
+    if errors:
+        listed = ", ".join('{ "dataPath": %s, "message": %s }' % (json.dumps(d), json.dumps(m)) for d, m in errors)
+        extra = "<dashboardValidationMessages>%s</dashboardValidationMessages>" % "".join(
+            "<member><DataPath>%s</DataPath><Message>%s</Message></member>" % (escape(d), escape(m)) for d, m in errors)
+        raise ApiError(400, "InvalidParameterInput", "The dashboard body is invalid, there are %d validation errors: [ %s ]"
+                       % (len(errors), listed), extra)
+    store_dashboard(name, text)
+    return {"DashboardValidationMessages": []}
+
+
+def store_dashboard(name, text):
+    STATE.dashboards[name] = {"DashboardName": name, "DashboardArn": dashboard_arn(name), "DashboardBody": text,
+                              "LastModified": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                              "Size": len(text.encode())}
+
+
+def op_get_dashboard(region, p):
+    d = STATE.dashboards.get(p.get("DashboardName", ""))
+    if d is None:
+        raise ApiError(404, "ResourceNotFound", "Dashboard %s does not exist" % p.get("DashboardName", ""))
+    return {k: d[k] for k in ("DashboardArn", "DashboardBody", "DashboardName")}
+
+
+def op_list_dashboards(region, p):
+    prefix = p.get("DashboardNamePrefix", "")
+    found = sorted(n for n in STATE.dashboards if n.startswith(prefix))
+    start = int(p.get("NextToken", "0") or 0)
+    size = STATE.dashboard_page
+    out = {"DashboardEntries": [{k: STATE.dashboards[n][k] for k in ("DashboardName", "DashboardArn", "LastModified", "Size")}
+                                for n in found[start:start + size]]}
+    if start + size < len(found):
+        out["NextToken"] = str(start + size)
+    return out
+
+
+def op_delete_dashboards(region, p):
+    missing = [n for n in p["DashboardNames"] if n not in STATE.dashboards]
+    for n in p["DashboardNames"]:
+        STATE.dashboards.pop(n, None)
+    if missing:
+        raise ApiError(404, "ResourceNotFound", "Dashboard %s does not exist" % ", ".join(missing))
+
+
 OPS = {"PutMetricAlarm": op_put_metric_alarm, "DescribeAlarms": op_describe_alarms, "DeleteAlarms": op_delete_alarms,
-       "ListTagsForResource": op_list_tags, "TagResource": op_tag, "UntagResource": op_untag}
+       "ListTagsForResource": op_list_tags, "TagResource": op_tag, "UntagResource": op_untag,
+       "PutCompositeAlarm": op_put_composite_alarm, "PutDashboard": op_put_dashboard, "GetDashboard": op_get_dashboard,
+       "ListDashboards": op_list_dashboards, "DeleteDashboards": op_delete_dashboards}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -357,7 +550,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         with STATE.lock:
             if self.path == "/_state":
-                return self.send(200, json.dumps({"alarms": STATE.alarms, "tags": STATE.tags}), "application/json")
+                return self.send(200, json.dumps({"alarms": STATE.alarms, "tags": STATE.tags, "dashboards": STATE.dashboards}),
+                                 "application/json")
             if self.path == "/_log":
                 return self.send(200, json.dumps(STATE.log), "application/json")
         self.send(404, error_xml("NotFound", "GET is not used by the query protocol here"))
@@ -373,6 +567,10 @@ class Handler(BaseHTTPRequestHandler):
                 STATE.delay = arg
             elif self.path == "/_seed":
                 store_alarm(arg.pop("Region", "us-east-1"), arg)
+            elif self.path == "/_seed_dashboard":
+                store_dashboard(arg["name"], arg["body"] if isinstance(arg["body"], str) else json.dumps(arg["body"]))
+            elif self.path == "/_dashboard_page":
+                STATE.dashboard_page = int(arg)
             else:
                 return self.send(404, "{}", "application/json")
         self.send(200, "{}", "application/json")
@@ -418,7 +616,7 @@ class Handler(BaseHTTPRequestHandler):
         except ApiError as e:
             with STATE.lock:
                 STATE.log.append({"action": action, "status": e.status, "code": e.code})
-            self.send(e.status, error_xml(e.code, e.message))
+            self.send(e.status, error_xml(e.code, e.message, e.extra))
 
 
 def main():

@@ -365,6 +365,193 @@ class CloudWatchCli(unittest.TestCase):
         with open(os.path.join(self.dir, "all", "cw.mon")) as fh:
             self.assertIn('monitor query "Hand made"', fh.read())
 
+    DASH = ('dashboard "Shop" {\n  url_path = "shop-overview"\n  memo = "From monitorc."\n'
+            '  markdown "" {\n    text = "Runbook: https://wiki.example/shop"\n    width = 24\n    height = 2\n  }\n'
+            '  row {\n    height = 6\n'
+            '    graph "%s" {\n      query = "SUM(METRICS())"\n      legend = "5xx"\n      value_range = { min = 0 }\n'
+            '      reference_lines = [{ label = "page", value = 10 }]\n'
+            '      raw = { period = 300, metrics = [["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", "app/shop/1", '
+            '{ id = "m1", stat = "Sum", visible = false }]] }\n    }\n'
+            '    value "Requests" {\n      query = "SELECT SUM(RequestCount) FROM \\"AWS/ApplicationELB\\""\n    }\n  }\n}\n')
+    BOTH = ('monitor query "Shop down" {\n  query = "ALARM(\\"5xx (critical)\\") AND ALARM(\\"Error ratio (critical)\\")"\n'
+            '  operator = ">"\n  critical = 0\n  memo = "Both at once"\n  raw = { AlarmType = "CompositeAlarm" }\n}\n')
+
+    def built(self, name):
+        p = self.run_mc("build", "-o", "out", "main.mon")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(self.dir, "out", "cloudwatch", "cw", "dashboards", name + ".json")) as f:
+            return json.load(f)
+
+    def test_dashboards_and_composite_alarms(self):
+        self.fake.post("/_seed_dashboard", {"name": "hand-made", "body": {"widgets": [
+            {"type": "text", "x": 0, "y": 0, "width": 6, "height": 2, "properties": {"markdown": "mine"}}]}})
+        self.write(self.ELB + self.RATIO + self.BOTH + self.DASH % "5xx")
+        self.assertEqual(self.plan(), [("create", "5xx (critical)"), ("create", "Error ratio (critical)"),
+                                       ("create", "Shop down (critical)"), ("create", "shop-overview"), ("ignore", "hand-made")])
+        self.apply()
+        # The AWS CLI reads back what apply wrote: the body is the built one, the composite
+        # alarm's rule and tags are the source's.
+        got = self.aws("get-dashboard", "--dashboard-name", "shop-overview")
+        body = json.loads(got["DashboardBody"])
+        self.assertEqual(body, self.built("shop-overview"))
+        self.assertEqual(body["widgets"][0]["properties"]["markdown"], "# Shop\n\nFrom monitorc.\n\nmanaged-by: monitorc")
+        graph = body["widgets"][2]
+        self.assertEqual((graph["x"], graph["y"], graph["width"], graph["height"]), (0, 6, 12, 6))
+        self.assertEqual(graph["properties"]["metrics"][0], [{"expression": "SUM(METRICS())", "label": "5xx", "id": "q1"}])
+        self.assertEqual(graph["properties"]["metrics"][1][-1], {"id": "m1", "stat": "Sum", "visible": False})
+        self.assertEqual(graph["properties"]["region"], "eu-west-1")
+        self.assertEqual(graph["properties"]["annotations"], {"horizontal": [{"value": 10, "label": "page"}]})
+        self.assertEqual(body["widgets"][3]["properties"]["view"], "singleValue")
+        listed = [d["DashboardName"] for d in self.aws("list-dashboards")["DashboardEntries"]]
+        self.assertEqual(listed, ["hand-made", "shop-overview"])
+        composite = self.aws("describe-alarms", "--alarm-types", "CompositeAlarm")["CompositeAlarms"]
+        self.assertEqual([(c["AlarmName"], c["AlarmRule"], c["AlarmDescription"]) for c in composite],
+                         [("Shop down (critical)", 'ALARM("5xx (critical)") AND ALARM("Error ratio (critical)")', "Both at once")])
+        tags = self.aws("list-tags-for-resource", "--resource-arn", composite[0]["AlarmArn"])["Tags"]
+        self.assertIn({"Key": "managed-by", "Value": "monitorc"}, tags)
+        unchanged = [("ignore", "hand-made"), ("no-change", "5xx (critical)"), ("no-change", "Error ratio (critical)"),
+                     ("no-change", "Shop down (critical)"), ("no-change", "shop-overview")]
+        self.assertEqual(self.plan(), unchanged)
+        # A widget's title changes: one dashboard update, read back by the CLI.
+        self.write(self.ELB + self.RATIO + self.BOTH + self.DASH % "5xx answers")
+        self.assertIn(("update", "shop-overview"), self.plan())
+        self.apply()
+        body = json.loads(self.aws("get-dashboard", "--dashboard-name", "shop-overview")["DashboardBody"])
+        self.assertEqual(body["widgets"][2]["properties"]["title"], "5xx answers")
+        # The pulled source plans no change.
+        p = self.run_mc("pull", "--target", "cw", "-o", "pulled", "--owned-only", "--single-file", "main.mon")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = self.run_mc("plan", "--format", "json", "pulled")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(sorted((c["action"], c["key"]) for c in json.loads(p.stdout)["changes"]), unchanged)
+        # Gone from the source: orphans until --prune; the composite alarm goes with --prune, the
+        # hand-made dashboard stays.
+        self.write(self.ELB + self.RATIO)
+        self.assertEqual(self.plan("--prune"), [("delete", "Shop down (critical)"), ("delete", "shop-overview"),
+                                                ("ignore", "hand-made"), ("no-change", "5xx (critical)"),
+                                                ("no-change", "Error ratio (critical)")])
+        self.apply("--prune")
+        state = self.fake.get("/_state")
+        self.assertEqual(sorted(state["dashboards"]), ["hand-made"])
+        self.assertEqual(sorted(state["alarms"]), ["5xx (critical)", "Error ratio (critical)"])
+
+    def test_dashboard_made_after_the_plan_is_not_overwritten(self):
+        self.write(self.DASH % "5xx")
+        p = self.run_mc("plan", "--out", "plan.json", "main.mon")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        theirs = {"widgets": [{"type": "text", "x": 0, "y": 0, "width": 6, "height": 2, "properties": {"markdown": "theirs"}}]}
+        self.fake.post("/_seed_dashboard", {"name": "shop-overview", "body": theirs})
+        # A saved plan: refused as stale.
+        p = self.run_mc("apply", "--auto-approve", "plan.json")
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("stale", p.stdout + p.stderr)
+        self.assertEqual(json.loads(self.fake.get("/_state")["dashboards"]["shop-overview"]["DashboardBody"]), theirs)
+        # Made while apply runs, after its read: the create reads the name first and refuses.
+        self.fake.post("/_reset")
+        self.fake.post("/_delay", {"GetDashboard": 3})
+        e = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        e.update(self.env)
+        proc = subprocess.Popen([MONITORC, "apply", "--auto-approve", "main.mon"], cwd=self.dir, env=e, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.time() + 120
+        while not any(x["action"] == "ListDashboards" for x in self.fake.get("/_log")):
+            self.assertLess(time.time(), deadline)
+            time.sleep(0.05)
+        self.fake.post("/_seed_dashboard", {"name": "shop-overview", "body": theirs})
+        out = proc.communicate(timeout=300)[0]
+        self.outputs.append(out)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("not owned by monitorc", out)
+        self.assertEqual(json.loads(self.fake.get("/_state")["dashboards"]["shop-overview"]["DashboardBody"]), theirs)
+
+    def test_dashboard_body_refused_with_its_validation_messages(self):
+        # raw can say what CloudWatch refuses: the fake answers as PutDashboard does.
+        self.write((self.DASH % "5xx").replace("raw = { period = 300,", 'raw = { view = "sparkles", period = 300,'))
+        p = self.apply(expect=1)
+        out = p.stdout + p.stderr
+        self.assertIn("InvalidParameterInput", out)
+        self.assertIn("/widgets/2/properties/view", out)
+        self.assertEqual(self.fake.get("/_state")["dashboards"], {})
+
+    def test_import_round_trip(self):
+        """describe-alarms and get-dashboard output -> source; the source builds the same alarms
+        (a plan against the same alarms adopts them, changing nothing but the ownership tags)
+        and the same dashboard under monitorc's header."""
+        alarms = {
+            "MetricAlarms": [
+                {"AlarmName": "orders-api-high-latency", "AlarmArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:orders-api-high-latency",
+                 "AlarmDescription": "p95 latency of the orders API above 800 ms for 3 of 5 minutes",
+                 "ActionsEnabled": True, "OKActions": ["arn:aws:sns:eu-west-1:123456789012:orders-ok"],
+                 "AlarmActions": ["arn:aws:sns:eu-west-1:123456789012:orders-page"], "InsufficientDataActions": [],
+                 "StateValue": "OK", "StateReason": "Threshold Crossed", "MetricName": "Latency", "Namespace": "AWS/ApiGateway",
+                 "ExtendedStatistic": "p95", "Dimensions": [{"Name": "Stage", "Value": "prod"}, {"Name": "ApiName", "Value": "orders"}],
+                 "Period": 60, "Unit": "Milliseconds", "EvaluationPeriods": 5, "DatapointsToAlarm": 3, "Threshold": 800.0,
+                 "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching"},
+                {"AlarmName": "queue-age (warning)", "AlarmArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:queue-age (warning)",
+                 "ActionsEnabled": False, "OKActions": [], "AlarmActions": [], "InsufficientDataActions": [],
+                 "StateValue": "INSUFFICIENT_DATA", "EvaluationPeriods": 2, "DatapointsToAlarm": 2, "Threshold": 300.0,
+                 "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "missing",
+                 "Metrics": [{"Id": "age", "Expression": "MAX([a1, a2])", "Label": "oldest message", "ReturnData": True, "Period": 300},
+                             {"Id": "a1", "ReturnData": False, "MetricStat": {"Metric": {"Namespace": "AWS/SQS", "MetricName": "ApproximateAgeOfOldestMessage",
+                              "Dimensions": [{"Name": "QueueName", "Value": "orders"}]}, "Period": 300, "Stat": "Maximum"}},
+                             {"Id": "a2", "ReturnData": False, "MetricStat": {"Metric": {"Namespace": "AWS/SQS", "MetricName": "ApproximateAgeOfOldestMessage",
+                              "Dimensions": [{"Name": "QueueName", "Value": "orders-retry"}]}, "Period": 300, "Stat": "Maximum"}}]}],
+            "CompositeAlarms": [
+                {"AlarmName": "orders-degraded", "AlarmArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:orders-degraded",
+                 "AlarmDescription": "latency and queue age together", "ActionsEnabled": True, "OKActions": [],
+                 "AlarmActions": ["arn:aws:sns:eu-west-1:123456789012:orders-page"], "InsufficientDataActions": [],
+                 "AlarmRule": "ALARM(orders-api-high-latency) AND NOT OK(\"queue-age (warning)\")", "StateValue": "OK"}]}
+        dashboard = {"DashboardArn": "arn:aws:cloudwatch::123456789012:dashboard/orders", "DashboardName": "orders",
+                     "DashboardBody": json.dumps({"start": "-PT6H", "widgets": [
+                         {"type": "text", "x": 0, "y": 0, "width": 24, "height": 1, "properties": {"markdown": "## Orders", "background": "transparent"}},
+                         {"type": "metric", "x": 0, "y": 1, "width": 12, "height": 6, "properties": {
+                             "metrics": [["AWS/ApiGateway", "Count", "ApiName", "orders", {"stat": "Sum"}]], "view": "timeSeries",
+                             "region": "eu-west-1", "title": "Requests", "period": 60}},
+                         {"type": "metric", "x": 12, "y": 1, "width": 12, "height": 6, "properties": {
+                             "metrics": [[{"expression": "SELECT AVG(Latency) FROM \"AWS/ApiGateway\" GROUP BY ApiName", "label": "latency", "id": "q1"}]],
+                             "view": "timeSeries", "stacked": False, "region": "eu-west-1", "title": "Latency by API",
+                             "yAxis": {"left": {"min": 0, "label": "ms", "showUnits": False}}, "start": "-PT3H",
+                             "annotations": {"horizontal": [{"label": "slow", "value": 800}]}}},
+                         {"type": "metric", "x": 0, "y": 7, "width": 6, "height": 3, "properties": {
+                             "metrics": [[{"expression": "SUM(SEARCH('{AWS/SQS,QueueName} ApproximateNumberOfMessagesVisible', 'Maximum'))", "id": "q1"}]],
+                             "view": "singleValue", "region": "eu-west-1", "title": "Backlog", "sparkline": True}},
+                         {"type": "alarm", "x": 6, "y": 7, "width": 18, "height": 3, "properties": {
+                             "title": "Orders alarms", "alarms": ["arn:aws:cloudwatch:eu-west-1:123456789012:alarm:orders-degraded"]}}]})}
+        with open(os.path.join(self.dir, "alarms.json"), "w") as f:
+            json.dump(alarms, f)
+        with open(os.path.join(self.dir, "dashboard.json"), "w") as f:
+            json.dump(dashboard, f)
+        p = self.run_mc("import", "cloudwatch", "alarms.json", "dashboard.json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        imported = p.stdout
+        self.assertIn('monitor query "queue-age"', imported)
+        self.assertIn('monitor query "orders-degraded"', imported)
+        self.assertIn('AlarmType = "CompositeAlarm"', imported)
+        self.assertIn('graph "Latency by API"', imported)
+        self.write(imported)
+        # The same alarms and dashboard on the target, made by hand (no tags).
+        for a in alarms["MetricAlarms"] + alarms["CompositeAlarms"]:
+            self.fake.post("/_seed", dict({k: v for k, v in a.items() if k not in ("AlarmArn", "StateValue", "StateReason")}, Region="eu-west-1"))
+        p = self.run_mc("plan", "--format", "json", "main.mon")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        changes = json.loads(p.stdout)["changes"]
+        self.assertEqual(sorted((c["action"], c["key"]) for c in changes),
+                         [("adopt", "orders-api-high-latency"), ("adopt", "orders-degraded"), ("adopt", "queue-age (warning)"),
+                          ("create", "orders")])
+        for c in changes:
+            if c["key"] != "orders":
+                self.assertEqual({f["path"].split(".")[1] for f in c.get("fields", [])}, {"Tags"}, c)
+        built = self.built("orders")
+        original = json.loads(dashboard["DashboardBody"])
+        header = built["widgets"].pop(0)
+        self.assertTrue(header["properties"]["markdown"].endswith("managed-by: monitorc"))
+        for w in built["widgets"]:
+            w["y"] -= header["height"]
+        self.assertEqual(built, original)
+        # Applied, the imported source plans no change.
+        self.apply()
+        self.assertEqual(sorted(a for a, _ in self.plan()), ["no-change"] * 4)
+
     def test_region_from_config_file(self):
         self.write(self.CPU % 90)
         with open(os.path.join(self.dir, "main.mon")) as f:
