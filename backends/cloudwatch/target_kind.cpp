@@ -90,7 +90,7 @@ std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::stri
     for (auto& a : m.alarms) {
       std::string severity = a.params["Tags"][2].value("Value", "");
       const char* type = a.params.contains("AlarmRule") ? kCompositeType : "alarm";
-      engine::Desired d{engine::ObjKind::Monitor, a.name, type, {{"name", a.name}, {"type", type}, {"alarm", a.params}}, src, {}, {}, {}};
+      engine::Desired d{engine::ObjKind::Monitor, a.name, type, {{"name", a.name}, {"type", type}, {"alarm", a.params}}, src, {}, {}, {}, {}};
       if (const ir::Prop* prev = m.monitor->props.find("previous_names"))
         for (const auto& n : prev->value)
           if (n.is_string()) d.previousKeys.push_back(alarmName(n.get<std::string>(), severity));
@@ -100,7 +100,7 @@ std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::stri
   // Metric widgets name the region the target resolved when neither the widget nor the target does.
   for (auto& d : dashboardsFor(ctx.module, t, region, quiet)) {
     std::string src = where(ctx.sources, d.dashboard->range);
-    parts.desired.push_back({engine::ObjKind::Dashboard, d.name, "", {{"urlPath", d.name}, {"dashboard", std::move(d.body)}}, src, {}, {}, {}});
+    parts.desired.push_back({engine::ObjKind::Dashboard, d.name, "", {{"urlPath", d.name}, {"dashboard", std::move(d.body)}}, src, {}, {}, {}, {}});
   }
   if (quiet.hasErrors())
     for (const auto& d : quiet.all())
