@@ -7,6 +7,7 @@
 #include "cloudwatch/target_kind.h"
 #include "grafana/grafana.h"
 #include "grafana/target_kind.h"
+#include "kibana/import.h"
 #include "kibana/kibana.h"
 #include "kibana/target_kind.h"
 #include "mackerel/import.h"
@@ -33,7 +34,8 @@ const std::vector<Backend>& backends() {
       {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}},
       {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}},
       {"newrelic", &newrelic::build, &newrelic::check, {&newrelic::target()}},
-      {"kibana", &kibana::build, &kibana::check, {&kibana::target()}},
+      {"kibana", &kibana::build, &kibana::check, {&kibana::target()}, &kibana::importFile,
+       "alerting rules (_find answer) or saved objects (_export NDJSON)"},
       {"alertmanager", &alertmanager::build, &alertmanager::check, {&alertmanager::target()}},
   };
   return all;
