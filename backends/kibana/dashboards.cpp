@@ -211,7 +211,8 @@ DashboardObjects build(Ctx& c, const std::string& space) {
   Json panels = Json::array(), refs = Json::array();
   int n = 0;
   for (const auto& w : c.d.widgets) {
-    std::string index = "p" + std::to_string(++n);
+    std::string index = "p";  // appended, not "p" + string&&: GCC 12 -Wrestrict false positive
+    index += std::to_string(++n);
     std::string id = out.id + "-" + index;
     // An imported panel keeps the object id and the panel fields Kibana gave it.
     if (w.raw.contains(kRawObjectId) && w.raw[kRawObjectId].is_string()) id = w.raw[kRawObjectId];

@@ -309,7 +309,8 @@ std::string dashboardsSource(const std::vector<Json>& objects, const TargetSetti
     std::string builtId = dashboardId(s.space, urlPath.empty() ? id : urlPath);
     for (const auto& p : panels) {
       if (!p.is_object()) continue;
-      std::string index = "p" + std::to_string(n + 1);
+      std::string index = "p";  // appended, not "p" + string&&: GCC 12 -Wrestrict false positive
+      index += std::to_string(n + 1);
       std::string w = widgetBlock(p, refs, byId, s, title, index, builtId + "-" + index, warnings);
       if (!w.empty()) ++n, b += w;
     }
