@@ -62,7 +62,9 @@ std::string importErrors(const Json& answer) {
         out += " (" + r.value("type", "") + " '" + r.value("id", "") + "')";
     if (type == "conflict") out += " (written since plan read the target)";
   }
-  if (out.empty() && !answer.value("success", false)) out = "the import did not succeed";
+  // success is false for the tag's conflict alone: an error the loop above has passed over.
+  if (out.empty() && !answer.value("success", false) && answer.value("errors", Json::array()).empty())
+    out = "the import did not succeed";
   return out;
 }
 
@@ -161,7 +163,8 @@ OpResult DashboardStore::write(const std::string& id, const std::vector<Json>& o
     // sent again by the retry, or by another run. Owned objects are overwritten (recovered);
     // anything else is left alone and reported.
     std::vector<std::pair<std::string, std::string>> conflicting;
-    for (const auto& e : a.body["errors"]) conflicting.emplace_back(e.value("type", ""), e.value("id", ""));
+    for (const auto& e : a.body["errors"])
+      if (!(e.value("type", "") == "tag" && e.value("id", "") == kOwnerTagId)) conflicting.emplace_back(e.value("type", ""), e.value("id", ""));
     std::map<std::string, Json> now;
     if (!bulkGet(*api_, conflicting, now, r.error)) return r;
     for (const auto& [type, oid] : conflicting) {
