@@ -8,6 +8,7 @@
 #include "cloudwatch/target_kind.h"
 #include "grafana/grafana.h"
 #include "grafana/target_kind.h"
+#include "kibana/import.h"
 #include "kibana/kibana.h"
 #include "kibana/target_kind.h"
 #include "mackerel/import.h"
@@ -35,7 +36,8 @@ const std::vector<Backend>& backends() {
       {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}, &cloudwatch::importFile,
        "describe-alarms or get-dashboard JSON"},
       {"newrelic", &newrelic::build, &newrelic::check, {&newrelic::target()}},
-      {"kibana", &kibana::build, &kibana::check, {&kibana::target()}},
+      {"kibana", &kibana::build, &kibana::check, {&kibana::target()}, &kibana::importFile,
+       "alerting rules (_find answer) or saved objects (_export NDJSON)"},
       {"alertmanager", &alertmanager::build, &alertmanager::check, {&alertmanager::target()}},
   };
   return all;

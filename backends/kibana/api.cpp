@@ -11,6 +11,22 @@ Api::Api(std::shared_ptr<net::Client> client, std::string url, std::string space
     : client_(std::move(client)), base_(spaceBase(url, space)), key_(std::move(apiKey)), retry_(std::move(retry)) {}
 
 ApiAnswer Api::call(const std::string& method, const std::string& path, const ir::Json& body) {
+  if (body.is_null()) return send(method, path, "", "");
+  return send(method, path, "application/json", body.dump());
+}
+
+ApiAnswer Api::importObjects(const std::string& ndjson, bool overwrite) {
+  // One form field, "file", holding the NDJSON (Kibana reads the file's name for its .ndjson
+  // extension). The boundary is a fixed string no JSON line starts with.
+  const std::string boundary = "monitorc-saved-objects-8d3f1c";
+  std::string form = "--" + boundary + "\r\n" +
+                     "Content-Disposition: form-data; name=\"file\"; filename=\"monitorc.ndjson\"\r\n" +
+                     "Content-Type: application/ndjson\r\n\r\n" + ndjson + "\r\n--" + boundary + "--\r\n";
+  return send("POST", std::string("/api/saved_objects/_import") + (overwrite ? "?overwrite=true" : ""),
+              "multipart/form-data; boundary=" + boundary, form);
+}
+
+ApiAnswer Api::send(const std::string& method, const std::string& path, const std::string& contentType, const std::string& body) {
   ApiAnswer a;
   net::Retrier retrier(retry_);
   for (;;) {
@@ -18,9 +34,9 @@ ApiAnswer Api::call(const std::string& method, const std::string& path, const ir
     req.method = method;
     req.url = base_ + path;
     req.headers = {{"Authorization", "ApiKey " + key_}, {"kbn-xsrf", "monitorc"}};
-    if (!body.is_null()) {
-      req.headers.emplace_back("Content-Type", "application/json");
-      req.body = body.dump();
+    if (!contentType.empty()) {
+      req.headers.emplace_back("Content-Type", contentType);
+      req.body = body;
     }
     net::Response res = client_->send(req);
     std::string why;

@@ -1,7 +1,9 @@
 // `monitorc build` and `check` for Kibana: per target, every log monitor's rules as the create
-// rule API takes them (rules.cpp), and located reports of what a target cannot express.
+// rule API takes them (rules.cpp), its dashboards as the saved objects _import takes
+// (dashboards.cpp), and located reports of what a target cannot express.
 #include <set>
 
+#include "kibana/dashboards.h"
 #include "kibana/monitors.h"
 #include "kibana/target_kind.h"
 #include "prometheus/targets.h"
@@ -46,7 +48,6 @@ std::vector<MonitorOnTarget> monitorsFor(const ir::Module& module, const ir::Tar
     for (const auto& d : tr.dropped) targets::reportDroppedField(m, t, d.field, d.why, diags);
     out.push_back({&m, std::move(tr.rules)});
   }
-  targets::reportDashboardsNotWritten(module, t, "Kibana", diags);
   return out;
 }
 
@@ -59,14 +60,25 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags) {
     for (auto& m : monitorsFor(module, *t, diags))
       for (auto& r : m.rules) rules.push_back(std::move(r.body));
     Json doc = {{"rules", std::move(rules)}};
-    out["kibana/" + targets::fileSafe(t->name) + "/rules.json"] = doc.dump(2) + "\n";
+    std::string dir = "kibana/" + targets::fileSafe(t->name) + "/";
+    out[dir + "rules.json"] = doc.dump(2) + "\n";
+    // The _import file: the owner tag, then each dashboard's panels and the dashboard.
+    auto dashboards = dashboardsFor(module, *t, settingsOf(*t), diags);
+    if (dashboards.empty()) continue;
+    std::string ndjson = ownerTagObject().dump() + "\n";
+    for (const auto& d : dashboards)
+      for (const auto& o : d.objects) ndjson += o.dump() + "\n";
+    out[dir + "dashboards.ndjson"] = ndjson;
   }
   return out;
 }
 
 void check(const ir::Module& module, DiagEngine& diags) {
   targets::reportFileNameClashes(module, "kibana", diags);
-  for (const ir::Target* t : targets::ofKind(module, "kibana")) monitorsFor(module, *t, diags);
+  for (const ir::Target* t : targets::ofKind(module, "kibana")) {
+    monitorsFor(module, *t, diags);
+    dashboardsFor(module, *t, settingsOf(*t), diags);
+  }
 }
 
 }  // namespace mon::kibana

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "kibana/import.h"
 #include "kibana/rule_remote.h"
 #include "kibana/rules.h"
 #include "mackerel/import_writer.h"
@@ -51,6 +52,9 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const T
       continue;
     }
     auto [name, severity] = split(rule.value("name", ""));
+    if (name == rule.value("name", ""))
+      warnings.push_back("rule '" + name + "': its name has no ' (critical)' or ' (warning)'; the source's monitor writes it as '" +
+                         ruleName(name, severity) + "'");
     if (!groups.count(name)) order.push_back(name);
     groups[name].push_back({severity, rule});
   }
@@ -88,8 +92,16 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const T
     if (p.value("searchType", "") == "esQuery") {
       if (p.value("index", Json::array()) != Json(s.index)) raw["index"] = p["index"];
       if (p.value("timeField", "") != s.timeField) raw["timeField"] = p["timeField"];
-    } else if (p.value("searchConfiguration", Json::object()).value("index", "") != s.dataView) {
-      warnings.push_back("rule '" + name + "': its data view is not the target's data_view; the pulled source gives it the target's");
+    } else {
+      const Json& config = p.value("searchConfiguration", Json::object());
+      if (config.value("index", "") != s.dataView)
+        warnings.push_back("rule '" + name + "': its data view is not the target's data_view; the pulled source gives it the target's");
+      // What the search source says beside its query and data view (filters, a KQL query's
+      // other settings): raw searchConfiguration, which build merges with the query.
+      Json extra = Json::object();
+      for (auto it = config.begin(); config.is_object() && it != config.end(); ++it)
+        if (it.key() != "index" && it.key() != "query") extra[it.key()] = it.value();
+      if (!extra.empty()) raw["searchConfiguration"] = extra;
     }
     if (first["schedule"].value("interval", "") != intervalOf(s.everySeconds)) raw["schedule"] = first["schedule"];
     std::string labels;
@@ -101,11 +113,32 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const T
       labels += (labels.empty() ? "" : ", ") + mackerel::keyLiteral(k) + " = " + quoteSource(v);
     }
     if (!labels.empty()) field("labels", std::string("{ ") + labels + std::string(" }"));
+    // Actions other than what the target's connectors and the memo write: kept in raw (one
+    // list for both rules of the monitor).
+    std::string memo = memoOf(first);
+    std::string message = "{{rule.name}}: {{context.message}}" + (memo.empty() ? "" : "\n\n" + memo);
+    for (const auto& part : parts) {
+      Json expected = Json::array();
+      for (const auto& id : part.severity == "warning" ? s.warningConnectors : s.criticalConnectors)
+        expected.push_back({{"group", kActionGroup}, {"id", id}, {"params", {{"message", message}}},
+                            {"frequency", {{"summary", false}, {"notify_when", "onActionGroupChange"}, {"throttle", nullptr}}}});
+      Json want = normalize(engine::ObjKind::Monitor, {{"rule", {{"actions", expected}}}})["rule"]["actions"];
+      if (part.rule["actions"] == want) continue;
+      if (!raw.contains("actions")) raw["actions"] = part.rule["actions"];
+      else if (raw["actions"] != part.rule["actions"])
+        warnings.push_back("rule '" + part.rule.value("name", "") + "': its actions differ from its monitor's other rule; the source gives it the other's");
+    }
     if (!raw.empty()) field("raw", lit(raw));
-    if (std::string memo = memoOf(first); !memo.empty()) field("memo", quoteSource(memo));
+    if (!memo.empty()) field("memo", quoteSource(memo));
     field("targets", "[" + quoteSource(s.name) + "]");
     out += "monitor query " + quoteSource(name) + " {\n" + block + "}\n\n";
   }
+  std::vector<Json> objects;
+  for (const auto& d : state.dashboards) {
+    if (ownedOnly && !engine::hasOwnerMarker(d.body.value("memo", ""))) continue;
+    for (const auto& o : d.body.value("objects", Json::array())) objects.push_back(o);
+  }
+  out += dashboardsSource(objects, s, warnings);
   return out;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // `monitorc pull` from a kibana target: the Elasticsearch query rules as read, written back as
-// the query monitors that build them.
+// the query monitors that build them, and the dashboards as dashboard blocks (import.h).
 #include <string>
 #include <vector>
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 
+#include "kibana/dashboard_remote.h"
 #include "kibana/rules.h"
 #include "ownership.h"
 
@@ -66,7 +67,7 @@ Json params(const Json& p) {
 class RuleRemote : public engine::Remote {
  public:
   RuleRemote(std::shared_ptr<Api> api, std::string target, std::string space)
-      : api_(std::move(api)), target_(std::move(target)), space_(std::move(space)) {}
+      : api_(std::move(api)), target_(std::move(target)), space_(std::move(space)), dashboards_(api_, space_) {}
 
   std::string describe() const override { return "kibana \"" + target_ + "\" (" + api_->base() + ")"; }
 
@@ -90,14 +91,16 @@ class RuleRemote : public engine::Remote {
       long long total = a.body.value("total", 0LL);
       if (a.body["data"].empty() || static_cast<long long>(page) * perPage >= total) break;
     }
-    std::lock_guard<std::mutex> lock(mu_);
-    known_ = std::move(known);
-    return true;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      known_ = std::move(known);
+    }
+    return dashboards_.fetch(out.dashboards, err);
   }
 
   OpResult create(ObjKind kind, const std::string& key, const Json& body) override {
     OpResult r;
-    if (kind != ObjKind::Monitor) return (r.error = "dashboards are not written for Kibana yet", r);
+    if (kind == ObjKind::Dashboard) return dashboards_.create(body);
     Json rule = body.value("rule", Json::object());
     std::string id = ruleId(space_, rule.value("name", key));
     ApiAnswer a = api_->call("POST", "/api/alerting/rule/" + id, rule);
@@ -122,6 +125,7 @@ class RuleRemote : public engine::Remote {
   }
 
   OpResult update(ObjKind kind, const std::string& id, const Json& body) override {
+    if (kind == ObjKind::Dashboard) return dashboards_.update(id, body);
     OpResult r;
     r.id = id;
     Json read;
@@ -154,7 +158,7 @@ class RuleRemote : public engine::Remote {
   OpResult remove(ObjKind kind, const std::string& id) override {
     OpResult r;
     r.id = id;
-    if (kind != ObjKind::Monitor) return (r.error = "dashboards are not written for Kibana yet", r);
+    if (kind == ObjKind::Dashboard) return dashboards_.remove(id);
     ApiAnswer a = api_->call("DELETE", "/api/alerting/rule/" + id);
     // 404: already gone (a run stopped after its delete, or a retry after a lost answer).
     if (!a.error.empty() && a.status != 404) return (r.error = a.error, r);
@@ -170,6 +174,7 @@ class RuleRemote : public engine::Remote {
 
   std::shared_ptr<Api> api_;
   std::string target_, space_;
+  DashboardStore dashboards_;
   std::mutex mu_;
   std::map<std::string, Json> known_;  // rule id -> the rule as read
 };
@@ -199,7 +204,8 @@ Json createBodyOf(const Json& r) {
   return out;
 }
 
-Json normalize(ObjKind, const Json& body) {
+Json normalize(ObjKind kind, const Json& body) {
+  if (kind == ObjKind::Dashboard) return normalizeDashboard(body);
   Json rule = body.value("rule", Json::object());
   Json out = Json::object();
   out["name"] = rule.value("name", Json(""));

@@ -3,7 +3,7 @@
 // rule, keyed by its name, identified by its rule id, as {name, type: "rule", rule: the create
 // body}. Ownership is the tag managed-by:monitorc; the engine's memo marker is how this Remote
 // reports it. Rules of other types and rules without the tag are read (so a name is never
-// taken twice) and never written.
+// taken twice) and never written. Dashboards go to the saved objects API (dashboard_remote.h).
 #include <memory>
 
 #include "kibana/api.h"

@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "kibana/dashboards.h"
 #include "kibana/monitors.h"
 #include "kibana/pull.h"
 #include "kibana/rule_remote.h"
@@ -108,14 +109,22 @@ std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::stri
       parts.desired.push_back(std::move(d));
     }
   }
+  for (auto& d : dashboardsFor(ctx.module, t, s, quiet)) {
+    std::string src = where(ctx.sources, d.dashboard->range);
+    Json objects = Json::array();
+    for (auto& o : d.objects) objects.push_back(std::move(o));
+    parts.desired.push_back({engine::ObjKind::Dashboard, d.dashboard->urlPath, "",
+                             {{"urlPath", d.dashboard->urlPath}, {"title", d.dashboard->title}, {"objects", objects}}, src, {}, {}, {}, {}});
+  }
   if (quiet.hasErrors())
     for (const auto& d : quiet.all())
       if (d.severity == Severity::Error) return (err = at + "kibana target '" + t.name + "': " + d.message + " (run monitorc check)", nullptr);
   parts.remote = makeRemote(api, t.name, s.space);
   parts.normalize = normalize;
-  // The rule's name and type repeat the change's key and type: left out of listings.
+  // The rule's name and type (and a dashboard's url_path) repeat the change's key and type:
+  // left out of listings.
   parts.words = [](engine::ObjKind, const std::string&, const ir::Json&, const ir::Json&, engine::FieldChange& f) {
-    return f.path != "name" && f.path != "type" && f.path != "rule.name";
+    return f.path != "name" && f.path != "type" && f.path != "rule.name" && f.path != "urlPath";
   };
   parts.pullSource = [s](const engine::RemoteState& state, bool ownedOnly, std::vector<std::string>& warnings) {
     return pullSource(state, ownedOnly, s, warnings);

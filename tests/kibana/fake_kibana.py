@@ -10,13 +10,16 @@ create/update/delete/find rule APIs and the Elasticsearch query rule type's para
   POST   [/s/SPACE]/api/alerting/rule/ID/_enable | _disable   204
   GET    [/s/SPACE]/api/alerting/rules/_find?page=&per_page=
 
+and the saved objects API (_import, _export, _find, _bulk_get, GET and DELETE of one object:
+fake_saved_objects.py).
+
 Every request needs `Authorization: ApiKey KEY` (401 otherwise); every request but a GET needs a
 `kbn-xsrf` header (400 otherwise). Bad bodies get 400 with Kibana's error body
 {"statusCode", "error", "message"} and messages in the style of Kibana's config-schema
 ("[request body.name]: expected value of type [string] but got [undefined]", "params invalid:
 [size]: ..."). Control endpoints for the tests (no key): POST /_reset, POST /_seed {space, id?,
 rule}, POST /_faults [{method, path, status, times, after, lose}], POST /_delay {seconds}, GET /_state,
-GET /_log.
+GET /_log, POST /_seed_objects {space, objects: [saved objects]} (stored as given).
 
   fake_kibana.py PORT_FILE API_KEY
 """
@@ -27,8 +30,12 @@ import sys
 import threading
 import time
 import uuid
+import os
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fake_saved_objects as so  # noqa: E402
 
 PORT_FILE, API_KEY = sys.argv[1], sys.argv[2]
 LOCK = threading.Lock()
@@ -42,7 +49,7 @@ UPDATE_KEYS = {"name", "schedule", "params", "actions", "tags", "throttle", "not
 
 
 def fresh():
-    return {"spaces": {}, "log": [], "faults": [], "delay": 0.0}
+    return {"spaces": {}, "objects": {}, "log": [], "faults": [], "delay": 0.0}
 
 
 STATE = fresh()
@@ -237,10 +244,11 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def reply(self, status, body=None, headers=None):
-        data = b"" if body is None else json.dumps(body).encode()
+        text = isinstance(body, str)  # _export's NDJSON
+        data = b"" if body is None else body.encode() if text else json.dumps(body).encode()
         self.send_response(status)
         if body is not None:
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", "application/ndjson" if text else "application/json; charset=utf-8")
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(data)))
@@ -255,7 +263,8 @@ class Handler(BaseHTTPRequestHandler):
     def body(self):
         n = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(n) if n else b""
-        if not raw:
+        self.raw = raw
+        if not raw or (self.headers.get("Content-Type") or "").startswith("multipart/"):
             return None
         try:
             return json.loads(raw)
@@ -292,6 +301,11 @@ class Handler(BaseHTTPRequestHandler):
                 r.update({"id": rid, "created_at": now(), "updated_at": now(), "mute_all": False})
                 STATE["spaces"].setdefault(space, {})[rid] = r
                 return self.reply(200, {"id": rid})
+            if path == "/_seed_objects":
+                store = STATE["objects"].setdefault(body.get("space", "default"), {})
+                for o in body["objects"]:
+                    store[(o["type"], o["id"])] = dict(o, references=o.get("references", []))
+                return self.reply(200, {})
             if path == "/_faults":
                 STATE["faults"] = body or []
                 return self.reply(200, {})
@@ -299,7 +313,9 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["delay"] = float((body or {}).get("seconds", 0))
                 return self.reply(200, {})
             if path == "/_state":
-                return self.reply(200, {"spaces": STATE["spaces"]})
+                objects = {space: sorted(store.values(), key=lambda o: (o["type"], o["id"]))
+                           for space, store in STATE["objects"].items()}
+                return self.reply(200, {"spaces": STATE["spaces"], "objects": objects})
             if path == "/_log":
                 return self.reply(200, STATE["log"])
         self.error(404, "Not Found")
@@ -369,6 +385,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def route(self, method, path, query, body, space):
         with LOCK:
+            if path.startswith("/api/saved_objects/"):
+                try:
+                    answer = so.route(STATE["objects"].setdefault(space, {}), method, path, query, body,
+                                      getattr(self, "raw", b""), self.headers.get("Content-Type"), now())
+                except so.Invalid as e:
+                    raise Invalid(str(e))
+                return answer or (404, {"statusCode": 404, "error": "Not Found", "message": "Not Found"})
             rules = STATE["spaces"].setdefault(space, {})
             if method == "GET" and path == "/api/alerting/rules/_find":
                 try:
@@ -434,7 +457,6 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     with open(PORT_FILE + ".tmp", "w") as f:
         f.write(str(server.server_address[1]))
-    import os
     os.replace(PORT_FILE + ".tmp", PORT_FILE)
     server.serve_forever()
 

@@ -2,7 +2,8 @@
 # Golden tests of the Kibana backend. A case is cases/NAME.mon. With cases/NAME.diag, build must
 # fail with exactly that stderr (and check print the same); otherwise it must write exactly
 # cases/NAME.out/ (the kibana/ folder), print exactly cases/NAME.warn (nothing without one),
-# and every rule must pass validate_rules.py (Kibana's create rule API and es-query params).
+# every rule must pass validate_rules.py (Kibana's create rule API and es-query params), and
+# every dashboards.ndjson validate_dashboards.py (the saved objects _import takes).
 #   run_golden.sh MONITORC [--update]
 set -u
 mon=$(realpath "$1"); update=${2:-}
@@ -37,6 +38,10 @@ for src in cases/*.mon; do
     if /usr/bin/python3 validate_rules.py "$f" >"$tmp/v.log" 2>&1; then ok "$name: create rule API shape ${f#$out/}"
     else bad "$name: create rule API shape ${f#$out/}"; cat "$tmp/v.log"; fi
   done < <(find "$out/kibana" -name 'rules.json' | sort)
+  while IFS= read -r f; do
+    if /usr/bin/python3 validate_dashboards.py "$f" >"$tmp/v.log" 2>&1; then ok "$name: saved objects shape ${f#$out/}"
+    else bad "$name: saved objects shape ${f#$out/}"; cat "$tmp/v.log"; fi
+  done < <(find "$out/kibana" -name 'dashboards.ndjson' | sort)
 done
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
