@@ -131,7 +131,12 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const T
     if (!raw.empty()) field("raw", lit(raw));
     if (!memo.empty()) field("memo", quoteSource(memo));
     field("targets", "[" + quoteSource(s.name) + "]");
-    out += "monitor query " + quoteSource(name) + " {\n" + block + "}\n\n";
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on the chained +.
+    out += "monitor query ";
+    out += quoteSource(name);
+    out += " {\n";
+    out += block;
+    out += "}\n\n";
   }
   std::vector<Json> objects;
   for (const auto& d : state.dashboards) {

@@ -102,7 +102,7 @@ std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::stri
       auto& r = m.rules[i];
       std::string severity = r.name.substr(r.name.rfind(" (") + 2);
       severity.pop_back();
-      engine::Desired d{engine::ObjKind::Monitor, r.name, "rule", {{"name", r.name}, {"type", "rule"}, {"rule", r.body}}, src, {}, {}, {}};
+      engine::Desired d{engine::ObjKind::Monitor, r.name, "rule", {{"name", r.name}, {"type", "rule"}, {"rule", r.body}}, src, {}, {}, {}, {}};
       if (const ir::Prop* prev = m.monitor->props.find("previous_names"))
         for (const auto& n : prev->value)
           if (n.is_string()) d.previousKeys.push_back(ruleName(n.get<std::string>(), severity));
