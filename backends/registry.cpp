@@ -12,6 +12,7 @@
 #include "mackerel/import.h"
 #include "mackerel/mackerel.h"
 #include "mackerel/target_kind.h"
+#include "newrelic/import.h"
 #include "newrelic/newrelic.h"
 #include "newrelic/target_kind.h"
 #include "prometheus/prometheus.h"
@@ -32,7 +33,8 @@ const std::vector<Backend>& backends() {
       {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard", &grafana::dashboardPicture},
       {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}},
       {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}},
-      {"newrelic", &newrelic::build, &newrelic::check, {&newrelic::target()}},
+      {"newrelic", &newrelic::build, &newrelic::check, {&newrelic::target()}, &newrelic::importFile,
+       "dashboard (Copy JSON) or nrqlConditionsSearch answer JSON"},
       {"kibana", &kibana::build, &kibana::check, {&kibana::target()}},
       {"alertmanager", &alertmanager::build, &alertmanager::check, {&alertmanager::target()}},
   };
