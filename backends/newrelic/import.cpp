@@ -3,10 +3,13 @@
 // imported source plans no change against the objects it came from.
 #include "newrelic/import.h"
 
+#include <algorithm>
+
 #include "newrelic/condition_remote.h"
 #include "newrelic/dashboard_source.h"
 #include "newrelic/pull.h"
 #include "ownership.h"
+#include "prometheus/mon_source.h"
 #include "support/text.h"
 
 namespace mon::newrelic {
@@ -58,8 +61,21 @@ bool conditions(const Json& list, int64_t account, std::string& source, std::vec
 }  // namespace
 
 bool importFile(const std::string& text, std::string& source, std::vector<std::string>& warnings, std::string& error) {
-  Json doc = Json::parse(text, nullptr, false);
-  if (doc.is_discarded()) return (error = "not JSON", false);
+  Json doc;
+  try {
+    doc = Json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // "LINE:COL: ..." at the byte the parser stopped at (the command prints FILE:LINE:COL).
+    size_t at = std::min(e.byte > 0 ? e.byte - 1 : 0, text.size()), line = 1, col = 1;
+    for (size_t i = 0; i < at; ++i) {
+      if (text[i] == '\n') ++line, col = 1;
+      else ++col;
+    }
+    return (error = std::to_string(line) + ":" + std::to_string(col) + ": invalid JSON", false);
+  }
+  // Copies and writes below recurse per level: a file nested deeper than source can say is
+  // refused before anything walks it.
+  if (source::depth(doc) > source::kMaxValueDepth) return (error = "nested deeper than .mon source takes", false);
   try {
     const Json* root = &doc;
     if (const Json* data = at(doc, {"data"})) root = data;

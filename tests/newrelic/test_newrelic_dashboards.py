@@ -260,5 +260,20 @@ class NewRelicDashboards(Harness):
                                 [("monitor", "adopt", c["name"], 0) for c in seeded]))
 
 
+class Import(Harness):
+    """What import refuses: located, nothing written."""
+    def test_refused(self):
+        cases = [("bad.json", '{\n  "name": "x",\n  "pages": [,]\n}', "bad.json:3:"),
+                 ("other.json", '{"panels": []}', "not a New Relic dashboard export"),
+                 ("cond.json", '[{"name": "x"}]', "needs at least name, nrql")]
+        for name, text, why in cases:
+            with open(os.path.join(self.dir, name), "w") as f:
+                f.write(text)
+            p = self.run_mc("import", "newrelic", name, "-o", "out.mon")
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertIn(why, p.stderr)
+            self.assertFalse(os.path.exists(os.path.join(self.dir, "out.mon")))
+
+
 if __name__ == "__main__":
     unittest.main()
