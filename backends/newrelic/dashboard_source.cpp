@@ -85,8 +85,7 @@ bool dashboardSource(const Json& d, const std::string& target, int64_t accountId
       // One query of the target's account is what `query` writes; anything else stays as given.
       Json plain = Json::array({{{"accountIds", Json::array({accountId})}, {"query", text(queries[0], "query")}}});
       if (nlohmann::json::parse(queries.dump()) == nlohmann::json::parse(plain.dump())) raw.erase("nrqlQueries");
-      if (viz == "viz.area") fields += "    stacked = true\n";
-      else if (viz != "viz.line" && viz != "viz.billboard") extra["visualization"] = viz;
+      if (viz != (kind == "value" ? "viz.billboard" : "viz.line")) extra["visualization"] = viz;
       if (kind == "graph" && raw.contains("yAxisLeft") && raw["yAxisLeft"].is_object()) {
         Json axis = raw["yAxisLeft"], range = Json::object();
         for (const char* k : {"min", "max"})

@@ -1,5 +1,5 @@
 // Dashboards -> NerdGraph's DashboardInput. A widget's NRQL (`query`) is shown as New Relic
-// shows NRQL: a graph as viz.line (viz.area when stacked), a value as viz.billboard, markdown
+// shows NRQL: a graph as viz.line, a value as viz.billboard, markdown
 // as viz.markdown. What only Mackerel can draw (host, role and service graphs, expressions,
 // alert status) cannot be expressed; what New Relic has no place for is dropped with a warning.
 #include "newrelic/dashboards.h"
@@ -61,8 +61,7 @@ WidgetOut widget(const ir::Widget& w, int64_t accountId) {
         drop(f, "the NRQL `query` decides what is shown");
       drop("legend", "New Relic names series after the NRQL's aliases ('AS')");
       if (w.kind == ir::WidgetKind::Graph) {
-        bool stacked = w.props.has("stacked") && w.props.find("stacked")->value == Json(true);
-        viz = stacked ? "viz.area" : "viz.line";
+        viz = "viz.line";
         if (const ir::Prop* vr = w.props.find("value_range"); vr && vr->value.is_object()) {
           Json axis = Json::object();
           for (const char* k : {"min", "max"})

@@ -38,7 +38,7 @@ DASH = '''dashboard "Shop overview" {
   }
   graph "Slowest" {
     query = "SELECT average(duration) FROM Transaction FACET name LIMIT 10"
-    stacked = true
+    raw = { visualization = "viz.area" }
     x = 0
     y = 8
     width = 8
@@ -80,7 +80,7 @@ class NewRelicDashboards(Harness):
         self.apply()
         self.assertEqual(self.dplan()[0], [("no-change", "Shop overview")])
         d = self.dashboards()["Shop overview"]
-        self.assertEqual(d["description"], "The shop at a glance.\n" + MARKER)
+        self.assertEqual(d["description"], "The shop at a glance.\n\n" + MARKER)
         self.assertEqual(d["permissions"], "PUBLIC_READ_WRITE")
         self.assertEqual(len(d["pages"]), 1)
         self.assertEqual(d["pages"][0]["name"], "Shop overview")
@@ -103,7 +103,7 @@ class NewRelicDashboards(Harness):
         plan, changes = self.dplan()
         self.assertEqual(plan, [("update", "Shop overview")])
         fields = [f["path"] for c in changes if c["kind"] == "dashboard" for f in c.get("fields", [])]
-        self.assertEqual(fields, ["dashboard.pages[0].widgets[2].rawConfiguration.nrqlQueries"], fields)
+        self.assertEqual(fields, ["dashboard.pages[0].widgets[2].rawConfiguration.nrqlQueries[0].query"], fields)
         self.apply()
         d = self.dashboards()["Shop overview"]
         self.assertEqual(d["guid"], guid)
