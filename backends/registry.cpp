@@ -14,6 +14,7 @@
 #include "mackerel/import.h"
 #include "mackerel/mackerel.h"
 #include "mackerel/target_kind.h"
+#include "newrelic/import.h"
 #include "newrelic/newrelic.h"
 #include "newrelic/target_kind.h"
 #include "prometheus/prometheus.h"
@@ -35,7 +36,8 @@ const std::vector<Backend>& backends() {
       {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}},
       {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}, &cloudwatch::importFile,
        "describe-alarms or get-dashboard JSON"},
-      {"newrelic", &newrelic::build, &newrelic::check, {&newrelic::target()}},
+      {"newrelic", &newrelic::build, &newrelic::check, {&newrelic::target()}, &newrelic::importFile,
+       "dashboard (Copy JSON) or nrqlConditionsSearch answer JSON"},
       {"kibana", &kibana::build, &kibana::check, {&kibana::target()}, &kibana::importFile,
        "alerting rules (_find answer) or saved objects (_export NDJSON)"},
       {"alertmanager", &alertmanager::build, &alertmanager::check, {&alertmanager::target()}},

@@ -1,8 +1,9 @@
 // `monitorc build` and `check` for New Relic: per target, every monitor's NRQL conditions as
-// NerdGraph's condition inputs take them (mapping.cpp), and located reports of what a target
-// cannot express.
+// NerdGraph's condition inputs take them (mapping.cpp), every dashboard as a DashboardInput
+// (dashboards.cpp), and located reports of what a target cannot express.
 #include <set>
 
+#include "newrelic/dashboards.h"
 #include "newrelic/monitors.h"
 #include "newrelic/target_kind.h"
 #include "prometheus/targets.h"
@@ -35,7 +36,6 @@ std::vector<MonitorOnTarget> monitorsFor(const ir::Module& module, const ir::Tar
     for (const auto& d : tr.dropped) targets::reportDroppedField(m, t, d.field, d.why, diags);
     out.push_back({&m, std::move(tr.conditions)});
   }
-  targets::reportDashboardsNotWritten(module, t, "New Relic", diags);
   return out;
 }
 
@@ -50,13 +50,21 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags) {
       for (auto& c : m.conditions) conditions.push_back({{"type", c.type}, {"condition", std::move(c.input)}});
     Json doc = {{"policy", s.policy}, {"conditions", std::move(conditions)}};
     out["newrelic/" + targets::fileSafe(t->name) + "/conditions.json"] = doc.dump(2) + "\n";
+    // Each dashboard as dashboardCreate takes it (`dashboard: DashboardInput!`).
+    Json dashboards = Json::array();
+    for (auto& d : dashboardsFor(module, *t, s.accountId, diags)) dashboards.push_back(std::move(d.input));
+    if (!dashboards.empty())
+      out["newrelic/" + targets::fileSafe(t->name) + "/dashboards.json"] = Json{{"dashboards", std::move(dashboards)}}.dump(2) + "\n";
   }
   return out;
 }
 
 void check(const ir::Module& module, DiagEngine& diags) {
   targets::reportFileNameClashes(module, "newrelic", diags);
-  for (const ir::Target* t : targets::ofKind(module, "newrelic")) monitorsFor(module, *t, diags);
+  for (const ir::Target* t : targets::ofKind(module, "newrelic")) {
+    monitorsFor(module, *t, diags);
+    dashboardsFor(module, *t, settingsOf(*t).accountId, diags);
+  }
 }
 
 }  // namespace mon::newrelic

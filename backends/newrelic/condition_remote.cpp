@@ -5,6 +5,8 @@
 #include <map>
 #include <mutex>
 
+#include "newrelic/dashboard_remote.h"
+#include "newrelic/dashboards.h"
 #include "newrelic/mapping.h"
 #include "ownership.h"
 
@@ -76,7 +78,9 @@ Json canonical(const std::string& type, const Json& c) {
   Json out = Json::object();
   out["name"] = c.value("name", Json(""));
   out["enabled"] = c.value("enabled", Json(true));
-  out["description"] = c.contains("description") && c["description"].is_string() ? c["description"] : Json("");
+  // Without the ownership marker: ownership is the engine's to compare (an adopted condition
+  // gains it), not a field of the condition.
+  out["description"] = engine::stripOwnerMarker(c.contains("description") && c["description"].is_string() ? c["description"].get<std::string>() : "");
   for (const char* k : {"runbookUrl", "titleTemplate"})
     if (c.contains(k) && c[k].is_string() && !c[k].get<std::string>().empty()) out[k] = c[k];
   out["nrql"] = {{"query", c.contains("nrql") && c["nrql"].is_object() ? c["nrql"].value("query", Json("")) : Json("")}};
@@ -128,7 +132,7 @@ struct Known {
 class ConditionRemote : public engine::Remote {
  public:
   ConditionRemote(std::shared_ptr<Api> api, int64_t account, std::string policy, std::string target)
-      : api_(std::move(api)), account_(account), policy_(std::move(policy)), target_(std::move(target)) {}
+      : api_(api), account_(account), policy_(std::move(policy)), target_(std::move(target)), dashboards_(api, account) {}
 
   std::string describe() const override {
     return "newrelic \"" + target_ + "\" (" + api_->url() + ", account " + std::to_string(account_) + ", policy \"" + policy_ + "\")";
@@ -160,6 +164,7 @@ class ConditionRemote : public engine::Remote {
         }
       } while (!cursor.empty());
     }
+    if (!dashboards_.fetch(out.dashboards, err)) return false;
     std::lock_guard<std::mutex> lock(mu_);
     policyId_ = policyId;
     known_ = std::move(known);
@@ -168,7 +173,7 @@ class ConditionRemote : public engine::Remote {
 
   OpResult create(ObjKind kind, const std::string& key, const Json& body) override {
     OpResult r;
-    if (kind != ObjKind::Monitor) return (r.error = "dashboards are not written for New Relic yet", r);
+    if (kind == ObjKind::Dashboard) return dashboards_.create(key, body);
     std::string policyId;
     if (!ensurePolicy(policyId, r.error)) return r;
     std::string type = body.value("conditionType", "STATIC");
@@ -206,6 +211,7 @@ class ConditionRemote : public engine::Remote {
   }
 
   OpResult update(ObjKind kind, const std::string& id, const Json& body) override {
+    if (kind == ObjKind::Dashboard) return dashboards_.update(id, body);
     OpResult r;
     r.id = id;
     Known k;
@@ -240,7 +246,7 @@ class ConditionRemote : public engine::Remote {
   OpResult remove(ObjKind kind, const std::string& id) override {
     OpResult r;
     r.id = id;
-    if (kind != ObjKind::Monitor) return (r.error = "dashboards are not written for New Relic yet", r);
+    if (kind == ObjKind::Dashboard) return dashboards_.remove(id);
     Json data;
     if (!api_->call("alertsConditionDelete", kConditionDelete, {{"accountId", account_}, {"id", id}}, data, r.error)) {
       // Already gone (a run that was stopped after its delete): nothing left to do.
@@ -330,6 +336,7 @@ class ConditionRemote : public engine::Remote {
   std::mutex mu_, policyMu_;
   std::string policyId_;
   std::map<std::string, Known> known_;
+  DashboardStore dashboards_;
 };
 
 }  // namespace
@@ -347,7 +354,9 @@ Json conditionInput(const Json& c) {
   return in;
 }
 
-Json normalize(ObjKind, const Json& body) {
+Json normalize(ObjKind kind, const Json& body) {
+  if (kind == ObjKind::Dashboard)
+    return {{"name", body.value("name", Json(""))}, {"dashboard", canonicalDashboard(body.value("dashboard", Json::object()))}};
   std::string type = body.value("conditionType", "STATIC");
   return {{"name", body.value("name", Json(""))}, {"conditionType", type}, {"condition", canonical(type, body.value("condition", Json::object()))}};
 }

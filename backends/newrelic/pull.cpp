@@ -2,6 +2,7 @@
 
 #include "mackerel/import_writer.h"
 #include "newrelic/condition_remote.h"
+#include "newrelic/dashboard_source.h"
 #include "ownership.h"
 #include "prometheus/mon_source.h"
 #include "support/text.h"
@@ -83,6 +84,11 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const T
     if (!memo.empty()) field("memo", quoteSource(memo));
     field("targets", "[" + quoteSource(s.name) + "]");
     out += "monitor query " + quoteSource(name) + " {\n" + block + "}\n\n";
+  }
+  for (const auto& r : state.dashboards) {
+    if (ownedOnly && !engine::hasOwnerMarker(r.body.value("memo", ""))) continue;
+    std::string block;
+    if (dashboardSource(r.body.value("dashboard", Json::object()), s.name, s.accountId, block, warnings)) out += block + "\n";
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // `monitorc pull` from a newrelic target: the policy's conditions as read, written back as query
-// monitors in NRQL (New Relic's own settings in raw) that build the same conditions.
+// monitors in NRQL (New Relic's own settings in raw) that build the same conditions, and the
+// account's dashboards as dashboard blocks (dashboard_source.cpp).
 #include <string>
 #include <vector>
 

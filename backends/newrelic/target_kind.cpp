@@ -3,6 +3,7 @@
 #include "newrelic/target_kind.h"
 
 #include "newrelic/condition_remote.h"
+#include "newrelic/dashboards.h"
 #include "newrelic/monitors.h"
 #include "newrelic/pull.h"
 #include "object_target.h"
@@ -82,14 +83,21 @@ std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::stri
       parts.desired.push_back(std::move(d));
     }
   }
+  for (auto& d : dashboardsFor(ctx.module, t, s.accountId, quiet)) {
+    std::string src = where(ctx.sources, d.dashboard->range);
+    std::string name = d.input.value("name", "");
+    parts.desired.push_back({engine::ObjKind::Dashboard, name, "", {{"urlPath", name}, {"name", name}, {"dashboard", d.input}}, src,
+                             {}, {}, {}, {}});
+  }
   if (quiet.hasErrors())
     for (const auto& d : quiet.all())
       if (d.severity == Severity::Error) return (err = at + "newrelic target '" + t.name + "': " + d.message + " (run monitorc check)", nullptr);
   parts.remote = makeRemote(api, s.accountId, s.policy, t.name);
   parts.normalize = normalize;
-  // The name and type repeat the change's key and type: left out of listings.
+  // The name and type repeat the change's key and type (a dashboard's key is its name): left
+  // out of listings.
   parts.words = [](engine::ObjKind, const std::string&, const ir::Json&, const ir::Json&, engine::FieldChange& f) {
-    return f.path != "name" && f.path != "type" && f.path != "condition.name";
+    return f.path != "name" && f.path != "type" && f.path != "condition.name" && f.path != "urlPath" && f.path != "dashboard.name";
   };
   parts.pullSource = [s](const engine::RemoteState& state, bool ownedOnly, std::vector<std::string>& warnings) {
     return pullSource(state, ownedOnly, s, warnings);

@@ -7,13 +7,15 @@ POST /graphql with {"query", "variables"} and the `API-Key` header. Each documen
 (graphql.py) and validated against the published schema's tables (nerdgraph_schema.py) as a
 GraphQL server does: unknown fields, arguments and input fields, missing required ones, enum
 values, scalar types and variable types are refused with a GraphQL error (HTTP 200, an `errors`
-array). Valid documents run against in-memory alert policies and NRQL conditions, with New
-Relic's own rules for conditions (terms, windows, fill values, baseline operators). Search
+array). Valid documents run against in-memory alert policies, NRQL conditions and dashboards, with New
+Relic's own rules for conditions (terms, windows, fill values, baseline operators) and for
+dashboards (the 12-column grid, NRQL queries with their accounts: nerdgraph_rules.py). Search
 results come in small pages with `nextCursor`, so clients must page.
 
 Test controls (no key needed): POST /_reset; GET /_state; GET /_log (every request: the
-top-level fields it asked for); POST /_seed {"policies": [...], "conditions": [...]} adds
-objects made by someone else; POST /_delay {FIELD: SECONDS} slows those requests down;
+top-level fields it asked for); POST /_seed {"policies": [...], "conditions": [...],
+"dashboards": [DashboardInput, with "accountId" for another account's]} adds objects made by
+someone else; POST /_delay {FIELD: SECONDS} slows those requests down;
 POST /_fault {"status": 429|500, "count": N, "field": NAME,
 "body": true (the error in a 200 body, as NerdGraph reports rate limits), "after": true (carry
 the request out, then answer the fault: a lost answer)}, or {"clear": true}."""
@@ -27,15 +29,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import graphql
 import nerdgraph_schema as S
-from nerdgraph_rules import Refused, coerce, stored_condition
+from nerdgraph_rules import Refused, coerce, dashboard_rules, stored_condition
 
 PORT_FILE, API_KEY, ACCOUNT = sys.argv[1], sys.argv[2], int(sys.argv[3])
-POLICY_PAGE, CONDITION_PAGE = 2, 3
+POLICY_PAGE, CONDITION_PAGE, ENTITY_PAGE = 2, 3, 2
 lock = threading.Lock()
 
 
 def fresh():
-    return {"policies": {}, "conditions": {}, "next_id": 1000, "faults": [], "log": [], "delays": {}}
+    return {"policies": {}, "conditions": {}, "dashboards": {}, "next_id": 1000, "faults": [], "log": [], "delays": {}}
 
 
 state = fresh()
@@ -160,6 +162,58 @@ def account(number):
         raise Refused("Access denied: this key cannot reach account %s" % number, "FORBIDDEN")
 
 
+def guid_of(kind, number):
+    # Entity guids are base64 of "ACCOUNT|DOMAIN|TYPE|ID"; the fake keeps that shape.
+    import base64
+    return base64.b64encode(("%d|VIZ|%s|%s" % (ACCOUNT, kind, number)).encode()).decode().rstrip("=")
+
+
+def stored_dashboard(given, account, old=None):
+    """A DashboardInput as New Relic keeps it: guids for the dashboard and each page, ids for
+    widgets, defaults for what was left out."""
+    why = dashboard_rules(given)
+    if why:
+        return None, why
+    guid = old["guid"] if old else guid_of("DASHBOARD", new_id())
+    d = {"__typename": "DashboardEntity", "guid": guid, "name": given["name"], "accountId": account, "type": "DASHBOARD",
+         "entityType": "DASHBOARD_ENTITY", "description": given.get("description"), "permissions": given["permissions"],
+         "dashboardParentGuid": None, "pages": []}
+    for p in given["pages"]:
+        page = {"guid": p.get("guid") or guid_of("DASHBOARD", new_id()), "name": p["name"], "description": p.get("description"),
+                "widgets": []}
+        for w in p["widgets"]:
+            lay = w.get("layout") or {}
+            page["widgets"].append({"id": w.get("id") or new_id(), "title": w.get("title") or "",
+                                    "visualization": {"id": w["visualization"]["id"]},
+                                    "layout": {"column": lay.get("column") or 1, "row": lay.get("row") or 1,
+                                               "width": lay.get("width") or 4, "height": lay.get("height") or 3},
+                                    "rawConfiguration": copy.deepcopy(w.get("rawConfiguration") or {})})
+        d["pages"].append(page)
+    return d, None
+
+
+def entity_search(query):
+    """The entity search query language, as far as monitorc writes it: `key = 'value'` or
+    `key = number` joined by AND, over type, accountId and name. Each page of a dashboard is
+    a dashboard entity too (with its dashboard as parent), as New Relic indexes them."""
+    outlines = []
+    for d in sorted(state["dashboards"].values(), key=lambda d: d["guid"]):
+        base = {"__typename": "DashboardEntityOutline", "accountId": d["accountId"], "type": "DASHBOARD",
+                "entityType": "DASHBOARD_ENTITY", "permissions": d["permissions"]}
+        outlines.append(dict(base, guid=d["guid"], name=d["name"], dashboardParentGuid=None))
+        for p in d["pages"]:
+            outlines.append(dict(base, guid=p["guid"], name=p["name"], dashboardParentGuid=d["guid"]))
+    for term in (query or "").split(" AND "):
+        key, _, value = (x.strip() for x in term.partition("="))
+        if not key:
+            continue
+        if key not in ("type", "accountId", "name"):
+            raise Refused("entity search: unsupported field %s" % key, "BAD_USER_INPUT")
+        value = value[1:-1] if value.startswith("'") and value.endswith("'") else value
+        outlines = [o for o in outlines if str(o[key]) == value]
+    return outlines
+
+
 def run_field(typename, item, parent):
     name, values = item["name"], item.get("values", {})
     if typename == "Query" and name == "actor":
@@ -169,6 +223,19 @@ def run_field(typename, item, parent):
         return {"__typename": "Account", "id": ACCOUNT, "name": "Test account"}
     if typename == "Account" and name == "alerts":
         return {"__typename": "AlertsAccountStitchedFields"}
+    if typename == "Actor" and name == "entitySearch":
+        return {"__typename": "EntitySearch", "query": values.get("query"), "_found": entity_search(values.get("query"))}
+    if typename == "EntitySearch" and name == "results":
+        chunk, nxt = page(parent["_found"], values.get("cursor"), ENTITY_PAGE)
+        return {"__typename": "EntitySearchResult", "entities": chunk, "nextCursor": nxt}
+    if typename == "EntitySearch" and name == "count":
+        return len(parent["_found"])
+    if typename == "Actor" and name in ("entities", "entity"):
+        guids = values.get("guids") if name == "entities" else [values.get("guid")]
+        if len(guids) > 25:
+            raise Refused("entities: at most 25 guids at a time", "BAD_USER_INPUT")
+        found = [state["dashboards"][g] for g in guids if g in state["dashboards"]]
+        return found if name == "entities" else (found[0] if found else None)
     if name == "policiesSearch":
         crit = values.get("searchCriteria") or {}
         ps = sorted(state["policies"].values(), key=lambda p: int(p["id"]))
@@ -190,6 +257,29 @@ def run_field(typename, item, parent):
                 cs = [c for c in cs if test(c, crit[key])]
         chunk, nxt = page(cs, values.get("cursor"), CONDITION_PAGE)
         return {"__typename": "AlertsNrqlConditionsSearchResultSet", "nrqlConditions": chunk, "nextCursor": nxt, "totalCount": len(cs)}
+    if typename == "Mutation" and name == "dashboardCreate":
+        account(values.get("accountId"))
+        d, why = stored_dashboard(values["dashboard"], ACCOUNT)
+        if why:
+            return {"__typename": "DashboardCreateResult", "entityResult": None, "errors": [{"type": "INVALID_INPUT", "description": why}]}
+        state["dashboards"][d["guid"]] = d
+        return {"__typename": "DashboardCreateResult", "entityResult": d, "errors": []}
+    if typename == "Mutation" and name == "dashboardUpdate":
+        old = state["dashboards"].get(values["guid"])
+        if not old:
+            return {"__typename": "DashboardUpdateResult", "entityResult": None,
+                    "errors": [{"type": "FORBIDDEN_OPERATION", "description": "no dashboard %s" % values["guid"]}]}
+        d, why = stored_dashboard(values["dashboard"], old["accountId"], old)
+        if why:
+            return {"__typename": "DashboardUpdateResult", "entityResult": None, "errors": [{"type": "INVALID_INPUT", "description": why}]}
+        state["dashboards"][d["guid"]] = d
+        return {"__typename": "DashboardUpdateResult", "entityResult": d, "errors": []}
+    if typename == "Mutation" and name == "dashboardDelete":
+        if values["guid"] not in state["dashboards"]:
+            return {"__typename": "DashboardDeleteResult", "status": "FAILURE",
+                    "errors": [{"type": "DASHBOARD_NOT_FOUND", "description": "no dashboard %s" % values["guid"]}]}
+        del state["dashboards"][values["guid"]]
+        return {"__typename": "DashboardDeleteResult", "status": "SUCCESS", "errors": []}
     if typename == "Mutation":
         account(values.get("accountId"))
         if name == "alertsPolicyCreate":
@@ -288,7 +378,8 @@ class Handler(BaseHTTPRequestHandler):
         global state
         with lock:
             if self.path == "/_state":
-                return self.answer(200, {"policies": state["policies"], "conditions": state["conditions"]})
+                return self.answer(200, {"policies": state["policies"], "conditions": state["conditions"],
+                                         "dashboards": state["dashboards"]})
             if self.path == "/_log":
                 return self.answer(200, state["log"])
         self.answer(404, {"errors": [{"message": "not found"}]})
@@ -323,7 +414,14 @@ class Handler(BaseHTTPRequestHandler):
                     sc = stored_condition(kind, pid, given, new_id=new_id)
                     state["conditions"][sc["id"]] = sc
                     made.append(sc["id"])
-                return self.answer(200, {"policies": list(state["policies"]), "conditions": made})
+                dashboards = []
+                for given in seed.get("dashboards", []):
+                    d, why = stored_dashboard(given, given.pop("accountId", ACCOUNT) if isinstance(given, dict) else ACCOUNT)
+                    if why:
+                        return self.answer(400, {"errors": [{"message": why}]})
+                    state["dashboards"][d["guid"]] = d
+                    dashboards.append(d["guid"])
+                return self.answer(200, {"policies": list(state["policies"]), "conditions": made, "dashboards": dashboards})
             if self.path != "/graphql":
                 return self.answer(404, {"errors": [{"message": "not found"}]})
             if self.headers.get("API-Key") != API_KEY:
@@ -349,12 +447,12 @@ class Handler(BaseHTTPRequestHandler):
                     break
             if fault and not fault.get("after"):
                 return self.fail(fault)
-            snapshot = copy.deepcopy((state["policies"], state["conditions"], state["next_id"]))
+            snapshot = copy.deepcopy((state["policies"], state["conditions"], state["dashboards"], state["next_id"]))
             try:
                 data = resolve({}, op["sel"], "Query" if op["op"] == "query" else "Mutation")
             except Refused as e:
                 # A failed mutation changes nothing (each runs as a whole).
-                state["policies"], state["conditions"], state["next_id"] = snapshot
+                state["policies"], state["conditions"], state["dashboards"], state["next_id"] = snapshot
                 return self.answer(200, {"errors": [e.error()], "data": None})
             if fault:
                 return self.fail(fault)

@@ -38,8 +38,10 @@ def coerce(value, t, path):
         ok = ok or (t == "Seconds" and isinstance(value, int) and not isinstance(value, bool))
     elif t == "Float":
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    elif t in ("String",):
+    elif t in ("String", "EntityGuid", "DateTime"):
         ok = isinstance(value, str)
+    elif t == "DashboardWidgetRawConfiguration":
+        ok = isinstance(value, dict)
     elif t == "ID":
         ok = isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
     elif t == "Boolean":
@@ -124,3 +126,45 @@ def stored_condition(kind, policy_id, given, old=None, new_id=lambda: "1"):
     return c
 
 
+
+
+VISUALIZATIONS_WITH_NRQL = {"viz.area", "viz.bar", "viz.billboard", "viz.bullet", "viz.event-feed", "viz.funnel", "viz.heatmap",
+                            "viz.histogram", "viz.json", "viz.line", "viz.pie", "viz.stacked-bar", "viz.table"}
+
+
+def dashboard_rules(d):
+    """What dashboardCreate / dashboardUpdate refuse (as an INVALID_INPUT error in the payload):
+    the 12-column grid, a visualization per widget, NRQL queries with their accounts, markdown
+    with its text. Returns the reason, or None."""
+    if not d["name"].strip():
+        return "name must not be blank"
+    if not d["pages"]:
+        return "a dashboard needs at least one page"
+    for p in d["pages"]:
+        if not p["name"].strip():
+            return "a page needs a name"
+        for i, w in enumerate(p["widgets"]):
+            where = "page '%s' widget %d" % (p["name"], i)
+            viz = (w.get("visualization") or {}).get("id")
+            if not viz:
+                return where + ": visualization.id is required"
+            lay = w.get("layout") or {}
+            col, width = lay.get("column") or 1, lay.get("width") or 4
+            if not 1 <= col <= 12 or not 1 <= width <= 12 or col + width - 1 > 12:
+                return where + ": a widget spans columns 1 to 12 (column %s, width %s)" % (col, width)
+            if (lay.get("row") or 1) < 1 or (lay.get("height") or 3) < 1:
+                return where + ": row and height start at 1"
+            raw = w.get("rawConfiguration") or {}
+            if viz in VISUALIZATIONS_WITH_NRQL:
+                qs = raw.get("nrqlQueries")
+                if not isinstance(qs, list) or not qs:
+                    return where + ": %s needs rawConfiguration.nrqlQueries" % viz
+                for q in qs:
+                    ids = q.get("accountIds") if isinstance(q, dict) else None
+                    if not isinstance(ids, list) or not ids or not all(isinstance(a, int) and a > 0 for a in ids):
+                        return where + ": each NRQL query names its accounts (accountIds)"
+                    if not isinstance(q.get("query"), str) or not q["query"].strip():
+                        return where + ": an NRQL query must not be blank"
+            elif viz == "viz.markdown" and not isinstance(raw.get("text"), str):
+                return where + ": viz.markdown needs rawConfiguration.text"
+    return None

@@ -115,3 +115,67 @@ INTERFACES = {"AlertsNrqlCondition": {"AlertsNrqlStaticCondition", "AlertsNrqlBa
 
 def named(t):
     return t.replace("[", "").replace("]", "").replace("!", "")
+
+
+# ---- dashboards: entity search and read, dashboardCreate / dashboardUpdate / dashboardDelete ----
+# DashboardWidgetRawConfiguration is a JSON scalar (any object); EntityGuid a string.
+SCALARS.update({"DashboardWidgetRawConfiguration", "DateTime"})
+ENUMS.update({
+    "DashboardPermissions": {"PRIVATE", "PUBLIC_READ_ONLY", "PUBLIC_READ_WRITE"},
+    "DashboardEntityPermissions": {"PRIVATE", "PUBLIC_READ_ONLY", "PUBLIC_READ_WRITE"},
+    "DashboardCreateErrorType": {"INVALID_INPUT"},
+    "DashboardUpdateErrorType": {"FORBIDDEN_OPERATION", "INVALID_INPUT"},
+    "DashboardDeleteErrorType": {"DASHBOARD_NOT_FOUND", "FORBIDDEN_OPERATION"},
+    "DashboardDeleteResultStatus": {"FAILURE", "SUCCESS"},
+})
+INPUTS.update({
+    "DashboardInput": {"name": "String!", "description": "String", "permissions": "DashboardPermissions!",
+                       "pages": "[DashboardPageInput!]!"},
+    "DashboardPageInput": {"name": "String!", "description": "String", "guid": "EntityGuid", "widgets": "[DashboardWidgetInput!]!"},
+    "DashboardWidgetInput": {"id": "ID", "title": "String", "visualization": "DashboardWidgetVisualizationInput",
+                             "layout": "DashboardWidgetLayoutInput", "rawConfiguration": "DashboardWidgetRawConfiguration",
+                             "linkedEntityGuids": "[EntityGuid!]"},
+    "DashboardWidgetVisualizationInput": {"id": "String"},
+    "DashboardWidgetLayoutInput": {"column": "Int", "row": "Int", "width": "Int", "height": "Int"},
+})
+_ENTITY_FIELDS = {"guid": ("EntityGuid!", {}), "name": ("String!", {}), "accountId": ("Int!", {}), "type": ("String!", {}),
+                  "entityType": ("EntityType", {})}
+_DASHBOARD_ERROR = {"description": ("String", {})}
+OBJECTS["Actor"].update({
+    "entitySearch": ("EntitySearch", {"query": "String"}),
+    "entities": ("[Entity]", {"guids": "[EntityGuid]!"}),
+    "entity": ("Entity", {"guid": "EntityGuid!"}),
+})
+OBJECTS.update({
+    "EntitySearch": {"count": ("Int", {}), "query": ("String", {}), "results": ("EntitySearchResult", {"cursor": "String"})},
+    "EntitySearchResult": {"nextCursor": ("String", {}), "entities": ("[EntityOutline!]!", {})},
+    "EntityOutline": _ENTITY_FIELDS,
+    "DashboardEntityOutline": dict(_ENTITY_FIELDS, dashboardParentGuid=("EntityGuid", {}),
+                                   permissions=("DashboardEntityPermissions", {})),
+    "Entity": _ENTITY_FIELDS,
+    "DashboardEntity": dict(_ENTITY_FIELDS, description=("String", {}), permissions=("DashboardEntityPermissions", {}),
+                            dashboardParentGuid=("EntityGuid", {}), pages=("[DashboardPage!]", {}),
+                            createdAt=("DateTime", {}), updatedAt=("DateTime", {})),
+    "DashboardPage": {"guid": ("EntityGuid!", {}), "name": ("String", {}), "description": ("String", {}),
+                      "widgets": ("[DashboardWidget!]!", {}), "createdAt": ("DateTime", {}), "updatedAt": ("DateTime", {})},
+    "DashboardWidget": {"id": ("ID!", {}), "title": ("String", {}), "visualization": ("DashboardWidgetVisualization!", {}),
+                        "layout": ("DashboardWidgetLayout", {}), "rawConfiguration": ("DashboardWidgetRawConfiguration!", {})},
+    "DashboardWidgetVisualization": {"id": ("String", {})},
+    "DashboardWidgetLayout": {"column": ("Int", {}), "row": ("Int", {}), "width": ("Int", {}), "height": ("Int", {})},
+    "DashboardEntityResult": {"guid": ("EntityGuid", {}), "name": ("String", {}), "accountId": ("Int", {}),
+                              "description": ("String", {}), "permissions": ("DashboardPermissions", {}),
+                              "pages": ("[DashboardPage!]", {})},
+    "DashboardCreateResult": {"entityResult": ("DashboardEntityResult", {}), "errors": ("[DashboardCreateError!]", {})},
+    "DashboardUpdateResult": {"entityResult": ("DashboardEntityResult", {}), "errors": ("[DashboardUpdateError!]", {})},
+    "DashboardDeleteResult": {"status": ("DashboardDeleteResultStatus", {}), "errors": ("[DashboardDeleteError!]", {})},
+    "DashboardCreateError": dict(_DASHBOARD_ERROR, type=("DashboardCreateErrorType!", {})),
+    "DashboardUpdateError": dict(_DASHBOARD_ERROR, type=("DashboardUpdateErrorType!", {})),
+    "DashboardDeleteError": dict(_DASHBOARD_ERROR, type=("DashboardDeleteErrorType!", {})),
+})
+ENUMS["EntityType"] = {"DASHBOARD_ENTITY", "APM_APPLICATION_ENTITY", "GENERIC_ENTITY"}
+OBJECTS["Mutation"].update({
+    "dashboardCreate": ("DashboardCreateResult", {"accountId": "Int!", "dashboard": "DashboardInput!"}),
+    "dashboardUpdate": ("DashboardUpdateResult", {"guid": "EntityGuid!", "dashboard": "DashboardInput!"}),
+    "dashboardDelete": ("DashboardDeleteResult", {"guid": "EntityGuid!"}),
+})
+INTERFACES.update({"EntityOutline": {"DashboardEntityOutline"}, "Entity": {"DashboardEntity"}})

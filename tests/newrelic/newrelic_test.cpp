@@ -1,11 +1,15 @@
 // Unit tests of the newrelic backend's helpers: how NerdGraph's answers are read (errors in a
 // 200 body, rate limits there and as 429, validation errors not retried), the canonical form
-// that makes a condition read back equal to the one sent, and the NRQL string literal.
+// that makes a condition or a dashboard read back equal to the one sent, the dashboard source
+// written back from a dashboard, and the NRQL string literal.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
 #include "net/fake_client.h"
 #include "newrelic/condition_remote.h"
+#include "newrelic/dashboard_remote.h"
+#include "newrelic/dashboard_source.h"
+#include "newrelic/dashboards.h"
 #include "newrelic/mapping.h"
 #include "newrelic/nerdgraph.h"
 
@@ -136,4 +140,50 @@ TEST_CASE("NRQL string literals escape quotes and backslashes") {
   CHECK(nrqlString("Top page") == "'Top page'");
   CHECK(nrqlString("it's") == "'it\\'s'");
   CHECK(nrqlString("a\\b") == "'a\\\\b'");
+}
+
+TEST_CASE("canonical form: a dashboard read back equals the one sent") {
+  Json sent = Json::parse(R"({"name": "Shop", "description": "memo\nmanaged-by: monitorc", "permissions": "PUBLIC_READ_WRITE",
+    "pages": [{"name": "Shop", "widgets": [{"title": "T", "visualization": {"id": "viz.line"},
+      "layout": {"column": 1, "row": 1, "width": 6, "height": 3},
+      "rawConfiguration": {"nrqlQueries": [{"accountIds": [7], "query": "SELECT 1 FROM X"}], "yAxisLeft": {"min": 0}}}]}]})");
+  // As NerdGraph answers: guids and ids added, keys in an order of its own, nulls for what was
+  // not given.
+  Json read = Json::parse(R"({"guid": "MXxE", "accountId": 7, "name": "Shop", "description": "memo\nmanaged-by: monitorc",
+    "permissions": "PUBLIC_READ_WRITE", "dashboardParentGuid": null,
+    "pages": [{"guid": "MXxQ", "name": "Shop", "description": null, "widgets": [{"id": "55", "title": "T",
+      "visualization": {"id": "viz.line"}, "layout": {"height": 3, "width": 6, "row": 1, "column": 1},
+      "rawConfiguration": {"yAxisLeft": {"min": 0}, "nrqlQueries": [{"query": "SELECT 1 FROM X", "accountIds": [7]}]}}]}]})");
+  CHECK(canonicalDashboard(dashboardInput(read)) == canonicalDashboard(sent));
+  Json moved = read;
+  moved["pages"][0]["widgets"][0]["layout"]["column"] = 2;
+  CHECK(canonicalDashboard(dashboardInput(moved)) != canonicalDashboard(sent));
+}
+
+TEST_CASE("dashboard source: the grid back to 24 columns, other charts in raw") {
+  Json d = Json::parse(R"({"name": "Shop", "description": "memo\nmanaged-by: monitorc", "permissions": "PRIVATE",
+    "pages": [{"name": "Shop", "widgets": [
+      {"title": "Rate", "visualization": {"id": "viz.table"}, "layout": {"column": 7, "row": 2, "width": 6, "height": 3},
+       "rawConfiguration": {"nrqlQueries": [{"accountIds": [7], "query": "SELECT 1 FROM X"}]}},
+      {"title": "Custom", "visualization": {"id": "abc.my-viz"}, "layout": {"column": 1, "row": 1, "width": 2, "height": 3},
+       "rawConfiguration": {"x": 1}}]}]})");
+  std::string out;
+  std::vector<std::string> warnings;
+  REQUIRE(dashboardSource(d, "nr", 7, out, warnings));
+  CHECK(out.find("url_path = \"shop\"") != std::string::npos);
+  CHECK(out.find("memo = \"memo\"") != std::string::npos);
+  CHECK(out.find("permissions = \"PRIVATE\"") != std::string::npos);
+  CHECK(out.find("graph \"Rate\"") != std::string::npos);
+  CHECK(out.find("visualization = \"viz.table\"") != std::string::npos);
+  CHECK(out.find("x = 12\n    y = 1\n    width = 12") != std::string::npos);
+  CHECK(out.find("nrqlQueries") == std::string::npos);  // the one query of the target's account is `query`
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("'Custom'") != std::string::npos);
+  // Another account's query stays as given.
+  out.clear();
+  REQUIRE(dashboardSource(d, "nr", 8, out, warnings));
+  CHECK(out.find("nrqlQueries") != std::string::npos);
+  // Two pages do not fit one dashboard block.
+  d["pages"].push_back(d["pages"][0]);
+  CHECK_FALSE(dashboardSource(d, "nr", 7, out, warnings));
 }

@@ -63,7 +63,9 @@ class Build(unittest.TestCase):
 
     def check_conditions(self, got):
         n = 0
-        for text in got.values():
+        for path, text in got.items():
+            if not path.endswith("conditions.json"):
+                continue
             doc = json.loads(text)
             for c in doc["conditions"]:
                 kind = c["type"]
@@ -81,6 +83,31 @@ class Build(unittest.TestCase):
     def test_dropped(self):
         got = self.run_case("dropped")
         self.assertEqual(self.check_conditions(got), 3)
+
+    def check_dashboards(self, got):
+        """Each dashboard written is one dashboardCreate takes: the DashboardInput type, and New
+        Relic's rules (the grid, NRQL with accounts, markdown text)."""
+        n = 0
+        for path, text in got.items():
+            if not path.endswith("dashboards.json"):
+                continue
+            for d in json.loads(text)["dashboards"]:
+                R.coerce(d, "DashboardInput!", "$dashboard")
+                self.assertIsNone(R.dashboard_rules(d))
+                self.assertTrue(d["description"].endswith("managed-by: monitorc"))
+                n += 1
+        return n
+
+    def test_dashboards(self):
+        got = self.run_case("dashboards")
+        self.assertEqual(self.check_dashboards(got), 1)
+        # The checker itself refuses a widget off the grid.
+        d = json.loads(got["nr/dashboards.json"])["dashboards"][0]
+        d["pages"][0]["widgets"][0]["layout"]["column"] = 12
+        self.assertIn("columns 1 to 12", R.dashboard_rules(d))
+        d["pages"][0]["widgets"][0]["layout"]["colum"] = 1
+        with self.assertRaises(R.Refused):
+            R.coerce(d, "DashboardInput!", "$dashboard")
 
     def test_cannot(self):
         self.run_case("cannot")

@@ -53,7 +53,9 @@ class Fake:
             return json.load(r)
 
 
-class NewRelicCli(unittest.TestCase):
+class Harness(unittest.TestCase):
+    """A fake NerdGraph per class, a fresh directory and state per test, and the check that the
+    key appears in no output and no file (no tests of its own)."""
     @classmethod
     def setUpClass(cls):
         cls.fake = Fake()
@@ -128,12 +130,15 @@ class NewRelicCli(unittest.TestCase):
                             "thresholdOccurrences": "AT_LEAST_ONCE"}]}]})
         return out
 
-    CPU = ('monitor host "CPU high" {\n  metric = "cpu%%"\n  operator = ">"\n  warning = 70\n  critical = %s\n'
-           '  duration = 5m\n  max_check_attempts = 3\n  labels = { team = "web", runbook = "https://wiki.example/cpu" }\n'
-           '  memo = "WHY: busy"\n}\n')
     ERRORS = ('monitor query "Error rate" {\n  query = "SELECT percentage(count(*), WHERE error IS true) FROM Transaction '
               'WHERE appName = \'shop\'"\n  operator = ">"\n  critical = 5\n  for_duration = 300\n'
               '  raw = { signal = { fillOption = "STATIC", fillValue = 0 }, thresholdOccurrences = "AT_LEAST_ONCE" }\n}\n')
+
+
+class NewRelicCli(Harness):
+    CPU = ('monitor host "CPU high" {\n  metric = "cpu%%"\n  operator = ">"\n  warning = 70\n  critical = %s\n'
+           '  duration = 5m\n  max_check_attempts = 3\n  labels = { team = "web", runbook = "https://wiki.example/cpu" }\n'
+           '  memo = "WHY: busy"\n}\n')
     THROUGHPUT = ('monitor query "Throughput off" {\n  query = "SELECT rate(count(*), 1 minute) FROM Transaction"\n'
                   '  operator = ">"\n  critical = 3\n  warning = 2\n  for_duration = 600\n'
                   '  raw = { baselineDirection = "UPPER_AND_LOWER" }\n}\n')
