@@ -34,7 +34,8 @@ const std::vector<Backend>& backends() {
       {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}},
       {"newrelic", &newrelic::build, &newrelic::check, {&newrelic::target()}},
       {"kibana", &kibana::build, &kibana::check, {&kibana::target()}},
-      {"alertmanager", &alertmanager::build, &alertmanager::check, {&alertmanager::target()}},
+      {"alertmanager", &alertmanager::build, &alertmanager::check, {&alertmanager::target()}, &alertmanager::importFile,
+       "alertmanager.yml"},
   };
   return all;
 }
