@@ -180,7 +180,8 @@ void Importer::receiver(const YAML::Node& r) {
     std::string key = kv.first.Scalar();
     if (key == "name") continue;
     if (!kinds.count(key)) {
-      warn(kv.first, "receiver '" + name + "': " + key + " cannot be expressed (channels are email, slack, webhook and pagerduty); left out");
+      warn(kv.first, "receiver '" + name + "': " + key + " cannot be expressed (channels are email, slack, webhook and pagerduty); left out, so "
+                           "what it alone received notifies nobody");
       continue;
     }
     for (const auto& cfg : kv.second) {
@@ -325,8 +326,8 @@ bool Importer::conditions(const YAML::Node& route, std::vector<Conds>& out) {
 
 void Importer::flatten(const YAML::Node& route, const std::vector<Conds>& inherited, const Grouping& parentGrouping,
                        const std::string& parentReceiver, bool root) {
-  std::vector<Conds> own;
-  if (!conditions(route, own)) return;
+  std::vector<Conds> own = {Conds{}};
+  if (!root && !conditions(route, own)) return;  // Alertmanager ignores the root's matchers
   std::vector<Conds> all;
   for (const auto& a : inherited)
     for (const auto& b : own) {
@@ -621,11 +622,7 @@ bool Importer::run(const YAML::Node& root, std::string& source, std::string& err
   YAML::Node top = root["route"];
   if (!top["receiver"]) return (error = at(top) + "the root route has no receiver", false);
   if (top["matchers"] || top["match"] || top["match_re"]) warn(top, "the root route's matchers are ignored (Alertmanager ignores them too)");
-  YAML::Node clean = YAML::Clone(top);
-  clean.remove("matchers");
-  clean.remove("match");
-  clean.remove("match_re");
-  flatten(clean, {Conds{}}, Grouping{}, "", true);
+  flatten(top, {Conds{}}, Grouping{}, "", true);
   intervals(root);
   inhibitRules(root);
   target(root);
@@ -657,7 +654,7 @@ bool Importer::run(const YAML::Node& root, std::string& source, std::string& err
       static const std::map<std::string, long long> defaults = {{"group_wait", 30}, {"group_interval", 300}, {"repeat_interval", 14400}};
       for (const auto& [k, v] : r.grouping.intervals)
         if (defaults.at(k) != v) body += "  " + k + " = " + source::duration(v) + "\n";
-      routes += "# " + r.at.substr(0, r.at.size() - 2) + "\nroute " + q("route " + std::to_string(++n)) + " {\n" + body + "}\n\n";
+      routes += "# from the route at " + r.at.substr(0, r.at.size() - 2) + "\nroute " + q("route " + std::to_string(++n)) + " {\n" + body + "}\n\n";
     }
   source = targetBlock_ + channels_ + routes + windows_;
   while (source.size() > 1 && source.substr(source.size() - 2) == "\n\n") source.pop_back();
