@@ -11,7 +11,7 @@
 //   parent's when it names none), which takes what no child took. That order is the
 //   tree's exactly when no node with children continues and no node with children has a
 //   continuing child; a warning names each node where it is not.
-// - Matchers: `=` is `match` (severity goes to `severity`); `=~` with literal alternatives
+// - Matchers: `=` is `match` (severity critical, warning or info goes to `severity`); `=~` with literal alternatives
 //   ("a|b") is one route per alternative. Any other regex and every negative matcher cannot be
 //   expressed: that route and its children are left out, with a warning at the matcher.
 // - Time intervals that every notifying route mutes are maintenance windows (weekly, or one-off
@@ -632,7 +632,8 @@ bool Importer::run(const YAML::Node& root, std::string& source, std::string& err
     for (const auto& alt : r.alternatives) {
       std::string body;
       Conds c = alt;
-      if (auto sev = c.find("severity"); sev != c.end()) {
+      // `severity` takes the source's three levels; any other value is a plain label match.
+      if (auto sev = c.find("severity"); sev != c.end() && (sev->second == "critical" || sev->second == "warning" || sev->second == "info")) {
         body += "  severity = [" + q(sev->second) + "]\n";
         c.erase(sev);
       }

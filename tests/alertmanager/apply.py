@@ -39,10 +39,10 @@ receivers:
 """
 
 SOURCE = """target alertmanager "am" {
-  url = "URL"
-  config_file = "FILE"
-  secrets_dir = "SECRETS"
-TAKE_OVER
+  url = "@URL@"
+  config_file = "@FILE@"
+  secrets_dir = "@SECRETS@"
+@TAKE_OVER@
 }
 
 channel slack "shop chat" {
@@ -63,7 +63,7 @@ route "shop" {
   match = { service = "shop" }
   channels = ["shop chat"]
 }
-EXTRA
+@EXTRA@
 """
 
 
@@ -110,8 +110,9 @@ class Run:
             self.failures.append(what)
 
     def source(self, take_over=False, extra="", config_file=None):
-        text = (SOURCE.replace("URL", self.url).replace("FILE", config_file or self.file).replace("SECRETS", self.secrets)
-                .replace("TAKE_OVER", "  take_over = true" if take_over else "").replace("EXTRA", extra))
+        text = (SOURCE.replace("@URL@", self.url).replace("@FILE@", config_file or self.file)
+                .replace("@SECRETS@", self.secrets).replace("@TAKE_OVER@", "  take_over = true" if take_over else "")
+                .replace("@EXTRA@", extra))
         with open(os.path.join(self.work, "main.mon"), "w") as f:
             f.write(text)
 
@@ -172,7 +173,7 @@ def scenario(run):
     run.source()
     p = run.mc("plan", "main.mon")
     check(p.returncode == 1 and "was not written by monitorc" in p.stderr and "take_over = true" in p.stderr,
-          "plan refuses a config file monitorc did not write: " + p.stderr.strip().splitlines()[-1][:160])
+          "plan refuses a config file monitorc did not write: " + (p.stderr.strip() or "-").splitlines()[-1][:160])
     check(run.text() == FOREIGN, "the foreign file is untouched")
 
     # 2. take_over: adopted, written, reloaded, verified; the original kept beside it.

@@ -10,7 +10,7 @@ For each import/NAME.yml (configs written for this test, one construct family ea
   same order (`amtool config routes test` on both; receiver R of n integrations is the channels
   R, "R 2", ...; a receiver without integrations is nobody);
 - and importing the rebuilt file gives the same source again (round trip equal).
-The harness proves it can fail: a rebuilt file with two routes swapped must disagree.
+The harness proves it can fail: team_tree's rebuilt file with two routes swapped must disagree.
 
     import_roundtrip.py --monitorc PATH
 """
@@ -165,6 +165,8 @@ def check(monitorc, yml, work, failures):
     if status != 0 or strip_comments(again) != strip_comments(first):
         failures.append("%s: importing the rebuilt file gives another source:\n%s" % (name, again))
     print("ok   %s: %d label sets route alike before and after; round trip equal" % (name, n))
+    if name != "team_tree.yml":
+        return
     # The comparison must notice a routing change: the rebuilt file with its first two routes swapped.
     with open(rebuilt) as f:
         built = yaml.safe_load(f)
