@@ -105,13 +105,18 @@ def channels_of(config):
     return out
 
 
+ORIGINAL_ROUTES = {}  # original path -> its receivers for each label set (amtool runs once per file)
+
+
 def compare(original, rebuilt, failures, label):
     with open(original) as f:
         config = yaml.safe_load(f)
     chans = channels_of(config)
     sets = label_sets(config)
-    with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        before = list(pool.map(lambda s: routes_test(original, s), sets))
+    with concurrent.futures.ThreadPoolExecutor(12) as pool:
+        if original not in ORIGINAL_ROUTES:
+            ORIGINAL_ROUTES[original] = list(pool.map(lambda s: routes_test(original, s), sets))
+        before = ORIGINAL_ROUTES[original]
         after = list(pool.map(lambda s: routes_test(rebuilt, s), sets))
     for s, b, a in zip(sets, before, after):
         if b is None or a is None:
