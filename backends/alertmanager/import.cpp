@@ -365,6 +365,10 @@ void Importer::flatten(const YAML::Node& route, const std::vector<Conds>& inheri
   }
   bool continues = !root && route["continue"] && route["continue"].as<bool>(false);
   YAML::Node children = route["routes"];
+  if (children && !children.IsSequence()) {
+    warn(children, "routes is not a list of routes; left out");
+    children = YAML::Node();
+  }
   bool hasChildren = children && children.size() > 0;
   if (hasChildren && continues)
     warn(route["continue"], "a route with child routes that continues cannot be expressed exactly: once a child takes an alert, "
@@ -618,6 +622,7 @@ bool Importer::run(const YAML::Node& root, std::string& source, std::string& err
   for (const auto& kv : root)
     if (!known.count(kv.first.Scalar())) warn(kv.first, kv.first.Scalar() + " is not an Alertmanager setting; left out");
   if (YAML::Node t = root["templates"]) warn(t, "templates cannot be expressed (channels write Go templates inline); left out");
+  if (!root["receivers"].IsSequence()) return (error = at(root["receivers"]) + "receivers is not a list", false);
   for (const auto& r : root["receivers"]) receiver(r);
   YAML::Node top = root["route"];
   if (!top["receiver"]) return (error = at(top) + "the root route has no receiver", false);
@@ -673,7 +678,9 @@ bool importFile(const std::string& text, std::string& source, std::vector<std::s
     Importer imp(warnings);
     return imp.run(root, source, error);
   } catch (const YAML::Exception& e) {
-    error = std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": " + e.msg;
+    // A value of the wrong shape (a list where a map belongs) has no place of its own.
+    error = e.mark.is_null() ? "not an Alertmanager configuration: a value has the wrong shape (" + e.msg + ")"
+                             : std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) + ": " + e.msg;
     return false;
   }
 }
