@@ -40,7 +40,8 @@ const std::vector<Backend>& backends() {
        "dashboard (Copy JSON) or nrqlConditionsSearch answer JSON"},
       {"kibana", &kibana::build, &kibana::check, {&kibana::target()}, &kibana::importFile,
        "alerting rules (_find answer) or saved objects (_export NDJSON)"},
-      {"alertmanager", &alertmanager::build, &alertmanager::check, {&alertmanager::target()}},
+      {"alertmanager", &alertmanager::build, &alertmanager::check, {&alertmanager::target()}, &alertmanager::importFile,
+       "alertmanager.yml"},
   };
   return all;
 }

@@ -10,6 +10,10 @@ namespace mon::alertmanager {
 
 /// `alertmanager/<target>/alertmanager.yml` for every alertmanager target.
 OutputFiles build(const ir::Module& module, DiagEngine& diags);
+/// Where build() puts the file of `target`: alertmanager/<file-safe name>/alertmanager.yml.
+std::string builtPath(const std::string& target);
+/// `monitorc import alertmanager FILE`: an alertmanager.yml as source (import.cpp).
+bool importFile(const std::string& text, std::string& source, std::vector<std::string>& warnings, std::string& error);
 /// What build() reports, writing nothing.
 void check(const ir::Module& module, DiagEngine& diags);
 

@@ -228,9 +228,11 @@ class TreeBuilder {
   }
 
   // A route on `matchers` that notifies `channels` (a leaf, or a parent of one leaf per channel).
+  // No channels (`channels = []`): the alerts it takes notify nobody.
   Json route(const Strings& matchers, const Strings& channels, bool continues) const {
-    if (channels.size() == 1) {
-      Json r = leaf(channels[0], continues);
+    if (channels.size() <= 1) {
+      Json r = channels.empty() ? Json{{"receiver", kUnrouted}} : leaf(channels[0], continues);
+      if (channels.empty() && continues) r["continue"] = true;
       if (!matchers.empty()) insertFront(r, "matchers", matchers);
       return r;
     }
