@@ -136,7 +136,7 @@ class Routing(unittest.TestCase):
     def test_apply_then_clean_update_prune_and_secrets(self):
         check = self.run_ok("check", "main.mon")
         # What Mackerel cannot express is said where it is written.
-        self.assertIn("main.mon:52:", check.stderr)  # the pagerduty channel
+        self.assertIn("main.mon:37:", check.stderr)  # the pagerduty channel
         self.assertIn("'pagerduty' of channel 'on-call' is not expressed on mackerel target 'fake'", check.stderr)
 
         plan = self.run_ok("plan", "main.mon", "--out", "first.plan")
@@ -202,7 +202,7 @@ class Routing(unittest.TestCase):
         text = self.ws.read()
         self.ws.write(text[:text.index('maintenance "upgrade"')].replace('route "db" {', 'route "dba" {'))
         p = self.run_ok("plan", "main.mon")
-        self.assertIn("orphan", p.stdout)
+        self.assertIn("prune candidate", p.stdout)
         self.run_ok("apply", "main.mon", "--auto-approve")
         state = self.server.state()
         self.assertIn("upgrade", by_name(state["downtimes"]))
