@@ -180,7 +180,10 @@ class Mapper {
       Json monitors = Json::array();
       std::string firstExtra;
       int extras = 0;
-      for (const auto& [mon, sevs] : taken[i]) {
+      for (const auto* mon : monitors_) {  // in source order, so that plans list them alike
+        auto found = taken[i].find(mon);
+        if (found == taken[i].end()) continue;
+        const std::set<std::string>& sevs = found->second;
         std::set<std::string> delivered = severities(*mon);
         if (criticalOnly) delivered.erase("warning");
         if (delivered != sevs) {
