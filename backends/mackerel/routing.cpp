@@ -4,7 +4,6 @@
 #include <map>
 #include <set>
 
-#include "lower/lower_parts.h"
 #include "lower/routing_match.h"
 #include "mackerel/routing_wire.h"
 #include "mackerel/time_zone.h"
@@ -25,6 +24,15 @@ const char* const kWeekdays[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Th
 // Weekly windows start in the week of this Sunday (2026-01-04): a fixed day, so that plans
 // stay equal from run to run; Mackerel repeats from there.
 const long kAnchorSunday = 20457;
+
+// Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
+int64_t daysFromCivil(int y, int m, int d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
 
 bool forTarget(const Strings& targets, const std::string& name) {
   return targets.empty() || std::find(targets.begin(), targets.end(), name) != targets.end();
