@@ -126,8 +126,8 @@ class Mapper {
       dropped(p, {"max_alerts"}, "webhook channel", c.name, c.nameRange, "Mackerel sends one alert per request");
     } else {
       finding(c.nameRange, c.kind, "channel", c.name,
-              "Mackerel's API creates only email, slack and webhook channels; the channel is not sent (add it in "
-              "Mackerel's web console)");
+              "Mackerel's API creates only email, slack and webhook channels; the channel is not sent, add it in "
+              "Mackerel's web console");
       return;
     }
     b["events"] = Json::array({"alert"});
