@@ -37,6 +37,13 @@ int phaseOf(Action a) {
   }
 }
 
+// Within a phase, objects that name others (namesOthers) are written after what they name is
+// created or updated, and deleted before it: 0 runs before 1.
+int stepOf(const Change& c) {
+  bool later = namesOthers(c.kind);
+  return c.action == Action::Delete ? !later : later;
+}
+
 }  // namespace
 
 std::string writeRefusal(const Change& c, bool prune, const RemoteState& now) {
@@ -44,7 +51,7 @@ std::string writeRefusal(const Change& c, bool prune, const RemoteState& now) {
   const char* kind = kindName(c.kind);
   const RemoteObject* found = nullptr;
   const RemoteObject* kept = nullptr;
-  for (const auto& r : c.kind == ObjKind::Monitor ? now.monitors : now.dashboards) {
+  for (const auto& r : now.of(c.kind)) {
     if (r.id == c.id) found = &r;
     if (!c.duplicateOf.empty() && r.id == c.duplicateOf) kept = &r;
   }
@@ -60,7 +67,7 @@ std::string writeRefusal(const Change& c, bool prune, const RemoteState& now) {
   std::string key = objectKey(c.kind, found->body);
   bool sameKey = key == c.key || (c.action != Action::Delete && !c.renamedFrom.empty() && key == c.renamedFrom);
   if (!sameKey) return std::string(kind) + " " + c.id + " is " + jsonText(Json(key)) + ", not " + jsonText(Json(c.key));
-  if (c.kind == ObjKind::Monitor && !c.type.empty() && found->body.value("type", "") != c.type)
+  if (matchedByType(c.kind) && !c.type.empty() && found->body.value("type", "") != c.type)
     return std::string(kind) + " " + c.id + " is of type '" + found->body.value("type", "") + "', not '" + c.type + "'";
   std::string memo = found->body.contains("memo") && found->body["memo"].is_string() ? found->body["memo"].get<std::string>() : "";
   bool owned = hasOwnerMarker(memo);
@@ -79,10 +86,12 @@ ApplyReport apply(const Plan& plan, Remote& remote, const ApplyOptions& opts) {
   report.outcomes.resize(work.size());
   size_t total = work.size(), done = 0;
   std::mutex mu;
-  for (int phase = 0; phase < 3; ++phase) {
+  for (int phase = 0; phase < 6; ++phase) {
     std::vector<size_t> slots;  // indexes into work/outcomes
-    for (size_t w = 0; w < work.size(); ++w)
-      if (phaseOf(plan.changes[work[w]].action) == phase) slots.push_back(w);
+    for (size_t w = 0; w < work.size(); ++w) {
+      const Change& c = plan.changes[work[w]];
+      if (phaseOf(c.action) * 2 + stepOf(c) == phase) slots.push_back(w);
+    }
     std::atomic<size_t> next{0};
     auto worker = [&] {
       for (size_t k; (k = next++) < slots.size();) {
@@ -108,7 +117,7 @@ ApplyReport apply(const Plan& plan, Remote& remote, const ApplyOptions& opts) {
 std::vector<std::string> stalePlanReasons(const Plan& plan, const RemoteState& now) {
   std::vector<std::string> out;
   std::map<std::string, std::pair<std::string, std::string>> current;  // kind/id -> (fingerprint, key)
-  for (const auto* list : {&now.monitors, &now.dashboards})
+  for (const auto* list : now.lists())
     for (const auto& r : *list)
       current[std::string(kindName(r.kind)) + "/" + r.id] = {fingerprint(r.body), objectKey(r.kind, r.body)};
   for (const auto& [id, fp] : plan.fingerprints) {

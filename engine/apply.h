@@ -1,6 +1,7 @@
 #pragma once
 // Carries out a plan: creates, then updates and adoptions, then deletes, each phase with up to
-// `parallel` requests at a time. A failed object does not stop the others.
+// `parallel` requests at a time (objects that name others, such as notification groups, go
+// after what they name within creates and updates, and before it within deletes). A failed object does not stop the others.
 #include <functional>
 
 #include "plan.h"

@@ -67,7 +67,7 @@ const Json& memoOf(const Json& body) {
 
 bool owned(const RemoteObject& r) { return hasOwnerMarker(memoOf(r.body).get<std::string>()); }
 
-std::string remoteType(const RemoteObject& r) { return r.kind == ObjKind::Monitor ? r.body.value("type", "") : ""; }
+std::string remoteType(const RemoteObject& r) { return matchedByType(r.kind) ? r.body.value("type", "") : ""; }
 
 Json withMarker(const Json& body) {
   Json j = body;
@@ -186,13 +186,12 @@ std::vector<FieldChange> diffFields(const Json& before, const Json& after) {
 Plan diff(const std::vector<Desired>& desired, const RemoteState& remote, const DiffOptions& opts) {
   Plan p;
   p.prune = opts.prune;
-  plan(desired, ObjKind::Monitor, remote.monitors, opts, p);
-  plan(desired, ObjKind::Dashboard, remote.dashboards, opts, p);
+  for (ObjKind k : kAllObjKinds) plan(desired, k, remote.of(k), opts, p);
   std::stable_sort(p.changes.begin(), p.changes.end(), [](const Change& a, const Change& b) {
     if (a.kind != b.kind) return a.kind < b.kind;
     return a.key < b.key;
   });
-  for (const auto* list : {&remote.monitors, &remote.dashboards})
+  for (const auto* list : remote.lists())
     for (const auto& r : *list) p.fingerprints[std::string(kindName(r.kind)) + "/" + r.id] = fingerprint(r.body);
   return p;
 }

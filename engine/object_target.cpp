@@ -23,9 +23,11 @@ class ObjectTarget : public Target {
 
   std::string checkSaved(const Plan& saved) override {
     if (!saved.operations.empty()) return "plan file: a " + saved.targetKind + " plan has no operations";
-    for (const auto& [key, fp] : saved.fingerprints)
-      if (key.rfind("monitor/", 0) != 0 && key.rfind("dashboard/", 0) != 0)
+    for (const auto& [key, fp] : saved.fingerprints) {
+      ObjKind k;
+      if (key.find('/') == std::string::npos || !kindFromName(key.substr(0, key.find('/')), k))
         return "plan file: fingerprint '" + key + "' is not one this target's plan makes";
+    }
     return "";
   }
 

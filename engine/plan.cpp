@@ -4,10 +4,46 @@
 
 namespace mon::engine {
 
-const char* kindName(ObjKind k) { return k == ObjKind::Monitor ? "monitor" : "dashboard"; }
+const char* kindName(ObjKind k) {
+  switch (k) {
+    case ObjKind::Monitor: return "monitor";
+    case ObjKind::Dashboard: return "dashboard";
+    case ObjKind::Channel: return "channel";
+    case ObjKind::NotificationGroup: return "notification_group";
+    case ObjKind::Downtime: return "downtime";
+  }
+  return "";
+}
+
+bool kindFromName(const std::string& name, ObjKind& out) {
+  for (ObjKind k : kAllObjKinds)
+    if (name == kindName(k)) return (out = k, true);
+  return false;
+}
+
+bool namesOthers(ObjKind k) { return k == ObjKind::NotificationGroup || k == ObjKind::Downtime; }
+
+std::vector<RemoteObject>& RemoteState::of(ObjKind k) {
+  switch (k) {
+    case ObjKind::Monitor: return monitors;
+    case ObjKind::Dashboard: return dashboards;
+    case ObjKind::Channel: return channels;
+    case ObjKind::NotificationGroup: return notificationGroups;
+    case ObjKind::Downtime: return downtimes;
+  }
+  return monitors;
+}
+
+const std::vector<RemoteObject>& RemoteState::of(ObjKind k) const { return const_cast<RemoteState*>(this)->of(k); }
+
+std::vector<const std::vector<RemoteObject>*> RemoteState::lists() const {
+  std::vector<const std::vector<RemoteObject>*> out;
+  for (ObjKind k : kAllObjKinds) out.push_back(&of(k));
+  return out;
+}
 
 std::string objectKey(ObjKind kind, const Json& body) {
-  const char* field = kind == ObjKind::Monitor ? "name" : "urlPath";
+  const char* field = kind == ObjKind::Dashboard ? "urlPath" : "name";
   if (body.contains(field) && body[field].is_string()) return body[field].get<std::string>();
   if (kind == ObjKind::Monitor && body.value("type", "") == "connectivity") return "connectivity";
   return "";

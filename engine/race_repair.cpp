@@ -27,7 +27,7 @@ Plan raceRepairs(const Plan& applied, const RemoteState& after) {
   std::set<std::tuple<ObjKind, std::string, std::string>> created;
   for (const auto& c : applied.changes)
     if (c.action == Action::Create) created.insert({c.kind, c.key, c.type});
-  for (const auto* list : {&after.monitors, &after.dashboards}) {
+  for (const auto* list : after.lists()) {
     for (const auto& [kind, key, type] : created) {
       std::vector<const RemoteObject*> copies;
       for (const auto& r : *list)

@@ -12,8 +12,18 @@ namespace mon::engine {
 
 using Json = ir::Json;
 
-enum class ObjKind { Monitor, Dashboard };
-const char* kindName(ObjKind k);  // "monitor", "dashboard"
+enum class ObjKind { Monitor, Dashboard, Channel, NotificationGroup, Downtime };
+/// "monitor", "dashboard", "channel", "notification_group", "downtime".
+const char* kindName(ObjKind k);
+/// The kind called `name` (as kindName spells it); false when there is none.
+bool kindFromName(const std::string& name, ObjKind& out);
+/// Objects of this kind are matched by key and type (a monitor's or channel's "type" cannot
+/// change on the server): monitors and channels.
+inline bool matchedByType(ObjKind k) { return k == ObjKind::Monitor || k == ObjKind::Channel; }
+/// Objects of this kind name objects of other kinds by key (a notification group its channels
+/// and monitors, a downtime its monitors): apply creates them after, and deletes them before,
+/// the objects they name.
+bool namesOthers(ObjKind k);
 
 /// One remote object as read (dashboards with their widgets).
 struct RemoteObject {
@@ -25,7 +35,19 @@ struct RemoteObject {
 struct RemoteState {
   std::vector<RemoteObject> monitors;
   std::vector<RemoteObject> dashboards;
+  // Who gets paged (Mackerel): empty for systems that keep no such objects.
+  std::vector<RemoteObject> channels;
+  std::vector<RemoteObject> notificationGroups;
+  std::vector<RemoteObject> downtimes;
+
+  std::vector<RemoteObject>& of(ObjKind k);
+  const std::vector<RemoteObject>& of(ObjKind k) const;
+  /// Every list, in ObjKind order.
+  std::vector<const std::vector<RemoteObject>*> lists() const;
 };
+
+inline constexpr ObjKind kAllObjKinds[] = {ObjKind::Monitor, ObjKind::Dashboard, ObjKind::Channel,
+                                           ObjKind::NotificationGroup, ObjKind::Downtime};
 
 /// The outcome of one write. `id` is the object's id after a create.
 struct OpResult {
@@ -56,7 +78,7 @@ class Remote {
   }
 };
 
-/// The key an object is matched by: monitor name, dashboard urlPath.
+/// The key an object is matched by: monitor name, dashboard urlPath, the name of the others.
 std::string objectKey(ObjKind kind, const Json& body);
 
 }  // namespace mon::engine

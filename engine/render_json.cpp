@@ -92,8 +92,7 @@ bool planFromJson(const Json& j, Plan& p, std::string& err) {
       Change c{};
       if (!actionFromName(e.at("action").get<std::string>(), c.action)) return (err = "unknown action in plan file", false);
       std::string kind = e.at("kind").get<std::string>();
-      if (kind != "monitor" && kind != "dashboard") return (err = "unknown kind '" + kind + "' in plan file", false);
-      c.kind = kind == "monitor" ? ObjKind::Monitor : ObjKind::Dashboard;
+      if (!kindFromName(kind, c.kind)) return (err = "unknown kind '" + kind + "' in plan file", false);
       c.key = e.at("key").get<std::string>();
       c.id = e.value("id", "");
       c.type = e.value("type", "");

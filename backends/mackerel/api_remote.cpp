@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
+#include <map>
+#include <mutex>
 #include <thread>
 
+#include "mackerel/routing_wire.h"
 #include "net/decorators.h"
 #include "ownership.h"
 
@@ -50,16 +54,18 @@ class MackerelRemote : public Remote {
       return fail(err, "GET /api/v0/monitors: no 'monitors' list in the answer");
     if (!dashboardsOk) return fail(err, dashboardsErr);
     for (auto& m : monitors["monitors"]) out.monitors.push_back({ObjKind::Monitor, m.value("id", ""), std::move(m)});
-    return true;
+    return readRouting(out, err);
   }
 
-  OpResult create(ObjKind kind, const std::string& key, const Json& body) override {
+  OpResult create(ObjKind kind, const std::string& key, const Json& planned) override {
     OpResult r;
     std::string path = collection(kind);
+    Json body;
+    if (!wire(kind, planned, body, r)) return r;
     net::Retrier retry(opts_.retry);
     for (r.attempts = 1;; ++r.attempts) {
       net::Response res = send("POST", path, body.dump());
-      if (res.ok()) return created(res, r);
+      if (res.ok()) return remember(kind, key, created(res, r));
       bool unknownOutcome = !res.transport.empty() || res.status >= 500;
       bool conflict = kind == ObjKind::Dashboard && res.status == 409;
       if (unknownOutcome || conflict) {
@@ -69,7 +75,7 @@ class MackerelRemote : public Remote {
           r.ok = true;
           r.id = id;
           r.recovered = true;
-          return r;
+          return remember(kind, key, r);
         }
         if (conflict) return failed(r, "POST", path, res);
       }
@@ -77,9 +83,11 @@ class MackerelRemote : public Remote {
     }
   }
 
-  OpResult update(ObjKind kind, const std::string& id, const Json& body) override {
+  OpResult update(ObjKind kind, const std::string& id, const Json& planned) override {
     OpResult r;
     std::string path = collection(kind) + "/" + id;
+    Json body;
+    if (!wire(kind, planned, body, r)) return r;
     net::Response res = withRetries("PUT", path, body.dump(), r);
     if (!res.ok()) return failed(r, "PUT", path, res);
     r.ok = true;
@@ -125,6 +133,117 @@ class MackerelRemote : public Remote {
   }
 
  private:
+  static bool routingKind(ObjKind k) {
+    return k == ObjKind::Channel || k == ObjKind::NotificationGroup || k == ObjKind::Downtime;
+  }
+  static const char* listKey(ObjKind k) {
+    switch (k) {
+      case ObjKind::Monitor: return "monitors";
+      case ObjKind::Dashboard: return "dashboards";
+      case ObjKind::Channel: return "channels";
+      case ObjKind::NotificationGroup: return "notificationGroups";
+      case ObjKind::Downtime: return "downtimes";
+    }
+    return "";
+  }
+
+  // Channels, notification groups and downtimes, after the monitors (whose names their
+  // references need), in the plans' form (routing_wire.h).
+  bool readRouting(RemoteState& out, std::string& err) {
+    Json lists[3];
+    const ObjKind kinds[3] = {ObjKind::Channel, ObjKind::NotificationGroup, ObjKind::Downtime};
+    for (int i = 0; i < 3; ++i) {
+      std::string path = collection(kinds[i]);
+      if (!getJson(path, lists[i], err)) return false;
+      if (!lists[i].contains(listKey(kinds[i])) || !lists[i][listKey(kinds[i])].is_array())
+        return fail(err, "GET " + path + ": no '" + std::string(listKey(kinds[i])) + "' list in the answer");
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    names_ = Names{};
+    known_.clear();
+    for (const auto& m : out.monitors) {
+      names_.monitors[m.id] = objectKey(ObjKind::Monitor, m.body);
+      known_[ObjKind::Monitor].insert({names_.monitors[m.id], {m.id, ownedBody(m.body)}});
+    }
+    bool owned = false;
+    for (const auto& c : lists[0]["channels"]) names_.channels[c.value("id", "")] = withoutNameMarker(c.value("name", ""), owned);
+    for (const auto& g : lists[1]["notificationGroups"]) names_.groups[g.value("id", "")] = withoutNameMarker(g.value("name", ""), owned);
+    for (int i = 0; i < 3; ++i)
+      for (const auto& o : lists[i][listKey(kinds[i])]) {
+        RemoteObject r{kinds[i], o.value("id", ""), fromWire(kinds[i], o, names_)};
+        known_[kinds[i]].insert({objectKey(kinds[i], r.body), {r.id, ownedBody(r.body)}});
+        out.of(kinds[i]).push_back(std::move(r));
+      }
+    return true;
+  }
+
+  static bool ownedBody(const Json& body) {
+    return body.contains("memo") && body["memo"].is_string() && hasOwnerMarker(body["memo"].get<std::string>());
+  }
+
+  // The body to send: routing objects translated (routing_wire.h), others as planned.
+  bool wire(ObjKind kind, const Json& planned, Json& out, OpResult& r) {
+    if (!routingKind(kind)) return (out = planned, true);
+    std::vector<std::string> secrets;
+    auto idOf = [&](ObjKind k, const std::string& key) { return idFor(k, key); };
+    auto secretOf = [&](const std::string& env, std::string& value, std::string& err) {
+      const char* v = opts_.getenv ? opts_.getenv(env.c_str()) : std::getenv(env.c_str());
+      if (!v || !*v) return (err = "$" + env + " (a channel secret) is not set", false);
+      value = v;
+      while (!value.empty() && (value.back() == '\n' || value.back() == '\r' || value.back() == ' ')) value.pop_back();
+      return true;
+    };
+    std::string err;
+    bool ok = toWire(kind, planned, idOf, secretOf, out, err, secrets);
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& s : secrets) secrets_.push_back(std::move(s));
+    if (ok) return true;
+    r.ok = false;
+    r.attempts = 0;
+    r.error = std::string(kindName(kind)) + " '" + planned.value("name", "") + "': " + net::redact(err, secrets_);
+    return false;
+  }
+
+  // The id of an object of `kind` called `key`: an owned one first (of several, the smallest
+  // id, as plans pick), else any; the list is read again when the last read did not have it.
+  std::string idFor(ObjKind kind, const std::string& key) {
+    for (int pass = 0; pass < 2; ++pass) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto [from, to] = known_[kind].equal_range(key);
+        const Known* best = nullptr;
+        for (auto it = from; it != to; ++it)
+          if (!best || (it->second.owned && (!best->owned || it->second.id < best->id))) best = &it->second;
+        if (best) return best->id;
+      }
+      if (pass == 1) break;
+      Json j;
+      std::string err;
+      if (!getJson(collection(kind), j, err) || !j.contains(listKey(kind)) || !j[listKey(kind)].is_array()) break;
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& o : j[listKey(kind)]) {
+        Json body = fromWire(kind, o, names_);
+        std::string id = o.value("id", "");
+        auto [from, to] = known_[kind].equal_range(objectKey(kind, body));
+        bool seen = std::any_of(from, to, [&](const auto& e) { return e.second.id == id; });
+        if (!seen) known_[kind].insert({objectKey(kind, body), {id, ownedBody(body)}});
+      }
+    }
+    return "";
+  }
+
+  // After a create: what later writes in this apply may name it by.
+  OpResult remember(ObjKind kind, const std::string& key, OpResult r) {
+    if (r.ok && !r.id.empty()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      known_[kind].insert({key, {r.id, true}});
+      if (kind == ObjKind::Channel) names_.channels[r.id] = key;
+      if (kind == ObjKind::NotificationGroup) names_.groups[r.id] = key;
+      if (kind == ObjKind::Monitor) names_.monitors[r.id] = key;
+    }
+    return r;
+  }
+
   // The dashboard list, then each dashboard by id on up to `workers` threads.
   bool readDashboards(RemoteState& out, size_t workers, std::string& err) {
     Json j;
@@ -168,16 +287,30 @@ class MackerelRemote : public Remote {
     return true;
   }
 
-  static std::string collection(ObjKind k) { return k == ObjKind::Monitor ? "/api/v0/monitors" : "/api/v0/dashboards"; }
+  static std::string collection(ObjKind k) {
+    switch (k) {
+      case ObjKind::Monitor: return "/api/v0/monitors";
+      case ObjKind::Dashboard: return "/api/v0/dashboards";
+      case ObjKind::Channel: return "/api/v0/channels";
+      case ObjKind::NotificationGroup: return "/api/v0/notification-groups";
+      case ObjKind::Downtime: return "/api/v0/downtimes";
+    }
+    return "";
+  }
   static bool fail(std::string& err, std::string msg) {
     err = std::move(msg);
     return false;
   }
 
   // Removes the key from any text that could reach the user.
-  std::string redact(std::string s) const { return net::redact(std::move(s), {opts_.apiKey}); }
+  std::string redact(std::string s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::string> all = secrets_;
+    all.push_back(opts_.apiKey);
+    return net::redact(std::move(s), all);
+  }
 
-  std::string describeFailure(const std::string& method, const std::string& path, const net::Response& res) const {
+  std::string describeFailure(const std::string& method, const std::string& path, const net::Response& res) {
     std::string what = method + " " + path + ": ";
     if (!res.transport.empty()) return redact(what + res.transport);
     what += "HTTP " + std::to_string(res.status);
@@ -235,11 +368,15 @@ class MackerelRemote : public Remote {
     Json j;
     std::string path = collection(kind);
     if (!getJson(path, j, err)) return false;
-    const char* listKey = kind == ObjKind::Monitor ? "monitors" : "dashboards";
-    if (!j.contains(listKey) || !j[listKey].is_array()) return false;
-    for (const auto& o : j[listKey]) {
+    if (!j.contains(listKey(kind)) || !j[listKey(kind)].is_array()) return false;
+    for (const auto& wireForm : j[listKey(kind)]) {
+      Json o;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        o = routingKind(kind) ? fromWire(kind, wireForm, names_) : wireForm;
+      }
       if (objectKey(kind, o) != key) continue;
-      if (kind == ObjKind::Monitor && o.value("type", "") != type) continue;
+      if (matchedByType(kind) && o.value("type", "") != type) continue;
       std::string memo = o.contains("memo") && o["memo"].is_string() ? o["memo"].get<std::string>() : "";
       if (!hasOwnerMarker(memo)) continue;
       id = o.value("id", "");
@@ -248,8 +385,17 @@ class MackerelRemote : public Remote {
     return false;
   }
 
+  struct Known {
+    std::string id;
+    bool owned = false;
+  };
+
   Options opts_;
   std::shared_ptr<net::Client> client_;  // logged (net::LoggingClient), sent once per call
+  std::mutex mu_;                        // guards what follows: apply writes from several threads
+  Names names_;                          // ids -> keys, from the last read and this run's creates
+  std::map<ObjKind, std::multimap<std::string, Known>> known_;  // keys -> ids, likewise
+  std::vector<std::string> secrets_;     // channel secrets sent: scrubbed from every message
 };
 
 }  // namespace

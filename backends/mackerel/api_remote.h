@@ -1,7 +1,10 @@
 #pragma once
-// The Mackerel API as a Remote: /api/v0/monitors and /api/v0/dashboards over a net::Client,
-// with retries, and lost-create recovery (before retrying a POST whose outcome is unknown
-// it re-lists and looks for the object by its key).
+// The Mackerel API as a Remote: /api/v0/monitors, /api/v0/dashboards, /api/v0/channels,
+// /api/v0/notification-groups and /api/v0/downtimes over a net::Client, with retries, and
+// lost-create recovery (before retrying a POST whose outcome is unknown it re-lists and looks
+// for the object by its key). Channels, groups and downtimes are translated between the API's
+// form and the plans' by routing_wire.h (ownership in the name, references by key, secrets
+// as fingerprints).
 #include <functional>
 #include <memory>
 
@@ -20,6 +23,8 @@ struct Options {
   size_t readParallel = 16;
   /// Receives one line per HTTP exchange (method, path, status, time); no headers, no bodies.
   std::function<void(const std::string&)> log;
+  /// Reads the environment variables that hold channel secrets when writing (default ::getenv).
+  std::function<const char*(const char*)> getenv;
 };
 
 std::unique_ptr<Remote> makeRemote(std::shared_ptr<net::Client> client, Options opts);

@@ -1,5 +1,6 @@
 #include "mackerel/normalize.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "ownership.h"
@@ -9,7 +10,8 @@ namespace mon::engine::mackerel {
 namespace {
 
 bool isDefaultFalseKey(const std::string& k) {
-  return k == "isMute" || k == "skipCertificateVerification" || k == "followRedirect" || k == "isStacked";
+  return k == "isMute" || k == "skipCertificateVerification" || k == "followRedirect" || k == "isStacked" ||
+         k == "enabledGraphImage" || k == "skipDefault";
 }
 
 // Recursively: numbers canonical, nulls / "" / [] / {} dropped from objects.
@@ -121,7 +123,53 @@ Json normalizeDashboard(const Json& d) {
   return clean(j);
 }
 
+Json normalizeRouting(ObjKind kind, const Json& body) {
+  Json j = clean(body);
+  stripServerFields(j);
+  j.erase("suspendedAt");
+  stripMemoMarker(j);
+  if (j.contains("memo") && j["memo"] == "") j.erase("memo");
+  auto sortList = [&](const char* key, const char* by = nullptr) {
+    if (!j.contains(key) || !j[key].is_array()) return;
+    auto& a = j[key];
+    std::stable_sort(a.begin(), a.end(), [&](const Json& x, const Json& y) {
+      return by ? x.value(by, Json("")).dump() < y.value(by, Json("")).dump() : x.dump() < y.dump();
+    });
+  };
+  if (kind == ObjKind::Channel) {
+    // A secret compares by its fingerprint; the variable it comes from is the source's business.
+    if (j.contains("url") && j["url"].is_object()) j["url"].erase("env");
+    sortList("emails");
+    sortList("userIds");
+    sortList("events");
+  } else if (kind == ObjKind::NotificationGroup) {
+    fillDefault(j, "notificationLevel", "all");
+    sortList("childChannelIds");
+    sortList("childNotificationGroupIds");
+    sortList("monitors", "id");
+    sortList("services", "name");
+  } else {
+    for (const char* k : {"serviceScopes", "serviceExcludeScopes", "roleScopes", "roleExcludeScopes", "monitorScopes",
+                          "monitorExcludeScopes"}) {
+      normalizeScopeList(j, k);
+      sortList(k);
+    }
+    if (j.contains("recurrence") && j["recurrence"].is_object() && j["recurrence"].contains("weekdays")) {
+      static const char* days[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+      auto rank = [](const Json& d) {
+        for (int i = 0; i < 7; ++i)
+          if (d == days[i]) return i;
+        return 7;
+      };
+      auto& w = j["recurrence"]["weekdays"];
+      std::stable_sort(w.begin(), w.end(), [&](const Json& a, const Json& b) { return rank(a) < rank(b); });
+    }
+  }
+  return j;
+}
+
 Json normalize(ObjKind kind, const Json& body) {
+  if (kind != ObjKind::Monitor && kind != ObjKind::Dashboard) return normalizeRouting(kind, body);
   return kind == ObjKind::Monitor ? normalizeMonitor(body) : normalizeDashboard(body);
 }
 

@@ -9,8 +9,12 @@ namespace mon::engine::mackerel {
 
 using Json = ir::Json;
 
-/// A monitor or dashboard (as sent or as read) in canonical form, by kind.
+/// A monitor, dashboard, channel, notification group or downtime (as sent or as read, in the
+/// plans' form: routing_wire.h) in canonical form, by kind.
 Json normalize(ObjKind kind, const Json& body);
+/// A channel, notification group or downtime in canonical form: lists in one order, server
+/// fields dropped, a secret as its fingerprint alone.
+Json normalizeRouting(ObjKind kind, const Json& body);
 /// A monitor (as sent or as read) in canonical form.
 Json normalizeMonitor(const Json& m);
 /// A dashboard (as sent or as read, with widgets) in canonical form.

@@ -1,5 +1,6 @@
 #include "mackerel/plan_words.h"
 
+#include <cstdio>
 #include <cstring>
 
 #include "check/schema.h"
@@ -217,10 +218,75 @@ bool dashboardWords(const Json& before, const Json& after, FieldChange& f) {
   return true;
 }
 
+// "2026-12-30 14:00 UTC" for a downtime's start (Unix seconds).
+std::string instant(const Json& v) {
+  if (!v.is_number()) return "";
+  int64_t t = v.get<int64_t>();
+  int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+  int minute = static_cast<int>((t - day * 86400) / 60);
+  // civil_from_days (Howard Hinnant)
+  int64_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9, y = yoe + era * 400 + (m <= 2);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld %02d:%02d UTC", static_cast<long long>(y), static_cast<long long>(m),
+                static_cast<long long>(d), minute / 60, minute % 60);
+  return buf;
+}
+
+// Channels, notification groups and downtimes (routing_wire.h form) in the source's words.
+// False for what the source never writes (defaults monitorc always sends).
+bool routingWords(ObjKind kind, const std::string& type, FieldChange& f) {
+  std::vector<std::string> segs = segments(f.path);
+  if (segs.empty()) return true;
+  const std::string& top = segs[0];
+  values(f, nullptr);
+  if (kind == ObjKind::Channel) {
+    if (top == "url" && type == "slack") {
+      // A secret: the plan says that it changed, never what it is.
+      f.words = "api_url_env";
+      if (segs.size() > 1 && segs[1] == "env") return true;  // "$NAME" as written
+      if (f.hasBefore) f.beforeWords = "(a secret)";
+      if (f.hasAfter) f.afterWords = f.hasBefore ? "(a different secret)" : "(a secret)";
+      return f.hasBefore && f.hasAfter;
+    }
+    if (top == "emails") return (f.words = "to", true);
+    f.words = snakeCase(top);
+    return top == "url";
+  }
+  if (kind == ObjKind::NotificationGroup) {
+    if (top == "childChannelIds") return (f.words = "channels", true);
+    if (top == "monitors") {
+      f.words = "monitors";
+      return segs.size() < 3 || segs[2] == "id";
+    }
+    if (top == "notificationLevel") return (f.words = "notification_level", true);
+    f.words = snakeCase(top);
+    return false;
+  }
+  if (top == "start") {
+    f.words = "start";
+    if (f.hasBefore) f.beforeWords = instant(f.before);
+    if (f.hasAfter) f.afterWords = instant(f.after);
+    return true;
+  }
+  if (top == "duration") return (f.words = "duration (minutes)", true);
+  if (top == "recurrence") {
+    f.words = segs.size() > 1 && segs[1] == "weekdays" ? "weekdays" : "recurrence" + (segs.size() > 1 ? "." + segs[1] : "");
+    return segs.size() > 1 && segs[1] == "weekdays";
+  }
+  if (top == "monitorScopes") return (f.words = "monitors", true);
+  if (top == "serviceScopes" || top == "roleScopes") return (f.words = "scopes", true);
+  f.words = snakeCase(top);
+  return true;
+}
+
 }  // namespace
 
 bool fieldWords(ObjKind kind, const std::string& type, const Json& before, const Json& after, FieldChange& f) {
-  return kind == ObjKind::Monitor ? monitorWords(type, before, after, f) : dashboardWords(before, after, f);
+  if (kind == ObjKind::Monitor) return monitorWords(type, before, after, f);
+  if (kind == ObjKind::Dashboard) return dashboardWords(before, after, f);
+  return routingWords(kind, type, f);
 }
 
 }  // namespace mon::engine::mackerel

@@ -28,6 +28,15 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, std::ve
     if (prepare(r, ownedOnly, j)) monitors["monitors"].push_back(j);
   for (const auto& r : state.dashboards)
     if (prepare(r, ownedOnly, j)) dashboards.push_back(j);
+  // Channels, notification groups and downtimes are not imported yet: say so rather than
+  // leave them out silently.
+  for (const auto* list : {&state.channels, &state.notificationGroups, &state.downtimes}) {
+    size_t n = 0;
+    for (const auto& r : *list) n += prepare(r, ownedOnly, j);
+    if (n && !list->empty())
+      warnings.push_back(std::to_string(n) + " " + engine::kindName(list->front().kind) +
+                         "(s) not pulled: pull does not write channels, routes or maintenance windows yet");
+  }
   return importMackerelSource(monitors, dashboards, warnings);
 }
 

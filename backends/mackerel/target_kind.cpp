@@ -3,6 +3,7 @@
 #include "mackerel/target_kind.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "mackerel/api_json.h"
@@ -11,6 +12,7 @@
 #include "mackerel/local_remote.h"
 #include "mackerel/normalize.h"
 #include "mackerel/plan_words.h"
+#include "mackerel/routing.h"
 #include "object_target.h"
 #include "target_support.h"
 #include "ownership.h"
@@ -106,11 +108,20 @@ std::string targetBlock(const ir::Target& t, const std::string& body) {
   return "# Written by `monitorc pull`.\ntarget " + t.kind + " " + quoteSource(t.name) + " {\n" + body + "}\n";
 }
 
+std::function<const char*(const char*)> envReader(const engine::RemoteOptions& o) {
+  if (o.getenv) return o.getenv;
+  return [](const char* name) -> const char* { return std::getenv(name); };
+}
+
+// `routing`: the source's channels, routes and maintenance windows go there too (routing.h);
+// only the API has them.
 std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::unique_ptr<engine::Remote> remote,
-                                     std::string targetSource, std::string& err) {
+                                     std::string targetSource, bool routing, std::string& err) {
   if (!remote) return nullptr;
   engine::ObjectTargetParts parts;
   if (!desiredObjects(ctx.module, ctx.sources, ctx.declared.name, parts.desired, err)) return nullptr;
+  if (routing && !routingObjects(ctx.module, ctx.sources, ctx.declared.name, envReader(ctx.options), parts.desired, err))
+    return nullptr;
   parts.remote = std::move(remote);
   parts.normalize = engine::mackerel::normalize;
   parts.words = engine::mackerel::fieldWords;
@@ -132,9 +143,10 @@ std::unique_ptr<engine::Target> openMackerel(const engine::TargetContext& ctx, s
   mo.retry = ctx.options.retry;
   mo.readParallel = static_cast<size_t>(std::max(1, ctx.options.readParallel));
   mo.log = ctx.options.log;
+  mo.getenv = envReader(ctx.options);
   auto remote = engine::mackerel::makeRemote(ctx.options.clientOrDefault(), mo);
   std::string block = "  base_url = " + quoteSource(baseUrl(t)) + "\n  api_key_env = " + quoteSource(keyEnv(t)) + "\n";
-  return open(ctx, std::move(remote), targetBlock(t, block), err);
+  return open(ctx, std::move(remote), targetBlock(t, block), true, err);
 }
 
 std::unique_ptr<engine::Target> openLocal(const engine::TargetContext& ctx, std::string& err) {
@@ -142,7 +154,7 @@ std::unique_ptr<engine::Target> openLocal(const engine::TargetContext& ctx, std:
   std::string dir = t.props.str("dir");
   if (dir.empty()) return (err = "local target '" + t.name + "' has no dir", nullptr);
   auto remote = engine::local::makeRemote(t.name, dir, err);
-  return open(ctx, std::move(remote), targetBlock(t, "  dir = " + quoteSource(dir) + "\n"), err);
+  return open(ctx, std::move(remote), targetBlock(t, "  dir = " + quoteSource(dir) + "\n"), false, err);
 }
 
 }  // namespace
@@ -178,8 +190,10 @@ void check(const ir::Module& module, DiagEngine& diags) {
   checkDashboards(module, diags);
   // Only monitors that go to a mackerel or local target carry the marker.
   std::vector<std::string> names;
-  for (const auto& t : module.targets)
+  for (const auto& t : module.targets) {
     if (t.kind == mackerelTarget().name || t.kind == localTarget().name) names.push_back(t.name);
+    if (t.kind == mackerelTarget().name) checkRouting(module, t.name, diags);
+  }
   if (names.empty()) return;
   for (const auto& mon : module.monitors) {
     bool goes = false;

@@ -7,15 +7,17 @@
 #include <set>
 
 #include "lower/lower_parts.h"
+#include "lower/routing_match.h"
 #include "support/text.h"
 
 namespace mon {
 
+namespace routing {
+
 namespace {
-
-using Strings = std::vector<std::string>;
-
-bool contains(const Strings& list, const std::string& s) { return std::find(list.begin(), list.end(), s) != list.end(); }
+bool contains(const std::vector<std::string>& list, const std::string& s) { return std::find(list.begin(), list.end(), s) != list.end(); }
+std::string serviceOf(const std::string& scope) { return scope.substr(0, scope.find(':')); }
+}  // namespace
 
 // The severities a monitor's alerts can carry.
 std::set<std::string> severitiesOf(const ir::Monitor& m) {
@@ -39,7 +41,6 @@ std::set<std::string> severitiesOf(const ir::Monitor& m) {
   return out;
 }
 
-std::string serviceOf(const std::string& scope) { return scope.substr(0, scope.find(':')); }
 
 // True when an alert of `m` is in `scope` ("Service" or "Service:role"): the monitor watches
 // that scope (or a role of that service), or says so in its `service` field or labels.
@@ -77,6 +78,19 @@ bool routeMatches(const ir::Route& r, const ir::Monitor& m) {
     return false;
   return r.monitors.empty() || contains(r.monitors, m.name);
 }
+
+}  // namespace routing
+
+namespace {
+
+using Strings = std::vector<std::string>;
+
+bool contains(const Strings& list, const std::string& s) { return std::find(list.begin(), list.end(), s) != list.end(); }
+std::string serviceOf(const std::string& scope) { return scope.substr(0, scope.find(':')); }
+
+using routing::inScope;
+using routing::routeMatches;
+using routing::severitiesOf;
 
 // True when `wide` matches every alert `narrow` matches, judged on what is written.
 bool covers(const ir::Route& wide, const ir::Route& narrow) {

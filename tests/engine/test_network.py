@@ -75,9 +75,13 @@ def workdir(base, text=SOURCE):
     return d
 
 
+LISTS = {"monitors": "monitors", "dashboards": "dashboards", "channels": "channels",
+         "notification-groups": "notificationGroups", "downtimes": "downtimes"}
+
+
 def empty_lists(h):
-    reply(h, 200, json.dumps({"monitors": []} if "monitors" in h.path else {"dashboards": []}),
-          [("Content-Type", "application/json")])
+    key = LISTS[h.path.rstrip("/").rsplit("/", 1)[-1]]
+    reply(h, 200, json.dumps({key: []}), [("Content-Type", "application/json")])
 
 
 class Network(unittest.TestCase):

@@ -18,6 +18,8 @@
 #include "mackerel/api_remote.h"
 #include "mackerel/normalize.h"
 #include "mackerel/plan_words.h"
+#include "mackerel/routing_wire.h"
+#include "mackerel/time_zone.h"
 #include "net/decorators.h"
 #include "net/fake_client.h"
 #include "ownership.h"
@@ -28,6 +30,15 @@
 
 using namespace mon::engine;
 using mon::net::RecordingClient;
+
+// The empty answer of a routing list (channels, notification groups, downtimes) for `url`;
+// "" for other URLs.
+static std::string routingList(const std::string& url) {
+  if (url.ends_with("/api/v0/channels")) return R"({"channels":[]})";
+  if (url.ends_with("/api/v0/notification-groups")) return R"({"notificationGroups":[]})";
+  if (url.ends_with("/api/v0/downtimes")) return R"({"downtimes":[]})";
+  return "";
+}
 using mon::net::Request;
 using mon::net::Response;
 
@@ -553,6 +564,8 @@ TEST_CASE("the API remote: headers, dashboards by id, retries, lost creates, red
       res.body = R"({"dashboards":[{"id":"d1","urlPath":"a","widgets":null}]})";
     } else if (r.method == "GET" && r.url.ends_with("/api/v0/dashboards/d1")) {
       res.body = R"({"id":"d1","urlPath":"a","widgets":[{"type":"markdown"}]})";
+    } else if (r.method == "GET") {  // channels, notification groups, downtimes: none
+      res.body = routingList(r.url);
     } else if (r.method == "POST") {
       ++posts;
       created = true;
@@ -640,6 +653,12 @@ struct ConcurrentReads {
   bool listsPeak = false, dashPeak = false;
 
   Response answer(const Request& r) {
+    if (!routingList(r.url).empty()) {  // read after the others, one at a time: not counted
+      Response res;
+      res.status = 200;
+      res.body = routingList(r.url);
+      return res;
+    }
     std::unique_lock<std::mutex> lock(mu);
     bool list = r.url.ends_with("/api/v0/monitors") || r.url.ends_with("/api/v0/dashboards");
     int& inFlight = list ? listsInFlight : dashInFlight;
@@ -1127,4 +1146,106 @@ TEST_CASE("source index: what a template made points at the outermost use, its b
   Origin p = alertOrigin(idx, "plain (response time)");
   CHECK(p.source == "main.mon:3");
   CHECK(p.templateSource.empty());
+}
+
+// --- Mackerel routing objects: time zones, and the translation between the API and plans ---
+
+TEST_CASE("time zones: wall-clock times become instants with the zone's offset then") {
+  mon::mackerel::TimeZone tz;
+  std::string err;
+  REQUIRE(tz.load("Asia/Tokyo", err));
+  // 2026-12-30 23:00 in Tokyo (+09:00) is 14:00 UTC.
+  CHECK(tz.toUtc(1798671600) == 1798639200);
+  CHECK_FALSE(tz.offsetChanges(1767225600, 1767225600 + 366 * 86400LL));
+  REQUIRE(tz.load("Europe/Berlin", err));
+  CHECK(tz.offsetAt(1767225600) == 3600);          // 2026-01-01: CET
+  CHECK(tz.offsetAt(1767225600 + 190 * 86400) == 7200);  // July: CEST
+  CHECK(tz.offsetChanges(1767225600, 1767225600 + 366 * 86400LL));
+  REQUIRE(tz.load("UTC", err));
+  CHECK(tz.toUtc(1000) == 1000);
+  CHECK_FALSE(tz.load("../etc/passwd", err));
+  CHECK_FALSE(tz.load("No/Such_Zone", err));
+  CHECK(err.find("No/Such_Zone") != std::string::npos);
+}
+
+TEST_CASE("routing wire: ownership in the name, references by key, secrets by fingerprint") {
+  using namespace mon::engine::mackerel;
+  Names names;
+  names.monitors["m1"] = "web cpu";
+  names.channels["c1"] = "sre chat";
+  Json wireChannel = {{"id", "c1"}, {"type", "slack"}, {"name", "sre chat [monitorc]"}, {"url", "https://hooks.example/T/B/tok"}};
+  Json planned = fromWire(ObjKind::Channel, wireChannel, names);
+  CHECK(planned["name"] == "sre chat");
+  CHECK(hasOwnerMarker(planned.value("memo", "")));
+  CHECK(planned["url"]["secret"] == secretFingerprint("https://hooks.example/T/B/tok"));
+  CHECK(planned.dump().find("tok") == std::string::npos);
+
+  Json group = {{"name", "rest [monitorc]"}, {"childChannelIds", {"c1", "gone"}}, {"monitors", {{{"id", "m1"}, {"skipDefault", true}}}}};
+  Json g = fromWire(ObjKind::NotificationGroup, group, names);
+  CHECK(g["childChannelIds"] == Json({"sre chat", "id:gone"}));
+  CHECK(g["monitors"][0]["id"] == "web cpu");
+
+  auto idOf = [](ObjKind k, const std::string& key) -> std::string {
+    if (k == ObjKind::Channel && key == "sre chat") return "c9";
+    if (k == ObjKind::Monitor && key == "web cpu") return "m9";
+    return "";
+  };
+  std::string env = "https://hooks.example/T/B/new";
+  auto secretOf = [&](const std::string& name, std::string& v, std::string& err) {
+    if (name != "SLACK") return (err = "unset", false);
+    v = env;
+    return true;
+  };
+  Json out;
+  std::string err;
+  std::vector<std::string> secrets;
+  REQUIRE(toWire(ObjKind::NotificationGroup, g, idOf, secretOf, out, err, secrets));
+  CHECK(out["name"] == "rest [monitorc]");
+  CHECK_FALSE(out.contains("memo"));
+  CHECK(out["childChannelIds"] == Json({"c9", "gone"}));
+  CHECK(out["monitors"][0]["id"] == "m9");
+
+  Json ch = {{"type", "slack"}, {"name", "sre chat"}, {"memo", std::string(kOwnerMarker)}, {"url", plannedSecret("SLACK", env)}};
+  REQUIRE(toWire(ObjKind::Channel, ch, idOf, secretOf, out, err, secrets));
+  CHECK(out["url"] == env);
+  CHECK(secrets == std::vector<std::string>{env});
+  // The variable changed since the plan: refused, and the message holds neither value.
+  ch["url"] = plannedSecret("SLACK", "https://hooks.example/T/B/old");
+  CHECK_FALSE(toWire(ObjKind::Channel, ch, idOf, secretOf, out, err, secrets));
+  CHECK(err.find("no longer holds") != std::string::npos);
+  CHECK(err.find("hooks.example") == std::string::npos);
+  // A name nobody has: refused, naming it.
+  g["childChannelIds"] = Json({"nobody"});
+  CHECK_FALSE(toWire(ObjKind::NotificationGroup, g, idOf, secretOf, out, err, secrets));
+  CHECK(err.find("nobody") != std::string::npos);
+}
+
+TEST_CASE("apply: notification groups are created after channels and deleted before them") {
+  Plan p;
+  auto change = [](Action a, ObjKind k, const char* key) {
+    Change c{a, k, key, a == Action::Create ? "" : std::string("id-") + key, "", "", "", Json::object(), {}};
+    return c;
+  };
+  p.prune = true;
+  p.changes = {change(Action::Create, ObjKind::NotificationGroup, "g"), change(Action::Create, ObjKind::Channel, "c"),
+               change(Action::Delete, ObjKind::Channel, "old c"), change(Action::Delete, ObjKind::NotificationGroup, "old g")};
+  struct Order : Remote {
+    std::vector<std::string> seen;
+    std::mutex mu;
+    std::string describe() const override { return "order"; }
+    bool fetch(RemoteState&, std::string&) override { return true; }
+    OpResult create(ObjKind k, const std::string& key, const Json&) override { return note("create " + key); }
+    OpResult update(ObjKind, const std::string& id, const Json&) override { return note("update " + id); }
+    OpResult remove(ObjKind, const std::string& id) override { return note("delete " + id); }
+    OpResult note(const std::string& s) {
+      std::lock_guard<std::mutex> lock(mu);
+      seen.push_back(s);
+      return OpResult{true, "x", "", 1, false};
+    }
+  } remote;
+  ApplyOptions o;
+  o.parallel = 4;
+  ApplyReport r = apply(p, remote, o);
+  CHECK(r.failed == 0);
+  CHECK(remote.seen == std::vector<std::string>{"create c", "create g", "delete id-old g", "delete id-old c"});
 }

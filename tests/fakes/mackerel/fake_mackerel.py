@@ -4,7 +4,8 @@
     python3 fake_mackerel.py --port 0 --api-key KEY [--state FILE] [--port-file FILE]
 
 Serves /api/v0/monitors, /api/v0/dashboards and /api/v0/alerts as described in
-/work/shared/design/mackerel-api.md, plus a key-less control API for tests
+/work/shared/design/mackerel-api.md, /api/v0/channels, /api/v0/notification-groups and
+/api/v0/downtimes as Mackerel's API docs describe them (routing.py), plus a key-less control API for tests
 (/_fault, /_state, /_log, /_reset). See README.md next to this file.
 The API key is never printed, logged or persisted.
 """
@@ -24,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import alerts  # noqa: E402
 import dashboards  # noqa: E402
 import monitors  # noqa: E402
+import routing  # noqa: E402
 from checks import ValidationError  # noqa: E402
 from faults import Faults  # noqa: E402
 from store import Store  # noqa: E402
@@ -146,6 +148,113 @@ def delete_dashboard(srv, did, _raw):
     return 200, board
 
 
+# Channels, notification groups and downtimes (routing.py validates). Every write answers
+# with the object as stored; a delete with the object as it was.
+
+def list_channels(srv, _id, _raw):
+    with srv.store.lock:
+        return 200, {"channels": [routing.channel_list_item(c) for c in srv.store.channels.values()]}
+
+
+def create_channel(srv, _id, raw):
+    body = parse_json(raw)
+    with srv.store.lock:
+        c = {"id": srv.store.new_id(), **routing.channel(body, srv.store.users)}
+        srv.store.channels[c["id"]] = c
+        srv.store.save()
+    return 200, c
+
+
+def update_channel(srv, cid, raw):
+    with srv.store.lock:
+        old = _stored(srv.store.channels, cid, "channel")
+        if old["type"] not in routing.CREATABLE:
+            raise ApiError(404, f"channel not found: {cid}")  # "the supported channel can not be found"
+        c = {"id": cid, **routing.channel(parse_json(raw), srv.store.users, old)}
+        srv.store.channels[cid] = c
+        srv.store.save()
+    return 200, c
+
+
+def delete_channel(srv, cid, _raw):
+    with srv.store.lock:
+        c = _stored(srv.store.channels, cid, "channel")
+        del srv.store.channels[cid]
+        # A group keeps no id of a channel that is gone.
+        for gid, g in list(srv.store.groups.items()):
+            if cid in g.get("childChannelIds", []):
+                srv.store.groups[gid] = {**g, "childChannelIds": [i for i in g["childChannelIds"] if i != cid]}
+        srv.store.save()
+    return 200, routing.channel_list_item(c)
+
+
+def list_groups(srv, _id, _raw):
+    with srv.store.lock:
+        return 200, {"notificationGroups": list(srv.store.groups.values())}
+
+
+def create_group(srv, _id, raw):
+    body = parse_json(raw)
+    with srv.store.lock:
+        st = srv.store
+        g = {"id": st.new_id(), **routing.group(body, st.channels, st.groups, st.monitors)}
+        st.groups[g["id"]] = g
+        st.save()
+    return 200, g
+
+
+def update_group(srv, gid, raw):
+    with srv.store.lock:
+        st = srv.store
+        old = _stored(st.groups, gid, "notification group")
+        g = {"id": gid, **routing.group(parse_json(raw), st.channels, st.groups, st.monitors, gid,
+                                        st.default_group, old["name"])}
+        st.groups[gid] = g
+        st.save()
+    return 200, g
+
+
+def delete_group(srv, gid, _raw):
+    with srv.store.lock:
+        g = _stored(srv.store.groups, gid, "notification group")
+        if gid == srv.store.default_group:
+            raise ApiError(400, "the default notification group cannot be deleted")
+        del srv.store.groups[gid]
+        srv.store.save()
+    return 200, g
+
+
+def list_downtimes(srv, _id, _raw):
+    with srv.store.lock:
+        return 200, {"downtimes": list(srv.store.downtimes.values())}
+
+
+def create_downtime(srv, _id, raw):
+    body = parse_json(raw)
+    with srv.store.lock:
+        d = {"id": srv.store.new_id(), **routing.downtime(body, srv.store.monitors)}
+        srv.store.downtimes[d["id"]] = d
+        srv.store.save()
+    return 200, d
+
+
+def update_downtime(srv, did, raw):
+    with srv.store.lock:
+        _stored(srv.store.downtimes, did, "downtime")  # 404 before 400
+        d = {"id": did, **routing.downtime(parse_json(raw), srv.store.monitors)}
+        srv.store.downtimes[did] = d
+        srv.store.save()
+    return 200, d
+
+
+def delete_downtime(srv, did, _raw):
+    with srv.store.lock:
+        d = _stored(srv.store.downtimes, did, "downtime")
+        del srv.store.downtimes[did]
+        srv.store.save()
+    return 200, d
+
+
 def list_alerts(srv, query):
     with srv.store.lock:
         items = list(srv.store.alerts)
@@ -160,6 +269,12 @@ ROUTES = [
     (re.compile(r"^/api/v0/monitors$"), {"GET": list_monitors, "POST": create_monitor}),
     (re.compile(r"^/api/v0/monitors/([^/]+)$"),
      {"GET": get_monitor, "PUT": update_monitor, "DELETE": delete_monitor}),
+    (re.compile(r"^/api/v0/channels$"), {"GET": list_channels, "POST": create_channel}),
+    (re.compile(r"^/api/v0/channels/([^/]+)$"), {"PUT": update_channel, "DELETE": delete_channel}),
+    (re.compile(r"^/api/v0/notification-groups$"), {"GET": list_groups, "POST": create_group}),
+    (re.compile(r"^/api/v0/notification-groups/([^/]+)$"), {"PUT": update_group, "DELETE": delete_group}),
+    (re.compile(r"^/api/v0/downtimes$"), {"GET": list_downtimes, "POST": create_downtime}),
+    (re.compile(r"^/api/v0/downtimes/([^/]+)$"), {"PUT": update_downtime, "DELETE": delete_downtime}),
     (re.compile(r"^/api/v0/dashboards$"), {"GET": list_dashboards, "POST": create_dashboard}),
     (re.compile(r"^/api/v0/dashboards/([^/]+)$"),
      {"GET": get_dashboard, "PUT": update_dashboard, "DELETE": delete_dashboard}),

@@ -22,6 +22,11 @@ class Store:
         self.monitors = {}    # id -> monitor, insertion ordered
         self.dashboards = {}  # id -> dashboard
         self.alerts = []      # alert history, as seeded (alerts.py lists it)
+        self.channels = {}    # id -> notification channel (secrets included, as the API keeps them)
+        self.groups = {}      # id -> notification group
+        self.downtimes = {}   # id -> downtime
+        self.users = []       # user ids of the organization (email channels' userIds)
+        self.default_group = None  # id of the organization's default notification group
         if path and os.path.exists(path):
             with open(path, encoding="utf-8") as f:
                 self.replace(json.load(f), persist=False)
@@ -30,14 +35,21 @@ class Store:
         """Random 11-character base62 id, like the API's "2cSZzK3XfmG"."""
         while True:
             new = "".join(secrets.choice(BASE62) for _ in range(11))
-            if new not in self.monitors and new not in self.dashboards:
+            if all(new not in t for t in (self.monitors, self.dashboards, self.channels, self.groups,
+                                             self.downtimes)):
                 return new
 
     def snapshot(self):
         with self.lock:
+            groups = [dict(g, default=True) if g["id"] == self.default_group else g
+                      for g in self.groups.values()]
             return {"monitors": list(self.monitors.values()),
                     "dashboards": list(self.dashboards.values()),
-                    "alerts": list(self.alerts)}
+                    "alerts": list(self.alerts),
+                    "channels": list(self.channels.values()),
+                    "notificationGroups": groups,
+                    "downtimes": list(self.downtimes.values()),
+                    "users": list(self.users)}
 
     def replace(self, data, persist=True):
         """Install a whole state (PUT /_state, or loading --state).
@@ -68,13 +80,35 @@ class Store:
             history = data.get("alerts") or []
             if not isinstance(history, list) or not all(isinstance(a, dict) and a.get("id") for a in history):
                 raise ValueError("alerts must be an array of objects with ids")
+            routing = {}
+            default_group = None
+            seen = set(monitors) | set(dashboards)
+            for key in ("channels", "notificationGroups", "downtimes"):
+                items = data.get(key) or []
+                if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                    raise ValueError(f"{key} must be an array of objects")
+                table = routing[key] = {}
+                for item in items:
+                    item = dict(item)
+                    item_id = item.pop("id", None) or self.new_id()
+                    if item_id in seen:
+                        raise ValueError(f"duplicate id {item_id!r}")
+                    seen.add(item_id)
+                    if item.pop("default", False):  # the organization's default group
+                        default_group = item_id
+                    table[item_id] = {"id": item_id, **item}
             self.monitors, self.dashboards, self.alerts = monitors, dashboards, [dict(a) for a in history]
+            self.channels, self.groups = routing["channels"], routing["notificationGroups"]
+            self.downtimes, self.default_group = routing["downtimes"], default_group
+            self.users = list(data.get("users") or [])
             if persist:
                 self.save()
 
     def clear(self):
         with self.lock:
             self.monitors, self.dashboards, self.alerts = {}, {}, []
+            self.channels, self.groups, self.downtimes, self.users = {}, {}, {}, []
+            self.default_group = None
             self.save()
 
     def save(self):

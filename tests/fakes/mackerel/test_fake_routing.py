@@ -1,0 +1,79 @@
+"""The fake's channels, notification groups and downtimes: what the API docs say it refuses."""
+import unittest
+
+from test_fake_mackerel import FakeServer
+
+
+class FakeRouting(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = FakeServer()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+
+    def setUp(self):
+        self.srv.call("POST", "/_reset", key=None)
+
+    def ok(self, method, path, body=None):
+        status, _, obj = self.srv.call(method, path, body)
+        self.assertEqual(status, 200, obj)
+        return obj
+
+    def refused(self, method, path, body, status=400):
+        got, _, obj = self.srv.call(method, path, body)
+        self.assertEqual(got, status, obj)
+        return obj["error"]["message"]
+
+    def test_channels(self):
+        c = self.ok("POST", "/api/v0/channels", {"type": "slack", "name": "ops", "url": "https://hooks.slack.com/x",
+                                                  "events": ["alert"]})
+        self.assertEqual(self.ok("GET", "/api/v0/channels")["channels"][0]["url"], "https://hooks.slack.com/x")
+        self.assertIn("type", self.refused("PUT", f"/api/v0/channels/{c['id']}", {"type": "webhook", "name": "ops",
+                                                                                  "url": "https://x.example/"}))
+        self.assertIn("type", self.refused("POST", "/api/v0/channels", {"type": "line", "name": "l"}))
+        self.assertIn("url", self.refused("POST", "/api/v0/channels", {"type": "webhook", "name": "w", "url": "ftp://x"}))
+        self.assertIn("events", self.refused("POST", "/api/v0/channels", {"type": "email", "name": "e",
+                                                                          "events": ["everything"]}))
+        self.assertIn("emails", self.refused("POST", "/api/v0/channels", {"type": "email", "name": "e",
+                                                                          "emails": ["nobody"]}))
+        self.assertIn("userIds", self.refused("POST", "/api/v0/channels", {"type": "email", "name": "e",
+                                                                           "userIds": ["u1"]}))
+        self.refused("PUT", "/api/v0/channels/nope", {"type": "email", "name": "e"}, status=404)
+        self.assertEqual(self.ok("DELETE", f"/api/v0/channels/{c['id']}")["name"], "ops")
+
+    def test_groups(self):
+        self.ok("PUT", "/_state", {"notificationGroups": [{"id": "dflt", "name": "Default", "default": True,
+                                                          "notificationLevel": "all"}]})
+        self.assertIn("default", self.refused("DELETE", "/api/v0/notification-groups/dflt", None))
+        self.assertIn("default", self.refused("PUT", "/api/v0/notification-groups/dflt",
+                                              {"name": "Other", "notificationLevel": "all"}))
+        self.assertIn("notificationLevel", self.refused("POST", "/api/v0/notification-groups",
+                                                        {"name": "g", "notificationLevel": "warning"}))
+        self.assertIn("childChannelIds", self.refused("POST", "/api/v0/notification-groups",
+                                                      {"name": "g", "notificationLevel": "all",
+                                                       "childChannelIds": ["nope"]}))
+        self.assertIn("monitors", self.refused("POST", "/api/v0/notification-groups",
+                                               {"name": "g", "notificationLevel": "all", "monitors": [{"id": "nope"}]}))
+        g = self.ok("POST", "/api/v0/notification-groups", {"name": "g", "notificationLevel": "critical",
+                                                           "childNotificationGroupIds": ["dflt"]})
+        self.assertEqual(g["childNotificationGroupIds"], ["dflt"])
+
+    def test_downtimes(self):
+        base = {"name": "d", "start": 1798639200, "duration": 60}
+        self.ok("POST", "/api/v0/downtimes", {**base, "recurrence": {"type": "weekly", "interval": 1,
+                                                                     "weekdays": ["Sunday"]}})
+        self.assertIn("weekdays", self.refused("POST", "/api/v0/downtimes", {**base, "recurrence": {
+            "type": "daily", "interval": 1, "weekdays": ["Sunday"]}}))
+        self.assertIn("until", self.refused("POST", "/api/v0/downtimes", {**base, "recurrence": {
+            "type": "daily", "interval": 1, "until": 5}}))
+        self.assertIn("duration", self.refused("POST", "/api/v0/downtimes", {**base, "duration": 0}))
+        self.assertIn("redundant", self.refused("POST", "/api/v0/downtimes", {**base, "serviceScopes": ["a1", "a1"]}))
+        self.assertIn("roleScopes", self.refused("POST", "/api/v0/downtimes", {**base, "roleScopes": ["a1: web"]}))
+        self.assertIn("monitorScopes", self.refused("POST", "/api/v0/downtimes", {**base, "monitorScopes": ["nope"]}))
+        self.refused("PUT", "/api/v0/downtimes/nope", base, status=404)
+
+
+if __name__ == "__main__":
+    unittest.main()
