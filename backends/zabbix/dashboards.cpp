@@ -22,29 +22,17 @@ std::string text(const Json& v) {
 
 Json field(int type, const std::string& name, const Json& value) { return {{"type", type}, {"name", name}, {"value", value}}; }
 
-// The item names the agent items of host metrics have (mapping.cpp), for graphs of them.
-const std::pair<const char*, const char*> kMetricItemNames[] = {
-    {"cpu%", "CPU utilization"},        {"memory%", "Memory utilization"},   {"disk%", "Space utilization of /"},
-    {"swap%", "Swap utilization"},      {"loadavg1", "Load average (1m)"},   {"loadavg5", "Load average (5m)"},
-    {"loadavg15", "Load average (15m)"}};
-
 struct WidgetOut {
   Json widget;
   std::string whyNot;
 };
 
 // An svggraph: one data set, the target's hosts (every host when it names none) and the item
-// name pattern of `metric` (a host metric's agent item, or an item name) or `query`.
+// name pattern `query` ("CPU utilization", "mysql.*").
 WidgetOut graph(const ir::Widget& w, const TargetSettings& s) {
   for (const char* f : {"host_id", "role", "service", "expression"})
-    if (w.props.has(f)) return {{}, std::string("a graph by '") + f + "' reads Mackerel; give 'metric' or 'query' (an item name pattern)"};
+    if (w.props.has(f)) return {{}, std::string("a graph by '") + f + "' reads Mackerel; give 'query' (an item name pattern)"};
   std::string pattern = w.props.str("query");
-  if (std::string metric = w.props.str("metric"); !metric.empty()) {
-    pattern = metric;
-    for (const auto& [m, name] : kMetricItemNames)
-      if (metric == m) pattern = name;
-  }
-  if (pattern.empty()) return {{}, "a graph needs 'metric' or 'query' (an item name pattern such as 'CPU*')"};
   Json fields = Json::array();
   std::vector<std::string> hosts = s.hosts.empty() ? std::vector<std::string>{"*"} : s.hosts;
   for (size_t i = 0; i < hosts.size(); ++i) fields.push_back(field(kString, "ds.hosts.0." + std::to_string(i), hosts[i]));

@@ -147,7 +147,8 @@ std::string targetSource(const std::string& host, const Json& groups, TargetSett
   std::string name = host.rfind("monitorc ", 0) == 0 && host.size() > 9 ? host.substr(9) : host;
   s.name = name;
   s.templateHost = host;
-  std::string out = "target zabbix " + quoteSource(name) + " {\n  # url = \"https://zabbix.example/zabbix\" (an export does not name its server)\n";
+  std::string out = "target zabbix " + quoteSource(name) +
+                    " {\n  # An export does not name its server: the frontend's URL.\n  # url = \"https://zabbix.example/zabbix\"\n";
   if (host != "monitorc " + name) out += "  template_name = " + quoteSource(host) + "\n";
   std::string group = groups.is_array() && !groups.empty() && groups[0].is_object() ? groups[0].value("name", "") : "";
   if (!group.empty() && group != "Templates") out += "  template_group = " + quoteSource(group) + "\n";

@@ -243,16 +243,8 @@ Translation translate(const ir::Monitor& m, const TargetSettings& s) {
       }
       // Items the source does not define otherwise are trapper items, fed by zabbix_sender.
       for (const auto& k : keys) b.addItem(item(k, k, kTrapper, kFloat, ""));
-      const ir::Prop* c = m.props.find("critical");
-      const ir::Prop* w = m.props.find("warning");
-      if ((c && c->value.is_number()) || (w && w->value.is_number())) {
-        b.thresholds(value, name);
-      } else {
-        // The native form: without thresholds the query is the whole trigger expression
-        // (`min(//k,5m)>{$MAX} and last(//j)=0`), one trigger of priority High unless
-        // `raw.priority` says otherwise.
-        b.addTrigger("problem", name, value, kHigh);
-      }
+      // The native form: `raw.expression` replaces the condition (addTrigger).
+      b.thresholds(value, name);
       b.drop("for_duration", "write the duration into the function, e.g. min(//key,5m)");
       b.drop("evaluate_backward_minutes", "Zabbix evaluates on every new value");
       b.drop("legend", "a trigger has no legend");

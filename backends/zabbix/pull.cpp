@@ -1,5 +1,6 @@
 #include "zabbix/pull.h"
 
+#include <cstdlib>
 #include <regex>
 
 #include "ownership.h"
@@ -89,19 +90,18 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const T
     std::string name = text(b.value("name", Json("")));
     const Json items = b.value("items", Json::array());
     // Copies: value() gives a temporary.
-    Json critJ, warnJ, nativeJ;
+    Json critJ, warnJ;
     const Json* crit = nullptr;
     const Json* warn = nullptr;
     const Json* native = nullptr;
     const Json triggers = b.value("triggers", Json::array());
     for (const auto& t : triggers) {
       std::string part = tagValue(t.value("tags", Json::array()), kPartTag);
-      // A trigger made by hand: a warning or critical condition when its priority is one of
-      // those the mapping writes, else the native form.
-      if (!owned) part = str(t, "priority") == "2" ? "warning" : str(t, "priority") == "4" ? "critical" : "problem";
+      // A trigger made by hand: a warning condition when its priority is Warning, else a
+      // critical one (its priority in raw.priority); not a condition: the native form.
+      if (!owned) part = str(t, "priority") == "2" ? "warning" : "critical";
       if (part == "critical" && !crit) crit = &(critJ = t);
       else if (part == "warning" && !warn) warn = &(warnJ = t);
-      else if (part == "problem" && !native && triggers.size() == 1) native = &(nativeJ = t);
       else warnings.push_back("trigger '" + str(t, "description") + "' (" + (part.empty() ? "no part" : part) +
                               ") of monitor '" + name + "': skipped: only the warning and critical conditions come back as source");
     }
@@ -128,7 +128,9 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const T
         first = nullptr;
       } else {
         std::string metric;
-        if (std::regex_match(c.value, m, hostAvg) && m[1].str() == s.templateHost) {
+        int minutes = std::regex_match(c.value, m, hostAvg) ? std::atoi(m[3].str().c_str()) : 0;
+        // A host monitor averages over 1 to 10 minutes; a longer window stays a query.
+        if (minutes >= 1 && minutes <= 10 && m[1].str() == s.templateHost) {
           // The agent item as build writes it (when the item was read: an export, an owned
           // template); another item on the same key stays a query with its settings.
           for (const auto& hk : kHostKeys)
@@ -159,8 +161,12 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const T
         if (warn) field("warning", splitCondition(str((*warn), "expression"), cw) ? cw.threshold : c.threshold);
         if (crit) field("critical", c.threshold);
         if (kind == "host") field("duration", m[3].str() + "m");
+        if (!(crit && warn) && str((*first), "priority") != (crit ? "4" : "2"))
+          rawField("priority", numberOrText(str((*first), "priority")));
       }
     }
+    // The native form: the expression as written in raw.expression; the query names the
+    // items it reads and the language's threshold (critical 0) is replaced by it.
     if (native) {
       std::string expr = str((*native), "expression");
       std::vector<std::string> keys = itemKeysIn(expr, s.templateHost);
@@ -172,6 +178,9 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const T
       kind = "query";
       block.clear();
       field("query", quoteSource(replaceAll(expr, ref, "//")));
+      field("operator", quoteSource(">"));
+      field("critical", "0");
+      rawField("expression", quoteSource(replaceAll(expr, ref, "//")));
       if (str((*native), "priority") != "4") rawField("priority", numberOrText(str((*native), "priority")));
       std::string its = itemSettings(items, keys);
       if (!its.empty()) rawField("items", its.substr(8));
@@ -194,7 +203,10 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const T
     for (const char* k : {"opdata", "event_name", "correlation_tag"})
       if (!str(t, k).empty()) rawField(k, quoteSource(str(t, k)));
     // Disabled, multiple problem events, tag correlation: as the API numbers them.
-    for (const char* k : {"status", "type", "correlation_mode"})
+    // `type` is the monitor's kind in the language, so a raw key cannot carry it.
+    if (str(t, "type") == "1")
+      warnings.push_back("trigger '" + str(t, "description") + "': its type (multiple problem events) is not kept");
+    for (const char* k : {"status", "correlation_mode"})
       if (!str(t, k).empty() && str(t, k) != "0") rawField(k, numberOrText(str(t, k)));
     if (!str(t, "recovery_expression").empty()) {
       rawField("recovery_expression", quoteSource(replaceAll(str(t, "recovery_expression"), ref, "//")));

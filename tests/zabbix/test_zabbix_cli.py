@@ -214,9 +214,10 @@ class ZabbixCli(unittest.TestCase):
         # trigger made by hand: Zabbix's own export of the template, as JSON and as YAML, imports
         # to one source whose plan changes nothing monitorc wrote and adopts the hand-made
         # trigger as it is.
-        self.write(self.CPU % 90 + 'monitor query "Lag" {\n  query = "min(//db.lag,5m)>{$LAG.MAX} and last(//db.up)=1"\n'
-                   '  labels = { team = "dba" }\n'
-                   '  raw = { priority = 3, manual_close = 1, items = { "db.up" = { value_type = 3, name = "DB up" } } }\n}\n')
+        expr = "min(//db.lag,5m)>{$LAG.MAX} and last(//db.up)=1"
+        self.write(self.CPU % 90 + 'monitor query "Lag" {\n  query = "%s"\n  operator = ">"\n  critical = 0\n'
+                   '  labels = { team = "dba" }\n  raw = { expression = "%s", priority = 3, manual_close = 1,'
+                   ' items = { "db.up" = { value_type = 3, name = "DB up" } } }\n}\n' % (expr, expr))
         self.apply()
         t = self.triggers()[("Lag", "3")]
         self.assertEqual((t["expression"], t["manual_close"]),
@@ -232,7 +233,7 @@ class ZabbixCli(unittest.TestCase):
             self.assertEqual(p.returncode, 0, p.stderr)
             sources.append(p.stdout)
         self.assertEqual(sources[0], sources[1])
-        self.assertIn('query = "last(//db.lag)>5"', sources[0])
+        self.assertIn('query = "last(//db.lag)"', sources[0])
         with open(os.path.join(self.dir, "main.mon"), "w") as f:
             f.write(sources[0].replace('  # url = "https://zabbix.example/zabbix"', '  url = "%s"' % self.zenv["ZABBIX_URL"]))
         self.assertEqual(self.plan(), [("adopt", "Hand made"), ("no-change", "CPU high"), ("no-change", "Lag")])
@@ -242,7 +243,7 @@ class ZabbixCli(unittest.TestCase):
         self.assertEqual(self.plan(), [("no-change", "CPU high"), ("no-change", "Hand made"), ("no-change", "Lag")])
 
     BOARD = ('dashboard "%s" {\n  url_path = "zbx-board"\n  row {\n    height = 5\n'
-             '    graph "CPU" {\n      metric = "cpu%%"\n%s    }\n'
+             '    graph "CPU" {\n      query = "CPU utilization"\n%s    }\n'
              '    alert_status "Problems" {\n      role = "shop:web"\n    }\n  }\n'
              '  markdown "Notes" {\n    text = "hi"\n  }\n}\n')
 

@@ -37,6 +37,11 @@ def load_export(path):
     return yaml.safe_load(text)["zabbix_export"]
 
 
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
 def run(*args, cwd=None):
     return subprocess.run([MONITORC, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
@@ -50,7 +55,7 @@ class ZabbixImport(unittest.TestCase):
             elif os.path.exists(path):
                 os.remove(path)
             return
-        want = open(path).read() if os.path.exists(path) else ""
+        want = read(path) if os.path.exists(path) else ""
         self.assertEqual(got, want, path)
 
     def test_cases(self):
@@ -108,6 +113,8 @@ class ZabbixImport(unittest.TestCase):
                 for f in ("opdata", "event_name", "recovery_expression", "correlation_tag"):
                     self.assertEqual(b.get(f, ""), t.get(f, ""), (key, f))
                 for f, names in ENUMS.items():
+                    if f == "type" and "'%s': its type" % t["name"] in warnings:
+                        continue  # said not kept
                     want = names.index(t.get(f, names[0]))
                     if f == "recovery_mode" and t.get("recovery_expression"):
                         want = 1
