@@ -33,7 +33,7 @@ const std::vector<Backend>& backends() {
       {"prometheus", &prometheus::build, &prometheus::check, {&prometheus::target()}, &prometheus::importRules, "rule",
        nullptr, &prometheus::runTest},
       {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard", &grafana::dashboardPicture},
-      {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}},
+      {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}, &zabbix::importExport, "template export (JSON or YAML)"},
       {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}, &cloudwatch::importFile,
        "describe-alarms or get-dashboard JSON"},
       {"newrelic", &newrelic::build, &newrelic::check, {&newrelic::target()}, &newrelic::importFile,

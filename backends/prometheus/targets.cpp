@@ -49,14 +49,6 @@ void reportDroppedField(const ir::Monitor& m, const ir::Target& t, const std::st
                {field, "monitor", m.name, t.kind, t.name, why});
 }
 
-void reportDashboardsNotWritten(const ir::Module& m, const ir::Target& t, const std::string& system, DiagEngine& diags) {
-  for (const auto& d : m.dashboards)
-    if (selects(d.targets, t))
-      diags.report(d.range, diag::err_target_cannot_express,
-                   {"dashboard", d.title, t.kind, t.name, "dashboards are not written for " + system + " yet"})
-          .note(Range{}, "restrict the dashboard to the targets that can show it with 'targets = [...]'");
-}
-
 std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags) {
   std::vector<Selected> out;
   for (const auto& mon : m.monitors) {

@@ -32,9 +32,6 @@ void reportCannotExpress(const ir::Monitor& m, const ir::Target& t, const std::s
 /// field is not written there: a default or a nested field).
 void reportDroppedField(const ir::Monitor& m, const ir::Target& t, const std::string& field, const std::string& why,
                         DiagEngine& diags);
-/// Reports each dashboard selected for `t`, whose system gets no dashboards yet (`system`: its
-/// name in the message, "Zabbix").
-void reportDashboardsNotWritten(const ir::Module& m, const ir::Target& t, const std::string& system, DiagEngine& diags);
 
 /// Reports names in monitors', dashboards' and rules' `targets = [...]` that no target declares.
 void reportUnknownTargetNames(const ir::Module& m, DiagEngine& diags);

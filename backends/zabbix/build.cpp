@@ -53,7 +53,27 @@ std::vector<MonitorOnTarget> monitorsFor(const ir::Module& module, const ir::Tar
     for (const auto& d : tr.dropped) targets::reportDroppedField(m, t, d.field, d.why, diags);
     out.push_back({&m, std::move(tr.body)});
   }
-  targets::reportDashboardsNotWritten(module, t, "Zabbix", diags);
+  return out;
+}
+
+std::vector<DashboardOnTarget> dashboardsFor(const ir::Module& module, const ir::Target& t, DiagEngine& diags) {
+  TargetSettings s = settingsOf(t);
+  std::vector<DashboardOnTarget> out;
+  std::set<std::string> names;
+  for (const auto& d : module.dashboards) {
+    if (!targets::selects(d.targets, t)) continue;
+    // A dashboard's name is its key on the server (dashboards have no other name there).
+    if (!names.insert(d.title).second) {
+      diags.report(d.range, diag::err_target_cannot_express,
+                   {"dashboard", d.title, t.kind, t.name, "another dashboard for this target has the same title (its name in Zabbix)"})
+          .note(Range{}, "restrict the dashboard to the targets that can show it with 'targets = [...]'");
+      continue;
+    }
+    DashboardTranslation tr = translateDashboard(d, s);
+    for (const auto& x : tr.dropped)
+      diags.report(x.widget->range, diag::warn_target_drops_field, {x.what, "dashboard", d.title, t.kind, t.name, x.why});
+    out.push_back({&d, std::move(tr.body)});
+  }
   return out;
 }
 
@@ -73,6 +93,9 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags) {
     Json monitors = Json::array();
     for (auto& m : monitorsFor(module, *t, diags)) monitors.push_back(std::move(m.body));
     Json doc = {{"template", templateJson(settingsOf(*t))}, {"monitors", std::move(monitors)}};
+    Json dashboards = Json::array();
+    for (auto& d : dashboardsFor(module, *t, diags)) dashboards.push_back(std::move(d.body));
+    if (!dashboards.empty()) doc["dashboards"] = std::move(dashboards);
     out["zabbix/" + targets::fileSafe(t->name) + "/template.json"] = doc.dump(2) + "\n";
   }
   return out;
@@ -80,7 +103,10 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags) {
 
 void check(const ir::Module& module, DiagEngine& diags) {
   targets::reportFileNameClashes(module, "zabbix", diags);
-  for (const ir::Target* t : targets::ofKind(module, "zabbix")) monitorsFor(module, *t, diags);
+  for (const ir::Target* t : targets::ofKind(module, "zabbix")) {
+    monitorsFor(module, *t, diags);
+    dashboardsFor(module, *t, diags);
+  }
 }
 
 }  // namespace mon::zabbix

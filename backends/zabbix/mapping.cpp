@@ -14,6 +14,8 @@ constexpr int kAgent = 0, kTrapper = 2;
 constexpr int kFloat = 0, kUnsigned = 3;
 // Trigger priorities: 2 Warning, 4 High.
 constexpr int kWarning = 2, kHigh = 4;
+// What `raw.items` may set on an item (the fields plan compares, key_ aside).
+const char* const kItemSettings[] = {"name", "type", "value_type", "units", "delay"};
 
 Json ownerTags() { return Json::array({{{"tag", kOwnerTag}, {"value", kOwnerValue}}}); }
 
@@ -58,9 +60,15 @@ struct Builder {
   Json items = Json::array();
   Json triggers = Json::array();
 
+  // `raw.items` ({KEY: {type, value_type, units, delay, name}}) sets what the mapping would
+  // not choose for an item: an agent or calculated item instead of a trapper, its value type.
   void addItem(Json it) {
     for (const auto& x : items)
       if (x["key_"] == it["key_"]) return;
+    if (auto r = m.raw.find("items"); r != m.raw.end() && r->is_object())
+      if (auto o = r->find(it["key_"].get<std::string>()); o != r->end() && o->is_object())
+        for (const char* f : kItemSettings)
+          if (o->contains(f)) it[f] = (*o)[f];
     items.push_back(std::move(it));
   }
   Json tags(const std::string& part) const {
@@ -80,6 +88,7 @@ struct Builder {
     t["dependencies"] = dependsOn;
     // Zabbix-only trigger settings (manual_close, opdata, event_name, recovery_expression ...).
     for (auto it = m.raw.begin(); it != m.raw.end(); ++it) {
+      if (it.key() == "items") continue;  // item settings (addItem)
       Json v = it.value();
       if (v.is_string() && (it.key() == "recovery_expression" || it.key() == "expression"))
         v = withTemplateHost(v.get<std::string>(), s.templateHost);
@@ -234,6 +243,7 @@ Translation translate(const ir::Monitor& m, const TargetSettings& s) {
       }
       // Items the source does not define otherwise are trapper items, fed by zabbix_sender.
       for (const auto& k : keys) b.addItem(item(k, k, kTrapper, kFloat, ""));
+      // The native form: `raw.expression` replaces the condition (addTrigger).
       b.thresholds(value, name);
       b.drop("for_duration", "write the duration into the function, e.g. min(//key,5m)");
       b.drop("evaluate_backward_minutes", "Zabbix evaluates on every new value");

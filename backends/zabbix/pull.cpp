@@ -1,5 +1,6 @@
 #include "zabbix/pull.h"
 
+#include <cstdlib>
 #include <regex>
 
 #include "ownership.h"
@@ -16,12 +17,20 @@ std::string text(const Json& v) { return v.is_string() ? v.get<std::string>() : 
 // Field `k` of `o` as text, "" when absent (what the server sends is not trusted to be complete).
 std::string str(const Json& o, const char* k) { return o.is_object() && o.contains(k) ? text(o[k]) : ""; }
 
-// The agent keys build writes for host metrics, back to the metric's name.
-const std::pair<const char*, const char*> kHostKeys[] = {
-    {"system.cpu.util", "cpu%"},           {"vm.memory.utilization", "memory%"},
-    {"vfs.fs.size[/,pused]", "disk%"},     {"system.swap.size[,pused]", "swap%"},
-    {"system.cpu.load[all,avg1]", "loadavg1"}, {"system.cpu.load[all,avg5]", "loadavg5"},
-    {"system.cpu.load[all,avg15]", "loadavg15"}};
+// The agent items build writes for host metrics (mapping.cpp), back to the metric's name.
+struct HostKey {
+  const char* key;
+  const char* metric;
+  const char* name;
+  const char* units;
+};
+const HostKey kHostKeys[] = {{"system.cpu.util", "cpu%", "CPU utilization", "%"},
+                             {"vm.memory.utilization", "memory%", "Memory utilization", "%"},
+                             {"vfs.fs.size[/,pused]", "disk%", "Space utilization of /", "%"},
+                             {"system.swap.size[,pused]", "swap%", "Swap utilization", "%"},
+                             {"system.cpu.load[all,avg1]", "loadavg1", "Load average (1m)", ""},
+                             {"system.cpu.load[all,avg5]", "loadavg5", "Load average (5m)", ""},
+                             {"system.cpu.load[all,avg15]", "loadavg15", "Load average (15m)", ""}};
 
 std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
@@ -40,6 +49,33 @@ bool splitCondition(const std::string& expr, Condition& c) {
   return true;
 }
 
+// A number the API sends as text ("3"), as source; quoted when it is not a plain integer.
+std::string numberOrText(const std::string& v) {
+  static const std::regex plain("^-?[0-9]{1,9}$");
+  return std::regex_match(v, plain) ? v : quoteSource(v);
+}
+
+// `items = { "KEY" = { type = 0, ... } }` for the items `keys` that are not what the mapping
+// writes by default (a trapper item of floats named after its key), "" when all are.
+std::string itemSettings(const Json& items, const std::vector<std::string>& keys) {
+  std::string out;
+  for (const auto& k : keys)
+    for (const auto& it : items) {
+      if (str(it, "key_") != k) continue;
+      std::string set;
+      auto add = [&](const char* f, const std::string& v) { set += (set.empty() ? "" : ", ") + std::string(f) + " = " + v; };
+      if (str(it, "name") != k) add("name", quoteSource(str(it, "name")));
+      if (str(it, "type") != "2") add("type", numberOrText(str(it, "type")));
+      if (str(it, "value_type") != "0") add("value_type", numberOrText(str(it, "value_type")));
+      if (!str(it, "units").empty()) add("units", quoteSource(str(it, "units")));
+      std::string delay = str(it, "delay");
+      if (delay != "0" && !(delay.empty() && str(it, "type") == "2")) add("delay", quoteSource(delay));
+      if (!set.empty()) out += (out.empty() ? "" : ", ") + quoteSource(k) + " = { " + set + " }";
+      break;
+    }
+  return out.empty() ? "" : "items = { " + out + " }";
+}
+
 }  // namespace
 
 std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const TargetSettings& s,
@@ -52,57 +88,108 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const T
     bool owned = engine::hasOwnerMarker(text(b.value("memo", Json(""))));
     if (ownedOnly && !owned) continue;
     std::string name = text(b.value("name", Json("")));
+    const Json items = b.value("items", Json::array());
     // Copies: value() gives a temporary.
     Json critJ, warnJ;
     const Json* crit = nullptr;
     const Json* warn = nullptr;
+    const Json* native = nullptr;
     const Json triggers = b.value("triggers", Json::array());
     for (const auto& t : triggers) {
       std::string part = tagValue(t.value("tags", Json::array()), kPartTag);
+      // A trigger made by hand: a warning condition when its priority is Warning, else a
+      // critical one (its priority in raw.priority); not a condition: the native form.
       if (!owned) part = str(t, "priority") == "2" ? "warning" : "critical";
       if (part == "critical" && !crit) crit = &(critJ = t);
       else if (part == "warning" && !warn) warn = &(warnJ = t);
       else warnings.push_back("trigger '" + str(t, "description") + "' (" + (part.empty() ? "no part" : part) +
                               ") of monitor '" + name + "': skipped: only the warning and critical conditions come back as source");
     }
-    const Json* first = crit ? crit : warn;
-    if (!first) continue;
     std::string block, kind;
     auto field = [&](const std::string& k, const std::string& v) { block += "  " + k + " = " + v + "\n"; };
-    std::string expr = str((*first), "expression");
+    std::string raw;
+    auto rawField = [&](const char* k, const std::string& v) { raw += (raw.empty() ? "" : ", ") + std::string(k) + " = " + v; };
+    const Json* first = crit ? crit : warn;
     std::smatch m;
     Condition c, cw;
-    if (expr == "nodata(" + ref + "agent.ping,5m)=1" && !(crit && warn)) {
-      kind = "connectivity";
-      if (str((*first), "priority") == "2") field("alert_status_on_gone", "WARNING");
-    } else if (!splitCondition(expr, c) || (crit && warn && (!splitCondition(str((*warn), "expression"), cw) || cw.value != c.value || cw.op != c.op))) {
-      warnings.push_back("monitor '" + name + "': skipped: its triggers are not a condition of the shape 'VALUE>N' or 'VALUE<N'");
-      continue;
-    } else {
-      std::string metric;
-      if (std::regex_match(c.value, m, hostAvg) && m[1].str() == s.templateHost) {
-        for (const auto& [key, met] : kHostKeys)
-          if (m[2].str() == key) metric = met;
-        // A custom host metric is a trapper item named after its key.
-        const Json items = b.value("items", Json::array());
-        for (const auto& it : items)
-          if (metric.empty() && str(it, "key_") == m[2].str() && str(it, "type") == "2" && str(it, "name") == m[2].str() &&
-              m[2].str().find('[') == std::string::npos)
-            metric = m[2].str();
-      }
-      if (!metric.empty()) {
-        kind = "host";
-        field("metric", quoteSource(metric));
+    if (first) {
+      std::string expr = str((*first), "expression");
+      if (expr == "nodata(" + ref + "agent.ping,5m)=1" && !(crit && warn)) {
+        kind = "connectivity";
+        if (str((*first), "priority") == "2") field("alert_status_on_gone", "WARNING");
+      } else if (!splitCondition(expr, c) ||
+                 (crit && warn && (!splitCondition(str((*warn), "expression"), cw) || cw.value != c.value || cw.op != c.op))) {
+        // Not a threshold pair: one trigger in the native form, a pair is left out.
+        if (crit && warn) {
+          warnings.push_back("monitor '" + name + "': skipped: its triggers are not a condition of the shape 'VALUE>N' or 'VALUE<N'");
+          continue;
+        }
+        native = first;
+        first = nullptr;
       } else {
-        kind = "query";
-        field("query", quoteSource(replaceAll(c.value, ref, "//")));
+        std::string metric;
+        int minutes = std::regex_match(c.value, m, hostAvg) ? std::atoi(m[3].str().c_str()) : 0;
+        // A host monitor averages over 1 to 10 minutes; a longer window stays a query.
+        if (minutes >= 1 && minutes <= 10 && m[1].str() == s.templateHost) {
+          // The agent item as build writes it (when the item was read: an export, an owned
+          // template); another item on the same key stays a query with its settings.
+          for (const auto& hk : kHostKeys)
+            if (m[2].str() == hk.key) {
+              metric = hk.metric;
+              for (const auto& it : items)
+                if (str(it, "key_") == hk.key &&
+                    (str(it, "name") != hk.name || str(it, "type") != "0" || str(it, "value_type") != "0" ||
+                     str(it, "units") != hk.units || str(it, "delay") != "1m"))
+                  metric.clear();
+            }
+          // A custom host metric is a trapper item named after its key.
+          for (const auto& it : items)
+            if (metric.empty() && str(it, "key_") == m[2].str() && str(it, "type") == "2" && str(it, "name") == m[2].str() &&
+                m[2].str().find('[') == std::string::npos)
+              metric = m[2].str();
+        }
+        if (!metric.empty()) {
+          kind = "host";
+          field("metric", quoteSource(metric));
+        } else {
+          kind = "query";
+          field("query", quoteSource(replaceAll(c.value, ref, "//")));
+          std::string its = itemSettings(items, itemKeysIn(c.value, s.templateHost));
+          if (!its.empty()) rawField("items", its.substr(8));
+        }
+        field("operator", quoteSource(c.op));
+        if (warn) field("warning", splitCondition(str((*warn), "expression"), cw) ? cw.threshold : c.threshold);
+        if (crit) field("critical", c.threshold);
+        if (kind == "host") field("duration", m[3].str() + "m");
+        if (!(crit && warn) && str((*first), "priority") != (crit ? "4" : "2"))
+          rawField("priority", numberOrText(str((*first), "priority")));
       }
-      field("operator", quoteSource(c.op));
-      if (warn) field("warning", splitCondition(str((*warn), "expression"), cw) ? cw.threshold : c.threshold);
-      if (crit) field("critical", c.threshold);
-      if (kind == "host") field("duration", m[3].str() + "m");
     }
+    // The native form: the expression as written in raw.expression; the query names the
+    // items it reads and the language's threshold (critical 0) is replaced by it.
+    if (native) {
+      std::string expr = str((*native), "expression");
+      std::vector<std::string> keys = itemKeysIn(expr, s.templateHost);
+      if (keys.empty()) {
+        warnings.push_back("trigger '" + str((*native), "description") + "': skipped: its expression reads no item of template '" +
+                           s.templateHost + "'");
+        continue;
+      }
+      kind = "query";
+      block.clear();
+      field("query", quoteSource(replaceAll(expr, ref, "//")));
+      field("operator", quoteSource(">"));
+      field("critical", "0");
+      rawField("expression", quoteSource(replaceAll(expr, ref, "//")));
+      if (str((*native), "priority") != "4") rawField("priority", numberOrText(str((*native), "priority")));
+      std::string its = itemSettings(items, keys);
+      if (!its.empty()) rawField("items", its.substr(8));
+      first = native;
+    }
+    if (!first) continue;
     const Json t = *first;
+    if (!owned && !t.value("dependencies", Json::array()).empty())
+      warnings.push_back("trigger '" + str(t, "description") + "': its dependencies are not kept");
     std::string labels;
     const Json tags = t.value("tags", Json::array());
     for (const auto& tag : tags) {
@@ -112,12 +199,21 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const T
     }
     if (!str(t, "url").empty()) labels += (labels.empty() ? "" : ", ") + std::string("runbook = ") + quoteSource(str(t, "url"));
     if (!labels.empty()) field("labels", "{ " + labels + " }");
-    std::string raw;
-    auto rawField = [&](const char* k, const std::string& v) { raw += (raw.empty() ? "" : ", ") + std::string(k) + " = " + v; };
     if (str(t, "manual_close") == "1") rawField("manual_close", "1");
-    for (const char* k : {"opdata", "event_name"})
-      if (!text(t[k]).empty()) rawField(k, quoteSource(text(t[k])));
-    if (!str(t, "recovery_expression").empty()) rawField("recovery_expression", quoteSource(replaceAll(str(t, "recovery_expression"), ref, "//")));
+    for (const char* k : {"opdata", "event_name", "correlation_tag"})
+      if (!str(t, k).empty()) rawField(k, quoteSource(str(t, k)));
+    // Disabled, multiple problem events, tag correlation: as the API numbers them.
+    // `type` is the monitor's kind in the language, so a raw key cannot carry it.
+    if (str(t, "type") == "1")
+      warnings.push_back("trigger '" + str(t, "description") + "': its type (multiple problem events) is not kept");
+    for (const char* k : {"status", "correlation_mode"})
+      if (!str(t, k).empty() && str(t, k) != "0") rawField(k, numberOrText(str(t, k)));
+    if (!str(t, "recovery_expression").empty()) {
+      rawField("recovery_expression", quoteSource(replaceAll(str(t, "recovery_expression"), ref, "//")));
+      if (str(t, "recovery_mode") != "1") rawField("recovery_mode", numberOrText(str(t, "recovery_mode")));
+    } else if (!str(t, "recovery_mode").empty() && str(t, "recovery_mode") != "0") {
+      rawField("recovery_mode", numberOrText(str(t, "recovery_mode")));
+    }
     if (!raw.empty()) field("raw", "{ " + raw + " }");
     if (!str(t, "comments").empty()) field("memo", quoteSource(str(t, "comments")));
     field("targets", "[" + quoteSource(s.name) + "]");

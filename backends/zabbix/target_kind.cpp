@@ -95,6 +95,14 @@ std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::stri
         if (n.is_string()) d.previousKeys.push_back(n.get<std::string>());
     parts.desired.push_back(std::move(d));
   }
+  for (auto& d : dashboardsFor(ctx.module, t, quiet)) {
+    engine::Desired dd;
+    dd.kind = engine::ObjKind::Dashboard;
+    dd.key = d.body.value("urlPath", "");
+    dd.body = std::move(d.body);
+    dd.source = where(ctx.sources, d.dashboard->range);
+    parts.desired.push_back(std::move(dd));
+  }
   if (quiet.hasErrors()) {
     for (const auto& d : quiet.all())
       if (d.severity == Severity::Error) return (err = at + "zabbix target '" + t.name + "': " + d.message + " (run monitorc check)", nullptr);

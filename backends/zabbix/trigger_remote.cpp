@@ -6,6 +6,7 @@
 #include <set>
 
 #include "ownership.h"
+#include "zabbix/dashboards.h"
 #include "zabbix/mapping.h"
 
 namespace mon::zabbix {
@@ -81,6 +82,17 @@ class ZabbixRemote : public engine::Remote {
     groups_.clear();
     items_.clear();
     Json r;
+    // The dashboards monitorc owns (their page's name). The others are not listed, so that a
+    // plan does not show every dashboard of the server; their names are kept, since Zabbix
+    // takes a dashboard name once.
+    if (!api_->call("dashboard.get", {{"output", {"dashboardid", "name", "private"}}, {"selectPages", "extend"}}, r, err))
+      return false;
+    foreignDashboards_.clear();
+    for (const auto& d : r) {
+      Json body = dashboardFromApi(d, s_);
+      if (body.contains("memo")) out.dashboards.push_back({ObjKind::Dashboard, text(d.value("dashboardid", Json(""))), std::move(body)});
+      else foreignDashboards_.insert(text(d.value("name", Json(""))));
+    }
     if (!api_->call("template.get", {{"output", {"templateid", "host"}}, {"filter", {{"host", {s_.templateHost}}}},
                                      {"selectTags", {"tag", "value"}}},
                     r, err))
@@ -147,7 +159,16 @@ class ZabbixRemote : public engine::Remote {
 
   OpResult create(ObjKind kind, const std::string&, const Json& body) override {
     OpResult r;
-    if (kind != ObjKind::Monitor) return (r.error = "dashboards are not written for Zabbix yet", r);
+    if (kind == ObjKind::Dashboard) {
+      Json res;
+      if (std::lock_guard<std::mutex> lock(mu_); foreignDashboards_.count(body.value("name", "")))
+        return (r.error = "dashboard '" + body.value("name", "") + "' exists and is not owned by monitorc (its page is not named '" +
+                          ownedPageName(s_) + "')", r);
+      if (!api_->call("dashboard.create", dashboardParams(body), res, r.error)) return r;
+      r.id = text(res.value("dashboardids", Json::array({""}))[0]);
+      r.ok = true;
+      return r;
+    }
     if (!ensureTemplate(r.error) || !ensureItems(body, r.error)) return r;
     Group g;
     if (!writeTriggers(body, g, r.error)) return r;
@@ -171,6 +192,13 @@ class ZabbixRemote : public engine::Remote {
   OpResult update(ObjKind kind, const std::string& id, const Json& body) override {
     OpResult r;
     r.id = id;
+    if (kind == ObjKind::Dashboard) {
+      // The pages are replaced whole: pages sent without their ids take the old ones' place.
+      Json p = dashboardParams(body), res;
+      p["dashboardid"] = id;
+      r.ok = api_->call("dashboard.update", p, res, r.error);
+      return r;
+    }
     Group g;
     if (!groupAsRead(kind, id, g, r.error)) return r;
     if (!ensureTemplate(r.error) || !ensureItems(body, r.error)) return r;
@@ -210,6 +238,11 @@ class ZabbixRemote : public engine::Remote {
   OpResult remove(ObjKind kind, const std::string& id) override {
     OpResult r;
     r.id = id;
+    if (kind == ObjKind::Dashboard) {
+      Json res;
+      r.ok = api_->call("dashboard.delete", Json::array({id}), res, r.error);
+      return r;
+    }
     Group g;
     if (!groupAsRead(kind, id, g, r.error)) return r;
     Json ids = Json::array(), res;
@@ -448,12 +481,14 @@ class ZabbixRemote : public engine::Remote {
   bool templateOwned_ = false, templateReady_ = false;
   std::map<std::string, Group> groups_;
   std::map<std::string, Json> items_;  // key_ -> item as read or written
+  std::set<std::string> foreignDashboards_;  // names of the dashboards monitorc does not own
   std::map<std::string, std::shared_ptr<std::mutex>> keyMu_;
 };
 
 }  // namespace
 
-Json normalize(ObjKind, const Json& body) {
+Json normalize(ObjKind kind, const Json& body) {
+  if (kind == ObjKind::Dashboard) return normalizeDashboard(body);
   Json out = {{"name", body.value("name", Json(""))}};
   std::vector<Json> items, triggers;
   for (const auto& it : body.value("items", Json::array())) items.push_back(ZabbixRemote::normalizeItem(it));

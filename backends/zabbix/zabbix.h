@@ -30,4 +30,8 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags);
 /// What build() reports, writing nothing.
 void check(const ir::Module& module, DiagEngine& diags);
 
+/// `monitorc import zabbix FILE...` (backend.h, ImportFn): a Zabbix 6.0 template export
+/// (configuration.export as JSON or YAML) as source, one `target zabbix` per template.
+bool importExport(const std::string& text, std::string& source, std::vector<std::string>& warnings, std::string& error);
+
 }  // namespace mon::zabbix

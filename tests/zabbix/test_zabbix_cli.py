@@ -209,6 +209,82 @@ class ZabbixCli(unittest.TestCase):
         self.assertEqual(changes, [("no-change", "CPU high"), ("no-change", "Errors"), ("no-change", "Queue long"),
                                    ("no-change", "connectivity"), ("update", "Queue")])
 
+    def test_import_round_trip(self):
+        # The native form (a whole expression, another priority, item settings) applied, plus a
+        # trigger made by hand: Zabbix's own export of the template, as JSON and as YAML, imports
+        # to one source whose plan changes nothing monitorc wrote and adopts the hand-made
+        # trigger as it is.
+        expr = "min(//db.lag,5m)>{$LAG.MAX} and last(//db.up)=1"
+        self.write(self.CPU % 90 + 'monitor query "Lag" {\n  query = "%s"\n  operator = ">"\n  critical = 0\n'
+                   '  labels = { team = "dba" }\n  raw = { expression = "%s", priority = 3, manual_close = 1,'
+                   ' items = { "db.up" = { value_type = 3, name = "DB up" } } }\n}\n' % (expr, expr))
+        self.apply()
+        t = self.triggers()[("Lag", "3")]
+        self.assertEqual((t["expression"], t["manual_close"]),
+                         ("min(/{0}/db.lag,5m)>{{$LAG.MAX}} and last(/{0}/db.up)=1".format(self.template), "1"))
+        hand = self.api("trigger.create", {"description": "Hand made", "expression": "last(/%s/db.lag)>5" % self.template,
+                                           "priority": 1, "opdata": "{ITEM.LASTVALUE1}"})["triggerids"][0]
+        sources = []
+        for fmt in ("json", "yaml"):
+            text = self.api("configuration.export", {"options": {"templates": [self.template_id()]}, "format": fmt})
+            with open(os.path.join(self.dir, "export." + fmt), "w") as f:
+                f.write(text)
+            p = self.run_mc("import", "zabbix", "export." + fmt)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            sources.append(p.stdout)
+        self.assertEqual(sources[0], sources[1])
+        self.assertIn('query = "last(//db.lag)"', sources[0])
+        with open(os.path.join(self.dir, "main.mon"), "w") as f:
+            f.write(sources[0].replace('  # url = "https://zabbix.example/zabbix"', '  url = "%s"' % self.zenv["ZABBIX_URL"]))
+        self.assertEqual(self.plan(), [("adopt", "Hand made"), ("no-change", "CPU high"), ("no-change", "Lag")])
+        self.apply()
+        t = self.triggers()[("Hand made", "1")]
+        self.assertEqual((t["triggerid"], t["opdata"]), (hand, "{ITEM.LASTVALUE1}"))
+        self.assertEqual(self.plan(), [("no-change", "CPU high"), ("no-change", "Hand made"), ("no-change", "Lag")])
+
+    BOARD = ('dashboard "%s" {\n  url_path = "zbx-board"\n  row {\n    height = 5\n'
+             '    graph "CPU" {\n      query = "CPU utilization"\n%s    }\n'
+             '    alert_status "Problems" {\n      role = "shop:web"\n    }\n  }\n'
+             '  markdown "Notes" {\n    text = "hi"\n  }\n}\n')
+
+    def dashboards(self, name):
+        return self.api("dashboard.get", {"output": "extend", "selectPages": "extend", "filter": {"name": [name]}})
+
+    def test_dashboards(self):
+        name = "board " + RUN
+        self.write(self.BOARD % (name, ""))
+        p = self.run_mc("check", "main.mon")
+        self.assertIn("'markdown 'Notes'' of dashboard '%s' is not expressed" % name, p.stderr)
+        self.assertEqual(self.plan(), [("create", name)])
+        self.apply()
+        self.assertEqual(self.plan(), [("no-change", name)])
+        [d] = self.dashboards(name)
+        self.assertEqual(d["private"], "0")
+        [page] = d["pages"]
+        self.assertEqual(page["name"], "monitorc: " + self.template)
+        widgets = sorted((w["type"], w["name"], w["x"], w["width"]) for w in page["widgets"])
+        self.assertEqual(widgets, [("problems", "Problems", "12", "12"), ("svggraph", "CPU", "0", "12")])
+        graph = [w for w in page["widgets"] if w["type"] == "svggraph"][0]
+        self.assertEqual({f["name"]: f["value"] for f in graph["fields"]},
+                         {"ds.hosts.0.0": self.host, "ds.items.0.0": "CPU utilization"})
+        # A fixed axis: one update of the same dashboard.
+        self.write(self.BOARD % (name, "      value_range = { min = 0, max = 100 }\n"))
+        self.assertEqual(self.plan(), [("update", name)])
+        self.apply()
+        [d2] = self.dashboards(name)
+        self.assertEqual(d2["dashboardid"], d["dashboardid"])
+        self.assertEqual(self.plan(), [("no-change", name)])
+        # A dashboard made by hand is neither listed nor touched; one of a name the source
+        # wants is refused.
+        other = "hand board " + RUN
+        self.api("dashboard.create", {"name": other, "pages": [{"widgets": []}]})
+        self.write(self.BOARD % (other, ""))
+        self.assertEqual(self.plan(), [("create", other), ("orphan", name)])
+        p = self.apply("--prune", expect=1)
+        self.assertIn("is not owned by monitorc", p.stdout + p.stderr)
+        self.assertEqual(self.dashboards(name), [])
+        self.assertEqual(len(self.dashboards(other)), 1)
+
     def host_id(self):
         return self.api("host.get", {"filter": {"host": [self.host]}})[0]["hostid"]
 

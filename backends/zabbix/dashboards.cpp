@@ -1,0 +1,149 @@
+#include "zabbix/dashboards.h"
+
+#include <algorithm>
+
+#include "ownership.h"
+#include "support/text.h"
+
+namespace mon::zabbix {
+
+namespace {
+
+// Widget field types of the API: 0 integer, 1 string.
+constexpr int kInt = 0, kString = 1;
+// Zabbix 6.0's grid: 24 columns; heights of 2 to 32 rows of 70 px.
+constexpr int kColumns = 24, kMinHeight = 2, kMaxHeight = 32;
+
+std::string text(const Json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "";
+  return v.dump();
+}
+
+Json field(int type, const std::string& name, const Json& value) { return {{"type", type}, {"name", name}, {"value", value}}; }
+
+struct WidgetOut {
+  Json widget;
+  std::string whyNot;
+};
+
+// An svggraph: one data set, the target's hosts (every host when it names none) and the item
+// name pattern `query` ("CPU utilization", "mysql.*").
+WidgetOut graph(const ir::Widget& w, const TargetSettings& s) {
+  for (const char* f : {"host_id", "role", "service", "expression"})
+    if (w.props.has(f)) return {{}, std::string("a graph by '") + f + "' reads Mackerel; give 'query' (an item name pattern)"};
+  std::string pattern = w.props.str("query");
+  Json fields = Json::array();
+  std::vector<std::string> hosts = s.hosts.empty() ? std::vector<std::string>{"*"} : s.hosts;
+  for (size_t i = 0; i < hosts.size(); ++i) fields.push_back(field(kString, "ds.hosts.0." + std::to_string(i), hosts[i]));
+  fields.push_back(field(kString, "ds.items.0.0", pattern));
+  if (const ir::Prop* vr = w.props.find("value_range"); vr && vr->value.is_object()) {
+    if (vr->value.contains("min")) fields.push_back(field(kString, "lefty_min", formatNumber(vr->value["min"].get<double>())));
+    if (vr->value.contains("max")) fields.push_back(field(kString, "lefty_max", formatNumber(vr->value["max"].get<double>())));
+  }
+  return {{{"type", "svggraph"}, {"fields", fields}}, ""};
+}
+
+// The problems of monitorc's triggers (tag managed_by=monitorc): Zabbix has no Mackerel roles.
+WidgetOut problems(const ir::Widget&) {
+  Json fields = Json::array({field(kString, "tags.tag.0", kOwnerTag), field(kInt, "tags.operator.0", 1),
+                             field(kString, "tags.value.0", kOwnerValue)});
+  return {{{"type", "problems"}, {"fields", fields}}, ""};
+}
+
+Json sortedFields(const Json& fields) {
+  std::vector<Json> v;
+  if (fields.is_array())
+    for (const auto& f : fields) v.push_back({{"type", text(f.value("type", Json(""))), }, {"name", text(f.value("name", Json("")))},
+                                              {"value", text(f.value("value", Json("")))}});
+  std::sort(v.begin(), v.end(), [](const Json& a, const Json& b) { return a["name"] < b["name"]; });
+  return Json(v);
+}
+
+}  // namespace
+
+std::string ownedPageName(const TargetSettings& s) { return "monitorc: " + s.templateHost; }
+
+DashboardTranslation translateDashboard(const ir::Dashboard& d, const TargetSettings& s) {
+  DashboardTranslation out;
+  Json widgets = Json::array();
+  for (const auto& w : d.widgets) {
+    WidgetOut o;
+    const char* what = "";
+    switch (w.kind) {
+      case ir::WidgetKind::Graph: what = "graph"; o = graph(w, s); break;
+      case ir::WidgetKind::AlertStatus: what = "alert_status"; o = problems(w); break;
+      case ir::WidgetKind::Value:
+        what = "value";
+        o.whyNot = "an item value widget names one host's item by its id; use a graph";
+        break;
+      case ir::WidgetKind::Markdown:
+        what = "markdown";
+        o.whyNot = "Zabbix 6.0 dashboards have no text widget (plain text shows item values)";
+        break;
+    }
+    if (!o.whyNot.empty()) {
+      out.dropped.push_back({&w, std::string(what) + " '" + w.title + "'", o.whyNot});
+      continue;
+    }
+    Json& wj = o.widget;
+    wj["name"] = w.title;
+    wj["x"] = std::clamp(w.layout.x, 0, kColumns - 1);
+    wj["y"] = std::max(w.layout.y, 0);
+    wj["width"] = std::clamp(w.layout.width, 1, kColumns - wj["x"].get<int>());
+    wj["height"] = std::clamp(w.layout.height, kMinHeight, kMaxHeight);
+    wj["view_mode"] = 0;
+    widgets.push_back(std::move(wj));
+  }
+  out.body = {{"urlPath", d.title}, {"name", d.title}, {"private", 0},
+              {"pages", Json::array({{{"name", ownedPageName(s)}, {"widgets", widgets}}})}};
+  return out;
+}
+
+Json normalizeDashboard(const Json& body) {
+  Json pages = Json::array();
+  for (const auto& p : body.value("pages", Json::array())) {
+    std::vector<Json> widgets;
+    for (const auto& w : p.value("widgets", Json::array())) {
+      Json n = Json::object();
+      for (const char* f : {"type", "name", "x", "y", "width", "height"}) n[f] = text(w.value(f, Json("")));
+      n["view_mode"] = w.contains("view_mode") ? text(w["view_mode"]) : "0";
+      n["fields"] = sortedFields(w.value("fields", Json::array()));
+      widgets.push_back(std::move(n));
+    }
+    std::sort(widgets.begin(), widgets.end(), [](const Json& a, const Json& b) {
+      auto key = [](const Json& w) { return std::make_pair(std::atoi(w["y"].get<std::string>().c_str()), std::atoi(w["x"].get<std::string>().c_str())); };
+      return key(a) < key(b);
+    });
+    pages.push_back({{"name", text(p.value("name", Json("")))}, {"widgets", Json(widgets)}});
+  }
+  return {{"name", text(body.value("name", Json("")))},
+          {"private", body.contains("private") ? text(body["private"]) : "1"},
+          {"pages", pages}};
+}
+
+Json dashboardFromApi(const Json& d, const TargetSettings& s) {
+  Json pages = Json::array();
+  for (const auto& p : d.value("pages", Json::array())) {
+    Json widgets = Json::array();
+    for (const auto& w : p.value("widgets", Json::array())) {
+      Json n = Json::object();
+      for (const char* f : {"type", "name", "x", "y", "width", "height", "view_mode"}) n[f] = w.value(f, Json(""));
+      n["fields"] = w.value("fields", Json::array());
+      widgets.push_back(std::move(n));
+    }
+    pages.push_back({{"name", p.value("name", Json(""))}, {"widgets", widgets}});
+  }
+  std::string name = text(d.value("name", Json("")));
+  Json body = {{"urlPath", name}, {"name", name}, {"private", d.value("private", Json("1"))}, {"pages", pages}};
+  if (!pages.empty() && text(pages[0]["name"]) == ownedPageName(s)) body["memo"] = std::string(engine::kOwnerMarker);
+  return body;
+}
+
+Json dashboardParams(const Json& body) {
+  Json p = {{"name", body.value("name", Json(""))}, {"private", body.value("private", Json(0))},
+            {"pages", body.value("pages", Json::array())}};
+  return p;
+}
+
+}  // namespace mon::zabbix
