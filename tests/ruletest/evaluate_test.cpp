@@ -314,7 +314,7 @@ test "www" {
 )MON");
   CHECK(alerts(c, "", 4) ==
         "ok ok warning(\"certificate expires in 29 days\") warning(\"certificate expires in 29 days\") "
-        "critical(\"response body does not contain \\\"ok\\\"\")");
+        "critical(\"response body does not contain \"ok\"\")");
 }
 
 TEST_CASE("external monitor: an expired certificate is invalid, unless verification is skipped; http has none") {
@@ -409,6 +409,36 @@ test "alive" {
 }
 )MON");
   CHECK(alerts(c, "a", 5) == "ok ok ok ok ok critical(-)");
+}
+
+TEST_CASE("a message where no alert can carry one is reported at its place") {
+  auto c = montest::compileText(R"MON(
+monitor host "load" {
+  metric = "loadavg5"
+  operator = ">"
+  critical = 8
+  duration = 1m
+}
+alert "Down" { expr = "up == 0" }
+test "ok has no text" {
+  input "loadavg5" { values = "1" }
+  expect "load" { at = 0m severity = ok message = "loadavg5 1.00 > 8.00" }
+}
+test "alert block" {
+  input "up" { values = "0" }
+  expect "Down" { at = 0m message = "down" }
+}
+test "fine" {
+  input "loadavg5" { values = "9" }
+  expect "load" { at = 0m message = "loadavg5 9.00 > 8.00" }
+}
+)MON");
+  CHECK(montest::codes(c->diags) ==
+        std::vector<std::string>{"err_test_message_without_alert", "err_test_message_alert_block"});
+  REQUIRE(c->module.tests.size() == 2);  // "alert block" and "fine"; the first is not lowered
+  const auto& fine = c->module.tests.at(1).expects.at(0);
+  CHECK(fine.messageGiven);
+  CHECK(fine.message == "loadavg5 9.00 > 8.00");
 }
 
 TEST_CASE("anomaly detection monitors are not evaluated, and say why") {
