@@ -118,7 +118,7 @@ def main():
           "no text: Mackerel's connectivity alerts carry neither a message nor a value" in out,
           "connectivity has no text\n" + out)
     check("SKIP  mackerel  anomaly is skipped" in out and "does not publish it" in out, "anomaly skipped\n" + out)
-    check(out.rstrip().endswith("2 passed, 3 failed"), "external summary\n" + out)
+    check(out.rstrip().endswith("2 passed, 3 failed, 1 skipped"), "external summary\n" + out)
 
     # A message where no alert can carry one: located diagnostics, nothing run.
     code, out, err = run(monitorc, "bad_message.mon")
