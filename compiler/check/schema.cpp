@@ -359,7 +359,9 @@ const Kind& testExpectKind() {
                    "The monitor's state then: ok (no alert), warning or critical.", "critical"),
        typed("labels", Type::Labels,
              "Labels of the alert: host for Mackerel; for Prometheus the series' labels (the monitor's own are added)."),
-       typed("annotations", Type::Labels, "Prometheus: the alert's annotations as rendered (default: the monitor's own).")}};
+       typed("annotations", Type::Labels, "Prometheus: the alert's annotations as rendered (default: the monitor's own)."),
+       str("message",
+           "Mackerel: the alert's text as Mackerel renders it, e.g. \"loadavg5 12.00 > 8.00\" (docs/testing.md).")}};
   return k;
 }
 const std::vector<std::string>& topLevelBlocks() {

@@ -222,9 +222,12 @@ struct TestExpect {
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
   bool annotationsGiven = false;
+  std::string message;  // Mackerel: the alert's text (docs/testing.md)
+  bool messageGiven = false;
   Range range;
   Range nameRange;
   Range atRange;
+  Range messageRange;
 };
 
 /// `test "name" { ... }`: series in, expected alerts out (docs/testing.md).

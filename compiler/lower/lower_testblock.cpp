@@ -1,5 +1,5 @@
 // Lowering of `test "name" { interval target_systems input "series" { values labels }
-// expect "monitor" { at severity labels annotations } }`. The series notation is read here, so a
+// expect "monitor" { at severity labels annotations message } }`. The series notation is read here, so a
 // malformed one is reported under the token at fault; which monitors exist is known only once
 // every object is lowered (Lowerer::finish calls checkTestNames).
 #include <algorithm>
@@ -89,6 +89,16 @@ std::optional<ir::TestExpect> lowerExpect(const Object& obj, DiagEngine& diags) 
   e.labels = stringMap(props, "labels");
   e.annotations = stringMap(props, "annotations");
   e.annotationsGiven = props.has("annotations");
+  if (const ir::Prop* msg = props.find("message")) {
+    e.message = msg->value.get<std::string>();
+    e.messageGiven = true;
+    e.messageRange = msg->range;
+    if (e.severity == "ok") {
+      diags.report(msg->range, diag::err_test_message_without_alert)
+          .note(Range{}, "a message is the text of an open alert; expect severity warning or critical, or drop it");
+      ok = false;
+    }
+  }
   if (!ok) return std::nullopt;
   return e;
 }
@@ -160,7 +170,14 @@ void checkTestNames(const ir::Module& module, DiagEngine& diags) {
                                [&](const ir::Monitor& m) { return m.name == e.monitor; }) ||
                    std::any_of(module.rules.begin(), module.rules.end(),
                                [&](const ir::Rule& r) { return r.isAlert() && r.name == e.monitor; });
-      if (found) continue;
+      if (found) {
+        bool alertBlock = std::none_of(module.monitors.begin(), module.monitors.end(),
+                                       [&](const ir::Monitor& m) { return m.name == e.monitor; });
+        if (alertBlock && e.messageGiven)
+          diags.report(e.messageRange, diag::err_test_message_alert_block, {e.monitor})
+              .note(Range{}, "expect the alert's rendered text with 'annotations'");
+        continue;
+      }
       std::vector<std::string> names;
       for (const auto& m : module.monitors) names.push_back(m.name);
       for (const auto& r : module.rules)

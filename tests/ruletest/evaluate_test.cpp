@@ -45,6 +45,24 @@ std::string timeline(const Compiled& c, const std::string& subject, int minutes)
   return out;
 }
 
+// The subject's alert at each whole minute 0..minutes: "ok", or the level and its text,
+// critical("503"); a level whose alert has no text shows as critical(-).
+std::string alerts(const Compiled& c, const std::string& subject, int minutes) {
+  std::string out;
+  auto inputs = c.inputs();
+  for (int m = 0; m <= minutes; ++m) {
+    std::map<std::string, mackerel::evaluate::Alert> states;
+    std::string why;
+    REQUIRE(mackerel::evaluate::alertsAt(c.monitor(), inputs, m * 60LL, states, why));
+    mackerel::evaluate::Alert a;
+    if (auto it = states.find(subject); it != states.end()) a = it->second;
+    out += out.empty() ? "" : " ";
+    out += mackerel::evaluate::levelName(a.level);
+    if (a.level != Level::Ok) out += a.hasText ? "(\"" + a.text + "\")" : "(-)";
+  }
+  return out;
+}
+
 std::string expand(const std::string& text) {
   std::vector<SeriesSample> s;
   std::string error;
@@ -215,18 +233,229 @@ test "idle" {
   CHECK(timeline(c, "host=a", 3) == "ok warning critical ok");
 }
 
-TEST_CASE("external and anomaly monitors are not evaluated") {
+TEST_CASE("external monitor: status, timeouts and max_check_attempts") {
+  // expected_status_code 200, 2 attempts. The alert's text is the check's that opened it.
+  //   T:      0   1   2   3   4   5   6   7   8   9   10
+  //   status  200 200 503 200 503 503 0   0   _   200 301
+  //   check   ok  ok  C   ok  C   C   C   C   -   ok  C     (0: no response; 301 is not 200)
+  //   alert   ok  ok  ok  ok  ok  C   C   C   C   ok  ok    (opened at 5 by the second 503)
   auto c = compile(R"MON(
-monitor external "site" { url = "https://example.com/" }
+monitor external "shop" {
+  url = "https://shop.example.com/health"
+  expected_status_code = 200
+  max_check_attempts = 2
+}
+test "shop" {
+  input "external.status" { values = "200 200 503 200 503 503 0 0 _ 200 301" }
+  expect "shop" { at = 5m message = "503" }
+}
+)MON");
+  CHECK(alerts(c, "", 10) ==
+        "ok ok ok ok ok critical(\"503\") critical(\"503\") critical(\"503\") critical(\"503\") ok ok");
+}
+
+TEST_CASE("external monitor: without expected_status_code any 2xx or 3xx passes; a timeout is critical") {
+  // One attempt. 204 and 302 pass, 404 fails; 15000 ms is the checker's timeout (no thresholds
+  // are set, so the response time counts only as the request's end).
+  auto c = compile(R"MON(
+monitor external "site" { url = "http://example.com/" }
 test "site" {
+  input "external.status" { values = "204 302 404 200 200 200" }
+  input "external.response_time" { values = "100x3 15000 100" }
+  expect "site" { at = 2m }
+}
+)MON");
+  CHECK(alerts(c, "", 5) == "ok ok critical(\"404\") ok critical(\"HTTP request timed out\") ok");
+}
+
+TEST_CASE("external monitor: response time averaged over response_time_duration") {
+  // 3-minute average, warning 1 s, critical 3 s; the text is the average in ms (Mackerel's value).
+  //   T:   0    1    2    3     4     5     6     7    8
+  //   ms   600  600  600  1800  1800  6000  6000  600  600
+  //   avg  600  600  600  1000  1400  3200  4600  4200 2400
+  //   lvl  ok   ok   ok   ok    W     C     C     C    W     (1000 is not above 1000)
+  auto c = compile(R"MON(
+monitor external "api" {
+  url = "https://api.example.com/"
+  service = "shop"
+  response_time_warning = 1s
+  response_time_critical = 3s
+  response_time_duration = 3m
+}
+test "api" {
+  input "external.response_time" { values = "600x2 1800x1 6000x1 600x1" }
+  expect "api" { at = 5m message = "3200" }
+}
+)MON");
+  CHECK(alerts(c, "", 8) ==
+        "ok ok ok ok warning(\"1400\") critical(\"3200\") critical(\"3200\") critical(\"3200\") warning(\"2400\")");
+}
+
+TEST_CASE("external monitor: certificate days left, body text, and the url label") {
+  // warning below 30 days, critical below 7; the body must hold "ok". An input labelled with
+  // another url is another monitor's and is not read.
+  //   T:     0   1   2   3   4
+  //   days   31  30  29  29  6
+  //   body   1   1   1   1   0
+  //   check  ok  ok  W   W   C  (the body and the certificate both critical: the body's text wins)
+  auto c = compile(R"MON(
+monitor external "www" {
+  url = "https://www.example.com/"
+  contains_string = "ok"
+  certification_expiration_warning = 30d
+  certification_expiration_critical = 7d
+}
+test "www" {
+  input "external.certificate_days" { values = "31 30 29 29 6" labels = { url = "https://www.example.com/" } }
+  input "external.contains" { values = "1x3 0" }
+  input "external.status" { values = "500x4" labels = { url = "https://other.example.com/" } }
+  expect "www" { at = 2m severity = warning message = "certificate expires in 29 days" }
+}
+)MON");
+  CHECK(alerts(c, "", 4) ==
+        "ok ok warning(\"certificate expires in 29 days\") warning(\"certificate expires in 29 days\") "
+        "critical(\"response body does not contain \"ok\"\")");
+}
+
+TEST_CASE("external monitor: an expired certificate is invalid, unless verification is skipped; http has none") {
+  auto verified = compile(R"MON(
+monitor external "a" { url = "https://a.example.com/" }
+test "a" {
+  input "external.certificate_days" { values = "3 0 -2" }
+  expect "a" { at = 1m }
+}
+)MON");
+  CHECK(alerts(verified, "", 2) == "ok critical(\"certificate expired\") critical(\"certificate expired\")");
+  auto skipped = compile(R"MON(
+monitor external "a" {
+  url = "https://a.example.com/"
+  skip_certificate_verification = true
+}
+test "a" {
+  input "external.certificate_days" { values = "3 0 -2" }
+  expect "a" { at = 1m severity = ok }
+}
+)MON");
+  CHECK(alerts(skipped, "", 2) == "ok ok ok");
+  auto plain = compile(R"MON(
+monitor external "a" {
+  url = "http://a.example.com/"
+  certification_expiration_critical = 30d
+}
+test "a" {
+  input "external.certificate_days" { values = "3 0" }
+  expect "a" { at = 1m severity = ok }
+}
+)MON");
+  CHECK(alerts(plain, "", 1) == "ok ok");
+}
+
+TEST_CASE("alert text: host, service and expression alerts say metric, value and threshold") {
+  // The host alert opens at T=2 (average 6 > 4: warning) and turns critical at T=3 (average
+  // 10 > 8); its text is that of the check that set its level.
+  auto host = compile(R"MON(
+monitor host "load" {
+  metric = "loadavg5"
+  operator = ">"
+  warning = 4
+  critical = 8
+  duration = 1m
+}
+test "load" {
+  input "loadavg5" { values = "0 0 6 10 9.5 0" labels = { host = "web-1" } }
+  expect "load" { at = 3m }
+}
+)MON");
+  CHECK(alerts(host, "web-1", 5) ==
+        "ok ok warning(\"loadavg5 6.00 > 4.00\") critical(\"loadavg5 10.00 > 8.00\") "
+        "critical(\"loadavg5 10.00 > 8.00\") ok");
+  auto service = compile(R"MON(
+monitor service "free" {
+  service = "shop"
+  metric = "stock.free"
+  operator = "<"
+  critical = 10
+  duration = 1
+  missing_duration_warning = 10m
+}
+test "free" {
+  input "stock.free" { values = "20 2.3456 _x10" }
+  expect "free" { at = 1m }
+}
+)MON");
+  // 2.3456 < 10 is critical at 1 and stays open at 2 (the last point is still the newest).
+  CHECK(alerts(service, "", 2) == "ok critical(\"stock.free 2.35 < 10.00\") critical(\"stock.free 2.35 < 10.00\")");
+  auto expr = compile(R"MON(
+monitor expression "slots" {
+  expression = "max(role(shop:web, loadavg5))"
+  operator = ">"
+  warning = 5
+}
+test "slots" {
+  input "max(role(shop:web, loadavg5))" { values = "1 7.1254 1 1" }
+  expect "slots" { at = 3m severity = warning }
+}
+)MON");
+  // Read two minutes back: the check at 3 sees the point of 1.
+  CHECK(alerts(expr, "", 3) == "ok ok ok warning(\"max(role(shop:web, loadavg5)) 7.13 > 5.00\")");
+}
+
+TEST_CASE("alert text: a connectivity alert has none") {
+  auto c = compile(R"MON(
+monitor connectivity "alive" {}
+test "alive" {
+  input "loadavg5" { values = "1 _x6" labels = { host = "a" } }
+  expect "alive" { at = 5m }
+}
+)MON");
+  CHECK(alerts(c, "a", 5) == "ok ok ok ok ok critical(-)");
+}
+
+TEST_CASE("a message where no alert can carry one is reported at its place") {
+  auto c = montest::compileText(R"MON(
+monitor host "load" {
+  metric = "loadavg5"
+  operator = ">"
+  critical = 8
+  duration = 1m
+}
+alert "Down" { expr = "up == 0" }
+test "ok has no text" {
+  input "loadavg5" { values = "1" }
+  expect "load" { at = 0m severity = ok message = "loadavg5 1.00 > 8.00" }
+}
+test "alert block" {
+  input "up" { values = "0" }
+  expect "Down" { at = 0m message = "down" }
+}
+test "fine" {
+  input "loadavg5" { values = "9" }
+  expect "load" { at = 0m message = "loadavg5 9.00 > 8.00" }
+}
+)MON");
+  CHECK(montest::codes(c->diags) ==
+        std::vector<std::string>{"err_test_message_without_alert", "err_test_message_alert_block"});
+  REQUIRE(c->module.tests.size() == 2);  // "alert block" and "fine"; the first is not lowered
+  const auto& fine = c->module.tests.at(1).expects.at(0);
+  CHECK(fine.messageGiven);
+  CHECK(fine.message == "loadavg5 9.00 > 8.00");
+}
+
+TEST_CASE("anomaly detection monitors are not evaluated, and say why") {
+  auto c = compile(R"MON(
+monitor anomaly_detection "odd" {
+  scopes = ["shop:web"]
+  warning_sensitivity = normal
+}
+test "odd" {
   input "x" { values = "1" }
-  expect "site" { at = 0m severity = ok }
+  expect "odd" { at = 0m severity = ok }
 }
 )MON");
   std::map<std::string, Level> states;
   std::string why;
   CHECK_FALSE(mackerel::evaluate::levelsAt(c.monitor(), c.inputs(), 0, states, why));
-  CHECK(why.find("external") != std::string::npos);
+  CHECK(why.find("not publish") != std::string::npos);
 }
 
 TEST_CASE("promtool files: the monitor's rules, its labels and annotations, grouped by time and name") {

@@ -101,6 +101,34 @@ def main():
     f = cases[1].find("failure")
     check(f is not None and "mackerel.mon:37:3" in f.text and "expected: warning" in f.text, "junit failure text")
 
+    # Mackerel external monitors and alert texts: passes, a wrong message at the message
+    # field, a wrong level (with the expected message beside it), a connectivity alert that
+    # has no text, and an anomaly detection monitor skipped with its reason.
+    code, out, err = run(monitorc, "mackerel_external.mon")
+    check(code == 1, "mackerel_external.mon has failing tests (exit %d)\n%s%s" % (code, out, err))
+    check("PASS  mackerel  api passes" in out, "external pass\n" + out)
+    check("PASS  mackerel  load text passes" in out, "host text pass\n" + out)
+    check("mackerel_external.mon:46:15: 'api health' at 3m: message\n"
+          "      expected: \"503 Service Unavailable\"\n      got:      \"503\"" in out,
+          "wrong message located at the message field\n" + out)
+    check("mackerel_external.mon:55:3: 'api health' at 1m\n"
+          "      expected: critical \"response body does not contain \"ok\"\"\n      got:      ok" in out,
+          "wrong level: expected with its message, got ok (one failing check of two)\n" + out)
+    check("mackerel_external.mon:81:15: 'alive' at 5m: message" in out and
+          "no text: Mackerel's connectivity alerts carry neither a message nor a value" in out,
+          "connectivity has no text\n" + out)
+    check("SKIP  mackerel  anomaly is skipped" in out and "does not publish it" in out, "anomaly skipped\n" + out)
+    check(out.rstrip().endswith("2 passed, 3 failed, 1 skipped"), "external summary\n" + out)
+
+    # A message where no alert can carry one: located diagnostics, nothing run.
+    code, out, err = run(monitorc, "bad_message.mon")
+    check(code == 2, "bad_message.mon exit 2 (got %d)\n%s" % (code, err))
+    for want in [
+        "bad_message.mon:20:15: error: 'message' expects the text of an alert, but severity = ok expects none",
+        "bad_message.mon:30:15: error: 'message' is the text of a Mackerel alert; 'InstanceDown' is a Prometheus alert block",
+    ]:
+        check(want in err, "diagnostic: " + want + "\n" + err)
+
     # --target-system leaves the other system's tests out.
     code, out, err = run(monitorc, "prometheus.mon", "--target-system", "mackerel")
     check(code == 0 and out.strip() == "0 passed, 0 failed", "no mackerel tests in prometheus.mon\n" + out)

@@ -1,23 +1,15 @@
 #include "mackerel/evaluate/evaluate.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
+
+#include "mackerel/evaluate/checks.h"
 
 namespace mon::mackerel::evaluate {
 
-namespace {
+namespace checks {
 
-constexpr long long kCheckEvery = 60;
-constexpr long long kGoneAfter = 5 * 60;  // connectivity: no data for 5 minutes
-
-const char* kDefaultHost = "host";
-
-std::string hostOf(const Series& s) {
-  auto it = s.labels.find("host");
-  return it == s.labels.end() ? kDefaultHost : it->second;
-}
-
-// The level of one value against the monitor's thresholds: critical first.
 Level compare(const ir::Monitor& m, double v) {
   const std::string op = m.props.str("operator", ">");
   auto fails = [&](const char* field) {
@@ -31,25 +23,18 @@ Level compare(const ir::Monitor& m, double v) {
   return Level::Ok;
 }
 
-// max_check_attempts: consecutive failing checks before the level shows.
-class Attempts {
- public:
-  explicit Attempts(int needed) : needed_(std::max(needed, 1)) {}
-  void check(Level l) {
-    if (l == Level::Ok) {
-      failing_ = 0;
-      state_ = Level::Ok;
-      return;
-    }
-    if (++failing_ >= needed_) state_ = l;
-  }
-  Level state() const { return state_; }
+std::string thresholdText(const ir::Monitor& m, const std::string& label, double value, Level level) {
+  char buf[96];
+  double threshold = m.props.num(level == Level::Critical ? "critical" : "warning");
+  std::snprintf(buf, sizeof buf, " %.2f %s %.2f", value, m.props.str("operator", ">").c_str(), threshold);
+  return label + buf;
+}
 
- private:
-  int needed_;
-  int failing_ = 0;
-  Level state_ = Level::Ok;
-};
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
 
 std::optional<double> averageWithin(const std::vector<Point>& pts, long long from, long long to) {
   double sum = 0;
@@ -61,6 +46,31 @@ std::optional<double> averageWithin(const std::vector<Point>& pts, long long fro
     }
   if (n == 0) return std::nullopt;
   return sum / n;
+}
+
+std::optional<double> seenAt(const std::vector<Point>& pts, long long now) {
+  std::optional<double> value;
+  for (const auto& p : pts)
+    if (p.t <= now && p.t > now - kCheckEvery) value = p.v;
+  return value;
+}
+
+}  // namespace checks
+
+namespace {
+
+using checks::Attempts;
+using checks::compare;
+using checks::eachCheck;
+using checks::kCheckEvery;
+
+constexpr long long kGoneAfter = 5 * 60;  // connectivity: no data for 5 minutes
+
+const char* kDefaultHost = "host";
+
+std::string hostOf(const Series& s) {
+  auto it = s.labels.find("host");
+  return it == s.labels.end() ? kDefaultHost : it->second;
 }
 
 std::optional<double> averageOfLast(const std::vector<Point>& pts, size_t count, long long to) {
@@ -80,13 +90,7 @@ std::optional<long long> lastPointAtOrBefore(const std::vector<Point>& pts, long
   return last;
 }
 
-// Every check time from 0 up to t.
-template <typename F>
-void eachCheck(long long t, F&& f) {
-  for (long long now = 0; now <= t; now += kCheckEvery) f(now);
-}
-
-void hostLevels(const ir::Monitor& m, const std::vector<Series>& inputs, long long t, std::map<std::string, Level>& out) {
+void hostAlerts(const ir::Monitor& m, const std::vector<Series>& inputs, long long t, std::map<std::string, Alert>& out) {
   const std::string metric = m.props.str("metric");
   const long long window = static_cast<long long>(m.props.num("duration", 1)) * 60;
   std::map<std::string, std::vector<Point>> byHost;
@@ -100,30 +104,35 @@ void hostLevels(const ir::Monitor& m, const std::vector<Series>& inputs, long lo
     std::sort(pts.begin(), pts.end(), [](const Point& a, const Point& b) { return a.t < b.t; });
     Attempts attempts(static_cast<int>(m.props.num("max_check_attempts", 1)));
     eachCheck(t, [&](long long now) {
-      if (auto avg = averageWithin(pts, now - window, now)) attempts.check(compare(m, *avg));
+      if (auto avg = checks::averageWithin(pts, now - window, now)) {
+        Level l = compare(m, *avg);
+        attempts.check(l, checks::thresholdText(m, metric, *avg, l));
+      }
     });
-    out[host] = attempts.state();
+    out[host] = attempts.alert();
   }
 }
 
-void connectivityLevels(const ir::Monitor& m, const std::vector<Series>& inputs, long long t,
-                        std::map<std::string, Level>& out) {
+void connectivityAlerts(const ir::Monitor& m, const std::vector<Series>& inputs, long long t,
+                        std::map<std::string, Alert>& out) {
   const Level gone = m.props.str("alert_status_on_gone", "CRITICAL") == "WARNING" ? Level::Warning : Level::Critical;
   std::map<std::string, std::vector<Point>> byHost;
   for (const auto& s : inputs) {
     if (s.labels.count("service") && !s.labels.count("host")) continue;  // a service metric is no host's
+    if (s.name.rfind("external.", 0) == 0) continue;                      // an HTTP check's observation
     auto& pts = byHost[hostOf(s)];
     pts.insert(pts.end(), s.points.begin(), s.points.end());
   }
   long long lastCheck = t - t % kCheckEvery;
   for (auto& [host, pts] : byHost) {
     auto last = lastPointAtOrBefore(pts, lastCheck);
-    out[host] = last && lastCheck - *last >= kGoneAfter ? gone : Level::Ok;
+    // Mackerel's connectivity alert has neither a value nor a message.
+    out[host] = Alert{last && lastCheck - *last >= kGoneAfter ? gone : Level::Ok, "", false};
   }
 }
 
-void serviceLevels(const ir::Monitor& m, const std::vector<Series>& inputs, long long t,
-                   std::map<std::string, Level>& out) {
+void serviceAlerts(const ir::Monitor& m, const std::vector<Series>& inputs, long long t,
+                   std::map<std::string, Alert>& out) {
   const std::string metric = m.props.str("metric"), service = m.props.str("service");
   std::vector<Point> pts;
   for (const auto& s : inputs) {
@@ -135,36 +144,40 @@ void serviceLevels(const ir::Monitor& m, const std::vector<Series>& inputs, long
   std::sort(pts.begin(), pts.end(), [](const Point& a, const Point& b) { return a.t < b.t; });
   const size_t count = static_cast<size_t>(m.props.num("duration", 1));
   Attempts attempts(static_cast<int>(m.props.num("max_check_attempts", 1)));
-  Level missing = Level::Ok;
+  Alert missing;
   eachCheck(t, [&](long long now) {
-    if (auto avg = averageOfLast(pts, count, now)) attempts.check(compare(m, *avg));
-    missing = Level::Ok;
+    if (auto avg = averageOfLast(pts, count, now)) {
+      Level l = compare(m, *avg);
+      attempts.check(l, checks::thresholdText(m, metric, *avg, l));
+    }
+    missing = Alert{};
     if (auto last = lastPointAtOrBefore(pts, now)) {
       long long quiet = now - *last;
       double w = m.props.num("missing_duration_warning", 0), c = m.props.num("missing_duration_critical", 0);
-      if (c > 0 && quiet >= static_cast<long long>(c) * 60) missing = Level::Critical;
-      else if (w > 0 && quiet >= static_cast<long long>(w) * 60) missing = Level::Warning;
+      // monitorc's wording: Mackerel documents no message for an interruption alert.
+      std::string text = metric + ": no data for " + std::to_string(quiet / 60) + " minutes";
+      if (c > 0 && quiet >= static_cast<long long>(c) * 60) missing = Alert{Level::Critical, text};
+      else if (w > 0 && quiet >= static_cast<long long>(w) * 60) missing = Alert{Level::Warning, text};
     }
   });
-  out[""] = std::max(attempts.state(), missing);
+  out[""] = missing.level > attempts.alert().level ? missing : attempts.alert();
 }
 
 // Expression and query monitors: the input named exactly as the expression or query is its value.
-void graphLevels(const ir::Monitor& m, const std::string& source, long long backwardMinutes,
-                 const std::vector<Series>& inputs, long long t, std::map<std::string, Level>& out) {
+void graphAlerts(const ir::Monitor& m, const std::string& source, long long backwardMinutes,
+                 const std::vector<Series>& inputs, long long t, std::map<std::string, Alert>& out) {
   for (const auto& s : inputs) {
     if (s.name != source) continue;
     std::string subject;
     for (const auto& [k, v] : s.labels) subject += (subject.empty() ? "" : ",") + k + "=" + v;
-    Level state = Level::Ok;
+    Alert state;
     eachCheck(t, [&](long long now) {
-      long long at = now - backwardMinutes * 60;
-      std::optional<double> value;
-      for (const auto& p : s.points)
-        if (p.t <= at && p.t > at - kCheckEvery) value = p.v;
-      if (value) state = compare(m, *value);
+      if (auto value = checks::seenAt(s.points, now - backwardMinutes * 60)) {
+        Level l = compare(m, *value);
+        if (l != state.level) state = Alert{l, l == Level::Ok ? "" : checks::thresholdText(m, source, *value, l)};
+      }
     });
-    out[subject] = std::max(out.count(subject) ? out[subject] : Level::Ok, state);
+    if (!out.count(subject) || state.level > out[subject].level) out[subject] = state;
   }
 }
 
@@ -187,27 +200,37 @@ Series fromInput(const ir::TestInput& in, long long intervalSeconds) {
   return s;
 }
 
-bool levelsAt(const ir::Monitor& m, const std::vector<Series>& inputs, long long t, std::map<std::string, Level>& out,
+bool alertsAt(const ir::Monitor& m, const std::vector<Series>& inputs, long long t, std::map<std::string, Alert>& out,
               std::string& why) {
   out.clear();
   switch (m.kind) {
-    case ir::MonitorKind::Host: hostLevels(m, inputs, t, out); return true;
-    case ir::MonitorKind::Connectivity: connectivityLevels(m, inputs, t, out); return true;
-    case ir::MonitorKind::Service: serviceLevels(m, inputs, t, out); return true;
+    case ir::MonitorKind::Host: hostAlerts(m, inputs, t, out); return true;
+    case ir::MonitorKind::Connectivity: connectivityAlerts(m, inputs, t, out); return true;
+    case ir::MonitorKind::Service: serviceAlerts(m, inputs, t, out); return true;
+    case ir::MonitorKind::External: out[""] = externalAlertAt(m, inputs, t); return true;
     case ir::MonitorKind::Expression:
-      graphLevels(m, m.props.str("expression"), static_cast<long long>(m.props.num("evaluate_backward_minutes", 2)),
+      graphAlerts(m, m.props.str("expression"), static_cast<long long>(m.props.num("evaluate_backward_minutes", 2)),
                   inputs, t, out);
       return true;
     case ir::MonitorKind::Query:
-      graphLevels(m, m.props.str("query"), static_cast<long long>(m.props.num("evaluate_backward_minutes", 0)), inputs,
+      graphAlerts(m, m.props.str("query"), static_cast<long long>(m.props.num("evaluate_backward_minutes", 0)), inputs,
                   t, out);
       return true;
-    case ir::MonitorKind::External:
     case ir::MonitorKind::AnomalyDetection:
-      why = std::string(ir::kindName(m.kind)) + " monitors are not evaluated from series (monitorc has no model of them)";
+      why = "anomaly detection monitors are not evaluated: Mackerel learns each role's model from its history and does "
+            "not publish it, so no series could stand for its input";
       return false;
   }
   return false;
+}
+
+bool levelsAt(const ir::Monitor& m, const std::vector<Series>& inputs, long long t, std::map<std::string, Level>& out,
+              std::string& why) {
+  std::map<std::string, Alert> alerts;
+  out.clear();
+  if (!alertsAt(m, inputs, t, alerts, why)) return false;
+  for (const auto& [subject, alert] : alerts) out[subject] = alert.level;
+  return true;
 }
 
 }  // namespace mon::mackerel::evaluate

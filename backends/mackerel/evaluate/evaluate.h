@@ -12,6 +12,9 @@
 //    (of any metric) arrived for 5 minutes.
 //  - expression, query: the latest point at or before now - evaluate_backward_minutes, within
 //    one minute of it, compared as host values are (one check; no attempts field).
+//  - external: each minute's observations of the HTTP check (status, response time, body,
+//    certificate days left: the `external.*` inputs), judged as external.cpp says.
+//  - anomaly detection: not evaluated; Mackerel's model is learned and unpublished.
 // A test's series stand for what was posted: `_` and `stale` are minutes with nothing posted.
 #include <map>
 #include <string>
@@ -29,6 +32,15 @@ struct Point {
   double v;
 };
 
+/// A subject's alert: its level and the text Mackerel gives it (the notification message, or
+/// the alert's value where Mackerel renders no message; docs/testing.md). Connectivity alerts
+/// carry neither: hasText is false.
+struct Alert {
+  Level level = Level::Ok;
+  std::string text;
+  bool hasText = true;
+};
+
 /// One posted metric: host metrics carry labels {host}, service metrics {service}.
 struct Series {
   std::string name;
@@ -39,11 +51,18 @@ struct Series {
 /// The series of a test input: sample i at i * interval; `_` and `stale` post nothing.
 Series fromInput(const ir::TestInput& in, long long intervalSeconds);
 
-/// Each subject's alert level at time `t` (seconds; the last check at or before it counts).
+/// Each subject's alert at time `t` (seconds; the last check at or before it counts).
 /// Subjects: the host for host and connectivity monitors ("host" when an input names none),
-/// "" for service, expression and query monitors. False with `why` for monitor kinds this
-/// model does not evaluate (external, anomaly detection).
+/// "" for service, external and expression monitors, the label set for query monitors. False
+/// with `why` for monitor kinds this model does not evaluate (anomaly detection).
+bool alertsAt(const ir::Monitor& m, const std::vector<Series>& inputs, long long t,
+              std::map<std::string, Alert>& out, std::string& why);
+
+/// alertsAt's levels alone.
 bool levelsAt(const ir::Monitor& m, const std::vector<Series>& inputs, long long t,
               std::map<std::string, Level>& out, std::string& why);
+
+/// The external monitor's alert at `t` (external.cpp); inputs are named `external.*`.
+Alert externalAlertAt(const ir::Monitor& m, const std::vector<Series>& inputs, long long t);
 
 }  // namespace mon::mackerel::evaluate
