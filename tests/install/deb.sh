@@ -50,7 +50,7 @@ bashc=$share/bash-completion/completions/monitorc
 got=$(bash -c 'source "$1"
   t() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=(); _monitorc; echo "${COMPREPLY[*]}"; }
   t monitorc pl; t monitorc plan --detailed; t monitorc plan --format ""; t monitorc import ""' _ "$bashc" 2>&1)
-expect=$'plan\n--detailed-exitcode\ntext markdown json\nmackerel prometheus grafana'
+expect=$'plan\n--detailed-exitcode\ntext markdown json\nmackerel prometheus grafana zabbix cloudwatch newrelic kibana alertmanager'
 [ "$got" = "$expect" ] || no "bash completion gave:"$'\n'"$got"
 zshc=$share/zsh/vendor-completions/_monitorc
 [ -f "$zshc" ] && zsh -n "$zshc" && grep -q "^#compdef monitorc" "$zshc" || no "zsh completion missing or not zsh"
