@@ -50,32 +50,10 @@ std::string list(const Strings& items) {
   return out + "]";
 }
 
-// Alertmanager's duration ("1h30m", "90s", "1d"); -1 when malformed or below a second.
+// Alertmanager's duration ("1h30m", "90s", "1d") in seconds; -1 when malformed or not whole seconds.
 long long seconds(const std::string& s) {
-  static const std::pair<const char*, long long> units[] = {{"ms", 0},     {"y", 31536000}, {"w", 604800},
-                                                            {"d", 86400},  {"h", 3600},     {"m", 60},
-                                                            {"s", 1}};
-  long long total = 0;
-  size_t i = 0;
-  if (s.empty()) return -1;
-  while (i < s.size()) {
-    size_t j = i;
-    while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
-    if (j == i || j - i > 9) return -1;
-    long long n = std::stoll(s.substr(i, j - i));
-    bool found = false;
-    for (auto [u, mult] : units)
-      if (s.compare(j, std::char_traits<char>::length(u), u) == 0) {
-        if (mult == 0) return -1;
-        total += n * mult;
-        j += std::char_traits<char>::length(u);
-        found = true;
-        break;
-      }
-    if (!found) return -1;
-    i = j;
-  }
-  return total;
+  long long ms = prometheus::parseDurationMs(s);
+  return ms < 0 || ms % 1000 != 0 ? -1 : ms / 1000;
 }
 
 bool literal(const std::string& s) {

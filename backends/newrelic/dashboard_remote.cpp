@@ -33,15 +33,6 @@ using engine::OpResult;
 
 constexpr size_t kReadBatch = 25;  // actor.entities takes at most 25 guids
 
-const Json* at(const Json& j, std::initializer_list<const char*> path) {
-  const Json* cur = &j;
-  for (const char* k : path) {
-    if (!cur->is_object() || !cur->contains(k) || (*cur)[k].is_null()) return nullptr;
-    cur = &(*cur)[k];
-  }
-  return cur;
-}
-
 std::string text(const Json& o, const char* k) {
   return o.is_object() && o.contains(k) && o[k].is_string() ? o[k].get<std::string>() : std::string();
 }

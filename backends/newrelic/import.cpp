@@ -7,6 +7,7 @@
 
 #include "newrelic/condition_remote.h"
 #include "newrelic/dashboard_source.h"
+#include "newrelic/nerdgraph.h"
 #include "newrelic/pull.h"
 #include "ownership.h"
 #include "prometheus/mon_source.h"
@@ -18,15 +19,6 @@ namespace {
 
 using Json = ir::Json;
 constexpr const char* kTarget = "newrelic";
-
-const Json* at(const Json& j, std::initializer_list<const char*> path) {
-  const Json* cur = &j;
-  for (const char* k : path) {
-    if (!cur->is_object() || !cur->contains(k) || (*cur)[k].is_null()) return nullptr;
-    cur = &(*cur)[k];
-  }
-  return cur;
-}
 
 std::string declaration(int64_t account) {
   if (account < 1) return "# Declare the target: target newrelic \"newrelic\" { account_id = ... }\n";

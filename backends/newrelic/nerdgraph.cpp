@@ -2,6 +2,15 @@
 
 namespace mon::newrelic {
 
+const ir::Json* at(const ir::Json& j, std::initializer_list<const char*> path) {
+  const ir::Json* cur = &j;
+  for (const char* k : path) {
+    if (!cur->is_object() || !cur->contains(k) || (*cur)[k].is_null()) return nullptr;
+    cur = &(*cur)[k];
+  }
+  return cur;
+}
+
 using Json = ir::Json;
 
 namespace {

@@ -4,6 +4,7 @@
 // `errors` array (rate limiting too, with extensions.errorClass TOO_MANY_REQUESTS), or 429 and
 // 5xx. Every document here passes its values as GraphQL variables, so no value is ever spliced
 // into query text.
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,10 @@
 #include "net/retry.h"
 
 namespace mon::newrelic {
+
+/// The value at `path` in a NerdGraph answer (or an export of one); null when a step is missing,
+/// not an object, or null.
+const ir::Json* at(const ir::Json& j, std::initializer_list<const char*> path);
 
 /// One attempt's outcome. `verdict` is what the retry policy sees: the HTTP answer, with an
 /// `errors` array that says rate limiting read as a 429 and one that says the server failed

@@ -22,16 +22,6 @@
 
 namespace mon::prometheus {
 
-namespace {
-
-struct Imported {
-  std::string name, group, value, op, memo;
-  long long forSeconds = 0;
-  std::map<std::string, std::string> labels;
-  std::string warning, critical;  // threshold text, empty when unset
-};
-
-// Prometheus duration ("1h30m", "90s", "500ms") in milliseconds; -1 when malformed.
 long long parseDurationMs(const std::string& s) {
   static const std::pair<const char*, long long> units[] = {{"ms", 1},         {"y", 31536000000}, {"w", 604800000},
                                                             {"d", 86400000},   {"h", 3600000},     {"m", 60000},
@@ -57,6 +47,15 @@ long long parseDurationMs(const std::string& s) {
   }
   return total;
 }
+
+namespace {
+
+struct Imported {
+  std::string name, group, value, op, memo;
+  long long forSeconds = 0;
+  std::map<std::string, std::string> labels;
+  std::string warning, critical;  // threshold text, empty when unset
+};
 
 // The same in whole seconds; -1 when malformed or not a whole number of seconds.
 long long parseDuration(const std::string& s) {

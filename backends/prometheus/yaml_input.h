@@ -35,4 +35,8 @@ struct YamlInputError {
 /// goes past a limit. Needs memory for the anchors only, and time linear in the text.
 bool checkYamlInput(std::string_view text, YamlInputError& error, const YamlLimits& limits = {});
 
+/// A duration as Prometheus and Alertmanager files write it ("1h30m", "90s", "500ms", "1y"), in
+/// milliseconds; -1 when malformed. (The language's own durations: support/text.h.)
+long long parseDurationMs(const std::string& text);
+
 }  // namespace mon::prometheus
