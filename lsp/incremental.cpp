@@ -5,6 +5,7 @@
 
 #include "lower/lower.h"
 #include "parse/parse.h"
+#include "recheck.h"
 
 namespace mon::lsp {
 
@@ -130,6 +131,7 @@ bool reanalyze(Analysis& prev, const std::string& text, FileReader& reader, Anal
   ast::File next;
   next.id = prev.root;
   for (size_t i = 0; i < first; ++i) next.stmts.push_back(std::move(stmts[i]));
+  size_t regionCount = region.stmts.size();
   for (auto& s : region.stmts) next.stmts.push_back(std::move(s));
   Shifter shift{delta};
   for (size_t i = last; i < stmts.size(); ++i) {
@@ -164,10 +166,18 @@ bool reanalyze(Analysis& prev, const std::string& text, FileReader& reader, Anal
   lf.ast = std::move(next);
   for (const auto& target : imports) lf.imports.push_back(c.sources.find(target));
   c.program.roots = {root};
-  Expanded expanded = expand(c.program, c.sources, ExpandOptions{}, c.diags);
-  c.module = lower(std::move(expanded.objects), c.diags);
   out.root = root;
   out.cleanSyntax = true;
+  // The checks again for the edited statements only, when that is known to be right.
+  StatementEdit edit{first, last, regionCount, regionBegin, oldRegionEnd, delta};
+  if (imports.empty())
+    if (auto state = recheckStatements(std::move(prev.recheck), edit, c, root, rootPath, reader)) {
+      out.recheck = std::move(state);
+      out.statementRecheck = true;
+      return true;
+    }
+  Expanded expanded = expand(c.program, c.sources, ExpandOptions{}, c.diags);
+  c.module = lower(std::move(expanded.objects), c.diags);
   return true;
 }
 

@@ -7,11 +7,9 @@
 
 namespace mon::lsp {
 
-namespace {
-
-// The nearest `.monitorc-lint` above `rootPath`: its path and text, or false. A project keeps
-// one at its top, where `monitorc lint` is run; documents in subdirectories share it.
-bool findConfig(const std::string& rootPath, FileReader& reader, std::string& path, std::string& text) {
+// A project keeps one `.monitorc-lint` at its top, where `monitorc lint` is run; documents in
+// subdirectories share it.
+bool findLintConfig(const std::string& rootPath, FileReader& reader, std::string& path, std::string& text) {
   namespace fs = std::filesystem;
   if (rootPath.empty() || rootPath[0] != '/') return false;  // not a file: no directory to look in
   std::string error;
@@ -21,6 +19,8 @@ bool findConfig(const std::string& rootPath, FileReader& reader, std::string& pa
     if (dir == dir.parent_path()) return false;
   }
 }
+
+namespace {
 
 // PREFIX/share/doc/monitorc/lint.md for the binary PREFIX/bin/monitorc; "" when absent (a build
 // tree, or a package without docs). Looked up once: the answer cannot change while serving.
@@ -53,7 +53,7 @@ void lintAnalysis(Compilation& c, const std::string& rootPath, FileReader& reade
   lint::Config config;
   FileId configFile = kNoFile;
   std::string path, text;
-  if (findConfig(rootPath, reader, path, text)) {
+  if (findLintConfig(rootPath, reader, path, text)) {
     configFile = c.sources.add(path, text);
     config = lint::parseConfig(configFile, c.sources, c.diags);
     if (c.diags.errorCount() != 0) return;  // as `monitorc lint`: a bad line stops the rules

@@ -14,6 +14,10 @@ namespace mon::lsp {
 /// configuration joins `c.sources`, so its own mistakes are reported at their line.
 void lintAnalysis(Compilation& c, const std::string& rootPath, FileReader& reader);
 
+/// The `.monitorc-lint` that applies to `rootPath` (the nearest in its directory or a parent):
+/// its path and text, or false when there is none.
+bool findLintConfig(const std::string& rootPath, FileReader& reader, std::string& path, std::string& text);
+
 /// Where rule `code` ("MON004") is explained, as a path with the rule's heading as fragment:
 /// the docs/lint.md installed beside the running binary (PREFIX/share/doc/monitorc/lint.md for
 /// PREFIX/bin/monitorc), "" when it is not there or the code is not a rule's.

@@ -201,6 +201,8 @@ void Server::onDidClose(const json& params) {
   if (std::find(files.begin(), files.end(), path) == files.end()) files.push_back(path);
   for (const auto& p : files) sendMerged(p, p == path);  // always clear the closed document
   uris_.erase(path);
+  publishedVersion_.erase(path);
+  rendered_.erase(path);
 }
 
 std::string Server::uriOf(const std::string& path) const {
@@ -230,7 +232,12 @@ void Server::analyseChanged() {
       it = wanted_.erase(it);
     } else if (const Analysis* a = workspace_.current(root)) {
       publish(root, *a);
-      it = wanted_.erase(it);
+      if (a->checksPending) {  // published early; again once the backends' checks and lint ran
+        startAnalysis(root);
+        ++it;
+      } else {
+        it = wanted_.erase(it);
+      }
     } else {
       startAnalysis(root);
       ++it;
@@ -241,7 +248,7 @@ void Server::analyseChanged() {
 // Hands the compile of `path` to the worker, or brings its queued compile up to date; one that
 // is compiling already comes back stale and is started again then.
 void Server::startAnalysis(const std::string& path) {
-  if (auto job = workspace_.startJob(path)) analyzer_.submit(std::move(job));
+  if (auto job = workspace_.startJob(path, /*deferChecks=*/true)) analyzer_.submit(std::move(job));
   else if (workspace_.inJob(path)) analyzer_.updateWaiting(path, [&](AnalysisJob& j) { workspace_.refreshJob(j); });
 }
 
@@ -286,16 +293,55 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
   auto uriFor = [&](FileId f) { return uriOf(Workspace::normalize(sm.path(f))); };
   std::map<std::string, std::vector<std::string>> files;
   files[root];
+  auto& rendered = rendered_[root];
+  if (rendered.size() > 3 * a->comp->diags.all().size() + 1000) rendered.clear();  // forget old findings now and then
+  std::string key;
+  std::map<FileId, std::string> pathOf;
+  auto path = [&](FileId f) -> const std::string& {
+    auto& slot = pathOf[f];
+    if (slot.empty()) slot = Workspace::normalize(sm.path(f));
+    return slot;
+  };
+  auto position = [&](const LineIndex& index, uint32_t offset) {
+    Position p = index.position(offset);
+    key += std::to_string(p.line) + ':' + std::to_string(p.character) + ' ';
+  };
   for (const Diagnostic& d : a->comp->diags.all()) {
     FileId f = d.range.valid() && d.range.file < sm.fileCount() ? d.range.file : a->root;
-    files[Workspace::normalize(sm.path(f))].push_back(
-        diagnosticJson(d, indexOf(f), sm, uriFor, indexOf).dump(-1, ' ', false, json::error_handler_t::replace));
+    // The key holds everything diagnosticJson() reads, with offsets as the positions it writes.
+    key.clear();
+    key += std::to_string(static_cast<int>(d.kind)) + ' ' + d.rule + ' ' + std::to_string(static_cast<int>(d.severity)) + ' ';
+    if (d.range.valid()) {
+      position(indexOf(f), d.range.begin);
+      position(indexOf(f), std::max(d.range.begin, d.range.end));
+    }
+    key += d.message;
+    for (const Note& n : d.notes) {
+      key += '\0';
+      if (n.range.valid() && n.range.file < sm.fileCount()) {
+        key += path(n.range.file) + ' ';
+        position(indexOf(n.range.file), n.range.begin);
+        position(indexOf(n.range.file), std::max(n.range.begin, n.range.end));
+      }
+      key += n.message;
+    }
+    auto it = rendered.find(key);
+    if (it == rendered.end())
+      it = rendered.emplace(key, diagnosticJson(d, indexOf(f), sm, uriFor, indexOf).dump(-1, ' ', false, json::error_handler_t::replace)).first;
+    files[path(f)].push_back(it->second);
   }
   std::set<std::string> touched;
   for (const auto& [p, d] : byRoot_[root]) touched.insert(p);
   for (const auto& [p, d] : files) touched.insert(p);
   byRoot_[root] = std::move(files);
-  for (const auto& p : touched) sendMerged(p, p == root);
+  // The root is published for every new version, so that a client sees each edit answered;
+  // the same version again (after the deferred checks) only when its findings changed.
+  const Document* doc = workspace_.document(root);
+  int64_t version = doc ? doc->version : 0;
+  auto last = publishedVersion_.find(root);
+  bool newVersion = last == publishedVersion_.end() || last->second != version;
+  publishedVersion_[root] = version;
+  for (const auto& p : touched) sendMerged(p, p == root && newVersion);
 }
 
 // Publishes the union of what every open root reports for `path`. Diagnostics are kept and

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "analyzer.h"
 #include "protocol.h"
@@ -88,6 +89,11 @@ class Server {
   // path; and the diagnostics array last published for each file, as sent.
   std::map<std::string, std::map<std::string, std::vector<std::string>>> byRoot_;
   std::map<std::string, std::string> lastSent_;
+  std::map<std::string, int64_t> publishedVersion_;  // root -> the document version last published
+  // Per root, the JSON text of diagnostics published before, by what they say and where (as
+  // LSP positions): after an edit most findings are the ones published last time, and building
+  // their JSON again cost more than the edit's checks on a large file.
+  std::map<std::string, std::unordered_map<std::string, std::string>> rendered_;
   Analyzer analyzer_;  // last: its jobs are stopped before the rest goes
 };
 

@@ -6,6 +6,7 @@
 #include "backend.h"
 #include "incremental.h"
 #include "lint_pass.h"
+#include "recheck.h"
 
 namespace mon::lsp {
 
@@ -97,17 +98,37 @@ std::vector<std::string> Workspace::openPaths() const {
   return out;
 }
 
+namespace {
+
+// The backends' checks and lint after a compile, then what the next edit needs to check only
+// the statements it touches.
+void finishChecks(Analysis& a, const std::string& path, FileReader& reader, bool forEdits) {
+  Compilation& c = *a.comp;
+  size_t frontEnd = c.diags.all().size();
+  checkBackendsIfClean(c);
+  size_t backendEnd = c.diags.all().size();
+  lintAnalysis(c, path, reader);
+  a.recheck = forEdits ? buildRecheckState(a, frontEnd, backendEnd, path, reader) : nullptr;
+}
+
+}  // namespace
+
 void AnalysisJob::run() {
   Overlay reader(texts, *disk);
   if (!analysis) analysis = std::make_unique<Analysis>();
   Analysis& a = *analysis;
   const std::string& text = texts.at(path);
+  if (a.comp && a.checksPending && a.generation == generation) {  // the same texts: only the checks are missing
+    finishChecks(a, path, reader, incremental);
+    a.checksPending = false;
+    return;
+  }
+  bool first = !a.comp;
   Analysis next;
   if (incremental && a.comp && reanalyze(a, text, reader, next)) {
     next.generation = generation;
     next.incremental = true;
-    checkBackendsIfClean(*next.comp);
-    lintAnalysis(*next.comp, path, reader);
+    if (!next.statementRecheck) finishChecks(next, path, reader, true);
     a = std::move(next);
     return;
   }
@@ -115,22 +136,26 @@ void AnalysisJob::run() {
   CompileOptions opts;
   opts.keepSyntax = true;  // hover, definition and symbols read the trees
   compile({path}, opts, reader, *a.comp);
-  checkBackendsIfClean(*a.comp);
-  lintAnalysis(*a.comp, path, reader);
   a.root = a.comp->program.roots.empty() ? kNoFile : a.comp->program.roots[0];
   a.generation = generation;
   a.incremental = false;
+  a.statementRecheck = false;
   if (a.root == kNoFile) {  // cannot happen for an open document, but never hand out a bad id
     a.root = a.comp->sources.add(path, text);
     a.comp->program.files[a.root].ast.id = a.root;
   }
   a.cleanSyntax = syntaxClean(a);
+  a.recheck = nullptr;
+  a.checksPending = first && deferChecks && a.comp->diags.errorCount() == 0;
+  if (!a.checksPending) finishChecks(a, path, reader, incremental);
 }
 
-std::unique_ptr<AnalysisJob> Workspace::startJob(const std::string& path) {
-  if (!docs_.count(path) || lent_.count(path) || current(path)) return nullptr;
+std::unique_ptr<AnalysisJob> Workspace::startJob(const std::string& path, bool deferChecks) {
+  if (!docs_.count(path) || lent_.count(path)) return nullptr;
+  if (const Analysis* a = current(path); a && !a->checksPending) return nullptr;
   auto job = std::make_unique<AnalysisJob>();
   job->path = path;
+  job->deferChecks = deferChecks;
   job->analysis = std::move(analyses_[path]);
   job->incremental = incremental_;
   job->disk = &disk_;

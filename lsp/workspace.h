@@ -12,6 +12,8 @@
 
 namespace mon::lsp {
 
+struct RecheckState;
+
 /// An open editor buffer.
 struct Document {
   std::string path;  // normalized absolute path (or the URI itself when it is not a file)
@@ -26,6 +28,9 @@ struct Analysis {
   uint64_t generation = 0;  // workspace generation it was computed at
   bool cleanSyntax = false; // the root parsed without syntax errors: its tree can be reused
   bool incremental = false; // made by re-parsing only the edited statements
+  bool statementRecheck = false;  // and by checking only those again (recheck.h)
+  bool checksPending = false;     // compiled, the backends' checks and lint still to run (see AnalysisJob)
+  std::shared_ptr<RecheckState> recheck;  // what the next edit needs for that; null: not possible
   const std::string& text() const { return comp->sources.text(root); }
   const ast::File* file() const;
   const std::string& path() const { return comp->sources.path(root); }
@@ -40,6 +45,10 @@ struct AnalysisJob {
   std::map<std::string, std::string> texts;  // every open document, by path
   std::unique_ptr<Analysis> analysis;        // the previous one in, the new one out
   bool incremental = true;
+  /// A document's first compile stops before the backends' checks and lint when it found no
+  /// errors (they can take as long as the compile on a large file): its diagnostics are then
+  /// published at once, and the next job for the same texts only adds the checks.
+  bool deferChecks = false;
   bool failed = false;                       // the compile threw (a bug); `analysis` is null
   FileReader* disk = nullptr;                // files that are not open
   /// Compiles; touches nothing but the job and the disk reader.
@@ -71,7 +80,8 @@ class Workspace {
 
   /// A job that brings the analysis of `path` up to date; null when it is not open, already up
   /// to date or out in another job. The previous analysis goes with the job until finishJob.
-  std::unique_ptr<AnalysisJob> startJob(const std::string& path);
+  /// A job for the checks still pending on an up-to-date analysis counts as bringing it up to date.
+  std::unique_ptr<AnalysisJob> startJob(const std::string& path, bool deferChecks = false);
   /// Brings a job that has not run yet up to the current texts.
   void refreshJob(AnalysisJob& job) const;
   /// Takes back a job's analysis; true when it is up to date (its texts are the current ones).

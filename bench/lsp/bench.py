@@ -2,7 +2,7 @@
 """Language server latency: time from sending textDocument/didChange to receiving the
 textDocument/publishDiagnostics for that version, on a 10,000-line file, over many edits.
 
-usage: bench.py MONITORC [--lines 10000] [--edits 200] [--write docs/performance.md]
+usage: bench.py MONITORC [--lines 10000] [--edits 200] [--modes default,full,targets] [--write docs/performance.md]
 
 Edits alternate between breaking a field name (`metric` -> `metirc`, one new error) and
 fixing it again, at lines spread over the whole file, sent as incremental changes.
@@ -47,18 +47,24 @@ def main():
     ap.add_argument("monitorc")
     ap.add_argument("--lines", type=int, default=10000)
     ap.add_argument("--edits", type=int, default=200)
+    ap.add_argument("--modes", default="default,full,targets",
+                    help="which runs: default, full (--full-reparse: slow on large files), targets (targets declared)")
     ap.add_argument("--write", help="append the figures to this markdown file under '## LSP'")
     args = ap.parse_args()
     results = {}
-    for mode, extra, targets in (("statement re-parse (default)", (), False),
-                                 ("full re-parse (--full-reparse)", ("--full-reparse",), False),
-                                 ("default, targets declared", (), True)):
+    modes = {"default": ("statement re-check (default)", (), False),
+             "full": ("full re-parse (--full-reparse)", ("--full-reparse",), False),
+             "targets": ("default, targets declared", (), True)}
+    for key in args.modes.split(","):
+        if key not in modes:
+            sys.exit("bench: unknown mode %r (default, full, targets)" % key)
+        mode, extra, targets = modes[key]
         results[mode] = run(args, extra, targets)
         r = results[mode]
         print("%s: didChange -> publishDiagnostics on a %d-line file (%d bytes), %d incremental edits"
               % (mode, args.lines, r["size"], len(r["lat"])))
-        print("  p50 %.1f ms   p95 %.1f ms   max %.1f ms   mean %.1f ms   (didOpen -> diagnostics %.1f ms)"
-              % (r["p50"], r["p95"], max(r["lat"]), statistics.mean(r["lat"]), r["open"]))
+        print("  p50 %.1f ms   p95 %.1f ms   max %.1f ms   mean %.1f ms   (didOpen -> first diagnostics %.1f ms, "
+              "-> with lint %.1f ms)" % (r["p50"], r["p95"], max(r["lat"]), statistics.mean(r["lat"]), r["open"], r["open_all"]))
         print("  server CPU per edit %.1f ms; load average %.1f on %d CPUs; %d lint findings published"
               % (r["cpu"], r["load"], os.cpu_count() or 0, r["lint"]))
     if args.write:
@@ -87,8 +93,12 @@ def run(args, extra, declare_targets):
     t_open, m = c.diagnostics(doc, version=1, timeout=60)
     if compiler_only(m["params"]["diagnostics"]):
         sys.exit("bench: the generated file has diagnostics: %s" % compiler_only(m["params"]["diagnostics"])[0])
-    lint_findings = len(m["params"]["diagnostics"])
     open_ms = (t_open - t0) * 1000
+    if len(m["params"]["diagnostics"]) == 0:
+        # The server publishes the compiler's diagnostics first and again once lint ran.
+        t_open, m = c.diagnostics(doc, version=1, timeout=60)
+    lint_findings = len(m["params"]["diagnostics"])
+    open_all_ms = (t_open - t0) * 1000
 
     latencies = []
     version = 1
@@ -118,6 +128,7 @@ def run(args, extra, declare_targets):
     c.close()
 
     return {"lat": latencies, "p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "open": open_ms,
+            "open_all": open_all_ms,
             "cpu": cpu_per_edit, "load": load, "size": len(text), "lint": lint_findings}
 
 
@@ -130,21 +141,26 @@ def write(path, args, results):
         "over pipes: it opens a generated %d-line file (%d bytes: host, service and external" % (args.lines, first["size"]),
         "monitors and dashboards), then sends %d incremental `didChange` edits that alternately break and" % len(first["lat"]),
         "fix a field name at lines spread over the file, and times each edit from sending it to receiving",
-        "the `publishDiagnostics` for that version (which must hold the right diagnostics). Goal: under 50 ms.",
+        "the `publishDiagnostics` for that version (which must hold the right diagnostics). Goal: 10 ms at p50",
+        "on an 86,000-line file (`--lines 86000`).",
         "",
-        "After an edit the server parses again only the top-level statements the edit touched (when the",
-        "result is the same as a full parse: see lsp/incremental.cpp) and then runs expansion and the",
-        "schema checks over the whole program, then (when those found no errors, i.e. after every other",
-        "edit) the backends' checks. `--full-reparse` parses the whole document every time. \"Targets",
-        "declared\": the same file with a mackerel, a prometheus and a grafana target, so the backends'",
-        "checks translate its host and external monitors for both (service monitors and dashboards are",
-        "restricted to the mackerel target).",
+        "After an edit the server parses again only the top-level statements the edit touched (see",
+        "lsp/incremental.cpp) and, in a file of monitors and dashboards like this one, checks only those",
+        "statements again: expansion, schema, the backends' checks and lint, keeping every other",
+        "statement's findings and making the findings that compare monitors (MON009) again over all of",
+        "them (lsp/recheck.h). `--full-reparse` parses and checks the whole document every time.",
+        "\"Targets declared\": the same file with a mackerel, a prometheus and a grafana target, so the",
+        "backends' checks translate its host and external monitors for both; target blocks are outside",
+        "what the statement-level re-check handles, so there every edit checks the whole program.",
+        "didOpen: the compile's diagnostics are published first, lint's (about one finding per 10 lines",
+        "here) with a second publication.",
         "",
         "| ms | " + " | ".join(results.keys()) + " |",
         "|---|" + "---|" * len(results),
     ]
     rows = [("p50", lambda r: r["p50"]), ("p95", lambda r: r["p95"]), ("max", lambda r: max(r["lat"])),
             ("mean", lambda r: statistics.mean(r["lat"])), ("didOpen -> first diagnostics", lambda r: r["open"]),
+            ("didOpen -> diagnostics with lint", lambda r: r["open_all"]),
             ("server CPU time per edit (user + system)", lambda r: r["cpu"])]
     for name, f in rows:
         section.append("| %s | " % name + " | ".join("%.1f" % f(r) for r in results.values()) + " |")

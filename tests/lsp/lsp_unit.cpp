@@ -477,6 +477,156 @@ TEST_CASE("re-parsing only the edited statements gives what a full compile gives
   CHECK(incrementalRuns > runs / 3);  // the fast path was really taken
 }
 
+namespace {
+// Every finding with its notes and fixes, one line each, sorted: the statement-level re-check
+// assembles the same findings as a full check, not necessarily in the same order.
+std::vector<std::string> findingLines(const Analysis& a) {
+  std::vector<std::string> out;
+  for (const auto& d : a.comp->diags.all()) {
+    std::string s = std::string(mon::nameOf(d.kind)) + " " + d.rule + " " + std::to_string(static_cast<int>(d.severity)) + " " +
+                    std::to_string(d.range.begin) + "-" + std::to_string(d.range.end) + " " + d.message;
+    for (const auto& n : d.notes) s += " | note " + std::to_string(n.range.begin) + "-" + std::to_string(n.range.end) + " " + n.message;
+    for (const auto& f : d.fixits) s += " | fix " + std::to_string(f.range.begin) + "=" + f.replacement;
+    out.push_back(s);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Monitors and dashboards with lint findings (MON009 across statements among them), a let, a
+// variable and a template they can read.
+const char* kStatements = R"(# monitors for the re-check test
+let warn = 70
+let web = ["svc:web"]
+variable "team" { default = "sre" }
+template cpu(role) {
+  monitor host "cpu ${role}" {
+    metric = "cpu%"
+    operator = ">"
+    critical = 90
+    duration = 5m
+  }
+}
+
+monitor host "cpu a" {
+  metric = "cpu%"
+  operator = ">"
+  warning = warn
+  critical = 90
+  duration = 5m
+  scopes = web
+  memo = "team ${var.team}"
+}
+
+monitor host "cpu b" {
+  metric = "cpu%"
+  operator = ">"
+  warning = 95
+  critical = 90
+  duration = 5
+  scopes = web
+}
+
+monitor external "site" {
+  url = "https://example.com/"
+  service = "svc"
+  response_time_critical = 3
+  response_time_duration = 3m
+}
+
+monitor service "queue" {
+  service = "svc"
+  metric = "queue.size"
+  operator = ">"
+  warning = 100
+  critical = 500
+  duration = 3
+  notification_interval = 10m
+}
+
+dashboard "board" {
+  url_path = "boards/b"
+  row {
+    graph "cpu" { role = "svc:web"  metric = "cpu" }
+    graph "cpu" { role = "svc:web"  metric = "cpu" }
+  }
+  markdown { text = "" }
+}
+
+monitor host "cpu c" {
+  metric = "cpu%"
+  operator = ">"
+  critical = 90
+  duration = 5m
+  scopes = web
+}
+)";
+}  // namespace
+
+TEST_CASE("checking only the edited statements again gives what a full check gives") {
+  mon::lsp::test::MapReader disk;
+  disk.files["/ws/.monitorc-lint"] = "MON005 = error\n";
+  Workspace fast(disk), full(disk);
+  full.setIncremental(false);
+  std::string text = kStatements;
+  fast.open("/ws/m.mon", text, 1);
+  full.open("/ws/m.mon", text, 1);
+  const char* snippets[] = {"x", "1", " ", "\n", "}", "{", "\"", "metirc", "cpu a", "cpu%", "5m", "# c\n", "", "",
+                            "scopes = [\"svc:api\"]\n", "url_path = \"boards/b\"\n", "memo = \"m\"\n", "let q = 1\n",
+                            "use cpu(\"w\")\n", "monitor host \"n\" {\n  metric = \"cpu%\"\n  operator = \">\"\n  critical = 1\n  duration = 5m\n}\n"};
+  const char* lines[] = {"  warning = 80\n", "  memo = \"m\"\n", "  scopes = [\"svc:api\"]\n", "  metirc = \"x\"\n",
+                         "  duration = 5\n", "  url_path = \"boards/b\"\n", "  use cpu(\"w\")\n", "let q = 1\n", "\n", "# note\n",
+                         "monitor host \"cpu d\" {\n  metric = \"cpu%\"\n  operator = \">\"\n  critical = 90\n  duration = 5m\n  scopes = web\n}\n"};
+  uint32_t seed = 4242;
+  auto rnd = [&](uint32_t n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 8) % n;
+  };
+  int rechecked = 0, rechecksWithDuplicates = 0, runs = 0;
+  auto compare = [&](const std::string& expected) {
+    full.setText("/ws/m.mon", expected, 1);
+    const Analysis* a = fast.analyze("/ws/m.mon");
+    const Analysis* b = full.analyze("/ws/m.mon");
+    REQUIRE(a->text() == expected);
+    auto got = findingLines(*a), want = findingLines(*b);
+    ++runs;
+    if (a->statementRecheck) {
+      ++rechecked;
+      for (const auto& l : got) rechecksWithDuplicates += l.find(" MON009 ") != std::string::npos;
+    }
+    INFO("text:\n" << expected);
+    CHECK(got == want);
+  };
+  compare(text);
+  std::string current = text;
+  for (int step = 0; step < 400; ++step) {
+    // Random edits that pile up, and now and then a return to the clean text.
+    if (rnd(5) == 0) {
+      fast.setText("/ws/m.mon", text, 1);
+      current = text;
+      compare(current);
+      continue;
+    }
+    // A few bytes replaced anywhere (mostly breaking the syntax: the full path), or a whole line
+    // added or taken away (mostly keeping it: the shortcut).
+    uint32_t at = rnd(static_cast<uint32_t>(current.size()) + 1);
+    uint32_t len = std::min<uint32_t>(rnd(8), static_cast<uint32_t>(current.size()) - at);
+    std::string ins = snippets[rnd(sizeof snippets / sizeof *snippets)];
+    if (uint32_t kind = rnd(3); kind != 0) {
+      at = static_cast<uint32_t>(current.rfind('\n', at == 0 ? 0 : at - 1) + 1);  // the start of its line (npos + 1 = 0)
+      size_t eol = current.find('\n', at);
+      len = kind == 1 && eol != std::string::npos ? static_cast<uint32_t>(eol + 1 - at) : 0;
+      ins = kind == 1 ? "" : lines[rnd(sizeof lines / sizeof *lines)];
+    }
+    current.replace(at, len, ins);
+    fast.edit("/ws/m.mon", at, at + len, ins);
+    compare(current);
+  }
+  // The shortcut was really taken, with findings that compare statements among them.
+  CHECK(rechecked > runs / 5);
+  CHECK(rechecksWithDuplicates > 0);
+}
+
 TEST_CASE("record blocks: offered at top level, fields completed and hovered from the schema, listed as symbols") {
   Client c;
   c.initialize();
@@ -557,9 +707,12 @@ TEST_CASE("the backends' checks: a monitor a declared target cannot express, as 
     CHECK(d["message"].get<std::string>().rfind(
               "monitor 'Pledges stopped' cannot be expressed on prometheus target 'prom': service metrics exist only in Mackerel", 0) == 0);
   };
+  // The compile's diagnostics (none) at once, then again with the backends' checks.
   auto pubs = c.published(uri);
-  REQUIRE(pubs.size() == 1);
-  cannotExpress(pubs[0]);
+  REQUIRE(pubs.size() == 2);
+  CHECK(pubs[0]["diagnostics"].empty());
+  CHECK(pubs[1]["version"] == pubs[0]["version"]);
+  cannotExpress(pubs[1]);
 
   // Restricting the monitor to the mackerel target clears it.
   auto change = [&](int version, json range, const std::string& text) {
@@ -606,9 +759,10 @@ TEST_CASE("lint findings are published with their rule codes, honouring .monitor
       "}\n";
   c.open(uri, monitor);
   auto pubs = c.published(uri);
-  REQUIRE(pubs.size() == 1);
-  CHECK(codes(pubs[0]) == std::vector<std::string>{"MON001", "MON004"});
-  for (const auto& d : pubs[0]["diagnostics"]) {
+  REQUIRE(pubs.size() == 2);  // the compile's diagnostics (none), then with lint's
+  CHECK(pubs[0]["diagnostics"].empty());
+  CHECK(codes(pubs[1]) == std::vector<std::string>{"MON001", "MON004"});
+  for (const auto& d : pubs[1]["diagnostics"]) {
     CHECK(d["source"] == "monitorc");
     if (d["code"] == "MON001") {
       CHECK(d["severity"] == 1);  // threshold-order is an error by default

@@ -1,0 +1,47 @@
+#pragma once
+// Statement-level re-check after an edit: after incremental.cpp has parsed again only the
+// statements an edit touched, the checks (expansion, schema, the backends' checks and lint) run
+// again only for those statements; every other statement's findings are kept from the last
+// analysis, moved by the edit's size change. Findings that compare statements with each other
+// are computed again over all of them: MON009 (duplicate monitors) from the kept monitors,
+// duplicate names from the kept names (any duplicate name sends the next edit to the full path).
+//
+// It only handles programs it can prove the shortcut right for, else the caller runs the whole
+// pipeline: one file without imports, made of `let`, `template`, `variable`, `monitor` and
+// `dashboard` statements only (nothing that makes objects other statements refer to: targets,
+// channels, defaults), without `for` loops, templates that use templates, lint suppression
+// comments, findings outside a monitor or dashboard, or a count of statements that could come
+// near expansion's limits. The edit must touch monitor and dashboard blocks only.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "workspace.h"
+
+namespace mon::lsp {
+
+struct RecheckState;
+
+/// What a later edit needs to re-check only the statements it touches, taken from a full
+/// analysis `a` of `rootPath` whose diagnostics are the compile's up to `frontEnd`, then the
+/// backends' checks up to `backendEnd`, then lint. Takes `a`'s monitors (the language server's
+/// features do not read the IR). Null when the program is outside what the re-check handles.
+std::shared_ptr<RecheckState> buildRecheckState(Analysis& a, size_t frontEnd, size_t backendEnd, const std::string& rootPath,
+                                                FileReader& reader);
+
+/// Where an edit re-parsed: the old statements [first, oldLast) became the new ones [first,
+/// first + newCount); text from oldRegionEnd on moved by `delta` (regionBegin is unchanged).
+struct StatementEdit {
+  size_t first = 0, oldLast = 0, newCount = 0;
+  uint32_t regionBegin = 0, oldRegionEnd = 0;
+  int64_t delta = 0;
+};
+
+/// Checks the program in `c` (its root `root`, the new tree, already in c.program) re-running
+/// the pipeline for the edited statements only. On success fills c.diags and returns the state
+/// for the next edit; null when only the full pipeline is right (c.diags and the tree are then
+/// as they were). `state` is used up either way.
+std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> state, const StatementEdit& edit,
+                                                Compilation& c, FileId root, const std::string& rootPath, FileReader& reader);
+
+}  // namespace mon::lsp
