@@ -135,7 +135,7 @@ bool reanalyze(Analysis& prev, const std::string& text, FileReader& reader, Anal
   for (auto& s : region.stmts) next.stmts.push_back(std::move(s));
   Shifter shift{delta};
   for (size_t i = last; i < stmts.size(); ++i) {
-    shift.stmt(*stmts[i]);
+    if (delta != 0) shift.stmt(*stmts[i]);
     next.stmts.push_back(std::move(stmts[i]));
   }
   for (auto& c : tree->comments)
