@@ -5,6 +5,7 @@
 #include <map>
 
 #include "backend.h"
+#include "expand/eval.h"
 #include "expand/expand.h"
 #include "lint/config.h"
 #include "lint/reporter.h"
@@ -24,16 +25,30 @@ bool isObjectStmt(const ast::Stmt& s) {
   return s.kind == ast::StmtKind::Block && (s.name == "monitor" || s.name == "dashboard");
 }
 
-// Statements (and blocks, and `use`s) inside a statement: what bounds its expansion steps.
+// Statements (and blocks, `use`s and names read) inside a statement: what bounds its expansion
+// steps, objects and evaluation budget (expand.h, eval.h).
 struct Size {
-  size_t nodes = 0, blocks = 0, uses = 0;
-  bool loops = false;
+  size_t nodes = 0, blocks = 0, uses = 0, refs = 0;
+  bool loops = false, calls = false;
 };
+void measure(const ast::Expr* e, Size& out) {
+  if (!e) return;
+  if (e->kind == ast::ExprKind::Ident) ++out.refs;
+  if (e->kind == ast::ExprKind::Call) out.calls = true;  // a function can build any size from a few bytes
+  for (const auto& p : e->parts) measure(p.expr.get(), out);
+  for (const auto& i : e->items) measure(i.get(), out);
+  for (const auto& m : e->entries) measure(m.value.get(), out);
+  for (const auto& a : e->args) measure(a.value.get(), out);
+}
 void measure(const ast::Stmt& s, Size& out) {
   ++out.nodes;
   if (s.kind == ast::StmtKind::Block) ++out.blocks;
   if (s.kind == ast::StmtKind::Use) ++out.uses;
   if (s.kind == ast::StmtKind::For) out.loops = true;
+  measure(s.value.get(), out);
+  for (const auto& l : s.labels) measure(l.string.get(), out);
+  for (const auto& p : s.params) measure(p.defaultValue.get(), out);
+  for (const auto& a : s.args) measure(a.value.get(), out);
   for (const auto& b : s.body) measure(*b, out);
   for (const auto& b : s.elseBody) measure(*b, out);
 }
@@ -47,7 +62,7 @@ struct StatementResult {
   bool backendKnown = false, lintKnown = false;  // whether those ran for it (they need a clean program)
   std::vector<std::string> keys;                 // names that must be unique: "m\0name", "d\0url_path"
   size_t monitors = 0;                           // how many of RecheckState::module.monitors it made
-  size_t nodes = 0, blocks = 0, uses = 0;        // its size (see Size): bounds its expansion
+  size_t nodes = 0, blocks = 0, uses = 0, refs = 0, bytes = 0;  // its size (see Size): bounds its expansion
 };
 
 struct RecheckState {
@@ -55,6 +70,8 @@ struct RecheckState {
   ir::Module module;                   // the monitors of every statement, in order (for MON009)
   std::map<std::string, int> keyCount;
   size_t templateNodes = 0;            // the largest template's statements: what one `use` costs
+  size_t letBytes = 0;                 // the longest let or variable (their values are literals)
+  size_t templateCost = 0;             // the most one `use` can hand to blocks (bytes + names read)
   bool hasConfig = false;
   std::string configText;
 };
@@ -185,15 +202,18 @@ bool distribute(const Compilation& c, FileId root, const ast::File& tree, size_t
 // Whether a program's expansion stays far from expand.h's limits (so they cannot fire in the
 // full pipeline while the statements checked alone stay under them). Without loops and nested
 // templates, a statement costs its own statements plus, per `use`, one template's.
-bool farFromLimits(const std::vector<StatementResult>& stmts, size_t templateNodes) {
-  size_t nodes = 0, blocks = 0, uses = 0;
-  for (const auto& r : stmts) {
+// The evaluation budget: without function calls and with literal lets, what a statement hands
+// to blocks is at most its own text, plus a let's per name read, plus a template's per `use`.
+bool farFromLimits(const RecheckState& st) {
+  size_t nodes = 0, blocks = 0, uses = 0, spent = 0;
+  for (const auto& r : st.stmts) {
     nodes += r.nodes;
     blocks += r.blocks;
     uses += r.uses;
+    spent += r.bytes + r.refs * st.letBytes + r.uses * st.templateCost;
   }
-  size_t extra = uses * templateNodes;
-  return nodes + extra < kMaxSteps / 2 && blocks + extra < kMaxObjects / 2;
+  size_t extra = uses * st.templateNodes;
+  return nodes + extra < kMaxSteps / 2 && blocks + extra < kMaxObjects / 2 && spent < kMaxEvalElements / 2;
 }
 
 void sizeOf(const ast::Stmt& s, StatementResult& r, Size& size) {
@@ -201,6 +221,8 @@ void sizeOf(const ast::Stmt& s, StatementResult& r, Size& size) {
   r.nodes = size.nodes;
   r.blocks = size.blocks;
   r.uses = size.uses;
+  r.refs = size.refs;
+  r.bytes = s.range.end - s.range.begin;
 }
 
 }  // namespace
@@ -219,16 +241,26 @@ std::shared_ptr<RecheckState> buildRecheckState(Analysis& a, size_t frontEnd, si
     const ast::Stmt& s = *tree->stmts[i];
     Size size;
     sizeOf(s, st->stmts[i], size);
-    if (size.loops) return nullptr;
+    if (size.loops || size.calls) return nullptr;
+    bool definition = s.kind == ast::StmtKind::Let || (s.kind == ast::StmtKind::Block && s.name == "variable");
     if (s.kind == ast::StmtKind::Template) {
       if (size.uses) return nullptr;  // nested templates: a `use` could cost any number of steps
       st->templateNodes = std::max(st->templateNodes, size.nodes);
-    } else if (!(s.kind == ast::StmtKind::Let || isObjectStmt(s) || (s.kind == ast::StmtKind::Block && s.name == "variable"))) {
+    } else if (definition) {
+      if (size.refs) return nullptr;  // a let of lets can double its size at every step
+      st->letBytes = std::max(st->letBytes, st->stmts[i].bytes);
+    } else if (!isObjectStmt(s)) {
       return nullptr;
     }
     st->stmts[i].object = isObjectStmt(s);
   }
-  if (!farFromLimits(st->stmts, st->templateNodes)) return nullptr;
+  for (size_t i = 0; i < tree->stmts.size(); ++i)
+    if (tree->stmts[i]->kind == ast::StmtKind::Template) {
+      const StatementResult& r = st->stmts[i];
+      st->templateCost = std::max(st->templateCost, r.bytes + r.refs * st->letBytes);
+      st->stmts[i].refs = 0;  // a template costs where it is used
+    }
+  if (!farFromLimits(*st)) return nullptr;
   auto isObject = [&](long i) { return i >= 0 && static_cast<size_t>(i) < st->stmts.size() && st->stmts[i].object; };
   auto resultOf = [&](long i) -> StatementResult* { return isObject(i) ? &st->stmts[i] : nullptr; };
   if (!distribute(c, a.root, *tree, frontEnd, backendEnd, isObject, resultOf)) return nullptr;
@@ -260,7 +292,7 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
     const ast::Stmt& s = *tree.stmts[edit.first + k];
     Size size;
     sizeOf(s, fresh[k], size);
-    if (!isObjectStmt(s) || size.loops) return nullptr;
+    if (!isObjectStmt(s) || size.loops || size.calls) return nullptr;
     fresh[k].object = true;
   }
   if (!sameConfig(st, rootPath, reader)) return nullptr;
@@ -351,7 +383,7 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
                  st.stmts.begin() + static_cast<std::ptrdiff_t>(edit.oldLast));
   st.stmts.insert(st.stmts.begin() + static_cast<std::ptrdiff_t>(edit.first), std::make_move_iterator(fresh.begin()),
                   std::make_move_iterator(fresh.end()));
-  if (!farFromLimits(st.stmts, st.templateNodes)) return nullptr;
+  if (!farFromLimits(st)) return nullptr;
 
   // The findings of the whole program, as the full pipeline gates them: the backends' checks
   // only without compile errors, lint only without any error.

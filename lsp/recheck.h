@@ -9,9 +9,11 @@
 // It only handles programs it can prove the shortcut right for, else the caller runs the whole
 // pipeline: one file without imports, made of `let`, `template`, `variable`, `monitor` and
 // `dashboard` statements only (nothing that makes objects other statements refer to: targets,
-// channels, defaults), without `for` loops, templates that use templates, lint suppression
-// comments, findings outside a monitor or dashboard, or a count of statements that could come
-// near expansion's limits. The edit must touch monitor and dashboard blocks only.
+// channels, defaults), without `for` loops, function calls, templates that use templates, lets
+// that read other names, lint suppression comments, findings outside a monitor or dashboard, or
+// a size that could come near expansion's limits (steps, objects, the evaluation budget: the
+// statements checked alone would stay under a limit the whole program reaches). The edit must
+// touch monitor and dashboard blocks only.
 #include <cstdint>
 #include <memory>
 #include <string>
