@@ -11,7 +11,8 @@ echo "== monitorc check examples/"
 $mc check examples
 # examples/ declares mackerel, local, prometheus, grafana, zabbix, cloudwatch, newrelic, kibana
 # and alertmanager targets: build writes out/mackerel/, out/prometheus/prom/,
-# out/grafana/grafana/, out/zabbix/zabbix/, out/cloudwatch/aws/, out/newrelic/newrelic/,
+# out/grafana/grafana/ and out/grafana/grafana-zabbix/ (a second grafana target on the Zabbix
+# data source), out/zabbix/zabbix/, out/cloudwatch/aws/, out/newrelic/newrelic/,
 # out/kibana/kibana/ and out/alertmanager/alertmanager/ (the routing of examples/routing.mon)
 # (files only: no account is needed).
 echo "== monitorc build -o out examples/"

@@ -11,7 +11,7 @@ void check(const ir::Module& module, DiagEngine& diags) {
     TargetSettings s = settingsOf(*t);
     for (const auto& d : module.dashboards)
       if (targets::selects(d.targets, *t)) dashboardJson(d, s, *t, diags);
-    targets::expressibleMonitors(module, *t, true, diags);
+    if (!reportMonitorsOnZabbix(module, s, *t, diags)) targets::expressibleMonitors(module, *t, true, diags);
   }
 }
 

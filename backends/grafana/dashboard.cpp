@@ -1,8 +1,10 @@
 // Classic Grafana dashboard JSON from an IR dashboard: graph -> timeseries, value -> stat,
-// markdown -> text, alert_status -> alertlist, on the IR's 24-column layout.
+// markdown -> text, alert_status -> alertlist, on the IR's 24-column layout. Graph and value
+// panels query the target's data source: PromQL, or Zabbix items (datasource_type = zabbix).
 #include <set>
 
 #include "grafana/grafana.h"
+#include "grafana/zabbix_query.h"
 #include "prometheus/promql.h"
 
 namespace mon::grafana {
@@ -29,7 +31,24 @@ void dropped(Ctx& c, const ir::Widget& w, const char* field, const std::string& 
                  {field, std::string(ir::kindName(w.kind)) + " widget", w.title, c.target.kind, c.target.name, why});
 }
 
-Json datasource(const Ctx& c) { return {{"type", "prometheus"}, {"uid", c.settings.datasource}}; }
+Json datasource(const Ctx& c) { return {{"type", c.settings.datasourceType}, {"uid", c.settings.datasource}}; }
+
+// The fields only a Zabbix query reads (zabbix_query.h), dropped on a Prometheus data source.
+const char* const kZabbixOnly[] = {"host_group", "host", "item_tag", "functions"};
+
+void dropZabbixFields(Ctx& c, const ir::Widget& w) {
+  for (const char* f : kZabbixOnly)
+    if (w.props.has(f))
+      dropped(c, w, f, "it filters a Zabbix query and the target's data source is Prometheus: datasource_type = zabbix reads it");
+}
+
+// A Zabbix data source function the plugin does not know (or a parameter that does not fit)
+// is an error at `functions` (or at `legend`, which becomes a setAlias function).
+void reportZabbixFunction(Ctx& c, const ir::Widget& w, const std::string& why) {
+  c.diags.report(propRange(w, w.props.has("functions") ? "functions" : "legend"), diag::err_target_cannot_express,
+                 {std::string(ir::kindName(w.kind)) + " widget", w.title, c.target.kind, c.target.name, why});
+  c.ok = false;
+}
 
 Json steps(Json list) { return {{"mode", "absolute"}, {"steps", std::move(list)}}; }
 
@@ -46,6 +65,16 @@ Json queryTarget(Ctx& c, const ir::Widget& w) {
     c.ok = false;
     return nullptr;
   }
+  if (c.settings.zabbix()) {
+    std::string why;
+    std::optional<Json> t = zabbix_query::metricsTarget(w, datasource(c), why);
+    if (!t) {
+      reportZabbixFunction(c, w, why);
+      return nullptr;
+    }
+    return *t;
+  }
+  dropZabbixFields(c, w);
   Json t = {{"refId", "A"}, {"datasource", datasource(c)}, {"expr", w.props.str("query")}};
   if (w.props.has("legend")) t["legendFormat"] = w.props.str("legend");
   return t;
@@ -177,10 +206,19 @@ Json importedPanel(Ctx& c, const ir::Widget& w, int id) {
   p["gridPos"] = {{"x", w.layout.x}, {"y", w.layout.y}, {"w", w.layout.width}, {"h", w.layout.height}};
   auto defaults = [&]() -> Json& { return p["fieldConfig"]["defaults"]; };
   if (w.props.has("query")) {
-    if (!p.contains("targets") || !p["targets"].is_array() || p["targets"].empty() || !p["targets"][0].is_object())
-      p["targets"] = Json::array({{{"refId", "A"}, {"datasource", datasource(c)}}});
-    p["targets"][0]["expr"] = w.props.str("query");
-    if (w.props.has("legend")) p["targets"][0]["legendFormat"] = w.props.str("legend");
+    bool kept = p.contains("targets") && p["targets"].is_array() && !p["targets"].empty() && p["targets"][0].is_object();
+    // A Zabbix query stays one (its filters and functions written into it); a new query is
+    // of the target's data source.
+    if (kept ? zabbix_query::isMetricsQuery(p["targets"][0]) : c.settings.zabbix()) {
+      std::string why;
+      if (!kept) p["targets"] = Json::array({{{"refId", "A"}, {"datasource", datasource(c)}, {"queryType", "0"}}});
+      if (!zabbix_query::writeInto(p["targets"][0], w, why)) reportZabbixFunction(c, w, why);
+    } else {
+      if (!kept) p["targets"] = Json::array({{{"refId", "A"}, {"datasource", datasource(c)}}});
+      dropZabbixFields(c, w);
+      p["targets"][0]["expr"] = w.props.str("query");
+      if (w.props.has("legend")) p["targets"][0]["legendFormat"] = w.props.str("legend");
+    }
   }
   if (const ir::Prop* vr = w.props.find("value_range")) {
     if (vr->value.contains("min")) defaults()["min"] = vr->value["min"];

@@ -9,12 +9,18 @@
 
 namespace mon::grafana {
 
+/// Plugin ids of the data sources a target's panels query (`datasource_type`).
+inline constexpr const char* kPrometheusPlugin = "prometheus";
+inline constexpr const char* kZabbixPlugin = "alexanderzobnin-zabbix-datasource";
+
 /// Settings of one `target grafana`, defaults applied.
 struct TargetSettings {
   std::string name;
   std::string folder = "monitorc";          // folder uid
-  std::string datasource = "prometheus";    // Prometheus data source uid
+  std::string datasource = "prometheus";    // data source uid
+  std::string datasourceType = kPrometheusPlugin;  // its plugin id
   int schemaVersion = 41;
+  bool zabbix() const { return datasourceType == kZabbixPlugin; }
 };
 TargetSettings settingsOf(const ir::Target& t);
 
@@ -37,6 +43,11 @@ std::string dashboardUid(const std::string& urlPath);
 /// The classic dashboard object; reports widgets the target cannot show. Returns null JSON
 /// when the dashboard cannot be expressed.
 ir::Json dashboardJson(const ir::Dashboard& d, const TargetSettings& t, const ir::Target& target, DiagEngine& diags);
+
+/// Grafana alert rules query a Prometheus data source: on a target whose data source is Zabbix
+/// each monitor that selects it is an error (`targets = [...]` is the way out). True when the
+/// target is such a target, whose rule group is then empty.
+bool reportMonitorsOnZabbix(const ir::Module& module, const TargetSettings& t, const ir::Target& target, DiagEngine& diags);
 
 /// The rule group body for PUT /api/v1/provisioning/folder/{folder}/rule-groups/{group}.
 ir::Json ruleGroupJson(const ir::Module& module, const TargetSettings& t, const ir::Target& target, DiagEngine& diags);

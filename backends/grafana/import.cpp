@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "grafana/grafana.h"
+#include "grafana/zabbix_query.h"
 #include "prometheus/mon_source.h"
 #include "prometheus/promql.h"
 #include "support/json_input.h"
@@ -55,10 +56,24 @@ bool exactDuration(const Json& v) {
 }
 
 // The first query of a graph or value panel, its legend, and the field settings the widget
-// models, moved out of `base` into fields.
+// models, moved out of `base` into fields: PromQL's expr and legendFormat, or a Zabbix metrics
+// query's item, host group, host and item tag filters, functions and last setAlias.
 bool queryFields(Json& base, Writer& w) {
   if (!base.contains("targets") || !base["targets"].is_array() || base["targets"].empty()) return false;
   Json& t = base["targets"][0];
+  if (std::optional<zabbix_query::Fields> z = zabbix_query::extract(t)) {
+    w.field("query", source::quote(z->item));
+    if (!z->hostGroup.empty()) w.field("host_group", source::quote(z->hostGroup));
+    if (!z->host.empty()) w.field("host", source::quote(z->host));
+    if (!z->itemTag.empty()) w.field("item_tag", source::quote(z->itemTag));
+    if (!z->functions.empty()) {
+      std::string list;
+      for (const auto& f : z->functions) list += (list.empty() ? "" : ", ") + source::quote(f);
+      w.field("functions", "[" + list + "]");
+    }
+    if (!z->legend.empty()) w.field("legend", source::quote(z->legend));
+    return true;
+  }
   if (!t.is_object() || !t.contains("expr") || !t["expr"].is_string() || t["expr"].get<std::string>().empty()) return false;
   w.field("query", source::quote(t["expr"].get<std::string>()));
   t.erase("expr");

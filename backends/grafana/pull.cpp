@@ -146,7 +146,8 @@ bool pullTarget(const ir::Target& target, const Connection& conn, bool ownedOnly
   out.ordered = true;  // the rule group lists its rules in this order
   out.target = prom::pulledHeader("grafana", spec.name) + "target grafana " + quoteSource(spec.name) + " {\n  url = " + quoteSource(spec.where) +
                "\n  token_env = " + quoteSource(spec.keyEnv) + "\n  folder = " + quoteSource(settings.folder) +
-               "\n  datasource = " + quoteSource(settings.datasource) + "\n" + prop(target, "schema_version") + "}\n";
+               "\n  datasource = " + quoteSource(settings.datasource) + "\n" +
+               (settings.zabbix() ? "  datasource_type = zabbix\n" : "") + prop(target, "schema_version") + "}\n";
   return true;
 }
 

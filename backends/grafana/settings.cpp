@@ -8,6 +8,7 @@ TargetSettings settingsOf(const ir::Target& t) {
   s.name = t.name;
   s.folder = t.props.str("folder", s.folder);
   s.datasource = t.props.str("datasource", s.datasource);
+  s.datasourceType = t.props.str("datasource_type", s.datasourceType);
   if (const ir::Prop* v = t.props.find("schema_version"); v && v->value.is_number()) s.schemaVersion = v->value.get<int>();
   return s;
 }
@@ -50,6 +51,17 @@ std::string dashboardUid(const std::string& urlPath) {
   return prefix + "-" + targets::hashHex(urlPath);
 }
 
+bool reportMonitorsOnZabbix(const ir::Module& module, const TargetSettings& t, const ir::Target& target, DiagEngine& diags) {
+  if (!t.zabbix()) return false;
+  for (const auto& m : module.monitors)
+    if (targets::selects(m.targets, target))
+      targets::reportCannotExpress(m, target,
+                                   "Grafana alert rules are written for a Prometheus data source and this target's is "
+                                   "Zabbix (alert with a zabbix target)",
+                                   diags);
+  return true;
+}
+
 OutputFiles build(const ir::Module& module, DiagEngine& diags) {
   OutputFiles out;
   targets::reportFileNameClashes(module, "grafana", diags);
@@ -61,7 +73,9 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags) {
       ir::Json j = dashboardJson(d, s, *t, diags);
       if (!j.is_null()) out[base + "dashboards/" + j["uid"].get<std::string>() + ".json"] = j.dump(2) + "\n";
     }
-    ir::Json g = ruleGroupJson(module, s, *t, diags);
+    ir::Json g = reportMonitorsOnZabbix(module, s, *t, diags)
+                     ? ir::Json{{"title", s.name}, {"folderUid", s.folder}, {"interval", 60}, {"rules", ir::Json::array()}}
+                     : ruleGroupJson(module, s, *t, diags);
     out[base + "alert-rules/" + targets::fileSafe(g["title"].get<std::string>()) + ".json"] = g.dump(2) + "\n";
   }
   return out;

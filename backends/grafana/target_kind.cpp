@@ -424,12 +424,22 @@ std::unique_ptr<engine::Target> openTarget(const std::string& name, const std::s
   return openDeclared(name, url, folder, keyEnv, "", opts, nullptr, err);
 }
 
+// Which plugin the target's data source is: what its panels' queries are written in.
+schema::Field datasourceType() {
+  schema::Field f{"datasource_type", schema::Type::Enum};
+  f.values = {{"prometheus", kPrometheusPlugin}, {"zabbix", kZabbixPlugin}};
+  f.doc = "Plugin of the data source: prometheus (PromQL panels and alert rules) or zabbix (Grafana's Zabbix data source: "
+          "panels query items by host group, host and item).";
+  f.defaultText = "prometheus";
+  return f;
+}
+
 const engine::TargetKind& target() {
   static const engine::TargetKind kind{
       "grafana",
       {"grafana", "grafana target",
        {schema::str("url", "Grafana base URL."), schema::str("token_env", "Environment variable holding the API token."),
-        schema::str("folder", "Folder uid."), schema::str("datasource", "Data source uid."),
+        schema::str("folder", "Folder uid."), schema::str("datasource", "Data source uid."), datasourceType(),
         schema::integer("schema_version", 36, 50, "Dashboard schemaVersion.", "41")}},
       false,
       checkSettings,

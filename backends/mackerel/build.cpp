@@ -98,6 +98,15 @@ bool checkDashboards(const ir::Module& module, DiagEngine& diags) {
                       "Mackerel graphs take the unit of their metrics' graph definition"})
             .note(d.range, "restrict the dashboard to the targets that show units with 'targets = [...]' to silence this");
       }
+      // The filters of a Zabbix query (Grafana's Zabbix data source, Zabbix graphs).
+      for (const char* f : {"host_group", "host", "item_tag", "functions"})
+        if (const ir::Prop* z = w.props.find(f)) {
+          const ir::Target* t = firstMackerelTarget(d.targets, module);
+          diags.report(z->range, diag::warn_target_drops_field,
+                       {f, std::string(ir::kindName(w.kind)) + " widget", w.title, t ? t->kind : "mackerel",
+                        t ? t->name : "(the default, no target declared)", "it filters a Zabbix query"})
+              .note(d.range, "restrict the dashboard to Grafana (Zabbix data source) and zabbix targets with 'targets = [...]'");
+        }
       const ir::Prop* lines = w.props.find("reference_lines");
       if (lines && lines->value.size() > 1) {
         diags.report(lines->range, diag::err_too_many_items, {"reference_lines", "1"})

@@ -71,7 +71,7 @@ std::vector<DashboardOnTarget> dashboardsFor(const ir::Module& module, const ir:
     }
     DashboardTranslation tr = translateDashboard(d, s);
     for (const auto& x : tr.dropped)
-      diags.report(x.widget->range, diag::warn_target_drops_field, {x.what, "dashboard", d.title, t.kind, t.name, x.why});
+      diags.report(x.field ? x.field->range : x.widget->range, diag::warn_target_drops_field, {x.what, "dashboard", d.title, t.kind, t.name, x.why});
     out.push_back({&d, std::move(tr.body)});
   }
   return out;

@@ -25,30 +25,46 @@ Json field(int type, const std::string& name, const Json& value) { return {{"typ
 struct WidgetOut {
   Json widget;
   std::string whyNot;
+  std::vector<std::pair<const char*, std::string>> droppedFields;  // field, why
 };
 
-// An svggraph: one data set, the target's hosts (every host when it names none) and the item
-// name pattern `query` ("CPU utilization", "mysql.*").
+bool isRegex(const std::string& s) { return s.size() >= 2 && s.front() == '/' && s.rfind('/') > 0; }
+
+// An svggraph: one data set, the widget's `host` or else the target's hosts (every host when it
+// names none) and the item name pattern `query` ("CPU utilization", "mysql.*").
 WidgetOut graph(const ir::Widget& w, const TargetSettings& s) {
   for (const char* f : {"host_id", "role", "service", "expression"})
-    if (w.props.has(f)) return {{}, std::string("a graph by '") + f + "' reads Mackerel; give 'query' (an item name pattern)"};
+    if (w.props.has(f)) return {{}, std::string("a graph by '") + f + "' reads Mackerel; give 'query' (an item name pattern)", {}};
   std::string pattern = w.props.str("query");
+  std::string host = w.props.str("host");
+  // Regex filters are Grafana's Zabbix data source's; Zabbix graphs match names with '*'.
+  if (isRegex(pattern) || isRegex(host))
+    return {{}, std::string("its ") + (isRegex(pattern) ? "item" : "host") +
+                    " filter is a /regex/ (Grafana's Zabbix data source); Zabbix graphs take names with '*' wildcards", {}};
+  WidgetOut out;
+  if (w.props.has("host_group")) out.droppedFields.push_back({"host_group", "a Zabbix 6.0 graph data set names hosts, not host groups"});
+  if (w.props.has("item_tag")) out.droppedFields.push_back({"item_tag", "a Zabbix 6.0 graph data set names items, not item tags"});
+  if (w.props.has("functions"))
+    out.droppedFields.push_back({"functions", "these are Grafana's Zabbix data source functions"});
   Json fields = Json::array();
-  std::vector<std::string> hosts = s.hosts.empty() ? std::vector<std::string>{"*"} : s.hosts;
+  std::vector<std::string> hosts = !host.empty() ? std::vector<std::string>{host}
+                                   : s.hosts.empty() ? std::vector<std::string>{"*"}
+                                                     : s.hosts;
   for (size_t i = 0; i < hosts.size(); ++i) fields.push_back(field(kString, "ds.hosts.0." + std::to_string(i), hosts[i]));
   fields.push_back(field(kString, "ds.items.0.0", pattern));
   if (const ir::Prop* vr = w.props.find("value_range"); vr && vr->value.is_object()) {
     if (vr->value.contains("min")) fields.push_back(field(kString, "lefty_min", formatNumber(vr->value["min"].get<double>())));
     if (vr->value.contains("max")) fields.push_back(field(kString, "lefty_max", formatNumber(vr->value["max"].get<double>())));
   }
-  return {{{"type", "svggraph"}, {"fields", fields}}, ""};
+  out.widget = {{"type", "svggraph"}, {"fields", fields}};
+  return out;
 }
 
 // The problems of monitorc's triggers (tag managed_by=monitorc): Zabbix has no Mackerel roles.
 WidgetOut problems(const ir::Widget&) {
   Json fields = Json::array({field(kString, "tags.tag.0", kOwnerTag), field(kInt, "tags.operator.0", 1),
                              field(kString, "tags.value.0", kOwnerValue)});
-  return {{{"type", "problems"}, {"fields", fields}}, ""};
+  return {{{"type", "problems"}, {"fields", fields}}, "", {}};
 }
 
 Json sortedFields(const Json& fields) {
@@ -86,6 +102,8 @@ DashboardTranslation translateDashboard(const ir::Dashboard& d, const TargetSett
       out.dropped.push_back({&w, std::string(what) + " '" + w.title + "'", o.whyNot});
       continue;
     }
+    for (const auto& [field, why] : o.droppedFields)
+      out.dropped.push_back({&w, std::string(field) + " (" + what + " '" + w.title + "')", why, w.props.find(field)});
     Json& wj = o.widget;
     wj["name"] = w.title;
     wj["x"] = std::clamp(w.layout.x, 0, kColumns - 1);

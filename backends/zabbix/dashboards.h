@@ -17,8 +17,9 @@ std::string ownedPageName(const TargetSettings& s);
 
 struct DroppedWidget {
   const ir::Widget* widget;
-  std::string what;  // "markdown 'Notes'"
+  std::string what;  // "markdown 'Notes'", or a field: "host_group (graph 'CPU')"
   std::string why;
+  const ir::Prop* field = nullptr;  // the field left out, when the widget itself is kept
 };
 
 struct DashboardTranslation {

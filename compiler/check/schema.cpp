@@ -173,26 +173,42 @@ Kind widget(const char* name, const char* what, std::vector<Field> fields) {
   return k;
 }
 
+// The filters of a Zabbix query beside `query` (the item name or pattern): read by Grafana's
+// Zabbix data source (a grafana target with datasource_type = zabbix) and, `host`, by Zabbix.
+std::vector<Field> zabbixQueryFields() {
+  return {str("host_group", "Zabbix host group of a Zabbix query: a name, or /regex/ (default: every group)."),
+          str("host", "Zabbix host of a Zabbix query: a technical name, or /regex/ (default: every host)."),
+          str("item_tag", "Zabbix item tag filter of a Zabbix query: \"tag: value\" (Grafana's Zabbix data source)."),
+          typed("functions", Type::StringList,
+                "Grafana Zabbix data source functions in their text form: [\"groupBy(1m, avg)\", \"scale(100)\"].")};
+}
+
+std::vector<Field> withZabbixQuery(std::vector<Field> fields) {
+  auto z = zabbixQueryFields();
+  fields.insert(fields.end(), z.begin(), z.end());
+  return fields;
+}
+
 std::vector<Kind> buildWidgetKinds() {
   Field fraction = integer("fraction_size", 0, 16, "Digits after the decimal point (0-16).", "2");
   return {
       widget("graph", "graph widget",
-             {str("host_id", "Host id (host graph)."), str("role", "\"Service:role\" (role graph)."),
+             withZabbixQuery({str("host_id", "Host id (host graph)."), str("role", "\"Service:role\" (role graph)."),
               str("service", "Service name (service graph)."), str("expression", "Graph expression."),
-              str("query", "PromQL-style query."), str("metric", "Graph name, e.g. loadavg5 or cpu."),
+              str("query", "PromQL-style query; on Zabbix, the item name or pattern."), str("metric", "Graph name, e.g. loadavg5 or cpu."),
               str("legend", "Legend template for a query graph."),
               str("unit", "Unit of the values, as a Grafana unit id (\"s\", \"bytes\", \"percent\", \"reqps\"); Mackerel graphs have none.", false, 64),
               typed("stacked", Type::Bool, "Stack the role graph's series."),
               typed("range", Type::TimeRange, "Fixed time range: { period = 1h, offset = 0s } or { start = EPOCH, end = EPOCH }."),
               typed("value_range", Type::ValueRange, "Fixed vertical axis: { min = 0, max = 100 }."),
               typed("reference_lines", Type::RefLines, "Horizontal lines: [{ label = \"limit\", value = 4 }] (Mackerel shows at most one)."),
-              typed("legend_list", Type::StringList, "Metric names to show in the legend (host and service graphs).")}),
+              typed("legend_list", Type::StringList, "Metric names to show in the legend (host and service graphs).")})),
       widget("value", "value widget",
-             {str("host_id", "Host id."), str("service", "Service name."), str("expression", "Expression (one series)."),
-              str("query", "PromQL-style query."), str("metric", "Metric name."), str("legend", "Legend template."),
+             withZabbixQuery({str("host_id", "Host id."), str("service", "Service name."), str("expression", "Expression (one series)."),
+              str("query", "PromQL-style query; on Zabbix, the item name or pattern."), str("metric", "Metric name."), str("legend", "Legend template."),
               fraction, str("suffix", "Unit shown after the value.", false, 16),
               typed("format_rules", Type::FormatRules,
-                    "At most one rule: [{ name = \"bad\", threshold = 10, operator = \">\" }].")}),
+                    "At most one rule: [{ name = \"bad\", threshold = 10, operator = \">\" }].")})),
       widget("markdown", "markdown widget", {str("text", "Markdown text.")}),
       widget("alert_status", "alert status widget", {str("role", "\"Service:role\" whose alerts are shown.", true)}),
   };

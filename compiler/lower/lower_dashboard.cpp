@@ -47,7 +47,9 @@ bool checkSource(const Object& obj, const schema::Kind& kind, ir::Widget& w, Dia
   }
   struct Rule { const char* field; bool allowed; };
   Rule rules[] = {{"metric", needsMetric}, {"legend", source == "query"}, {"stacked", source == "role"},
-                  {"legend_list", source == "host_id" || source == "service"}};
+                  {"legend_list", source == "host_id" || source == "service"},
+                  {"host_group", source == "query"}, {"host", source == "query"}, {"item_tag", source == "query"},
+                  {"functions", source == "query"}};
   for (const auto& r : rules)
     if (const ir::Prop* p = w.props.find(r.field); p && !r.allowed) {
       diags.report(p->range, diag::err_source_field_mismatch, {r.field, source == "host_id" ? "host" : source});

@@ -802,6 +802,39 @@ class GrafanaTarget(Base):
                       '  raw = { grafana_dashboard = { tags = [] } }\n}', everything)
         self.assertIn("alert rule 'Hand rule': skipped: its condition is not a threshold expression", p.stderr)
 
+    def test_zabbix_data_source_dashboard_applies_pulls_and_builds_back(self):
+        # A target on Grafana's Zabbix data source: its panels are grafana-zabbix queries, the
+        # pulled target keeps datasource_type, and the pulled source builds the same dashboard.
+        self.write(f'target grafana "graf" {{ url = "{self.url}" token_env = "GF_TEST_TOKEN" folder = "ops" '
+                   'datasource = "zbx-main" datasource_type = zabbix }\n'
+                   'dashboard "DB hosts" {\n  url_path = "db-hosts"\n'
+                   '  graph "CPU" {\n    query = "CPU utilization"\n    host_group = "Linux servers"\n    host = "db-*"\n'
+                   '    functions = ["groupBy(5m, max)"]\n    legend = "$__zbx_host_name"\n  }\n'
+                   '  value "Queue" {\n    query = "Zabbix queue"\n    host = "Zabbix server"\n  }\n}\n')
+        self.apply()
+        stored = self.state()
+        self.assertIn("alexanderzobnin-zabbix-datasource", json.dumps(stored))
+        p = self.run_mc("pull", "--target", "graf", "-o", "pulled-zbx")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        target = slurp(os.path.join(self.dir, "pulled-zbx", "graf.target.mon"))
+        self.assertIn('  datasource = "zbx-main"\n  datasource_type = zabbix\n}', target)
+        pulled = pulled_objects(os.path.join(self.dir, "pulled-zbx"), "graf")
+        self.assertIn('    query = "CPU utilization"\n    host_group = "Linux servers"\n    host = "/^db-.*$/"\n'
+                      '    functions = ["groupBy(5m, max)"]\n    legend = "$__zbx_host_name"\n', pulled)
+        os.makedirs(os.path.join(self.dir, "orig-zbx"), exist_ok=True)
+        shutil.copy(os.path.join(self.dir, "main.mon"), os.path.join(self.dir, "orig-zbx", "main.mon"))
+        for src, out in (("orig-zbx", "out-orig-zbx"), ("pulled-zbx", "out-pulled-zbx")):
+            p = subprocess.run([monitorc_path(), "build", "-o", out, src], cwd=self.dir, capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+        rel = os.path.join("grafana", "graf", "dashboards", "db-hosts.json")
+        self.assertEqual(json.loads(slurp(os.path.join(self.dir, "out-pulled-zbx", rel))),
+                         json.loads(slurp(os.path.join(self.dir, "out-orig-zbx", rel))))
+        env = dict(os.environ, **self.env)
+        p = subprocess.run([monitorc_path(), "plan", "--detailed-exitcode", "pulled-zbx"], cwd=self.dir, env=env,
+                           capture_output=True, text=True, timeout=60)
+        self.outputs.append(p.stdout + p.stderr)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
