@@ -31,12 +31,14 @@
 using namespace mon::engine;
 using mon::net::RecordingClient;
 
-// The empty answer of a routing list (channels, notification groups, downtimes) for `url`;
+// The empty answer of a routing list (channels, notification groups, downtimes, alert group
+// settings) for `url`;
 // "" for other URLs.
 static std::string routingList(const std::string& url) {
   if (url.ends_with("/api/v0/channels")) return R"({"channels":[]})";
   if (url.ends_with("/api/v0/notification-groups")) return R"({"notificationGroups":[]})";
   if (url.ends_with("/api/v0/downtimes")) return R"({"downtimes":[]})";
+  if (url.ends_with("/api/v0/alert-group-settings")) return R"({"alertGroupSettings":[]})";
   return "";
 }
 using mon::net::Request;
