@@ -34,6 +34,10 @@ Strings strings(const ImportJson& o, const char* key) {
   return out;
 }
 
+bool flag(const ImportJson& o, const char* key) {
+  return o.is_object() && o.contains(key) && o[key].is_boolean() && o[key].get<bool>();
+}
+
 bool nonEmpty(const ImportJson& o, const char* key) {
   if (!o.is_object() || !o.contains(key)) return false;
   const ImportJson& v = o[key];
@@ -194,7 +198,7 @@ class RoutingImporter {
     std::string name = text(g, "name");
     std::string who = "notification group '" + name + "'";
     if (name.empty()) return warn("a notification group", "has no name; skipped");
-    if (g.value("default", false))
+    if (flag(g, "default"))
       return warn(who, "is the organization's default group, which monitorc never changes; not written");
     if (!routes_.insert(name).second) return warn(who, "another notification group has the same name; skipped");
     Strings channels;
@@ -213,7 +217,7 @@ class RoutingImporter {
           continue;
         }
         if (std::find(monitors.begin(), monitors.end(), key) == monitors.end()) monitors.push_back(key);
-        if (!m.value("skipDefault", false)) notifiesDefault = true;
+        if (!flag(m, "skipDefault")) notifiesDefault = true;
       }
     if (notifiesDefault)
       warn(who, "some monitors also notify the default group ('skipDefault' false); monitorc's routes skip it");
@@ -279,6 +283,9 @@ class RoutingImporter {
     if (!windows_.insert(name).second) return warn(who, "another downtime has the same name; skipped");
 
     const int64_t start = d["start"].get<int64_t>(), minutes = d["duration"].get<int64_t>();
+    // Instants far outside the calendar the language writes would overflow the arithmetic.
+    if (start < 0 || start > 253402300799LL || minutes > kMaxOneOffSeconds / 60 * 2)
+      return warn(who, "'start' or 'duration' is out of range; skipped");
     const Civil from = civilFrom(start + zone_.offsetAt(start));
     if (start % 60) warn(who, "'start' is not on a whole minute; written at the minute it falls in");
     std::string startText, endText;

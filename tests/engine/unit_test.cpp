@@ -1222,6 +1222,34 @@ TEST_CASE("routing wire: ownership in the name, references by key, secrets by fi
   CHECK(err.find("nobody") != std::string::npos);
 }
 
+TEST_CASE("routing wire: an alert group setting names its monitors by key and keeps its memo") {
+  using namespace mon::engine::mackerel;
+  Names names;
+  names.monitors["m1"] = "web cpu";
+  Json wire = {{"id", "a1"}, {"name", "critical"}, {"memo", std::string(kOwnerMarker)}, {"monitorScopes", {"m1", "m2"}},
+               {"notificationInterval", 60}};
+  Json planned = fromWire(ObjKind::AlertGroupSetting, wire, names);
+  CHECK(planned["name"] == "critical");  // no suffix: the memo holds the marker
+  CHECK(planned["monitorScopes"] == Json({"web cpu", "id:m2"}));
+  auto idOf = [](ObjKind k, const std::string& key) -> std::string {
+    return k == ObjKind::Monitor && key == "web cpu" ? "m9" : "";
+  };
+  auto secretOf = [](const std::string&, std::string&, std::string& err) { return (err = "none", false); };
+  Json out;
+  std::string err;
+  std::vector<std::string> secrets;
+  REQUIRE(toWire(ObjKind::AlertGroupSetting, planned, idOf, secretOf, out, err, secrets));
+  CHECK(out["name"] == "critical");
+  CHECK(out["memo"] == std::string(kOwnerMarker));
+  CHECK(out["monitorScopes"] == Json({"m9", "m2"}));
+  CHECK_FALSE(out.contains("id"));
+  planned["monitorScopes"] = Json({"db cpu"});
+  CHECK_FALSE(toWire(ObjKind::AlertGroupSetting, planned, idOf, secretOf, out, err, secrets));
+  CHECK(err.find("db cpu") != std::string::npos);
+  CHECK(namesOthers(ObjKind::AlertGroupSetting));
+  CHECK(std::string(kindName(ObjKind::AlertGroupSetting)) == "alert_group_setting");
+}
+
 TEST_CASE("apply: notification groups are created after channels and deleted before them") {
   Plan p;
   auto change = [](Action a, ObjKind k, const char* key) {

@@ -211,3 +211,26 @@ TEST_CASE("routing: pull's plan form becomes channels, routes and windows in UTC
   CHECK(out.find("start = \"2026-12-30 23:00\"\n  end = \"2026-12-31 03:00\"") != std::string::npos);
   CHECK_FALSE(warned("another time zone"));
 }
+
+TEST_CASE("routing: malformed objects are warned about, never a crash") {
+  RoutingInput in;
+  in.channels = {ImportJson(3), ImportJson::parse(R"({"name": "x", "type": 7})"),
+                 ImportJson::parse(R"({"name": "m", "type": "email", "emails": "not a list"})")};
+  in.groups = {ImportJson("g"), ImportJson::parse(R"({"name": "d", "default": "yes", "monitors": "x"})"),
+               ImportJson::parse(R"({"name": "e", "monitors": [3, {"id": "cpu", "skipDefault": "no"}],
+                                     "childChannelIds": ["m"], "childNotificationGroupIds": ["e", "d", 5]})")};
+  in.downtimes = {ImportJson(nullptr), ImportJson::parse(R"({"name": "s", "start": "soon", "duration": 5})"),
+                  ImportJson::parse(R"({"name": "big", "start": 18446744073709551615, "duration": 5})"),
+                  ImportJson::parse(R"({"name": "long", "start": 0, "duration": 9223372036854775807})"),
+                  ImportJson::parse(R"({"name": "r", "start": 60, "duration": 5, "recurrence": {"type": "weekly",
+                                        "interval": 1, "weekdays": ["Someday"]}})")};
+  in.alertGroups = {ImportJson::parse(R"({"name": "e", "monitorScopes": ["cpu"], "notificationInterval": -4})"),
+                    ImportJson(false)};
+  std::vector<std::string> warnings;
+  std::string out;
+  importRouting(in, {"cpu"}, out, warnings);
+  CHECK(out.find("route \"e\" {\n  channels = [\"m\"]\n  monitors = [\"cpu\"]\n  continue = true\n  group_by = []\n}") !=
+        std::string::npos);
+  CHECK(out.find("maintenance") == std::string::npos);
+  CHECK(warnings.size() >= 10);
+}
