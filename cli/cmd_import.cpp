@@ -140,8 +140,7 @@ Runner setupImport(CLI::App& sub) {
       "  monitorc import prometheus rules.yml -o alerts.mon        a rule file or PrometheusRule objects\n"
       "  monitorc import grafana dashboard.json -o board.mon\n"
       "  monitorc import mackerel --monitors monitors.json -o adopted.mon\n"
-      "  monitorc import mackerel --monitors m.json --channels c.json --notification-groups g.json \\\n"
-      "      --downtimes d.json --time-zone Asia/Tokyo -o routing.mon\n"
+      "  monitorc import mackerel --monitors m.json --downtimes d.json --time-zone Asia/Tokyo\n"
       "Exit status: 0 written (warnings name what was not kept); 1 the input is not what the\n"
       "system writes, is too large, or cannot be read (FILE:LINE:COL when it has a place).\n");
   struct Opts {
