@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "fmt/format.h"
 #include "mackerel/import.h"
+#include "mackerel/time_zone.h"
 #include "support/files.h"
 
 namespace mon::cli {
@@ -139,12 +140,14 @@ Runner setupImport(CLI::App& sub) {
       "  monitorc import prometheus rules.yml -o alerts.mon        a rule file or PrometheusRule objects\n"
       "  monitorc import grafana dashboard.json -o board.mon\n"
       "  monitorc import mackerel --monitors monitors.json -o adopted.mon\n"
+      "  monitorc import mackerel --monitors m.json --downtimes d.json --time-zone Asia/Tokyo\n"
       "Exit status: 0 written (warnings name what was not kept); 1 the input is not what the\n"
       "system writes, is too large, or cannot be read (FILE:LINE:COL when it has a place).\n");
   struct Opts {
     std::string system;
     std::string monitors;
     std::vector<std::string> dashboards;
+    std::string channels, groups, downtimes, alertGroups, timeZone = "UTC";
     std::string out;
     std::vector<std::string> files;
   };
@@ -161,12 +164,20 @@ Runner setupImport(CLI::App& sub) {
   sub.add_option("files", o->files, kinds);
   sub.add_option("--monitors", o->monitors, "An `mkr monitors pull` file or a GET /api/v0/monitors response");
   sub.add_option("--dashboard", o->dashboards, "A dashboard as GET /api/v0/dashboards/<id> or mkr returns it (repeatable)");
+  sub.add_option("--channels", o->channels, "A GET /api/v0/channels response");
+  sub.add_option("--notification-groups", o->groups, "A GET /api/v0/notification-groups response");
+  sub.add_option("--downtimes", o->downtimes, "A GET /api/v0/downtimes response");
+  sub.add_option("--alert-group-settings", o->alertGroups, "A GET /api/v0/alert-group-settings response");
+  sub.add_option("--time-zone", o->timeZone, "IANA time zone the maintenance windows are written in (default: UTC)");
   sub.add_option("-o,--out", o->out, "Write the source here (default: standard output)");
   return [o]() {
     const Backend* b = findBackend(o->system);
-    bool mackerelFlags = !o->monitors.empty() || !o->dashboards.empty();
+    bool routing = !o->channels.empty() || !o->groups.empty() || !o->downtimes.empty() || !o->alertGroups.empty();
+    bool mackerelFlags = !o->monitors.empty() || !o->dashboards.empty() || routing;
     if (mackerelFlags && b->importFile != &mackerel::importFile) {
-      std::cerr << "monitorc: error: --monitors and --dashboard are for import mackerel; give " << o->system << " files\n";
+      std::cerr << "monitorc: error: --monitors, --dashboard, --channels, --notification-groups, --downtimes and "
+                   "--alert-group-settings are for import mackerel; give "
+                << o->system << " files\n";
       return 1;
     }
     if (!mackerelFlags) return importFiles(b->importWhat, b->importFile, o->files, o->out);
@@ -179,8 +190,19 @@ Runner setupImport(CLI::App& sub) {
     std::vector<ImportJson> dashboards(o->dashboards.size());
     for (size_t i = 0; i < o->dashboards.size(); ++i)
       if (!load(o->dashboards[i], dashboards[i], mackerel::checkDashboardDoc)) return 1;
+    ImportJson channels, groups, downtimes, alertGroups;
+    if (!o->channels.empty() && !load(o->channels, channels, mackerel::checkChannelsDoc)) return 1;
+    if (!o->groups.empty() && !load(o->groups, groups, mackerel::checkNotificationGroupsDoc)) return 1;
+    if (!o->downtimes.empty() && !load(o->downtimes, downtimes, mackerel::checkDowntimesDoc)) return 1;
+    if (!o->alertGroups.empty() && !load(o->alertGroups, alertGroups, mackerel::checkAlertGroupSettingsDoc)) return 1;
+    mackerel::RoutingInput in = mackerel::routingFromApi(monitors, channels, groups, downtimes, alertGroups);
+    in.timeZone = o->timeZone;
+    if (std::string why; !mackerel::TimeZone().load(in.timeZone, why)) {
+      std::cerr << "monitorc: error: --time-zone: " << why << "\n";
+      return 1;
+    }
     std::vector<std::string> warnings;
-    std::string source = mackerel::importMackerelSource(monitors, dashboards, warnings);
+    std::string source = mackerel::importMackerelSource(monitors, dashboards, warnings, routing ? &in : nullptr);
     for (const auto& w : warnings) std::cerr << "monitorc: warning: " << w << "\n";
     return writeSource(o->out, source) ? 0 : 1;
   };

@@ -11,6 +11,7 @@ const char* kindName(ObjKind k) {
     case ObjKind::Channel: return "channel";
     case ObjKind::NotificationGroup: return "notification_group";
     case ObjKind::Downtime: return "downtime";
+    case ObjKind::AlertGroupSetting: return "alert_group_setting";
   }
   return "";
 }
@@ -21,7 +22,9 @@ bool kindFromName(const std::string& name, ObjKind& out) {
   return false;
 }
 
-bool namesOthers(ObjKind k) { return k == ObjKind::NotificationGroup || k == ObjKind::Downtime; }
+bool namesOthers(ObjKind k) {
+  return k == ObjKind::NotificationGroup || k == ObjKind::Downtime || k == ObjKind::AlertGroupSetting;
+}
 
 std::vector<RemoteObject>& RemoteState::of(ObjKind k) {
   switch (k) {
@@ -30,6 +33,7 @@ std::vector<RemoteObject>& RemoteState::of(ObjKind k) {
     case ObjKind::Channel: return channels;
     case ObjKind::NotificationGroup: return notificationGroups;
     case ObjKind::Downtime: return downtimes;
+    case ObjKind::AlertGroupSetting: return alertGroupSettings;
   }
   return monitors;
 }

@@ -12,8 +12,8 @@ namespace mon::engine {
 
 using Json = ir::Json;
 
-enum class ObjKind { Monitor, Dashboard, Channel, NotificationGroup, Downtime };
-/// "monitor", "dashboard", "channel", "notification_group", "downtime".
+enum class ObjKind { Monitor, Dashboard, Channel, NotificationGroup, Downtime, AlertGroupSetting };
+/// "monitor", "dashboard", "channel", "notification_group", "downtime", "alert_group_setting".
 const char* kindName(ObjKind k);
 /// The kind called `name` (as kindName spells it); false when there is none.
 bool kindFromName(const std::string& name, ObjKind& out);
@@ -21,7 +21,7 @@ bool kindFromName(const std::string& name, ObjKind& out);
 /// change on the server): monitors and channels.
 inline bool matchedByType(ObjKind k) { return k == ObjKind::Monitor || k == ObjKind::Channel; }
 /// Objects of this kind name objects of other kinds by key (a notification group its channels
-/// and monitors, a downtime its monitors): apply creates them after, and deletes them before,
+/// and monitors, a downtime or an alert group setting its monitors): apply creates them after, and deletes them before,
 /// the objects they name.
 bool namesOthers(ObjKind k);
 
@@ -39,6 +39,7 @@ struct RemoteState {
   std::vector<RemoteObject> channels;
   std::vector<RemoteObject> notificationGroups;
   std::vector<RemoteObject> downtimes;
+  std::vector<RemoteObject> alertGroupSettings;
 
   std::vector<RemoteObject>& of(ObjKind k);
   const std::vector<RemoteObject>& of(ObjKind k) const;
@@ -47,7 +48,8 @@ struct RemoteState {
 };
 
 inline constexpr ObjKind kAllObjKinds[] = {ObjKind::Monitor, ObjKind::Dashboard, ObjKind::Channel,
-                                           ObjKind::NotificationGroup, ObjKind::Downtime};
+                                           ObjKind::NotificationGroup, ObjKind::Downtime,
+                                           ObjKind::AlertGroupSetting};
 
 /// The outcome of one write. `id` is the object's id after a create.
 struct OpResult {

@@ -134,7 +134,8 @@ class MackerelRemote : public Remote {
 
  private:
   static bool routingKind(ObjKind k) {
-    return k == ObjKind::Channel || k == ObjKind::NotificationGroup || k == ObjKind::Downtime;
+    return k == ObjKind::Channel || k == ObjKind::NotificationGroup || k == ObjKind::Downtime ||
+           k == ObjKind::AlertGroupSetting;
   }
   static const char* listKey(ObjKind k) {
     switch (k) {
@@ -143,16 +144,19 @@ class MackerelRemote : public Remote {
       case ObjKind::Channel: return "channels";
       case ObjKind::NotificationGroup: return "notificationGroups";
       case ObjKind::Downtime: return "downtimes";
+      case ObjKind::AlertGroupSetting: return "alertGroupSettings";
     }
     return "";
   }
 
-  // Channels, notification groups and downtimes, after the monitors (whose names their
-  // references need), in the plans' form (routing_wire.h).
+  // Channels, notification groups, downtimes and alert group settings, after the monitors
+  // (whose names their references need), in the plans' form (routing_wire.h).
   bool readRouting(RemoteState& out, std::string& err) {
-    Json lists[3];
-    const ObjKind kinds[3] = {ObjKind::Channel, ObjKind::NotificationGroup, ObjKind::Downtime};
-    for (int i = 0; i < 3; ++i) {
+    constexpr int kLists = 4;
+    Json lists[kLists];
+    const ObjKind kinds[kLists] = {ObjKind::Channel, ObjKind::NotificationGroup, ObjKind::Downtime,
+                                   ObjKind::AlertGroupSetting};
+    for (int i = 0; i < kLists; ++i) {
       std::string path = collection(kinds[i]);
       if (!getJson(path, lists[i], err)) return false;
       if (!lists[i].contains(listKey(kinds[i])) || !lists[i][listKey(kinds[i])].is_array())
@@ -168,7 +172,7 @@ class MackerelRemote : public Remote {
     bool owned = false;
     for (const auto& c : lists[0]["channels"]) names_.channels[c.value("id", "")] = withoutNameMarker(c.value("name", ""), owned);
     for (const auto& g : lists[1]["notificationGroups"]) names_.groups[g.value("id", "")] = withoutNameMarker(g.value("name", ""), owned);
-    for (int i = 0; i < 3; ++i)
+    for (int i = 0; i < kLists; ++i)
       for (const auto& o : lists[i][listKey(kinds[i])]) {
         RemoteObject r{kinds[i], o.value("id", ""), fromWire(kinds[i], o, names_)};
         known_[kinds[i]].insert({objectKey(kinds[i], r.body), {r.id, ownedBody(r.body)}});
@@ -294,6 +298,7 @@ class MackerelRemote : public Remote {
       case ObjKind::Channel: return "/api/v0/channels";
       case ObjKind::NotificationGroup: return "/api/v0/notification-groups";
       case ObjKind::Downtime: return "/api/v0/downtimes";
+      case ObjKind::AlertGroupSetting: return "/api/v0/alert-group-settings";
     }
     return "";
   }

@@ -67,7 +67,7 @@ std::string checkDashboardDoc(const ImportJson& doc) {
 }
 
 std::string importMackerelSource(const ImportJson& monitorsDoc, const std::vector<ImportJson>& dashboards,
-                                 std::vector<std::string>& warnings) {
+                                 std::vector<std::string>& warnings, const RoutingInput* routing) {
   std::string out;
   std::set<std::string> names;
   if (const ImportJson* list = monitorList(monitorsDoc)) {
@@ -92,6 +92,7 @@ std::string importMackerelSource(const ImportJson& monitorsDoc, const std::vecto
       ++index;
     }
   }
+  if (routing) importRouting(*routing, names, out, warnings);
   return out;
 }
 

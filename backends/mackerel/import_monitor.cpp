@@ -7,6 +7,7 @@
 #include "check/schema.h"
 #include "mackerel/import_parts.h"
 #include "mackerel/import_writer.h"
+#include "ownership.h"
 
 namespace mon::mackerel {
 
@@ -110,7 +111,10 @@ void importMonitor(const ImportJson& m, size_t index, std::string& out, std::vec
     std::string snake = snakeCase(key);
     const schema::Field* f = among(kNotApi, snake) ? nullptr : schema::findField(spec, snake);
     if (f && camelCase(f->name) == key) {
-      if (!isDefault(f->name, it.value(), *kind)) fields[f->name] = it.value();
+      // The ownership marker is monitorc's, not the monitor's: build puts it back.
+      ImportJson v = key == "memo" && it.value().is_string() ? ImportJson(engine::stripOwnerMarker(it.value().get<std::string>()))
+                                                             : it.value();
+      if (!isDefault(f->name, v, *kind)) fields[f->name] = v;
     } else if (among(kNotApi, key)) {
       warnings.push_back(who + ": field '" + key + "' is not known and cannot go in raw ('" + key +
                          "' is a monitorc field); dropped");

@@ -234,7 +234,8 @@ std::string instant(const Json& v) {
   return buf;
 }
 
-// Channels, notification groups and downtimes (routing_wire.h form) in the source's words.
+// Channels, notification groups, downtimes and alert group settings (routing_wire.h form) in the
+// source's words.
 // False for what the source never writes (defaults monitorc always sends).
 bool routingWords(ObjKind kind, const std::string& type, FieldChange& f) {
   std::vector<std::string> segs = segments(f.path);
@@ -263,6 +264,12 @@ bool routingWords(ObjKind kind, const std::string& type, FieldChange& f) {
     if (top == "notificationLevel") return (f.words = "notification_level", true);
     f.words = snakeCase(top);
     return false;
+  }
+  if (kind == ObjKind::AlertGroupSetting) {  // a route's `group_by = []`
+    if (top == "notificationInterval") return (f.words = "repeat_interval (minutes)", true);
+    if (top == "monitorScopes") return (f.words = "monitors", true);
+    f.words = snakeCase(top);
+    return true;
   }
   if (top == "start") {
     f.words = "start";

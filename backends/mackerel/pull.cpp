@@ -28,16 +28,16 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, std::ve
     if (prepare(r, ownedOnly, j)) monitors["monitors"].push_back(j);
   for (const auto& r : state.dashboards)
     if (prepare(r, ownedOnly, j)) dashboards.push_back(j);
-  // Channels, notification groups and downtimes are not imported yet: say so rather than
-  // leave them out silently.
-  for (const auto* list : {&state.channels, &state.notificationGroups, &state.downtimes}) {
-    size_t n = 0;
-    for (const auto& r : *list) n += prepare(r, ownedOnly, j);
-    if (n && !list->empty())
-      warnings.push_back(std::to_string(n) + " " + engine::kindName(list->front().kind) +
-                         "(s) not pulled: pull does not write channels, routes or maintenance windows yet");
-  }
-  return importMackerelSource(monitors, dashboards, warnings);
+  // Channels, notification groups, downtimes and alert group settings as read (routing_wire.h's plan form); windows
+  // are written in UTC, the only zone an instant read back names without guessing.
+  RoutingInput routing;
+  for (const auto& [list, into] : {std::pair{&state.channels, &routing.channels},
+                                   std::pair{&state.notificationGroups, &routing.groups},
+                                   std::pair{&state.downtimes, &routing.downtimes},
+                                   std::pair{&state.alertGroupSettings, &routing.alertGroups}})
+    for (const auto& r : *list)
+      if (prepare(r, ownedOnly, j)) into->push_back(ImportJson::parse(j.dump()));
+  return importMackerelSource(monitors, dashboards, warnings, &routing);
 }
 
 }  // namespace mon::mackerel

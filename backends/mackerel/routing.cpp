@@ -177,9 +177,22 @@ class Mapper {
       Strings channels = sentChannels(r.channels);
       bool criticalOnly = (r.severities.size() == 1 && r.severities[0] == "critical") ||
                           (r.match.count("severity") && r.match.at("severity") == "critical");
-      dropped(r.props, {"group_by", "group_wait", "group_interval", "repeat_interval"}, "route", r.name, r.nameRange,
-              "Mackerel notifies each alert as it opens; a monitor's 'notification_interval' repeats it");
+      // `group_by = []` (one group for all of the route's alerts) is what a Mackerel alert group
+      // setting does; labels to group by are not.
+      const ir::Prop* groupBy = r.props.find("group_by");
+      const bool alertGroup = groupBy && r.groupBy.empty();
+      dropped(r.props, {"group_wait", "group_interval"}, "route", r.name, r.nameRange,
+              "Mackerel notifies each alert as it opens, and an alert group as its first alert opens");
+      if (groupBy && !alertGroup)
+        finding(rangeOf(r.props, "group_by", r.nameRange), "group_by", "route", r.name,
+                "Mackerel's alert groups take every alert of their monitors together, not by label; "
+                "'group_by = []' makes the route's alerts one alert group");
+      if (!alertGroup)
+        dropped(r.props, {"repeat_interval"}, "route", r.name, r.nameRange,
+                "Mackerel repeats only an alert group's notifications ('group_by = []'); a monitor's "
+                "'notification_interval' repeats its own");
       if (taken[i].empty()) continue;
+      if (alertGroup) alertGroupSetting(r, taken[i]);
       if (channels.empty()) {
         finding(rangeOf(r.props, "channels", r.nameRange), "channels", "route", r.name,
                 "none of them is sent to Mackerel; the route is not sent");
@@ -213,6 +226,24 @@ class Mapper {
                     "group that takes a monitor notifies, whatever the routes before it");
       group(r.name, criticalOnly ? "critical" : "all", channels, monitors, r.nameRange);
     }
+  }
+
+  // The route's alerts as one alert group: its monitors (those it takes, as its notification
+  // group lists them) and `repeat_interval` as the group's notification interval.
+  void alertGroupSetting(const ir::Route& r, const std::map<const ir::Monitor*, std::set<std::string>>& taken) {
+    Json scopes = Json::array();
+    for (const auto* mon : monitors_)
+      if (taken.count(mon)) scopes.push_back(mon->name);
+    Json b = {{"name", r.name}, {"monitorScopes", scopes}};
+    if (const ir::Prop* x = r.props.find("repeat_interval"); x && x->value.is_number()) {
+      double seconds = x->value.get<double>();
+      auto minutes = static_cast<int64_t>((seconds + 59) / 60);
+      if (minutes * 60 != static_cast<int64_t>(seconds))
+        finding(x->range.valid() ? x->range : r.nameRange, "repeat_interval", "route", r.name,
+                "Mackerel repeats in whole minutes; sent as " + std::to_string(minutes) + "m");
+      b["notificationInterval"] = minutes;
+    }
+    out_.items.push_back({ObjKind::AlertGroupSetting, r.name, "", b, r.nameRange, "", ""});
   }
 
   void ownChannels(const ir::Monitor& mon) {

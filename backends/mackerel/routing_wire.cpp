@@ -91,6 +91,7 @@ Json fromWire(ObjKind kind, const Json& wire, const Names& names) {
         for (auto& m : j["monitors"])
           if (m.is_object() && m.contains("id")) m["id"] = keyOf(names.monitors, m["id"]);
       break;
+    case ObjKind::AlertGroupSetting:
     case ObjKind::Downtime:
       idsToKeys(j, "monitorScopes", names.monitors);
       idsToKeys(j, "monitorExcludeScopes", names.monitors);
@@ -129,6 +130,7 @@ bool toWire(ObjKind kind, const Json& planned, const IdOf& idOf, const SecretOf&
         for (auto& m : out["monitors"])
           if (m.is_object() && m.contains("id") && !keyToId(ObjKind::Monitor, m["id"], idOf, m["id"], err)) return false;
       return true;
+    case ObjKind::AlertGroupSetting:
     case ObjKind::Downtime:
       return keysToIds(out, "monitorScopes", ObjKind::Monitor, idOf, err) &&
              keysToIds(out, "monitorExcludeScopes", ObjKind::Monitor, idOf, err);

@@ -23,7 +23,8 @@ import helptext  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Options whose value is a path: the shells offer file names after them.
-PATH_OPTIONS = {"--out", "--monitors", "--dashboard", "--junit"}
+PATH_OPTIONS = {"--out", "--monitors", "--dashboard", "--junit", "--channels", "--notification-groups",
+                "--downtimes", "--alert-group-settings"}
 
 
 # ---- man pages ---------------------------------------------------------------------------

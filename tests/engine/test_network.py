@@ -76,7 +76,8 @@ def workdir(base, text=SOURCE):
 
 
 LISTS = {"monitors": "monitors", "dashboards": "dashboards", "channels": "channels",
-         "notification-groups": "notificationGroups", "downtimes": "downtimes"}
+         "notification-groups": "notificationGroups", "downtimes": "downtimes",
+         "alert-group-settings": "alertGroupSettings"}
 
 
 def empty_lists(h):

@@ -2,10 +2,14 @@
 notification groups and downtimes, against the fake Mackerel server (tests/fakes/mackerel)."""
 import json
 import os
+import signal
+import subprocess
 import tempfile
+import time
 import unittest
+import urllib.request
 
-from harness import KEY, FakeServer, Workspace, slurp
+from harness import KEY, FakeServer, Workspace, monitorc_path, pulled_objects, slurp
 
 SLACK_URL = "https://hooks.slack.com/services/T0E2E/B0E2E/s3cr3tE2eWebhookToken"
 SLACK_URL_2 = "https://hooks.slack.com/services/T0E2E/B0E2E/an0therE2eWebhookToken"
@@ -55,6 +59,8 @@ route "critical" {
   severity = ["critical"]
   channels = ["on-call", "incident log"]
   continue = true
+  group_by = []
+  repeat_interval = 1h
 }
 
 route "db" {
@@ -93,6 +99,8 @@ UNOWNED = {
                             "monitors": [], "services": []}],
     "downtimes": [{"id": "dtHand0001", "name": "by hand", "start": 1767225600, "duration": 60,
                    "serviceScopes": ["shop"]}],
+    "alertGroupSettings": [{"id": "agHand0001", "name": "by hand", "serviceScopes": ["shop"], "roleScopes": [],
+                            "monitorScopes": []}],
 }
 
 
@@ -170,6 +178,10 @@ class Routing(unittest.TestCase):
         self.assertEqual(upgrade["duration"], 240)
         self.assertEqual(upgrade["monitorScopes"], [monitor_ids["db cpu"]])
         self.assertTrue(upgrade["memo"].endswith("managed-by: monitorc"))
+        alert_groups = by_name(state["alertGroupSettings"])
+        self.assertEqual(sorted(alert_groups["critical"]["monitorScopes"]), sorted(monitor_ids.values()))
+        self.assertEqual(alert_groups["critical"]["notificationInterval"], 60)
+        self.assertEqual(alert_groups["critical"]["memo"], "managed-by: monitorc")
 
         # Plan again: nothing to do.
         p = self.run_ok("plan", "main.mon", "--detailed-exitcode")
@@ -212,7 +224,7 @@ class Routing(unittest.TestCase):
         self.assertNotIn("upgrade", by_name(state["downtimes"]))
         self.assertNotIn("db" + MARK, by_name(state["notificationGroups"]))
         self.assertIn("dba" + MARK, by_name(state["notificationGroups"]))
-        for key in ("channels", "notificationGroups", "downtimes"):
+        for key in ("channels", "notificationGroups", "downtimes", "alertGroupSettings"):
             for hand in UNOWNED[key]:
                 now = {i["id"]: i for i in state[key]}
                 self.assertIn(hand["id"], now)
@@ -220,17 +232,150 @@ class Routing(unittest.TestCase):
         self.assertEqual(by_name(state["notificationGroups"])["Default"]["childChannelIds"], ["chanHand01"])
         self.assert_no_secret()
 
+    def api_get(self, path):
+        req = urllib.request.Request(self.server.base + path, headers={"X-Api-Key": KEY})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read().decode())
+
+    def changes(self, *args, env=None):
+        p = self.run_ok("plan", *args, "--format", "json", env=env)
+        return sorted((c["action"], c["kind"], c["key"]) for c in json.loads(p.stdout)["changes"]
+                      if c["action"] not in ("no-change", "ignore"))
+
+    def test_import_of_the_api_answers_plans_clean(self):
+        # What monitorc made, read back through the API's own answers, plans as no change; the
+        # objects made by hand come back as adoptions (their names and memos gain the marker).
+        self.run_ok("apply", "main.mon", "--auto-approve")
+        args = []
+        for flag, path in (("--monitors", "/api/v0/monitors"), ("--channels", "/api/v0/channels"),
+                           ("--notification-groups", "/api/v0/notification-groups"),
+                           ("--downtimes", "/api/v0/downtimes"),
+                           ("--alert-group-settings", "/api/v0/alert-group-settings")):
+            # The channels' answer holds the Slack URL: kept out of the workspace.
+            name = os.path.join(self.tmp, path.rsplit("/", 1)[1] + ".json")
+            with open(name, "w") as f:
+                json.dump(self.api_get(path), f)
+            args += [flag, name]
+        p = self.run_ok("import", "mackerel", *args, "--time-zone", "Asia/Tokyo", "-o", "imported.mon")
+        self.assertIn("channel 'sre chat': the webhook URL is a secret and is not written: "
+                      "set $SRE_CHAT_SLACK_WEBHOOK_URL to it", p.stderr)
+        self.assertIn("channel 'line': type 'line' cannot be written", p.stderr)
+        # The default group selects no monitor: it is not written (nor ever changed).
+        self.assertRegex(p.stderr, r"notification group 'Default': [^\n]*not written")
+        imported = slurp(os.path.join(self.ws.dir, "imported.mon"))
+        self.assertIn('maintenance "weekly backup" {\n  weekdays = ["sun"]\n  start = "03:00"\n  end = "04:30"\n'
+                      '  time_zone = "Asia/Tokyo"\n', imported)
+        self.assertIn('  group_by = []\n  repeat_interval = 1h\n', imported)
+        self.assertIn("alert group setting 'by hand': no route of that name is written", p.stderr)
+        self.assertNotIn("[monitorc]", imported)
+        self.assertNotIn("managed-by", imported)
+        self.ws.write(SOURCE[:SOURCE.index("monitor host")] + imported)
+        self.assertEqual(self.changes("main.mon", env={"SRE_CHAT_SLACK_WEBHOOK_URL": SLACK_URL}),
+                         [("adopt", "channel", "ops mail"), ("adopt", "downtime", "by hand")])
+        self.run_ok("apply", "main.mon", "--auto-approve", env={"SRE_CHAT_SLACK_WEBHOOK_URL": SLACK_URL})
+        self.assertEqual(self.changes("main.mon", env={"SRE_CHAT_SLACK_WEBHOOK_URL": SLACK_URL}), [])
+        self.assert_no_secret()
+
+    def test_pull_writes_routing_that_plans_clean(self):
+        # pull writes windows in UTC; one written in UTC comes back as written.
+        self.ws.edit('time_zone = "Asia/Tokyo"\n  scopes', 'scopes')
+        self.run_ok("apply", "main.mon", "--auto-approve")
+        p = self.run_ok("pull", "main.mon", "-o", "owned", "--owned-only")
+        self.assertNotIn("not pulled", p.stderr)
+        self.assertIn("set $SRE_CHAT_SLACK_WEBHOOK_URL to it", p.stderr)
+        pulled = pulled_objects(os.path.join(self.ws.dir, "owned"), "fake")
+        for block in ('channel slack "sre chat"', 'channel email "dba mail"', 'channel webhook "incident log"',
+                      'route "critical"', 'route "db"', 'route "rest"', 'maintenance "weekly backup"',
+                      'maintenance "upgrade"'):
+            self.assertIn(block, pulled)
+        self.assertNotIn('"by hand"', pulled)
+        self.assertNotIn('"ops mail"', pulled)
+        env = {"SRE_CHAT_SLACK_WEBHOOK_URL": SLACK_URL}
+        self.assertEqual(self.run_ok("fmt", "--check", "owned").returncode, 0)
+        self.assertEqual(self.changes("owned", env=env), [])
+        # Everything: the hand-made objects would be adopted, nothing else changes.
+        self.run_ok("pull", "main.mon", "-o", "all")
+        self.assertEqual(self.changes("all", env=env),
+                         [("adopt", "channel", "ops mail"), ("adopt", "downtime", "by hand")])
+        self.assert_no_secret()
+
+    def test_alert_group_settings_update_and_prune(self):
+        # A route's `group_by = []` is an alert group setting named after the route.
+        self.run_ok("apply", "main.mon", "--auto-approve")
+        self.ws.edit("repeat_interval = 1h", "repeat_interval = 90m")
+        p = self.run_ok("plan", "main.mon")
+        self.assertIn('alert_group_setting "critical"', p.stdout)
+        self.assertIn("repeat_interval (minutes)", p.stdout)
+        self.run_ok("apply", "main.mon", "--auto-approve")
+        self.assertEqual(by_name(self.server.state()["alertGroupSettings"])["critical"]["notificationInterval"], 90)
+        # Grouped by labels: Mackerel cannot, so check says so and nothing is sent.
+        self.ws.edit("group_by = []", 'group_by = ["alertname"]')
+        check = self.run_ok("check", "main.mon")
+        self.assertIn("'group_by' of route 'critical' is not expressed on mackerel target 'fake'", check.stderr)
+        self.assertIn("'repeat_interval' of route 'critical' is not expressed", check.stderr)
+        p = self.run_ok("plan", "main.mon")
+        self.assertIn("prune candidate", p.stdout)
+        self.run_ok("apply", "main.mon", "--auto-approve")
+        self.assertIn("critical", by_name(self.server.state()["alertGroupSettings"]))
+        self.run_ok("apply", "main.mon", "--auto-approve", "--prune")
+        self.assertEqual([a["name"] for a in self.server.state()["alertGroupSettings"]], ["by hand"])
+        self.assertIn("No changes.", self.run_ok("plan", "main.mon").stdout)
+
+    def assert_converged(self):
+        self.server.control("DELETE", "/_fault")
+        state = self.server.state()
+        for key in ("channels", "notificationGroups", "downtimes", "alertGroupSettings"):
+            names = [i["name"] for i in state[key]]
+            self.assertEqual(len(names), len(set(names)), key)
+        self.assertEqual(len(state["notificationGroups"]), 4)
+        self.assertEqual(sorted(a["name"] for a in state["alertGroupSettings"]), ["by hand", "critical"])
+        self.assertEqual(self.changes("main.mon", "--prune"), [])
+
+    def test_failed_alert_group_does_not_stop_the_others(self):
+        self.server.fault(status=400, count=1, methods=["POST"], path_prefix="/api/v0/alert-group-settings")
+        p = self.run_ok("apply", "main.mon", "--auto-approve", code=1)
+        self.assertIn("FAILED", p.stdout)
+        state = self.server.state()
+        self.assertEqual(len(state["notificationGroups"]), 4)
+        self.assertEqual(len(state["downtimes"]), 3)
+        self.assertEqual([a["name"] for a in state["alertGroupSettings"]], ["by hand"])
+        self.run_ok("apply", "main.mon", "--auto-approve")
+        self.assert_converged()
+
+    def test_kill_9_mid_apply_then_rerun(self):
+        self.server.fault(latency_ms=150)
+        env = dict(os.environ, MONITORC_TEST_KEY=KEY, E2E_SLACK_URL=SLACK_URL)
+        proc = subprocess.Popen([monitorc_path(), "apply", "main.mon", "--auto-approve", "--parallel", "1"],
+                                cwd=self.ws.dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        while time.time() < deadline and len(self.server.state()["notificationGroups"]) < 2:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        state = self.server.state()
+        done = len(state["notificationGroups"]) - 1 + len(state["downtimes"]) - 1 + len(state["alertGroupSettings"]) - 1
+        self.assertGreaterEqual(done, 1)
+        self.assertLess(done, 6, "apply finished before the kill; the test proves nothing")
+        self.server.control("DELETE", "/_fault")
+        time.sleep(0.6)  # a request sent before the kill is still being served
+        self.run_ok("apply", "main.mon", "--auto-approve")
+        self.assert_converged()
+
     def test_faults_are_retried_and_lost_creates_found(self):
         # A notification group's create fails once with 503, a channel's answer is lost after
         # the server made it: apply retries the one and finds the other, and makes no copies.
         self.server.fault(status=503, count=1, methods=["POST"], path_prefix="/api/v0/notification-groups")
         self.server.fault(lose_response_after_commit=True, count=1, methods=["POST"], path_prefix="/api/v0/channels")
+        self.server.fault(status=503, count=1, methods=["POST"], path_prefix="/api/v0/alert-group-settings")
+        self.server.fault(lose_response_after_commit=True, count=1, methods=["POST"],
+                          path_prefix="/api/v0/alert-group-settings")
         p = self.run_ok("apply", "main.mon", "--auto-approve")
         state = self.server.state()
         names = [c["name"] for c in state["channels"]]
         self.assertEqual(sorted(names), sorted(["ops mail", "line", "sre chat" + MARK, "dba mail" + MARK,
                                                 "incident log" + MARK]))
         self.assertEqual(len(state["notificationGroups"]), 4)
+        self.assertEqual(sorted(a["name"] for a in state["alertGroupSettings"]), ["by hand", "critical"])
         self.assertIn("No changes.", self.run_ok("plan", "main.mon").stdout)
         self.assertEqual(p.returncode, 0)
         self.assert_no_secret()

@@ -31,12 +31,14 @@
 using namespace mon::engine;
 using mon::net::RecordingClient;
 
-// The empty answer of a routing list (channels, notification groups, downtimes) for `url`;
+// The empty answer of a routing list (channels, notification groups, downtimes, alert group
+// settings) for `url`;
 // "" for other URLs.
 static std::string routingList(const std::string& url) {
   if (url.ends_with("/api/v0/channels")) return R"({"channels":[]})";
   if (url.ends_with("/api/v0/notification-groups")) return R"({"notificationGroups":[]})";
   if (url.ends_with("/api/v0/downtimes")) return R"({"downtimes":[]})";
+  if (url.ends_with("/api/v0/alert-group-settings")) return R"({"alertGroupSettings":[]})";
   return "";
 }
 using mon::net::Request;
@@ -1218,6 +1220,34 @@ TEST_CASE("routing wire: ownership in the name, references by key, secrets by fi
   g["childChannelIds"] = Json({"nobody"});
   CHECK_FALSE(toWire(ObjKind::NotificationGroup, g, idOf, secretOf, out, err, secrets));
   CHECK(err.find("nobody") != std::string::npos);
+}
+
+TEST_CASE("routing wire: an alert group setting names its monitors by key and keeps its memo") {
+  using namespace mon::engine::mackerel;
+  Names names;
+  names.monitors["m1"] = "web cpu";
+  Json wire = {{"id", "a1"}, {"name", "critical"}, {"memo", std::string(kOwnerMarker)}, {"monitorScopes", {"m1", "m2"}},
+               {"notificationInterval", 60}};
+  Json planned = fromWire(ObjKind::AlertGroupSetting, wire, names);
+  CHECK(planned["name"] == "critical");  // no suffix: the memo holds the marker
+  CHECK(planned["monitorScopes"] == Json({"web cpu", "id:m2"}));
+  auto idOf = [](ObjKind k, const std::string& key) -> std::string {
+    return k == ObjKind::Monitor && key == "web cpu" ? "m9" : "";
+  };
+  auto secretOf = [](const std::string&, std::string&, std::string& err) { return (err = "none", false); };
+  Json out;
+  std::string err;
+  std::vector<std::string> secrets;
+  REQUIRE(toWire(ObjKind::AlertGroupSetting, planned, idOf, secretOf, out, err, secrets));
+  CHECK(out["name"] == "critical");
+  CHECK(out["memo"] == std::string(kOwnerMarker));
+  CHECK(out["monitorScopes"] == Json({"m9", "m2"}));
+  CHECK_FALSE(out.contains("id"));
+  planned["monitorScopes"] = Json({"db cpu"});
+  CHECK_FALSE(toWire(ObjKind::AlertGroupSetting, planned, idOf, secretOf, out, err, secrets));
+  CHECK(err.find("db cpu") != std::string::npos);
+  CHECK(namesOthers(ObjKind::AlertGroupSetting));
+  CHECK(std::string(kindName(ObjKind::AlertGroupSetting)) == "alert_group_setting");
 }
 
 TEST_CASE("apply: notification groups are created after channels and deleted before them") {

@@ -3,6 +3,8 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "mackerel/import.h"
 #include "mackerel/import_layout.h"
 #include "mackerel/import_writer.h"
@@ -165,4 +167,70 @@ TEST_CASE("dashboards: mkr's null placeholders are ignored; ids and times droppe
         "    text = \"hi\"\n"
         "  }\n"
         "}\n");
+}
+
+// Routing objects as `monitorc pull` hands them over: the plans' form, names for ids.
+TEST_CASE("routing: pull's plan form becomes channels, routes and windows in UTC") {
+  RoutingInput in;
+  in.channels = {ImportJson::parse(R"({"id": "c1", "type": "slack", "name": "ops", "memo": "",
+                   "url": {"secret": "sha256:0011223344556677"}, "mentions": {}, "enabledGraphImage": false,
+                   "events": ["alert"]})")};
+  in.groups = {ImportJson::parse(R"({"id": "g1", "name": "pages", "notificationLevel": "critical",
+                 "childNotificationGroupIds": [], "childChannelIds": ["ops", "id:gone"],
+                 "monitors": [{"id": "cpu", "skipDefault": true}], "services": []})")};
+  // Sunday 03:00 in Tokyo, as monitorc sends it: Saturday 18:00 in UTC.
+  in.downtimes = {ImportJson::parse(R"({"id": "d1", "name": "backup", "start": 1767463200, "duration": 90,
+                    "recurrence": {"type": "weekly", "interval": 1, "weekdays": ["Sunday"]},
+                    "serviceScopes": [], "roleScopes": ["shop:db"], "monitorScopes": []})"),
+                  ImportJson::parse(R"({"id": "d2", "name": "once", "start": 1798639200, "duration": 240,
+                    "monitorScopes": ["cpu"], "memo": "why\nmanaged-by: monitorc"})")};
+  std::vector<std::string> warnings;
+  std::string out;
+  importRouting(in, {"cpu"}, out, warnings);
+  CHECK(out.find("channel slack \"ops\" {\n  channel = \"\"\n  api_url_env = \"OPS_SLACK_WEBHOOK_URL\"\n}") != std::string::npos);
+  CHECK(out.find("sha256") == std::string::npos);
+  CHECK(out.find("route \"pages\" {\n  channels = [\"ops\"]\n  severity = [\"critical\"]\n  monitors = [\"cpu\"]\n  continue = true\n}") !=
+        std::string::npos);
+  CHECK(out.find("maintenance \"backup\" {\n  weekdays = [\"sat\"]\n  start = \"18:00\"\n  end = \"19:30\"\n  scopes = [\"shop:db\"]\n}") !=
+        std::string::npos);
+  CHECK(out.find("maintenance \"once\" {\n  start = \"2026-12-30 14:00\"\n  end = \"2026-12-30 18:00\"\n  monitors = [\"cpu\"]\n  memo = \"why\"\n}") !=
+        std::string::npos);
+  auto warned = [&](const std::string& s) {
+    return std::any_of(warnings.begin(), warnings.end(), [&](const std::string& w) { return w.find(s) != std::string::npos; });
+  };
+  CHECK(warned("channel 'ops': the webhook URL is a secret and is not written: set $OPS_SLACK_WEBHOOK_URL to it"));
+  CHECK(warned("notification group 'pages': channel gone is not known; left out"));
+  CHECK(warned("downtime 'backup': its weekdays are counted in another time zone"));
+
+  // Written in Tokyo, the same objects give back what was written there.
+  in.timeZone = "Asia/Tokyo";
+  out.clear();
+  warnings.clear();
+  importRouting(in, {"cpu"}, out, warnings);
+  CHECK(out.find("weekdays = [\"sun\"]\n  start = \"03:00\"\n  end = \"04:30\"\n  time_zone = \"Asia/Tokyo\"") != std::string::npos);
+  CHECK(out.find("start = \"2026-12-30 23:00\"\n  end = \"2026-12-31 03:00\"") != std::string::npos);
+  CHECK_FALSE(warned("another time zone"));
+}
+
+TEST_CASE("routing: malformed objects are warned about, never a crash") {
+  RoutingInput in;
+  in.channels = {ImportJson(3), ImportJson::parse(R"({"name": "x", "type": 7})"),
+                 ImportJson::parse(R"({"name": "m", "type": "email", "emails": "not a list"})")};
+  in.groups = {ImportJson("g"), ImportJson::parse(R"({"name": "d", "default": "yes", "monitors": "x"})"),
+               ImportJson::parse(R"({"name": "e", "monitors": [3, {"id": "cpu", "skipDefault": "no"}],
+                                     "childChannelIds": ["m"], "childNotificationGroupIds": ["e", "d", 5]})")};
+  in.downtimes = {ImportJson(nullptr), ImportJson::parse(R"({"name": "s", "start": "soon", "duration": 5})"),
+                  ImportJson::parse(R"({"name": "big", "start": 18446744073709551615, "duration": 5})"),
+                  ImportJson::parse(R"({"name": "long", "start": 0, "duration": 9223372036854775807})"),
+                  ImportJson::parse(R"({"name": "r", "start": 60, "duration": 5, "recurrence": {"type": "weekly",
+                                        "interval": 1, "weekdays": ["Someday"]}})")};
+  in.alertGroups = {ImportJson::parse(R"({"name": "e", "monitorScopes": ["cpu"], "notificationInterval": -4})"),
+                    ImportJson(false)};
+  std::vector<std::string> warnings;
+  std::string out;
+  importRouting(in, {"cpu"}, out, warnings);
+  CHECK(out.find("route \"e\" {\n  channels = [\"m\"]\n  monitors = [\"cpu\"]\n  continue = true\n  group_by = []\n}") !=
+        std::string::npos);
+  CHECK(out.find("maintenance") == std::string::npos);
+  CHECK(warnings.size() >= 10);
 }

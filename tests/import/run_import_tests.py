@@ -17,8 +17,10 @@ imports it, builds the source and compares:
 It also checks that the source is canonical (`monitorc fmt --check`), that import is deterministic, that importing the built JSON again gives the
 same source, and that no warning is printed for these valid files.
 
-golden: for each golden/NAME.json, runs import (monitors-*.json with --monitors, anything else
-with --dashboard) from inside golden/ and compares stdout with NAME.mon and stderr with
+golden: for each golden/NAME.json, runs import (monitors-*.json with --monitors, routing-*.json
+with --monitors, --channels, --notification-groups, --downtimes and --alert-group-settings
+and the arguments in
+NAME.args, anything else with --dashboard) from inside golden/ and compares stdout with NAME.mon and stderr with
 NAME.err (missing file = empty). When NAME.mon is not empty, the source must pass
 `monitorc fmt --check` and build (or, when the warnings name a duplicate monitor name, fail
 to build on exactly that).
@@ -403,8 +405,19 @@ def golden(args):
         fails.add("no golden cases in %s" % gdir)
     for case in cases:
         name = os.path.basename(case)[:-5]
-        flag = "--monitors" if name.startswith("monitors-") else "--dashboard"
-        code, out, err = run([args.monitorc, "import", "mackerel", flag, name + ".json"], cwd=gdir)
+        if name.startswith("routing-"):
+            # One file holding the answers of GET monitors, channels, notification-groups,
+            # downtimes and alert-group-settings, given to each flag; NAME.args holds further arguments.
+            flags = []
+            for flag in ("--monitors", "--channels", "--notification-groups", "--downtimes",
+                         "--alert-group-settings"):
+                flags += [flag, name + ".json"]
+            args_path = os.path.join(gdir, name + ".args")
+            if os.path.exists(args_path):
+                flags += read(args_path).split()
+        else:
+            flags = ["--monitors" if name.startswith("monitors-") else "--dashboard", name + ".json"]
+        code, out, err = run([args.monitorc, "import", "mackerel"] + flags, cwd=gdir)
         mon_path = os.path.join(gdir, name + ".mon")
         err_path = os.path.join(gdir, name + ".err")
         if args.update:

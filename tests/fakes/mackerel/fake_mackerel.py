@@ -5,7 +5,7 @@
 
 Serves /api/v0/monitors, /api/v0/dashboards and /api/v0/alerts as described in
 /work/shared/design/mackerel-api.md, /api/v0/channels, /api/v0/notification-groups and
-/api/v0/downtimes as Mackerel's API docs describe them (routing.py), plus a key-less control API for tests
+/api/v0/downtimes, /api/v0/alert-group-settings as Mackerel's API docs describe them (routing.py), plus a key-less control API for tests
 (/_fault, /_state, /_log, /_reset). See README.md next to this file.
 The API key is never printed, logged or persisted.
 """
@@ -255,6 +255,37 @@ def delete_downtime(srv, did, _raw):
     return 200, d
 
 
+def list_alert_groups(srv, _id, _raw):
+    with srv.store.lock:
+        return 200, {"alertGroupSettings": list(srv.store.alert_groups.values())}
+
+
+def create_alert_group(srv, _id, raw):
+    body = parse_json(raw)
+    with srv.store.lock:
+        a = {"id": srv.store.new_id(), **routing.alert_group(body, srv.store.monitors)}
+        srv.store.alert_groups[a["id"]] = a
+        srv.store.save()
+    return 200, a
+
+
+def update_alert_group(srv, aid, raw):
+    with srv.store.lock:
+        _stored(srv.store.alert_groups, aid, "alert group setting")  # 404 before 400
+        a = {"id": aid, **routing.alert_group(parse_json(raw), srv.store.monitors)}
+        srv.store.alert_groups[aid] = a
+        srv.store.save()
+    return 200, a
+
+
+def delete_alert_group(srv, aid, _raw):
+    with srv.store.lock:
+        a = _stored(srv.store.alert_groups, aid, "alert group setting")
+        del srv.store.alert_groups[aid]
+        srv.store.save()
+    return 200, a
+
+
 def list_alerts(srv, query):
     with srv.store.lock:
         items = list(srv.store.alerts)
@@ -275,6 +306,9 @@ ROUTES = [
     (re.compile(r"^/api/v0/notification-groups/([^/]+)$"), {"PUT": update_group, "DELETE": delete_group}),
     (re.compile(r"^/api/v0/downtimes$"), {"GET": list_downtimes, "POST": create_downtime}),
     (re.compile(r"^/api/v0/downtimes/([^/]+)$"), {"PUT": update_downtime, "DELETE": delete_downtime}),
+    (re.compile(r"^/api/v0/alert-group-settings$"), {"GET": list_alert_groups, "POST": create_alert_group}),
+    (re.compile(r"^/api/v0/alert-group-settings/([^/]+)$"),
+     {"PUT": update_alert_group, "DELETE": delete_alert_group}),
     (re.compile(r"^/api/v0/dashboards$"), {"GET": list_dashboards, "POST": create_dashboard}),
     (re.compile(r"^/api/v0/dashboards/([^/]+)$"),
      {"GET": get_dashboard, "PUT": update_dashboard, "DELETE": delete_dashboard}),

@@ -1,6 +1,6 @@
-"""Notification channels, notification groups and downtimes: validation and
-normalisation as the API docs describe them (mackerel.io/api-docs: channels,
-notification-groups, downtimes). Where the docs name a 400 without its rule
+"""Notification channels, notification groups, downtimes and alert group settings:
+validation and normalisation as the API docs describe them (mackerel.io/api-docs:
+channels, notification-groups, downtimes, alert-group-settings). Where the docs name a 400 without its rule
 (the length limits of a downtime's name and memo), the fake does not guess.
 """
 import re
@@ -152,4 +152,23 @@ def downtime(body, monitors):
         out[key] = _scopes(body, key, test)
     for key in ("monitorScopes", "monitorExcludeScopes"):
         out[key] = _scopes(body, key, None, monitors)
+    return out
+
+
+def alert_group(body, monitors):
+    """The stored form of an alert group setting create/update body. The docs name a 400 for
+    invalid input, a name or memo too long (no limit given) and scopes that do not exist."""
+    if not isinstance(body, dict):
+        raise ValidationError("body must be an object")
+    out = {"name": checks.string(body, "name", required=True, nonempty=True)}
+    memo = checks.string(body, "memo")
+    if memo:
+        out["memo"] = memo
+    svc = lambda s: NAME_RE.match(s)  # noqa: E731
+    for key, test in (("serviceScopes", svc), ("roleScopes", _role)):
+        out[key] = _scopes(body, key, test)
+    out["monitorScopes"] = _scopes(body, "monitorScopes", None, monitors)
+    interval = checks.integer(body, "notificationInterval", lo=1)
+    if interval is not None:
+        out["notificationInterval"] = interval
     return out

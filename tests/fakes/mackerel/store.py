@@ -25,6 +25,7 @@ class Store:
         self.channels = {}    # id -> notification channel (secrets included, as the API keeps them)
         self.groups = {}      # id -> notification group
         self.downtimes = {}   # id -> downtime
+        self.alert_groups = {}  # id -> alert group setting
         self.users = []       # user ids of the organization (email channels' userIds)
         self.default_group = None  # id of the organization's default notification group
         if path and os.path.exists(path):
@@ -36,7 +37,7 @@ class Store:
         while True:
             new = "".join(secrets.choice(BASE62) for _ in range(11))
             if all(new not in t for t in (self.monitors, self.dashboards, self.channels, self.groups,
-                                             self.downtimes)):
+                                             self.downtimes, self.alert_groups)):
                 return new
 
     def snapshot(self):
@@ -49,6 +50,7 @@ class Store:
                     "channels": list(self.channels.values()),
                     "notificationGroups": groups,
                     "downtimes": list(self.downtimes.values()),
+                    "alertGroupSettings": list(self.alert_groups.values()),
                     "users": list(self.users)}
 
     def replace(self, data, persist=True):
@@ -83,7 +85,7 @@ class Store:
             routing = {}
             default_group = None
             seen = set(monitors) | set(dashboards)
-            for key in ("channels", "notificationGroups", "downtimes"):
+            for key in ("channels", "notificationGroups", "downtimes", "alertGroupSettings"):
                 items = data.get(key) or []
                 if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
                     raise ValueError(f"{key} must be an array of objects")
@@ -100,6 +102,7 @@ class Store:
             self.monitors, self.dashboards, self.alerts = monitors, dashboards, [dict(a) for a in history]
             self.channels, self.groups = routing["channels"], routing["notificationGroups"]
             self.downtimes, self.default_group = routing["downtimes"], default_group
+            self.alert_groups = routing["alertGroupSettings"]
             self.users = list(data.get("users") or [])
             if persist:
                 self.save()
@@ -108,6 +111,7 @@ class Store:
         with self.lock:
             self.monitors, self.dashboards, self.alerts = {}, {}, []
             self.channels, self.groups, self.downtimes, self.users = {}, {}, {}, []
+            self.alert_groups = {}
             self.default_group = None
             self.save()
 

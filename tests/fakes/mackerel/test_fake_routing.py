@@ -1,4 +1,5 @@
-"""The fake's channels, notification groups and downtimes: what the API docs say it refuses."""
+"""The fake's channels, notification groups, downtimes and alert group settings: what the API
+docs say it refuses."""
 import unittest
 
 from test_fake_mackerel import FakeServer
@@ -73,6 +74,28 @@ class FakeRouting(unittest.TestCase):
         self.assertIn("roleScopes", self.refused("POST", "/api/v0/downtimes", {**base, "roleScopes": ["a1: web"]}))
         self.assertIn("monitorScopes", self.refused("POST", "/api/v0/downtimes", {**base, "monitorScopes": ["nope"]}))
         self.refused("PUT", "/api/v0/downtimes/nope", base, status=404)
+
+    def test_alert_group_settings(self):
+        self.ok("PUT", "/_state", {"monitors": [{"id": "mon1", "type": "host", "name": "cpu"}]})
+        a = self.ok("POST", "/api/v0/alert-group-settings", {"name": "shop", "monitorScopes": ["mon1"],
+                                                             "serviceScopes": ["shop"], "notificationInterval": 60})
+        listed = self.ok("GET", "/api/v0/alert-group-settings")["alertGroupSettings"]
+        self.assertEqual([(x["name"], x["monitorScopes"], x["notificationInterval"]) for x in listed],
+                         [("shop", ["mon1"], 60)])
+        self.assertIn("name", self.refused("POST", "/api/v0/alert-group-settings", {"memo": "no name"}))
+        self.assertIn("monitorScopes", self.refused("POST", "/api/v0/alert-group-settings",
+                                                    {"name": "g", "monitorScopes": ["nope"]}))
+        self.assertIn("roleScopes", self.refused("POST", "/api/v0/alert-group-settings",
+                                                 {"name": "g", "roleScopes": ["shop"]}))
+        self.assertIn("redundant", self.refused("POST", "/api/v0/alert-group-settings",
+                                                {"name": "g", "serviceScopes": ["shop", "shop"]}))
+        self.assertIn("notificationInterval", self.refused("POST", "/api/v0/alert-group-settings",
+                                                           {"name": "g", "notificationInterval": 0}))
+        self.refused("PUT", "/api/v0/alert-group-settings/nope", {"name": "g"}, status=404)
+        updated = self.ok("PUT", f"/api/v0/alert-group-settings/{a['id']}", {"name": "shop", "memo": "m"})
+        self.assertEqual((updated["memo"], updated["monitorScopes"]), ("m", []))
+        self.assertEqual(self.ok("DELETE", f"/api/v0/alert-group-settings/{a['id']}")["name"], "shop")
+        self.assertEqual(self.ok("GET", "/api/v0/alert-group-settings")["alertGroupSettings"], [])
 
 
 if __name__ == "__main__":
