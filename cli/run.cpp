@@ -1,4 +1,5 @@
 #include <iostream>
+#include <string_view>
 
 #include "backend.h"
 #include "commands.h"
@@ -71,9 +72,15 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", "monitorc " MONITORC_VERSION);
   Runner chosen;
   std::vector<std::pair<CLI::App*, Runner>> runners;
+  // Only the command on the command line gets its options: setting up all of them (hundreds
+  // of options, validators and help strings) was most of the user-space work of a start. The
+  // others are registered by name and summary, all that `monitorc --help` and the error for an
+  // unknown command show. A command is always the first argument (the app has no options of
+  // its own besides --help and --version).
+  const std::string_view named = argc > 1 ? argv[1] : "";
   for (const auto& c : kCommands) {
     CLI::App* sub = app.add_subcommand(c.name, c.summary);
-    runners.emplace_back(sub, c.setup(*sub));
+    if (named == c.name) runners.emplace_back(sub, c.setup(*sub));
   }
   try {
     app.parse(argc, argv);

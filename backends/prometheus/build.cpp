@@ -5,6 +5,7 @@
 // alerting rules of its monitors. A `format = "prometheus-operator"` target's group goes into a
 // PrometheusRule object instead (operator.h).
 #include <algorithm>
+#include <iterator>
 
 #include "prometheus/operator.h"
 #include "prometheus/prometheus.h"
@@ -31,10 +32,13 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags) {
     for (const ir::Rule* r : targets::nativeRulesFor(module, *t)) g.rules.push_back(nativeRule(*r));
     for (const auto& s : targets::expressibleMonitors(module, *t, false, diags)) {
       auto rules = rulesFor(*s.monitor, s.translation);
-      g.rules.insert(g.rules.end(), rules.begin(), rules.end());
+      g.rules.insert(g.rules.end(), std::make_move_iterator(rules.begin()), std::make_move_iterator(rules.end()));
     }
     if (!operatorFormat(*t)) {
-      out["prometheus/" + targets::fileSafe(t->name) + "/" + targets::fileSafe(g.name) + ".yml"] = ruleFile({g});
+      std::string path = "prometheus/" + targets::fileSafe(t->name) + "/" + targets::fileSafe(g.name) + ".yml";
+      std::vector<Group> one;
+      one.push_back(std::move(g));  // not ruleFile({g}): that copies every rule of the group
+      out[path] = ruleFile(one);
       continue;
     }
     OperatorObject key{t->props.str("resource_name"), t->props.str("namespace"), {}, {}};

@@ -4,7 +4,7 @@ bound measured in the same run. Runs alternate (monitorc, peer, monitorc, peer, 
 change in the machine's load hits both sides alike; the figures are medians of RUNS runs
 (default 7), peak RSS is the child's own (wait4), and the ratio is peer / monitorc.
 
-  bench/backends/run.py MONITORC [--runs N] [--rows dashboards,rules,plan,startup]
+  bench/backends/run.py MONITORC [--runs N] [--rows dashboards,rules,monitors,plan,startup]
 
 Rows:
   dashboards  100 dashboards x 10 panels -> Grafana JSON: `monitorc build` (a default build of a
@@ -13,6 +13,11 @@ Rows:
               JSON first. (grafonnet is on no registry here; the peer is plain Jsonnet.)
   rules       10,000 literal `monitor query` blocks -> one Prometheus rule file: `monitorc build`
               vs `promtool check rules` on the file it wrote.
+  monitors    10,000 Mackerel monitors of all seven kinds + 100 dashboards (bench/gen's flat
+              workload) -> monitors.json and dashboard files: `monitorc build --emit mackerel` vs
+              the floor, nlohmann::json parsing, printing and writing the same files
+              (json_floor.cpp, compiled by this script); and memory per monitor, peak RSS above a
+              one-monitor build over the 10,000 monitors.
   plan        `monitorc plan` of 2,000 monitors + 300 dashboards with no changes against the
               fake Mackerel API (tests/fakes/mackerel) with 50 ms added to every request, vs the
               bound requests / --parallel x 50 ms.
@@ -134,6 +139,43 @@ def bench_rules(mon, tmp, runs):
     print(f"  ratio promtool / monitorc: {pw / mw:.1f}x wall, {pc / mc:.1f}x CPU")
 
 
+# -------------------------------------------------------------------------------- monitors
+
+def bench_monitors(mon, tmp, runs):
+    """10,000 Mackerel monitors of all seven kinds (+100 dashboards, bench/gen's flat workload)
+    -> monitors.json and the dashboard files, against the floor: parsing the same files with
+    nlohmann::json, printing and writing them again (json_floor.cpp). Also the memory per
+    monitor: peak RSS above that of a build of one monitor, over the 10,000 monitors."""
+    wl = os.path.join(tmp, "workload")
+    subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen", "gen_workload.py"), wl], check=True,
+                   stdout=subprocess.DEVNULL)
+    floor = os.path.join(tmp, "json_floor")
+    subprocess.run(["c++", "-O2", "-std=c++17", "-o", floor, os.path.join(HERE, "json_floor.cpp")], check=True)
+    out = os.path.join(tmp, "monitors-out")
+    mon_cmd = [mon, "build", "--emit", "mackerel", "-o", out, os.path.join(wl, "flat")]
+    run(mon_cmd)
+    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(os.path.join(out, "mackerel")) for f in fs
+                   if f.endswith(".json"))
+    n = len(json.load(open(os.path.join(out, "mackerel", "monitors.json")))["monitors"])
+    size = sum(os.path.getsize(f) for f in files)
+    floor_out = os.path.join(tmp, "floor-out")
+    os.makedirs(floor_out)
+    floor_cmd = [floor, floor_out, *files]
+    one = os.path.join(tmp, "one-monitor.mon")
+    with open(one, "w") as f:
+        f.write('monitor host "one" {\n  metric = "cpu%"\n  operator = ">"\n  warning = 80\n  critical = 90\n  duration = 5m\n'
+                '  scopes = ["svc:web"]\n}\n')
+    one_cmd = [mon, "build", "--emit", "mackerel", "-o", os.path.join(tmp, "one-out"), one]
+    (mw, mc, mr), (fw, fc, fr), (_, _, orss) = alternated(runs, (mon_cmd, {}), (floor_cmd, {}), (one_cmd, {}))
+    print(f"{n} Mackerel monitors of all seven kinds + 100 dashboards (bench/gen flat, 3.9 MB of source) -> "
+          f"{len(files)} JSON files, {size / 1e6:.1f} MB")
+    row("monitorc build --emit mackerel", mw, mc, mr)
+    row("floor: nlohmann parse + dump + write of the same files", fw, fc, fr)
+    print(f"  monitorc / floor: {mw / fw:.1f}x wall, {mc / max(fc, 1e-3):.1f}x CPU")
+    print(f"  memory per monitor: (peak RSS {mr:.1f} MiB - {orss:.1f} MiB of a one-monitor build) / {n} = "
+          f"{(mr - orss) * 1024 * 1024 / n / 1024:.2f} KiB")
+
+
 # ------------------------------------------------------------------------------------ plan
 
 def plan_source(path, base, monitors, dashboards):
@@ -234,8 +276,14 @@ def bench_startup(mon, tmp, runs):
     # and its dependencies loaded before main by the dynamic linker (set through env(1), so
     # /usr/bin/time itself does not load them; both --version rows go through env).
     linked_cmd = ["env", "LD_PRELOAD=libcurl.so.4", *version_cmd]
-    (vw, vc, vr), (lw, lc, lr), (bw, bc, br) = alternated(
-        max(runs, 15), (["env", *version_cmd], {}), (linked_cmd, {}), (build_cmd, {}))
+    # The floor under this machine's load: a C++ program that prints one line and exits, built
+    # the ordinary way (dynamic libstdc++, PIE).
+    hello = os.path.join(tmp, "hello")
+    with open(hello + ".cpp", "w") as f:
+        f.write('#include <iostream>\nint main() { std::cout << "hello\\n"; }\n')
+    subprocess.run(["c++", "-O2", "-o", hello, hello + ".cpp"], check=True)
+    (vw, vc, vr), (lw, lc, lr), (bw, bc, br), (hw, hc, hr) = alternated(
+        max(runs, 15), (["env", *version_cmd], {}), (linked_cmd, {}), (build_cmd, {}), (["env", hello], {}))
     libs = libraries_of_lsp(mon)
     libs_linked = libraries_of_lsp(mon, dict(os.environ, LD_PRELOAD="libcurl.so.4"))
     curl = sorted(os.path.basename(p) for p in libs if "libcurl" in p)
@@ -243,6 +291,7 @@ def bench_startup(mon, tmp, runs):
     row("monitorc --version", vw, vc, vr)
     row("monitorc --version, libcurl loaded at start (as linked)", lw, lc, lr)
     row("monitorc build of one dashboard", bw, bc, br)
+    row("floor: a C++ hello world (shared libstdc++)", hw, hc, hr)
     print(f"  start / one-dashboard build: {100 * vw / bw:.0f} %; shared libraries mapped by a running "
           f"`monitorc lsp`: {len(libs)} (libcurl: {', '.join(curl) or 'not loaded'}); "
           f"with libcurl loaded at start: {len(libs_linked)}")
@@ -252,13 +301,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("monitorc")
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--rows", default="dashboards,rules,plan,startup")
+    ap.add_argument("--rows", default="dashboards,rules,monitors,plan,startup")
     a = ap.parse_args()
     mon = os.path.abspath(a.monitorc)
     for tool in ("jsonnet", "promtool"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} not found (Debian: apt-get install {'jsonnet' if tool == 'jsonnet' else 'prometheus'})")
-    rows = {"dashboards": bench_dashboards, "rules": bench_rules, "plan": bench_plan, "startup": bench_startup}
+    rows = {"dashboards": bench_dashboards, "rules": bench_rules, "monitors": bench_monitors, "plan": bench_plan,
+            "startup": bench_startup}
     print(f"monitorc: {mon}; medians of {a.runs} alternated runs; {os.cpu_count()} cores; "
           f"load average at start {' '.join(open('/proc/loadavg').read().split()[:3])}")
     with tempfile.TemporaryDirectory(prefix="monitorc-bench-") as tmp:

@@ -14,7 +14,7 @@ echo "package: $(basename "$deb"), $(stat -c %s "$deb") bytes"
 # Control fields: the one version, and Depends from dpkg-shlibdeps naming the runtime libraries.
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || no "Version $(dpkg-deb -f "$deb" Version), not $version"
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libantlr4-runtime libcurl4 libstdc++6 libc6; do
+for lib in libcurl4 libc6; do
   grep -q "$lib" <<<"$depends" || no "Depends lacks $lib: $depends"
 done
 
@@ -25,6 +25,12 @@ mon=$root/usr/bin/monitorc
 # link it (start-up of check/build/fmt would load it and its TLS stack), and Depends names it
 # by hand (checked above).
 readelf -d "$mon" | grep -q 'NEEDED.*libcurl' && no "monitorc links libcurl: $(readelf -d "$mon" | grep NEEDED)"
+# The C++ libraries are linked statically by default (MONITORC_STATIC_RUNTIME); those the binary
+# does load must be in Depends.
+needed=$(readelf -d "$mon" | grep NEEDED)
+for pair in libantlr4-runtime:libantlr4-runtime libstdc++:libstdc++6 libyaml-cpp:libyaml-cpp libjemalloc:libjemalloc2; do
+  grep -q "NEEDED.*${pair%%:*}" <<<"$needed" && ! grep -q "${pair#*:}" <<<"$depends" && no "monitorc loads ${pair%%:*} but Depends lacks ${pair#*:}: $depends"
+done
 [ "$("$mon" --version)" = "monitorc $version" ] || no "installed monitorc --version says '$("$mon" --version)'"
 # The language server reports the same version to its client.
 init='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}'
