@@ -15,6 +15,7 @@ struct TargetSettings {
   std::string folder = "monitorc";          // folder uid
   std::string datasource = "prometheus";    // Prometheus data source uid
   int schemaVersion = 41;
+  bool takeOver = false;  // replace a notification policy tree monitorc did not write
 };
 TargetSettings settingsOf(const ir::Target& t);
 
