@@ -863,6 +863,36 @@ channel pagerduty "on-call" { routing_key_env = "GF_PD_KEY" }
         self.assertIn("$GF_SLACK_URL (the secret of channel 'ops chat') is not set", p.stderr)
         self.assert_no_secret()
 
+    def test_routing_saved_plan_is_checked_and_goes_stale(self):
+        self.routing_env()
+        self.write(self.routing_source())
+        self.apply()
+        self.write(self.routing_source(routes="""
+route "critical" { severity = ["critical"]  channels = ["on-call"]  continue = true }
+route "rest" { channels = ["ops chat", "dba mail", "incident log"] }
+"""))
+        p = self.run_mc("plan", "--out", "r.plan.json")
+        self.assertIn(p.returncode, (0, 2), p.stderr)
+        with open(os.path.join(self.dir, "r.plan.json")) as f:
+            saved = json.load(f)
+        ops = [o["action"] for o in saved["operations"]]
+        self.assertEqual(ops, ["put_policies"])
+        self.assertIn("policies/tree", saved["fingerprints"])
+        # A plan file cannot point a routing write at something monitorc does not own.
+        bad = json.loads(json.dumps(saved))
+        bad["operations"] = [{"action": "delete_contact_point", "key": "theirs"}]
+        self.refused_plan(bad, "plan file: operation 'delete_contact_point': key 'theirs' is not the uid of a contact point "
+                                   "monitorc owns")
+        bad["operations"] = [{"action": "update_mute_timing", "key": "their nights", "body": {"name": "their nights"}}]
+        self.refused_plan(bad, "plan file: operation 'update_mute_timing': 'their nights' is not the name of a mute timing "
+                                   "monitorc owns")
+        # Someone edits the tree in Grafana after the plan: the saved plan is stale.
+        tree = self.state()["policies"]
+        tree["routes"].append({"receiver": "on-call", "object_matchers": [["team", "=", "late"]]})
+        self.api("PUT", "/api/v1/provisioning/policies", tree, {"X-Disable-Provenance": "true"})
+        self.apply_stale("r.plan.json", "the notification policy tree")
+        self.assert_no_secret()
+
     def test_routing_import_round_trips(self):
         self.routing_env()
         self.write(self.routing_source())
