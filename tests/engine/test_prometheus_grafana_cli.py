@@ -923,6 +923,14 @@ route "rest" { channels = ["ops chat", "dba mail", "incident log"] }
                 cp["secureSettings"] = sorted(cp.get("secureSettings", {}))
             return out
         self.assertEqual(files("out2"), files("out1"))
+        # pull reads the same resources back into the pulled target's source.
+        p = self.run_mc("pull", "--target", "graf", "-o", "pulled")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        shutil.rmtree(os.path.join(self.dir, "out3"), ignore_errors=True)
+        p = subprocess.run([monitorc_path(), "build", "-o", "out3", "pulled"], cwd=self.dir, capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(files("out3"), files("out1"))
 
 
     def test_pull_round_trips(self):
