@@ -13,7 +13,6 @@ namespace mon::alertmanager {
 struct ImportFlavor {
   std::string targetBlock;  // written instead of `target alertmanager "alertmanager" {...}`
   std::string secretHint;   // what a warning about a secret tells to do besides setting the variable
-  std::string system;       // "Grafana": what the warnings call the source of the routes
 };
 
 /// `root` (an Alertmanager configuration) as source; `flavor` null for Alertmanager itself.

@@ -315,7 +315,6 @@ bool importRouting(const std::string& text, std::string& source, std::vector<std
       warnings.push_back("the root policy's group_by (for the alerts no route takes) is not kept; Grafana's default applies");
   }
   alertmanager::ImportFlavor flavor;
-  flavor.system = "Grafana";
   flavor.secretHint = "(Grafana shows it as [REDACTED]; the plan reads the variable)";
   flavor.targetBlock = "target grafana \"grafana\" {\n" +
                        (root == kDefaultContactPoint ? std::string() : "  default_contact_point = " + source::quote(root) + "\n") +

@@ -28,10 +28,9 @@ std::string contactPointUid(const std::string& channel);
 bool ownedContactPoint(const ir::Json& cp);
 bool ownedMuteTiming(const std::string& name);
 bool ownedTree(const ir::Json& tree);
-/// A secure setting the way build files and plans hold it: {"env": VARIABLE} (the value is
-/// read from the environment when planning and applying, never written to a file).
-/// Each contact point's secure settings are under "secureSettings", which is monitorc's own
-/// key and is stripped before the body is sent.
+/// A built contact point lists its secure settings under this key as {setting: VARIABLE}
+/// (monitorc's own key, never sent): the value is read from the environment when planning and
+/// applying, never written to a file; plans hold {"secret": fingerprint, "env": VARIABLE}.
 inline constexpr const char* kSecureKey = "secureSettings";
 
 /// Where the files of target `name` go, below the build directory.
