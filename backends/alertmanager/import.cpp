@@ -27,6 +27,7 @@
 
 #include "alertmanager/alertmanager.h"
 #include "alertmanager/config_view.h"
+#include "alertmanager/import_config.h"
 #include "prometheus/mon_source.h"
 #include "prometheus/yaml_input.h"
 
@@ -91,7 +92,7 @@ struct FlatRoute {
 
 class Importer {
  public:
-  Importer(std::vector<std::string>& warnings) : warnings_(warnings) {}
+  Importer(std::vector<std::string>& warnings, const ImportFlavor* flavor) : warnings_(warnings), flavor_(flavor) {}
 
   bool run(const YAML::Node& root, std::string& source, std::string& error);
 
@@ -108,6 +109,7 @@ class Importer {
   void inhibitRules(const YAML::Node& root);
 
   std::vector<std::string>& warnings_;
+  const ImportFlavor* flavor_;  // null: Alertmanager's own file
   std::string channels_, targetBlock_, windows_;
   std::map<std::string, Strings> receiverChannels_;  // receiver -> its channels (empty: nobody)
   std::set<std::string> knownReceivers_;
@@ -122,7 +124,7 @@ std::string Importer::secretEnv(const YAML::Node& cfg, const std::string& receiv
   if (cfg[field]) {
     std::string env = envFrom(receiver, field);
     warn(cfg[field], "receiver '" + receiver + "': the " + field + " written in the file is not kept; set environment variable " +
-                         env + " to it (and give Alertmanager the file " + "<secrets_dir>/" + env + ")");
+                         env + " to it " + (flavor_ ? flavor_->secretHint : "(and give Alertmanager the file <secrets_dir>/" + env + ")"));
     return env;
   }
   if (!cfg[fileField]) return "";
@@ -608,7 +610,8 @@ bool Importer::run(const YAML::Node& root, std::string& source, std::string& err
   flatten(top, {Conds{}}, Grouping{}, "", true);
   intervals(root);
   inhibitRules(root);
-  target(root);
+  if (flavor_) targetBlock_ = flavor_->targetBlock;
+  else target(root);
   std::string routes;
   int n = 0;
   for (const auto& r : routes_)
@@ -638,7 +641,8 @@ bool Importer::run(const YAML::Node& root, std::string& source, std::string& err
       static const std::map<std::string, long long> defaults = {{"group_wait", 30}, {"group_interval", 300}, {"repeat_interval", 14400}};
       for (const auto& [k, v] : r.grouping.intervals)
         if (defaults.at(k) != v) body += "  " + k + " = " + source::duration(v) + "\n";
-      routes += "# from the route at " + r.at.substr(0, r.at.size() - 2) + "\nroute " + q("route " + std::to_string(++n)) + " {\n" + body + "}\n\n";
+      if (!r.at.empty()) routes += "# from the route at " + r.at.substr(0, r.at.size() - 2) + "\n";
+      routes += "route " + q("route " + std::to_string(++n)) + " {\n" + body + "}\n\n";
     }
   source = targetBlock_ + channels_ + routes + windows_;
   while (source.size() > 1 && source.substr(source.size() - 2) == "\n\n") source.pop_back();
@@ -647,14 +651,19 @@ bool Importer::run(const YAML::Node& root, std::string& source, std::string& err
 
 }  // namespace
 
+bool importConfig(const YAML::Node& root, const ImportFlavor* flavor, std::string& source, std::vector<std::string>& warnings,
+                  std::string& error) {
+  Importer imp(warnings, flavor);
+  return imp.run(root, source, error);
+}
+
 bool importFile(const std::string& text, std::string& source, std::vector<std::string>& warnings, std::string& error) {
   prometheus::YamlInputError bad;
   if (!prometheus::checkYamlInput(text, bad)) return (error = bad.where(), false);
   YAML::Node root;
   try {
     root = YAML::Load(text);
-    Importer imp(warnings);
-    return imp.run(root, source, error);
+    return importConfig(root, nullptr, source, warnings, error);
   } catch (const YAML::Exception& e) {
     // A value of the wrong shape (a list where a map belongs) has no place of its own.
     error = e.mark.is_null() ? "not an Alertmanager configuration: a value has the wrong shape (" + e.msg + ")"

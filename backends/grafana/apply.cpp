@@ -113,7 +113,7 @@ namespace {
 
 bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Connection& c, bool prune, Plan& plan,
                      std::string& err) {
-  plan = Plan{t.name, c.url, t.folder, {}, {}, nullptr};
+  plan = Plan{t.name, c.url, t.folder, {}, {}, nullptr, nullptr, nullptr, nullptr};
   std::string base = "grafana/" + targets::fileSafe(t.name) + "/";
   if (!validUid(t.folder))
     return err = "folder '" + t.folder + "' is not a valid Grafana uid (1 to 40 letters, digits, '-' or '_')", false;
@@ -225,7 +225,7 @@ bool makePlanChecked(const OutputFiles& built, const TargetSettings& t, const Co
     if (details.empty()) details.push_back("order or interval");
     plan.changes.push_back({Change::PutRuleGroup, name, g, 0, details, plan.remoteGroup});
   }
-  return true;
+  return planRouting(built, t, c, prune, plan, err);
 }
 
 }  // namespace
@@ -250,6 +250,13 @@ std::string renderPlan(const Plan& p) {
       case Change::UpdateDashboard: out += "  ~ dashboard " + c.key + "\n"; break;
       case Change::DeleteDashboard: out += "  - dashboard " + c.key + "\n"; break;
       case Change::PutRuleGroup: out += "  ~ alert rule group " + c.key + " (" + std::to_string(c.body["rules"].size()) + " rules)\n"; break;
+      case Change::CreateMuteTiming: out += "  + mute timing " + c.key + "\n"; break;
+      case Change::UpdateMuteTiming: out += "  ~ mute timing " + c.key + "\n"; break;
+      case Change::DeleteMuteTiming: out += "  - mute timing " + c.key + "\n"; break;
+      case Change::CreateContactPoint: out += "  + contact point " + c.body.value("name", c.key) + "\n"; break;
+      case Change::UpdateContactPoint: out += "  ~ contact point " + c.body.value("name", c.key) + "\n"; break;
+      case Change::DeleteContactPoint: out += "  - contact point " + c.remote.value("name", c.key) + "\n"; break;
+      case Change::PutPolicies: out += "  ~ notification policy tree\n"; break;
     }
     for (const auto& d : c.details) out += "      " + d + "\n";
   }
@@ -261,12 +268,18 @@ ApplyResult applyPlan(const Plan& p, const Connection& c) {
   // Keys go into request paths: every one is checked before the first write.
   if (!validUid(p.folder)) res.errors.push_back("folder '" + p.folder + "' is not a valid Grafana uid");
   for (const auto& ch : p.changes)
-    if (ch.action != Change::PutRuleGroup && !validUid(ch.key))
+    if (ch.action <= Change::DeleteDashboard && ch.action != Change::PutRuleGroup && !validUid(ch.key))
       res.errors.push_back("'" + ch.key + "' is not a valid Grafana uid (1 to 40 letters, digits, '-' or '_')");
   if (!res.errors.empty()) return res;
   for (const auto& ch : p.changes) {
     net::Response r;
     std::string what;
+    if (ch.action > Change::PutRuleGroup) {
+      std::string err;
+      if (applyRouting(ch, c, what, err)) res.log.push_back(what);
+      else res.errors.push_back(what + ": " + err);
+      continue;
+    }
     switch (ch.action) {
       case Change::CreateFolder:
         what = "create folder " + ch.key;
@@ -294,6 +307,7 @@ ApplyResult applyPlan(const Plan& p, const Connection& c) {
         r = send(c, "PUT", "/api/v1/provisioning/folder/" + pathSegment(p.folder) + "/rule-groups/" + pathSegment(ch.key), auth(c, true),
                    Json{{"title", ch.key}, {"interval", ch.body.value("interval", 60)}, {"rules", ch.body["rules"]}}.dump());
         break;
+      default: break;
     }
     if (r.httpStatus() >= 200 && r.httpStatus() < 300) res.log.push_back(what);
     else res.errors.push_back(what + ": " + why(r));

@@ -19,8 +19,15 @@
 namespace mon::grafana {
 
 struct Change {
-  enum Action { CreateFolder, CreateDashboard, UpdateDashboard, DeleteDashboard, PutRuleGroup } action;
-  std::string key;        // folder uid, dashboard uid, rule group name
+  enum Action {
+    CreateFolder, CreateDashboard, UpdateDashboard, DeleteDashboard, PutRuleGroup,
+    // Routing (routing_plan.cpp), in the order they run: mute timings and contact points
+    // first, the policy tree, then the deletes of what the tree no longer names.
+    CreateMuteTiming, UpdateMuteTiming, CreateContactPoint, UpdateContactPoint, PutPolicies,
+    DeleteContactPoint, DeleteMuteTiming
+  } action;
+  std::string key;        // folder uid, dashboard uid, rule group name, contact point uid,
+                          // mute timing name, "policies"
   ir::Json body;          // what is sent (dashboard object, rule group body)
   int version = 0;        // stored version of an updated dashboard
   std::vector<std::string> details;
@@ -35,6 +42,9 @@ struct Plan {
   std::vector<std::string> orphanDashboards;
   /// The target's rule group as read (null when it does not exist).
   ir::Json remoteGroup;
+  /// Routing as read (null when the source has none for this target): the contact points and
+  /// mute timings monitorc owns, and the policy tree.
+  ir::Json remoteContactPoints, remoteMuteTimings, remotePolicies;
 };
 
 struct Connection {
@@ -45,6 +55,8 @@ struct Connection {
   std::shared_ptr<net::Client> http;
   /// GETs in flight at once while planning (the dashboards, one GET each): `--parallel`.
   size_t readParallel = 16;
+  /// Reads the contact points' secrets (the channels' *_env variables); null: ::getenv.
+  std::function<const char*(const char*)> getenv;
 };
 
 /// True for a rule monitorc manages in a rule group: it carries the label managed_by = "monitorc".
@@ -67,6 +79,17 @@ struct ApplyResult {
   std::vector<std::string> errors;
 };
 ApplyResult applyPlan(const Plan& plan, const Connection& c);
+
+/// Routing (routing_plan.cpp): compares the built contact points, mute timings and policy
+/// tree (routing.h) with Grafana's and appends the changes to `plan` in apply order. Owned
+/// objects gone from the source are orphans, deleted with prune. The tree is replaced only when
+/// monitorc wrote it, it is Grafana's default (no child policies), or `takeOver`.
+bool planRouting(const OutputFiles& built, const TargetSettings& t, const Connection& c, bool prune, Plan& plan,
+                 std::string& err);
+/// One routing change: the request it makes; false with `err` (never holding a secret).
+bool applyRouting(const Change& ch, const Connection& c, std::string& what, std::string& err);
+/// A contact point's secure settings in a plan: {"secret": fingerprint, "env": VARIABLE}.
+bool plannedSecret(const ir::Json& v);
 
 /// Drops what Grafana adds or manages, so remote and built JSON compare equal when unchanged.
 ir::Json normalizeDashboard(ir::Json d);

@@ -1,6 +1,7 @@
 // `monitorc check` for Grafana: what build() reports (monitors and widgets a target cannot
-// express, dropped fields), without keeping the dashboards and rule groups.
+// express, dropped fields), without keeping the dashboards, rule groups and routing.
 #include "grafana/grafana.h"
+#include "grafana/routing.h"
 #include "prometheus/targets.h"
 
 namespace mon::grafana {
@@ -12,6 +13,8 @@ void check(const ir::Module& module, DiagEngine& diags) {
     for (const auto& d : module.dashboards)
       if (targets::selects(d.targets, *t)) dashboardJson(d, s, *t, diags);
     if (!reportMonitorsOnZabbix(module, s, *t, diags)) targets::expressibleMonitors(module, *t, true, diags);
+    OutputFiles routing;
+    buildRouting(module, *t, diags, routing);
   }
 }
 

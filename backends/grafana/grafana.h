@@ -21,6 +21,7 @@ struct TargetSettings {
   std::string datasourceType = kPrometheusPlugin;  // its plugin id
   int schemaVersion = 41;
   bool zabbix() const { return datasourceType == kZabbixPlugin; }
+  bool takeOver = false;  // replace a notification policy tree monitorc did not write
 };
 TargetSettings settingsOf(const ir::Target& t);
 

@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "grafana/grafana.h"
+#include "grafana/routing.h"
 #include "grafana/zabbix_query.h"
 #include "prometheus/mon_source.h"
 #include "prometheus/promql.h"
@@ -354,6 +355,8 @@ bool importChecked(const std::string& jsonText, const ImportOptions& opts, std::
 
 bool importDashboard(const std::string& jsonText, std::string& source, std::vector<std::string>& warnings,
                      std::string& error) {
+  // The same command imports the notification resources (routing.h).
+  if (looksLikeRouting(jsonText)) return importRouting(jsonText, source, warnings, error);
   return importDashboard(jsonText, ImportOptions{}, source, warnings, error);
 }
 

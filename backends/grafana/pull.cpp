@@ -3,6 +3,7 @@
 // Prometheus importer, each pointed at the target (`targets = ["<name>"]`).
 #include "grafana/apply.h"
 #include "grafana/grafana.h"
+#include "grafana/routing.h"
 #include "grafana/target_kind.h"
 #include "prometheus/mon_source.h"
 #include "prometheus/prometheus.h"
@@ -142,12 +143,40 @@ bool pullTarget(const ir::Target& target, const Connection& conn, bool ownedOnly
       if (!prom::importRulesInto(prom::ruleFile({g}), into, monitors, warnings, err)) return (err = "alert rules: " + err, false);
     }
   }
-  out.objects = prom::pulledHeader("grafana", spec.name) + (monitors.empty() ? "" : "\n" + monitors) + dashboards;
+  // Routing: only a policy tree monitorc wrote (another one is imported by hand, with its
+  // warnings read: docs/grafana-routing.md), through the importer.
+  std::string routing, defaultContactPoint;
+  Json tree;
+  if (!get("/api/v1/provisioning/policies", tree)) return (err = where + err, false);
+  if (gf::ownedTree(tree)) {
+    Json points, timings;
+    if (!get("/api/v1/provisioning/contact-points", points) || !get("/api/v1/provisioning/mute-timings", timings))
+      return (err = where + err, false);
+    Json owned = Json::array();  // the tree names only these (and the root's, which is the target's setting)
+    if (points.is_array())
+      for (const auto& cp : points)
+        if (gf::ownedContactPoint(cp)) owned.push_back(cp);
+    Json bundle = {{"contact_points", owned}, {"policies", tree}, {"mute_timings", timings.is_array() ? timings : Json::array()}};
+    std::string e;
+    if (!gf::importRouting(bundle.dump(), routing, warnings, e)) return (err = where + "routing: " + e, false);
+    // The importer declares a target of its own: its one setting goes to this target.
+    size_t end = routing.find("}\n");
+    std::string block = routing.substr(0, end == std::string::npos ? 0 : end);
+    if (size_t at = block.find("  default_contact_point = "); at != std::string::npos)
+      defaultContactPoint = block.substr(at, block.find('\n', at) + 1 - at);
+    routing.erase(0, end == std::string::npos ? 0 : end + 2);
+    while (!routing.empty() && routing[0] == '\n') routing.erase(0, 1);
+  } else if (tree.is_object() && tree.contains("routes") && tree["routes"].is_array() && !tree["routes"].empty()) {
+    warnings.push_back("the notification policy tree was not written by monitorc: not pulled (monitorc import grafana reads it)");
+  }
+  out.objects = prom::pulledHeader("grafana", spec.name) + (monitors.empty() ? "" : "\n" + monitors) + dashboards +
+                (routing.empty() ? "" : "\n" + routing + "\n");
   out.ordered = true;  // the rule group lists its rules in this order
   out.target = prom::pulledHeader("grafana", spec.name) + "target grafana " + quoteSource(spec.name) + " {\n  url = " + quoteSource(spec.where) +
                "\n  token_env = " + quoteSource(spec.keyEnv) + "\n  folder = " + quoteSource(settings.folder) +
                "\n  datasource = " + quoteSource(settings.datasource) + "\n" +
-               (settings.zabbix() ? "  datasource_type = zabbix\n" : "") + prop(target, "schema_version") + "}\n";
+               (settings.zabbix() ? "  datasource_type = zabbix\n" : "") + prop(target, "schema_version") +
+               prop(target, "routing") + defaultContactPoint + prop(target, "take_over") + "}\n";
   return true;
 }
 

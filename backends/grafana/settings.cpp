@@ -1,4 +1,5 @@
 #include "grafana/grafana.h"
+#include "grafana/routing.h"
 #include "prometheus/targets.h"
 
 namespace mon::grafana {
@@ -9,6 +10,7 @@ TargetSettings settingsOf(const ir::Target& t) {
   s.folder = t.props.str("folder", s.folder);
   s.datasource = t.props.str("datasource", s.datasource);
   s.datasourceType = t.props.str("datasource_type", s.datasourceType);
+  if (const ir::Prop* v = t.props.find("take_over"); v && v->value.is_boolean()) s.takeOver = v->value.get<bool>();
   if (const ir::Prop* v = t.props.find("schema_version"); v && v->value.is_number()) s.schemaVersion = v->value.get<int>();
   return s;
 }
@@ -77,6 +79,7 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags) {
                      ? ir::Json{{"title", s.name}, {"folderUid", s.folder}, {"interval", 60}, {"rules", ir::Json::array()}}
                      : ruleGroupJson(module, s, *t, diags);
     out[base + "alert-rules/" + targets::fileSafe(g["title"].get<std::string>()) + ".json"] = g.dump(2) + "\n";
+    buildRouting(module, *t, diags, out);
   }
   return out;
 }

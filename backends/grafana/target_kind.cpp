@@ -9,6 +9,7 @@
 #include <set>
 
 #include "grafana/apply.h"
+#include "grafana/routing.h"
 #include "prometheus/targets.h"
 #include "diff.h"
 #include "net/decorators.h"
@@ -34,13 +35,38 @@ const char* opName(gf::Change::Action a) {
     case gf::Change::UpdateDashboard: return "update_dashboard";
     case gf::Change::DeleteDashboard: return "delete_dashboard";
     case gf::Change::PutRuleGroup: return "put_rule_group";
+    case gf::Change::CreateMuteTiming: return "create_mute_timing";
+    case gf::Change::UpdateMuteTiming: return "update_mute_timing";
+    case gf::Change::DeleteMuteTiming: return "delete_mute_timing";
+    case gf::Change::CreateContactPoint: return "create_contact_point";
+    case gf::Change::UpdateContactPoint: return "update_contact_point";
+    case gf::Change::DeleteContactPoint: return "delete_contact_point";
+    case gf::Change::PutPolicies: return "put_policies";
   }
   return "";
 }
 
+bool routingAction(gf::Change::Action a) { return a > gf::Change::PutRuleGroup; }
+
+// The fingerprint key of what a routing operation writes.
+std::string routingKey(gf::Change::Action a, const std::string& key) {
+  switch (a) {
+    case gf::Change::CreateMuteTiming:
+    case gf::Change::UpdateMuteTiming:
+    case gf::Change::DeleteMuteTiming: return "mute_timing/" + key;
+    case gf::Change::CreateContactPoint:
+    case gf::Change::UpdateContactPoint:
+    case gf::Change::DeleteContactPoint: return "contact_point/" + key;
+    case gf::Change::PutPolicies: return "policies/tree";
+    default: return "";
+  }
+}
+
 bool opAction(const std::string& s, gf::Change::Action& a) {
   for (auto x : {gf::Change::CreateFolder, gf::Change::CreateDashboard, gf::Change::UpdateDashboard,
-                 gf::Change::DeleteDashboard, gf::Change::PutRuleGroup})
+                 gf::Change::DeleteDashboard, gf::Change::PutRuleGroup, gf::Change::CreateMuteTiming,
+                 gf::Change::UpdateMuteTiming, gf::Change::DeleteMuteTiming, gf::Change::CreateContactPoint,
+                 gf::Change::UpdateContactPoint, gf::Change::DeleteContactPoint, gf::Change::PutPolicies})
     if (s == opName(x)) return (a = x, true);
   return false;
 }
@@ -53,7 +79,7 @@ std::string ruleGroupPath(const std::string& folder, const std::string& group) {
 // version) and the rule group (its interval, and each rule as read). The URLs are the ones
 // gf::makePlan reads, so during planning the answers it got are reused (net::ReplayingClient).
 bool readState(const gf::Connection& c, const std::string& folder, const std::string& group,
-               const std::set<std::string>& uids, Fingerprints& out, std::string& err) {
+               const std::set<std::string>& uids, bool routing, Fingerprints& out, std::string& err) {
   // The JSON object at `path`, null for 404.
   auto get = [&](const std::string& path, Json& body) {
     if (!gf::getJson(c, path, body, err)) return false;
@@ -76,6 +102,23 @@ bool readState(const gf::Connection& c, const std::string& folder, const std::st
       for (const auto& rule : j["rules"])
         if (rule.is_object()) out["alert_rule/" + rule.value("uid", "")] = {fingerprint(rule), rule.value("title", "")};
   }
+  if (!routing) return true;
+  // Routing: the owned contact points and mute timings, and the tree (as gf::planRouting reads them).
+  Json list;
+  if (!gf::getJson(c, "/api/v1/provisioning/contact-points", list, err)) return false;
+  if (list.is_array())
+    for (const auto& cp : list)
+      if (gf::ownedContactPoint(cp)) out["contact_point/" + cp.value("uid", "")] = {fingerprint(cp), cp.value("name", "")};
+  if (!gf::getJson(c, "/api/v1/provisioning/mute-timings", list, err)) return false;
+  if (list.is_array())
+    for (const auto& mt : list)
+      if (mt.is_object() && gf::ownedMuteTiming(mt.value("name", ""))) {
+        Json body = mt;
+        body.erase("version");
+        out["mute_timing/" + mt.value("name", "")] = {fingerprint(body), mt.value("name", "")};
+      }
+  if (!gf::getJson(c, "/api/v1/provisioning/policies", j, err)) return false;
+  if (j.is_object()) out["policies/tree"] = {fingerprint(j), "the notification policy tree"};
   return true;
 }
 
@@ -95,7 +138,7 @@ class GrafanaTarget : public engine::Target {
     std::vector<OpResult> results;
     // One operation at a time, so each outcome is known (folder, dashboards, deletes, rules).
     for (const auto& op : plan.operations) {
-      gf::Plan one{plan.targetName, conn_.url, folder_, {}, {}, nullptr};
+      gf::Plan one{plan.targetName, conn_.url, folder_, {}, {}, nullptr, nullptr, nullptr, nullptr};
       gf::Change ch{gf::Change::CreateFolder, op.value("key", ""), op.value("body", Json(nullptr)), op.value("version", 0), {}, nullptr};
       OpResult r;
       if (!opAction(op.value("action", ""), ch.action)) {
@@ -113,24 +156,29 @@ class GrafanaTarget : public engine::Target {
     return reportOf(plan, results, secs);
   }
   bool stale(const Plan& plan, std::vector<std::string>& reasons, std::string& err) override {
-    std::set<std::string> uids, writtenDashboards;
-    bool folderCreated = false, groupPut = false;
-    for (const auto& [key, fp] : plan.fingerprints)
+    std::set<std::string> uids, writtenDashboards, writtenRouting;
+    bool folderCreated = false, groupPut = false, routing = false;
+    for (const auto& [key, fp] : plan.fingerprints) {
       if (key.rfind("dashboard/", 0) == 0) uids.insert(key.substr(10));
+      if (key == "policies/tree") routing = true;
+    }
     for (const auto& op : plan.operations) {
       std::string a = op.value("action", "");
+      gf::Change::Action action;
       if (a == "create_folder") folderCreated = true;
       else if (a == "put_rule_group") groupPut = true;
+      else if (opAction(a, action) && routingAction(action)) writtenRouting.insert(routingKey(action, op.value("key", "")));
       else writtenDashboards.insert(op.value("key", ""));
     }
     uids.insert(writtenDashboards.begin(), writtenDashboards.end());
     Fingerprints now;
-    if (!readState(conn_, folder_, plan.targetName, uids, now, err))
+    if (!readState(conn_, folder_, plan.targetName, uids, routing, now, err))
       return (err = "reading grafana \"" + name_ + "\" (" + conn_.url + ", folder " + folder_ + "): " + err, false);
     // A new rule in the group would be removed by the saved group PUT: stale.
     reasons = staleReasons(plan.fingerprints, now, [&](const std::string& key) {
       if (key.rfind("dashboard/", 0) == 0) return writtenDashboards.count(key.substr(10)) > 0;
       if (key.rfind("folder/", 0) == 0) return folderCreated;
+      if (writtenRouting.count(key)) return true;
       return groupPut && (key.rfind("alert_rule/", 0) == 0 || key.rfind("rule_group/", 0) == 0);
     });
     return true;
@@ -174,9 +222,124 @@ bool connectGrafana(const std::string& name, const std::string& url, const std::
                     gf::Connection& conn, std::string& err) {
   std::string token;
   if (!secretFromEnv(opts, keyEnv, "the API token for grafana target '" + name + "'", token, err)) return false;
-  conn = gf::Connection{url, token, loggedClient(opts, {token})};
+  conn = gf::Connection{url, token, loggedClient(opts, {token}), 16, nullptr};
   conn.readParallel = static_cast<size_t>(std::max(1, opts.readParallel));
+  conn.getenv = opts.getenv;
   return true;
+}
+
+// A contact point as a plan shows it: the settings Grafana holds as secrets read "(secret)" on
+// both sides (Grafana shows none of them; the source's side is a fingerprint).
+Json shownContactPoint(Json cp) {
+  for (const char* k : {"provenance", gf::kSecureKey}) cp.erase(k);
+  if (cp.contains("settings") && cp["settings"].is_object())
+    for (auto& [k, v] : cp["settings"].items())
+      if (gf::plannedSecret(v) || v == "[REDACTED]") v = "(secret)";
+  return cp;
+}
+
+Json withoutVersion(Json j) {
+  if (j.is_object()) {
+    j.erase("version");
+    j.erase("provenance");
+  }
+  return j;
+}
+
+// The engine's changes for the routing part of a Grafana plan: each contact point (kind
+// channel, key: its name), mute timing (kind downtime) and the policy tree (kind
+// notification_group, key "policies"), with the ones that do not change and the orphans.
+void routingChanges(const gf::Plan& bp, const OutputFiles& built, const std::string& target, bool prune,
+                    const SourceIndex&, const ir::Module& m, const SourceManager& sm, std::vector<std::pair<Change, int>>& items) {
+  if (!bp.remotePolicies.is_object()) return;
+  std::map<std::string, Origin> channelOrigin, windowOrigin;
+  for (const auto& ch : m.channels) channelOrigin[ch.name] = originOf(sm, {}, ch.range);
+  for (const auto& w : m.maintenances) windowOrigin[w.name + std::string(gf::kMuteTimingMarker)] = originOf(sm, {}, w.range);
+  std::set<std::string> touched;
+  for (size_t i = 0; i < bp.changes.size(); ++i) {
+    const gf::Change& ch = bp.changes[i];
+    if (!routingAction(ch.action)) continue;
+    Change c{};
+    switch (ch.action) {
+      case gf::Change::CreateContactPoint:
+      case gf::Change::UpdateContactPoint:
+      case gf::Change::DeleteContactPoint: {
+        c.kind = ObjKind::Channel;
+        c.type = "contact point";
+        const Json& named = ch.action == gf::Change::DeleteContactPoint ? ch.remote : ch.body;
+        c.key = named.value("name", ch.key);
+        setOrigin(c, channelOrigin[c.key]);
+        if (ch.action == gf::Change::CreateContactPoint) {
+          c.action = Action::Create;
+        } else if (ch.action == gf::Change::UpdateContactPoint) {
+          c.action = Action::Update;
+          c.id = ch.key;
+          c.fields = diffFields(shownContactPoint(ch.remote), shownContactPoint(ch.body));
+          if (c.fields.empty()) c.fields.push_back({"settings", "(secret)", "(a secret Grafana does not hold)", true, true});
+        } else {
+          c.action = Action::Delete;
+          c.id = ch.key;
+        }
+        break;
+      }
+      case gf::Change::CreateMuteTiming:
+      case gf::Change::UpdateMuteTiming:
+      case gf::Change::DeleteMuteTiming:
+        c.kind = ObjKind::Downtime;
+        c.type = "mute timing";
+        c.key = ch.key;
+        setOrigin(c, windowOrigin[c.key]);
+        c.action = ch.action == gf::Change::CreateMuteTiming ? Action::Create
+                   : ch.action == gf::Change::UpdateMuteTiming ? Action::Update : Action::Delete;
+        if (c.action != Action::Create) c.id = ch.key;
+        if (c.action == Action::Update) c.fields = diffFields(withoutVersion(ch.remote), ch.body);
+        break;
+      case gf::Change::PutPolicies:
+        c.kind = ObjKind::NotificationGroup;
+        c.type = "notification policy tree";
+        c.key = "policies";
+        c.action = Action::Update;
+        c.id = "policies";
+        c.fields = diffFields(withoutVersion(ch.remote), ch.body);
+        break;
+      default: continue;
+    }
+    if (c.action != Action::Delete) c.body = ch.body;
+    touched.insert(std::to_string(int(c.kind)) + "/" + c.key);
+    items.push_back({std::move(c), int(i)});
+  }
+  // Unchanged built objects, and (without --prune) owned ones gone from the source.
+  auto listedRouting = [&](Action a, ObjKind kind, const std::string& type, const std::string& key, const std::string& id,
+                           const Origin& o) {
+    if (touched.count(std::to_string(int(kind)) + "/" + key)) return;
+    Change c{};
+    c.action = a;
+    c.kind = kind;
+    c.type = type;
+    c.key = key;
+    c.id = id;
+    setOrigin(c, o);
+    items.push_back({std::move(c), -1});
+  };
+  const std::string dir = gf::routingDir(target);
+  Json points = Json::parse(built.at(dir + "contact-points.json")), timings = Json::parse(built.at(dir + "mute-timings.json"));
+  for (const auto& cp : points)
+    listedRouting(Action::NoChange, ObjKind::Channel, "contact point", cp.value("name", ""), cp.value("uid", ""), channelOrigin[cp.value("name", "")]);
+  for (const auto& mt : timings)
+    listedRouting(Action::NoChange, ObjKind::Downtime, "mute timing", mt.value("name", ""), mt.value("name", ""), windowOrigin[mt.value("name", "")]);
+  listedRouting(Action::NoChange, ObjKind::NotificationGroup, "notification policy tree", "policies", "policies", Origin{});
+  if (!prune) {
+    for (const auto& cp : bp.remoteContactPoints) {
+      bool built = false;
+      for (const auto& b : points) built = built || b.value("uid", "") == cp.value("uid", "");
+      if (!built) listedRouting(Action::Orphan, ObjKind::Channel, "contact point", cp.value("name", ""), cp.value("uid", ""), Origin{});
+    }
+    for (const auto& mt : bp.remoteMuteTimings) {
+      bool built = false;
+      for (const auto& b : timings) built = built || b.value("name", "") == mt.value("name", "");
+      if (!built) listedRouting(Action::Orphan, ObjKind::Downtime, "mute timing", mt.value("name", ""), mt.value("name", ""), Origin{});
+    }
+  }
 }
 
 bool GrafanaTarget::plan(bool prune, Plan& plan, std::string& err) {
@@ -239,6 +402,8 @@ bool GrafanaTarget::plan(bool prune, Plan& plan, std::string& err) {
         break;
       case gf::Change::PutRuleGroup:
         group = int(i);
+        continue;
+      default:  // routing: below
         continue;
     }
     touched.insert(ch.key);
@@ -306,6 +471,7 @@ bool GrafanaTarget::plan(bool prune, Plan& plan, std::string& err) {
                         ch.body.value("interval", Json(nullptr)), bp.remoteGroup.is_object(), true});
     items.push_back({std::move(c), group});
   }
+  routingChanges(bp, built, settings.name, prune, idx, m, sm, items);
   setChanges(plan, std::move(items));
   plan.operations = Json::array();
   for (const auto& ch : bp.changes) {
@@ -321,7 +487,7 @@ bool GrafanaTarget::plan(bool prune, Plan& plan, std::string& err) {
     if (path.rfind(base + "dashboards/", 0) == 0) uids.insert(Json::parse(text).value("uid", ""));
   uids.insert(bp.orphanDashboards.begin(), bp.orphanDashboards.end());
   Fingerprints read;
-  if (!readState(reading, settings.folder, settings.name, uids, read, err)) {
+  if (!readState(reading, settings.folder, settings.name, uids, bp.remotePolicies.is_object(), read, err)) {
     err = "reading grafana \"" + spec.name + "\" (" + url + "): " + err;
     return false;
   }
@@ -339,6 +505,9 @@ std::string GrafanaTarget::checkSaved(const Plan& plan) {
     std::string kind = key.substr(0, key.find('/')), uid = key.find('/') == std::string::npos ? "" : key.substr(key.find('/') + 1);
     bool ok = kind == "folder" ? uid == folder_
               : kind == "dashboard" || kind == "alert_rule" ? gf::validUid(uid)
+              : kind == "contact_point" ? gf::validUid(uid) && gf::ownedContactPoint(Json{{"uid", uid}})
+              : kind == "mute_timing" ? gf::ownedMuteTiming(uid)
+              : kind == "policies" ? uid == "tree"
               : kind == "rule_group" && uid == plan.targetName;
     if (!ok) return "plan file: fingerprint '" + key + "' is not one this target's plan makes";
   }
@@ -349,6 +518,21 @@ std::string GrafanaTarget::checkSaved(const Plan& plan) {
     if (!op.contains("key") || !op["key"].is_string()) return what + " without a key";
     const std::string key = op["key"].get<std::string>();
     const Json body = op.contains("body") && op["body"].is_object() ? op["body"] : Json::object();
+    if (routingAction(a)) {
+      bool cp = a == gf::Change::CreateContactPoint || a == gf::Change::UpdateContactPoint || a == gf::Change::DeleteContactPoint;
+      bool mt = a == gf::Change::CreateMuteTiming || a == gf::Change::UpdateMuteTiming || a == gf::Change::DeleteMuteTiming;
+      bool writes = a != gf::Change::DeleteContactPoint && a != gf::Change::DeleteMuteTiming;
+      if (cp && !(gf::validUid(key) && gf::ownedContactPoint(Json{{"uid", key}})))
+        return what + ": key '" + key + "' is not the uid of a contact point monitorc owns";
+      if (mt && !gf::ownedMuteTiming(key)) return what + ": '" + key + "' is not the name of a mute timing monitorc owns";
+      if (a == gf::Change::PutPolicies && key != "policies") return what + ": the key is not 'policies'";
+      if (writes && !(op.contains("body") && op["body"].is_object())) return what + " without a body";
+      if (cp && writes && (body.value("uid", Json(nullptr)) != Json(key) || !body.contains("settings") || !body["settings"].is_object()))
+        return what + ": the body's uid is not the key '" + key + "', or it has no settings";
+      if (mt && writes && body.value("name", Json(nullptr)) != Json(key)) return what + ": the body's name is not the key '" + key + "'";
+      if (!writes && !plan.prune) return "plan file: a delete in a plan made without --prune";
+      continue;
+    }
     if (a == gf::Change::PutRuleGroup) {
       if (key != plan.targetName)
         return what + ": the rule group is '" + key + "', not the target's ('" + plan.targetName + "')";
@@ -440,7 +624,14 @@ const engine::TargetKind& target() {
       {"grafana", "grafana target",
        {schema::str("url", "Grafana base URL."), schema::str("token_env", "Environment variable holding the API token."),
         schema::str("folder", "Folder uid."), schema::str("datasource", "Data source uid."), datasourceType(),
-        schema::integer("schema_version", 36, 50, "Dashboard schemaVersion.", "41")}},
+        schema::integer("schema_version", 36, 50, "Dashboard schemaVersion.", "41"),
+        schema::typed("routing", schema::Type::Bool,
+                      "Write the source's channels, routes and maintenance windows as contact points, notification "
+                      "policies and mute timings (default: true)."),
+        schema::str("default_contact_point",
+                    "Contact point of the root notification policy: alerts no route takes (default: grafana-default-email)."),
+        schema::typed("take_over", schema::Type::Bool,
+                      "Replace a notification policy tree monitorc did not write (default: false).")}},
       false,
       checkSettings,
       settingsOf,

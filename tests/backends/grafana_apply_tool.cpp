@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   t.folder = pos[3];
   const char* token = std::getenv("GRAFANA_TOKEN");
   std::shared_ptr<net::Client> client = net::makeCurlClient();
-  grafana::Connection c{pos[4], token ? token : "", client};
+  grafana::Connection c{pos[4], token ? token : "", client, 16, nullptr};
   grafana::Plan plan;
   std::string err;
   if (!grafana::makePlan(built, t, c, prune, plan, err)) {

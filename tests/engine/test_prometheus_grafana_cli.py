@@ -740,6 +740,199 @@ class GrafanaTarget(Base):
         self.assertEqual(p.returncode, 1)
         self.assertRegex(p.stderr, r"main\.mon:\d+:\d+: error: grafana target 'graf': folder 'my folder' is not a valid Grafana folder uid")
 
+    # ---------------- routing: contact points, notification policies, mute timings
+
+    SLACK = "https://hooks.slack.test/services/T0/B0/gr4fanaR0utingS3cret"
+    PD_KEY = "pd-routing-key-5ecr3t-9931"
+
+    def routing_source(self, extra_target="", routes=None, channels=None):
+        channels = channels if channels is not None else """
+channel slack "ops chat" { channel = "#ops"  api_url_env = "GF_SLACK_URL"  send_resolved = true }
+channel email "dba mail" { to = ["dba@shop.example", "oncall@shop.example"]  from = "alerts@shop.example" }
+channel webhook "incident log" { url = "https://incidents.shop.example/hook"  max_alerts = 5 }
+channel pagerduty "on-call" { routing_key_env = "GF_PD_KEY" }
+"""
+        routes = routes if routes is not None else """
+route "critical" { severity = ["critical"]  channels = ["on-call", "incident log"]  continue = true  group_wait = 10s }
+route "dba" { match = { team = "dba" }  scopes = ["shop:db"]  channels = ["dba mail"]  group_by = ["alertname", "service"] }
+route "rest" { channels = ["ops chat"]  repeat_interval = 2h }
+"""
+        target = self.target[:-1] + " " + extra_target + "}"
+        return target + channels + routes + """
+maintenance "weekly backup" { weekdays = ["sunday"]  start = "03:00"  end = "04:30"  time_zone = "Asia/Tokyo"  scopes = ["shop:db"] }
+maintenance "db upgrade" { start = "2026-12-30 23:00"  end = "2026-12-31 03:00"  time_zone = "Asia/Tokyo" }
+"""
+
+    def routing_env(self):
+        self.env = {"GF_TEST_TOKEN": TOKEN, "GF_SLACK_URL": self.SLACK, "GF_PD_KEY": self.PD_KEY}
+
+    def assert_no_secret(self):
+        for out in self.outputs:
+            self.assertNotIn(self.SLACK, out)
+            self.assertNotIn(self.PD_KEY, out)
+
+    def test_routing_apply_converges_and_prunes_in_order(self):
+        self.routing_env()
+        self.write(self.routing_source())
+        plan = self.plan_json()
+        pending = self.pending(plan)
+        for name in ("ops chat", "dba mail", "incident log", "on-call"):
+            self.assertIn(("create", "channel", name), pending)
+        self.assertIn(("create", "downtime", "weekly backup [monitorc]"), pending)
+        self.assertIn(("update", "notification_group", "policies"), pending)
+        self.assertNotIn(self.SLACK, json.dumps(plan))
+        p = self.run_mc("plan", "--out", "routing.plan.json")
+        self.assertIn(p.returncode, (0, 2), p.stderr)
+        self.assertNotIn(self.SLACK, slurp(os.path.join(self.dir, "routing.plan.json")))
+        self.assertNotIn(self.PD_KEY, slurp(os.path.join(self.dir, "routing.plan.json")))
+        self.apply()
+        st = self.state()
+        cps = {c["name"]: c for c in st["contactPoints"]}
+        self.assertEqual(cps["ops chat"]["settings"], {"url": self.SLACK, "recipient": "#ops"})
+        self.assertEqual(cps["on-call"]["settings"], {"integrationKey": self.PD_KEY})
+        self.assertEqual(cps["dba mail"]["settings"]["addresses"], "dba@shop.example;oncall@shop.example")
+        self.assertEqual(cps["incident log"]["settings"]["maxAlerts"], 5)
+        self.assertTrue(all(c["provenance"] == "" for c in st["contactPoints"]))
+        tree = st["policies"]
+        self.assertEqual(tree["receiver"], "grafana-default-email")
+        self.assertEqual(tree["routes"][0]["object_matchers"], [["__monitorc_policy_tree__", "=", "true"]])
+        crit = tree["routes"][1]
+        self.assertEqual((crit["object_matchers"], crit["continue"], crit["group_wait"]),
+                         ([["severity", "=", "critical"]], True, "10s"))
+        self.assertEqual([r["receiver"] for r in crit["routes"]], ["on-call", "incident log"])
+        dba = tree["routes"][2]
+        self.assertEqual(dba["object_matchers"], [["role", "=", "db"], ["service", "=", "shop"], ["team", "=", "dba"]])
+        self.assertIn("db upgrade [monitorc]", dba["mute_time_intervals"])
+        mts = {m["name"]: m for m in st["muteTimings"]}
+        self.assertEqual(mts["weekly backup [monitorc]"]["time_intervals"][0]["weekdays"], ["sunday"])
+        self.assertEqual([s["days_of_month"] for s in mts["db upgrade [monitorc]"]["time_intervals"]], [["30"], ["31"]])
+        # Grafana reads the secrets back as [REDACTED]: the plan still converges.
+        self.assertEqual(self.pending(self.plan_json()), [])
+        # A contact point and a mute timing someone else made, and a channel gone from the source.
+        self.api("POST", "/api/v1/provisioning/contact-points",
+                 {"uid": "theirs", "name": "their hook", "type": "webhook", "settings": {"url": "https://x.example"}},
+                 {"X-Disable-Provenance": "true"})
+        self.api("POST", "/api/v1/provisioning/mute-timings", {"name": "their nights", "time_intervals": []},
+                 {"X-Disable-Provenance": "true"})
+        self.write(self.routing_source(routes="""
+route "critical" { severity = ["critical"]  channels = ["on-call"]  continue = true  group_wait = 10s }
+route "dba" { match = { team = "dba" }  scopes = ["shop:db"]  channels = ["dba mail"]  group_by = ["alertname", "service"] }
+route "rest" { channels = ["ops chat"]  repeat_interval = 2h }
+""", channels="""
+channel slack "ops chat" { channel = "#ops"  api_url_env = "GF_SLACK_URL"  send_resolved = true }
+channel email "dba mail" { to = ["dba@shop.example", "oncall@shop.example"]  from = "alerts@shop.example" }
+channel pagerduty "on-call" { routing_key_env = "GF_PD_KEY" }
+"""))
+        plan = self.plan_json()
+        self.assertEqual(self.pending(plan), [("update", "notification_group", "policies")])
+        orphans = [(c["kind"], c["key"]) for c in plan["changes"] if c["action"] == "orphan"]
+        self.assertEqual(orphans, [("channel", "incident log")])
+        plan = self.plan_json("--prune")
+        self.assertEqual(sorted(self.pending(plan)), [("delete", "channel", "incident log"),
+                                                      ("update", "notification_group", "policies")])
+        # The delete runs after the tree stops naming it (the fake answers 409 otherwise).
+        self.apply("--prune")
+        st = self.state()
+        self.assertEqual(sorted(c["name"] for c in st["contactPoints"]),
+                         ["dba mail", "grafana-default-email", "on-call", "ops chat", "their hook"])
+        self.assertIn("their nights", [m["name"] for m in st["muteTimings"]])
+        self.assertEqual(self.pending(self.plan_json("--prune")), [])
+        self.assert_no_secret()
+
+    def test_routing_foreign_tree_is_kept_unless_take_over(self):
+        self.routing_env()
+        self.api("PUT", "/api/v1/provisioning/policies",
+                 {"receiver": "grafana-default-email",
+                  "routes": [{"receiver": "grafana-default-email", "object_matchers": [["team", "=", "web"]]}]},
+                 {"X-Disable-Provenance": "true"})
+        self.write(self.routing_source())
+        p = self.run_mc("plan")
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("the notification policy tree was not written by monitorc (it has 1 child policies)", p.stderr)
+        self.assertIn("take_over = true", p.stderr)
+        self.write(self.routing_source(extra_target="take_over = true"))
+        plan = self.plan_json()
+        self.assertIn(("update", "notification_group", "policies"), self.pending(plan))
+        self.apply()
+        self.assertEqual(self.state()["policies"]["routes"][0]["object_matchers"], [["__monitorc_policy_tree__", "=", "true"]])
+        # An unset secret is an error naming the variable.
+        self.env = {"GF_TEST_TOKEN": TOKEN, "GF_PD_KEY": self.PD_KEY}
+        self.control("POST", "/_reset")
+        p = self.run_mc("plan")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("$GF_SLACK_URL (the secret of channel 'ops chat') is not set", p.stderr)
+        self.assert_no_secret()
+
+    def test_routing_saved_plan_is_checked_and_goes_stale(self):
+        self.routing_env()
+        self.write(self.routing_source())
+        self.apply()
+        self.write(self.routing_source(routes="""
+route "critical" { severity = ["critical"]  channels = ["on-call"]  continue = true }
+route "rest" { channels = ["ops chat", "dba mail", "incident log"] }
+"""))
+        p = self.run_mc("plan", "--out", "r.plan.json")
+        self.assertIn(p.returncode, (0, 2), p.stderr)
+        with open(os.path.join(self.dir, "r.plan.json")) as f:
+            saved = json.load(f)
+        ops = [o["action"] for o in saved["operations"]]
+        self.assertEqual(ops, ["put_policies"])
+        self.assertIn("policies/tree", saved["fingerprints"])
+        # A plan file cannot point a routing write at something monitorc does not own.
+        bad = json.loads(json.dumps(saved))
+        bad["operations"] = [{"action": "delete_contact_point", "key": "theirs"}]
+        self.refused_plan(bad, "plan file: operation 'delete_contact_point': key 'theirs' is not the uid of a contact point "
+                                   "monitorc owns")
+        bad["operations"] = [{"action": "update_mute_timing", "key": "their nights", "body": {"name": "their nights"}}]
+        self.refused_plan(bad, "plan file: operation 'update_mute_timing': 'their nights' is not the name of a mute timing "
+                                   "monitorc owns")
+        # Someone edits the tree in Grafana after the plan: the saved plan is stale.
+        tree = self.state()["policies"]
+        tree["routes"].append({"receiver": "on-call", "object_matchers": [["team", "=", "late"]]})
+        self.api("PUT", "/api/v1/provisioning/policies", tree, {"X-Disable-Provenance": "true"})
+        self.apply_stale("r.plan.json", "the notification policy tree")
+        self.assert_no_secret()
+
+    def test_routing_import_round_trips(self):
+        self.routing_env()
+        self.write(self.routing_source())
+        self.apply()
+        self.assertEqual(self.run_mc("build", "-o", "out1").returncode, 0)
+        bundle = {"contact_points": json.loads(self.api("GET", "/api/v1/provisioning/contact-points", None)),
+                  "policies": json.loads(self.api("GET", "/api/v1/provisioning/policies", None)),
+                  "mute_timings": json.loads(self.api("GET", "/api/v1/provisioning/mute-timings", None))}
+        with open(os.path.join(self.dir, "bundle.json"), "w") as f:
+            json.dump(bundle, f)
+        p = subprocess.run([monitorc_path(), "import", "grafana", "bundle.json", "-o", "imported.mon"], cwd=self.dir,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        # The redacted secrets become variables, each named in a warning.
+        self.assertIn("OPS_CHAT_API_URL", p.stderr)
+        self.assertIn("ON_CALL_ROUTING_KEY", p.stderr)
+        imported = slurp(os.path.join(self.dir, "imported.mon"))
+        self.assertNotIn("[REDACTED]", imported)
+        self.assertEqual(self.run_mc("build", "-o", "out2", name="imported.mon").returncode, 0, self.outputs[-1])
+
+        def files(d):
+            base = os.path.join(self.dir, d, "grafana")
+            name = os.listdir(base)[0]
+            out = {}
+            for f in ("contact-points.json", "policies.json", "mute-timings.json"):
+                out[f] = json.loads(slurp(os.path.join(base, name, "alerting", f)))
+            for cp in out["contact-points.json"]:  # the variables' names are the importer's
+                cp["secureSettings"] = sorted(cp.get("secureSettings", {}))
+            return out
+        self.assertEqual(files("out2"), files("out1"))
+        # pull reads the same resources back into the pulled target's source.
+        p = self.run_mc("pull", "--target", "graf", "-o", "pulled")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        shutil.rmtree(os.path.join(self.dir, "out3"), ignore_errors=True)
+        p = subprocess.run([monitorc_path(), "build", "-o", "out3", "pulled"], cwd=self.dir, capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(files("out3"), files("out1"))
+
+
     def test_pull_round_trips(self):
         self.write(source(self.target))
         self.apply()

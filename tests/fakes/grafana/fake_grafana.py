@@ -26,6 +26,9 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fake_routing  # noqa: E402  (beside this file)
+
 VERSION = "11.6.0-fake"
 UID_RE = re.compile(r"^[a-zA-Z0-9\-_]*$")
 NODATA_STATES = ("Alerting", "NoData", "OK", "KeepLast")
@@ -58,6 +61,13 @@ def errutil(status, message_id, message):
     """Grafana's errutil public error shape."""
     return ApiError(status, {"message": message, "messageId": message_id,
                              "statusCode": status, "traceID": ""})
+
+
+def check_provenance(stored, wanted, operation):
+    """Grafana refuses to change what was written with another provenance (409)."""
+    if stored != wanted and stored != "":
+        raise errutil(409, "alerting.provenanceMismatch",
+                      f"cannot {operation} with provided provenance '{wanted}', needs '{stored}'")
 
 
 def now_iso():
@@ -128,6 +138,7 @@ class State:
         self.lock = threading.RLock()
         self.allow_duplicate_titles = allow_duplicate_titles
         self.initial_datasources = list(datasources)
+        self.routing = fake_routing.Routing(sys.modules[__name__])
         self.reset()
 
     def reset(self):
@@ -142,6 +153,7 @@ class State:
             self.faults = []
             self.log = []
             self.seq = 0
+            self.routing.reset()
 
     def take_id(self):
         i = self.next_id
@@ -164,6 +176,7 @@ class State:
                 "datasources": copy.deepcopy(list(self.datasources.values())),
                 "faults": copy.deepcopy(self.faults),
                 "requests": self.seq,
+                **self.routing.snapshot(),
             }
 
     # ---------------- folders
@@ -989,6 +1002,10 @@ class Handler(BaseHTTPRequestHandler):
                     st.delete_rule(r[1], provenance)
                     return 204, None
                 raise msg(405, "Method Not Allowed")
+            with st.lock:
+                answer = st.routing.route(method, r, q, lambda: self._json_body(raw), provenance)
+            if answer is not None:
+                return answer
             if len(r) == 4 and r[0] == "folder" and r[2] == "rule-groups":
                 if method == "GET":
                     return 200, st.get_group(r[1], r[3])

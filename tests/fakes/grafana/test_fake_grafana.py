@@ -469,6 +469,98 @@ class FakeGrafanaTest(unittest.TestCase):
         st = self.c.req("GET", "/_state", token=None)[1]
         self.assertEqual((st["dashboards"], st["folders"], st["alertRules"]), ([], [], []))
 
+    # ---------------- notification resources (fake_routing.py)
+
+    CP = "/api/v1/provisioning/contact-points"
+    NOPROV = {"X-Disable-Provenance": "true"}
+
+    def contact_point(self, name="ops", uid="cp-ops", url="https://hooks.slack.test/secret-path"):
+        st, body, _ = self.c.req("POST", self.CP, {"uid": uid, "name": name, "type": "slack",
+                                                   "settings": {"url": url, "recipient": "#ops"}}, headers=self.NOPROV)
+        self.assertEqual(st, 202, body)
+        return body
+
+    def test_contact_point_secrets_are_redacted_and_kept_on_update(self):
+        created = self.contact_point()
+        self.assertEqual(created["settings"]["url"], "[REDACTED]")
+        st, listed, text = self.c.req("GET", self.CP)
+        self.assertEqual(st, 200)
+        self.assertNotIn("secret-path", text)
+        self.assertEqual(sorted(c["name"] for c in listed), ["grafana-default-email", "ops"])
+        # An update without the secret (or with it redacted) keeps the stored one.
+        st, _, _ = self.c.req("PUT", self.CP + "/cp-ops", {"name": "ops", "type": "slack",
+                                                           "settings": {"recipient": "#ops2", "url": "[REDACTED]"}},
+                              headers=self.NOPROV)
+        self.assertEqual(st, 202)
+        state = self.c.req("GET", "/_state", token=None)[1]
+        stored = [c for c in state["contactPoints"] if c["uid"] == "cp-ops"][0]
+        self.assertEqual(stored["settings"], {"recipient": "#ops2", "url": "https://hooks.slack.test/secret-path"})
+        self.assertEqual(self.c.req("PUT", self.CP + "/nope", {"name": "x", "type": "slack", "settings": {"url": "u"}})[0], 404)
+
+    def test_contact_point_validation(self):
+        for bad in ({"name": "", "type": "slack", "settings": {"url": "u"}},
+                    {"name": "x", "type": "carrier-pigeon", "settings": {}},
+                    {"name": "x", "type": "email", "settings": {}},
+                    {"name": "x", "type": "slack", "settings": {"recipient": "#x"}},
+                    {"name": "x", "uid": "bad uid!", "type": "webhook", "settings": {"url": "u"}}):
+            st, body, _ = self.c.req("POST", self.CP, bad)
+            self.assertEqual(st, 400, bad)
+            self.assertIn("message", body)
+        self.contact_point()
+        self.assertEqual(self.c.req("POST", self.CP, {"uid": "cp-ops", "name": "y", "type": "webhook",
+                                                      "settings": {"url": "u"}})[0], 400)
+
+    def test_policies_validate_names_and_block_deletes_in_use(self):
+        self.contact_point()
+        st, tree, _ = self.c.req("GET", "/api/v1/provisioning/policies")
+        self.assertEqual((st, tree["receiver"]), (200, "grafana-default-email"))
+        mt = {"name": "nights", "time_intervals": [{"times": [{"start_time": "22:00", "end_time": "24:00"}],
+                                                    "weekdays": ["monday:friday"], "location": "Asia/Tokyo"}]}
+        self.assertEqual(self.c.req("POST", "/api/v1/provisioning/mute-timings", mt, headers=self.NOPROV)[0], 201)
+        self.assertEqual(self.c.req("POST", "/api/v1/provisioning/mute-timings", mt)[0], 409)
+        policy = {"receiver": "grafana-default-email", "routes": [
+            {"receiver": "ops", "object_matchers": [["severity", "=", "critical"], ["team", "!=", "web"],
+                                                    ["service", "=~", "shop|blog"]],
+             "continue": True, "group_by": ["..."], "mute_time_intervals": ["nights"]}]}
+        self.assertEqual(self.c.req("PUT", "/api/v1/provisioning/policies", policy, headers=self.NOPROV)[0], 202)
+        for bad in ({"receiver": "nobody"},
+                    {"receiver": "ops", "object_matchers": [["a", "=", "b"]]},
+                    {"receiver": "ops", "routes": [{"receiver": "ops", "object_matchers": [["a", "~", "b"]]}]},
+                    {"receiver": "ops", "routes": [{"receiver": "ops", "mute_time_intervals": ["unknown"]}]},
+                    {"receiver": "ops", "routes": [{"receiver": "ops", "group_wait": "soon"}]}):
+            st, body, _ = self.c.req("PUT", "/api/v1/provisioning/policies", bad)
+            self.assertEqual(st, 400, bad)
+        self.assertEqual(self.c.req("GET", "/api/v1/provisioning/policies")[1]["routes"][0]["receiver"], "ops")
+        # In use: neither the contact point nor the mute timing can go.
+        self.assertEqual(self.c.req("DELETE", self.CP + "/cp-ops")[0], 409)
+        self.assertEqual(self.c.req("DELETE", "/api/v1/provisioning/mute-timings/nights")[0], 409)
+        # Reset: the default tree; then both can be deleted.
+        self.assertEqual(self.c.req("DELETE", "/api/v1/provisioning/policies")[0], 202)
+        self.assertNotIn("routes", self.c.req("GET", "/api/v1/provisioning/policies")[1])
+        self.assertEqual(self.c.req("DELETE", self.CP + "/cp-ops")[0], 202)
+        self.assertEqual(self.c.req("DELETE", "/api/v1/provisioning/mute-timings/nights")[0], 204)
+        self.assertEqual(self.c.req("GET", "/api/v1/provisioning/mute-timings/nights")[0], 404)
+
+    def test_mute_timing_validation_and_update(self):
+        base = "/api/v1/provisioning/mute-timings"
+        for spans in ([{"times": [{"start_time": "10:00", "end_time": "09:00"}]}],
+                      [{"weekdays": ["funday"]}], [{"months": ["13"]}], [{"days_of_month": ["32"]}],
+                      [{"location": "Mars/Olympus"}]):
+            self.assertEqual(self.c.req("POST", base, {"name": "w", "time_intervals": spans})[0], 400, spans)
+        one_off = {"name": "upgrade [monitorc]", "time_intervals": [
+            {"times": [{"start_time": "23:00", "end_time": "24:00"}], "days_of_month": ["30"], "months": ["december"],
+             "years": ["2026"], "location": "Asia/Tokyo"}]}
+        self.assertEqual(self.c.req("POST", base, one_off, headers=self.NOPROV)[0], 201)
+        path = base + "/upgrade%20%5Bmonitorc%5D"
+        one_off["time_intervals"][0]["times"][0]["start_time"] = "22:00"
+        self.assertEqual(self.c.req("PUT", path, one_off, headers=self.NOPROV)[0], 202)
+        self.assertEqual(self.c.req("GET", path)[1]["time_intervals"][0]["times"][0]["start_time"], "22:00")
+        self.assertEqual(self.c.req("PUT", base + "/missing", dict(one_off, name="missing"))[0], 404)
+        # Written without X-Disable-Provenance: provenance "api", and then a provenance-less change is refused.
+        self.assertEqual(self.c.req("POST", base, {"name": "api-made", "time_intervals": []})[0], 201)
+        self.assertEqual(self.c.req("GET", base + "/api-made")[1]["provenance"], "api")
+        self.assertEqual(self.c.req("DELETE", base + "/api-made", headers=self.NOPROV)[0], 409)
+
 
 class NoAuthModeTest(unittest.TestCase):
     def test_without_token_everything_is_accepted(self):
