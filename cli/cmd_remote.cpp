@@ -121,12 +121,19 @@ int confirmPlanTarget(const FrontEndOptions& fe, const std::string& file, const 
   return 1;
 }
 
+// How apply writes: requests at a time, and changes per request where the target takes several.
+struct WriteFlags {
+  int parallel = 4;
+  int batch = 0;  // 0: the target's own batch size
+};
+
 // Applies, then carries out the repairs the target finds (what a racing run created twice).
 // `title` heads the report (one per target when several are applied).
-int applyPlan(const eng::Plan& plan, eng::Target& target, int parallel, const std::string& title = "Apply report:") {
+int applyPlan(const eng::Plan& plan, eng::Target& target, const WriteFlags& wf, const std::string& title = "Apply report:") {
   bool tty = useColor(STDERR_FILENO);  // the progress line rewrites itself with escapes
   eng::ApplyOptions ao;
-  ao.parallel = parallel;
+  ao.parallel = wf.parallel;
+  ao.batch = static_cast<size_t>(wf.batch);
   ao.progress = [tty](const eng::Outcome& o, size_t done, size_t total) {
     if (tty && total >= 10)
       std::cerr << "\r\x1b[K[" << done << "/" << total << "] " << eng::actionName(o.change->action) << " "
@@ -252,7 +259,7 @@ int planSeveral(const FrontEndOptions& fe, const RemoteFlags& rf, const std::str
 // confirmation covers them all; then each target with changes is applied in turn exactly as
 // `apply --target NAME` applies it (its own ownership checks, lock and repairs), and a target
 // whose writes fail does not stop the next. 0: all applied (or nothing to do); 1: otherwise.
-int applySeveral(const FrontEndOptions& fe, const RemoteFlags& rf, bool autoApprove, int parallel) {
+int applySeveral(const FrontEndOptions& fe, const RemoteFlags& rf, bool autoApprove, const WriteFlags& wf) {
   std::vector<Planned> planned;
   bool failed = false;
   if (!planEach(fe, rf, planned, failed)) return 1;
@@ -274,7 +281,7 @@ int applySeveral(const FrontEndOptions& fe, const RemoteFlags& rf, bool autoAppr
   }
   std::vector<std::string> bad;
   for (Planned* p : changing)
-    if (applyPlan(p->plan, *p->open.target, parallel, "Apply report for " + targetLabel(p->plan) + ":") != 0)
+    if (applyPlan(p->plan, *p->open.target, wf, "Apply report for " + targetLabel(p->plan) + ":") != 0)
       bad.push_back(targetLabel(p->plan));
   std::cout << "\nApplied to " << changing.size() - bad.size() << " of " << changing.size() << " target(s) with changes";
   for (size_t i = 0; i < bad.size(); ++i) std::cout << (i ? ", " : "; failed: ") << bad[i];
@@ -344,23 +351,26 @@ Runner setupApply(CLI::App& sub) {
     FrontEndOptions fe;
     RemoteFlags rf;
     bool autoApprove = false;
-    int parallel = 4;
+    WriteFlags wf;
   };
   auto o = std::make_shared<Opts>();
   o->fe.add(sub);
   o->rf.add(sub, "apply to");
   sub.add_flag("--auto-approve", o->autoApprove, "Apply without asking (needed without a terminal)");
   CLI::Option* parallelOpt =
-      sub.add_option("--parallel", o->parallel, "Requests at a time (default: 4 writes, 16 reads)")->check(CLI::Range(1, 64));
+      sub.add_option("--parallel", o->wf.parallel, "Requests at a time (default: 4 writes, 16 reads)")->check(CLI::Range(1, 64));
+  sub.add_option("--batch", o->wf.batch,
+                 "Changes per write request where the target takes several in one (default: the target's; 1: one at a time)")
+      ->check(CLI::Range(1, 1000));
   return [o, parallelOpt]() {
     // Given, --parallel bounds the reads too; by default reads (idempotent GETs) go 16 at a time.
-    if (parallelOpt->count() > 0) o->rf.readParallel = o->parallel;
+    if (parallelOpt->count() > 0) o->rf.readParallel = o->wf.parallel;
     eng::Plan plan;
     OpenTarget open;
     const bool savedPlan = !o->fe.paths.empty() && looksLikePlanFile(o->fe.paths[0]);
     if (savedPlan && o->rf.several())
       return fail("a saved plan is one target's: apply each with 'monitorc apply FILE', or give --target/--all-targets without a plan file");
-    if (o->rf.several()) return applySeveral(o->fe, o->rf, o->autoApprove, o->parallel);
+    if (o->rf.several()) return applySeveral(o->fe, o->rf, o->autoApprove, o->wf);
     if (!o->rf.targets.empty()) o->rf.target = o->rf.targets[0];
     if (savedPlan) {
       const std::string file = o->fe.paths[0];
@@ -391,7 +401,7 @@ Runner setupApply(CLI::App& sub) {
       }
       std::cout << eng::renderText(plan, useColor(STDOUT_FILENO));
       if (!plan.hasChanges()) return 0;
-      return applyPlan(plan, *open.target, o->parallel);
+      return applyPlan(plan, *open.target, o->wf);
     }
     if (o->fe.paths.empty()) return fail("apply needs .mon sources or a saved plan file");
     if (int rc = makePlan(o->fe, o->rf, plan, open)) return rc;
@@ -405,7 +415,7 @@ Runner setupApply(CLI::App& sub) {
         return 1;
       }
     }
-    return applyPlan(plan, *open.target, o->parallel);
+    return applyPlan(plan, *open.target, o->wf);
   };
 }
 

@@ -86,25 +86,60 @@ ApplyReport apply(const Plan& plan, Remote& remote, const ApplyOptions& opts) {
   report.outcomes.resize(work.size());
   size_t total = work.size(), done = 0;
   std::mutex mu;
+  const size_t limit = std::max<size_t>(1, opts.batch ? opts.batch : remote.batchLimit());
   for (int phase = 0; phase < 6; ++phase) {
     std::vector<size_t> slots;  // indexes into work/outcomes
     for (size_t w = 0; w < work.size(); ++w) {
       const Change& c = plan.changes[work[w]];
       if (phaseOf(c.action) * 2 + stepOf(c) == phase) slots.push_back(w);
     }
+    auto record = [&](size_t slot, Outcome o) {
+      std::lock_guard<std::mutex> lock(mu);
+      report.outcomes[slot] = o;
+      ++done;
+      if (!o.result.ok) ++report.failed;
+      if (opts.progress) opts.progress(o, done, total);
+    };
+    // A refused change is reported at once; the others go in chunks of consecutive changes of
+    // one kind, as many as the remote takes in one batch.
+    std::vector<std::vector<size_t>> chunks;
+    for (size_t slot : slots) {
+      const Change& c = plan.changes[work[slot]];
+      if (opts.current) {
+        std::string why = writeRefusal(c, plan.prune, *opts.current);
+        if (!why.empty()) {
+          record(slot, Outcome{&c, OpResult{false, c.id, "refused: " + why, 0, false}});
+          continue;
+        }
+      }
+      if (chunks.empty() || chunks.back().size() >= limit || plan.changes[work[chunks.back().front()]].kind != c.kind)
+        chunks.emplace_back();
+      chunks.back().push_back(slot);
+    }
     std::atomic<size_t> next{0};
     auto worker = [&] {
-      for (size_t k; (k = next++) < slots.size();) {
-        const Change& c = plan.changes[work[slots[k]]];
-        Outcome o{&c, run(c, remote, plan, opts.current)};
-        std::lock_guard<std::mutex> lock(mu);
-        report.outcomes[slots[k]] = o;
-        ++done;
-        if (!o.result.ok) ++report.failed;
-        if (opts.progress) opts.progress(o, done, total);
+      for (size_t k; (k = next++) < chunks.size();) {
+        const std::vector<size_t>& chunk = chunks[k];
+        if (chunk.size() == 1) {
+          const Change& c = plan.changes[work[chunk[0]]];
+          record(chunk[0], Outcome{&c, run(c, remote, plan, nullptr)});
+          continue;
+        }
+        std::vector<Write> writes;
+        for (size_t slot : chunk) {
+          const Change& c = plan.changes[work[slot]];
+          Write::What what = c.action == Action::Create ? Write::Create : c.action == Action::Delete ? Write::Remove : Write::Update;
+          writes.push_back(Write{what, c.kind, c.key, c.id, &c.body});
+        }
+        std::vector<OpResult> results = remote.writeBatch(writes);
+        for (size_t i = 0; i < chunk.size(); ++i) {
+          const Change& c = plan.changes[work[chunk[i]]];
+          OpResult r = i < results.size() ? results[i] : OpResult{false, c.id, "no result for this change in its batch", 0, false};
+          record(chunk[i], Outcome{&c, r});
+        }
       }
     };
-    size_t n = std::min<size_t>(std::max(1, opts.parallel), slots.size());
+    size_t n = std::min<size_t>(std::max(1, opts.parallel), chunks.size());
     std::vector<std::thread> threads;
     for (size_t t = 1; t < n; ++t) threads.emplace_back(worker);
     if (n > 0) worker();

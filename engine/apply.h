@@ -2,6 +2,8 @@
 // Carries out a plan: creates, then updates and adoptions, then deletes, each phase with up to
 // `parallel` requests at a time (objects that name others, such as notification groups, go
 // after what they name within creates and updates, and before it within deletes). A failed object does not stop the others.
+// Where the remote takes several writes in one request (Remote::batchLimit), each worker hands
+// it consecutive changes of one kind at a time; outcomes are still reported per change.
 #include <functional>
 
 #include "plan.h"
@@ -21,6 +23,9 @@ struct ApplyOptions {
   /// checked against it (writeRefusal) and refused when it does not fit; a plan file is
   /// untrusted input, so its ids are never written to blindly.
   const RemoteState* current = nullptr;
+  /// Most changes handed to the remote at once (Remote::writeBatch): 0 takes the remote's
+  /// batchLimit(), 1 writes one at a time.
+  size_t batch = 0;
 };
 
 /// Why `c` (of a plan made with or without prune) must not be carried out on `now`: an update

@@ -4,6 +4,16 @@
 
 namespace mon::engine {
 
+std::vector<OpResult> Remote::writeBatch(const std::vector<Write>& writes) {
+  std::vector<OpResult> out;
+  for (const auto& w : writes) {
+    if (w.what == Write::Create) out.push_back(create(w.kind, w.key, *w.body));
+    else if (w.what == Write::Update) out.push_back(update(w.kind, w.id, *w.body));
+    else out.push_back(remove(w.kind, w.id));
+  }
+  return out;
+}
+
 const char* kindName(ObjKind k) {
   switch (k) {
     case ObjKind::Monitor: return "monitor";
@@ -22,8 +32,11 @@ bool kindFromName(const std::string& name, ObjKind& out) {
   return false;
 }
 
+// Dashboards show what monitors write (a Zabbix item widget names an item a monitor creates),
+// so they go after them too.
 bool namesOthers(ObjKind k) {
-  return k == ObjKind::NotificationGroup || k == ObjKind::Downtime || k == ObjKind::AlertGroupSetting;
+  return k == ObjKind::NotificationGroup || k == ObjKind::Downtime || k == ObjKind::AlertGroupSetting ||
+         k == ObjKind::Dashboard;
 }
 
 std::vector<RemoteObject>& RemoteState::of(ObjKind k) {

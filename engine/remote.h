@@ -60,6 +60,16 @@ struct OpResult {
   bool recovered = false;  // a lost create response was found again by its key
 };
 
+/// One write of a batch (Remote::writeBatch): a create (`key`, `body`), an update (`id`,
+/// `body`) or a remove (`id`).
+struct Write {
+  enum What { Create, Update, Remove } what;
+  ObjKind kind;
+  std::string key;
+  std::string id;
+  const Json* body = nullptr;
+};
+
 class Remote {
  public:
   virtual ~Remote() = default;
@@ -72,6 +82,14 @@ class Remote {
   virtual OpResult create(ObjKind kind, const std::string& key, const Json& body) = 0;
   virtual OpResult update(ObjKind kind, const std::string& id, const Json& body) = 0;
   virtual OpResult remove(ObjKind kind, const std::string& id) = 0;
+  /// How many writes of one phase apply may hand over at once (writeBatch); 1, the default:
+  /// one at a time. Places whose API takes many objects in one request say more.
+  virtual size_t batchLimit() const { return 1; }
+  /// Carries out `writes` (all creates, all updates or all removes) in as few requests as the
+  /// place allows; one result per write, in order. The default writes them one by one. When a
+  /// batched request fails, an implementation writes those objects again one by one, so that
+  /// each error is reported on its own object.
+  virtual std::vector<OpResult> writeBatch(const std::vector<Write>& writes);
   /// The alerts opened since `since` (Unix seconds), open and closed; pages older than that are
   /// not read. False with `err` when they cannot be read or the place keeps none.
   virtual bool alerts(int64_t /*since*/, std::vector<AlertEvent>& /*out*/, std::string& err) {

@@ -9,8 +9,10 @@ namespace mon::zabbix {
 
 namespace {
 
-// Widget field types of the API: 0 integer, 1 string.
-constexpr int kInt = 0, kString = 1;
+// Widget field types of the API: 0 integer, 1 string, 4 item (its id).
+constexpr int kInt = 0, kString = 1, kItem = 4;
+// The item widget's decimal places: 0 to 10 in 6.0.
+constexpr int kMaxDecimals = 10;
 // Zabbix 6.0's grid: 24 columns; heights of 2 to 32 rows of 70 px.
 constexpr int kColumns = 24, kMinHeight = 2, kMaxHeight = 32;
 
@@ -67,6 +69,32 @@ WidgetOut problems(const ir::Widget&) {
   return {{{"type", "problems"}, {"fields", fields}}, "", {}};
 }
 
+// An item widget ("item value"): the last value of item `metric` (its key) on host `host_id`
+// (its technical name), named by host and key in the body ({host, key}) and by its id on the
+// server (dashboardParams, dashboardFromApi).
+WidgetOut itemValue(const ir::Widget& w) {
+  for (const char* f : {"service", "expression", "query"})
+    if (w.props.has(f))
+      return {{}, std::string("an item value widget shows one host's item: give 'host_id' (the host's technical name) and 'metric' "
+                              "(the item's key), not '") + f + "'"};
+  std::string key = w.props.str("metric"), host = w.props.str("host_id");
+  if (key.empty() || host.empty())
+    return {{}, "an item value widget shows one host's item: give 'host_id' (the host's technical name) and 'metric' (the item's key)"};
+  Json fields = Json::array({field(kItem, "itemid", {{"host", host}, {"key", key}})});
+  bool advanced = false;
+  if (const ir::Prop* f = w.props.find("fraction_size"); f && f->value.is_number()) {
+    fields.push_back(field(kInt, "decimal_places", std::min(kMaxDecimals, static_cast<int>(f->value.get<double>()))));
+    advanced = true;
+  }
+  if (std::string suffix = w.props.str("suffix"); !suffix.empty()) {
+    fields.push_back(field(kString, "units", suffix));
+    advanced = true;
+  }
+  // Decimal places and units are "advanced configuration" in the widget's form.
+  if (advanced) fields.push_back(field(kInt, "adv_conf", 1));
+  return {{{"type", "item"}, {"fields", fields}}, ""};
+}
+
 Json sortedFields(const Json& fields) {
   std::vector<Json> v;
   if (fields.is_array())
@@ -89,13 +117,10 @@ DashboardTranslation translateDashboard(const ir::Dashboard& d, const TargetSett
     switch (w.kind) {
       case ir::WidgetKind::Graph: what = "graph"; o = graph(w, s); break;
       case ir::WidgetKind::AlertStatus: what = "alert_status"; o = problems(w); break;
-      case ir::WidgetKind::Value:
-        what = "value";
-        o.whyNot = "an item value widget names one host's item by its id; use a graph";
-        break;
+      case ir::WidgetKind::Value: what = "value"; o = itemValue(w); break;
       case ir::WidgetKind::Markdown:
         what = "markdown";
-        o.whyNot = "Zabbix 6.0 dashboards have no text widget (plain text shows item values)";
+        o.whyNot = "Zabbix 6.0 dashboards have no free-text widget (plain text shows item values, url embeds a page)";
         break;
     }
     if (!o.whyNot.empty()) {
@@ -140,7 +165,16 @@ Json normalizeDashboard(const Json& body) {
           {"pages", pages}};
 }
 
-Json dashboardFromApi(const Json& d, const TargetSettings& s) {
+std::vector<std::string> itemIdsIn(const Json& d) {
+  std::vector<std::string> ids;
+  for (const auto& p : d.value("pages", Json::array()))
+    for (const auto& w : p.value("widgets", Json::array()))
+      for (const auto& f : w.value("fields", Json::array()))
+        if (text(f.value("type", Json(""))) == std::to_string(kItem)) ids.push_back(text(f.value("value", Json(""))));
+  return ids;
+}
+
+Json dashboardFromApi(const Json& d, const TargetSettings& s, const std::map<std::string, Json>& items) {
   Json pages = Json::array();
   for (const auto& p : d.value("pages", Json::array())) {
     Json widgets = Json::array();
@@ -148,6 +182,10 @@ Json dashboardFromApi(const Json& d, const TargetSettings& s) {
       Json n = Json::object();
       for (const char* f : {"type", "name", "x", "y", "width", "height", "view_mode"}) n[f] = w.value(f, Json(""));
       n["fields"] = w.value("fields", Json::array());
+      // An item by id -> by host and key, as the source names it (an unknown id stays an id).
+      for (auto& f : n["fields"])
+        if (text(f.value("type", Json(""))) == std::to_string(kItem))
+          if (auto it = items.find(text(f.value("value", Json("")))); it != items.end()) f["value"] = it->second;
       widgets.push_back(std::move(n));
     }
     pages.push_back({{"name", p.value("name", Json(""))}, {"widgets", widgets}});
@@ -158,10 +196,19 @@ Json dashboardFromApi(const Json& d, const TargetSettings& s) {
   return body;
 }
 
-Json dashboardParams(const Json& body) {
-  Json p = {{"name", body.value("name", Json(""))}, {"private", body.value("private", Json(0))},
-            {"pages", body.value("pages", Json::array())}};
-  return p;
+bool dashboardParams(const Json& body, const ItemResolver& resolve, Json& params, std::string& err) {
+  Json pages = body.value("pages", Json::array());
+  for (auto& p : pages)
+    for (auto& w : p["widgets"])
+      for (auto& f : w["fields"])
+        if (f.value("value", Json()).is_object()) {
+          std::string id;
+          if (!resolve(f["value"].value("host", ""), f["value"].value("key", ""), id, err))
+            return (err = "widget '" + w.value("name", "") + "': " + err, false);
+          f["value"] = id;
+        }
+  params = {{"name", body.value("name", Json(""))}, {"private", body.value("private", Json(0))}, {"pages", pages}};
+  return true;
 }
 
 }  // namespace mon::zabbix

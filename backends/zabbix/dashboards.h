@@ -5,6 +5,8 @@
 // names). Build writes the bodies, plan compares them, apply sends them (trigger_remote.cpp).
 // The page is named after the target's template ("monitorc: monitorc web"), so that two
 // zabbix targets on one server each see only their own dashboards.
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,11 +35,18 @@ DashboardTranslation translateDashboard(const ir::Dashboard& d, const TargetSett
 /// filled in, widgets in grid order, fields by name.
 Json normalizeDashboard(const Json& body);
 
-/// A dashboard as dashboard.get answers (selectPages extend), as a body: urlPath and name, the
-/// owner marker as memo when its first page is the target's (ownedPageName).
-Json dashboardFromApi(const Json& d, const TargetSettings& s);
+/// The ids of the items a dashboard as dashboard.get answers shows (item widgets).
+std::vector<std::string> itemIdsIn(const Json& d);
 
-/// The parameters of dashboard.create / dashboard.update (without the id) for a body.
-Json dashboardParams(const Json& body);
+/// A dashboard as dashboard.get answers (selectPages extend), as a body: urlPath and name, the
+/// owner marker as memo when its first page is the target's (ownedPageName); item ids found
+/// in `items` (id -> {host, key}) as the body names them.
+Json dashboardFromApi(const Json& d, const TargetSettings& s, const std::map<std::string, Json>& items = {});
+
+/// The id of item `key` on host `host`; false with `err` when there is none.
+using ItemResolver = std::function<bool(const std::string& host, const std::string& key, std::string& id, std::string& err)>;
+/// The parameters of dashboard.create / dashboard.update (without the id) for a body, items
+/// named by host and key resolved to their ids.
+bool dashboardParams(const Json& body, const ItemResolver& resolve, Json& params, std::string& err);
 
 }  // namespace mon::zabbix

@@ -39,6 +39,12 @@ const Names kStatus = {{"ENABLED", "0"}, {"DISABLED", "1"}};
 const Names kTriggerType = {{"SINGLE", "0"}, {"MULTIPLE", "1"}};
 const Names kYesNo = {{"NO", "0"}, {"YES", "1"}};
 const Names kCorrelation = {{"DISABLED", "0"}, {"TAG_VALUE", "1"}};
+const Names kYesFirst = {{"YES", "1"}, {"NO", "0"}};  // a step follows redirects unless told not to
+const Names kRetrieve = {{"BODY", "0"}, {"HEADERS", "1"}, {"BOTH", "2"}};
+// What a web scenario or its step may have that monitorc does not write.
+const char* const kWebExtras[] = {"variables", "headers", "authentication", "http_user", "http_password", "ssl_cert_file",
+                                  "ssl_key_file", "ssl_key_password"};
+const char* const kStepExtras[] = {"variables", "query_fields"};
 
 // Item fields the source carries (`raw.items`); the rest of an item is named when dropped.
 const std::set<std::string> kCarried = {"uuid", "name", "key", "type", "value_type", "units", "delay", "triggers"};
@@ -101,6 +107,42 @@ struct Reader {
     return true;
   }
 };
+
+// An exported web scenario as httptest.get answers (web.h's fields); what it has beyond them is
+// named in a warning.
+bool webScenario(Reader& rd, const Json& w, const std::string& where, Json& out) {
+  auto orDefault = [&](const Json& o, const char* k, const char* d) { std::string v = rd.text(o, k); return v.empty() ? std::string(d) : v; };
+  out = {{"name", rd.text(w, "name")},          {"delay", orDefault(w, "delay", "1m")}, {"retries", orDefault(w, "attempts", "1")},
+         {"agent", orDefault(w, "agent", "Zabbix")}, {"http_proxy", rd.text(w, "http_proxy")}, {"tags", rd.tags(w)}};
+  const std::pair<const char*, const Names*> enums[] = {{"status", &kStatus}, {"verify_peer", &kYesNo}, {"verify_host", &kYesNo}};
+  for (const auto& [k, names] : enums) {
+    std::string v;
+    if (!rd.named(w, k, *names, where, v)) return false;
+    out[k] = v;
+  }
+  for (const char* k : kWebExtras)
+    if (w.contains(k) && !rd.text(w, k).empty() && rd.text(w, k) != "[]" && rd.text(w, k) != "NONE")
+      rd.warnings.push_back(where + ": its " + std::string(k) + " are not imported (monitorc writes one request)");
+  Json steps = Json::array();
+  int no = 0;
+  for (const auto& st : w.value("steps", Json::array())) {
+    std::string follow, retrieve, at = where + ", step '" + rd.text(st, "name") + "'";
+    if (!rd.named(st, "follow_redirects", kYesFirst, at, follow) || !rd.named(st, "retrieve_mode", kRetrieve, at, retrieve)) return false;
+    Json headers = Json::array();
+    for (const auto& h : st.value("headers", Json::array())) headers.push_back({{"name", rd.text(h, "name")}, {"value", rd.text(h, "value")}});
+    std::string posts = st.contains("posts") && st["posts"].is_string() ? st["posts"].get<std::string>() : "";
+    if (st.contains("posts") && st["posts"].is_array() && !st["posts"].empty())
+      rd.warnings.push_back(at + ": its form fields are not imported (a request body is raw text)");
+    for (const char* k : kStepExtras)
+      if (st.contains(k) && st[k].is_array() && !st[k].empty()) rd.warnings.push_back(at + ": its " + std::string(k) + " are not imported");
+    steps.push_back({{"name", rd.text(st, "name")}, {"no", std::to_string(++no)}, {"url", rd.text(st, "url")},
+                     {"status_codes", rd.text(st, "status_codes")}, {"required", rd.text(st, "required")},
+                     {"timeout", orDefault(st, "timeout", "15s")}, {"follow_redirects", follow}, {"posts", posts},
+                     {"retrieve_mode", retrieve}, {"headers", headers}});
+  }
+  out["steps"] = steps;
+  return true;
+}
 
 // JSON when the text starts with '{' (what configuration.export writes for format "json"),
 // YAML otherwise; YAML scalars are kept as text, as the export writes every value.
@@ -183,7 +225,7 @@ bool importExport(const std::string& text, std::string& source, std::vector<std:
       return false;
     }
     std::string where = "template '" + host + "'";
-    for (const char* part : {"discovery_rules", "httptests", "graphs", "dashboards", "valuemaps", "macros", "templates"})
+    for (const char* part : {"discovery_rules", "graphs", "dashboards", "valuemaps", "macros", "templates"})
       if (tpl.contains(part) && tpl[part].is_array() && !tpl[part].empty())
         warnings.push_back(where + ": its " + std::string(part) + " are not imported (monitorc writes items and triggers)");
     TargetSettings s;
@@ -267,6 +309,24 @@ bool importExport(const std::string& text, std::string& source, std::vector<std:
       }
       add(name, false, trig);
     }
+    // Web scenarios join the monitor their tag names (monitorc's) or the triggers of their name.
+    if (tpl.contains("httptests") && tpl["httptests"].is_array())
+      for (const auto& w : tpl["httptests"]) {
+        Json web;
+        if (!webScenario(rd, w, where + ", web scenario '" + rd.text(w, "name") + "'", web)) return (error = rd.error, false);
+        std::string mon = tagValue(web["tags"], kMonitorTag);
+        bool owned = tagValue(web["tags"], kOwnerTag) == kOwnerValue && !mon.empty();
+        std::string name = owned ? mon : web["name"].get<std::string>();
+        if (!monitorAt.count({owned, name})) {
+          Json body = {{"name", name}, {"items", Json::array()}, {"triggers", Json::array()}};
+          if (owned) body["memo"] = std::string(engine::kOwnerMarker);
+          monitorAt[{owned, name}] = state.monitors.size();
+          state.monitors.push_back({engine::ObjKind::Monitor, std::to_string(state.monitors.size() + 1), std::move(body)});
+        }
+        Json& body = state.monitors[monitorAt[{owned, name}]].body;
+        body["type"] = "web";
+        body["web"] = std::move(web);
+      }
     // What an item has beyond what monitorc writes, and items no trigger reads, are named.
     std::set<std::string> read;
     for (const auto& m : state.monitors)

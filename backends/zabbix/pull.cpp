@@ -1,11 +1,14 @@
 #include "zabbix/pull.h"
 
+#include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <regex>
 
 #include "ownership.h"
 #include "support/text.h"
 #include "zabbix/mapping.h"
+#include "zabbix/web.h"
 
 namespace mon::zabbix {
 
@@ -76,6 +79,110 @@ std::string itemSettings(const Json& items, const std::vector<std::string>& keys
   return out.empty() ? "" : "items = { " + out + " }";
 }
 
+// Labels (tags beside monitorc's own, `url` as runbook) and memo of trigger `t`, as fields.
+void labelsAndMemo(const Json& t, const std::function<void(const std::string&, const std::string&)>& field) {
+  std::string labels;
+  for (const auto& tag : t.value("tags", Json::array())) {
+    std::string k = str(tag, "tag");
+    if (k == kOwnerTag || k == kMonitorTag || k == kPartTag) continue;
+    labels += (labels.empty() ? "" : ", ") + quoteSource(k) + " = " + quoteSource(str(tag, "value"));
+  }
+  if (!str(t, "url").empty()) labels += (labels.empty() ? "" : ", ") + std::string("runbook = ") + quoteSource(str(t, "url"));
+  if (!labels.empty()) field("labels", "{ " + labels + " }");
+  if (!str(t, "comments").empty()) field("memo", quoteSource(str(t, "comments")));
+}
+
+// An external monitor from its web scenario and the triggers mapping.cpp writes on its items;
+// "" with a warning when the scenario is not of that shape.
+std::string externalSource(const std::string& name, const Json& b, const TargetSettings& s, std::vector<std::string>& warnings) {
+  const Json web = b["web"];
+  const Json steps = web.value("steps", Json::array());
+  if (steps.size() != 1) {
+    warnings.push_back("web scenario '" + name + "': skipped: an external monitor is one request (it has " +
+                       std::to_string(steps.size()) + " steps)");
+    return "";
+  }
+  const Json step = steps[0];
+  if (str(step, "name") != kWebStep)
+    warnings.push_back("web scenario '" + name + "': its step '" + str(step, "name") + "' becomes '" + kWebStep +
+                       "' (the name monitorc gives it), which renames its items web.test.time and web.test.rspcode");
+  std::string block, raw;
+  auto field = [&](const std::string& k, const std::string& v) { block += "  " + k + " = " + v + "\n"; };
+  auto rawField = [&](const std::string& k, const std::string& v) { raw += (raw.empty() ? "" : ", ") + k + " = " + v; };
+  field("url", quoteSource(str(step, "url")));
+  std::string service = tagValue(web.value("tags", Json::array()), kServiceTag);
+  if (!str(step, "posts").empty()) {
+    field("method", quoteSource("POST"));
+    field("request_body", quoteSource(str(step, "posts")));
+  }
+  std::string literal;
+  if (!str(step, "required").empty()) {
+    if (literalOfRegex(str(step, "required"), literal)) field("contains_string", quoteSource(literal));
+    else warnings.push_back("web scenario '" + name + "': its required pattern '" + str(step, "required") + "' is a regular expression, not kept");
+  }
+  static const std::regex code("^[1-5][0-9][0-9]$");
+  std::string codes = str(step, "status_codes");
+  if (std::regex_match(codes, code)) field("expected_status_code", codes);
+  else if (codes != "200-399") warnings.push_back("web scenario '" + name + "': status codes '" + codes + "' are not kept (one code or any 2xx/3xx)");
+  if (str(step, "follow_redirects") == "1") field("follow_redirect", "true");
+  std::string headers;
+  for (const auto& h : step.value("headers", Json::array()))
+    headers += (headers.empty() ? "" : ", ") + quoteSource(str(h, "name")) + " = " + quoteSource(str(h, "value"));
+  if (!headers.empty()) field("headers", "{ " + headers + " }");
+  if (str(web, "verify_peer") != "1" || str(web, "verify_host") != "1") field("skip_certificate_verification", "true");
+  // The triggers: the failure (how many checks in a row) and the response time pair.
+  const std::string ref = "/" + s.templateHost + "/";
+  const std::string fail = ref + webItemKey(str(web, "name"), "fail");
+  const std::string time = ref + webItemKey(str(web, "name"), "time");
+  static const std::regex rt(R"(^avg\((.*),([0-9]+)m\)>([0-9.]+)$)");
+  Json crit;
+  std::string attempts, rtWarning, rtCritical, rtMinutes;
+  for (const auto& t : b.value("triggers", Json::array())) {
+    std::string part = tagValue(t.value("tags", Json::array()), kPartTag), expr = str(t, "expression");
+    std::smatch m;
+    // A trigger made by hand has no part: its shape and priority say which it would be.
+    if (part.empty())
+      part = expr.find(fail) != std::string::npos ? "critical"
+             : str(t, "priority") == "2"          ? "response_time_warning"
+                                                  : "response_time_critical";
+    if (part == "critical" && expr == "last(" + fail + ")>0") {
+      crit = t;
+    } else if (part == "critical" && expr.rfind("min(" + fail + ",#", 0) == 0 && expr.size() > 3 && expr.compare(expr.size() - 3, 3, ")>0") == 0) {
+      crit = t;
+      attempts = expr.substr(fail.size() + 6, expr.size() - fail.size() - 9);
+    } else if ((part == "response_time_critical" || part == "response_time_warning") && std::regex_match(expr, m, rt) && m[1].str() == time) {
+      (part == "response_time_critical" ? rtCritical : rtWarning) = formatNumber(std::round(std::atof(m[3].str().c_str()) * 1000)) + "ms";
+      rtMinutes = m[2].str();
+    } else {
+      warnings.push_back("trigger '" + str(t, "description") + "' (" + (part.empty() ? "no part" : part) + ") of web scenario '" + name +
+                         "': skipped: not a trigger monitorc writes for an external monitor");
+    }
+  }
+  if (crit.is_null()) {
+    warnings.push_back("web scenario '" + name + "': skipped: it has no failure trigger (" + "last(" + fail + ")>0)");
+    return "";
+  }
+  // The language asks for a service with response times; a scenario made by hand has none
+  // (Zabbix does not use it): the target's name stands in.
+  if (service.empty() && !(rtWarning.empty() && rtCritical.empty())) service = s.name;
+  if (!service.empty()) block.insert(block.find('\n') + 1, "  service = " + quoteSource(service) + "\n");
+  if (!attempts.empty()) field("max_check_attempts", attempts);
+  if (!rtWarning.empty()) field("response_time_warning", rtWarning);
+  if (!rtCritical.empty()) field("response_time_critical", rtCritical);
+  if (!rtMinutes.empty()) field("response_time_duration", rtMinutes + "m");
+  labelsAndMemo(crit, field);
+  if (str(web, "delay") != "1m") rawField("delay", quoteSource(str(web, "delay")));
+  if (str(web, "retries") != "1") rawField("retries", numberOrText(str(web, "retries")));
+  if (str(web, "agent") != "Zabbix") rawField("agent", quoteSource(str(web, "agent")));
+  if (!str(web, "http_proxy").empty()) rawField("http_proxy", quoteSource(str(web, "http_proxy")));
+  if (str(web, "status") != "0" && !str(web, "status").empty()) rawField("status", numberOrText(str(web, "status")));
+  if (str(step, "timeout") != "15s") rawField("timeout", quoteSource(str(step, "timeout")));
+  if (!str(step, "retrieve_mode").empty() && str(step, "retrieve_mode") != "0") rawField("retrieve_mode", numberOrText(str(step, "retrieve_mode")));
+  if (!raw.empty()) field("raw", "{ " + raw + " }");
+  field("targets", "[" + quoteSource(s.name) + "]");
+  return "monitor external " + quoteSource(name) + " {\n" + block + "}\n\n";
+}
+
 }  // namespace
 
 std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const TargetSettings& s,
@@ -88,6 +195,10 @@ std::string pullSource(const engine::RemoteState& state, bool ownedOnly, const T
     bool owned = engine::hasOwnerMarker(text(b.value("memo", Json(""))));
     if (ownedOnly && !owned) continue;
     std::string name = text(b.value("name", Json("")));
+    if (b.contains("web")) {
+      out += externalSource(name, b, s, warnings);
+      continue;
+    }
     const Json items = b.value("items", Json::array());
     // Copies: value() gives a temporary.
     Json critJ, warnJ;

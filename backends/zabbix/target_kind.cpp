@@ -88,7 +88,8 @@ std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::stri
   engine::ObjectTargetParts parts;
   DiagEngine quiet;  // check and build report these; plan needs the objects
   for (auto& m : monitorsFor(ctx.module, t, quiet)) {
-    engine::Desired d{engine::ObjKind::Monitor, m.body.value("name", ""), "trigger", std::move(m.body),
+    std::string type = m.body.value("type", "trigger");  // "web" for a web scenario's
+    engine::Desired d{engine::ObjKind::Monitor, m.body.value("name", ""), type, std::move(m.body),
                       where(ctx.sources, m.monitor->nameRange.valid() ? m.monitor->nameRange : m.monitor->range), {}};
     if (const ir::Prop* prev = m.monitor->props.find("previous_names"))
       for (const auto& n : prev->value)

@@ -8,6 +8,7 @@
 #include "ownership.h"
 #include "zabbix/dashboards.h"
 #include "zabbix/mapping.h"
+#include "zabbix/web.h"
 
 namespace mon::zabbix {
 
@@ -69,6 +70,8 @@ struct Group {
   std::map<std::string, std::string> parts;  // part -> triggerid
   std::vector<std::string> itemKeys;
   bool foreign = false;  // one trigger without the ownership tags (adopt)
+  std::string webId;     // the monitor's web scenario (external monitors)
+  Json web;              // that scenario as read, step ids included
 };
 
 class ZabbixRemote : public engine::Remote {
@@ -88,8 +91,22 @@ class ZabbixRemote : public engine::Remote {
     if (!api_->call("dashboard.get", {{"output", {"dashboardid", "name", "private"}}, {"selectPages", "extend"}}, r, err))
       return false;
     foreignDashboards_.clear();
+    // The items the item widgets show, by host and key as the source names them.
+    Json itemIds = Json::array();
+    for (const auto& d : r)
+      for (const auto& id : itemIdsIn(d)) itemIds.push_back(id);
+    std::map<std::string, Json> widgetItems;
+    if (!itemIds.empty()) {
+      Json found;
+      if (!api_->call("item.get", {{"output", {"itemid", "key_"}}, {"itemids", itemIds}, {"selectHosts", {"host"}}, {"webitems", true}},
+                      found, err))
+        return false;
+      for (const auto& it : found)
+        if (!it.value("hosts", Json::array()).empty())
+          widgetItems[text(it["itemid"])] = {{"host", text(it["hosts"][0]["host"])}, {"key", text(it["key_"])}};
+    }
     for (const auto& d : r) {
-      Json body = dashboardFromApi(d, s_);
+      Json body = dashboardFromApi(d, s_, widgetItems);
       if (body.contains("memo")) out.dashboards.push_back({ObjKind::Dashboard, text(d.value("dashboardid", Json(""))), std::move(body)});
       else foreignDashboards_.insert(text(d.value("name", Json(""))));
     }
@@ -137,7 +154,9 @@ class ZabbixRemote : public engine::Remote {
         groups_[g.parts[""]] = std::move(g);
       }
     }
+    std::map<std::string, size_t> listed;  // monitor name -> its place in out.monitors
     for (const auto& mon : order) {
+      listed[mon] = out.monitors.size();
       Group g;
       Json trig = Json::array(), its = Json::array();
       for (Json* t : byMonitor[mon]) {
@@ -154,6 +173,45 @@ class ZabbixRemote : public engine::Remote {
       out.monitors.push_back({ObjKind::Monitor, id, std::move(body)});
       groups_[id] = std::move(g);
     }
+    return fetchWebScenarios(out, listed, err);
+  }
+
+  // The owned web scenarios (tag managed_by=monitorc), each joined to the monitor its tag
+  // names; a scenario whose triggers are gone is a monitor of its own (id "httptest:ID"), so
+  // that apply completes it or --prune deletes it. Scenarios made by hand are not listed.
+  bool fetchWebScenarios(RemoteState& out, const std::map<std::string, size_t>& listed, std::string& err) {
+    Json scenarios;
+    if (!api_->call("httptest.get", {{"output", {"httptestid", "name", "delay", "retries", "agent", "status", "verify_peer",
+                                                 "verify_host", "http_proxy"}},
+                                     {"templateids", {templateId_}}, {"inherited", false}, {"selectSteps", "extend"},
+                                     {"selectTags", {"tag", "value"}}},
+                    scenarios, err))
+      return false;
+    for (auto& w : scenarios) {
+      Json tags = w.value("tags", Json::array());
+      if (!ownedTags(tags)) continue;
+      std::string mon = tagValue(tags, kMonitorTag);
+      if (mon.empty()) mon = text(w["name"]);
+      std::string webId = text(w["httptestid"]);
+      Json web = Json::object();
+      for (auto it = w.begin(); it != w.end(); ++it)
+        if (it.key() != "httptestid") web[it.key()] = it.value();
+      RemoteObject* obj = nullptr;
+      if (auto at = listed.find(mon); at != listed.end()) {
+        obj = &out.monitors[at->second];
+      } else {
+        std::string id = "httptest:" + webId;
+        out.monitors.push_back({ObjKind::Monitor, id, {{"name", mon}, {"memo", std::string(engine::kOwnerMarker)},
+                                                       {"items", Json::array()}, {"triggers", Json::array()}}});
+        obj = &out.monitors.back();
+        groups_[id] = Group{};
+      }
+      Group& g = groups_[obj->id];
+      g.webId = webId;
+      g.web = web;
+      obj->body["type"] = "web";
+      obj->body["web"] = std::move(web);
+    }
     return true;
   }
 
@@ -164,14 +222,15 @@ class ZabbixRemote : public engine::Remote {
       if (std::lock_guard<std::mutex> lock(mu_); foreignDashboards_.count(body.value("name", "")))
         return (r.error = "dashboard '" + body.value("name", "") + "' exists and is not owned by monitorc (its page is not named '" +
                           ownedPageName(s_) + "')", r);
-      if (!api_->call("dashboard.create", dashboardParams(body), res, r.error)) return r;
+      Json p;
+      if (!dashboardParams(body, itemIdOf(), p, r.error) || !api_->call("dashboard.create", p, res, r.error)) return r;
       r.id = text(res.value("dashboardids", Json::array({""}))[0]);
       r.ok = true;
       return r;
     }
     if (!ensureTemplate(r.error) || !ensureItems(body, r.error)) return r;
     Group g;
-    if (!writeTriggers(body, g, r.error)) return r;
+    if (!writeWeb(body, g, r.error) || !writeTriggers(body, g, r.error)) return r;
     r.id = firstId(g);
     r.ok = true;
     return r;
@@ -194,7 +253,8 @@ class ZabbixRemote : public engine::Remote {
     r.id = id;
     if (kind == ObjKind::Dashboard) {
       // The pages are replaced whole: pages sent without their ids take the old ones' place.
-      Json p = dashboardParams(body), res;
+      Json p, res;
+      if (!dashboardParams(body, itemIdOf(), p, r.error)) return r;
       p["dashboardid"] = id;
       r.ok = api_->call("dashboard.update", p, res, r.error);
       return r;
@@ -211,6 +271,8 @@ class ZabbixRemote : public engine::Remote {
     }
     std::set<std::string> wanted;
     for (const auto& t : body.value("triggers", Json::array())) wanted.insert(tagValue(t["tags"], kPartTag));
+    // The scenario first: a renamed one renames its items, which the new expressions read.
+    if (!writeWeb(body, g, r.error)) return r;
     std::vector<std::string> gone;
     for (const auto& [part, tid] : g.parts)
       if (!wanted.count(part)) gone.push_back(tid);
@@ -231,6 +293,7 @@ class ZabbixRemote : public engine::Remote {
       if (!kept) dropped.push_back(k);
     }
     if (!dropUnusedItems(dropped, r.error)) return r;
+    if (!body.contains("web") && !g.webId.empty() && !api_->call("httptest.delete", Json::array({g.webId}), res, r.error)) return r;
     r.ok = true;
     return r;
   }
@@ -249,11 +312,204 @@ class ZabbixRemote : public engine::Remote {
     for (const auto& [part, tid] : g.parts) ids.push_back(tid);
     if (!ids.empty() && !api_->call("trigger.delete", ids, res, r.error)) return r;
     if (!dropUnusedItems(g.itemKeys, r.error)) return r;
+    // Its items (and any trigger still reading them) go with it.
+    if (!g.webId.empty() && !api_->call("httptest.delete", Json::array({g.webId}), res, r.error)) return r;
     r.ok = true;
     return r;
   }
 
+  // Zabbix's create, update and delete methods take arrays, and each call costs the frontend
+  // about as much whatever its size: a batch of monitors is written in a few calls. Updates
+  // that only change triggers: one trigger.update; removes: one trigger.delete (and one
+  // item.get, one item.delete for the items no trigger reads any more); creates: one
+  // item.create for their new items, one trigger.create for the triggers no other depends on
+  // first, one for those depending on them. The others (web scenarios, dashboards, items to
+  // change, parts added or dropped, adoptions) go one by one, as does a whole batch whose call
+  // fails, so that each error is reported on its own monitor.
+  size_t batchLimit() const override { return 50; }
+
+  std::vector<OpResult> writeBatch(const std::vector<engine::Write>& writes) override {
+    std::vector<OpResult> out(writes.size());
+    std::vector<size_t> batched, single;
+    for (size_t i = 0; i < writes.size(); ++i) (batchable(writes[i]) ? batched : single).push_back(i);
+    if (batched.size() > 1) {
+      std::string err;
+      bool ok = ensureTemplate(err);
+      if (ok && writes[batched[0]].what == engine::Write::Update) ok = updateBatch(writes, batched, out);
+      else if (ok && writes[batched[0]].what == engine::Write::Remove) ok = removeBatch(writes, batched, out);
+      else if (ok) ok = createBatch(writes, batched, out);
+      if (!ok) single.insert(single.end(), batched.begin(), batched.end());
+    } else {
+      single.insert(single.end(), batched.begin(), batched.end());
+    }
+    for (size_t i : single) {
+      const engine::Write& w = writes[i];
+      if (w.what == engine::Write::Create) out[i] = create(w.kind, w.key, *w.body);
+      else if (w.what == engine::Write::Update) out[i] = update(w.kind, w.id, *w.body);
+      else out[i] = remove(w.kind, w.id);
+    }
+    return out;
+  }
+
  private:
+  static std::set<std::string> partsOf(const Json& body) {
+    std::set<std::string> parts;
+    for (const auto& t : body.value("triggers", Json::array())) parts.insert(tagValue(t["tags"], kPartTag));
+    return parts;
+  }
+  static std::set<std::string> itemKeysOf(const Json& body) {
+    std::set<std::string> keys;
+    for (const auto& it : body.value("items", Json::array())) keys.insert(text(it.value("key_", Json(""))));
+    return keys;
+  }
+  // Every item the body reads exists as it wants it (`missingOk`: or does not exist yet).
+  bool itemsAsWanted(const Json& body, bool missingOk) {
+    std::lock_guard<std::mutex> l(mu_);
+    for (const auto& want : body.value("items", Json::array())) {
+      auto it = items_.find(text(want.value("key_", Json(""))));
+      if (it == items_.end()) {
+        if (!missingOk) return false;
+      } else if (!ownedTags(it->second.value("tags", Json::array())) || normalizeItem(remoteItem(it->second)) != normalizeItem(want)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool batchable(const engine::Write& w) {
+    if (w.kind != ObjKind::Monitor || (w.body && w.body->contains("web"))) return false;
+    if (w.what == engine::Write::Create) {
+      // createBatch writes dependencies one level deep (warning -> critical).
+      std::set<std::string> dependent;
+      for (const auto& t : w.body->value("triggers", Json::array()))
+        if (!t.value("dependencies", Json::array()).empty()) dependent.insert(tagValue(t["tags"], kPartTag));
+      for (const auto& t : w.body->value("triggers", Json::array()))
+        for (const auto& d : t.value("dependencies", Json::array()))
+          if (dependent.count(text(d)) || !partsOf(*w.body).count(text(d))) return false;
+      return itemsAsWanted(*w.body, true);
+    }
+    Group g;
+    std::string err;
+    if (!groupAsRead(w.kind, w.id, g, err) || g.foreign || !g.webId.empty()) return false;
+    if (w.what == engine::Write::Remove) return true;
+    std::set<std::string> had;
+    for (const auto& [part, tid] : g.parts) had.insert(part);
+    std::set<std::string> keys(g.itemKeys.begin(), g.itemKeys.end());
+    return had == partsOf(*w.body) && keys == itemKeysOf(*w.body) && itemsAsWanted(*w.body, false);
+  }
+
+  // The body's triggers as trigger.create/update take them, their dependencies resolved
+  // through `g` (part -> triggerid); `ids` says whether each carries its triggerid.
+  static Json triggerCalls(const Json& body, const Group& g, bool ids) {
+    Json calls = Json::array();
+    for (const auto& t : body.value("triggers", Json::array())) {
+      Json p = triggerParams(t), deps = Json::array();
+      for (const auto& d : t.value("dependencies", Json::array()))
+        if (auto it = g.parts.find(text(d)); it != g.parts.end()) deps.push_back({{"triggerid", it->second}});
+      p["dependencies"] = deps;
+      if (ids) p["triggerid"] = g.parts.at(tagValue(t["tags"], kPartTag));
+      calls.push_back(std::move(p));
+    }
+    return calls;
+  }
+
+  bool updateBatch(const std::vector<engine::Write>& writes, const std::vector<size_t>& batch, std::vector<OpResult>& out) {
+    Json calls = Json::array(), r;
+    std::string err;
+    for (size_t i : batch) {
+      Group g;
+      if (!groupAsRead(writes[i].kind, writes[i].id, g, err)) return false;
+      for (auto& c : triggerCalls(*writes[i].body, g, true)) calls.push_back(std::move(c));
+    }
+    if (!api_->call("trigger.update", calls, r, err)) return false;
+    for (size_t i : batch) out[i] = OpResult{true, writes[i].id, "", 1, false};
+    return true;
+  }
+
+  bool removeBatch(const std::vector<engine::Write>& writes, const std::vector<size_t>& batch, std::vector<OpResult>& out) {
+    Json ids = Json::array(), r;
+    std::vector<std::string> keys;
+    std::string err;
+    for (size_t i : batch) {
+      Group g;
+      if (!groupAsRead(writes[i].kind, writes[i].id, g, err)) return false;
+      for (const auto& [part, tid] : g.parts) ids.push_back(tid);
+      keys.insert(keys.end(), g.itemKeys.begin(), g.itemKeys.end());
+    }
+    if (!ids.empty() && !api_->call("trigger.delete", ids, r, err)) return false;
+    // The triggers are gone: an error now is every monitor's (the items they read are shared).
+    bool ok = dropUnusedItems(keys, err);
+    for (size_t i : batch) out[i] = OpResult{ok, writes[i].id, ok ? "" : err, 1, false};
+    return true;
+  }
+
+  bool createBatch(const std::vector<engine::Write>& writes, const std::vector<size_t>& batch, std::vector<OpResult>& out) {
+    std::string err;
+    Json r, newItems = Json::array();
+    std::set<std::string> seen;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      for (size_t i : batch)
+        for (const auto& want : writes[i].body->value("items", Json::array())) {
+          std::string key = text(want.value("key_", Json("")));
+          if (items_.count(key) || !seen.insert(key).second) continue;
+          Json p = itemParams(want);
+          p["hostid"] = templateId_;
+          newItems.push_back(std::move(p));
+        }
+    }
+    if (!newItems.empty()) {
+      if (!api_->call("item.create", newItems, r, err)) return false;
+      std::lock_guard<std::mutex> l(mu_);
+      for (size_t k = 0; k < newItems.size() && k < r["itemids"].size(); ++k) {
+        Json have = newItems[k];
+        have["itemid"] = text(r["itemids"][k]);
+        items_[text(have["key_"])] = have;
+      }
+    }
+    // Two rounds: the triggers nothing waits for, then those depending on them (the warning
+    // on the critical one). Deeper chains are not batched.
+    std::vector<Group> groups(batch.size());
+    for (int round = 0; round < 2; ++round) {
+      Json calls = Json::array();
+      std::vector<std::pair<size_t, std::string>> made;  // (place in batch, part)
+      for (size_t b = 0; b < batch.size(); ++b)
+        for (const auto& t : writes[batch[b]].body->value("triggers", Json::array())) {
+          bool depends = !t.value("dependencies", Json::array()).empty();
+          if (depends != (round == 1)) continue;
+          for (const auto& d : t.value("dependencies", Json::array()))
+            if (!groups[b].parts.count(text(d))) return false;
+          Json p = triggerParams(t), deps = Json::array();
+          for (const auto& d : t.value("dependencies", Json::array())) deps.push_back({{"triggerid", groups[b].parts[text(d)]}});
+          p["dependencies"] = deps;
+          calls.push_back(std::move(p));
+          made.emplace_back(b, tagValue(t["tags"], kPartTag));
+        }
+      if (calls.empty()) continue;
+      if (!api_->call("trigger.create", calls, r, err)) {
+        if (round == 0) return false;
+        // The first round's triggers exist: the monitors are reported failed, and a new plan
+        // finds their parts and completes them.
+        for (size_t b = 0; b < batch.size(); ++b) out[batch[b]] = OpResult{false, firstId(groups[b]), err, 1, false};
+        return true;
+      }
+      for (size_t k = 0; k < made.size() && k < r["triggerids"].size(); ++k) groups[made[k].first].parts[made[k].second] = text(r["triggerids"][k]);
+    }
+    for (size_t b = 0; b < batch.size(); ++b) out[batch[b]] = OpResult{true, firstId(groups[b]), "", 1, false};
+    return true;
+  }
+
+  // Finds an item widget's item on its host (the template's items are on every linked host).
+  ItemResolver itemIdOf() {
+    return [this](const std::string& host, const std::string& key, std::string& id, std::string& err) {
+      Json r;
+      if (!api_->call("item.get", {{"output", {"itemid"}}, {"host", host}, {"filter", {{"key_", key}}}, {"webitems", true}}, r, err))
+        return false;
+      if (!r.is_array() || r.empty()) return (err = "item '" + key + "' does not exist on host '" + host + "'", false);
+      id = text(r[0]["itemid"]);
+      return true;
+    };
+  }
   Json remoteTrigger(const Json& t, const std::map<std::string, std::string>& partOf) const {
     Json out = Json::object();
     for (const auto& [f, d] : kTriggerFields) out[f] = t.contains(f) ? t[f] : Json(d);
@@ -445,6 +701,29 @@ class ZabbixRemote : public engine::Remote {
     return true;
   }
 
+  // The body's web scenario on the template: created, or updated when it differs from what
+  // was read. Steps keep their ids (matched by name): a step sent without one is a new step,
+  // and the old one's items and the triggers reading them would be deleted.
+  bool writeWeb(const Json& body, Group& g, std::string& err) {
+    if (!body.contains("web")) return true;
+    const Json& want = body["web"];
+    Json r;
+    if (g.webId.empty()) {
+      Json p = want;
+      p["hostid"] = templateId_;
+      if (!api_->call("httptest.create", p, r, err)) return false;
+      g.webId = text(r["httptestids"][0]);
+      return true;
+    }
+    if (normalizeWeb(g.web) == normalizeWeb(want)) return true;
+    Json p = want;
+    p["httptestid"] = g.webId;
+    for (auto& step : p["steps"])
+      for (const auto& had : g.web.value("steps", Json::array()))
+        if (text(had.value("name", Json(""))) == text(step.value("name", Json("")))) step["httpstepid"] = text(had["httpstepid"]);
+    return api_->call("httptest.update", p, r, err);
+  }
+
   // Deletes the owned items among `keys` that no trigger reads any more.
   bool dropUnusedItems(const std::vector<std::string>& keys, std::string& err) {
     if (keys.empty()) return true;
@@ -490,6 +769,7 @@ class ZabbixRemote : public engine::Remote {
 Json normalize(ObjKind kind, const Json& body) {
   if (kind == ObjKind::Dashboard) return normalizeDashboard(body);
   Json out = {{"name", body.value("name", Json(""))}};
+  if (body.contains("web")) out["web"] = normalizeWeb(body["web"]);
   std::vector<Json> items, triggers;
   for (const auto& it : body.value("items", Json::array())) items.push_back(ZabbixRemote::normalizeItem(it));
   std::sort(items.begin(), items.end(), [](const Json& a, const Json& b) { return a["key_"] < b["key_"]; });

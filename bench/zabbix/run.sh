@@ -3,8 +3,8 @@
 #   * plan against N owned triggers (N monitors, one trapper item and one trigger each): the wall
 #     time of `monitorc plan` beside the time the API itself takes for the three calls plan
 #     makes (template.get, item.get, trigger.get, timed with curl), and the difference;
-#   * apply N changes (every threshold moved) with --parallel P and with --parallel 1,
-#     alternated, REPEATS times each: medians and their ratio.
+#   * apply N changes (every threshold moved) one at a time, batched with --parallel 1 and
+#     batched with --parallel P, alternated, REPEATS times each: medians and their ratios.
 #   bench/zabbix/run.sh MONITORC [N=1000] [REPEATS=3] [P=8]
 # Starts (or reuses) the instance in build/zabbix-bench; stop it with
 # tests/zabbix/zabbix.sh stop build/zabbix-bench.
@@ -57,16 +57,25 @@ p=$(median "${plans[@]}"); a=$(median "${apis[@]}")
 printf 'plan against %d owned triggers: %.2f s (median of %d); the API alone: %.2f s; monitorc: %.2f s\n' \
   "$n" "$p" "$reps" "$a" "$(echo "$p - $a" | bc -l)"
 
-seq_t=(); par_t=(); th=100
+# Three ways to write the same N changes, alternated: one change per request, one request at a
+# time (--parallel 1 --batch 1, as apply wrote before batching); batches, one request at a time
+# (--parallel 1); batches, P requests at a time (--parallel P).
+one_t=(); ser_t=(); par_t=(); th=100
 for _ in $(seq "$reps"); do
-  for p in "$par" 1; do
+  for mode in par ser one; do
     th=$((th + 1)); gen "$th"
-    t=$(secs "$mon" apply --auto-approve --parallel "$p" --target bench main.mon)
+    case $mode in
+      par) flags=(--parallel "$par") ;;
+      ser) flags=(--parallel 1) ;;
+      one) flags=(--parallel 1 --batch 1) ;;
+    esac
+    t=$(secs "$mon" apply --auto-approve "${flags[@]}" --target bench main.mon)
     grep -q "Apply complete: $n succeeded, 0 failed" out || { tail -5 out; exit 1; }
-    if [ "$p" = 1 ]; then seq_t+=("$t"); else par_t+=("$t"); fi
+    case $mode in par) par_t+=("$t") ;; ser) ser_t+=("$t") ;; one) one_t+=("$t") ;; esac
   done
 done
-s=$(median "${seq_t[@]}"); q=$(median "${par_t[@]}")
-printf 'apply %d changes: --parallel 1 %.1f s, --parallel %d %.1f s (medians of %d alternated runs): %.1fx\n' \
-  "$n" "$s" "$par" "$q" "$reps" "$(echo "$s / $q" | bc -l)"
+o=$(median "${one_t[@]}"); s=$(median "${ser_t[@]}"); q=$(median "${par_t[@]}")
+printf 'apply %d changes (medians of %d alternated runs): one at a time (--parallel 1 --batch 1) %.1f s; batched, --parallel 1 %.1f s; batched, --parallel %d %.1f s\n' \
+  "$n" "$reps" "$o" "$s" "$par" "$q"
+printf '  --parallel %d vs one at a time: %.1fx; vs batched --parallel 1: %.1fx\n' "$par" "$(echo "$o / $q" | bc -l)" "$(echo "$s / $q" | bc -l)"
 echo "(load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores; PHP's built-in server with $(grep -o 'PHP_CLI_SERVER_WORKERS=[0-9]*' "$here/../../tests/zabbix/zabbix.sh" | cut -d= -f2) workers)"

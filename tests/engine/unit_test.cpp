@@ -811,6 +811,70 @@ TEST_CASE("apply: creates, then updates, then deletes; failures do not stop the 
   CHECK(r8.maxInFlight <= 8);
 }
 
+namespace {
+
+// A remote that takes up to 3 writes at once and records each batch it is handed.
+class BatchingRemote : public ScriptedRemote {
+ public:
+  std::vector<std::vector<std::string>> batches;
+  size_t batchLimit() const override { return 3; }
+  std::vector<OpResult> writeBatch(const std::vector<Write>& writes) override {
+    std::vector<std::string> names;
+    for (const auto& w : writes) names.push_back((w.what == Write::Update ? "update " : w.what == Write::Remove ? "delete " : "create ") +
+                                                 (w.what == Write::Create ? w.key : w.id));
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      batches.push_back(names);
+    }
+    return Remote::writeBatch(writes);  // one by one: each outcome is its own
+  }
+};
+
+}  // namespace
+
+TEST_CASE("apply: batches of one kind and one phase, outcomes per change, refusals before any write") {
+  Plan p;
+  auto add = [&](Action a, ObjKind k, std::string key, std::string id) {
+    p.changes.push_back(Change{a, k, key, id, k == ObjKind::Monitor ? "host" : "", "", "", Json::object(), {}});
+  };
+  for (int i = 0; i < 4; ++i) add(Action::Update, ObjKind::Monitor, "m" + std::to_string(i), "id-m" + std::to_string(i));
+  add(Action::Update, ObjKind::Monitor, "bad", "id-bad");
+  add(Action::Update, ObjKind::Monitor, "gone", "id-gone");  // not on the target: refused
+  add(Action::Update, ObjKind::Dashboard, "d", "id-d");
+  add(Action::Delete, ObjKind::Monitor, "x", "id-x");
+  RemoteState now;
+  for (const auto& c : p.changes)
+    if (c.key != "gone")
+      now.of(c.kind).push_back(RemoteObject{c.kind, c.id, {{"name", c.key}, {"urlPath", c.key}, {"type", "host"}, {"memo", std::string(kOwnerMarker)}}});
+  BatchingRemote r;
+  ApplyOptions o{1, nullptr, &now};
+  o.batch = 0;  // the remote's: 3
+  p.prune = true;
+  ApplyReport rep = apply(p, r, o);
+  REQUIRE(rep.outcomes.size() == 8);
+  CHECK(rep.failed == 2);  // "bad" by the remote, "gone" refused
+  for (const auto& out : rep.outcomes) {
+    if (out.change->key == "bad") CHECK(out.result.error == "refused");
+    else if (out.change->key == "gone") CHECK(out.result.error.find("refused: monitor id 'id-gone' is not on the target") == 0);
+    else CHECK(out.result.ok);
+  }
+  // Updates of monitors three at a time; the dashboard and the delete, alone in their chunks,
+  // go through update() and remove() directly.
+  REQUIRE(r.batches.size() == 2);
+  CHECK(r.batches[0] == std::vector<std::string>{"update id-m0", "update id-m1", "update id-m2"});
+  CHECK(r.batches[1] == std::vector<std::string>{"update id-m3", "update id-bad"});
+  REQUIRE(r.calls.size() == 7);
+  CHECK(r.calls[5] == "update id-d");
+  CHECK(r.calls[6] == "delete id-x");
+
+  // --batch 1: one at a time, writeBatch never called.
+  BatchingRemote one;
+  o.batch = 1;
+  CHECK(apply(p, one, o).failed == 2);
+  CHECK(one.batches.empty());
+  CHECK(one.calls.size() == 7);
+}
+
 TEST_CASE("local target behaves like the service") {
   auto dir = std::filesystem::temp_directory_path() / std::string("monitorc-local-").append(std::to_string(::getpid()));
   std::filesystem::remove_all(dir);

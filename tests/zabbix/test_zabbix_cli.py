@@ -1,9 +1,11 @@
 """End to end: `monitorc plan/apply` on zabbix targets, through the real binary, against a real
 Zabbix 6.0 (zabbix.sh; ZABBIX_DIR names its directory). Each test owns a template of its own."""
+import http.server
 import json
 import os
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -145,13 +147,34 @@ class ZabbixCli(unittest.TestCase):
         self.assertEqual(self.item_keys(), ["queue.length"])
         self.assertEqual(self.plan("--prune"), sorted([("no-change", "Queue"), ("ignore", "Hand made")]))
 
+    def test_batched_writes_report_each_monitor(self):
+        # Creates and updates go in batches (a few calls for all); a batch whose call fails is
+        # written again monitor by monitor, so the error lands on the one that caused it.
+        mon = 'monitor query "B%d" {\n  query = "last(//b.k%d)"\n  operator = ">"\n  warning = %d\n  critical = %d\n%s}\n'
+        self.write("".join(mon % (i, i, 10, 20, "") for i in range(6)))
+        self.apply()
+        t = self.triggers()
+        self.assertEqual(len(t), 12)
+        for i in range(6):
+            self.assertEqual(t[("B%d" % i, "2")]["dependencies"], [{"triggerid": t[("B%d" % i, "4")]["triggerid"]}])
+        bad = '  raw = { expression = "last(/no-such-host-%s/b.k0)>1" }\n' % RUN
+        self.write("".join(mon % (i, i, 11, 21, bad if i == 0 else "") for i in range(6)))
+        p = self.apply(expect=1)
+        out = p.stdout + p.stderr
+        self.assertIn("5 succeeded, 1 failed", out)
+        self.assertEqual([line for line in out.splitlines() if "no-such-host" in line and "B" in line][:1] != [], True, out)
+        after = self.triggers()
+        for i in range(1, 6):
+            self.assertEqual(after[("B%d" % i, "4")]["triggerid"], t[("B%d" % i, "4")]["triggerid"])
+            self.assertTrue(after[("B%d" % i, "4")]["expression"].endswith(">21"))
+        self.assertTrue(after[("B0", "4")]["expression"].endswith(">20"))
+        self.assertEqual(self.plan(), sorted([("update", "B0")] + [("no-change", "B%d" % i) for i in range(1, 6)]))
+
     def test_values_fire_and_resolve(self):
         self.write('monitor query "Test value" {\n  query = "last(//test.value)"\n  operator = ">"\n'
                    '  warning = 50\n  critical = 90\n  labels = { team = "web" }\n}\n')
         self.apply()
-        # The server reads new items from its configuration cache.
-        subprocess.run(["/usr/sbin/zabbix_server", "-c", os.path.join(ZDIR, "zabbix_server.conf"), "-R",
-                        "config_cache_reload"], check=True, capture_output=True)
+        self.reload_config_cache()
 
         def send(value):
             deadline = time.time() + 30
@@ -217,7 +240,9 @@ class ZabbixCli(unittest.TestCase):
         expr = "min(//db.lag,5m)>{$LAG.MAX} and last(//db.up)=1"
         self.write(self.CPU % 90 + 'monitor query "Lag" {\n  query = "%s"\n  operator = ">"\n  critical = 0\n'
                    '  labels = { team = "dba" }\n  raw = { expression = "%s", priority = 3, manual_close = 1,'
-                   ' items = { "db.up" = { value_type = 3, name = "DB up" } } }\n}\n' % (expr, expr))
+                   ' items = { "db.up" = { value_type = 3, name = "DB up" } } }\n}\n' % (expr, expr) +
+                   'monitor external "Site, home" {\n  url = "http://127.0.0.1:9/"\n  service = "shop"\n  contains_string = "ok."\n'
+                   '  response_time_critical = 2s\n  response_time_duration = 2m\n  max_check_attempts = 3\n  raw = { delay = "5m" }\n}\n')
         self.apply()
         t = self.triggers()[("Lag", "3")]
         self.assertEqual((t["expression"], t["manual_close"]),
@@ -236,11 +261,14 @@ class ZabbixCli(unittest.TestCase):
         self.assertIn('query = "last(//db.lag)"', sources[0])
         with open(os.path.join(self.dir, "main.mon"), "w") as f:
             f.write(sources[0].replace('  # url = "https://zabbix.example/zabbix"', '  url = "%s"' % self.zenv["ZABBIX_URL"]))
-        self.assertEqual(self.plan(), [("adopt", "Hand made"), ("no-change", "CPU high"), ("no-change", "Lag")])
+        self.assertIn('monitor external "Site, home"', sources[0])
+        self.assertEqual(self.plan(), [("adopt", "Hand made"), ("no-change", "CPU high"), ("no-change", "Lag"),
+                                       ("no-change", "Site, home")])
         self.apply()
         t = self.triggers()[("Hand made", "1")]
         self.assertEqual((t["triggerid"], t["opdata"]), (hand, "{ITEM.LASTVALUE1}"))
-        self.assertEqual(self.plan(), [("no-change", "CPU high"), ("no-change", "Hand made"), ("no-change", "Lag")])
+        self.assertEqual(self.plan(), [("no-change", "CPU high"), ("no-change", "Hand made"), ("no-change", "Lag"),
+                                       ("no-change", "Site, home")])
 
     BOARD = ('dashboard "%s" {\n  url_path = "zbx-board"\n  row {\n    height = 5\n'
              '    graph "CPU" {\n      query = "CPU utilization"\n%s    }\n'
@@ -285,8 +313,135 @@ class ZabbixCli(unittest.TestCase):
         self.assertEqual(self.dashboards(name), [])
         self.assertEqual(len(self.dashboards(other)), 1)
 
+    def test_item_value_widget(self):
+        # A value widget shows the last value of the target's host's item: by id on the server,
+        # by host and key in the source and in the plan.
+        name = "values " + RUN
+        self.write(self.CPU % 90 + 'dashboard "%s" {\n  url_path = "zbx-values"\n  value "CPU now" {\n'
+                   '    host_id = "%s"\n    metric = "system.cpu.util"\n    fraction_size = 1\n    suffix = " %%"\n  }\n}\n' % (name, self.host))
+        self.assertEqual(self.plan(), [("create", "CPU high"), ("create", name)])
+        self.apply()
+        self.assertEqual(self.plan(), [("no-change", "CPU high"), ("no-change", name)])
+        [d] = self.dashboards(name)
+        [w] = d["pages"][0]["widgets"]
+        item = self.api("item.get", {"output": ["itemid"], "host": self.host, "filter": {"key_": "system.cpu.util"}})[0]["itemid"]
+        self.assertEqual((w["type"], w["name"]), ("item", "CPU now"))
+        self.assertEqual({f["name"]: (f["type"], f["value"]) for f in w["fields"]},
+                         {"itemid": ("4", item), "decimal_places": ("0", "1"), "units": ("1", " %"), "adv_conf": ("0", "1")})
+        # A key no host has: apply names the widget and the item.
+        self.write(self.CPU % 90 + 'dashboard "%s" {\n  url_path = "zbx-values"\n  value "CPU now" {\n'
+                   '    host_id = "%s"\n    metric = "no.such.key"\n  }\n}\n' % (name, self.host))
+        p = self.apply(expect=1)
+        self.assertIn("widget 'CPU now': item 'no.such.key' does not exist on host '%s'" % self.host, p.stdout + p.stderr)
+
     def host_id(self):
         return self.api("host.get", {"filter": {"host": [self.host]}})[0]["hostid"]
+
+    def reload_config_cache(self):
+        # The server reads new items and web scenarios from its configuration cache.
+        subprocess.run(["/usr/sbin/zabbix_server", "-c", os.path.join(ZDIR, "zabbix_server.conf"), "-R",
+                        "config_cache_reload"], check=True, capture_output=True)
+
+    def problems(self, monitor, want, seconds):
+        deadline = time.time() + seconds
+        while True:
+            got = sorted((p["name"], p["severity"]) for p in self.api("problem.get", {
+                "output": ["name", "severity"], "hostids": [self.host_id()],
+                "tags": [{"tag": "monitorc_monitor", "value": monitor, "operator": 1}]}))
+            if got == want or time.time() > deadline:
+                return got
+            time.sleep(0.5)
+
+    def web_scenarios(self):
+        return self.api("httptest.get", {"templateids": [self.template_id()], "output": "extend", "selectSteps": "extend",
+                                         "selectTags": "extend"})
+
+    WEB = ('monitor external "Shop top" {\n  url = "http://127.0.0.1:%d/"\n  service = "shop"\n  contains_string = "hello (shop)"\n'
+           '  expected_status_code = 200\n  headers = { "X-Probe" = "monitorc" }\n  max_check_attempts = 2\n'
+           '  response_time_warning = 800ms\n  response_time_critical = %s\n  response_time_duration = 1m\n  certification_expiration_warning = 30d\n'
+           '  labels = { team = "web" }\n  raw = { delay = "2s", timeout = "3s" }\n%s}\n')
+
+    def test_web_scenario(self):
+        # A local page the web scenario checks: 200 with the required text, then 500.
+        seen = []
+
+        class Page(http.server.BaseHTTPRequestHandler):
+            status = 200
+
+            def do_GET(self):
+                seen.append(self.headers.get("X-Probe"))
+                body = b"hello (shop)" if Page.status == 200 else b"down"
+                self.send_response(Page.status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.shutdown)
+        port = server.server_address[1]
+        self.write(self.WEB % (port, "2000ms", ""))
+        p = self.run_mc("check", "main.mon")
+        self.assertIn("'certification_expiration_warning' of monitor 'Shop top' is not expressed", p.stderr)
+        self.assertIn("web.certificate.get", p.stderr)
+        self.assertEqual(self.plan(), [("create", "Shop top")])
+        self.apply()
+        self.assertEqual(self.plan(), [("no-change", "Shop top")])
+        [web] = self.web_scenarios()
+        [step] = web["steps"]
+        self.assertEqual((web["name"], web["delay"], web["verify_peer"], step["url"], step["required"], step["status_codes"],
+                          step["timeout"], step["follow_redirects"], step["headers"]),
+                         ("Shop top", "2s", "1", "http://127.0.0.1:%d/" % port, r"hello \(shop\)", "200", "3s", "0",
+                          [{"name": "X-Probe", "value": "monitorc"}]))
+        t = self.triggers()
+        tpl = self.template
+        self.assertEqual(t[("Shop top", "4")]["expression"], "min(/%s/web.test.fail[Shop top],#2)>0" % tpl)
+        self.assertEqual(t[("Shop top (response time)", "4")]["expression"],
+                         "avg(/%s/web.test.time[Shop top,request,resp],1m)>2" % tpl)
+        self.assertEqual(t[("Shop top (response time)", "2")]["expression"],
+                         "avg(/%s/web.test.time[Shop top,request,resp],1m)>0.8" % tpl)
+        # The page answers, then fails: the failure trigger fires after two failed checks and
+        # resolves once the page answers again.
+        self.reload_config_cache()
+        deadline = time.time() + 60
+        while "monitorc" not in seen:
+            self.assertLess(time.time(), deadline, "the web scenario did not run")
+            time.sleep(0.3)
+        self.assertEqual(self.problems("Shop top", [], 1), [])
+        Page.status = 500
+        self.assertEqual(self.problems("Shop top", [("Shop top", "4")], 60), [("Shop top", "4")])
+        Page.status = 200
+        self.assertEqual(self.problems("Shop top", [], 60), [])
+        # Pull writes the monitor back as the same source.
+        p = self.run_mc("pull", "--target", "zbx", "-o", "pulled", "main.mon")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        root = os.path.join(self.dir, "pulled", "zbx")
+        pulled = "".join(open(os.path.join(d, f)).read() for d, _, fs in os.walk(root) for f in fs if f.endswith(".mon"))
+        for want in ('monitor external "Shop top"', 'contains_string = "hello (shop)"', "max_check_attempts = 2",
+                     "response_time_critical = 2000ms", 'raw = { delay = "2s", timeout = "3s" }'):
+            self.assertIn(want, pulled)
+        p = self.run_mc("plan", "--format", "json", "pulled")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual([(c["action"], c["key"]) for c in json.loads(p.stdout)["changes"]], [("no-change", "Shop top")])
+        # A changed threshold and a rename: one update; the scenario keeps its id, its items follow the name.
+        self.write((self.WEB % (port, "3s", '  previous_names = ["Shop top"]\n')).replace('"Shop top"', '"Shop home"', 1))
+        self.assertEqual(self.plan(), [("update", "Shop home")])
+        self.apply()
+        self.assertEqual(self.plan(), [("no-change", "Shop home")])
+        [web2] = self.web_scenarios()
+        self.assertEqual((web2["httptestid"], web2["name"]), (web["httptestid"], "Shop home"))
+        t = self.triggers()
+        self.assertEqual(t[("Shop home (response time)", "4")]["expression"],
+                         "avg(/%s/web.test.time[Shop home,request,resp],1m)>3" % tpl)
+        # Gone from the source: deleted with --prune, its items with it.
+        self.write("")
+        self.assertEqual(self.plan("--prune"), [("delete", "Shop home")])
+        self.apply("--prune")
+        self.assertEqual(self.web_scenarios(), [])
+        self.assertEqual(self.triggers(), {})
 
     def test_saved_plan_refused_when_stale(self):
         self.write(self.CPU % 90)

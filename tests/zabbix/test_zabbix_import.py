@@ -130,6 +130,23 @@ class ZabbixImport(unittest.TestCase):
                     self.assertEqual(it["units"], e.get("units", ""), it["key_"])
                     default = "0" if e.get("type") == "TRAP" else "1m"
                     self.assertEqual(str(it["delay"]), e.get("delay", default), it["key_"])
+            # Web scenarios: the step as exported, or named in a warning.
+            webs = {m["web"]["name"]: m["web"] for m in doc["monitors"] if "web" in m}
+            for w in tpl.get("httptests", []):
+                if w["name"] not in webs:
+                    self.assertIn("'%s'" % w["name"], warnings)
+                    continue
+                kept += 1
+                b, [step] = webs[w["name"]], w["steps"]
+                self.assertEqual(str(b["delay"]), w.get("delay", "1m"), w["name"])
+                self.assertEqual(str(b["retries"]), w.get("attempts", "1"), w["name"])
+                self.assertEqual(int(b["verify_peer"]), ["NO", "YES"].index(w.get("verify_peer", "NO")), w["name"])
+                [bs] = b["steps"]
+                for f, d in (("url", ""), ("required", ""), ("timeout", "15s"), ("posts", "")):
+                    self.assertEqual(bs[f], step.get(f, d), (w["name"], f))
+                self.assertEqual(bs["status_codes"], step.get("status_codes", "200-399"), w["name"])
+                self.assertEqual(int(bs["follow_redirects"]), ["NO", "YES"].index(step.get("follow_redirects", "YES")), w["name"])
+                self.assertEqual(bs["headers"], step.get("headers", []), w["name"])
         self.assertGreater(kept, 0)
 
 
