@@ -299,6 +299,7 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
 
   // The edited statements with every definition (let, template, variable), in source order,
   // through the whole pipeline; the statements' trees are lent and given back.
+  std::vector<ir::Monitor> made;
   if (edit.newCount > 0) {
     Compilation slice;
     slice.diags.setErrorLimit(kErrorLimit);
@@ -336,21 +337,9 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
     auto isFresh = [&](long k) { return freshOf(k) != nullptr; };
     if (!distribute(slice, sid, lf.ast, frontEnd, backendEnd, isFresh, freshOf)) return nullptr;
     // The slice's monitors, in order, replace the edited statements' ones below.
-    std::vector<ir::Monitor> made = std::move(slice.module.monitors);
-    size_t at = 0;
-    for (size_t i = 0; i < edit.first; ++i) at += st.stmts[i].monitors;
-    size_t gone = 0;
-    for (size_t i = edit.first; i < edit.oldLast; ++i) gone += st.stmts[i].monitors;
-    auto& mons = st.module.monitors;
-    if (at + gone > mons.size()) return nullptr;
-    mons.erase(mons.begin() + static_cast<std::ptrdiff_t>(at), mons.begin() + static_cast<std::ptrdiff_t>(at + gone));
-    Mover move{root, edit.regionBegin, edit.oldRegionEnd, edit.delta};
-    if (edit.delta != 0)
-      for (auto& m : mons) move.monitor(m);
-    mons.insert(mons.begin() + static_cast<std::ptrdiff_t>(at), std::make_move_iterator(made.begin()),
-                std::make_move_iterator(made.end()));
-    if (!move.ok) return nullptr;
-  } else {
+    made = std::move(slice.module.monitors);
+  }
+  {
     size_t at = 0, gone = 0;
     for (size_t i = 0; i < edit.first; ++i) at += st.stmts[i].monitors;
     for (size_t i = edit.first; i < edit.oldLast; ++i) gone += st.stmts[i].monitors;
@@ -360,6 +349,8 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
     Mover move{root, edit.regionBegin, edit.oldRegionEnd, edit.delta};
     if (edit.delta != 0)
       for (auto& m : mons) move.monitor(m);
+    mons.insert(mons.begin() + static_cast<std::ptrdiff_t>(at), std::make_move_iterator(made.begin()),
+                std::make_move_iterator(made.end()));
     if (!move.ok) return nullptr;
   }
 

@@ -21,6 +21,8 @@ void check(const ir::Module& module, DiagEngine& diags);
 ir::Json config(const ir::Module& module, const ir::Target& target, DiagEngine& diags);
 /// Block-style YAML of a JSON tree; every string double-quoted (ASCII only).
 std::string toYaml(const ir::Json& value);
+/// A label value as a matcher's double-quoted operand (`team="a\"b"`), as the router reads it.
+std::string matcherValue(const std::string& value);
 /// Where a channel's secret named by environment variable `env` is read from by Alertmanager.
 std::string secretFile(const ir::Target& target, const std::string& env);
 /// The receiver of alerts no route takes (it notifies nobody).

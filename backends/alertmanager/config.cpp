@@ -27,19 +27,6 @@ namespace {
 using Json = ir::Json;
 using Strings = std::vector<std::string>;
 
-// A value inside a matcher's double quotes.
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string regexEscape(const std::string& s) {
   std::string out;
@@ -60,13 +47,13 @@ std::string join(const Strings& items, const char* sep) {
 std::string alertnameMatcher(const Strings& monitors) {
   Strings escaped;
   for (const auto& m : monitors) escaped.push_back(regexEscape(m));
-  return "alertname=~" + quoted("(" + join(escaped, "|") + ")( \\(.*\\))?");
+  return "alertname=~" + matcherValue("(" + join(escaped, "|") + ")( \\(.*\\))?");
 }
 
 Strings scopeMatchers(const std::string& scope) {
   auto colon = scope.find(':');
-  if (colon == std::string::npos) return {"service=" + quoted(scope)};
-  return {"service=" + quoted(scope.substr(0, colon)), "role=" + quoted(scope.substr(colon + 1))};
+  if (colon == std::string::npos) return {"service=" + matcherValue(scope)};
+  return {"service=" + matcherValue(scope.substr(0, colon)), "role=" + matcherValue(scope.substr(colon + 1))};
 }
 
 std::string duration(long long seconds) {
@@ -251,9 +238,9 @@ class TreeBuilder {
       if (!mon.channels.empty()) routes.push_back(route({alertnameMatcher({mon.name})}, mon.channels, true));
     for (const auto& r : m_.routes) {
       Strings base;
-      if (r.severities.size() == 1) base.push_back("severity=" + quoted(r.severities[0]));
-      else if (!r.severities.empty()) base.push_back("severity=~" + quoted(join(r.severities, "|")));
-      for (const auto& [k, v] : r.match) base.push_back(k + "=" + quoted(v));
+      if (r.severities.size() == 1) base.push_back("severity=" + matcherValue(r.severities[0]));
+      else if (!r.severities.empty()) base.push_back("severity=~" + matcherValue(join(r.severities, "|")));
+      for (const auto& [k, v] : r.match) base.push_back(k + "=" + matcherValue(v));
       if (!r.monitors.empty()) base.push_back(alertnameMatcher(r.monitors));
       std::vector<Strings> perScope;
       if (r.scopes.empty()) perScope.push_back(base);
@@ -297,6 +284,19 @@ class TreeBuilder {
 };
 
 }  // namespace
+
+std::string matcherValue(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
 
 std::string secretFile(const ir::Target& target, const std::string& env) {
   std::string dir = target.props.str("secrets_dir", "/etc/alertmanager/secrets");

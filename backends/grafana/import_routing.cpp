@@ -17,6 +17,7 @@
 #include <set>
 #include <string_view>
 
+#include "alertmanager/alertmanager.h"
 #include "alertmanager/config_view.h"
 #include "alertmanager/import_config.h"
 #include "grafana/routing.h"
@@ -50,20 +51,6 @@ std::string unmarked(const std::string& name) {
   return ownedMuteTiming(name) ? name.substr(0, name.size() - kMuteTimingMarker.size()) : name;
 }
 
-// A value inside a matcher's double quotes (as alertmanager::parseMatcher reads it).
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
 bool isMarker(const Json& policy) {
   return policy.is_object() && policy.contains("object_matchers") &&
          policy["object_matchers"] == Json::array({Json::array({std::string(kTreeMarkerLabel), "=", "true"})});
@@ -77,7 +64,9 @@ Json route(const Json& p) {
     if (k == "object_matchers") {
       Json ms = r.contains("matchers") ? r["matchers"] : Json::array();
       for (const auto& m : it.value())
-        if (m.is_array() && m.size() == 3) ms.push_back(m[0].get<std::string>() + m[1].get<std::string>() + quoted(m[2].get<std::string>()));
+        if (m.is_array() && m.size() == 3)
+          ms.push_back(m[0].get<std::string>() + m[1].get<std::string>() +
+                       alertmanager::matcherValue(m[2].get<std::string>()));
       r["matchers"] = ms;
     } else if (k == "matchers") {
       Json ms = r.contains("matchers") ? r["matchers"] : Json::array();
