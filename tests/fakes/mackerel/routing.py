@@ -119,13 +119,19 @@ def _role(s):
     return sep == ":" and NAME_RE.match(svc) and NAME_RE.match(role)
 
 
-def downtime(body, monitors):
+def _named(body):
+    """The name and memo every routing object's body starts with."""
     if not isinstance(body, dict):
         raise ValidationError("body must be an object")
     out = {"name": checks.string(body, "name", required=True, nonempty=True)}
     memo = checks.string(body, "memo")
     if memo:
         out["memo"] = memo
+    return out
+
+
+def downtime(body, monitors):
+    out = _named(body)
     out["start"] = checks.integer(body, "start", lo=0, required=True)
     out["duration"] = checks.integer(body, "duration", lo=1, required=True)
     rec = checks.obj_field(body, "recurrence")
@@ -158,12 +164,7 @@ def downtime(body, monitors):
 def alert_group(body, monitors):
     """The stored form of an alert group setting create/update body. The docs name a 400 for
     invalid input, a name or memo too long (no limit given) and scopes that do not exist."""
-    if not isinstance(body, dict):
-        raise ValidationError("body must be an object")
-    out = {"name": checks.string(body, "name", required=True, nonempty=True)}
-    memo = checks.string(body, "memo")
-    if memo:
-        out["memo"] = memo
+    out = _named(body)
     svc = lambda s: NAME_RE.match(s)  # noqa: E731
     for key, test in (("serviceScopes", svc), ("roleScopes", _role)):
         out[key] = _scopes(body, key, test)
