@@ -5,12 +5,19 @@ change in the machine's load hits both sides alike; the figures are medians of R
 (default 7), peak RSS is the child's own (wait4), and the ratio is peer / monitorc.
 
   bench/backends/run.py MONITORC [--runs N] [--rows dashboards,rules,monitors,plan,startup]
+                        [--grafonnet VENDOR]
 
 Rows:
   dashboards  100 dashboards x 10 panels -> Grafana JSON: `monitorc build` (a default build of a
               Grafana-only source) vs plain Jsonnet (Debian's jsonnet) writing the same
               dashboards from bench/backends/dashboards.jsonnet; both outputs are compared as
-              JSON first. (grafonnet is on no registry here; the peer is plain Jsonnet.)
+              JSON first. With --grafonnet VENDOR (a jsonnet-bundler vendor folder holding
+              github.com/grafana/grafonnet and its dependencies; see docs/performance.md) a third
+              command joins the alternation: jsonnet -J VENDOR on
+              bench/backends/dashboards-grafonnet.jsonnet, the same dashboards built with
+              grafonnet's constructors; every field monitorc writes must be in its output with the
+              same value, and the fields grafonnet adds are named. Without it the peer is plain
+              Jsonnet only (grafonnet is on no registry), and the output says so.
   rules       10,000 literal `monitor query` blocks -> one Prometheus rule file: `monitorc build`
               vs `promtool check rules` on the file it wrote.
   monitors    10,000 Mackerel monitors of all seven kinds + 100 dashboards (bench/gen's flat
@@ -96,29 +103,86 @@ def read_dir(d):
     return {name: json.load(open(os.path.join(d, name))) for name in sorted(os.listdir(d)) if name.endswith(".json")}
 
 
-def bench_dashboards(mon, tmp, runs):
+def json_subset(mine, theirs, path=""):
+    """The paths of the fields `theirs` sets beyond `mine` (array elements as []), provided every
+    field of `mine` is in `theirs` with the same value; None where one differs or is missing."""
+    if isinstance(mine, dict):
+        if not isinstance(theirs, dict):
+            return None
+        extra = {f"{path}.{k}" for k in theirs if k not in mine}
+        for k, v in mine.items():
+            sub = json_subset(v, theirs[k], f"{path}.{k}") if k in theirs else None
+            if sub is None:
+                return None
+            extra |= sub
+        return extra
+    if isinstance(mine, list):
+        if not isinstance(theirs, list) or len(mine) != len(theirs):
+            return None
+        extra = set()
+        for a, b in zip(mine, theirs):
+            sub = json_subset(a, b, path + "[]")
+            if sub is None:
+                return None
+            extra |= sub
+        return extra
+    return set() if mine == theirs and type(mine) is type(theirs) else None
+
+
+def bench_dashboards(mon, tmp, runs, grafonnet=None):
     n, panels = 100, 10
     src = os.path.join(tmp, "dash.mon")
     dashboard_source(src, n, panels)
     out, jout = os.path.join(tmp, "dash-out"), os.path.join(tmp, "dash-jsonnet")
     os.makedirs(jout, exist_ok=True)
     mon_cmd = [mon, "build", "-o", out, src]
-    jsonnet_cmd = ["jsonnet", "-m", jout, "--ext-code", f"dashboards={n}", "--ext-code", f"panels={panels}",
-                   os.path.join(HERE, "dashboards.jsonnet")]
+    sizes = ["--ext-code", f"dashboards={n}", "--ext-code", f"panels={panels}"]
+    jsonnet_cmd = ["jsonnet", "-m", jout, *sizes, os.path.join(HERE, "dashboards.jsonnet")]
+    commands = [(mon_cmd, {}), (jsonnet_cmd, {})]
     run(mon_cmd)
     run(jsonnet_cmd)
     mine = read_dir(os.path.join(out, "grafana", "bench", "dashboards"))
     theirs = read_dir(jout)
     same = mine == theirs and len(mine) == n
+    grafonnet_note = "no --grafonnet: the peer is plain Jsonnet only"
+    grafonnet_same = True
+    if grafonnet:
+        gout = os.path.join(tmp, "dash-grafonnet")
+        os.makedirs(gout, exist_ok=True)
+        grafonnet_cmd = ["jsonnet", "-J", os.path.abspath(grafonnet), "-m", gout, *sizes,
+                         os.path.join(HERE, "dashboards-grafonnet.jsonnet")]
+        commands.append((grafonnet_cmd, {}))
+        run(grafonnet_cmd)
+        built = read_dir(gout)
+        extra = set()
+        for name in mine:
+            sub = json_subset(mine[name], built[name]) if name in built else None
+            if sub is None:
+                grafonnet_same = False
+                break
+            extra |= sub
+        grafonnet_same = grafonnet_same and len(built) == n
+        grafonnet_note = ("grafonnet: every field monitorc writes, same value: " +
+                          ("yes" if grafonnet_same else "NO") +
+                          (f"; fields grafonnet adds: {', '.join(sorted(extra)) or 'none'}" if grafonnet_same else ""))
     other = sorted(p for p in os.listdir(out) if not p.startswith(".") and p != "grafana")
-    (mw, mc, mr), (jw, jc, jr) = alternated(runs, (mon_cmd, {}), (jsonnet_cmd, {}))
-    print(f"{n} dashboards x {panels} panels -> Grafana JSON (same dashboards: {'yes' if same else 'NO'}; "
-          f"other output folders: {', '.join(other) or 'none'})")
+    measured = alternated(runs, *commands)
+    (mw, mc, mr), (jw, jc, jr) = measured[:2]
+    print(f"{n} dashboards x {panels} panels -> Grafana JSON (plain Jsonnet, same dashboards: "
+          f"{'yes' if same else 'NO'}; {grafonnet_note}; other output folders: {', '.join(other) or 'none'})")
     row("monitorc build (default: every targeted backend)", mw, mc, mr)
     row("jsonnet (plain Jsonnet, no grafonnet)", jw, jc, jr)
+    if grafonnet:
+        gw, gc, gr = measured[2]
+        row("jsonnet + grafonnet", gw, gc, gr)
     print(f"  ratio jsonnet / monitorc: {jw / mw:.1f}x wall, {jc / max(mc, 1e-3):.1f}x CPU")
+    if grafonnet:
+        print(f"  ratio jsonnet + grafonnet / monitorc: {gw / mw:.1f}x wall, {gc / max(mc, 1e-3):.1f}x CPU")
     if not same:
         sys.exit("the two outputs differ: fix bench/backends/dashboards.jsonnet or the generator")
+    if not grafonnet_same:
+        sys.exit("grafonnet's output lacks or changes a field monitorc writes: fix "
+                 "bench/backends/dashboards-grafonnet.jsonnet")
 
 
 # ----------------------------------------------------------------------------------- rules
@@ -302,7 +366,13 @@ def main():
     ap.add_argument("monitorc")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--rows", default="dashboards,rules,monitors,plan,startup")
+    ap.add_argument("--grafonnet", metavar="VENDOR",
+                    help="jsonnet -J folder holding github.com/grafana/grafonnet (and doc-util, xtd): adds the "
+                         "grafonnet peer to the dashboards row")
     a = ap.parse_args()
+    if a.grafonnet and not os.path.isfile(os.path.join(
+            a.grafonnet, "github.com", "grafana", "grafonnet", "gen", "grafonnet-latest", "main.libsonnet")):
+        sys.exit(f"--grafonnet {a.grafonnet}: no github.com/grafana/grafonnet/gen/grafonnet-latest/main.libsonnet there")
     mon = os.path.abspath(a.monitorc)
     for tool in ("jsonnet", "promtool"):
         if shutil.which(tool) is None:
@@ -313,7 +383,10 @@ def main():
           f"load average at start {' '.join(open('/proc/loadavg').read().split()[:3])}")
     with tempfile.TemporaryDirectory(prefix="monitorc-bench-") as tmp:
         for name in a.rows.split(","):
-            rows[name](mon, tmp, a.runs)
+            if name == "dashboards":
+                bench_dashboards(mon, tmp, a.runs, a.grafonnet)
+            else:
+                rows[name](mon, tmp, a.runs)
             print()
     print(f"load average at end {' '.join(open('/proc/loadavg').read().split()[:3])}")
 
