@@ -5,13 +5,18 @@ change in the machine's load hits both sides alike; the figures are medians of R
 (default 7), peak RSS is the child's own (wait4), and the ratio is peer / monitorc.
 
   bench/backends/run.py MONITORC [--runs N] [--rows dashboards,rules,monitors,plan,startup]
-                        [--grafonnet VENDOR]
+                        [--grafonnet VENDOR] [--before OTHER-MONITORC]
+
+--before adds another monitorc binary (an earlier commit's) to the alternation of the
+dashboards and startup rows, so before and after are measured in the same run.
 
 Rows:
   dashboards  100 dashboards x 10 panels -> Grafana JSON: `monitorc build` (a default build of a
               Grafana-only source) vs plain Jsonnet (Debian's jsonnet) writing the same
               dashboards from bench/backends/dashboards.jsonnet; both outputs are compared as
-              JSON first. With --grafonnet VENDOR (a jsonnet-bundler vendor folder holding
+              JSON first. monitorc builds into the same directory each time, as jsonnet -m
+              writes its (both leave a file that would not change as it is), and also into an
+              emptied directory, where every file is new. With --grafonnet VENDOR (a jsonnet-bundler vendor folder holding
               github.com/grafana/grafonnet and its dependencies; see docs/performance.md) a third
               command joins the alternation: jsonnet -J VENDOR on
               bench/backends/dashboards-grafonnet.jsonnet, the same dashboards built with
@@ -69,10 +74,14 @@ def run(cmd, cwd=None, env=None, check=True):
 
 def alternated(runs, *commands):
     """Runs each (cmd, kwargs) in turn, `runs` rounds; per command the median wall, median CPU
-    and the largest peak RSS."""
+    and the largest peak RSS. A "before" callable in kwargs runs (untimed) before each run."""
     samples = [[] for _ in commands]
     for _ in range(runs):
         for i, (cmd, kw) in enumerate(commands):
+            kw = dict(kw)
+            before = kw.pop("before", None)
+            if before:
+                before()
             samples[i].append(run(cmd, **kw)[:3])
     return [(statistics.median(s[0] for s in xs), statistics.median(s[1] for s in xs), max(s[2] for s in xs))
             for xs in samples]
@@ -129,7 +138,7 @@ def json_subset(mine, theirs, path=""):
     return set() if mine == theirs and type(mine) is type(theirs) else None
 
 
-def bench_dashboards(mon, tmp, runs, grafonnet=None):
+def bench_dashboards(mon, tmp, runs, grafonnet=None, before=None):
     n, panels = 100, 10
     src = os.path.join(tmp, "dash.mon")
     dashboard_source(src, n, panels)
@@ -138,7 +147,17 @@ def bench_dashboards(mon, tmp, runs, grafonnet=None):
     mon_cmd = [mon, "build", "-o", out, src]
     sizes = ["--ext-code", f"dashboards={n}", "--ext-code", f"panels={panels}"]
     jsonnet_cmd = ["jsonnet", "-m", jout, *sizes, os.path.join(HERE, "dashboards.jsonnet")]
-    commands = [(mon_cmd, {}), (jsonnet_cmd, {})]
+    # Built again into the same directory, as the jsonnet rows write theirs (both leave a file
+    # that would not change as it is), and into an emptied directory, where every file is new.
+    fresh = os.path.join(tmp, "dash-fresh")
+    fresh_cmd = [mon, "build", "-o", fresh, src]
+    empty_it = lambda: shutil.rmtree(fresh, ignore_errors=True)  # noqa: E731
+    commands = [(mon_cmd, {}), (jsonnet_cmd, {}), (fresh_cmd, {"before": empty_it})]
+    if before:
+        bout, bfresh = os.path.join(tmp, "dash-before-out"), os.path.join(tmp, "dash-before-fresh")
+        run([before, "build", "-o", bout, src])
+        commands += [([before, "build", "-o", bout, src], {}),
+                     ([before, "build", "-o", bfresh, src], {"before": lambda: shutil.rmtree(bfresh, ignore_errors=True)})]
     run(mon_cmd)
     run(jsonnet_cmd)
     mine = read_dir(os.path.join(out, "grafana", "bench", "dashboards"))
@@ -151,7 +170,6 @@ def bench_dashboards(mon, tmp, runs, grafonnet=None):
         os.makedirs(gout, exist_ok=True)
         grafonnet_cmd = ["jsonnet", "-J", os.path.abspath(grafonnet), "-m", gout, *sizes,
                          os.path.join(HERE, "dashboards-grafonnet.jsonnet")]
-        commands.append((grafonnet_cmd, {}))
         run(grafonnet_cmd)
         built = read_dir(gout)
         extra = set()
@@ -165,17 +183,28 @@ def bench_dashboards(mon, tmp, runs, grafonnet=None):
         grafonnet_note = ("grafonnet: every field monitorc writes, same value: " +
                           ("yes" if grafonnet_same else "NO") +
                           (f"; fields grafonnet adds: {', '.join(sorted(extra)) or 'none'}" if grafonnet_same else ""))
+    if grafonnet:
+        commands.append((grafonnet_cmd, {}))
     other = sorted(p for p in os.listdir(out) if not p.startswith(".") and p != "grafana")
     measured = alternated(runs, *commands)
-    (mw, mc, mr), (jw, jc, jr) = measured[:2]
+    (mw, mc, mr), (jw, jc, jr), (fw, fc, fr) = measured[:3]
     print(f"{n} dashboards x {panels} panels -> Grafana JSON (plain Jsonnet, same dashboards: "
           f"{'yes' if same else 'NO'}; {grafonnet_note}; other output folders: {', '.join(other) or 'none'})")
     row("monitorc build (default: every targeted backend)", mw, mc, mr)
+    row("monitorc build into an emptied directory", fw, fc, fr)
+    if before:
+        (bw, bc, br), (bfw, bfc, bfr) = measured[3:5]
+        row("before: monitorc build", bw, bc, br)
+        row("before: monitorc build into an emptied directory", bfw, bfc, bfr)
     row("jsonnet (plain Jsonnet, no grafonnet)", jw, jc, jr)
     if grafonnet:
-        gw, gc, gr = measured[2]
+        gw, gc, gr = measured[-1]
         row("jsonnet + grafonnet", gw, gc, gr)
-    print(f"  ratio jsonnet / monitorc: {jw / mw:.1f}x wall, {jc / max(mc, 1e-3):.1f}x CPU")
+    print(f"  ratio jsonnet / monitorc: {jw / mw:.1f}x wall, {jc / max(mc, 1e-3):.1f}x CPU "
+          f"(into an emptied directory: {jc / max(fc, 1e-3):.1f}x CPU)")
+    if before:
+        print(f"  ratio jsonnet / before: {jc / max(bc, 1e-3):.1f}x CPU (into an emptied directory: "
+              f"{jc / max(bfc, 1e-3):.1f}x CPU)")
     if grafonnet:
         print(f"  ratio jsonnet + grafonnet / monitorc: {gw / mw:.1f}x wall, {gc / max(mc, 1e-3):.1f}x CPU")
     if not same:
@@ -329,7 +358,7 @@ def libraries_of_lsp(mon, env=None):
     return libs
 
 
-def bench_startup(mon, tmp, runs):
+def bench_startup(mon, tmp, runs, before=None):
     src = os.path.join(tmp, "one.mon")
     with open(src, "w") as f:
         f.write('dashboard "One" {\n  url_path = "one"\n'
@@ -346,8 +375,14 @@ def bench_startup(mon, tmp, runs):
     with open(hello + ".cpp", "w") as f:
         f.write('#include <iostream>\nint main() { std::cout << "hello\\n"; }\n')
     subprocess.run(["c++", "-O2", "-o", hello, hello + ".cpp"], check=True)
-    (vw, vc, vr), (lw, lc, lr), (bw, bc, br), (hw, hc, hr) = alternated(
-        max(runs, 15), (["env", *version_cmd], {}), (linked_cmd, {}), (build_cmd, {}), (["env", hello], {}))
+    subprocess.run(["c++", "-O2", "-static", "-o", hello + "-static", hello + ".cpp"], check=True)
+    commands = [(["env", *version_cmd], {}), (linked_cmd, {}), (build_cmd, {}), (["env", hello], {}),
+                (["env", hello + "-static"], {})]
+    if before:
+        commands += [(["env", before, "--version"], {}),
+                     ([before, "build", "-o", os.path.join(tmp, "one-before-out"), src], {})]
+    measured = alternated(max(runs, 15), *commands)
+    (vw, vc, vr), (lw, lc, lr), (bw, bc, br), (hw, hc, hr), (sw, sc, sr) = measured[:5]
     libs = libraries_of_lsp(mon)
     libs_linked = libraries_of_lsp(mon, dict(os.environ, LD_PRELOAD="libcurl.so.4"))
     curl = sorted(os.path.basename(p) for p in libs if "libcurl" in p)
@@ -355,7 +390,12 @@ def bench_startup(mon, tmp, runs):
     row("monitorc --version", vw, vc, vr)
     row("monitorc --version, libcurl loaded at start (as linked)", lw, lc, lr)
     row("monitorc build of one dashboard", bw, bc, br)
+    if before:
+        (pvw, pvc, pvr), (pbw, pbc, pbr) = measured[5:7]
+        row("before: monitorc --version", pvw, pvc, pvr)
+        row("before: monitorc build of one dashboard", pbw, pbc, pbr)
     row("floor: a C++ hello world (shared libstdc++)", hw, hc, hr)
+    row("floor: a C++ hello world (static)", sw, sc, sr)
     print(f"  start / one-dashboard build: {100 * vw / bw:.0f} %; shared libraries mapped by a running "
           f"`monitorc lsp`: {len(libs)} (libcurl: {', '.join(curl) or 'not loaded'}); "
           f"with libcurl loaded at start: {len(libs_linked)}")
@@ -366,6 +406,8 @@ def main():
     ap.add_argument("monitorc")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--rows", default="dashboards,rules,monitors,plan,startup")
+    ap.add_argument("--before", metavar="MONITORC",
+                    help="another monitorc binary measured in the same alternation (dashboards and startup rows)")
     ap.add_argument("--grafonnet", metavar="VENDOR",
                     help="jsonnet -J folder holding github.com/grafana/grafonnet (and doc-util, xtd): adds the "
                          "grafonnet peer to the dashboards row")
@@ -374,6 +416,7 @@ def main():
             a.grafonnet, "github.com", "grafana", "grafonnet", "gen", "grafonnet-latest", "main.libsonnet")):
         sys.exit(f"--grafonnet {a.grafonnet}: no github.com/grafana/grafonnet/gen/grafonnet-latest/main.libsonnet there")
     mon = os.path.abspath(a.monitorc)
+    before = os.path.abspath(a.before) if a.before else None
     for tool in ("jsonnet", "promtool"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} not found (Debian: apt-get install {'jsonnet' if tool == 'jsonnet' else 'prometheus'})")
@@ -384,7 +427,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix="monitorc-bench-") as tmp:
         for name in a.rows.split(","):
             if name == "dashboards":
-                bench_dashboards(mon, tmp, a.runs, a.grafonnet)
+                bench_dashboards(mon, tmp, a.runs, a.grafonnet, before)
+            elif name == "startup":
+                bench_startup(mon, tmp, a.runs, before)
             else:
                 rows[name](mon, tmp, a.runs)
             print()
