@@ -73,7 +73,7 @@ bool writeManifest(const fs::path& out, const Manifest& m) {
   nlohmann::json j = {{"comment", "Files written by 'monitorc build'; it removes them when the source no longer produces them."},
                       {"files", files}};
   std::string error;
-  if (writeFileAtomic((out / kManifest).string(), j.dump(2) + "\n", error)) return true;
+  if (writeGeneratedFile((out / kManifest).string(), j.dump(2) + "\n", error)) return true;
   std::cerr << "monitorc: error: " << error << "\n";
   return false;
 }
@@ -98,9 +98,11 @@ void removeStale(const fs::path& out, const std::string& rel, const Written& w) 
   std::cerr << "monitorc: removed '" << path.string() << "' (no longer produced by the source)\n";
 }
 
+// Build outputs are made again from the source: an unchanged file is left untouched and a new
+// one is not fsynced (support/files.h says what that leaves to a power loss).
 bool writeFile(const fs::path& path, const std::string& content) {
   std::string error;
-  if (writeFileAtomic(path.string(), content, error)) return true;
+  if (writeGeneratedFile(path.string(), content, error)) return true;
   std::cerr << "monitorc: error: " << error << "\n";
   return false;
 }
@@ -144,7 +146,7 @@ Runner setupBuild(CLI::App& sub) {
       built.insert(b.name);
       OutputFiles files = b.build(c->module, c->diags);
       for (const auto& [rel, content] : files) backendOf[rel] = b.name;
-      all.insert(files.begin(), files.end());
+      all.merge(files);  // moves the files' nodes (as insert, a path already there stays)
     }
     if (c->diags.all().size() > mark) {
       std::vector<Diagnostic> fresh(c->diags.all().begin() + mark, c->diags.all().end());

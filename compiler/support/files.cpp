@@ -102,7 +102,33 @@ bool readRegularFile(const std::string& path, std::string& text, std::string& er
   return true;
 }
 
-bool writeFileAtomic(const std::string& path, const std::string& text, std::string& error, bool hidden) {
+namespace {
+
+// True when `path` is a regular file (not a symlink: a write replaces a symlink rather than
+// writing through it) holding exactly `text`. Reads no further than the first difference, and
+// not past the size fstat gave (a file changed while a build runs is a race either way).
+bool holdsExactly(const std::string& path, const std::string& text) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW));
+  if (fd.get() < 0) return false;
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || size_t(st.st_size) != text.size()) return false;
+  if (text.empty()) return true;
+  char buf[1 << 16];
+  size_t done = 0;
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (n == 0) return false;  // shorter than fstat said
+    if (done + size_t(n) > text.size() || std::memcmp(buf, text.data() + done, size_t(n)) != 0) return false;
+    done += size_t(n);
+    if (done == text.size()) return true;
+  }
+}
+
+bool replaceFile(const std::string& path, const std::string& text, std::string& error, bool hidden, bool durable) {
   fs::path target(path);
   fs::path dir = target.parent_path();
   std::error_code ec;
@@ -139,7 +165,7 @@ bool writeFileAtomic(const std::string& path, const std::string& text, std::stri
     error = "cannot create '" + tmp.string() + "': " + systemReason(errno);
     return false;
   }
-  bool ok = writeAll(fd.get(), text) && ::fsync(fd.get()) == 0;
+  bool ok = writeAll(fd.get(), text) && (!durable || ::fsync(fd.get()) == 0);
   int savedErrno = errno;
   if (::close(fd.release()) != 0 && ok) {
     ok = false;
@@ -156,6 +182,20 @@ bool writeFileAtomic(const std::string& path, const std::string& text, std::stri
     error = "cannot write '" + path + "': " + systemReason(savedErrno);
     return false;
   }
+  return true;
+}
+
+}  // namespace
+
+bool writeFileAtomic(const std::string& path, const std::string& text, std::string& error, bool hidden) {
+  return replaceFile(path, text, error, hidden, /*durable=*/true);
+}
+
+bool writeGeneratedFile(const std::string& path, const std::string& text, std::string& error, bool* written) {
+  if (written) *written = false;
+  if (holdsExactly(path, text)) return true;
+  if (!replaceFile(path, text, error, /*hidden=*/false, /*durable=*/false)) return false;
+  if (written) *written = true;
   return true;
 }
 

@@ -2,7 +2,8 @@
 # A default build runs the backends the source targets: a Grafana-only source gets no Mackerel
 # files (and no Mackerel checks), a source without targets gets Mackerel's, a source with
 # both gets both; a Mackerel file of an earlier build is removed once the source stops
-# targeting Mackerel.   build_backends.sh MONITORC
+# targeting Mackerel; a file a build would write again unchanged is left as it is (same inode
+# and time), a changed one is replaced.   build_backends.sh MONITORC
 set -u
 mon=$1; fail=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -35,5 +36,21 @@ printf 'target mackerel "mkr" {}\nmonitor connectivity "up" { scopes = ["svc"] }
 printf 'target grafana "graf" { datasource = "prom" }\n%s' "$dash" > switch.mon
 "$mon" build -o sw switch.mon >/dev/null 2>&1
 [ -e sw/mackerel/monitors.json ] && no "mackerel/monitors.json of the earlier build stayed after Mackerel left the source"
+
+# Built again from the same source: the dashboard file is not rewritten; after an edit of the
+# source, and after an edit of the file itself, it is.
+web=sw/grafana/graf/dashboards/web.json
+before=$(stat -c '%i %Y.%y' "$web")
+sleep 0.05
+"$mon" build -o sw switch.mon >/dev/null 2>&1 || no "second build of switch.mon failed"
+[ "$(stat -c '%i %Y.%y' "$web")" = "$before" ] || no "an unchanged dashboard file was written again"
+sed -i 's/"Rate"/"Rates"/' switch.mon
+"$mon" build -o sw switch.mon >/dev/null 2>&1 || no "build after an edit failed"
+grep -q '"Rates"' "$web" || no "the edited panel title did not reach the dashboard file"
+good=$(cat "$web")
+printf 'edited by hand' > "$web"
+"$mon" build -o sw switch.mon >/dev/null 2>&1 || no "build over a hand-edited output failed"
+[ "$(cat "$web")" = "$good" ] || no "a hand-edited output file was not put back"
+ls -a sw/grafana/graf/dashboards | grep -q tmp && no "a temporary file was left: $(ls -a sw/grafana/graf/dashboards)"
 [ $fail -eq 0 ] && echo "build_backends: ok"
 exit $fail

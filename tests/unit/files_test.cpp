@@ -119,3 +119,41 @@ TEST_CASE("files: writeFileAtomic reports the system's reason and leaves nothing
   }
   fs::remove_all(d);
 }
+
+TEST_CASE("files: writeGeneratedFile leaves an identical file untouched and replaces anything else") {
+  fs::path d = freshDir("generated");
+  std::string err;
+  fs::path target = d / "sub" / "dash.json";
+  bool written = false;
+  REQUIRE(mon::writeGeneratedFile(target.string(), "{}", err, &written));
+  CHECK(written);
+  CHECK(slurp(target) == "{}");
+  struct stat first {};
+  REQUIRE(::stat(target.c_str(), &first) == 0);
+  // The same content again: the very same inode, not a new file renamed over it.
+  REQUIRE(mon::writeGeneratedFile(target.string(), "{}", err, &written));
+  CHECK_FALSE(written);
+  struct stat again {};
+  REQUIRE(::stat(target.c_str(), &again) == 0);
+  CHECK(again.st_ino == first.st_ino);
+  // Same size, other bytes; then a longer, a shorter and an empty text.
+  for (const char* text : {"[]", "{\"a\": 1}", "1", ""}) {
+    REQUIRE(mon::writeGeneratedFile(target.string(), text, err, &written));
+    CHECK(written);
+    CHECK(slurp(target) == text);
+  }
+  REQUIRE(mon::writeGeneratedFile(target.string(), "", err, &written));
+  CHECK_FALSE(written);
+  // A symlink to a file that holds the text is replaced by a file of its own, as
+  // writeFileAtomic does, and the file it pointed to is not touched.
+  { std::ofstream(d / "elsewhere") << "same"; }
+  fs::create_symlink(d / "elsewhere", d / "linked.json");
+  REQUIRE(mon::writeGeneratedFile((d / "linked.json").string(), "same", err, &written));
+  CHECK(written);
+  CHECK(fs::is_regular_file(fs::symlink_status(d / "linked.json")));
+  CHECK(slurp(d / "elsewhere") == "same");
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(d / "sub")) ++entries;
+  CHECK(entries == 1);  // no temporary left
+  fs::remove_all(d);
+}
