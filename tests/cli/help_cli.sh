@@ -13,6 +13,11 @@ check() {  # check NAME HELP-TEXT EXAMPLE-PREFIX
   grep -q "^Exit status: 0 " <<<"$2" || { echo "FAIL: $1 --help has no 'Exit status: 0 ...' line"; fail=1; }
 }
 check monitorc "$top" "monitorc "
+# `monitorc --version` alone is answered before the command line is set up; with another
+# argument CLI11 answers it. Both print the same line.
+version=$("$mon" --version) || { echo "FAIL: monitorc --version exited $?"; fail=1; }
+grep -qx 'monitorc [0-9][0-9.]*[^ ]*' <<<"$version" || { echo "FAIL: monitorc --version printed '$version'"; fail=1; }
+[ "$("$mon" --version build 2>&1)" = "$version" ] || { echo "FAIL: --version differs through CLI11: $("$mon" --version build 2>&1)"; fail=1; }
 for c in $cmds; do
   out=$("$mon" "$c" --help) || { echo "FAIL: monitorc $c --help exited $?"; fail=1; continue; }
   check "monitorc $c" "$out" "monitorc $c"
