@@ -2,6 +2,7 @@
 // markdown -> text, alert_status -> alertlist, on the IR's 24-column layout. Graph and value
 // panels query the target's data source: PromQL, or Zabbix items (datasource_type = zabbix).
 #include <set>
+#include <utility>
 
 #include "grafana/grafana.h"
 #include "grafana/zabbix_query.h"
@@ -104,7 +105,7 @@ Json queryPanel(Ctx& c, const ir::Widget& w, int id, const char* type) {
   if (t.is_null()) return nullptr;
   Json p = panelBase(w, id, type);
   p["datasource"] = datasource(c);
-  p["targets"] = Json::array({t});
+  p["targets"] = Json::array({std::move(t)});
   return p;
 }
 
@@ -126,8 +127,8 @@ Json graph(Ctx& c, const ir::Widget& w, int id) {
     defaults["thresholds"] = steps(list);
     custom["thresholdsStyle"] = {{"mode", "line"}};
   }
-  if (!custom.empty()) defaults["custom"] = custom;
-  p["fieldConfig"] = {{"defaults", defaults}, {"overrides", Json::array()}};
+  if (!custom.empty()) defaults["custom"] = std::move(custom);
+  p["fieldConfig"] = {{"defaults", std::move(defaults)}, {"overrides", Json::array()}};
   p["options"] = {{"legend", {{"displayMode", "list"}, {"placement", "bottom"}, {"showLegend", true}, {"calcs", Json::array()}}},
                   {"tooltip", {{"mode", "single"}, {"sort", "none"}}}};
   timeRange(c, w, p);
@@ -148,7 +149,7 @@ Json stat(Ctx& c, const ir::Widget& w, int id) {
                                                 {{"color", above ? "red" : "green"}, {"value", r.value("threshold", 0.0)}}}));
     defaults["color"] = {{"mode", "thresholds"}};
   }
-  p["fieldConfig"] = {{"defaults", defaults}, {"overrides", Json::array()}};
+  p["fieldConfig"] = {{"defaults", std::move(defaults)}, {"overrides", Json::array()}};
   p["options"] = {{"reduceOptions", {{"calcs", Json::array({"lastNotNull"})}, {"fields", ""}, {"values", false}}},
                   {"graphMode", "none"},
                   {"colorMode", "value"},
@@ -289,7 +290,7 @@ Json dashboardJson(const ir::Dashboard& d, const TargetSettings& t, const ir::Ta
     j["uid"] = dashboardUid(d.urlPath);
     j["title"] = d.title;
     j["schemaVersion"] = t.schemaVersion;
-    j["panels"] = panels;
+    j["panels"] = std::move(panels);
     if (!d.memo.empty()) j["description"] = d.memo;
     return j;
   }
@@ -303,8 +304,8 @@ Json dashboardJson(const ir::Dashboard& d, const TargetSettings& t, const ir::Ta
             {"time", {{"from", "now-6h"}, {"to", "now"}}},
             {"refresh", "1m"},
             {"templating", {{"list", Json::array()}}},
-            {"annotations", {{"list", Json::array()}}},
-            {"panels", panels}};
+            {"annotations", {{"list", Json::array()}}}};
+  j["panels"] = std::move(panels);  // last but for the description, as before; moved, not copied
   if (!d.memo.empty()) j["description"] = d.memo;
   return j;
 }

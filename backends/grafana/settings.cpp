@@ -1,3 +1,6 @@
+#include <string>
+#include <utility>
+
 #include "grafana/grafana.h"
 #include "grafana/routing.h"
 #include "prometheus/targets.h"
@@ -73,7 +76,10 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags) {
     for (const auto& d : module.dashboards) {
       if (!targets::selects(d.targets, *t)) continue;
       ir::Json j = dashboardJson(d, s, *t, diags);
-      if (!j.is_null()) out[base + "dashboards/" + j["uid"].get<std::string>() + ".json"] = j.dump(2) + "\n";
+      if (j.is_null()) continue;
+      std::string text = j.dump(2);
+      text += '\n';
+      out[base + "dashboards/" + j["uid"].get<std::string>() + ".json"] = std::move(text);
     }
     ir::Json g = reportMonitorsOnZabbix(module, s, *t, diags)
                      ? ir::Json{{"title", s.name}, {"folderUid", s.folder}, {"interval", 60}, {"rules", ir::Json::array()}}
