@@ -1,6 +1,7 @@
 #include "line_index.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace mon::lsp {
 
@@ -16,8 +17,22 @@ uint32_t seqLen(unsigned char b) {
 
 LineIndex::LineIndex(std::string_view text) : text_(text) {
   starts_.push_back(0);
-  for (uint32_t i = 0; i < text.size(); ++i)
-    if (text[i] == '\n') starts_.push_back(i + 1);
+  // memchr: a large document is indexed at every edit, and most of its bytes are not newlines.
+  for (const char* p = text.data(), *end = p + text.size(); (p = static_cast<const char*>(std::memchr(p, '\n', end - p))); ++p)
+    starts_.push_back(static_cast<uint32_t>(p - text.data()) + 1);
+}
+
+uint32_t LineIndex::offsetIn(std::string_view text, Position p) {
+  uint32_t start = 0;
+  for (uint32_t line = 0; line < p.line; ++line) {
+    const void* nl = std::memchr(text.data() + start, '\n', text.size() - start);
+    if (!nl) return static_cast<uint32_t>(text.size());
+    start = static_cast<uint32_t>(static_cast<const char*>(nl) - text.data()) + 1;
+  }
+  const void* nl = std::memchr(text.data() + start, '\n', text.size() - start);
+  uint32_t end = nl ? static_cast<uint32_t>(static_cast<const char*>(nl) - text.data()) + 1 : static_cast<uint32_t>(text.size());
+  // The line alone, indexed as a one-line text: the same clamping as offset().
+  return start + LineIndex(text.substr(start, end - start)).offset({0, p.character});
 }
 
 uint32_t LineIndex::lineEnd(uint32_t line) const {

@@ -22,6 +22,8 @@ class LineIndex {
   /// The byte offset of a position; lines and columns past the end are clamped, and a column
   /// inside a multi-byte character moves to its start.
   uint32_t offset(Position p) const;
+  /// offset(p) without indexing the whole text: for one position in a large text.
+  static uint32_t offsetIn(std::string_view text, Position p);
   uint32_t lineCount() const { return static_cast<uint32_t>(starts_.size()); }
 
  private:

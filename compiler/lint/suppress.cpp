@@ -101,7 +101,8 @@ void Suppressions::parseLine(const SourceManager& sm, FileId f, uint32_t n, Diag
 }
 
 bool Suppressions::suppresses(const std::string& code, Range object, const SourceManager& sm) {
-  if (!object.valid()) return false;
+  // No directive: nothing to look up (lineCol would index every line of a large file).
+  if (!object.valid() || directives_.empty()) return false;
   uint32_t line = sm.lineCol(object.file, object.begin).line;
   bool hit = false;
   for (auto& d : directives_) {
