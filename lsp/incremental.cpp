@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string.h>  // memmem
 #include <filesystem>
 
 #include "lower/lower.h"
@@ -158,7 +159,8 @@ bool reanalyze(Analysis& prev, const std::string& text, FileReader& reader, Anal
       next.comments.push_back(std::move(c));
     }
   prev.cleanSyntax = false;  // its tree is gone now
-  if (!importTargets(next, rootPath, imports)) return false;
+  // Without the word anywhere there is no import (and no walk over every statement to find one).
+  if (memmem(text.data(), text.size(), "import", 6) && !importTargets(next, rootPath, imports)) return false;
 
   for (const auto& target : imports) {  // unreadable imports are reported at the import by load()
     std::string body, error;

@@ -42,9 +42,19 @@ uint32_t LineIndex::lineEnd(uint32_t line) const {
 }
 
 Position LineIndex::position(uint32_t offset) const {
+  uint32_t hint = 0;
+  return position(offset, hint);
+}
+
+Position LineIndex::position(uint32_t offset, uint32_t& lineHint) const {
   offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text_.size()));
-  auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
-  uint32_t line = static_cast<uint32_t>(it - starts_.begin()) - 1;
+  auto holds = [&](uint32_t l) { return l < starts_.size() && starts_[l] <= offset && (l + 1 == starts_.size() || offset < starts_[l + 1]); };
+  uint32_t line = lineHint;
+  if (!holds(line)) {
+    auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
+    line = static_cast<uint32_t>(it - starts_.begin()) - 1;
+  }
+  lineHint = line;
   uint32_t col = 0;
   for (uint32_t i = starts_[line]; i < offset;) {
     uint32_t n = seqLen(static_cast<unsigned char>(text_[i]));

@@ -161,6 +161,7 @@ struct Mover {
   }
   void monitor(ir::Monitor& m) {
     range(m.range);
+    if (delta == 0) return;  // nothing moves; the block (above) says whether it reaches into the region
     range(m.nameRange);
     for (auto& p : m.props.list) range(p.range);
     for (auto& r : m.targetRanges) range(r);

@@ -1,7 +1,7 @@
 #include "server.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
 #include <iostream>
 #include <string_view>
 
@@ -204,6 +204,7 @@ void Server::onDidClose(const json& params) {
   uris_.erase(path);
   publishedVersion_.erase(path);
   rendered_.erase(path);
+  renderedPeak_.erase(path);
 }
 
 std::string Server::uriOf(const std::string& path) const {
@@ -296,9 +297,17 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
   files[root];
   std::map<FileId, std::vector<Rendered>*> listOf;  // files[path(f)], looked up once per file
   auto& rendered = rendered_[root];
+  // Forget old findings now and then: when the cache holds far more than the most this root
+  // published lately (not than this publication: an edit that breaks a file publishes a few
+  // errors, and the one that fixes it all the findings again).
   size_t count = 0;
   a->forEachDiagnostic([&](const Diagnostic&) { ++count; });
-  if (rendered.size() > 3 * count + 1000) rendered.clear();  // forget old findings now and then
+  size_t& peak = renderedPeak_[root];
+  peak = std::max(peak, count);
+  if (rendered.size() > 3 * peak + 1000) {
+    rendered.clear();
+    peak = count;
+  }
   std::string key;
   std::map<FileId, std::string> pathOf;
   auto path = [&](FileId f) -> const std::string& {
@@ -308,11 +317,13 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
   };
   auto number = [&](uint32_t n, char after) {
     char buf[16];
-    int len = std::snprintf(buf, sizeof buf, "%u%c", n, after);
-    key.append(buf, static_cast<size_t>(len));
+    char* end = std::to_chars(buf, buf + sizeof buf - 1, n).ptr;
+    *end++ = after;
+    key.append(buf, end);
   };
+  uint32_t lineHint = 0;
   auto position = [&](const LineIndex& index, uint32_t offset) {
-    Position p = index.position(offset);
+    Position p = index.position(offset, lineHint);
     number(p.line, ':');
     number(p.character, ' ');
   };

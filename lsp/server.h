@@ -98,6 +98,7 @@ class Server {
   // LSP positions): after an edit most findings are the ones published last time, and building
   // their JSON again cost more than the edit's checks on a large file.
   std::map<std::string, std::unordered_map<std::string, Rendered>> rendered_;
+  std::map<std::string, size_t> renderedPeak_;  // root -> the most diagnostics it published lately
   Analyzer analyzer_;  // last: its jobs are stopped before the rest goes
 };
 
