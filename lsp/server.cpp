@@ -321,8 +321,10 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
     *end++ = after;
     key.append(buf, end);
   };
-  uint32_t lineHint = 0;
-  auto position = [&](const LineIndex& index, uint32_t offset) {
+  // Findings come mostly in the order of their places, their notes often point elsewhere (the
+  // monitor a duplicate repeats): each keeps its own line hint.
+  uint32_t findingLine = 0, noteLine = 0;
+  auto position = [&](const LineIndex& index, uint32_t offset, uint32_t& lineHint) {
     Position p = index.position(offset, lineHint);
     number(p.line, ':');
     number(p.character, ' ');
@@ -336,8 +338,8 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
     key += ' ';
     number(static_cast<uint32_t>(d.severity), ' ');
     if (d.range.valid()) {
-      position(indexOf(f), d.range.begin);
-      position(indexOf(f), std::max(d.range.begin, d.range.end));
+      position(indexOf(f), d.range.begin, findingLine);
+      position(indexOf(f), std::max(d.range.begin, d.range.end), findingLine);
     }
     key += d.message;
     for (const Note& n : d.notes) {
@@ -345,8 +347,8 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
       if (n.range.valid() && n.range.file < sm.fileCount()) {
         key += path(n.range.file);
         key += ' ';
-        position(indexOf(n.range.file), n.range.begin);
-        position(indexOf(n.range.file), std::max(n.range.begin, n.range.end));
+        position(indexOf(n.range.file), n.range.begin, noteLine);
+        position(indexOf(n.range.file), std::max(n.range.begin, n.range.end), noteLine);
       }
       key += n.message;
     }

@@ -27,6 +27,24 @@ TEST_CASE("line index converts byte offsets and UTF-16 positions") {
   CHECK(idx.offset({1, 99}) == text.find('\r'));  // past the end of the line: its end
   CHECK(idx.offset({99, 0}) == text.size());       // past the last line: end of text
   CHECK(idx.position(9999).line == 2);
+  // One position found without the index, and positions found with a line hint, agree with it,
+  // on lines short and long (past the blocks offsetIn counts newlines in), before and after the end.
+  std::string big;
+  for (int i = 0; i < 300; ++i) big += std::string(static_cast<size_t>(i % 97), i % 5 ? 'x' : '\n') + "é😀\r\n";
+  big += "tail";
+  LineIndex bigIdx(big);
+  uint32_t hint = 0;
+  for (uint32_t line = 0; line < bigIdx.lineCount() + 2; line += 1)
+    for (uint32_t ch : {0u, 1u, 3u, 40u, 200u}) {
+      INFO("line " << line << " character " << ch);
+      CHECK(LineIndex::offsetIn(big, {line, ch}) == bigIdx.offset({line, ch}));
+    }
+  for (uint32_t off = 0; off < big.size() + 3; off += 7) {
+    Position withHint = bigIdx.position(off, hint), without = bigIdx.position(off);
+    CHECK((withHint.line == without.line && withHint.character == without.character));
+  }
+  CHECK(LineIndex::offsetIn("", {0, 5}) == 0);
+  CHECK(LineIndex::offsetIn("a\n", {1, 0}) == 2);
 }
 
 TEST_CASE("transport reads frames and survives bad headers") {
