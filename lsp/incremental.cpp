@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <string.h>  // memmem
 #include <filesystem>
+
+#include <string.h>  // memmem
 
 #include "lower/lower.h"
 #include "parse/parse.h"

@@ -1,6 +1,7 @@
 #include "workspace.h"
 
 #include <algorithm>
+#include <exception>
 #include <filesystem>
 #include <thread>
 
@@ -113,12 +114,26 @@ void finishChecks(Analysis& a, const std::string& path, FileReader& reader, bool
   size_t backendEnd = frontEnd;
   if (c.diags.errorCount() == 0) {
     DiagEngine lintDiags;
-    auto lint = [&] { lintModule(c.module, c.sources, path, reader, lintDiags); };
+    std::exception_ptr lintFailed;  // a bug in a rule: thrown here, as it would be without the thread
+    auto lint = [&] {
+      try {
+        lintModule(c.module, c.sources, path, reader, lintDiags);
+      } catch (...) {
+        lintFailed = std::current_exception();
+      }
+    };
     std::thread beside;
+    struct Join {  // also when the backends' checks throw: a thread is never left running
+      std::thread& t;
+      ~Join() {
+        if (t.joinable()) t.join();
+      }
+    } join{beside};
     if (c.module.monitors.size() + c.module.dashboards.size() >= kObjectsWorthAThread) beside = std::thread(lint);
     checkBackends(c.module, c.diags);
     if (beside.joinable()) beside.join();
     else if (c.diags.errorCount() == 0) lint();
+    if (lintFailed) std::rethrow_exception(lintFailed);
     backendEnd = c.diags.all().size();
     if (c.diags.errorCount() == 0)
       for (const Diagnostic& d : lintDiags.all()) c.diags.append(d);

@@ -10,6 +10,7 @@ static const bool kTargetKindsInstalled = (mon::installTargetKinds(), true);
 #include "context.h"
 #include "harness.h"
 #include "line_index.h"
+#include "lint_pass.h"
 
 using namespace mon::lsp;
 using mon::lsp::test::Client;
@@ -680,6 +681,57 @@ TEST_CASE("with targets declared, checking only the edited statements again give
   RecheckRun run = randomEditsMatchFullCheck(text, snippets, lines, 977, 400);
   CHECK(run.rechecked > run.runs / 5);
   CHECK(run.withDuplicates > 0);
+}
+
+TEST_CASE("on a large document lint runs beside the backends' checks and gives what running them in turn gives") {
+  // 300 monitors (past the size at which lint gets a thread of its own): duplicates (MON009),
+  // lint findings of single monitors, and a target; then the same with a monitor the target
+  // cannot express, whose error hides lint's findings.
+  auto program = [](bool withError) {
+    std::string text = "target prometheus \"prom\" {}\n";
+    for (int i = 0; i < 300; ++i)
+      text += "monitor host \"cpu " + std::to_string(i) + "\" {\n  metric = \"cpu%\"\n  operator = \">\"\n  critical = 90\n"
+              "  duration = " + std::string(i % 3 ? "5m" : "5") + "\n  scopes = [\"svc:web\"]\n}\n";
+    if (withError) text += "monitor service \"queue\" {\n  service = \"svc\"\n  metric = \"q\"\n  operator = \">\"\n  critical = 1\n  duration = 3\n}\n";
+    return text;
+  };
+  for (bool withError : {false, true}) {
+    mon::lsp::test::MapReader disk;
+    disk.files["/ws/.monitorc-lint"] = "MON005 = error\n";
+    disk.files["/ws/big.mon"] = program(withError);
+    Workspace ws(disk);
+    ws.open("/ws/big.mon", program(withError), 1);
+    const Analysis* a = ws.analyze("/ws/big.mon");
+    REQUIRE(a);
+    // The same pipeline one step after the other, as `monitorc check` and `monitorc lint` run it.
+    mon::Compilation c;
+    mon::CompileOptions opts;
+    opts.keepSyntax = true;
+    mon::compile({"/ws/big.mon"}, opts, disk, c);
+    if (c.diags.errorCount() == 0) mon::checkBackends(c.module, c.diags);
+    lintAnalysis(c, "/ws/big.mon", disk);
+    std::vector<std::string> got = findingLines(*a), want;
+    for (const auto& d : c.diags.all()) {
+      std::string line = std::string(mon::nameOf(d.kind)) + " " + d.rule + " " + std::to_string(static_cast<int>(d.severity)) +
+                         " " + std::to_string(d.range.begin) + "-" + std::to_string(d.range.end) + " " + d.message;
+      for (const auto& n : d.notes) line += " | note " + std::to_string(n.range.begin) + "-" + std::to_string(n.range.end) + " " + n.message;
+      for (const auto& f : d.fixits) line += " | fix " + std::to_string(f.range.begin) + "=" + f.replacement;
+      want.push_back(line);
+    }
+    std::sort(want.begin(), want.end());
+    CHECK(got == want);
+    size_t lintFindings = 0, errors = 0;
+    for (const auto& l : got) {
+      lintFindings += l.find(" MON0") != std::string::npos;
+      errors += l.find("err_") == 0;
+    }
+    if (withError) {
+      CHECK(errors > 0);
+      CHECK(lintFindings == 0);
+    } else {
+      CHECK(lintFindings >= 299);  // at least every duplicate of the first monitor
+    }
+  }
 }
 
 TEST_CASE("record blocks: offered at top level, fields completed and hovered from the schema, listed as symbols") {
