@@ -84,8 +84,17 @@ struct DuplicateState {
   static constexpr long kNone = -1, kUnknown = -2;
 };
 
+// Sums over every statement, kept up to date by each edit (the replaced statements' taken away,
+// the new ones' added) so that an edit does not walk every statement of a large file.
+struct Totals {
+  size_t frontErrors = 0, backendErrors = 0, lintErrors = 0;  // lint's without MON009
+  size_t backendUnknown = 0, lintUnknown = 0;  // monitors, dashboards and targets those checks did not run for
+  size_t nodes = 0, blocks = 0, uses = 0, spent = 0;  // what farFromLimits() bounds
+};
+
 struct RecheckState {
   std::vector<StatementResult> stmts;  // by top-level statement
+  Totals totals;
   ir::Module module;                   // the monitors of every statement, in order (for MON009)
   std::vector<DuplicateState> duplicates;                       // by position in module.monitors
   std::unordered_map<std::string, std::vector<size_t>> groups;  // identity key -> positions, ascending
@@ -233,15 +242,24 @@ bool distribute(const Compilation& c, FileId root, const ast::File& tree, size_t
 // The evaluation budget: without function calls and with literal lets, what a statement hands
 // to blocks is at most its own text, plus a let's per name read, plus a template's per `use`.
 bool farFromLimits(const RecheckState& st) {
-  size_t nodes = 0, blocks = 0, uses = 0, spent = 0;
-  for (const auto& r : st.stmts) {
-    nodes += r.nodes;
-    blocks += r.blocks;
-    uses += r.uses;
-    spent += r.bytes + r.refs * st.letBytes + r.uses * st.templateCost;
-  }
-  size_t extra = uses * st.templateNodes;
-  return nodes + extra < kMaxSteps / 2 && blocks + extra < kMaxObjects / 2 && spent < kMaxEvalElements / 2;
+  const Totals& t = st.totals;
+  size_t extra = t.uses * st.templateNodes;
+  return t.nodes + extra < kMaxSteps / 2 && t.blocks + extra < kMaxObjects / 2 && t.spent < kMaxEvalElements / 2;
+}
+
+// Adds statement `r` to the totals (sign 1) or takes it away (sign -1).
+void tally(RecheckState& st, const StatementResult& r, int sign) {
+  Totals& t = st.totals;
+  auto add = [&](size_t& sum, size_t v) { sum = sign > 0 ? sum + v : sum - v; };
+  add(t.frontErrors, errorsIn(r.front));
+  add(t.backendErrors, errorsIn(r.backend));
+  add(t.lintErrors, errorsIn(r.lint));
+  add(t.backendUnknown, (r.object || r.target) && !r.backendKnown);
+  add(t.lintUnknown, (r.object || r.target) && !r.lintKnown);
+  add(t.nodes, r.nodes);
+  add(t.blocks, r.blocks);
+  add(t.uses, r.uses);
+  add(t.spent, r.bytes + r.refs * st.letBytes + r.uses * st.templateCost);
 }
 
 void sizeOf(const ast::Stmt& s, StatementResult& r, Size& size) {
@@ -427,12 +445,13 @@ std::shared_ptr<RecheckState> buildRecheckState(Analysis& a, size_t frontEnd, si
       st->templateCost = std::max(st->templateCost, r.bytes + r.refs * st->letBytes);
       st->stmts[i].refs = 0;  // a template costs where it is used
     }
-  if (!farFromLimits(*st)) return nullptr;
   auto isObject = [&](long i) {
     return i >= 0 && static_cast<size_t>(i) < st->stmts.size() && (st->stmts[i].object || st->stmts[i].target);
   };
   auto resultOf = [&](long i) -> StatementResult* { return isObject(i) ? &st->stmts[i] : nullptr; };
   if (!distribute(c, a.root, *tree, frontEnd, backendEnd, isObject, resultOf)) return nullptr;
+  for (const auto& r : st->stmts) tally(*st, r, 1);
+  if (!farFromLimits(*st)) return nullptr;
   for (const auto& r : st->stmts)
     for (const auto& k : r.keys)
       if (++st->keyCount[k] > 1) return nullptr;
@@ -529,13 +548,17 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
       if (++st.keyCount[k] > 1) return nullptr;
 
   // The kept statements' findings move with their text.
+  // (An edit that keeps the size moves nothing: the kept statements' findings are in them, or in
+  // the definitions and targets, which an edit here never touches.)
   Mover move{root, edit.regionBegin, edit.oldRegionEnd, edit.delta};
-  for (size_t i = 0; i < st.stmts.size(); ++i) {
+  for (size_t i = 0; i < st.stmts.size() && edit.delta != 0; ++i) {
     if (i >= edit.first && i < edit.oldLast) continue;
     for (auto* list : {&st.stmts[i].front, &st.stmts[i].backend, &st.stmts[i].lint})
       for (auto& d : *list) move.diag(d);
   }
   if (!move.ok) return nullptr;
+  for (size_t i = edit.first; i < edit.oldLast; ++i) tally(st, st.stmts[i], -1);
+  for (const auto& r : fresh) tally(st, r, 1);
   auto first = st.stmts.begin() + static_cast<std::ptrdiff_t>(edit.first);
   if (edit.oldLast - edit.first == fresh.size()) {
     std::move(fresh.begin(), fresh.end(), first);
@@ -548,23 +571,17 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
   // What the whole program reports, as the full pipeline gates it: the backends' checks only
   // without compile errors, lint only without any error. Nothing is copied: forEachFinding()
   // reads the statements' findings where they are.
-  size_t errors = 0;
-  for (const auto& r : st.stmts) errors += errorsIn(r.front);
+  const Totals& t = st.totals;
+  size_t errors = t.frontErrors;
   if (errors >= kErrorLimit / 2) return nullptr;
   st.showBackend = errors == 0;
   st.showLint = false;
   if (st.showBackend) {
-    size_t backendErrors = 0;
-    for (const auto& r : st.stmts) {
-      if ((r.object || r.target) && !r.backendKnown) return nullptr;
-      backendErrors += errorsIn(r.backend);
-    }
-    errors += backendErrors;
-    if (backendErrors == 0) {
-      for (const auto& r : st.stmts) {
-        if ((r.object || r.target) && !r.lintKnown) return nullptr;
-        errors += errorsIn(r.lint);
-      }
+    if (t.backendUnknown != 0) return nullptr;
+    errors += t.backendErrors;
+    if (t.backendErrors == 0) {
+      if (t.lintUnknown != 0) return nullptr;
+      errors += t.lintErrors;
       for (const auto& d : st.duplicates) errors += errorsIn(d.finding);
       // The configuration's warnings point into it: it joins the sources where the full path adds it.
       if (st.hasConfig && c.sources.add(st.configPath, st.configText) != kConfigFile) return nullptr;
