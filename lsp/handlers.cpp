@@ -93,18 +93,18 @@ json Server::onCodeAction(const json& params) {
   const json& range = params.at("range");
   uint32_t begin = index.offset(positionFrom(range.at("start"))), end = index.offset(positionFrom(range.at("end")));
   std::string uri = uriOf(a->path());
-  for (const Diagnostic& d : a->comp->diags.all()) {
-    if (d.fixits.empty() || d.range.file != a->root || !overlaps(d.range.begin, d.range.end, begin, end)) continue;
+  a->forEachDiagnostic([&](const Diagnostic& d) {
+    if (d.fixits.empty() || d.range.file != a->root || !overlaps(d.range.begin, d.range.end, begin, end)) return;
     json edits = json::array();
     for (const FixIt& f : d.fixits)
       if (f.range.file == a->root) edits.push_back({{"range", rangeJson(index, f.range.begin, f.range.end)}, {"newText", f.replacement}});
-    if (edits.empty()) continue;
+    if (edits.empty()) return;
     out.push_back({{"title", fixTitle(d, d.fixits[0])},
                    {"kind", "quickfix"},
                    {"isPreferred", d.fixits.size() == 1},
                    {"diagnostics", json::array({diagnosticJson(d, index, sm, [&](FileId f) { return uriOf(Workspace::normalize(sm.path(f))); })})},
                    {"edit", {{"changes", {{uri, edits}}}}}});
-  }
+  });
   return out;
 }
 

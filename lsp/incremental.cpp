@@ -1,7 +1,10 @@
 #include "incremental.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
+
+#include <string.h>  // memmem
 
 #include "lower/lower.h"
 #include "parse/parse.h"
@@ -66,8 +69,13 @@ struct Change {
 };
 Change diff(const std::string& a, const std::string& b) {
   size_t n = std::min(a.size(), b.size()), p = 0;
+  // Whole blocks first: a large file is mostly the same on both sides.
+  constexpr size_t kBlock = 4096;
+  while (p + kBlock <= n && std::memcmp(a.data() + p, b.data() + p, kBlock) == 0) p += kBlock;
   while (p < n && a[p] == b[p]) ++p;
   size_t s = 0;
+  while (s + kBlock <= n - p && std::memcmp(a.data() + a.size() - s - kBlock, b.data() + b.size() - s - kBlock, kBlock) == 0)
+    s += kBlock;
   while (s < n - p && a[a.size() - 1 - s] == b[b.size() - 1 - s]) ++s;
   return {static_cast<uint32_t>(p), static_cast<uint32_t>(a.size() - s), static_cast<uint32_t>(b.size() - s)};
 }
@@ -114,16 +122,21 @@ bool reanalyze(Analysis& prev, const std::string& text, FileReader& reader, Anal
   std::string_view tail(text.data() + lineStart, regionEnd - lineStart);
   if (tail.find('#') != std::string_view::npos || tail.find("//") != std::string_view::npos) return false;
 
-  // Parse the region alone, at its real offsets: everything else is blanked out.
-  std::string masked(text.size(), ' ');
-  for (size_t i = 0; i < text.size(); ++i)
-    if (text[i] == '\n') masked[i] = '\n';
-  std::copy(text.begin() + regionBegin, text.begin() + regionEnd, masked.begin() + regionBegin);
+  // Parse the region alone, then move it to where it is in the text. It begins where a statement
+  // may begin (or at the start), so it reads as it does in the whole text; only a byte order
+  // mark is read differently at a text's start.
+  std::string_view regionText(text.data() + regionBegin, regionEnd - regionBegin);
+  if (regionBegin != 0 && regionText.substr(0, 3) == "\xEF\xBB\xBF") return false;
   SourceManager scratch;
-  FileId id = scratch.add(prev.path(), std::move(masked));
+  FileId id = scratch.add(prev.path(), std::string(regionText));
   DiagEngine regionDiags;
   ast::File region = parse(scratch, id, regionDiags);
   if (regionDiags.all().size() != 0 || id != prev.root) return false;
+  if (regionBegin != 0) {
+    Shifter place{regionBegin};
+    for (auto& st : region.stmts) place.stmt(*st);
+    for (auto& cm : region.comments) place.range(cm.range);
+  }
 
   std::vector<std::string> imports;
   std::string rootPath = prev.path();
@@ -147,7 +160,8 @@ bool reanalyze(Analysis& prev, const std::string& text, FileReader& reader, Anal
       next.comments.push_back(std::move(c));
     }
   prev.cleanSyntax = false;  // its tree is gone now
-  if (!importTargets(next, rootPath, imports)) return false;
+  // Without the word anywhere there is no import (and no walk over every statement to find one).
+  if (memmem(text.data(), text.size(), "import", 6) && !importTargets(next, rootPath, imports)) return false;
 
   for (const auto& target : imports) {  // unreadable imports are reported at the import by load()
     std::string body, error;

@@ -1,6 +1,7 @@
 #include "line_index.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace mon::lsp {
 
@@ -16,8 +17,32 @@ uint32_t seqLen(unsigned char b) {
 
 LineIndex::LineIndex(std::string_view text) : text_(text) {
   starts_.push_back(0);
-  for (uint32_t i = 0; i < text.size(); ++i)
-    if (text[i] == '\n') starts_.push_back(i + 1);
+  // memchr: a large document is indexed at every edit, and most of its bytes are not newlines.
+  for (const char* p = text.data(), *end = p + text.size(); (p = static_cast<const char*>(std::memchr(p, '\n', end - p))); ++p)
+    starts_.push_back(static_cast<uint32_t>(p - text.data()) + 1);
+}
+
+uint32_t LineIndex::offsetIn(std::string_view text, Position p) {
+  // Newlines counted a block at a time (a loop the compiler vectorises), then byte by byte in
+  // the block where line p.line starts: lines are short, and a call per line costs more.
+  constexpr size_t kBlock = 64;
+  size_t i = 0, n = text.size();
+  uint32_t line = 0;
+  while (line < p.line && i + kBlock <= n) {
+    uint32_t count = 0;
+    for (size_t k = 0; k < kBlock; ++k) count += text[i + k] == '\n';
+    if (line + count >= p.line) break;
+    line += count;
+    i += kBlock;
+  }
+  for (; i < n && line < p.line; ++i)
+    if (text[i] == '\n') ++line;
+  if (line < p.line) return static_cast<uint32_t>(n);
+  uint32_t start = static_cast<uint32_t>(i);
+  const void* nl = std::memchr(text.data() + start, '\n', text.size() - start);
+  uint32_t end = nl ? static_cast<uint32_t>(static_cast<const char*>(nl) - text.data()) + 1 : static_cast<uint32_t>(text.size());
+  // The line alone, indexed as a one-line text: the same clamping as offset().
+  return start + LineIndex(text.substr(start, end - start)).offset({0, p.character});
 }
 
 uint32_t LineIndex::lineEnd(uint32_t line) const {
@@ -27,9 +52,19 @@ uint32_t LineIndex::lineEnd(uint32_t line) const {
 }
 
 Position LineIndex::position(uint32_t offset) const {
+  uint32_t hint = 0;
+  return position(offset, hint);
+}
+
+Position LineIndex::position(uint32_t offset, uint32_t& lineHint) const {
   offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text_.size()));
-  auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
-  uint32_t line = static_cast<uint32_t>(it - starts_.begin()) - 1;
+  auto holds = [&](uint32_t l) { return l < starts_.size() && starts_[l] <= offset && (l + 1 == starts_.size() || offset < starts_[l + 1]); };
+  uint32_t line = lineHint;
+  if (!holds(line)) {
+    auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
+    line = static_cast<uint32_t>(it - starts_.begin()) - 1;
+  }
+  lineHint = line;
   uint32_t col = 0;
   for (uint32_t i = starts_[line]; i < offset;) {
     uint32_t n = seqLen(static_cast<unsigned char>(text_[i]));

@@ -19,9 +19,14 @@ class LineIndex {
   explicit LineIndex(std::string_view text);
   /// The position of a byte offset (clamped to the text).
   Position position(uint32_t offset) const;
+  /// The same, trying line `lineHint` first and leaving the offset's line there: positions asked
+  /// for in ascending order (a file's diagnostics) mostly skip the search.
+  Position position(uint32_t offset, uint32_t& lineHint) const;
   /// The byte offset of a position; lines and columns past the end are clamped, and a column
   /// inside a multi-byte character moves to its start.
   uint32_t offset(Position p) const;
+  /// offset(p) without indexing the whole text: for one position in a large text.
+  static uint32_t offsetIn(std::string_view text, Position p);
   uint32_t lineCount() const { return static_cast<uint32_t>(starts_.size()); }
 
  private:

@@ -48,17 +48,22 @@ std::string ruleDocPath(const std::string& code) {
   return installedLintDoc() + "#" + anchor;
 }
 
-void lintAnalysis(Compilation& c, const std::string& rootPath, FileReader& reader) {
-  if (c.diags.errorCount() != 0) return;  // as `monitorc lint`: rules read a module without errors
+void lintModule(const ir::Module& module, SourceManager& sources, const std::string& rootPath, FileReader& reader,
+                DiagEngine& out) {
   lint::Config config;
   FileId configFile = kNoFile;
   std::string path, text;
   if (findLintConfig(rootPath, reader, path, text)) {
-    configFile = c.sources.add(path, text);
-    config = lint::parseConfig(configFile, c.sources, c.diags);
-    if (c.diags.errorCount() != 0) return;  // as `monitorc lint`: a bad line stops the rules
+    configFile = sources.add(path, text);
+    config = lint::parseConfig(configFile, sources, out);
+    if (out.errorCount() != 0) return;  // as `monitorc lint`: a bad line stops the rules
   }
-  lint::lint(c.module, c.sources, config, configFile, c.diags);
+  lint::lint(module, sources, config, configFile, out);
+}
+
+void lintAnalysis(Compilation& c, const std::string& rootPath, FileReader& reader) {
+  if (c.diags.errorCount() != 0) return;  // as `monitorc lint`: rules read a module without errors
+  lintModule(c.module, c.sources, rootPath, reader, c.diags);
 }
 
 }  // namespace mon::lsp

@@ -14,6 +14,11 @@ namespace mon::lsp {
 /// configuration joins `c.sources`, so its own mistakes are reported at their line.
 void lintAnalysis(Compilation& c, const std::string& rootPath, FileReader& reader);
 
+/// The same for `module` without looking at errors: its findings (and the configuration's own
+/// mistakes, which stop the rules) go to `out`; the configuration joins `sources`.
+void lintModule(const ir::Module& module, SourceManager& sources, const std::string& rootPath, FileReader& reader,
+                DiagEngine& out);
+
 /// The `.monitorc-lint` that applies to `rootPath` (the nearest in its directory or a parent):
 /// its path and text, or false when there is none.
 bool findLintConfig(const std::string& rootPath, FileReader& reader, std::string& path, std::string& text);

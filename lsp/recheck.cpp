@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <unordered_map>
 
 #include "backend.h"
 #include "expand/eval.h"
@@ -10,6 +11,7 @@
 #include "lint/config.h"
 #include "lint/reporter.h"
 #include "lint/rules.h"
+#include "lint/suppress.h"
 #include "lint_pass.h"
 #include "lower/lower.h"
 
@@ -20,10 +22,16 @@ namespace {
 constexpr std::string_view kSuppressionMarker = "monitorc-lint:";  // lint/suppress.cpp's directive marker
 constexpr const char* kDuplicateRule = "MON009";                 // compares monitors with each other
 constexpr size_t kErrorLimit = 1000;                             // as the full path's DiagEngine
+constexpr FileId kConfigFile = 1;  // where lintAnalysis() adds the configuration: after the root, in a program of one file
 
 bool isObjectStmt(const ast::Stmt& s) {
   return s.kind == ast::StmtKind::Block && (s.name == "monitor" || s.name == "dashboard");
 }
+
+// A target block: the backends' checks of every monitor read the targets, and their settings'
+// own checks (and clashes between targets) read nothing else, so its findings are kept while
+// only monitors and dashboards are edited.
+bool isTargetStmt(const ast::Stmt& s) { return s.kind == ast::StmtKind::Block && s.name == "target"; }
 
 // Statements (and blocks, `use`s and names read) inside a statement: what bounds its expansion
 // steps, objects and evaluation budget (expand.h, eval.h).
@@ -58,6 +66,7 @@ void measure(const ast::Stmt& s, Size& out) {
 // One top-level statement's findings and what other statements' checks need of it.
 struct StatementResult {
   bool object = false;  // a monitor or dashboard block: checked alone after an edit
+  bool target = false;  // a target block: never edited by the shortcut, its findings kept
   std::vector<Diagnostic> front, backend, lint;  // compile; backends' checks; lint without MON009
   bool backendKnown = false, lintKnown = false;  // whether those ran for it (they need a clean program)
   std::vector<std::string> keys;                 // names that must be unique: "m\0name", "d\0url_path"
@@ -65,15 +74,42 @@ struct StatementResult {
   size_t nodes = 0, blocks = 0, uses = 0, refs = 0, bytes = 0;  // its size (see Size): bounds its expansion
 };
 
+// MON009 for one monitor of RecheckState::module (at the same position): the earlier monitor
+// it is reported against, and the finding. Kept from edit to edit, so that an edit compares only
+// the monitors that share an identity with the ones it made or took away.
+struct DuplicateState {
+  lint::MonitorIdentity identity;
+  long match = kUnknown;             // position of that earlier monitor; kNone: none
+  std::vector<Diagnostic> finding;   // none, or its finding (none either when MON009 is off)
+  static constexpr long kNone = -1, kUnknown = -2;
+};
+
+// Sums over every statement, kept up to date by each edit (the replaced statements' taken away,
+// the new ones' added) so that an edit does not walk every statement of a large file.
+struct Totals {
+  size_t frontErrors = 0, backendErrors = 0, lintErrors = 0;  // lint's without MON009
+  size_t backendUnknown = 0, lintUnknown = 0;  // monitors, dashboards and targets those checks did not run for
+  size_t nodes = 0, blocks = 0, uses = 0, spent = 0;  // what farFromLimits() bounds
+};
+
 struct RecheckState {
   std::vector<StatementResult> stmts;  // by top-level statement
+  Totals totals;
   ir::Module module;                   // the monitors of every statement, in order (for MON009)
+  std::vector<DuplicateState> duplicates;                       // by position in module.monitors
+  std::unordered_map<std::string, std::vector<size_t>> groups;  // identity key -> positions, ascending
   std::map<std::string, int> keyCount;
   size_t templateNodes = 0;            // the largest template's statements: what one `use` costs
   size_t letBytes = 0;                 // the longest let or variable (their values are literals)
   size_t templateCost = 0;             // the most one `use` can hand to blocks (bytes + names read)
   bool hasConfig = false;
-  std::string configText;
+  std::string configPath, configText;
+  lint::Config config;
+  std::vector<Diagnostic> configDiags;  // the configuration's own warnings, in file kConfigFile
+  SourceManager reporterSources;        // what lint::Reporter reads: an empty root, the configuration
+  // What the last check published, as the full pipeline gates it: the backends' checks only
+  // without compile errors, lint only without any error.
+  bool showBackend = false, showLint = false;
 };
 
 namespace {
@@ -134,6 +170,7 @@ struct Mover {
   }
   void monitor(ir::Monitor& m) {
     range(m.range);
+    if (delta == 0) return;  // nothing moves; the block (above) says whether it reaches into the region
     range(m.nameRange);
     for (auto& p : m.props.list) range(p.range);
     for (auto& r : m.targetRanges) range(r);
@@ -177,18 +214,18 @@ bool distribute(const Compilation& c, FileId root, const ast::File& tree, size_t
     (k < frontEnd ? r->front : k < backendEnd ? r->backend : r->lint).push_back(d);
   }
   const ir::Module& m = c.module;
-  if (!m.targets.empty() || !m.rules.empty() || !m.channels.empty() || !m.routes.empty() || !m.maintenances.empty() ||
+  if (!m.rules.empty() || !m.channels.empty() || !m.routes.empty() || !m.maintenances.empty() ||
       !m.routeTests.empty() || !m.tests.empty())
     return false;
   for (const auto& mon : m.monitors) {
     StatementResult* r = resultOf(ownerOfRange(mon.range, tree, root));
-    if (!r) return false;
+    if (!r || !r->object) return false;
     ++r->monitors;
     r->keys.push_back(std::string("m") + '\0' + mon.name);
   }
   for (const auto& d : m.dashboards) {
     StatementResult* r = resultOf(ownerOfRange(d.range, tree, root));
-    if (!r) return false;
+    if (!r || !r->object) return false;
     r->keys.push_back(std::string("d") + '\0' + d.urlPath);
   }
   for (long i = 0; i < static_cast<long>(tree.stmts.size()); ++i)
@@ -205,15 +242,24 @@ bool distribute(const Compilation& c, FileId root, const ast::File& tree, size_t
 // The evaluation budget: without function calls and with literal lets, what a statement hands
 // to blocks is at most its own text, plus a let's per name read, plus a template's per `use`.
 bool farFromLimits(const RecheckState& st) {
-  size_t nodes = 0, blocks = 0, uses = 0, spent = 0;
-  for (const auto& r : st.stmts) {
-    nodes += r.nodes;
-    blocks += r.blocks;
-    uses += r.uses;
-    spent += r.bytes + r.refs * st.letBytes + r.uses * st.templateCost;
-  }
-  size_t extra = uses * st.templateNodes;
-  return nodes + extra < kMaxSteps / 2 && blocks + extra < kMaxObjects / 2 && spent < kMaxEvalElements / 2;
+  const Totals& t = st.totals;
+  size_t extra = t.uses * st.templateNodes;
+  return t.nodes + extra < kMaxSteps / 2 && t.blocks + extra < kMaxObjects / 2 && t.spent < kMaxEvalElements / 2;
+}
+
+// Adds statement `r` to the totals (sign 1) or takes it away (sign -1).
+void tally(RecheckState& st, const StatementResult& r, int sign) {
+  Totals& t = st.totals;
+  auto add = [&](size_t& sum, size_t v) { sum = sign > 0 ? sum + v : sum - v; };
+  add(t.frontErrors, errorsIn(r.front));
+  add(t.backendErrors, errorsIn(r.backend));
+  add(t.lintErrors, errorsIn(r.lint));
+  add(t.backendUnknown, (r.object || r.target) && !r.backendKnown);
+  add(t.lintUnknown, (r.object || r.target) && !r.lintKnown);
+  add(t.nodes, r.nodes);
+  add(t.blocks, r.blocks);
+  add(t.uses, r.uses);
+  add(t.spent, r.bytes + r.refs * st.letBytes + r.uses * st.templateCost);
 }
 
 void sizeOf(const ast::Stmt& s, StatementResult& r, Size& size) {
@@ -225,7 +271,145 @@ void sizeOf(const ast::Stmt& s, StatementResult& r, Size& size) {
   r.bytes = s.range.end - s.range.begin;
 }
 
+// The configuration as lint reads it, parsed once (sameConfig() sends a changed one to the full
+// path). False when it has errors: lint stops at them, which only the full path reports.
+bool loadConfig(RecheckState& st, const std::string& rootPath, FileReader& reader) {
+  st.reporterSources.add(rootPath, "");
+  st.hasConfig = findLintConfig(rootPath, reader, st.configPath, st.configText);
+  if (!st.hasConfig) return true;
+  if (st.reporterSources.add(st.configPath, st.configText) != kConfigFile) return false;
+  DiagEngine diags;
+  st.config = lint::parseConfig(kConfigFile, st.reporterSources, diags);
+  if (diags.errorCount() != 0) return false;
+  st.configDiags = diags.all();
+  return true;
+}
+
+// Makes the MON009 finding of the monitor at `p` against the one at `match` (kNone: none).
+void remakeFinding(RecheckState& st, size_t p, long match) {
+  DuplicateState& d = st.duplicates[p];
+  d.match = match;
+  d.finding.clear();
+  if (match < 0) return;
+  DiagEngine out;
+  lint::Suppressions none;  // the program has no suppression comments
+  lint::Reporter reporter(st.reporterSources, st.config, none, out);
+  lint::reportDuplicateMonitor(st.module.monitors[p], st.module.monitors[static_cast<size_t>(match)], d.identity.what, reporter);
+  reporter.finish();
+  d.finding = std::move(out.mutableAll());
+}
+
+// The monitors of identity `key` from position `from` on are compared with the ones before them
+// again, as lint::checkDuplicates() does: each against the first earlier one with a common
+// target. Only findings whose match changed are made again.
+void recompare(RecheckState& st, const std::string& key, size_t from) {
+  auto it = st.groups.find(key);
+  if (it == st.groups.end()) return;
+  const std::vector<size_t>& members = it->second;
+  const auto& mons = st.module.monitors;
+  for (auto m = std::lower_bound(members.begin(), members.end(), from); m != members.end(); ++m) {
+    long match = DuplicateState::kNone;
+    for (auto q = members.begin(); q != m; ++q)
+      if (lint::targetsOverlap(mons[*q].targets, mons[*m].targets)) {
+        match = static_cast<long>(*q);
+        break;
+      }
+    if (match != st.duplicates[*m].match) remakeFinding(st, *m, match);
+  }
+}
+
+// MON009 over every monitor of the state, from scratch.
+void indexDuplicates(RecheckState& st) {
+  const auto& mons = st.module.monitors;
+  st.duplicates.assign(mons.size(), DuplicateState{});
+  st.groups.clear();
+  for (size_t p = 0; p < mons.size(); ++p) {
+    st.duplicates[p].identity = lint::monitorIdentity(mons[p]);
+    st.groups[st.duplicates[p].identity.key].push_back(p);
+  }
+  for (const auto& [key, members] : st.groups) recompare(st, key, 0);
+}
+
+// The monitors at [at, at + gone) were replaced by `made`: moves the others' positions, ranges
+// (by the edit's size change) and findings, and compares again only the monitors that share an
+// identity with one that went or came. False when a kept range reaches into the edited region.
+bool replaceMonitors(RecheckState& st, size_t at, size_t gone, std::vector<ir::Monitor> made, Mover move) {
+  auto& mons = st.module.monitors;
+  auto& dups = st.duplicates;
+  size_t added = made.size();
+  auto moved = [&](size_t q) { return q + added - gone; };  // a position at or after at + gone, after the edit
+  std::vector<std::string> affected;
+  for (size_t p = at; p < at + gone; ++p) affected.push_back(dups[p].identity.key);
+  std::sort(affected.begin(), affected.end());
+  affected.erase(std::unique(affected.begin(), affected.end()), affected.end());
+  for (const auto& key : affected) {
+    auto it = st.groups.find(key);
+    if (it == st.groups.end()) continue;
+    auto& g = it->second;
+    g.erase(std::remove_if(g.begin(), g.end(), [&](size_t q) { return q >= at && q < at + gone; }), g.end());
+    if (g.empty()) st.groups.erase(it);
+  }
+  if (added != gone)
+    for (auto& [key, g] : st.groups)
+      for (auto& q : g)
+        if (q >= at + gone) q = moved(q);
+  for (size_t p = 0; p < dups.size(); ++p) {
+    if (p >= at && p < at + gone) continue;
+    DuplicateState& d = dups[p];
+    if (d.match >= static_cast<long>(at) && d.match < static_cast<long>(at + gone)) {  // its match went: found again below
+      d.match = DuplicateState::kUnknown;
+      d.finding.clear();
+    } else if (d.match >= static_cast<long>(at + gone)) {
+      d.match = static_cast<long>(moved(static_cast<size_t>(d.match)));
+    }
+  }
+  for (size_t p = 0; p < mons.size(); ++p) {
+    if (p >= at && p < at + gone) continue;
+    move.monitor(mons[p]);
+    for (auto& f : dups[p].finding) move.diag(f);
+  }
+  if (!move.ok) return false;
+  std::vector<DuplicateState> fresh(added);
+  for (size_t k = 0; k < added; ++k) fresh[k].identity = lint::monitorIdentity(made[k]);
+  auto first = static_cast<std::ptrdiff_t>(at), last = static_cast<std::ptrdiff_t>(at + gone);
+  if (added == gone) {  // the usual edit: one monitor changed in place, none of the others moves
+    std::move(made.begin(), made.end(), mons.begin() + first);
+    std::move(fresh.begin(), fresh.end(), dups.begin() + first);
+  } else {
+    mons.erase(mons.begin() + first, mons.begin() + last);
+    dups.erase(dups.begin() + first, dups.begin() + last);
+    mons.insert(mons.begin() + first, std::make_move_iterator(made.begin()), std::make_move_iterator(made.end()));
+    dups.insert(dups.begin() + first, std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()));
+  }
+  for (size_t p = at; p < at + added; ++p) {
+    const std::string& key = dups[p].identity.key;
+    auto& g = st.groups[key];
+    g.insert(std::lower_bound(g.begin(), g.end(), p), p);
+    affected.push_back(key);
+  }
+  std::sort(affected.begin(), affected.end());
+  affected.erase(std::unique(affected.begin(), affected.end()), affected.end());
+  for (const auto& key : affected) recompare(st, key, at);
+  return true;
+}
+
 }  // namespace
+
+void forEachFinding(const RecheckState& st, const std::function<void(const Diagnostic&)>& f) {
+  for (const auto& r : st.stmts)
+    for (const auto& d : r.front) f(d);
+  if (!st.showBackend) return;
+  for (const auto& r : st.stmts)
+    for (const auto& d : r.backend) f(d);
+  if (!st.showLint) return;
+  for (const auto& d : st.configDiags) f(d);
+  size_t p = 0;
+  for (const auto& r : st.stmts) {
+    for (const auto& d : r.lint) f(d);
+    for (size_t k = 0; k < r.monitors && p < st.duplicates.size(); ++k, ++p)
+      for (const auto& d : st.duplicates[p].finding) f(d);
+  }
+}
 
 std::shared_ptr<RecheckState> buildRecheckState(Analysis& a, size_t frontEnd, size_t backendEnd, const std::string& rootPath,
                                                 FileReader& reader) {
@@ -249,10 +433,11 @@ std::shared_ptr<RecheckState> buildRecheckState(Analysis& a, size_t frontEnd, si
     } else if (definition) {
       if (size.refs) return nullptr;  // a let of lets can double its size at every step
       st->letBytes = std::max(st->letBytes, st->stmts[i].bytes);
-    } else if (!isObjectStmt(s)) {
+    } else if (!isObjectStmt(s) && !isTargetStmt(s)) {
       return nullptr;
     }
     st->stmts[i].object = isObjectStmt(s);
+    st->stmts[i].target = isTargetStmt(s);
   }
   for (size_t i = 0; i < tree->stmts.size(); ++i)
     if (tree->stmts[i]->kind == ast::StmtKind::Template) {
@@ -260,16 +445,19 @@ std::shared_ptr<RecheckState> buildRecheckState(Analysis& a, size_t frontEnd, si
       st->templateCost = std::max(st->templateCost, r.bytes + r.refs * st->letBytes);
       st->stmts[i].refs = 0;  // a template costs where it is used
     }
-  if (!farFromLimits(*st)) return nullptr;
-  auto isObject = [&](long i) { return i >= 0 && static_cast<size_t>(i) < st->stmts.size() && st->stmts[i].object; };
+  auto isObject = [&](long i) {
+    return i >= 0 && static_cast<size_t>(i) < st->stmts.size() && (st->stmts[i].object || st->stmts[i].target);
+  };
   auto resultOf = [&](long i) -> StatementResult* { return isObject(i) ? &st->stmts[i] : nullptr; };
   if (!distribute(c, a.root, *tree, frontEnd, backendEnd, isObject, resultOf)) return nullptr;
+  for (const auto& r : st->stmts) tally(*st, r, 1);
+  if (!farFromLimits(*st)) return nullptr;
   for (const auto& r : st->stmts)
     for (const auto& k : r.keys)
       if (++st->keyCount[k] > 1) return nullptr;
   st->module.monitors = std::move(c.module.monitors);  // the language server reads no IR
-  std::string path;
-  st->hasConfig = findLintConfig(rootPath, reader, path, st->configText);
+  if (!loadConfig(*st, rootPath, reader)) return nullptr;
+  indexDuplicates(*st);
   return st;
 }
 
@@ -329,10 +517,14 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
     size_t backendEnd = slice.diags.all().size();
     lintAnalysis(slice, rootPath, reader);
     // Findings and objects belong to the slice's statements k = index in lf.ast.stmts.
+    // A target's findings come again, as they were: the kept ones stand, these go to `ignored`.
+    StatementResult ignored;
+    ignored.target = true;
     auto freshOf = [&](long k) -> StatementResult* {
       if (k < 0 || static_cast<size_t>(k) >= lent.size()) return nullptr;
       size_t i = lent[k];
-      return i >= edit.first && i < edit.first + edit.newCount ? &fresh[i - edit.first] : nullptr;
+      if (i >= edit.first && i < edit.first + edit.newCount) return &fresh[i - edit.first];
+      return isTargetStmt(*lf.ast.stmts[static_cast<size_t>(k)]) ? &ignored : nullptr;
     };
     auto isFresh = [&](long k) { return freshOf(k) != nullptr; };
     if (!distribute(slice, sid, lf.ast, frontEnd, backendEnd, isFresh, freshOf)) return nullptr;
@@ -343,15 +535,8 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
     size_t at = 0, gone = 0;
     for (size_t i = 0; i < edit.first; ++i) at += st.stmts[i].monitors;
     for (size_t i = edit.first; i < edit.oldLast; ++i) gone += st.stmts[i].monitors;
-    auto& mons = st.module.monitors;
-    if (at + gone > mons.size()) return nullptr;
-    mons.erase(mons.begin() + static_cast<std::ptrdiff_t>(at), mons.begin() + static_cast<std::ptrdiff_t>(at + gone));
-    Mover move{root, edit.regionBegin, edit.oldRegionEnd, edit.delta};
-    if (edit.delta != 0)
-      for (auto& m : mons) move.monitor(m);
-    mons.insert(mons.begin() + static_cast<std::ptrdiff_t>(at), std::make_move_iterator(made.begin()),
-                std::make_move_iterator(made.end()));
-    if (!move.ok) return nullptr;
+    if (at + gone > st.module.monitors.size() || st.duplicates.size() != st.module.monitors.size()) return nullptr;
+    if (!replaceMonitors(st, at, gone, std::move(made), Mover{root, edit.regionBegin, edit.oldRegionEnd, edit.delta})) return nullptr;
   }
 
   // Names: the edited statements' leave, the new ones' come; a duplicate goes the full path.
@@ -363,64 +548,47 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
       if (++st.keyCount[k] > 1) return nullptr;
 
   // The kept statements' findings move with their text.
+  // (An edit that keeps the size moves nothing: the kept statements' findings are in them, or in
+  // the definitions and targets, which an edit here never touches.)
   Mover move{root, edit.regionBegin, edit.oldRegionEnd, edit.delta};
-  for (size_t i = 0; i < st.stmts.size(); ++i) {
+  for (size_t i = 0; i < st.stmts.size() && edit.delta != 0; ++i) {
     if (i >= edit.first && i < edit.oldLast) continue;
     for (auto* list : {&st.stmts[i].front, &st.stmts[i].backend, &st.stmts[i].lint})
       for (auto& d : *list) move.diag(d);
   }
   if (!move.ok) return nullptr;
-  st.stmts.erase(st.stmts.begin() + static_cast<std::ptrdiff_t>(edit.first),
-                 st.stmts.begin() + static_cast<std::ptrdiff_t>(edit.oldLast));
-  st.stmts.insert(st.stmts.begin() + static_cast<std::ptrdiff_t>(edit.first), std::make_move_iterator(fresh.begin()),
-                  std::make_move_iterator(fresh.end()));
+  for (size_t i = edit.first; i < edit.oldLast; ++i) tally(st, st.stmts[i], -1);
+  for (const auto& r : fresh) tally(st, r, 1);
+  auto first = st.stmts.begin() + static_cast<std::ptrdiff_t>(edit.first);
+  if (edit.oldLast - edit.first == fresh.size()) {
+    std::move(fresh.begin(), fresh.end(), first);
+  } else {
+    first = st.stmts.erase(first, st.stmts.begin() + static_cast<std::ptrdiff_t>(edit.oldLast));
+    st.stmts.insert(first, std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()));
+  }
   if (!farFromLimits(st)) return nullptr;
 
-  // The findings of the whole program, as the full pipeline gates them: the backends' checks
-  // only without compile errors, lint only without any error.
-  DiagEngine out;
-  out.setErrorLimit(kErrorLimit);
-  size_t frontErrors = 0;
-  for (const auto& r : st.stmts) frontErrors += errorsIn(r.front);
-  if (frontErrors >= kErrorLimit / 2) return nullptr;
-  for (const auto& r : st.stmts)
-    for (const auto& d : r.front) out.append(d);
-  if (frontErrors == 0) {
-    size_t backendErrors = 0;
-    for (const auto& r : st.stmts) {
-      if (r.object && !r.backendKnown) return nullptr;
-      backendErrors += errorsIn(r.backend);
-      for (const auto& d : r.backend) out.append(d);
-    }
-    if (backendErrors == 0) {
-      for (const auto& r : st.stmts)
-        if (r.object && !r.lintKnown) return nullptr;
-      lint::Config config;
-      FileId configFile = kNoFile;
-      std::string path, configText;
-      if (findLintConfig(rootPath, reader, path, configText)) {
-        configFile = c.sources.add(path, configText);
-        config = lint::parseConfig(configFile, c.sources, out);
-        if (out.errorCount() != 0) return nullptr;
-      }
-      size_t mark = out.all().size();
-      for (const auto& r : st.stmts)
-        for (const auto& d : r.lint) out.append(d);
-      lint::Suppressions none;  // the program has no suppression comments
-      lint::Reporter reporter(c.sources, config, none, out);
-      lint::checkDuplicates(st.module, reporter);
-      reporter.finish();
-      auto& all = out.mutableAll();
-      std::stable_sort(all.begin() + static_cast<std::ptrdiff_t>(mark), all.end(), [](const Diagnostic& a, const Diagnostic& b) {
-        return a.range.file != b.range.file ? a.range.file < b.range.file : a.range.begin < b.range.begin;
-      });
-      out.mergeLoopRepeats();
+  // What the whole program reports, as the full pipeline gates it: the backends' checks only
+  // without compile errors, lint only without any error. Nothing is copied: forEachFinding()
+  // reads the statements' findings where they are.
+  const Totals& t = st.totals;
+  size_t errors = t.frontErrors;
+  if (errors >= kErrorLimit / 2) return nullptr;
+  st.showBackend = errors == 0;
+  st.showLint = false;
+  if (st.showBackend) {
+    if (t.backendUnknown != 0) return nullptr;
+    errors += t.backendErrors;
+    if (t.backendErrors == 0) {
+      if (t.lintUnknown != 0) return nullptr;
+      errors += t.lintErrors;
+      for (const auto& d : st.duplicates) errors += errorsIn(d.finding);
+      // The configuration's warnings point into it: it joins the sources where the full path adds it.
+      if (st.hasConfig && c.sources.add(st.configPath, st.configText) != kConfigFile) return nullptr;
+      st.showLint = true;
     }
   }
-  if (out.errorCount() >= kErrorLimit / 2) return nullptr;
-  if (c.diags.all().empty()) c.diags = std::move(out);
-  else
-    for (const auto& d : out.all()) c.diags.append(d);
+  if (errors >= kErrorLimit / 2) return nullptr;
   return state;
 }
 

@@ -1,20 +1,24 @@
 #pragma once
 // Statement-level re-check after an edit: after incremental.cpp has parsed again only the
 // statements an edit touched, the checks (expansion, schema, the backends' checks and lint) run
-// again only for those statements; every other statement's findings are kept from the last
-// analysis, moved by the edit's size change. Findings that compare statements with each other
-// are computed again over all of them: MON009 (duplicate monitors) from the kept monitors,
-// duplicate names from the kept names (any duplicate name sends the next edit to the full path).
+// again only for those statements, with every definition and target they can read; every other
+// statement's findings are kept from the last analysis, moved by the edit's size change.
+// Findings that compare statements with each other are kept up to date over all of them: MON009
+// (duplicate monitors) by comparing again only the monitors that share what MON009 compares
+// with a monitor the edit made or took away, duplicate names from the kept names (any duplicate
+// name sends the next edit to the full path).
 //
 // It only handles programs it can prove the shortcut right for, else the caller runs the whole
-// pipeline: one file without imports, made of `let`, `template`, `variable`, `monitor` and
-// `dashboard` statements only (nothing that makes objects other statements refer to: targets,
-// channels, defaults), without `for` loops, function calls, templates that use templates, lets
-// that read other names, lint suppression comments, findings outside a monitor or dashboard, or
-// a size that could come near expansion's limits (steps, objects, the evaluation budget: the
-// statements checked alone would stay under a limit the whole program reaches). The edit must
-// touch monitor and dashboard blocks only.
+// pipeline: one file without imports, made of `let`, `template`, `variable`, `target`, `monitor`
+// and `dashboard` statements only (nothing that makes objects which other statements' checks
+// compare with theirs: channels, routes, rules, defaults), without `for` loops, function calls,
+// templates that use templates, lets that read other names, lint suppression comments, findings
+// outside a monitor, dashboard or target, or a size that could come near expansion's limits
+// (steps, objects, the evaluation budget: the statements checked alone would stay under a limit
+// the whole program reaches). The edit must touch monitor and dashboard blocks only: an edit of
+// a target (which the backends' checks of every monitor read) takes the full path.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -40,10 +44,15 @@ struct StatementEdit {
 };
 
 /// Checks the program in `c` (its root `root`, the new tree, already in c.program) re-running
-/// the pipeline for the edited statements only. On success fills c.diags and returns the state
-/// for the next edit; null when only the full pipeline is right (c.diags and the tree are then
-/// as they were). `state` is used up either way.
+/// the pipeline for the edited statements only. On success returns the state for the next edit,
+/// which holds the program's findings (forEachFinding; c.diags stays empty); null when only the
+/// full pipeline is right (c.diags and the tree are then as they were). `state` is used up
+/// either way.
 std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> state, const StatementEdit& edit,
                                                 Compilation& c, FileId root, const std::string& rootPath, FileReader& reader);
+
+/// Every finding of the program the state was last re-checked for (recheckStatements), as the
+/// full pipeline would report them (in another order), read where they are kept.
+void forEachFinding(const RecheckState& state, const std::function<void(const Diagnostic&)>& f);
 
 }  // namespace mon::lsp

@@ -1,6 +1,7 @@
 #include "server.h"
 
 #include <algorithm>
+#include <charconv>
 #include <iostream>
 #include <string_view>
 
@@ -179,9 +180,9 @@ void Server::onDidChange(const json& params) {
       workspace_.setText(path, std::move(text), version);
       continue;
     }
-    LineIndex index(doc->text);
-    uint32_t begin = index.offset(positionFrom(change["range"].at("start")));
-    uint32_t end = index.offset(positionFrom(change["range"].at("end")));
+    // Two positions: found by scanning to them, not by indexing every line of a large document.
+    uint32_t begin = LineIndex::offsetIn(doc->text, positionFrom(change["range"].at("start")));
+    uint32_t end = LineIndex::offsetIn(doc->text, positionFrom(change["range"].at("end")));
     workspace_.edit(path, begin, std::max(begin, end), text);
   }
   workspace_.setVersion(path, version);
@@ -203,6 +204,7 @@ void Server::onDidClose(const json& params) {
   uris_.erase(path);
   publishedVersion_.erase(path);
   rendered_.erase(path);
+  renderedPeak_.erase(path);
 }
 
 std::string Server::uriOf(const std::string& path) const {
@@ -291,10 +293,21 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
     return *slot;
   };
   auto uriFor = [&](FileId f) { return uriOf(Workspace::normalize(sm.path(f))); };
-  std::map<std::string, std::vector<std::string>> files;
+  std::map<std::string, std::vector<Rendered>> files;
   files[root];
+  std::map<FileId, std::vector<Rendered>*> listOf;  // files[path(f)], looked up once per file
   auto& rendered = rendered_[root];
-  if (rendered.size() > 3 * a->comp->diags.all().size() + 1000) rendered.clear();  // forget old findings now and then
+  // Forget old findings now and then: when the cache holds far more than the most this root
+  // published lately (not than this publication: an edit that breaks a file publishes a few
+  // errors, and the one that fixes it all the findings again).
+  size_t count = 0;
+  a->forEachDiagnostic([&](const Diagnostic&) { ++count; });
+  size_t& peak = renderedPeak_[root];
+  peak = std::max(peak, count);
+  if (rendered.size() > 3 * peak + 1000) {
+    rendered.clear();
+    peak = count;
+  }
   std::string key;
   std::map<FileId, std::string> pathOf;
   auto path = [&](FileId f) -> const std::string& {
@@ -302,34 +315,51 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
     if (slot.empty()) slot = Workspace::normalize(sm.path(f));
     return slot;
   };
-  auto position = [&](const LineIndex& index, uint32_t offset) {
-    Position p = index.position(offset);
-    key += std::to_string(p.line) + ':' + std::to_string(p.character) + ' ';
+  auto number = [&](uint32_t n, char after) {
+    char buf[16];
+    char* end = std::to_chars(buf, buf + sizeof buf - 1, n).ptr;
+    *end++ = after;
+    key.append(buf, end);
   };
-  for (const Diagnostic& d : a->comp->diags.all()) {
+  // Findings come mostly in the order of their places, their notes often point elsewhere (the
+  // monitor a duplicate repeats): each keeps its own line hint.
+  uint32_t findingLine = 0, noteLine = 0;
+  auto position = [&](const LineIndex& index, uint32_t offset, uint32_t& lineHint) {
+    Position p = index.position(offset, lineHint);
+    number(p.line, ':');
+    number(p.character, ' ');
+  };
+  a->forEachDiagnostic([&](const Diagnostic& d) {
     FileId f = d.range.valid() && d.range.file < sm.fileCount() ? d.range.file : a->root;
     // The key holds everything diagnosticJson() reads, with offsets as the positions it writes.
     key.clear();
-    key += std::to_string(static_cast<int>(d.kind)) + ' ' + d.rule + ' ' + std::to_string(static_cast<int>(d.severity)) + ' ';
+    number(static_cast<uint32_t>(d.kind), ' ');
+    key += d.rule;
+    key += ' ';
+    number(static_cast<uint32_t>(d.severity), ' ');
     if (d.range.valid()) {
-      position(indexOf(f), d.range.begin);
-      position(indexOf(f), std::max(d.range.begin, d.range.end));
+      position(indexOf(f), d.range.begin, findingLine);
+      position(indexOf(f), std::max(d.range.begin, d.range.end), findingLine);
     }
     key += d.message;
     for (const Note& n : d.notes) {
       key += '\0';
       if (n.range.valid() && n.range.file < sm.fileCount()) {
-        key += path(n.range.file) + ' ';
-        position(indexOf(n.range.file), n.range.begin);
-        position(indexOf(n.range.file), std::max(n.range.begin, n.range.end));
+        key += path(n.range.file);
+        key += ' ';
+        position(indexOf(n.range.file), n.range.begin, noteLine);
+        position(indexOf(n.range.file), std::max(n.range.begin, n.range.end), noteLine);
       }
       key += n.message;
     }
     auto it = rendered.find(key);
     if (it == rendered.end())
-      it = rendered.emplace(key, diagnosticJson(d, indexOf(f), sm, uriFor, indexOf).dump(-1, ' ', false, json::error_handler_t::replace)).first;
-    files[path(f)].push_back(it->second);
-  }
+      it = rendered.emplace(key, std::make_shared<const std::string>(diagnosticJson(d, indexOf(f), sm, uriFor, indexOf).dump(
+                                     -1, ' ', false, json::error_handler_t::replace))).first;
+    auto& list = listOf[f];
+    if (!list) list = &files[path(f)];
+    list->push_back(it->second);
+  });
   std::set<std::string> touched;
   for (const auto& [p, d] : byRoot_[root]) touched.insert(p);
   for (const auto& [p, d] : files) touched.insert(p);
@@ -350,16 +380,20 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
 void Server::sendMerged(const std::string& path, bool force) {
   std::string merged = "[";
   std::set<std::string_view> seen;
-  size_t roots = 0;
+  size_t roots = 0, bytes = 2;
   for (const auto& [root, files] : byRoot_)
-    if (files.count(path)) ++roots;
+    if (auto it = files.find(path); it != files.end()) {
+      ++roots;
+      for (const auto& d : it->second) bytes += d->size() + 1;
+    }
+  merged.reserve(bytes);
   for (const auto& [root, files] : byRoot_) {
     auto it = files.find(path);
     if (it == files.end()) continue;
     for (const auto& d : it->second) {
-      if (roots > 1 && !seen.insert(d).second) continue;  // one root reporting: nothing to merge
+      if (roots > 1 && !seen.insert(*d).second) continue;  // one root reporting: nothing to merge
       if (merged.size() > 1) merged += ',';
-      merged += d;
+      merged += *d;
     }
   }
   merged += ']';
@@ -369,7 +403,10 @@ void Server::sendMerged(const std::string& path, bool force) {
   std::string message = R"({"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":)";
   message += json(uriOf(path)).dump(-1, ' ', false, json::error_handler_t::replace);
   if (const Document* d = workspace_.document(path)) message += ",\"version\":" + std::to_string(d->version);
-  message += ",\"diagnostics\":" + merged + "}}";
+  message.reserve(message.size() + merged.size() + 40);
+  message += ",\"diagnostics\":";
+  message += merged;
+  message += "}}";
   lastSent_[path] = std::move(merged);
   transport_.write(message);
 }

@@ -3,6 +3,7 @@
 // sync and diagnostics publishing. Features live in the workspace layer (features.h).
 #include <chrono>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -87,13 +88,17 @@ class Server {
   std::chrono::milliseconds requestWait_{1000};
   // Diagnostics (each as its JSON text) by the root document that produced them, then by file
   // path; and the diagnostics array last published for each file, as sent.
-  std::map<std::string, std::map<std::string, std::vector<std::string>>> byRoot_;
+  // Each diagnostic's JSON text is shared with rendered_ (a large file's findings are mostly the
+  // same from one publication to the next, and copying their text cost as much as the edit).
+  using Rendered = std::shared_ptr<const std::string>;
+  std::map<std::string, std::map<std::string, std::vector<Rendered>>> byRoot_;
   std::map<std::string, std::string> lastSent_;
   std::map<std::string, int64_t> publishedVersion_;  // root -> the document version last published
   // Per root, the JSON text of diagnostics published before, by what they say and where (as
   // LSP positions): after an edit most findings are the ones published last time, and building
   // their JSON again cost more than the edit's checks on a large file.
-  std::map<std::string, std::unordered_map<std::string, std::string>> rendered_;
+  std::map<std::string, std::unordered_map<std::string, Rendered>> rendered_;
+  std::map<std::string, size_t> renderedPeak_;  // root -> the most diagnostics it published lately
   Analyzer analyzer_;  // last: its jobs are stopped before the rest goes
 };
 

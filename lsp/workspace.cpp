@@ -1,7 +1,9 @@
 #include "workspace.h"
 
 #include <algorithm>
+#include <exception>
 #include <filesystem>
+#include <thread>
 
 #include "backend.h"
 #include "incremental.h"
@@ -14,11 +16,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// What `monitorc check` adds to the front end: the backends' checks (monitors a declared target
-// cannot express, unknown `targets` names, dropped fields), only when the front end found no errors.
-void checkBackendsIfClean(Compilation& c) {
-  if (c.diags.errorCount() == 0) checkBackends(c.module, c.diags);
-}
+// Below this, a thread costs more than it saves.
+constexpr size_t kObjectsWorthAThread = 200;
 
 /// Reads the open documents' texts (a job's copies) and everything else from the disk.
 class Overlay : public FileReader {
@@ -43,6 +42,11 @@ class Overlay : public FileReader {
 const ast::File* Analysis::file() const {
   auto it = comp->program.files.find(root);
   return it == comp->program.files.end() ? nullptr : &it->second.ast;
+}
+
+void Analysis::forEachDiagnostic(const std::function<void(const Diagnostic&)>& f) const {
+  if (statementRecheck && recheck) forEachFinding(*recheck, f);
+  for (const Diagnostic& d : comp->diags.all()) f(d);
 }
 
 Workspace::Workspace(FileReader& disk) : disk_(disk) {}
@@ -101,13 +105,39 @@ std::vector<std::string> Workspace::openPaths() const {
 namespace {
 
 // The backends' checks and lint after a compile, then what the next edit needs to check only
-// the statements it touches.
+// the statements it touches. Lint's findings count only when the backends' checks find no error,
+// but it reads nothing they write (the module, and the sources they do not read), so on a large
+// document it runs beside them on the second core rather than after them.
 void finishChecks(Analysis& a, const std::string& path, FileReader& reader, bool forEdits) {
   Compilation& c = *a.comp;
   size_t frontEnd = c.diags.all().size();
-  checkBackendsIfClean(c);
-  size_t backendEnd = c.diags.all().size();
-  lintAnalysis(c, path, reader);
+  size_t backendEnd = frontEnd;
+  if (c.diags.errorCount() == 0) {
+    DiagEngine lintDiags;
+    std::exception_ptr lintFailed;  // a bug in a rule: thrown here, as it would be without the thread
+    auto lint = [&] {
+      try {
+        lintModule(c.module, c.sources, path, reader, lintDiags);
+      } catch (...) {
+        lintFailed = std::current_exception();
+      }
+    };
+    std::thread beside;
+    struct Join {  // also when the backends' checks throw: a thread is never left running
+      std::thread& t;
+      ~Join() {
+        if (t.joinable()) t.join();
+      }
+    } join{beside};
+    if (c.module.monitors.size() + c.module.dashboards.size() >= kObjectsWorthAThread) beside = std::thread(lint);
+    checkBackends(c.module, c.diags);
+    if (beside.joinable()) beside.join();
+    else if (c.diags.errorCount() == 0) lint();
+    if (lintFailed) std::rethrow_exception(lintFailed);
+    backendEnd = c.diags.all().size();
+    if (c.diags.errorCount() == 0)
+      for (const Diagnostic& d : lintDiags.all()) c.diags.append(d);
+  }
   a.recheck = forEdits ? buildRecheckState(a, frontEnd, backendEnd, path, reader) : nullptr;
 }
 

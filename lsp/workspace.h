@@ -2,6 +2,7 @@
 // The protocol-free layer: open documents (an overlay over the disk) and their analyses.
 // Everything here speaks paths and byte offsets; lsp/server.cpp converts to URIs and UTF-16.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -34,6 +35,9 @@ struct Analysis {
   const std::string& text() const { return comp->sources.text(root); }
   const ast::File* file() const;
   const std::string& path() const { return comp->sources.path(root); }
+  /// Calls `f` with every diagnostic of the program: the compile's, or after a statement-level
+  /// re-check the findings the re-check keeps by statement (they are not copied into comp->diags).
+  void forEachDiagnostic(const std::function<void(const Diagnostic&)>& f) const;
 };
 
 /// One compile of an open document, self-contained so that it can run on a worker thread: it

@@ -52,6 +52,15 @@ void checkDuplicates(const ir::Module& m, Reporter& r);
 void checkPrometheusRules(const ir::Module& m, Reporter& r);
 void checkDashboards(const ir::Module& m, Reporter& r);
 
+/// What MON009 compares a monitor on: monitors with equal keys and a common target watch the
+/// same thing (each is reported against the first such monitor before it); `what` says it.
+struct MonitorIdentity {
+  std::string key, what;
+};
+MonitorIdentity monitorIdentity(const ir::Monitor& m);
+/// Reports MON009 on `mon`, which watches what the earlier `first` watches (`what`: from its identity).
+void reportDuplicateMonitor(const ir::Monitor& mon, const ir::Monitor& first, const std::string& what, Reporter& r);
+
 /// MON002 over the fields of one object (a monitor or an alerting rule) of schema `fields`.
 void checkUnits(const std::vector<schema::Field>& fields, const ir::Props& props, const Subject& object, Reporter& r);
 

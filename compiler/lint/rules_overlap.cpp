@@ -26,8 +26,15 @@ std::string squeeze(const std::string& s) {
   return out;
 }
 
-// What a monitor watches, and how to say it; empty when its kind has no notion of sameness.
-std::pair<std::string, std::string> identity(const ir::Monitor& m) {
+std::string labelsKey(const std::map<std::string, std::string>& labels) {
+  std::string out;
+  for (const auto& [k, v] : labels) out += k + "=" + v + "\n";
+  return out;
+}
+
+}  // namespace
+
+MonitorIdentity monitorIdentity(const ir::Monitor& m) {
   const ir::Props& p = m.props;
   std::string k = std::string(ir::kindName(m.kind)) + "\n";
   switch (m.kind) {
@@ -51,26 +58,22 @@ std::pair<std::string, std::string> identity(const ir::Monitor& m) {
   return {"", ""};
 }
 
-std::string labelsKey(const std::map<std::string, std::string>& labels) {
-  std::string out;
-  for (const auto& [k, v] : labels) out += k + "=" + v + "\n";
-  return out;
+void reportDuplicateMonitor(const ir::Monitor& mon, const ir::Monitor& first, const std::string& what, Reporter& r) {
+  if (auto b = r.report("MON009", mon, mon.nameRange, diag::lint_duplicate_monitor,
+                        {std::string(ir::kindName(mon.kind)) + " monitor", mon.name, first.name, "same " + what}))
+    b->note(first.nameRange, "'" + first.name + "' is defined here");
 }
-
-}  // namespace
 
 void checkDuplicates(const ir::Module& m, Reporter& r) {
   std::map<std::string, std::vector<size_t>> seen;
   for (size_t i = 0; i < m.monitors.size(); ++i) {
     const ir::Monitor& mon = m.monitors[i];
-    auto [key, what] = identity(mon);
-    auto& earlier = seen[key];
+    MonitorIdentity id = monitorIdentity(mon);
+    auto& earlier = seen[id.key];
     for (size_t j : earlier) {
       const ir::Monitor& first = m.monitors[j];
       if (!targetsOverlap(first.targets, mon.targets)) continue;
-      if (auto b = r.report("MON009", mon, mon.nameRange, diag::lint_duplicate_monitor,
-                            {std::string(ir::kindName(mon.kind)) + " monitor", mon.name, first.name, "same " + what}))
-        b->note(first.nameRange, "'" + first.name + "' is defined here");
+      reportDuplicateMonitor(mon, first, id.what, r);
       break;
     }
     earlier.push_back(i);

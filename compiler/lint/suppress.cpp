@@ -1,5 +1,7 @@
 #include "lint/suppress.h"
 
+#include <string.h>
+
 #include "lint/rules.h"
 
 namespace mon::lint {
@@ -30,7 +32,11 @@ size_t commentStart(std::string_view line, size_t marker) {
 
 void Suppressions::scan(const SourceManager& sm, FileId skip, DiagEngine& diags) {
   for (FileId f = 0; f < sm.fileCount(); ++f) {
-    if (f == skip || sm.text(f).find(kMarker) == std::string::npos) continue;
+    if (f == skip) continue;
+    // memmem: a large file without directives is read at every language-server edit, and
+    // string::find stops at every 'm' of it.
+    const std::string& text = sm.text(f);
+    if (!memmem(text.data(), text.size(), kMarker.data(), kMarker.size())) continue;
     for (uint32_t n = 1; n <= sm.lineCount(f); ++n)
       if (sm.lineText(f, n).find(kMarker) != std::string_view::npos) parseLine(sm, f, n, diags);
   }
@@ -101,7 +107,8 @@ void Suppressions::parseLine(const SourceManager& sm, FileId f, uint32_t n, Diag
 }
 
 bool Suppressions::suppresses(const std::string& code, Range object, const SourceManager& sm) {
-  if (!object.valid()) return false;
+  // No directive: nothing to look up (lineCol would index every line of a large file).
+  if (!object.valid() || directives_.empty()) return false;
   uint32_t line = sm.lineCol(object.file, object.begin).line;
   bool hit = false;
   for (auto& d : directives_) {

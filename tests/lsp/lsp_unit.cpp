@@ -10,6 +10,7 @@ static const bool kTargetKindsInstalled = (mon::installTargetKinds(), true);
 #include "context.h"
 #include "harness.h"
 #include "line_index.h"
+#include "lint_pass.h"
 
 using namespace mon::lsp;
 using mon::lsp::test::Client;
@@ -27,6 +28,24 @@ TEST_CASE("line index converts byte offsets and UTF-16 positions") {
   CHECK(idx.offset({1, 99}) == text.find('\r'));  // past the end of the line: its end
   CHECK(idx.offset({99, 0}) == text.size());       // past the last line: end of text
   CHECK(idx.position(9999).line == 2);
+  // One position found without the index, and positions found with a line hint, agree with it,
+  // on lines short and long (past the blocks offsetIn counts newlines in), before and after the end.
+  std::string big;
+  for (int i = 0; i < 300; ++i) big += std::string(static_cast<size_t>(i % 97), i % 5 ? 'x' : '\n') + "é😀\r\n";
+  big += "tail";
+  LineIndex bigIdx(big);
+  uint32_t hint = 0;
+  for (uint32_t line = 0; line < bigIdx.lineCount() + 2; line += 1)
+    for (uint32_t ch : {0u, 1u, 3u, 40u, 200u}) {
+      INFO("line " << line << " character " << ch);
+      CHECK(LineIndex::offsetIn(big, {line, ch}) == bigIdx.offset({line, ch}));
+    }
+  for (uint32_t off = 0; off < big.size() + 3; off += 7) {
+    Position withHint = bigIdx.position(off, hint), without = bigIdx.position(off);
+    CHECK((withHint.line == without.line && withHint.character == without.character));
+  }
+  CHECK(LineIndex::offsetIn("", {0, 5}) == 0);
+  CHECK(LineIndex::offsetIn("a\n", {1, 0}) == 2);
 }
 
 TEST_CASE("transport reads frames and survives bad headers") {
@@ -423,12 +442,12 @@ std::string outline(const std::vector<Symbol>& syms) {
 }
 std::string diagText(const Analysis& a) {
   std::string s;
-  for (const auto& d : a.comp->diags.all()) {
+  a.forEachDiagnostic([&](const mon::Diagnostic& d) {
     s += std::string(mon::nameOf(d.kind)) + " " + a.comp->sources.path(d.range.valid() ? d.range.file : a.root) + ":" +
          std::to_string(d.range.begin) + "-" + std::to_string(d.range.end) + " " + d.message;
     for (const auto& f : d.fixits) s += " fix " + std::to_string(f.range.begin) + "=" + f.replacement;
     s += "\n";
-  }
+  });
   return s;
 }
 }  // namespace
@@ -482,13 +501,13 @@ namespace {
 // assembles the same findings as a full check, not necessarily in the same order.
 std::vector<std::string> findingLines(const Analysis& a) {
   std::vector<std::string> out;
-  for (const auto& d : a.comp->diags.all()) {
+  a.forEachDiagnostic([&](const mon::Diagnostic& d) {
     std::string s = std::string(mon::nameOf(d.kind)) + " " + d.rule + " " + std::to_string(static_cast<int>(d.severity)) + " " +
                     std::to_string(d.range.begin) + "-" + std::to_string(d.range.end) + " " + d.message;
     for (const auto& n : d.notes) s += " | note " + std::to_string(n.range.begin) + "-" + std::to_string(n.range.end) + " " + n.message;
     for (const auto& f : d.fixits) s += " | fix " + std::to_string(f.range.begin) + "=" + f.replacement;
     out.push_back(s);
-  }
+  });
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -561,45 +580,43 @@ monitor host "cpu c" {
   scopes = web
 }
 )";
-}  // namespace
 
-TEST_CASE("checking only the edited statements again gives what a full check gives") {
+// Random edits through the workspace's fast path compared with a full check after each one.
+// Returns how many analyses took the statement-level re-check, and how many of those had a
+// MON009 finding (which compares monitors of different statements).
+struct RecheckRun {
+  int rechecked = 0, withDuplicates = 0, runs = 0;
+};
+RecheckRun randomEditsMatchFullCheck(const std::string& text, const std::vector<std::string>& snippets,
+                                     const std::vector<std::string>& lines, uint32_t seed, int steps) {
   mon::lsp::test::MapReader disk;
   disk.files["/ws/.monitorc-lint"] = "MON005 = error\n";
   Workspace fast(disk), full(disk);
   full.setIncremental(false);
-  std::string text = kStatements;
   fast.open("/ws/m.mon", text, 1);
   full.open("/ws/m.mon", text, 1);
-  const char* snippets[] = {"x", "1", " ", "\n", "}", "{", "\"", "metirc", "cpu a", "cpu%", "5m", "# c\n", "", "",
-                            "scopes = [\"svc:api\"]\n", "url_path = \"boards/b\"\n", "memo = \"m\"\n", "let q = 1\n",
-                            "use cpu(\"w\")\n", "monitor host \"n\" {\n  metric = \"cpu%\"\n  operator = \">\"\n  critical = 1\n  duration = 5m\n}\n"};
-  const char* lines[] = {"  warning = 80\n", "  memo = \"m\"\n", "  scopes = [\"svc:api\"]\n", "  metirc = \"x\"\n",
-                         "  duration = 5\n", "  url_path = \"boards/b\"\n", "  use cpu(\"w\")\n", "let q = 1\n", "\n", "# note\n",
-                         "monitor host \"cpu d\" {\n  metric = \"cpu%\"\n  operator = \">\"\n  critical = 90\n  duration = 5m\n  scopes = web\n}\n"};
-  uint32_t seed = 4242;
   auto rnd = [&](uint32_t n) {
     seed = seed * 1103515245u + 12345u;
     return (seed >> 8) % n;
   };
-  int rechecked = 0, rechecksWithDuplicates = 0, runs = 0;
+  RecheckRun out;
   auto compare = [&](const std::string& expected) {
     full.setText("/ws/m.mon", expected, 1);
     const Analysis* a = fast.analyze("/ws/m.mon");
     const Analysis* b = full.analyze("/ws/m.mon");
     REQUIRE(a->text() == expected);
     auto got = findingLines(*a), want = findingLines(*b);
-    ++runs;
+    ++out.runs;
     if (a->statementRecheck) {
-      ++rechecked;
-      for (const auto& l : got) rechecksWithDuplicates += l.find(" MON009 ") != std::string::npos;
+      ++out.rechecked;
+      for (const auto& l : got) out.withDuplicates += l.find(" MON009 ") != std::string::npos;
     }
     INFO("text:\n" << expected);
     CHECK(got == want);
   };
   compare(text);
   std::string current = text;
-  for (int step = 0; step < 400; ++step) {
+  for (int step = 0; step < steps; ++step) {
     // Random edits that pile up, and now and then a return to the clean text.
     if (rnd(5) == 0) {
       fast.setText("/ws/m.mon", text, 1);
@@ -611,20 +628,110 @@ TEST_CASE("checking only the edited statements again gives what a full check giv
     // added or taken away (mostly keeping it: the shortcut).
     uint32_t at = rnd(static_cast<uint32_t>(current.size()) + 1);
     uint32_t len = std::min<uint32_t>(rnd(8), static_cast<uint32_t>(current.size()) - at);
-    std::string ins = snippets[rnd(sizeof snippets / sizeof *snippets)];
+    std::string ins = snippets[rnd(static_cast<uint32_t>(snippets.size()))];
     if (uint32_t kind = rnd(3); kind != 0) {
       at = static_cast<uint32_t>(current.rfind('\n', at == 0 ? 0 : at - 1) + 1);  // the start of its line (npos + 1 = 0)
       size_t eol = current.find('\n', at);
       len = kind == 1 && eol != std::string::npos ? static_cast<uint32_t>(eol + 1 - at) : 0;
-      ins = kind == 1 ? "" : lines[rnd(sizeof lines / sizeof *lines)];
+      ins = kind == 1 ? "" : lines[rnd(static_cast<uint32_t>(lines.size()))];
     }
     current.replace(at, len, ins);
     fast.edit("/ws/m.mon", at, at + len, ins);
     compare(current);
   }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("checking only the edited statements again gives what a full check gives") {
+  std::vector<std::string> snippets = {"x", "1", " ", "\n", "}", "{", "\"", "metirc", "cpu a", "cpu%", "5m", "# c\n", "", "",
+                                       "scopes = [\"svc:api\"]\n", "url_path = \"boards/b\"\n", "memo = \"m\"\n", "let q = 1\n",
+                                       "use cpu(\"w\")\n", "monitor host \"n\" {\n  metric = \"cpu%\"\n  operator = \">\"\n  critical = 1\n  duration = 5m\n}\n"};
+  std::vector<std::string> lines = {"  warning = 80\n", "  memo = \"m\"\n", "  scopes = [\"svc:api\"]\n", "  metirc = \"x\"\n",
+                                    "  duration = 5\n", "  url_path = \"boards/b\"\n", "  use cpu(\"w\")\n", "let q = 1\n", "\n", "# note\n",
+                                    "monitor host \"cpu d\" {\n  metric = \"cpu%\"\n  operator = \">\"\n  critical = 90\n  duration = 5m\n  scopes = web\n}\n"};
+  RecheckRun run = randomEditsMatchFullCheck(kStatements, snippets, lines, 4242, 400);
   // The shortcut was really taken, with findings that compare statements among them.
-  CHECK(rechecked > runs / 5);
-  CHECK(rechecksWithDuplicates > 0);
+  CHECK(run.rechecked > run.runs / 5);
+  CHECK(run.withDuplicates > 0);
+}
+
+TEST_CASE("with targets declared, checking only the edited statements again gives what a full check gives") {
+  // Targets the backends' checks translate the monitors for (a monitor a target cannot express,
+  // dropped fields, unknown target names), monitors restricted to some of them (MON009 compares
+  // only monitors with a common target), and edits that add, break or restrict them.
+  std::string text = std::string("target mackerel \"mkr\" {}\ntarget prometheus \"prom\" {}\n") +
+                     "target grafana \"graf\" { datasource = \"prom\" }\n" + kStatements +
+                     "\nmonitor host \"cpu e\" {\n  metric = \"cpu%\"\n  operator = \">\"\n  critical = 90\n  duration = 5m\n"
+                     "  scopes = web\n  targets = [\"mkr\"]\n}\n";
+  // What only Mackerel expresses goes only there, so that the program starts without errors.
+  for (const char* end : {"  notification_interval = 10m\n", "  markdown { text = \"\" }\n"}) {
+    size_t at = text.find(end);
+    REQUIRE(at != std::string::npos);
+    text.insert(at + std::string(end).size(), "  targets = [\"mkr\"]\n");
+  }
+  std::vector<std::string> snippets = {"x", "1", " ", "\n", "}", "{", "\"", "metirc", "cpu%", "5m", "", "", "mkr", "prom",
+                                       "targets = [\"prom\"]\n", "targets = [\"mkr\"]\n", "targets = [\"nope\"]\n",
+                                       "target prometheus \"p2\" {}\n", "is_mute = true\n", "memo = \"m\"\n"};
+  std::vector<std::string> lines = {"  targets = [\"mkr\"]\n", "  targets = [\"prom\"]\n", "  targets = [\"graf\", \"mkr\"]\n",
+                                    "  targets = [\"nope\"]\n", "  is_mute = true\n", "  warning = 80\n", "  metirc = \"x\"\n",
+                                    "  scopes = [\"svc:api\"]\n", "  duration = 5\n", "\n", "target mackerel \"m2\" {}\n",
+                                    "monitor host \"cpu d\" {\n  metric = \"cpu%\"\n  operator = \">\"\n  critical = 90\n  duration = 5m\n"
+                                    "  scopes = web\n  targets = [\"prom\"]\n}\n"};
+  RecheckRun run = randomEditsMatchFullCheck(text, snippets, lines, 977, 400);
+  CHECK(run.rechecked > run.runs / 5);
+  CHECK(run.withDuplicates > 0);
+}
+
+TEST_CASE("on a large document lint runs beside the backends' checks and gives what running them in turn gives") {
+  // 300 monitors (past the size at which lint gets a thread of its own): duplicates (MON009),
+  // lint findings of single monitors, and a target; then the same with a monitor the target
+  // cannot express, whose error hides lint's findings.
+  auto program = [](bool withError) {
+    std::string text = "target prometheus \"prom\" {}\n";
+    for (int i = 0; i < 300; ++i)
+      text += "monitor host \"cpu " + std::to_string(i) + "\" {\n  metric = \"cpu%\"\n  operator = \">\"\n  critical = 90\n"
+              "  duration = " + std::string(i % 3 ? "5m" : "5") + "\n  scopes = [\"svc:web\"]\n}\n";
+    if (withError) text += "monitor service \"queue\" {\n  service = \"svc\"\n  metric = \"q\"\n  operator = \">\"\n  critical = 1\n  duration = 3\n}\n";
+    return text;
+  };
+  for (bool withError : {false, true}) {
+    mon::lsp::test::MapReader disk;
+    disk.files["/ws/.monitorc-lint"] = "MON005 = error\n";
+    disk.files["/ws/big.mon"] = program(withError);
+    Workspace ws(disk);
+    ws.open("/ws/big.mon", program(withError), 1);
+    const Analysis* a = ws.analyze("/ws/big.mon");
+    REQUIRE(a);
+    // The same pipeline one step after the other, as `monitorc check` and `monitorc lint` run it.
+    mon::Compilation c;
+    mon::CompileOptions opts;
+    opts.keepSyntax = true;
+    mon::compile({"/ws/big.mon"}, opts, disk, c);
+    if (c.diags.errorCount() == 0) mon::checkBackends(c.module, c.diags);
+    lintAnalysis(c, "/ws/big.mon", disk);
+    std::vector<std::string> got = findingLines(*a), want;
+    for (const auto& d : c.diags.all()) {
+      std::string line = std::string(mon::nameOf(d.kind)) + " " + d.rule + " " + std::to_string(static_cast<int>(d.severity)) +
+                         " " + std::to_string(d.range.begin) + "-" + std::to_string(d.range.end) + " " + d.message;
+      for (const auto& n : d.notes) line += " | note " + std::to_string(n.range.begin) + "-" + std::to_string(n.range.end) + " " + n.message;
+      for (const auto& f : d.fixits) line += " | fix " + std::to_string(f.range.begin) + "=" + f.replacement;
+      want.push_back(line);
+    }
+    std::sort(want.begin(), want.end());
+    CHECK(got == want);
+    size_t lintFindings = 0, errors = 0;
+    for (const auto& l : got) {
+      lintFindings += l.find(" MON0") != std::string::npos;
+      errors += l.find("err_") == 0;
+    }
+    if (withError) {
+      CHECK(errors > 0);
+      CHECK(lintFindings == 0);
+    } else {
+      CHECK(lintFindings >= 299);  // at least every duplicate of the first monitor
+    }
+  }
 }
 
 TEST_CASE("record blocks: offered at top level, fields completed and hovered from the schema, listed as symbols") {
