@@ -144,7 +144,7 @@ Runner setupBuild(CLI::App& sub) {
       built.insert(b.name);
       OutputFiles files = b.build(c->module, c->diags);
       for (const auto& [rel, content] : files) backendOf[rel] = b.name;
-      all.insert(files.begin(), files.end());
+      all.merge(files);  // moves the nodes: a large file is not copied (a path built twice keeps the first)
     }
     if (c->diags.all().size() > mark) {
       std::vector<Diagnostic> fresh(c->diags.all().begin() + mark, c->diags.all().end());
