@@ -22,14 +22,9 @@ struct Ctx {
   bool ok = true;
 };
 
-Range propRange(const ir::Widget& w, const char* name) {
-  const ir::Prop* p = w.props.find(name);
-  return p ? p->range : w.range;
-}
-
 void dropped(Ctx& c, const ir::Widget& w, const char* field, const std::string& why) {
   if (!w.props.has(field)) return;
-  c.diags.report(propRange(w, field), diag::warn_target_drops_field,
+  c.diags.report(w.props.rangeOf(field, w.range), diag::warn_target_drops_field,
                  {field, std::string(ir::kindName(w.kind)) + " widget", w.title, c.target.kind, c.target.name, why});
 }
 
@@ -64,7 +59,7 @@ Json layout(const ir::Widget& w, int shift, const char* type) {
 Json metricWidget(Ctx& c, const ir::Widget& w, int shift, const std::string& region) {
   if (!w.props.has("query")) {
     std::string src = w.props.has("expression") ? "expression" : w.props.has("host_id") ? "host_id" : w.props.has("role") ? "role" : "service";
-    cannot(c, w, propRange(w, src.c_str()),
+    cannot(c, w, w.props.rangeOf(src, w.range),
            "its '" + src + "' data source exists only in Mackerel (use 'query' with a metric math or Metrics Insights expression)");
     return nullptr;
   }
@@ -181,7 +176,7 @@ Json dashboardBody(const ir::Dashboard& d, const ir::Target& target, const std::
         out["properties"] = {{"markdown", w.props.str("text")}};
         break;
       case ir::WidgetKind::AlertStatus:
-        cannot(c, w, propRange(w, "role"),
+        cannot(c, w, w.props.rangeOf("role", w.range),
                "CloudWatch's alarm status widget lists alarms by ARN, not by a Mackerel role (write the widget in raw.cloudwatch_widget)");
         break;
     }

@@ -22,13 +22,8 @@ struct Ctx {
   bool ok = true;
 };
 
-Range propRange(const ir::Widget& w, const char* name) {
-  const ir::Prop* p = w.props.find(name);
-  return p ? p->range : w.range;
-}
-
 void dropped(Ctx& c, const ir::Widget& w, const char* field, const std::string& why) {
-  c.diags.report(propRange(w, field), diag::warn_target_drops_field,
+  c.diags.report(w.props.rangeOf(field, w.range), diag::warn_target_drops_field,
                  {field, std::string(ir::kindName(w.kind)) + " widget", w.title, c.target.kind, c.target.name, why});
 }
 
@@ -46,7 +41,7 @@ void dropZabbixFields(Ctx& c, const ir::Widget& w) {
 // A Zabbix data source function the plugin does not know (or a parameter that does not fit)
 // is an error at `functions` (or at `legend`, which becomes a setAlias function).
 void reportZabbixFunction(Ctx& c, const ir::Widget& w, const std::string& why) {
-  c.diags.report(propRange(w, w.props.has("functions") ? "functions" : "legend"), diag::err_target_cannot_express,
+  c.diags.report(w.props.rangeOf(w.props.has("functions") ? "functions" : "legend", w.range), diag::err_target_cannot_express,
                  {std::string(ir::kindName(w.kind)) + " widget", w.title, c.target.kind, c.target.name, why});
   c.ok = false;
 }
@@ -59,7 +54,7 @@ Json queryTarget(Ctx& c, const ir::Widget& w) {
     std::string src = w.props.has("expression") ? "expression" : w.props.has("host_id") ? "host_id"
                       : w.props.has("role")     ? "role"
                                                 : "service";
-    c.diags.report(propRange(w, src.c_str()), diag::err_target_cannot_express,
+    c.diags.report(w.props.rangeOf(src, w.range), diag::err_target_cannot_express,
                    {std::string(ir::kindName(w.kind)) + " widget", w.title, c.target.kind, c.target.name,
                     "its '" + src + "' data source exists only in Mackerel (use 'query' with PromQL)"})
         .note(c.dashboard.range, "restrict the dashboard to the targets that can show it with 'targets = [...]'");

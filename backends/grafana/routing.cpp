@@ -19,8 +19,7 @@ using Json = ir::Json;
 std::string kTarget = "grafana";
 
 void drops(DiagEngine& diags, const ir::Channel& c, const ir::Target& t, const char* field, const std::string& why) {
-  const ir::Prop* p = c.props.find(field);
-  diags.report(p ? p->range : c.nameRange, diag::warn_target_drops_field, {field, "channel", c.name, kTarget, t.name, why});
+  diags.report(c.props.rangeOf(field, c.nameRange), diag::warn_target_drops_field, {field, "channel", c.name, kTarget, t.name, why});
 }
 
 // One channel as one contact point (an integration of Grafana's type of the same name).

@@ -53,11 +53,6 @@ struct Ctx {
   bool ok = true;
 };
 
-Range propRange(const ir::Widget& w, const char* name) {
-  const ir::Prop* p = w.props.find(name);
-  return p ? p->range : w.range;
-}
-
 void cannot(Ctx& c, Range at, const ir::Widget& w, const std::string& why) {
   c.diags.report(at, diag::err_target_cannot_express,
                  {std::string(ir::kindName(w.kind)) + " widget", w.title, c.target.kind, c.target.name, why})
@@ -67,7 +62,7 @@ void cannot(Ctx& c, Range at, const ir::Widget& w, const std::string& why) {
 
 void drop(Ctx& c, const ir::Widget& w, const char* field, const std::string& why) {
   if (!w.props.has(field)) return;
-  c.diags.report(propRange(w, field), diag::warn_target_drops_field,
+  c.diags.report(w.props.rangeOf(field, w.range), diag::warn_target_drops_field,
                  {field, std::string(ir::kindName(w.kind)) + " widget", w.title, c.target.kind, c.target.name, why});
 }
 
@@ -80,16 +75,16 @@ Json lensAttributes(Ctx& c, const ir::Widget& w) {
                       : w.props.has("role")     ? "role"
                       : w.props.has("metric")   ? "metric"
                                                 : "service";
-    cannot(c, propRange(w, src), w, std::string("its '") + src + "' data source exists only in Mackerel (use 'query' with KQL)");
+    cannot(c, w.props.rangeOf(src, w.range), w, std::string("its '") + src + "' data source exists only in Mackerel (use 'query' with KQL)");
     return nullptr;
   }
   std::string q = w.props.str("query");
   if (q.find_first_not_of(" \t\r\n") != std::string::npos && q[q.find_first_not_of(" \t\r\n")] == '{') {
-    cannot(c, propRange(w, "query"), w, "a Lens panel filters with KQL, not Elasticsearch query DSL");
+    cannot(c, w.props.rangeOf("query", w.range), w, "a Lens panel filters with KQL, not Elasticsearch query DSL");
     return nullptr;
   }
   if (c.s.dataView.empty()) {
-    cannot(c, propRange(w, "query"), w, "a Lens panel reads a data view: set the target's data_view");
+    cannot(c, w.props.rangeOf("query", w.range), w, "a Lens panel reads a data view: set the target's data_view");
     return nullptr;
   }
   Json count = {{"label", "Count of records"},      {"dataType", "number"}, {"operationType", "count"},

@@ -13,37 +13,56 @@ namespace mon::mackerel {
 
 namespace {
 
-// The entries of monitors[begin, end), each followed by ",\n" except the file's last one.
-std::string monitorEntries(const std::vector<const ir::Monitor*>& monitors, size_t begin, size_t end) {
-  std::string out;
+// The entries of monitors[begin, end), each followed by ",\n" except the file's last one, in
+// pieces of about kPiece bytes: small blocks fit in the memory the syntax trees freed, where
+// one string doubling to megabytes needs fresh pages for every copy.
+constexpr size_t kPiece = 64 << 10;
+
+void monitorEntries(const std::vector<const ir::Monitor*>& monitors, size_t begin, size_t end,
+                    std::vector<std::string>& pieces) {
   for (size_t i = begin; i < end; ++i) {
+    if (pieces.empty() || pieces.back().size() >= kPiece) {
+      pieces.emplace_back();
+      pieces.back().reserve(kPiece + (kPiece >> 3));  // an entry seldom takes more than the margin
+    }
+    std::string& out = pieces.back();
     out += "        ";
     appendGoIndent(out, monitorToApi(*monitors[i]), 4, 2);
     out += i + 1 < monitors.size() ? ",\n" : "\n";
   }
-  return out;
 }
 
 }  // namespace
 
 // `{"monitors": [...]}` as goIndent would print it, one monitor at a time: the whole list as
 // one JSON tree was twice the memory and most of the backend's time on large setups. A large
-// list is converted in two halves on two threads (each monitor's JSON is independent).
+// list is converted in two halves on two threads (each monitor's JSON is independent); the
+// file is then allocated once at its final size and the pieces freed as they are copied in.
 std::string monitorsFile(const std::vector<const ir::Monitor*>& monitors) {
   if (monitors.empty()) return "{\n    \"monitors\": []\n}\n";
-  std::string out = "{\n    \"monitors\": [\n";
+  const std::string head = "{\n    \"monitors\": [\n", tail = "    ]\n}\n";
+  std::vector<std::string> first, second;
   constexpr size_t kWorthAThread = 2000;
   if (monitors.size() >= kWorthAThread && std::thread::hardware_concurrency() > 1) {
     size_t half = monitors.size() / 2;
-    std::string second;
-    std::thread worker([&] { second = monitorEntries(monitors, half, monitors.size()); });
-    out += monitorEntries(monitors, 0, half);
+    std::thread worker([&] { monitorEntries(monitors, half, monitors.size(), second); });
+    monitorEntries(monitors, 0, half, first);
     worker.join();
-    out += second;
   } else {
-    out += monitorEntries(monitors, 0, monitors.size());
+    monitorEntries(monitors, 0, monitors.size(), first);
   }
-  out += "    ]\n}\n";
+  size_t size = head.size() + tail.size();
+  for (const auto* pieces : {&first, &second})
+    for (const auto& p : *pieces) size += p.size();
+  std::string out;
+  out.reserve(size);
+  out += head;
+  for (auto* pieces : {&first, &second})
+    for (auto& p : *pieces) {
+      out += p;
+      std::string().swap(p);
+    }
+  out += tail;
   return out;
 }
 

@@ -88,11 +88,6 @@ class Mapper {
         finding(x->range.valid() ? x->range : fallback, f, what, name, why);
   }
 
-  static Range rangeOf(const ir::Props& p, const char* field, Range fallback) {
-    const ir::Prop* x = p.find(field);
-    return x && x->range.valid() ? x->range : fallback;
-  }
-
   // --- channels ---
 
   void channel(const ir::Channel& c) {
@@ -184,7 +179,7 @@ class Mapper {
       dropped(r.props, {"group_wait", "group_interval"}, "route", r.name, r.nameRange,
               "Mackerel notifies each alert as it opens, and an alert group as its first alert opens");
       if (groupBy && !alertGroup)
-        finding(rangeOf(r.props, "group_by", r.nameRange), "group_by", "route", r.name,
+        finding(r.props.rangeOf("group_by", r.nameRange), "group_by", "route", r.name,
                 "Mackerel's alert groups take every alert of their monitors together, not by label; "
                 "'group_by = []' makes the route's alerts one alert group");
       if (!alertGroup)
@@ -194,7 +189,7 @@ class Mapper {
       if (taken[i].empty()) continue;
       if (alertGroup) alertGroupSetting(r, taken[i]);
       if (channels.empty()) {
-        finding(rangeOf(r.props, "channels", r.nameRange), "channels", "route", r.name,
+        finding(r.props.rangeOf("channels", r.nameRange), "channels", "route", r.name,
                 "none of them is sent to Mackerel; the route is not sent");
         continue;
       }
@@ -273,7 +268,7 @@ class Mapper {
     TimeZone tz;
     std::string why;
     if (!tz.load(w.timeZone, why))
-      return finding(rangeOf(w.props, "time_zone", w.nameRange), "time_zone", "maintenance", w.name,
+      return finding(w.props.rangeOf("time_zone", w.nameRange), "time_zone", "maintenance", w.name,
                      why + "; the window is not sent");
     Json b = {{"name", w.name}};
     if (std::string memo = w.props.str("memo"); !memo.empty()) b["memo"] = memo;
@@ -289,7 +284,7 @@ class Mapper {
       for (int d : days) names.push_back(kWeekdays[d]);
       b["recurrence"] = {{"type", "weekly"}, {"interval", 1}, {"weekdays", names}};
       if (tz.offsetChanges(start, start + 366 * 86400LL))
-        finding(rangeOf(w.props, "time_zone", w.nameRange), "time_zone", "maintenance", w.name,
+        finding(w.props.rangeOf("time_zone", w.nameRange), "time_zone", "maintenance", w.name,
                 "Mackerel keeps no time zone for a downtime and repeats it at the same offset from UTC, so in " +
                     w.timeZone + " it moves by an hour while daylight saving time is in effect");
     } else {
@@ -311,7 +306,7 @@ class Mapper {
         ids.push_back(mon->name);
       }
       if (ids.empty())
-        return finding(rangeOf(w.props, "monitors", w.nameRange), "monitors", "maintenance", w.name,
+        return finding(w.props.rangeOf("monitors", w.nameRange), "monitors", "maintenance", w.name,
                        "none of them goes to this target, and a downtime without scopes would mute everything; "
                        "the window is not sent");
       b["monitorScopes"] = ids;

@@ -32,8 +32,7 @@ const ir::Target* findTarget(const ir::Module& m, const std::string& name) {
 }
 
 Range fieldRange(const ir::Monitor& m, const std::string& field) {
-  const ir::Prop* p = m.props.find(field);
-  return p ? p->range : m.nameRange;
+  return m.props.rangeOf(field, m.nameRange);
 }
 
 }  // namespace

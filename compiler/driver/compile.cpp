@@ -7,6 +7,7 @@
 #include <string>
 
 #include "lower/lower.h"
+#include "support/memory.h"
 
 namespace mon {
 
@@ -54,9 +55,17 @@ void compile(const std::vector<std::string>& paths, const CompileOptions& opts, 
     timer.lap("lower");
   } else {
     Lowerer lowerer(c.diags);
-    expandStreaming(c.program, c.sources, eo, c.diags, [&](Object&& o) { lowerer.add(std::move(o)); });
+    // The trees are freed statement by statement as this runs: every so many objects their
+    // pages go back to the system, so the IR's growth is not stacked on the parse's peak.
+    constexpr size_t kReleaseEvery = 2500;
+    size_t lowered = 0;
+    expandStreaming(c.program, c.sources, eo, c.diags, [&](Object&& o) {
+      lowerer.add(std::move(o));
+      if (++lowered % kReleaseEvery == 0) releaseFreedMemory();
+    });
     c.program.files.clear();
     c.module = lowerer.finish();
+    releaseFreedMemory();  // the last trees; what follows is the IR and the output
     timer.lap("expand+lower");
   }
   c.diags.mergeLoopRepeats();

@@ -47,6 +47,13 @@ struct Props {
     const Prop* p = find(name);
     return p && p->value.is_number() ? p->value.get<double>() : dflt;
   }
+  /// Where the field is written, else `dflt` (the object's own range or name): what a
+  /// diagnostic about the field points at. A field set without a place (by an importer) counts
+  /// as not written.
+  Range rangeOf(std::string_view name, Range dflt) const {
+    const Prop* p = find(name);
+    return p && p->range.valid() ? p->range : dflt;
+  }
   void set(std::string name, Json v, Range r) {
     for (auto& p : list)
       if (p.name == name) {

@@ -7,6 +7,7 @@ namespace mon {
 
 bool lowerFields(const Object& obj, const schema::Kind& kind, ir::Props& props, DiagEngine& diags) {
   bool ok = true;
+  props.list.reserve(props.list.size() + obj.fields.size());  // one allocation of the right size per object
   for (size_t i = 0; i < obj.fields.size(); ++i) {
     const Field& f = obj.fields[i];
     const schema::Field* spec = schema::findField(kind, f.name);

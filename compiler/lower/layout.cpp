@@ -21,18 +21,13 @@ int intProp(const ir::Widget& w, const char* name, int dflt) {
   return p && p->value.is_number_integer() ? p->value.get<int>() : dflt;
 }
 
-Range propRange(const ir::Widget& w, const char* name) {
-  const ir::Prop* p = w.props.find(name);
-  return p ? p->range : w.range;
-}
-
 bool pinned(const ir::Widget& w) { return w.props.has("x") && w.props.has("y"); }
 
 // The grid itself: 24 columns, whatever system shows the dashboard.
 bool checkInsideGrid(const ir::Widget& w, DiagEngine& diags) {
   const auto& l = w.layout;
   if (l.x + l.width > 24) {
-    diags.report(propRange(w, "x"), diag::err_layout_outside, {std::to_string(l.x), std::to_string(l.width)});
+    diags.report(w.props.rangeOf("x", w.range), diag::err_layout_outside, {std::to_string(l.x), std::to_string(l.width)});
     return false;
   }
   return true;
@@ -51,14 +46,14 @@ bool checkWidgetSize(const ir::Widget& w, DiagEngine& diags) {
   if (l.width < s.minW || l.height < s.minH) {
     args[1] = std::to_string(s.minW);
     args[2] = std::to_string(s.minH);
-    Range at = l.width < s.minW ? propRange(w, "width") : propRange(w, "height");
+    Range at = l.width < s.minW ? w.props.rangeOf("width", w.range) : w.props.rangeOf("height", w.range);
     diags.report(at, diag::err_widget_too_small, args);
     return false;
   }
   if (l.width > s.maxW || l.height > s.maxH) {
     args[1] = std::to_string(s.maxW);
     args[2] = std::to_string(s.maxH);
-    diags.report(l.height > s.maxH ? propRange(w, "height") : propRange(w, "width"), diag::err_widget_too_large, args);
+    diags.report(l.height > s.maxH ? w.props.rangeOf("height", w.range) : w.props.rangeOf("width", w.range), diag::err_widget_too_large, args);
     return false;
   }
   return true;
@@ -72,7 +67,7 @@ bool layoutDashboard(std::vector<LayoutRow>& rows, DiagEngine& diags) {
     std::vector<ir::Widget*> flow;
     for (ir::Widget* w : row.widgets) {
       if (w->props.has("x") != w->props.has("y")) {
-        diags.report(propRange(*w, w->props.has("x") ? "x" : "y"), diag::err_positional_needs_xy);
+        diags.report(w->props.rangeOf(w->props.has("x") ? "x" : "y", w->range), diag::err_positional_needs_xy);
         ok = false;
         continue;
       }

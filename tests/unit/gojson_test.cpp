@@ -1,7 +1,9 @@
 // The Go encoding/json look-alike used for Mackerel output.
 #include <doctest/doctest.h>
 
+#include "mackerel/api_json.h"
 #include "mackerel/gojson.h"
+#include "mackerel/mackerel.h"
 
 using mon::mackerel::goIndent;
 using mon::mackerel::goNumber;
@@ -57,4 +59,30 @@ TEST_CASE("gojson: MarshalIndent layout") {
         "}");
   CHECK(goIndent(nlohmann::ordered_json{{"k&", 2.0}}) == "{\n    \"k\\u0026\": 2\n}");
   CHECK(goIndent(nlohmann::ordered_json::array()) == "[]");
+}
+
+TEST_CASE("gojson: monitors.json built in pieces and halves equals the whole list printed at once") {
+  // Sizes: empty, one, below the two-thread threshold, and above it with many 64 KiB pieces
+  // (each monitor carries a long memo, so pieces fill after a few dozen entries).
+  for (size_t n : {size_t(0), size_t(1), size_t(7), size_t(2500)}) {
+    std::vector<mon::ir::Monitor> monitors(n);
+    for (size_t i = 0; i < n; ++i) {
+      mon::ir::Monitor& m = monitors[i];
+      m.kind = i % 2 ? mon::ir::MonitorKind::Host : mon::ir::MonitorKind::Expression;
+      m.name = "monitor " + std::to_string(i) + " <&>";
+      m.props.set("metric", "cpu%", {});
+      m.props.set("expression", "max(role(svc:web, loadavg5))", {});
+      m.props.set("operator", ">", {});
+      m.props.set("warning", double(i % 97) + 0.5, {});
+      m.props.set("memo", std::string(300 + i % 50, 'm') + "\n\"quoted\"", {});
+    }
+    std::vector<const mon::ir::Monitor*> ptrs;
+    mon::ir::Json whole = {{"monitors", mon::ir::Json::array()}};
+    for (const auto& m : monitors) {
+      ptrs.push_back(&m);
+      whole["monitors"].push_back(mon::mackerel::monitorToApi(m));
+    }
+    CAPTURE(n);
+    CHECK(mon::mackerel::monitorsFile(ptrs) == goIndent(whole) + "\n");
+  }
 }
