@@ -143,8 +143,12 @@ Runner setupBuild(CLI::App& sub) {
       known = true;
       built.insert(b.name);
       OutputFiles files = b.build(c->module, c->diags);
-      for (const auto& [rel, content] : files) backendOf[rel] = b.name;
-      all.insert(files.begin(), files.end());
+      // Moved, not copied: a large rule file is megabytes. As with insert, the first backend
+      // to produce a path keeps it.
+      for (auto& [rel, content] : files) {
+        backendOf[rel] = b.name;
+        all.try_emplace(rel, std::move(content));
+      }
     }
     if (c->diags.all().size() > mark) {
       std::vector<Diagnostic> fresh(c->diags.all().begin() + mark, c->diags.all().end());
