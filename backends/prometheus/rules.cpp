@@ -123,36 +123,51 @@ std::string yamlQuote(const std::string& s) {
 }
 
 void appendYamlQuoted(std::string& out, const std::string& s) {
-  // ASCII (nearly every string) is escaped here directly; going through the JSON serializer for
-  // each string was most of the time of a large rule file. The escapes are the serializer's.
-  if (std::all_of(s.begin(), s.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; })) {
-    out += '"';
-    size_t run = 0;  // start of the pending run of bytes that need no escape
-    for (size_t i = 0; i < s.size(); ++i) {
-      char ch = s[i];
-      if (ch >= 0x20 && ch != '"' && ch != '\\' && ch != 0x7F) continue;
-      out.append(s, run, i - run);
-      run = i + 1;
-      switch (ch) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case 0x7F: out += "\\u007F"; break;
-        default: {  // the other control characters
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", ch);
-          out += buf;
-        }
+  // ASCII (nearly every string) is escaped here directly, in one pass that copies runs of bytes
+  // needing no escape; going through the JSON serializer for each string was most of the time
+  // of a large rule file. The escapes are the serializer's. A string with a byte above ASCII
+  // is taken back and written by the general path below.
+  static constexpr struct Plain {
+    bool is[256] = {};
+    constexpr Plain() {
+      for (int c = 0x20; c < 0x7F; ++c) is[c] = c != '"' && c != '\\';
+    }
+  } kPlain;
+  const size_t mark = out.size();
+  out += '"';
+  size_t run = 0;  // start of the pending run of bytes that need no escape
+  bool ascii = true;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char ch = static_cast<unsigned char>(s[i]);
+    if (kPlain.is[ch]) continue;
+    if (ch >= 0x80) {
+      ascii = false;
+      break;
+    }
+    out.append(s, run, i - run);
+    run = i + 1;
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case 0x7F: out += "\\u007F"; break;
+      default: {  // the other control characters
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+        out += buf;
       }
     }
+  }
+  if (ascii) {
     out.append(s, run, std::string::npos);
     out += '"';
     return;
   }
+  out.resize(mark);
   // JSON's escapes are YAML's; YAML also wants DEL, C1 controls, NEL, LS, PS and BOM escaped.
   std::string q = ir::Json(s).dump(-1, ' ', false, ir::Json::error_handler_t::replace);
   char buf[8];
