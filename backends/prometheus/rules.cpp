@@ -1,6 +1,8 @@
 #include "prometheus/rules.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include <cstdio>
 
@@ -122,24 +124,44 @@ std::string yamlQuote(const std::string& s) {
   return out;
 }
 
+namespace {
+
+// The first byte of s from `i` on that a YAML double-quoted scalar cannot hold as it is: a
+// control character, DEL, `"`, `\\` or a byte above ASCII. Eight bytes at a time (the bit
+// tricks are exact for "is there such a byte in the word"), then byte by byte.
+size_t plainUntil(const std::string& s, size_t i) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  auto zeroByte = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    uint64_t special = ((w - kOnes * 0x20) & ~w & kHigh)  // below 0x20
+                       | (w & kHigh)                      // above ASCII
+                       | zeroByte(w ^ (kOnes * '"')) | zeroByte(w ^ (kOnes * '\\')) | zeroByte(w ^ (kOnes * 0x7F));
+    if (special) break;
+  }
+  for (; i < s.size(); ++i) {
+    unsigned char ch = static_cast<unsigned char>(s[i]);
+    if (ch < 0x20 || ch >= 0x7F || ch == '"' || ch == '\\') break;
+  }
+  return i;
+}
+
+}  // namespace
+
 void appendYamlQuoted(std::string& out, const std::string& s) {
   // ASCII (nearly every string) is escaped here directly, in one pass that copies runs of bytes
   // needing no escape; going through the JSON serializer for each string was most of the time
   // of a large rule file. The escapes are the serializer's. A string with a byte above ASCII
   // is taken back and written by the general path below.
-  static constexpr struct Plain {
-    bool is[256] = {};
-    constexpr Plain() {
-      for (int c = 0x20; c < 0x7F; ++c) is[c] = c != '"' && c != '\\';
-    }
-  } kPlain;
   const size_t mark = out.size();
   out += '"';
   size_t run = 0;  // start of the pending run of bytes that need no escape
   bool ascii = true;
   for (size_t i = 0; i < s.size(); ++i) {
+    i = plainUntil(s, i);
+    if (i >= s.size()) break;
     unsigned char ch = static_cast<unsigned char>(s[i]);
-    if (kPlain.is[ch]) continue;
     if (ch >= 0x80) {
       ascii = false;
       break;
