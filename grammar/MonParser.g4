@@ -49,7 +49,7 @@ parser grammar MonParser;
     }
 
    private:
-    static constexpr size_t kBlockBytes = 32 * 1024;
+    static constexpr size_t kBlockBytes = 8 * 1024;  // a small size class: reused, not mapped anew
     std::vector<char*> blocks_;
     size_t used_ = 0;
     std::vector<antlr4::tree::ParseTree*> made_;  // to run their destructors

@@ -650,7 +650,7 @@ class TreeParser : public MonParser {
   }
 
  private:
-  static constexpr size_t kBlockNodes = 1024;
+  static constexpr size_t kBlockNodes = 128;  // 6 KB: a small size class, reused, not mapped anew
   struct Block {
     std::unique_ptr<std::aligned_storage_t<sizeof(antlr4::tree::TerminalNodeImpl),
                                            alignof(antlr4::tree::TerminalNodeImpl)>[]>
