@@ -6,6 +6,57 @@
 // `tokens` section below fixes the token types both sides agree on.
 parser grammar MonParser;
 
+@parser::members {
+  // The generated rule functions call this exitRule rather than the runtime's (which is not
+  // virtual): that one finds the parent context with a dynamic_cast on every rule exit, a
+  // tenth of a large file's parse. A parser's contexts are always ParserRuleContexts; the
+  // steps are otherwise the runtime's.
+  void exitRule() {
+    _ctx->stop = _matchedEOF ? _input->LT(1) : _input->LT(-1);
+    if (!_parseListeners.empty()) triggerExitRuleEvent();
+    setState(_ctx->invokingState);
+    _ctx = static_cast<antlr4::ParserRuleContext*>(_ctx->parent);
+  }
+
+  // Rule contexts for the generated rule functions, which create them through `_tracker`:
+  // this one hides the runtime's, which allocates each context on its own and deletes each
+  // in turn when the parser goes. Here contexts are placed in blocks the parser owns and
+  // destroyed together, as the runtime's are, with the parser.
+  class ContextArena {
+   public:
+    ContextArena() = default;
+    ContextArena(const ContextArena&) = delete;
+    ContextArena& operator=(const ContextArena&) = delete;
+    ~ContextArena() {
+      for (antlr4::tree::ParseTree* t : made_) t->~ParseTree();
+      for (char* b : blocks_) ::operator delete(b);
+    }
+    template <typename T, typename... Args>
+    T* createInstance(Args&&... args) {
+      static_assert(std::is_base_of<antlr4::tree::ParseTree, T>::value, "a parse tree type");
+      constexpr size_t kAlign = 16;
+      static_assert(alignof(T) <= kAlign, "a context's alignment is kept");
+      constexpr size_t size = (sizeof(T) + kAlign - 1) / kAlign * kAlign;
+      static_assert(size <= kBlockBytes, "a context fits in a block");
+      if (blocks_.empty() || used_ + size > kBlockBytes) {
+        blocks_.push_back(static_cast<char*>(::operator new(kBlockBytes)));
+        used_ = 0;
+      }
+      T* result = new (blocks_.back() + used_) T(args...);
+      used_ += size;
+      made_.push_back(result);
+      return result;
+    }
+
+   private:
+    static constexpr size_t kBlockBytes = 8 * 1024;  // a small size class: reused, not mapped anew
+    std::vector<char*> blocks_;
+    size_t used_ = 0;
+    std::vector<antlr4::tree::ParseTree*> made_;  // to run their destructors
+  };
+  ContextArena _tracker;
+}
+
 tokens {
   IDENT, NUMBER, DURATION,
   STR_OPEN, STR_TEXT, STR_CLOSE, INTERP_OPEN,

@@ -155,32 +155,9 @@ bool wordAt(const std::string& s, size_t i, const char* word) {
 }  // namespace
 
 bool looseOperatorAt(const std::string& s, size_t i) {
+  char c = s[i];
+  if (c != 'a' && c != 'o' && c != 'u' && c != 'b') return false;
   return wordAt(s, i, "and") || wordAt(s, i, "or") || wordAt(s, i, "unless") || wordAt(s, i, "bool");
-}
-
-Scan scanOutsideStrings(const std::string& s, const std::function<bool(size_t i, int depth)>& visit) {
-  Scan r;
-  char quote = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (quote) {
-      if (c == '\\') ++i;
-      else if (c == quote) quote = 0;
-      continue;
-    }
-    if (c == '"' || c == '\'' || c == '`') {
-      quote = c;
-    } else if (c == '(' || c == '{' || c == '[') {
-      ++r.depth;
-    } else if (c == ')' || c == '}' || c == ']') {
-      if (--r.depth < 0) r.unbalanced = true;
-    } else if (!visit(i, r.depth)) {
-      r.stopped = true;
-      return r;
-    }
-  }
-  r.inString = quote != 0;
-  return r;
 }
 
 bool standsAsLeftOperand(const std::string& s) {

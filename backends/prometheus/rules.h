@@ -44,6 +44,8 @@ Rule nativeRule(const ir::Rule& r);
 std::string ruleFile(const std::vector<Group>& groups);
 /// A YAML double-quoted scalar (JSON escapes, plus U+0085/2028/2029/FEFF escaped).
 std::string yamlQuote(const std::string& s);
+/// yamlQuote(s) appended to `out`.
+void appendYamlQuoted(std::string& out, const std::string& s);
 /// Makes text literal inside Prometheus' Go templates: "{{" -> {{ "{{" }}.
 std::string escapeTemplate(const std::string& s);
 /// The inverse of escapeTemplate.

@@ -279,6 +279,9 @@ class Expander {
       }
     }
     Scope inner(&scope);
+    // Room for one field per statement: a Value is large, and growing the list moved each
+    // field several times.
+    obj.fields.reserve(st.body.size());
     Sink childSink{&obj.fields, &obj.children};
     stmts(st.body, inner, childSink, depth);
     // A label that failed to evaluate has been reported; without its name the block would

@@ -14,6 +14,17 @@ bool isIdentStart(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' 
 bool isIdentChar(unsigned char c) { return isIdentStart(c) || (c >= '0' && c <= '9'); }
 bool isDigit(unsigned char c) { return c >= '0' && c <= '9'; }
 
+// Bytes inside a string literal that need no look: ASCII other than NUL (an error), the closing
+// quote, an escape and the `$` that may open an interpolation.
+struct PlainStringBytes {
+  bool plain[256] = {};
+  constexpr PlainStringBytes() {
+    for (int c = 1; c < 0x80; ++c) plain[c] = c != '"' && c != '\\' && c != '$';
+  }
+  constexpr bool operator[](unsigned char c) const { return plain[c]; }
+};
+constexpr PlainStringBytes kPlainStringByte;
+
 // Length of a valid UTF-8 sequence at p, or 0 if it is invalid.
 size_t utf8Length(std::string_view s, size_t p) {
   unsigned char c = static_cast<unsigned char>(s[p]);
@@ -257,6 +268,9 @@ class Lexer {
   void lexStringRest(std::vector<int>& interpBraces) {
     size_t textStart = pos_;
     while (pos_ < s_.size()) {
+      // Most of a string is ASCII that ends nothing: skip it in a tight loop.
+      while (pos_ < s_.size() && kPlainStringByte[static_cast<unsigned char>(s_[pos_])]) ++pos_;
+      if (pos_ >= s_.size()) break;
       char c = s_[pos_];
       if (c == '"') {
         if (pos_ > textStart) emitRange(P::STR_TEXT, textStart, pos_);

@@ -68,12 +68,14 @@ class ArrayTokenStream : public antlr4::TokenStream {
   }
 
   antlr4::Token* LT(ssize_t k) override {
+    if (k == 1) return &tokens_[p_];  // the parser's usual question; p_ is always in range
     if (k == 0) return nullptr;
     ssize_t i = k > 0 ? static_cast<ssize_t>(p_) + k - 1 : static_cast<ssize_t>(p_) + k;
     if (i < 0) return nullptr;
     return &tokens_[std::min(static_cast<size_t>(i), tokens_.size() - 1)];
   }
   size_t LA(ssize_t i) override {
+    if (i == 1) return tokens_[p_].LiteToken::getType();
     antlr4::Token* t = LT(i);
     return t ? t->getType() : antlr4::Token::INVALID_TYPE;
   }

@@ -48,6 +48,21 @@ TEST_CASE("YAML quoting escapes what YAML would read as a line break or reject")
     CHECK(prometheus::yamlQuote(s) == viaJson);
   }
   CHECK(prometheus::yamlQuote("true") == "\"true\"");
+  // Long strings are scanned eight bytes at a time: every byte at every place in a word, and a
+  // non-ASCII byte late in a long string after escapes already written.
+  for (int c = 0; c < 0x100; ++c)
+    for (size_t at : {0, 3, 7, 8, 15, 16, 22}) {
+      std::string s(24, 'x');
+      s[at] = char(c);
+      std::string viaJson = nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      CAPTURE(c);
+      CAPTURE(at);
+      if (c == 0x7F) viaJson.replace(at + 1, 1, "\\u007F");
+      if (c < 0x80) CHECK(prometheus::yamlQuote(s) == viaJson);
+      else CHECK(prometheus::yamlQuote(s) == std::string(s).replace(at, 1, "\xEF\xBF\xBD").insert(0, 1, '"').append(1, '"'));  // a lone byte is not UTF-8: U+FFFD
+    }
+  CHECK(prometheus::yamlQuote("quote \" and tab \t then 日本 at the end") ==
+        "\"quote \\\" and tab \\t then 日本 at the end\"");
 }
 
 TEST_CASE("Go template escaping round trips") {
