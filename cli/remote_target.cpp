@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <iostream>
+#include <thread>
 
 #include "backend.h"
 #include "frontend.h"
+#include "net/preload.h"
 
 namespace mon::cli {
 
@@ -74,8 +76,11 @@ int compileAndChooseReading(const FrontEndOptions& fe, const RemoteFlags& rf, Op
     early = kind->readEarly(t, rf.remoteOptions());
     earlyName = t.name;
   };
+  // The read's first request would wait for libcurl to load: load it while the source parses.
+  std::thread preload([] { net::preloadCurl(); });
   bool ok;
   std::shared_ptr<Compilation> compilation = compileAndReport(fe, ok, {}, onTarget);
+  preload.join();
   if (!ok) return 1;  // `early`, if any, is stopped and waited for as it goes
   if (int rc = chooseIn(std::move(compilation), rf.target, out)) return rc;
   if (early && out.declared->name == earlyName) out.early = std::move(early);
