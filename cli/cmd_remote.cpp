@@ -45,7 +45,7 @@ int planChosen(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan
 
 // Compiles, chooses the target and plans it. Returns 0 or an exit status.
 int makePlan(const FrontEndOptions& fe, const RemoteFlags& rf, eng::Plan& plan, OpenTarget& open) {
-  if (int rc = compileAndChoose(fe, rf.target, open)) return rc;
+  if (int rc = compileAndChooseReading(fe, rf, open)) return rc;
   return planChosen(fe, rf, plan, open);
 }
 
@@ -322,11 +322,13 @@ Runner setupPlan(CLI::App& sub) {
   return [o]() {
     if (o->rf.several()) return planSeveral(o->fe, o->rf, o->format, o->maxBytes, o->out, o->pictures, o->detailed);
     if (!o->rf.targets.empty()) o->rf.target = o->rf.targets[0];
-    eng::Plan plan;
+    // In the vector the renderers take, so that a plan of thousands of objects is not copied.
+    std::vector<eng::Plan> plans(1);
+    eng::Plan& plan = plans[0];
     OpenTarget open;
     if (int rc = makePlan(o->fe, o->rf, plan, open)) return rc;
-    std::cout << renderPlans({plan}, o->format, o->maxBytes, false, useColor(STDOUT_FILENO));
-    if (!o->pictures.empty() && !savePictures({plan}, o->pictures)) return 1;
+    std::cout << renderPlans(plans, o->format, o->maxBytes, false, useColor(STDOUT_FILENO));
+    if (!o->pictures.empty() && !savePictures(plans, o->pictures)) return 1;
     if (!o->out.empty()) {
       std::string err;
       if (!writeText(o->out, jsonText(eng::planToJson(plan), 2) + "\n", err)) return fail(err);

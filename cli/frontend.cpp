@@ -27,9 +27,11 @@ void printDiagnostics(const std::string& format, const SourceManager& sm, const 
 }
 
 std::unique_ptr<Compilation> compileAndReport(const FrontEndOptions& opts, bool& ok,
-                                              const std::function<void(Compilation&)>& more) {
+                                              const std::function<void(Compilation&)>& more,
+                                              const std::function<void(const ir::Target&)>& onTarget) {
   auto c = std::make_unique<Compilation>();
   CompileOptions co;
+  co.onTarget = onTarget;
   ok = opts.varMap(co.vars);
   if (!ok) return c;
   std::vector<std::string> problems;

@@ -18,7 +18,9 @@ void printDiagnostics(const std::string& format, const SourceManager& sm, const 
 /// Compiles, prints diagnostics in the chosen format to stderr, and returns the compilation.
 /// `ok` is false when there were errors (or bad options). `more`, when set, runs after a
 /// compilation without errors and before printing, to add its diagnostics to the same report.
+/// `onTarget` (CompileOptions::onTarget) sees each target as soon as it is lowered.
 std::unique_ptr<Compilation> compileAndReport(const FrontEndOptions& opts, bool& ok,
-                                              const std::function<void(Compilation&)>& more = {});
+                                              const std::function<void(Compilation&)>& more = {},
+                                              const std::function<void(const ir::Target&)>& onTarget = {});
 
 }  // namespace mon::cli

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <iostream>
+#include <thread>
 
 #include "backend.h"
 #include "frontend.h"
+#include "net/preload.h"
 
 namespace mon::cli {
 
@@ -46,6 +48,45 @@ int compileAndChoose(const FrontEndOptions& fe, const std::string& name, OpenTar
   return chooseIn(std::move(compilation), name, out);
 }
 
+int compileAndChooseReading(const FrontEndOptions& fe, const RemoteFlags& rf, OpenTarget& out) {
+  std::shared_ptr<eng::EarlyRead> early;
+  std::string earlyName;
+  int primaries = 0;
+  auto onTarget = [&](const ir::Target& t) {
+    const eng::TargetKind* kind = eng::findTargetKind(targetKinds(), t.kind);
+    if (!kind) return;
+    if (rf.target.empty()) {
+      // Without --target only a source with one target of a primary kind has a choice made for
+      // it; with a second one the read is of no use.
+      if (!kind->primary || ++primaries > 1) {
+        if (primaries > 1) early.reset();
+        return;
+      }
+    } else if (t.name != rf.target) {
+      return;
+    }
+    if (!kind->readEarly || early) return;
+    // Only a declaration plan would accept: the settings' errors are reported once the source
+    // has compiled, by openChosen.
+    if (kind->checkSettings) {
+      DiagEngine scratch;
+      kind->checkSettings(t, true, scratch);
+      if (scratch.hasErrors()) return;
+    }
+    early = kind->readEarly(t, rf.remoteOptions());
+    earlyName = t.name;
+  };
+  // The read's first request would wait for libcurl to load: load it while the source parses.
+  std::thread preload([] { net::preloadCurl(); });
+  bool ok;
+  std::shared_ptr<Compilation> compilation = compileAndReport(fe, ok, {}, onTarget);
+  preload.join();
+  if (!ok) return 1;  // `early`, if any, is stopped and waited for as it goes
+  if (int rc = chooseIn(std::move(compilation), rf.target, out)) return rc;
+  if (early && out.declared->name == earlyName) out.early = std::move(early);
+  return 0;
+}
+
 // The settings plan, apply and pull need, reported at the declaration. Returns 0 or 1.
 static int checkSettingsForPlan(const FrontEndOptions& fe, OpenTarget& t) {
   if (!t.kind->checkSettings) return 0;
@@ -59,7 +100,7 @@ int openChosen(const FrontEndOptions& fe, const RemoteFlags& rf, OpenTarget& out
   const Backend* backend = backendOfTarget(out.declared->kind);
   eng::TargetContext ctx{c.module, c.sources, *out.declared, rf.remoteOptions(), [&c, fe, backend](OutputFiles& built) {
                            return reportFrom(c, fe, [&](DiagEngine& d) { built = backend->build(c.module, d); });
-                         }};
+                         }, std::move(out.early)};
   std::string err;
   out.target = out.kind->open(ctx, err);
   return out.target ? 0 : fail(err);

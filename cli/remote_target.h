@@ -64,6 +64,9 @@ struct OpenTarget {
   const ir::Target* declared = nullptr;
   const eng::TargetKind* kind = nullptr;
   std::unique_ptr<eng::Target> target;
+  /// The read of `declared` begun while the source was compiled (compileAndChooseReading), or
+  /// null; openChosen hands it to the target.
+  std::shared_ptr<eng::EarlyRead> early;
 };
 
 /// Prints "monitorc: error: MSG" (control characters escaped) and returns 1.
@@ -76,6 +79,12 @@ bool reportFrom(Compilation& c, const FrontEndOptions& fe, const std::function<v
 int chooseIn(std::shared_ptr<Compilation> compilation, const std::string& name, OpenTarget& out);
 /// Compiles `fe.paths` and chooses the target as chooseIn does. Returns 0 or an exit status.
 int compileAndChoose(const FrontEndOptions& fe, const std::string& name, OpenTarget& out);
+/// compileAndChoose for a command that reads the target next (plan, apply): the target is read
+/// while the rest of the source compiles, from the moment its declaration is lowered (the one
+/// `rf.target` names, else the first of a primary kind, dropped if a second one follows). A
+/// source with errors, or a read of a target that is not the one chosen, is stopped and waited
+/// for before this returns, with nothing said about it. Returns 0 or an exit status.
+int compileAndChooseReading(const FrontEndOptions& fe, const RemoteFlags& rf, OpenTarget& out);
 /// Checks the settings plan, apply and pull need, then opens the chosen target (reads its key
 /// from the environment). Returns 0 or an exit status.
 int openChosen(const FrontEndOptions& fe, const RemoteFlags& rf, OpenTarget& out);

@@ -128,16 +128,17 @@ void listed(const DiffOptions& opts, Change& c, const Json& body) {
 }
 
 void plan(const std::vector<Desired>& desired, ObjKind kind, const std::vector<RemoteObject>& remote,
-          const DiffOptions& opts, Plan& out) {
+          const DiffOptions& opts, SourceSide* made, Plan& out) {
   Index index(remote);
-  for (const auto& d : desired) {
+  for (size_t i = 0; i < desired.size(); ++i) {
+    const Desired& d = desired[i];
     if (d.kind != kind) continue;
-    Change c{Action::Create, kind, d.key, "", d.type, d.source, "", withMarker(d.body), {}};
+    Change c{Action::Create, kind, d.key, "", d.type, d.source, "", made ? std::move(made->sent[i]) : withMarker(d.body), {}};
     c.templateSource = d.templateSource;
     c.templateName = d.templateName;
     const RemoteObject* r = index.take(d.key, d.type);
-    for (size_t i = 0; !r && i < d.previousKeys.size(); ++i)
-      if ((r = index.take(d.previousKeys[i], d.type))) c.renamedFrom = d.previousKeys[i];
+    for (size_t k = 0; !r && k < d.previousKeys.size(); ++k)
+      if ((r = index.take(d.previousKeys[k], d.type))) c.renamedFrom = d.previousKeys[k];
     if (r && owned(*r))
       for (const RemoteObject* dup : index.duplicatesOf(*r)) {
         // Deleted without --prune: it is owned and repeats a key the source manages.
@@ -149,8 +150,12 @@ void plan(const std::vector<Desired>& desired, ObjKind kind, const std::vector<R
       }
     if (r) {
       c.id = r->id;
-      Json before = opts.normalize ? opts.normalize(kind, r->body) : r->body;
-      Json after = opts.normalize ? opts.normalize(kind, d.body) : d.body;
+      Json madeBefore;
+      if (r->canonical.is_null()) madeBefore = opts.normalize ? opts.normalize(kind, r->body) : r->body;
+      const Json& before = r->canonical.is_null() ? madeBefore : r->canonical;
+      Json madeAfter;
+      if (!made) madeAfter = opts.normalize ? opts.normalize(kind, d.body) : d.body;
+      const Json& after = made ? made->canonical[i] : madeAfter;
       c.fields = diffFields(before, after);
       name(opts, c, before, after);
       if (!owned(*r)) c.action = Action::Adopt;
@@ -183,16 +188,28 @@ std::vector<FieldChange> diffFields(const Json& before, const Json& after) {
   return out;
 }
 
-Plan diff(const std::vector<Desired>& desired, const RemoteState& remote, const DiffOptions& opts) {
+SourceSide sourceSide(const std::vector<Desired>& desired, const DiffOptions& opts) {
+  SourceSide out;
+  out.canonical.reserve(desired.size());
+  out.sent.reserve(desired.size());
+  for (const auto& d : desired) {
+    out.canonical.push_back(opts.normalize ? opts.normalize(d.kind, d.body) : d.body);
+    out.sent.push_back(withMarker(d.body));
+  }
+  return out;
+}
+
+Plan diff(const std::vector<Desired>& desired, const RemoteState& remote, const DiffOptions& opts, SourceSide* made) {
   Plan p;
   p.prune = opts.prune;
-  for (ObjKind k : kAllObjKinds) plan(desired, k, remote.of(k), opts, p);
+  for (ObjKind k : kAllObjKinds) plan(desired, k, remote.of(k), opts, made, p);
   std::stable_sort(p.changes.begin(), p.changes.end(), [](const Change& a, const Change& b) {
     if (a.kind != b.kind) return a.kind < b.kind;
     return a.key < b.key;
   });
   for (const auto* list : remote.lists())
-    for (const auto& r : *list) p.fingerprints[std::string(kindName(r.kind)) + "/" + r.id] = fingerprint(r.body);
+    for (const auto& r : *list)
+      p.fingerprints[std::string(kindName(r.kind)) + "/" + r.id] = r.fingerprint.empty() ? fingerprint(r.body) : r.fingerprint;
   return p;
 }
 

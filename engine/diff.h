@@ -31,8 +31,18 @@ struct DiffOptions {
   FieldWords words;
 };
 
+/// The source's side of a diff, which needs nothing from the remote, in `desired` order: a
+/// target makes it while the remote is still being read.
+struct SourceSide {
+  std::vector<Json> canonical;  // each desired body in canonical form (DiffOptions::normalize)
+  std::vector<Json> sent;       // each desired body with the ownership marker (Change::body)
+};
+SourceSide sourceSide(const std::vector<Desired>& desired, const DiffOptions& opts);
+
 /// The plan for making `remote` match `desired`. Desired keys must be unique per kind.
-Plan diff(const std::vector<Desired>& desired, const RemoteState& remote, const DiffOptions& opts);
+/// `made`, when given, is sourceSide(desired, opts); its bodies are moved into the plan.
+Plan diff(const std::vector<Desired>& desired, const RemoteState& remote, const DiffOptions& opts,
+          SourceSide* made = nullptr);
 
 /// Changed fields between two normalised objects, in `after`'s key order then removed keys.
 std::vector<FieldChange> diffFields(const Json& before, const Json& after);

@@ -1,5 +1,8 @@
 #include "object_target.h"
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 
 #include "race_repair.h"
@@ -8,13 +11,36 @@ namespace mon::engine {
 
 namespace {
 
+// MONITORC_TIMING=1 (as for the compile's stages, compiler/driver/compile.cpp): how long each
+// step of a plan took on the calling thread, for bench/ and for finding regressions.
+class StageTimer {
+ public:
+  void lap(const char* stage) {
+    if (!on_) return;
+    auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "timing: %-12s %7.1f ms\n", stage, std::chrono::duration<double, std::milli>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  bool on_ = std::getenv("MONITORC_TIMING") != nullptr;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 class ObjectTarget : public Target {
  public:
   explicit ObjectTarget(ObjectTargetParts parts) : p_(std::move(parts)) {}
 
   bool plan(bool prune, Plan& plan, std::string& err) override {
+    DiffOptions opts{prune, p_.normalize, p_.words};
+    StageTimer timer;
+    // The source's side first: while an early read is still on the network, it costs no wait.
+    SourceSide source = sourceSide(p_.desired, opts);
+    timer.lap("source side");
     if (!read(err)) return false;
-    Plan d = diff(p_.desired, state_, DiffOptions{prune, p_.normalize, p_.words});
+    timer.lap("read (rest)");
+    Plan d = diff(p_.desired, state_, opts, &source);
+    timer.lap("compare");
     plan.prune = prune;
     plan.changes = std::move(d.changes);
     plan.fingerprints = std::move(d.fingerprints);
@@ -41,7 +67,7 @@ class ObjectTarget : public Target {
     // Every update, adoption and delete is checked against the target as last read.
     ApplyOptions o = opts;
     if (!o.current && haveState_) o.current = &state_;
-    ApplyReport rep = engine::apply(plan, *p_.remote, o);
+    ApplyReport rep = engine::apply(plan, remote(), o);
     lastApplied_ = &plan;
     return rep;
   }
@@ -69,7 +95,7 @@ class ObjectTarget : public Target {
     }
     for (const auto& r : state_.monitors)
       if (!out.managed.count(r.id)) out.unmanagedNames[r.id] = objectKey(ObjKind::Monitor, r.body);
-    if (!p_.remote->alerts(q.since, out.alerts, err)) return (err = "reading the alerts of " + p_.remote->describe() + ": " + err, false);
+    if (!remote().alerts(q.since, out.alerts, err)) return (err = "reading the alerts of " + remote().describe() + ": " + err, false);
     return true;
   }
 
@@ -81,9 +107,27 @@ class ObjectTarget : public Target {
   }
 
  private:
+  // The remote, once an early read (if any) has ended; its answer is dropped when nothing read
+  // it first.
+  Remote& remote() {
+    if (p_.early) {
+      RemoteState unused;
+      bool ok;
+      std::string err;
+      p_.remote = p_.early->finish(unused, ok, err);
+      p_.early.reset();
+    }
+    return *p_.remote;
+  }
+
   bool read(std::string& err, const std::string& when = "") {
     state_ = RemoteState{};
-    haveState_ = p_.remote->fetch(state_, err);
+    if (p_.early) {
+      p_.remote = p_.early->finish(state_, haveState_, err);
+      p_.early.reset();
+    } else {
+      haveState_ = p_.remote->fetch(state_, err);
+    }
     if (!haveState_) err = "reading " + p_.remote->describe() + when + ": " + err;
     return haveState_;
   }

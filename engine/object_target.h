@@ -8,12 +8,16 @@
 #include <functional>
 
 #include "diff.h"
+#include "early_read.h"
 #include "target.h"
 
 namespace mon::engine {
 
 struct ObjectTargetParts {
   std::unique_ptr<Remote> remote;
+  /// A read begun before the source was compiled (early_read.h): the target's first read is
+  /// its answer, and its remote becomes `remote` (null until then).
+  std::shared_ptr<EarlyRead> early;
   std::vector<Desired> desired;
   /// The backend's canonical form of an object (DiffOptions::normalize).
   std::function<Json(ObjKind, const Json&)> normalize;

@@ -30,6 +30,11 @@ struct RemoteObject {
   ObjKind kind;
   std::string id;
   Json body;
+  /// Made ahead by a remote that reads on threads of its own, between answers, so that the plan
+  /// does not wait for them once the last answer is in; otherwise empty, and diff() makes them:
+  /// the backend's canonical form of `body` (DiffOptions::normalize) and fingerprint(body).
+  Json canonical = nullptr;
+  std::string fingerprint = {};
 };
 
 struct RemoteState {
@@ -77,6 +82,10 @@ class Remote {
   virtual std::string describe() const = 0;
   /// Reads every monitor and every dashboard (with widgets). False with `err` on failure.
   virtual bool fetch(RemoteState& out, std::string& err) = 0;
+  /// Asks a fetch running on another thread to send no further request: it then ends, with an
+  /// error, once the requests in flight have. For a run that no longer wants what it reads (an
+  /// early read whose source did not compile, early_read.h). The default does nothing.
+  virtual void stopReading() {}
   /// Creates; `key` (monitor name or dashboard urlPath) lets an implementation find an
   /// object whose create succeeded but whose response was lost, instead of creating twice.
   virtual OpResult create(ObjKind kind, const std::string& key, const Json& body) = 0;

@@ -13,6 +13,7 @@
 #include "apply.h"
 #include "check/schema.h"
 #include "diag/diag_engine.h"
+#include "early_read.h"
 #include "net/http.h"
 #include "net/retry.h"
 #include "source/source_manager.h"
@@ -93,6 +94,10 @@ struct TargetContext {
   /// The files the backend's build() writes for this module, with its diagnostics printed;
   /// false when it reported an error. Only backends that plan from built files call it.
   std::function<bool(std::map<std::string, std::string>&)> build;  // backend.h's OutputFiles
+  /// A read of this declaration that TargetKind::readEarly began while the source was being
+  /// compiled, or null. A backend that has one reads through it instead of sending the same
+  /// requests again.
+  std::shared_ptr<EarlyRead> early;
 };
 
 /// One setting of a declared target that a saved plan records and `apply FILE` confirms: the
@@ -121,6 +126,11 @@ struct TargetKind {
   std::vector<TargetSetting> (*settings)(const ir::Target& declared) = nullptr;
   /// Opens the target (reads its key from the environment); null with `err`.
   std::unique_ptr<Target> (*open)(const TargetContext& ctx, std::string& err) = nullptr;
+  /// Optional: starts reading the target from its declaration alone, before the rest of the
+  /// source is compiled (early_read.h), for open() to find in TargetContext::early. Null when
+  /// it cannot start (no key, a setting open() would refuse): open() then says why. Called only
+  /// for a declaration whose checkSettings(forPlan) reported nothing.
+  std::shared_ptr<EarlyRead> (*readEarly)(const ir::Target& declared, const RemoteOptions& options) = nullptr;
 };
 
 /// The target called `name` among `declared`, or when `name` is empty the only target of a

@@ -9,7 +9,9 @@
 
 #include "mackerel/routing_wire.h"
 #include "net/decorators.h"
+#include "net/work_queue.h"
 #include "ownership.h"
+#include "plan.h"
 
 namespace mon::engine::mackerel {
 
@@ -33,29 +35,56 @@ class MackerelRemote : public Remote {
     return "mackerel \"" + opts_.targetName + "\" (" + opts_.baseUrl + "/)";
   }
 
-  // The monitor list is read on a thread of its own while the dashboard list and then each
-  // dashboard by id (the list lacks widgets) are read by up to readParallel - 1 workers, so a
-  // plan waits for about requests / readParallel round trips rather than one per request.
+  // Every list at once, and each dashboard by id (the list lacks widgets) as soon as the
+  // dashboard list has named it, with up to readParallel requests in flight: a plan waits for
+  // the dashboard list's round trip and then about requests / readParallel more.
   bool fetch(RemoteState& out, std::string& err) override {
-    const size_t parallel = std::max<size_t>(1, opts_.readParallel);
-    Json monitors;
-    std::string monitorsErr;
-    bool monitorsOk = false;
-    auto readMonitors = [&] { monitorsOk = getJson("/api/v0/monitors", monitors, monitorsErr); };
-    std::thread monitorsThread;
-    if (parallel > 1) monitorsThread = std::thread(readMonitors);
-    std::string dashboardsErr;
-    bool dashboardsOk = readDashboards(out, parallel > 1 ? parallel - 1 : 1, dashboardsErr);
-    if (monitorsThread.joinable()) monitorsThread.join();
-    else readMonitors();
-    // The monitors' error first, as when the lists were read one after the other.
+    constexpr int kRouting = 4;
+    const ObjKind routingKinds[kRouting] = {ObjKind::Channel, ObjKind::NotificationGroup, ObjKind::Downtime,
+                                            ObjKind::AlertGroupSetting};
+    Json monitors, dashboards, routing[kRouting];
+    std::string monitorsErr, dashboardsErr, routingErr[kRouting];
+    bool monitorsOk = false, dashboardsOk = false, routingOk[kRouting] = {};
+    std::vector<std::string> dashboardErrs;
+    net::WorkQueue reads;
+    // The dashboard list first: what its answer names is most of the requests.
+    reads.add([&] {
+      dashboardsOk = getList(ObjKind::Dashboard, dashboards, dashboardsErr);
+      if (!dashboardsOk) return;
+      const Json& items = dashboards["dashboards"];
+      out.dashboards.resize(items.size());
+      dashboardErrs.resize(items.size());
+      for (size_t i = 0; i < items.size(); ++i) {
+        out.dashboards[i] = {ObjKind::Dashboard, items[i].value("id", ""), Json()};
+        reads.add([&, i] {
+          RemoteObject& d = out.dashboards[i];
+          if (getJson("/api/v0/dashboards/" + d.id, d.body, dashboardErrs[i])) madeAhead(d);
+        });
+      }
+    });
+    reads.add([&] {
+      monitorsOk = getList(ObjKind::Monitor, monitors, monitorsErr);
+      if (!monitorsOk) return;
+      for (auto& m : monitors["monitors"]) {
+        out.monitors.push_back({ObjKind::Monitor, m.value("id", ""), std::move(m)});
+        madeAhead(out.monitors.back());
+      }
+    });
+    for (int i = 0; i < kRouting; ++i)
+      reads.add([&, i] { routingOk[i] = getList(routingKinds[i], routing[i], routingErr[i]); });
+    reads.run(std::max<size_t>(1, opts_.readParallel));
+    // Errors in the order the reads had when they were made one after the other.
     if (!monitorsOk) return fail(err, monitorsErr);
-    if (!monitors.contains("monitors") || !monitors["monitors"].is_array())
-      return fail(err, "GET /api/v0/monitors: no 'monitors' list in the answer");
     if (!dashboardsOk) return fail(err, dashboardsErr);
-    for (auto& m : monitors["monitors"]) out.monitors.push_back({ObjKind::Monitor, m.value("id", ""), std::move(m)});
-    return readRouting(out, err);
+    for (const auto& e : dashboardErrs)
+      if (!e.empty()) return fail(err, e);
+    for (int i = 0; i < kRouting; ++i)
+      if (!routingOk[i]) return fail(err, routingErr[i]);
+    takeRouting(out, routing);
+    return true;
   }
+
+  void stopReading() override { stopped_ = true; }
 
   OpResult create(ObjKind kind, const std::string& key, const Json& planned) override {
     OpResult r;
@@ -149,19 +178,29 @@ class MackerelRemote : public Remote {
     return "";
   }
 
-  // Channels, notification groups, downtimes and alert group settings, after the monitors
-  // (whose names their references need), in the plans' form (routing_wire.h).
-  bool readRouting(RemoteState& out, std::string& err) {
+  // What a plan makes of an object read, made here on the reading thread between answers.
+  void madeAhead(RemoteObject& r) const {
+    if (!opts_.canonical) return;
+    r.canonical = opts_.canonical(r.kind, r.body);
+    r.fingerprint = fingerprint(r.body);
+  }
+
+  // The list of `kind` (GET of its collection), checked to hold its list.
+  bool getList(ObjKind kind, Json& out, std::string& err) {
+    std::string path = collection(kind);
+    if (!getJson(path, out, err)) return false;
+    if (!out.contains(listKey(kind)) || !out[listKey(kind)].is_array())
+      return fail(err, "GET " + path + ": no '" + std::string(listKey(kind)) + "' list in the answer");
+    return true;
+  }
+
+  // Channels, notification groups, downtimes and alert group settings as read (`lists`, in
+  // that order), into the plans' form (routing_wire.h) with the monitors' names, which their
+  // references need.
+  void takeRouting(RemoteState& out, Json (&lists)[4]) {
     constexpr int kLists = 4;
-    Json lists[kLists];
     const ObjKind kinds[kLists] = {ObjKind::Channel, ObjKind::NotificationGroup, ObjKind::Downtime,
                                    ObjKind::AlertGroupSetting};
-    for (int i = 0; i < kLists; ++i) {
-      std::string path = collection(kinds[i]);
-      if (!getJson(path, lists[i], err)) return false;
-      if (!lists[i].contains(listKey(kinds[i])) || !lists[i][listKey(kinds[i])].is_array())
-        return fail(err, "GET " + path + ": no '" + std::string(listKey(kinds[i])) + "' list in the answer");
-    }
     std::lock_guard<std::mutex> lock(mu_);
     names_ = Names{};
     known_.clear();
@@ -178,7 +217,6 @@ class MackerelRemote : public Remote {
         known_[kinds[i]].insert({objectKey(kinds[i], r.body), {r.id, ownedBody(r.body)}});
         out.of(kinds[i]).push_back(std::move(r));
       }
-    return true;
   }
 
   static bool ownedBody(const Json& body) {
@@ -248,32 +286,6 @@ class MackerelRemote : public Remote {
     return r;
   }
 
-  // The dashboard list, then each dashboard by id on up to `workers` threads.
-  bool readDashboards(RemoteState& out, size_t workers, std::string& err) {
-    Json j;
-    if (!getJson("/api/v0/dashboards", j, err)) return false;
-    if (!j.contains("dashboards") || !j["dashboards"].is_array())
-      return fail(err, "GET /api/v0/dashboards: no 'dashboards' list in the answer");
-    const Json& items = j["dashboards"];
-    out.dashboards.resize(items.size());
-    std::vector<std::string> errors(items.size());
-    std::atomic<size_t> next{0};
-    auto worker = [&] {
-      for (size_t i; (i = next++) < items.size();) {
-        std::string id = items[i].value("id", "");
-        out.dashboards[i] = {ObjKind::Dashboard, id, Json()};
-        getJson("/api/v0/dashboards/" + id, out.dashboards[i].body, errors[i]);
-      }
-    };
-    std::vector<std::thread> threads;
-    for (size_t t = 1; t < std::min(workers, items.size()); ++t) threads.emplace_back(worker);
-    worker();
-    for (auto& t : threads) t.join();
-    for (const auto& e : errors)
-      if (!e.empty()) return fail(err, e);
-    return true;
-  }
-
   // One alert of the list; false when it lacks what the report needs.
   static bool alertFrom(const Json& a, AlertEvent& e) {
     if (!a.is_object() || !a.contains("monitorId") || !a["monitorId"].is_string() || !a.contains("openedAt") ||
@@ -328,6 +340,13 @@ class MackerelRemote : public Remote {
   }
 
   net::Response send(const std::string& method, const std::string& path, const std::string& body) {
+    if (stopped_) {
+      // Nothing was sent; the run that stopped the read does not want its answers.
+      net::Response res;
+      res.transport = "not sent: the read was stopped";
+      res.permanent = true;
+      return res;
+    }
     net::Request req;
     req.method = method;
     req.url = opts_.baseUrl + path;
@@ -397,6 +416,7 @@ class MackerelRemote : public Remote {
 
   Options opts_;
   std::shared_ptr<net::Client> client_;  // logged (net::LoggingClient), sent once per call
+  std::atomic<bool> stopped_{false};     // stopReading(): no further request goes out
   std::mutex mu_;                        // guards what follows: apply writes from several threads
   Names names_;                          // ids -> keys, from the last read and this run's creates
   std::map<ObjKind, std::multimap<std::string, Known>> known_;  // keys -> ids, likewise

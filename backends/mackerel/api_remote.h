@@ -25,6 +25,9 @@ struct Options {
   std::function<void(const std::string&)> log;
   /// Reads the environment variables that hold channel secrets when writing (default ::getenv).
   std::function<const char*(const char*)> getenv;
+  /// The plan's canonical form (normalize.h), made for each monitor and dashboard on the reading
+  /// threads as its answer arrives (RemoteObject::canonical); null: left to diff().
+  std::function<Json(ObjKind, const Json&)> canonical;
 };
 
 std::unique_ptr<Remote> makeRemote(std::shared_ptr<net::Client> client, Options opts);

@@ -117,8 +117,9 @@ std::function<const char*(const char*)> envReader(const engine::RemoteOptions& o
 // only the API has them.
 std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::unique_ptr<engine::Remote> remote,
                                      std::string targetSource, bool routing, std::string& err) {
-  if (!remote) return nullptr;
+  if (!remote && !ctx.early) return nullptr;
   engine::ObjectTargetParts parts;
+  parts.early = ctx.early;
   if (!desiredObjects(ctx.module, ctx.sources, ctx.declared.name, parts.desired, err)) return nullptr;
   if (routing && !routingObjects(ctx.module, ctx.sources, ctx.declared.name, envReader(ctx.options), parts.desired, err))
     return nullptr;
@@ -130,22 +131,38 @@ std::unique_ptr<engine::Target> open(const engine::TargetContext& ctx, std::uniq
   return engine::makeObjectTarget(std::move(parts));
 }
 
-std::unique_ptr<engine::Target> openMackerel(const engine::TargetContext& ctx, std::string& err) {
-  const ir::Target& t = ctx.declared;
+// The API remote of a declaration: its base URL and key checked (false with `err` naming the
+// setting or the variable).
+std::unique_ptr<engine::Remote> apiRemote(const ir::Target& t, const engine::RemoteOptions& options, std::string& err) {
   if (std::string why = net::checkBaseUrl(baseUrl(t)); !why.empty())
     return (err = "target '" + t.name + "': base_url: " + why, nullptr);
   std::string key;
-  if (!engine::secretFromEnv(ctx.options, keyEnv(t), "the API key for target '" + t.name + "'", key, err)) return nullptr;
+  if (!engine::secretFromEnv(options, keyEnv(t), "the API key for target '" + t.name + "'", key, err)) return nullptr;
   engine::mackerel::Options mo;
   mo.targetName = t.name;
   mo.baseUrl = baseUrl(t);
   mo.apiKey = key;
-  mo.retry = ctx.options.retry;
-  mo.readParallel = static_cast<size_t>(std::max(1, ctx.options.readParallel));
-  mo.log = ctx.options.log;
-  mo.getenv = envReader(ctx.options);
-  auto remote = engine::mackerel::makeRemote(ctx.options.clientOrDefault(), mo);
+  mo.retry = options.retry;
+  mo.readParallel = static_cast<size_t>(std::max(1, options.readParallel));
+  mo.log = options.log;
+  mo.getenv = envReader(options);
+  mo.canonical = engine::mackerel::normalize;  // what open() gives the plan's diff
+  return engine::mackerel::makeRemote(options.clientOrDefault(), mo);
+}
+
+std::shared_ptr<engine::EarlyRead> readMackerelEarly(const ir::Target& t, const engine::RemoteOptions& options) {
+  std::string err;  // open() reports it again
+  auto remote = apiRemote(t, options, err);
+  return remote ? std::make_shared<engine::EarlyRead>(std::move(remote)) : nullptr;
+}
+
+std::unique_ptr<engine::Target> openMackerel(const engine::TargetContext& ctx, std::string& err) {
+  const ir::Target& t = ctx.declared;
+  auto remote = apiRemote(t, ctx.options, err);
+  if (!remote) return nullptr;
   std::string block = "  base_url = " + quoteSource(baseUrl(t)) + "\n  api_key_env = " + quoteSource(keyEnv(t)) + "\n";
+  // The read begun early goes through a remote of its own, made as this one was.
+  if (ctx.early) remote.reset();
   return open(ctx, std::move(remote), targetBlock(t, block), true, err);
 }
 
@@ -170,7 +187,8 @@ const engine::TargetKind& mackerelTarget() {
       [](const ir::Target& t) {
         return std::vector<engine::TargetSetting>{{"base URL", "where", baseUrl(t)}, {"api_key_env", "api_key_env", keyEnv(t)}};
       },
-      openMackerel};
+      openMackerel,
+      readMackerelEarly};
   return kind;
 }
 

@@ -8,7 +8,7 @@ change in the machine's load hits both sides alike; the figures are medians of R
                         [--grafonnet VENDOR] [--before OTHER-MONITORC]
 
 --before adds another monitorc binary (an earlier commit's) to the alternation of the
-dashboards and startup rows, so before and after are measured in the same run.
+dashboards, plan and startup rows, so before and after are measured in the same run.
 
 Rows:
   dashboards  100 dashboards x 10 panels -> Grafana JSON: `monitorc build` (a default build of a
@@ -32,7 +32,10 @@ Rows:
               one-monitor build over the 10,000 monitors.
   plan        `monitorc plan` of 2,000 monitors + 300 dashboards with no changes against the
               fake Mackerel API (tests/fakes/mackerel) with 50 ms added to every request, vs the
-              bound requests / --parallel x 50 ms.
+              bound requests / --parallel x 50 ms (the requests counted by the fake), and vs the
+              floor: plan_floor.py making the same requests on as many kept-alive connections and
+              nothing else, which says how much of the time is the fake's; each with the fake's
+              own CPU time. `--before OLD_MONITORC` alternates an earlier build in the same row.
   startup     `monitorc --version` and a one-dashboard `build`; shared libraries mapped by a
               running `monitorc lsp` and by `monitorc plan` (/proc/PID/maps).
 """
@@ -287,7 +290,14 @@ def plan_source(path, base, monitors, dashboards):
             f.write("}\n")
 
 
-def bench_plan(mon, tmp, runs):
+def process_cpu(pid):
+    """User + system CPU seconds a running process has used so far (/proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_plan(mon, tmp, runs, before=None):
     sys.path.insert(0, os.path.join(ROOT, "tests", "engine"))
     from harness import FakeServer, KEY  # noqa: E402
     n_mon, n_dash = 2000, 300
@@ -312,20 +322,49 @@ def bench_plan(mon, tmp, runs):
         server.control("PUT", "/_state", {"monitors": monitors, "dashboards": dashboards})
         server.fault(latency_ms=LATENCY_MS)
         env = dict(os.environ, MONITORC_TEST_KEY=KEY)
-        cmd = [mon, "plan", "--target", "fake", "--parallel", str(PLAN_PARALLEL), src]
-        _, _, _, stdout, _ = run(cmd, env=env)
-        if "No changes." not in stdout:
-            sys.exit("plan found changes against the seeded fake:\n" + stdout[-2000:])
-        check_cmd = [mon, "check", src]
-        (pw, pc, pr), (cw, cc, cr) = alternated(runs, (cmd, {"env": env}), (check_cmd, {}))
-        requests = 2 + len(dashboards)
+        commands = [("plan", [mon, "plan", "--target", "fake", "--parallel", str(PLAN_PARALLEL), src], {"env": env})]
+        if before:
+            commands.append(("before", [before, *commands[0][1][1:]], {"env": env}))
+        commands += [("check", [mon, "check", src], {}),
+                     ("floor", [sys.executable, os.path.join(HERE, "plan_floor.py"), server.base, KEY,
+                                "--parallel", str(PLAN_PARALLEL)], {})]
+        # What a plan asks for, counted by the fake: the bound is made of these requests.
+        server.control("DELETE", "/_log")
+        for name, cmd, kw in commands:
+            if name in ("plan", "before"):
+                _, _, _, stdout, _ = run(cmd, **kw)
+                if "No changes." not in stdout:
+                    sys.exit(f"{name}: plan found changes against the seeded fake:\n" + stdout[-2000:])
+            if name == "plan":
+                requests = len(server.log_entries())
+        # Alternated; each run also records the fake's own CPU time while it ran.
+        samples = {name: [] for name, _, _ in commands}
+        for _ in range(runs):
+            for name, cmd, kw in commands:
+                fake_before = process_cpu(server.proc.pid)
+                wall, cpu, rss, stdout, _ = run(cmd, **kw)
+                if name == "floor":
+                    wall = float(stdout.split()[-2])  # its requests, first to last (not Python's start)
+                samples[name].append((wall, cpu, rss, process_cpu(server.proc.pid) - fake_before))
+        med = {name: (statistics.median(x[0] for x in xs), statistics.median(x[1] for x in xs),
+                      max(x[2] for x in xs), statistics.median(x[3] for x in xs)) for name, xs in samples.items()}
         bound = requests / PLAN_PARALLEL * LATENCY_MS / 1000.0
         print(f"plan, {len(monitors)} monitors + {len(dashboards)} dashboards, no changes, {LATENCY_MS} ms added "
               f"to every request (fake Mackerel on loopback)")
-        row(f"monitorc plan --parallel {PLAN_PARALLEL}", pw, pc, pr)
-        row("  of which compiling the source (monitorc check alone)", cw, cc, cr)
-        print(f"  bound: {requests} requests / {PLAN_PARALLEL} x {LATENCY_MS} ms = {bound:.3f} s; "
-              f"plan / bound = {pw / bound:.2f}x")
+
+        def plan_row(label, name):
+            w, c, r, f = med[name]
+            row(label, w, c, r)
+            print(f"  {'':<54} {'':>7}   fake's CPU {f:.3f} s; {w / bound:.2f}x the bound")
+
+        plan_row(f"monitorc plan --parallel {PLAN_PARALLEL}", "plan")
+        if before:
+            plan_row(f"before: {before}", "before")
+        row("  of which compiling the source (monitorc check alone)", *med["check"][:3])
+        plan_row(f"floor: same requests, {PLAN_PARALLEL} connections, nothing else", "floor")
+        print(f"  bound: {requests} requests (counted by the fake) / {PLAN_PARALLEL} x {LATENCY_MS} ms = "
+              f"{bound:.3f} s; plan / bound = {med['plan'][0] / bound:.2f}x; floor / bound = "
+              f"{med['floor'][0] / bound:.2f}x; plan - floor = {med['plan'][0] - med['floor'][0]:.3f} s")
     finally:
         server.stop()
 
@@ -407,7 +446,7 @@ def main():
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--rows", default="dashboards,rules,monitors,plan,startup")
     ap.add_argument("--before", metavar="MONITORC",
-                    help="another monitorc binary measured in the same alternation (dashboards and startup rows)")
+                    help="another monitorc binary measured in the same alternation (dashboards, plan and startup rows)")
     ap.add_argument("--grafonnet", metavar="VENDOR",
                     help="jsonnet -J folder holding github.com/grafana/grafonnet (and doc-util, xtd): adds the "
                          "grafonnet peer to the dashboards row")
@@ -430,6 +469,8 @@ def main():
                 bench_dashboards(mon, tmp, a.runs, a.grafonnet, before)
             elif name == "startup":
                 bench_startup(mon, tmp, a.runs, before)
+            elif name == "plan" and before:
+                bench_plan(mon, tmp, a.runs, before)
             else:
                 rows[name](mon, tmp, a.runs)
             print()

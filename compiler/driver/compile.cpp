@@ -52,6 +52,8 @@ void compile(const std::vector<std::string>& paths, const CompileOptions& opts, 
     Expanded expanded = expand(c.program, c.sources, eo, c.diags);
     timer.lap("expand");
     c.module = lower(std::move(expanded.objects), c.diags);
+    if (opts.onTarget)
+      for (const auto& t : c.module.targets) opts.onTarget(t);
     timer.lap("lower");
   } else {
     Lowerer lowerer(c.diags);
@@ -60,7 +62,10 @@ void compile(const std::vector<std::string>& paths, const CompileOptions& opts, 
     constexpr size_t kReleaseEvery = 2500;
     size_t lowered = 0;
     expandStreaming(c.program, c.sources, eo, c.diags, [&](Object&& o) {
+      bool target = opts.onTarget && o.type == "target";
+      size_t before = target ? lowerer.sofar().targets.size() : 0;
       lowerer.add(std::move(o));
+      if (target && lowerer.sofar().targets.size() > before) opts.onTarget(lowerer.sofar().targets.back());
       if (++lowered % kReleaseEvery == 0) releaseFreedMemory();
     });
     c.program.files.clear();

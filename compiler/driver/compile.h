@@ -1,6 +1,7 @@
 #pragma once
 // The front-end pipeline shared by the CLI and the language server:
 // load (parse + imports) -> expand -> lower (check) -> IR.
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -17,6 +18,10 @@ struct CompileOptions {
   /// Keep the syntax trees in Compilation::program after expansion (the language server
   /// needs them; build and check free them early to keep peak memory down).
   bool keepSyntax = false;
+  /// Called with each target as soon as its declaration has been lowered without errors, while
+  /// the rest of the source is still being expanded and lowered (plan starts reading the target
+  /// then: cli/remote_target.h). Later errors elsewhere in the source still fail the compile.
+  std::function<void(const ir::Target&)> onTarget;
 };
 
 struct Compilation {

@@ -17,6 +17,8 @@ class Lowerer {
   explicit Lowerer(DiagEngine& diags);
   ~Lowerer();
   void add(Object obj);
+  /// What has been lowered so far (finish() runs the checks across the whole module).
+  const ir::Module& sofar() const { return module_; }
   ir::Module finish();
 
  private:

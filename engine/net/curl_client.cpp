@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "net/http.h"
+#include "net/preload.h"
 
 namespace mon::net {
 
@@ -276,6 +277,11 @@ std::string checkBaseUrl(const std::string& url) {
     return "plain http:// is only allowed to loopback addresses (got host '" + host + "'); use https://";
   }
   return "unsupported URL scheme '" + scheme + "' (use https://)";
+}
+
+void preloadCurl(const std::string& library) {
+  std::string err;
+  loadCurl(library, err);
 }
 
 std::unique_ptr<Client> makeCurlClient(const ClientOptions& opts, const std::string& library) {

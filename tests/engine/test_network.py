@@ -152,9 +152,9 @@ class Network(unittest.TestCase):
             d = workdir(server.base)
             p = run(d, "plan", "main.mon", timeout=30)
             self.assertEqual(p.returncode, 1)
-            # Each list plan reads (both at the same time) is asked for once: a 403 is not retried.
+            # Each list plan reads (all at the same time) is asked for once: a 403 is not retried.
             paths = sorted(r[1] for r in server.requests)
-            self.assertEqual(paths, ["/api/v0/dashboards", "/api/v0/monitors"])
+            self.assertEqual(paths, sorted("/api/v0/" + name for name in LISTS))
         finally:
             server.stop()
 
@@ -232,6 +232,62 @@ class Files(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertFalse(os.path.exists(stale))
         self.assertEqual(slurp(os.path.join(self.dir, "out", "mackerel", "dashboards", "mine.json")), "{}\n")
+
+
+def slow_lists(h):
+    """The lists after a short wait, the dashboard list naming 100 dashboards: a read that is
+    still going while a small source compiles."""
+    import time
+    time.sleep(0.02)
+    name = h.path.rstrip("/").rsplit("/", 1)[-1]
+    if h.path.startswith("/api/v0/dashboards/"):
+        reply(h, 200, json.dumps({"id": name, "title": name, "urlPath": name, "memo": "", "widgets": []}))
+    elif name == "dashboards":
+        reply(h, 200, json.dumps({"dashboards": [{"id": f"d{i}", "title": f"d{i}", "urlPath": f"d{i}"}
+                                                for i in range(100)]}))
+    else:
+        empty_lists(h)
+
+
+# Many monitors after the target, then a block with an error: the target is read from the time
+# its declaration is lowered, and the error is found later.
+BROKEN = SOURCE + "".join(f'monitor connectivity "c{i}" {{ scopes = ["svc:r{i}"] }}\n' for i in range(2000)) + \
+    'monitor host "broken" {\n  metric = "cpu%"\n  no_such_field = 1\n}\n'
+
+
+class ReadWhileCompiling(unittest.TestCase):
+    """plan and apply read the target while the rest of the source compiles (cli/remote_target.h):
+    what they print and send must be what they did when the read came after the compile."""
+
+    def test_source_with_errors_prints_its_errors_only_and_writes_nothing(self):
+        server = Tiny(slow_lists)
+        try:
+            d = workdir(server.base, BROKEN)
+            for args in (("plan", "main.mon"), ("plan", "--target", "t", "main.mon"),
+                         ("apply", "main.mon", "--auto-approve")):
+                p = run(d, *args)
+                self.assertEqual(p.returncode, 1, args)
+                self.assertIn("main.mon:2008:3: error:", p.stderr)
+                self.assertNotIn("reading", p.stderr)
+                self.assertNotIn("Plan:", p.stdout)
+            # Whether the read got to send anything depends on timing; it never writes.
+            self.assertEqual({m for m, _, _ in server.requests} - {"GET"}, set())
+        finally:
+            server.stop()
+
+    def test_unreachable_target_is_reported_only_for_a_source_without_errors(self):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()  # nothing listens there now
+        base = f"http://127.0.0.1:{port}"
+        p = run(workdir(base, BROKEN), "plan", "main.mon")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("main.mon:2008:3: error:", p.stderr)
+        self.assertNotIn("refused", p.stderr)
+        p = run(workdir(base), "plan", "main.mon")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(f"reading mackerel \"t\" ({base}/): GET /api/v0/monitors: connection refused", p.stderr)
 
 
 if __name__ == "__main__":

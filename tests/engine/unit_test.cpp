@@ -13,6 +13,7 @@
 
 #include "apply.h"
 #include "diff.h"
+#include "early_read.h"
 #include "grafana/target_kind.h"
 #include "mackerel/local_remote.h"
 #include "mackerel/api_remote.h"
@@ -22,6 +23,7 @@
 #include "mackerel/time_zone.h"
 #include "net/decorators.h"
 #include "net/fake_client.h"
+#include "net/work_queue.h"
 #include "ownership.h"
 #include "prometheus/apply.h"
 #include "prometheus/target_kind.h"
@@ -644,40 +646,43 @@ namespace {
 
 // Answers the Mackerel reads and records how many were in flight at once. A request waits (at
 // most a few seconds, so a broken remote fails the test instead of hanging it) until the
-// concurrency the test expects has been reached once: both lists together, then `dashWorkers`
-// dashboard GETs together.
+// concurrency the test expects has been reached once: `lists` lists together, then
+// `dashWorkers` dashboard GETs together. With `holdMonitors` the monitor list is answered only
+// once a dashboard GET has started.
 struct ConcurrentReads {
   int dashboards = 10;
   int dashWorkers = 1;
+  int lists = 6;
+  bool holdMonitors = false;
   std::mutex mu;
   std::condition_variable cv;
   int listsInFlight = 0, dashInFlight = 0, dashStarted = 0, maxLists = 0, maxDash = 0, maxAll = 0;
-  bool listsPeak = false, dashPeak = false;
+  bool listsPeak = false, dashPeak = false, dashBeforeMonitors = false;
 
   Response answer(const Request& r) {
-    if (!routingList(r.url).empty()) {  // read after the others, one at a time: not counted
-      Response res;
-      res.status = 200;
-      res.body = routingList(r.url);
-      return res;
-    }
     std::unique_lock<std::mutex> lock(mu);
-    bool list = r.url.ends_with("/api/v0/monitors") || r.url.ends_with("/api/v0/dashboards");
+    bool list = r.url.find("/api/v0/dashboards/") == std::string::npos;
     int& inFlight = list ? listsInFlight : dashInFlight;
     ++inFlight;
     if (!list) ++dashStarted;
     maxLists = std::max(maxLists, listsInFlight);
     maxDash = std::max(maxDash, dashInFlight);
     maxAll = std::max(maxAll, listsInFlight + dashInFlight);
-    if (list) listsPeak = listsPeak || listsInFlight == 2;
+    if (list) listsPeak = listsPeak || listsInFlight == lists;
     else dashPeak = dashPeak || dashInFlight >= dashWorkers;
     cv.notify_all();
     cv.wait_for(lock, std::chrono::seconds(5),
                 [&] { return list ? listsPeak : dashPeak || dashStarted == dashboards; });
+    if (holdMonitors && r.url.ends_with("/api/v0/monitors")) {
+      cv.wait_for(lock, std::chrono::seconds(5), [&] { return dashStarted > 0; });
+      dashBeforeMonitors = dashStarted > 0;
+    }
     --inFlight;
     Response res;
     res.status = 200;
-    if (r.url.ends_with("/api/v0/monitors")) {
+    if (!routingList(r.url).empty()) {
+      res.body = routingList(r.url);
+    } else if (r.url.ends_with("/api/v0/monitors")) {
       res.body = R"({"monitors":[{"id":"m1","type":"host","name":"x"}]})";
     } else if (r.url.ends_with("/api/v0/dashboards")) {
       Json list = Json::array();
@@ -708,17 +713,72 @@ RemoteState readWith(ConcurrentReads& reads, size_t readParallel) {
 
 }  // namespace
 
-TEST_CASE("mackerel reads: both lists at once, then readParallel - 1 dashboard GETs at once") {
+TEST_CASE("diff takes the canonical forms and fingerprints made ahead instead of making them") {
+  std::vector<Desired> want = {{ObjKind::Monitor, "x", "host", J(R"({"type":"host","name":"x","warning":1})"), "", {}, "", ""}};
+  RemoteState rs;
+  rs.monitors.push_back({ObjKind::Monitor, "m1", J(R"({"id":"m1","type":"host","name":"x","warning":2,"memo":"managed-by: monitorc"})")});
+  DiffOptions opts{false, mackerel::normalize, {}};
+  CHECK(diff(want, rs, opts).changes[0].action == Action::Update);
+  // A remote that made its canonical form ahead: that form is what is compared.
+  rs.monitors[0].canonical = mackerel::normalize(ObjKind::Monitor, want[0].body);
+  rs.monitors[0].fingerprint = "made-ahead";
+  Plan p = diff(want, rs, opts);
+  CHECK(p.changes[0].action == Action::NoChange);
+  CHECK(p.fingerprints.at("monitor/m1") == "made-ahead");
+  // The source's side made ahead likewise.
+  SourceSide source = sourceSide(want, opts);
+  source.canonical[0]["warning"] = 3;
+  source.sent[0]["warning"] = 3;
+  Plan q = diff(want, rs, opts, &source);
+  CHECK(q.changes[0].action == Action::Update);
+  CHECK(q.changes[0].body["warning"] == 3);
+  CHECK(q.changes[0].body["memo"] == "managed-by: monitorc");
+}
+
+TEST_CASE("work queue: jobs that running jobs add run before run() returns, at most N at once") {
+  mon::net::WorkQueue q;
+  std::atomic<int> ran{0}, inFlight{0}, maxInFlight{0};
+  auto job = [&] {
+    int now = ++inFlight;
+    for (int m = maxInFlight; now > m && !maxInFlight.compare_exchange_weak(m, now);) {}
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    --inFlight;
+    ++ran;
+  };
+  for (int list = 0; list < 3; ++list)
+    q.add([&] {
+      job();
+      for (int i = 0; i < 10; ++i) q.add(job);  // as a list names what to read next
+    });
+  q.run(4);
+  CHECK(ran == 33);
+  CHECK(maxInFlight <= 4);
+  mon::net::WorkQueue empty;
+  empty.run(4);  // nothing to do: returns
+}
+
+TEST_CASE("mackerel reads: the six lists at once, then dashboard GETs in every free slot") {
   ConcurrentReads reads;
-  reads.dashWorkers = 5;
-  RemoteState rs = readWith(reads, 6);
-  CHECK(reads.maxLists == 2);
-  CHECK(reads.maxDash == 5);
-  CHECK(reads.maxAll <= 6);
+  reads.dashWorkers = 8;
+  RemoteState rs = readWith(reads, 8);
+  CHECK(reads.maxLists == 6);
+  CHECK(reads.maxDash == 8);
+  CHECK(reads.maxAll <= 8);
   REQUIRE(rs.monitors.size() == 1);
   REQUIRE(rs.dashboards.size() == 10);
   // In list order whatever order the answers came in.
   for (int i = 0; i < 10; ++i) CHECK(rs.dashboards[i].body["id"] == "d" + std::to_string(i));
+}
+
+TEST_CASE("mackerel reads: dashboard GETs start as soon as their list has arrived, before the other lists") {
+  ConcurrentReads reads;
+  reads.lists = 4;  // as many as --parallel lets start together
+  reads.holdMonitors = true;
+  RemoteState rs = readWith(reads, 4);
+  CHECK(reads.dashBeforeMonitors);
+  CHECK(reads.maxAll <= 4);
+  CHECK(rs.monitors.size() == 1);
+  CHECK(rs.dashboards.size() == 10);
 }
 
 TEST_CASE("mackerel reads: readParallel 1 reads one request at a time") {
@@ -729,6 +789,85 @@ TEST_CASE("mackerel reads: readParallel 1 reads one request at a time") {
   RemoteState rs = readWith(reads, 1);
   CHECK(reads.maxAll == 1);
   CHECK(rs.dashboards.size() == 4);
+}
+
+TEST_CASE("mackerel reads: a stopped read sends nothing more and fails") {
+  std::shared_ptr<Remote> remote;
+  std::atomic<int> sent{0};
+  auto client = std::make_shared<RecordingClient>([&](const Request& r) {
+    ++sent;
+    Response res;
+    res.status = 200;
+    if (r.url.ends_with("/api/v0/dashboards")) {
+      res.body = R"({"dashboards":[{"id":"d1"},{"id":"d2"}]})";
+      remote->stopReading();  // as a run whose source did not compile does
+    } else {
+      res.body = routingList(r.url).empty() ? R"({"monitors":[]})" : routingList(r.url);
+    }
+    return res;
+  });
+  mackerel::Options o;
+  o.baseUrl = "http://127.0.0.1:1/";
+  o.apiKey = "k";
+  o.readParallel = 1;
+  remote = mackerel::makeRemote(client, o);
+  RemoteState rs;
+  std::string err;
+  CHECK_FALSE(remote->fetch(rs, err));
+  CHECK(sent == 1);
+  CHECK(err.find("stopped") != std::string::npos);
+}
+
+TEST_CASE("an early read: its answer is the target's first read; dropped unread, it stops and waits") {
+  std::atomic<int> sent{0};
+  auto answers = [&](const Request& r) {
+    ++sent;
+    Response res;
+    res.status = 200;
+    res.body = routingList(r.url);
+    if (r.url.ends_with("/api/v0/monitors")) res.body = R"({"monitors":[{"id":"m1","type":"host","name":"x"}]})";
+    if (r.url.ends_with("/api/v0/dashboards")) res.body = R"({"dashboards":[]})";
+    return res;
+  };
+  mackerel::Options o;
+  o.baseUrl = "http://127.0.0.1:1/";
+  o.apiKey = "k";
+  o.canonical = mackerel::normalize;
+  {
+    EarlyRead early(mackerel::makeRemote(std::make_shared<RecordingClient>(answers), o));
+    RemoteState rs;
+    bool ok = false;
+    std::string err;
+    std::unique_ptr<Remote> remote = early.finish(rs, ok, err);
+    REQUIRE(remote);
+    CHECK(ok);
+    REQUIRE(rs.monitors.size() == 1);
+    CHECK(sent == 6);
+    // Made on the reading threads, as diff() would make them.
+    CHECK(rs.monitors[0].canonical == mackerel::normalize(ObjKind::Monitor, rs.monitors[0].body));
+    CHECK(rs.monitors[0].fingerprint == fingerprint(rs.monitors[0].body));
+    CHECK_FALSE(early.finish(rs, ok, err));  // once only
+  }
+  // Dropped at once: stopped before most requests go out, and waited for (the counter is
+  // still alive when the last answer comes).
+  sent = 0;
+  std::atomic<bool> opened{false};
+  auto slow = [&](const Request& r) {
+    while (!opened) std::this_thread::sleep_for(std::chrono::milliseconds(1));  // until dropped
+    return answers(r);
+  };
+  o.readParallel = 2;
+  std::thread release;
+  {
+    auto early = std::make_unique<EarlyRead>(mackerel::makeRemote(std::make_shared<RecordingClient>(slow), o));
+    release = std::thread([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      opened = true;
+    });
+    early.reset();  // stops, then waits for the two requests in flight
+  }
+  release.join();
+  CHECK(sent <= 2);
 }
 
 TEST_CASE("mackerel reads: a failed monitor list is the error even while dashboards are read") {

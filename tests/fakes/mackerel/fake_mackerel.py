@@ -413,7 +413,9 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def _send(self, status, obj, headers=None):
-        body = json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        self._send_encoded(status, encode(obj), headers)
+
+    def _send_encoded(self, status, body, headers=None):
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -475,21 +477,57 @@ class Handler(BaseHTTPRequestHandler):
             key = self.headers.get("X-Api-Key") or ""
             if not hmac.compare_digest(key.encode(), srv.api_key.encode()):
                 raise ApiError(403, "X-Api-Key header is missing or invalid")
-            status, obj = route_api(srv, method, path, raw, urlsplit(self.path).query)
+            body = srv.answers.get(self.path, srv.store.generation) if method == "GET" else None
+            if body is None:
+                generation = srv.store.generation  # before reading: an answer is never newer than its key
+                status, obj = route_api(srv, method, path, raw, urlsplit(self.path).query)
+                body = encode(obj)
+                if method == "GET" and status == 200:
+                    srv.answers.put(self.path, generation, body)
+            else:
+                status = 200
         except ApiError as e:
-            status, obj, headers = e.status, {"error": {"message": e.message}}, e.headers
+            status, body, headers = e.status, encode({"error": {"message": e.message}}), e.headers
         else:
             headers = None
         if action == "lose_response_after_commit":
             self._log(method, status, "lose_response_after_commit")
             return self._drop()
         self._log(method, status)
-        self._send(status, obj, headers)
+        self._send_encoded(status, body, headers)
 
     def _drop(self):
         # Returning without writing anything, with close_connection set, makes
         # the server shut the socket down: the client sees EOF, no status line.
         self.close_connection = True
+
+
+def encode(obj):
+    return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+
+
+class AnswerCache:
+    """Encoded answers to GETs (by path and query) while the store is at the generation they
+    were computed at: a plan reads the same lists and dashboards again and again, and encoding a
+    list of thousands of monitors anew for each read was most of the fake's own time. Any change
+    to the store moves its generation on (store.py), which empties the cache on the next put."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.generation = None
+        self.bodies = {}
+
+    def get(self, target, generation):
+        with self.lock:
+            return self.bodies.get(target) if generation == self.generation else None
+
+    def put(self, target, generation, body):
+        with self.lock:
+            if self.generation is not None and generation < self.generation:
+                return  # computed before a change another answer already saw
+            if generation != self.generation:
+                self.generation, self.bodies = generation, {}
+            self.bodies[target] = body
 
 
 class FakeMackerelServer(ThreadingHTTPServer):
@@ -502,6 +540,7 @@ class FakeMackerelServer(ThreadingHTTPServer):
         self.verbose = verbose
         self.store = Store(state_path)
         self.faults = Faults()
+        self.answers = AnswerCache()
         self.request_log = []
         self.log_lock = threading.Lock()
 

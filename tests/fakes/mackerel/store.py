@@ -2,6 +2,10 @@
 
 Stored objects are never mutated in place: an update replaces the dict. So a
 handler can serialise an object it got under the lock after releasing it.
+
+Every change goes through save() (or replace()/clear(), which call it), and each bumps
+`generation`: an answer computed while the store was at one generation stays right until the
+next, which lets the server keep a GET's encoded answer (fake_mackerel.AnswerCache).
 """
 import json
 import os
@@ -28,6 +32,7 @@ class Store:
         self.alert_groups = {}  # id -> alert group setting
         self.users = []       # user ids of the organization (email channels' userIds)
         self.default_group = None  # id of the organization's default notification group
+        self.generation = 0   # bumped by every change (save())
         if path and os.path.exists(path):
             with open(path, encoding="utf-8") as f:
                 self.replace(json.load(f), persist=False)
@@ -106,6 +111,8 @@ class Store:
             self.users = list(data.get("users") or [])
             if persist:
                 self.save()
+            else:
+                self.generation += 1
 
     def clear(self):
         with self.lock:
@@ -118,9 +125,10 @@ class Store:
     def save(self):
         """Write the state after every mutation, atomically (temp + rename),
         so a server killed at any moment leaves a readable file."""
-        if not self.path:
-            return
         with self.lock:
+            self.generation += 1
+            if not self.path:
+                return
             tmp = f"{self.path}.tmp{os.getpid()}"
             with open(tmp, "w", encoding="utf-8") as f:
                 json.dump(self.snapshot(), f, indent=2, ensure_ascii=False)

@@ -432,6 +432,33 @@ class FakeMackerelTest(unittest.TestCase):
         self.assertEqual([m["type"] for m in listed["monitors"]], ["host", "check"])
         self.assertEqual(self.call("POST", "/api/v0/dashboards", with_(DASHBOARD, urlPath="t"))[0], 409)
 
+    def test_answers_kept_between_reads_follow_every_change(self):
+        # GET answers are kept encoded until the store changes: each kind of change must show
+        # in the next read of the same path.
+        def names():
+            return [m["name"] for m in self.call("GET", "/api/v0/monitors")[2]["monitors"]]
+
+        self.assertEqual(names(), [])
+        self.assertEqual(names(), [])
+        created = self.create(HOST)
+        self.assertEqual(names(), ["load"])
+        self.call("PUT", f"/api/v0/monitors/{created['id']}", with_(HOST, name="load2"))
+        self.assertEqual(names(), ["load2"])
+        self.assertEqual(self.call("GET", f"/api/v0/monitors/{created['id']}")[2]["monitor"]["name"], "load2")
+        self.call("DELETE", f"/api/v0/monitors/{created['id']}")
+        self.assertEqual(names(), [])
+        self.assertEqual(self.call("GET", f"/api/v0/monitors/{created['id']}")[0], 404)
+        self.call("PUT", "/_state", {"monitors": [{"id": "seededHost1", **HOST}]}, key=None)
+        self.assertEqual(names(), ["load"])
+        board = self.create(DASHBOARD, "/api/v0/dashboards")
+        self.assertEqual(self.call("GET", f"/api/v0/dashboards/{board['id']}")[2]["title"], "Web")
+        self.call("PUT", f"/api/v0/dashboards/{board['id']}", with_(DASHBOARD, title="Web 2"))
+        self.assertEqual(self.call("GET", f"/api/v0/dashboards/{board['id']}")[2]["title"], "Web 2")
+        self.assertEqual([d["title"] for d in self.call("GET", "/api/v0/dashboards")[2]["dashboards"]], ["Web 2"])
+        self.call("POST", "/_reset", key=None)
+        self.assertEqual(names(), [])
+        self.assertEqual(self.call("GET", "/api/v0/dashboards")[2], {"dashboards": []})
+
     # ------------------------------------------------------------ alerts
 
     def test_alert_pages(self):
