@@ -36,8 +36,10 @@ Rows:
               floor: plan_floor.py making the same requests on as many kept-alive connections and
               nothing else, which says how much of the time is the fake's; each with the fake's
               own CPU time. `--before OLD_MONITORC` alternates an earlier build in the same row.
-  startup     `monitorc --version` and a one-dashboard `build`; shared libraries mapped by a
-              running `monitorc lsp` and by `monitorc plan` (/proc/PID/maps).
+  startup     `monitorc --version` and a one-dashboard `build`, each started by this script
+              itself so its CPU time is its own (no /usr/bin/time or env(1) around it), in
+              milliseconds, beside a C++ hello world (shared and static) and a C program that
+              returns; shared libraries mapped by a running `monitorc lsp` (/proc/PID/maps).
 """
 import argparse
 import json
@@ -55,24 +57,27 @@ LATENCY_MS = 50
 PLAN_PARALLEL = 16
 
 
-def run(cmd, cwd=None, env=None, check=True):
-    """(wall s, cpu s, peak RSS MiB, stdout, stderr) of one run of cmd."""
+def run(cmd, cwd=None, env=None, check=True, direct=False):
+    """(wall s, cpu s, peak RSS MiB, stdout, stderr) of one run of cmd. With direct=True the command
+    is started by this process itself, so the CPU time is the command's alone (no /usr/bin/time),
+    and the peak RSS is not measured (None)."""
     out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
     # Peak RSS from /usr/bin/time: a child forked from this Python process would report at
     # least Python's own RSS (the copy it had before exec) in wait4's ru_maxrss.
     with tempfile.NamedTemporaryFile(mode="r") as rss_file:
+        wrapper = [] if direct else ["/usr/bin/time", "-f", "%M", "-o", rss_file.name]
         start = time.perf_counter()
-        proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss_file.name, *cmd], cwd=cwd, env=env,
+        proc = subprocess.Popen([*wrapper, *cmd], cwd=cwd, env=env,
                                 stdout=out, stderr=err, stdin=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
-        rss_kib = int(rss_file.read().strip().splitlines()[-1])
+        rss_kib = None if direct else int(rss_file.read().strip().splitlines()[-1])
     out.seek(0)
     err.seek(0)
     stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     if check and os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(cmd)}\n{stderr[-3000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, rss_kib / 1024.0, stdout, stderr
+    return wall, usage.ru_utime + usage.ru_stime, None if rss_kib is None else rss_kib / 1024.0, stdout, stderr
 
 
 def alternated(runs, *commands):
@@ -86,12 +91,18 @@ def alternated(runs, *commands):
             if before:
                 before()
             samples[i].append(run(cmd, **kw)[:3])
-    return [(statistics.median(s[0] for s in xs), statistics.median(s[1] for s in xs), max(s[2] for s in xs))
+    return [(statistics.median(s[0] for s in xs), statistics.median(s[1] for s in xs),
+             max((s[2] for s in xs if s[2] is not None), default=None))
             for xs in samples]
 
 
 def row(label, wall, cpu, rss):
     print(f"  {label:<54} {wall:7.3f} s wall {cpu:7.3f} s CPU {rss:7.1f} MiB")
+
+
+def start_row(label, wall, cpu, rss):
+    """A start figure in milliseconds: the command's own time, without a wrapper's."""
+    print(f"  {label:<54} {wall * 1000:6.1f} ms wall {cpu * 1000:6.1f} ms CPU {rss:7.1f} MiB")
 
 
 # ------------------------------------------------------------------------------ dashboards
@@ -405,37 +416,45 @@ def bench_startup(mon, tmp, runs, before=None):
     version_cmd = [mon, "--version"]
     build_cmd = [mon, "build", "-o", os.path.join(tmp, "one-out"), src]
     # The start of a binary that links libcurl, as monitorc did: the same binary with libcurl
-    # and its dependencies loaded before main by the dynamic linker (set through env(1), so
-    # /usr/bin/time itself does not load them; both --version rows go through env).
-    linked_cmd = ["env", "LD_PRELOAD=libcurl.so.4", *version_cmd]
-    # The floor under this machine's load: a C++ program that prints one line and exits, built
-    # the ordinary way (dynamic libstdc++, PIE).
+    # and its dependencies loaded before main by the dynamic linker.
+    linked_env = dict(os.environ, LD_PRELOAD="libcurl.so.4")
+    # The floors under this machine's load: a C++ program that prints one line and exits, built
+    # the ordinary way (dynamic libstdc++, PIE) and statically, and a C program that does nothing.
     hello = os.path.join(tmp, "hello")
     with open(hello + ".cpp", "w") as f:
         f.write('#include <iostream>\nint main() { std::cout << "hello\\n"; }\n')
+    with open(hello + "-c.c", "w") as f:
+        f.write("int main(void) { return 0; }\n")
     subprocess.run(["c++", "-O2", "-o", hello, hello + ".cpp"], check=True)
     subprocess.run(["c++", "-O2", "-static", "-o", hello + "-static", hello + ".cpp"], check=True)
-    commands = [(["env", *version_cmd], {}), (linked_cmd, {}), (build_cmd, {}), (["env", hello], {}),
-                (["env", hello + "-static"], {})]
+    subprocess.run(["cc", "-O2", "-o", hello + "-c", hello + "-c.c"], check=True)
+    commands = [(version_cmd, {}), (version_cmd, {"env": linked_env}), (build_cmd, {}), ([hello], {}),
+                ([hello + "-static"], {}), ([hello + "-c"], {})]
     if before:
-        commands += [(["env", before, "--version"], {}),
+        commands += [([before, "--version"], {}),
                      ([before, "build", "-o", os.path.join(tmp, "one-before-out"), src], {})]
-    measured = alternated(max(runs, 15), *commands)
-    (vw, vc, vr), (lw, lc, lr), (bw, bc, br), (hw, hc, hr), (sw, sc, sr) = measured[:5]
+    # Started by this script itself: the CPU time is the command's own (under /usr/bin/time or
+    # env the wrapper's exec and start are several milliseconds, more than the figure measured).
+    # Peak RSS comes from one more run of each under /usr/bin/time.
+    measured = alternated(max(runs, 15), *[(cmd, dict(kw, direct=True)) for cmd, kw in commands])
+    rss = [run(cmd, **kw)[2] for cmd, kw in commands]
+    figures = [(w, c, r) for (w, c, _), r in zip(measured, rss)]
+    (vw, vc, vr), (lw, lc, lr), (bw, bc, br), (hw, hc, hr), (sw, sc, sr), (cw, cc, cr) = figures[:6]
     libs = libraries_of_lsp(mon)
-    libs_linked = libraries_of_lsp(mon, dict(os.environ, LD_PRELOAD="libcurl.so.4"))
+    libs_linked = libraries_of_lsp(mon, linked_env)
     curl = sorted(os.path.basename(p) for p in libs if "libcurl" in p)
-    print("process start")
-    row("monitorc --version", vw, vc, vr)
-    row("monitorc --version, libcurl loaded at start (as linked)", lw, lc, lr)
-    row("monitorc build of one dashboard", bw, bc, br)
+    print("process start (each command started directly; medians of its own CPU time)")
+    start_row("monitorc --version", vw, vc, vr)
+    start_row("monitorc --version, libcurl loaded at start (as linked)", lw, lc, lr)
+    start_row("monitorc build of one dashboard", bw, bc, br)
     if before:
-        (pvw, pvc, pvr), (pbw, pbc, pbr) = measured[5:7]
-        row("before: monitorc --version", pvw, pvc, pvr)
-        row("before: monitorc build of one dashboard", pbw, pbc, pbr)
-    row("floor: a C++ hello world (shared libstdc++)", hw, hc, hr)
-    row("floor: a C++ hello world (static)", sw, sc, sr)
-    print(f"  start / one-dashboard build: {100 * vw / bw:.0f} %; shared libraries mapped by a running "
+        (pvw, pvc, pvr), (pbw, pbc, pbr) = figures[6:8]
+        start_row("before: monitorc --version", pvw, pvc, pvr)
+        start_row("before: monitorc build of one dashboard", pbw, pbc, pbr)
+    start_row("floor: a C++ hello world (shared libstdc++)", hw, hc, hr)
+    start_row("floor: a C++ hello world (static)", sw, sc, sr)
+    start_row("floor: a C program that returns", cw, cc, cr)
+    print(f"  start / one-dashboard build: {100 * vc / bc:.0f} % of the CPU; shared libraries mapped by a running "
           f"`monitorc lsp`: {len(libs)} (libcurl: {', '.join(curl) or 'not loaded'}); "
           f"with libcurl loaded at start: {len(libs_linked)}")
 
