@@ -1,9 +1,13 @@
 #include "driver/load.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "parse/parse.h"
 #include "support/files.h"
@@ -46,20 +50,94 @@ std::vector<std::string> expandPaths(const std::vector<std::string>& paths, std:
   return out;
 }
 
-namespace {
-
-class Loader {
+// Loads files depth first along their imports. The named files are read first and parsed on
+// other threads ahead of the loading (they are independent until their imports are followed);
+// their diagnostics are merged when the loading reaches them, so the output order does not
+// depend on threads.
+class RootLoader::Impl {
  public:
-  Loader(SourceManager& sm, DiagEngine& diags, FileReader& reader) : sm_(sm), diags_(diags), reader_(reader) {}
+  Impl(const std::vector<std::string>& paths, SourceManager& sm, DiagEngine& diags, FileReader& reader,
+       Program& program, size_t parseAhead, bool lazyImports)
+      : sm_(sm), diags_(diags), reader_(reader), program_(program), paths_(paths), lazy_(lazyImports),
+        parseAhead_(parseAhead) {
+    readNamedFiles();
+    size_t threads = std::min(workerThreads(), slots_.size());
+    for (size_t t = 1; t < threads; ++t) pool_.emplace_back([this] { parseLoop(); });
+  }
 
-  Program run(const std::vector<std::string>& paths) {
-    parseRootsInParallel(paths);
-    for (const auto& p : paths) {
-      FileId id = loadFile(p, Range{}, {});
-      if (id != kNoFile && std::find(program_.roots.begin(), program_.roots.end(), id) == program_.roots.end())
-        program_.roots.push_back(id);
+  ~Impl() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
     }
-    return std::move(program_);
+    changed_.notify_all();
+    for (auto& t : pool_) t.join();
+  }
+
+  size_t rootCount() const { return paths_.size(); }
+  const std::vector<FileId>& loaded() const { return loaded_; }
+
+  std::vector<FileId> namedFiles() const {
+    std::vector<FileId> out;
+    for (const auto& slot : slots_) out.push_back(slot.id);
+    return out;
+  }
+
+  void parseAheadAll() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      parseAhead_ = slots_.size();
+    }
+    changed_.notify_all();
+  }
+
+  FileId loadRoot(size_t i) {
+    rootsLoaded_ = std::max(rootsLoaded_, i + 1);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      window_ = std::max(window_, namedBefore(i));
+    }
+    changed_.notify_all();
+    FileId id = loadFile(paths_[i], Range{}, {});
+    if (id != kNoFile && std::find(program_.roots.begin(), program_.roots.end(), id) == program_.roots.end())
+      program_.roots.push_back(id);
+    return id;
+  }
+
+  FileId importOf(FileId from, const ast::Stmt& import, size_t index) {
+    LoadedFile& lf = program_.files[from];
+    if (index < lf.imports.size()) return lf.imports[index];  // followed already (eager)
+    std::vector<std::string> stack;
+    for (const auto& f : frames_) stack.push_back(f.key);
+    FileId dep = resolveImport(from, import, stack);
+    lf.imports.push_back(dep);
+    return dep;
+  }
+
+  void fileExpanded(FileId file) {
+    if (frames_.empty() || frames_.back().id != file) return;
+    onStack_.erase(frames_.back().key);
+    frames_.pop_back();
+  }
+
+  void loadEverything() {
+    if (!lazy_) return;
+    lazy_ = false;
+    for (; !frames_.empty(); frames_.pop_back()) {
+      const Frame& f = frames_.back();
+      std::vector<std::string> stack;
+      for (const auto& outer : frames_) stack.push_back(outer.key);
+      LoadedFile& lf = program_.files[f.id];
+      size_t index = 0;
+      for (const auto& st : lf.ast.stmts) {
+        // Expanded statements are freed; import statements are kept.
+        if (!st || st->kind != ast::StmtKind::Import) continue;
+        if (index++ < lf.imports.size()) continue;
+        lf.imports.push_back(resolveImport(f.id, *st, stack));
+      }
+      onStack_.erase(f.key);
+    }
+    for (size_t i = rootsLoaded_; i < paths_.size(); ++i) loadRoot(i);
   }
 
  private:
@@ -69,29 +147,85 @@ class Loader {
     return (ec ? fs::path(path) : abs).lexically_normal().string();
   }
 
-  struct Preparsed {
+  enum class SlotState { Waiting, Parsing, Parsed, Taken };
+
+  // A named file read at the start, parsed by whichever thread gets to it first.
+  struct Slot {
+    FileId id = kNoFile;
+    const std::string* text = nullptr;  // owned by the SourceManager, which never moves it
+    const std::string* path = nullptr;
+    SlotState state = SlotState::Waiting;
     ast::File ast;
     DiagEngine diags;
   };
 
-  // Files are independent until their imports are followed, so the files named on the
-  // command line are read and parsed on all cores first. Their diagnostics are merged when
-  // the sequential pass below reaches them, so the output order does not depend on threads.
-  void parseRootsInParallel(const std::vector<std::string>& paths) {
-    std::vector<FileId> ids;
-    for (const auto& p : paths) {
+  void readNamedFiles() {
+    for (const auto& p : paths_) {
+      slotsBeforePath_.push_back(slots_.size());
       std::string k = key(p), text, error;
       if (ids_.count(k) || !reader_.read(p, text, error) || text.size() > kMaxSourceBytes) continue;
       FileId id = sm_.add(p, std::move(text));
       ids_[k] = id;
-      ids.push_back(id);
+      slotOf_[id] = slots_.size();
+      slots_.emplace_back();
+      slots_.back().id = id;
+      slots_.back().text = &sm_.text(id);
+      slots_.back().path = &sm_.path(id);
     }
-    std::vector<Preparsed> results(ids.size());
-    parallelFor(ids.size(), workerThreads(), [&](size_t i) {
-      results[i].diags.setErrorLimit(1000);
-      results[i].ast = parse(sm_, ids[i], results[i].diags);
-    });
-    for (size_t i = 0; i < ids.size(); ++i) preparsed_.emplace(ids[i], std::move(results[i]));
+  }
+
+  // How many slots belong to the named files up to the i-th (the parse window's base).
+  size_t namedBefore(size_t i) const { return i + 1 < slotsBeforePath_.size() ? slotsBeforePath_[i + 1] : slots_.size(); }
+
+  // The next slot a free thread may parse, or none: at most parseAhead_ beyond the named file
+  // being loaded. Call with mu_ held.
+  Slot* nextToParse() {
+    while (nextWaiting_ < slots_.size() && slots_[nextWaiting_].state != SlotState::Waiting) ++nextWaiting_;
+    if (nextWaiting_ >= slots_.size() || nextWaiting_ >= window_ + parseAhead_) return nullptr;
+    return &slots_[nextWaiting_];
+  }
+
+  // Parses a claimed slot without the lock; returns with it held again.
+  void parseSlot(Slot& slot, std::unique_lock<std::mutex>& lock) {
+    slot.state = SlotState::Parsing;
+    lock.unlock();
+    slot.diags.setErrorLimit(1000);
+    slot.ast = parse(slot.id, *slot.text, *slot.path, slot.diags);
+    lock.lock();
+    slot.state = SlotState::Parsed;
+    changed_.notify_all();
+  }
+
+  void parseLoop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      Slot* slot = nullptr;
+      changed_.wait(lock, [&] { return stop_ || (slot = nextToParse()) != nullptr || nextWaiting_ >= slots_.size(); });
+      if (!slot) return;  // stopped, or nothing left to parse
+      parseSlot(*slot, lock);
+    }
+  }
+
+  // The tree and diagnostics of a named file, parsed here if no other thread has started it;
+  // while another thread parses it, this one parses the next file when the window allows.
+  Slot& take(size_t index) {
+    std::unique_lock<std::mutex> lock(mu_);
+    Slot& slot = slots_[index];
+    window_ = std::max(window_, index + 1);  // an import of a named file further on
+    changed_.notify_all();
+    while (slot.state != SlotState::Parsed) {
+      if (slot.state == SlotState::Waiting) {
+        parseSlot(slot, lock);
+        continue;
+      }
+      if (Slot* other = nextToParse()) {
+        parseSlot(*other, lock);
+        continue;
+      }
+      changed_.wait(lock);
+    }
+    slot.state = SlotState::Taken;
+    return slot;
   }
 
   // Loads one file and, depth first, its imports. `stack` holds the import chain for cycles.
@@ -99,13 +233,14 @@ class Loader {
     std::string k = key(path);
     auto known = ids_.find(k);
     if (known != ids_.end()) {
-      auto pre = preparsed_.find(known->second);
-      if (pre == preparsed_.end()) return known->second;  // loaded already
+      auto named = slotOf_.find(known->second);
+      if (named == slotOf_.end()) return known->second;  // loaded already
       FileId id = known->second;
-      for (const auto& d : pre->second.diags.all()) diags_.append(d);
-      ast::File file = std::move(pre->second.ast);
-      preparsed_.erase(pre);
-      return followImports(id, k, std::move(file), std::move(stack));
+      Slot& slot = take(named->second);
+      slotOf_.erase(named);
+      for (const auto& d : slot.diags.all()) diags_.append(d);
+      slot.diags = DiagEngine();
+      return followImports(id, k, std::move(slot.ast), std::move(stack));
     }
     std::string text, error;
     if (!reader_.read(path, text, error)) {
@@ -119,12 +254,18 @@ class Loader {
     }
     FileId id = sm_.add(path, std::move(text));
     ids_[k] = id;
-    return followImports(id, k, parse(sm_, id, diags_), std::move(stack));
+    return followImports(id, k, parse(id, sm_.text(id), sm_.path(id), diags_), std::move(stack));
   }
 
   FileId followImports(FileId id, const std::string& k, ast::File file, std::vector<std::string> stack) {
     LoadedFile& lf = program_.files[id];
+    loaded_.push_back(id);
     lf.ast = std::move(file);
+    if (lazy_) {  // followed as the file is expanded: importOf()
+      frames_.push_back(Frame{id, k});
+      onStack_.insert(k);
+      return id;
+    }
     stack.push_back(k);
     onStack_.insert(k);
     for (const auto& st : lf.ast.stmts) {
@@ -158,16 +299,53 @@ class Loader {
   SourceManager& sm_;
   DiagEngine& diags_;
   FileReader& reader_;
-  Program program_;
+  Program& program_;
+  std::vector<std::string> paths_;
   std::map<std::string, FileId> ids_;
   std::set<std::string> onStack_;
-  std::map<FileId, Preparsed> preparsed_;
+  std::vector<FileId> loaded_;
+  bool lazy_;
+  // Lazy: the files being expanded, outermost first (the import chain load() would have).
+  struct Frame {
+    FileId id;
+    std::string key;
+  };
+  std::vector<Frame> frames_;
+  size_t rootsLoaded_ = 0;
+  // The named files' parses. The slots are made before any thread starts and never move; a
+  // slot's state, and the window, are read and written under mu_.
+  std::deque<Slot> slots_;
+  std::vector<size_t> slotsBeforePath_;  // per path: the slots of the paths before it
+  std::map<FileId, size_t> slotOf_;      // named files not loaded yet -> their slot
+  std::mutex mu_;
+  std::condition_variable changed_;
+  size_t nextWaiting_ = 0;
+  size_t window_ = 0;  // slots up to the named file being loaded
+  size_t parseAhead_;
+  bool stop_ = false;
+  std::vector<std::thread> pool_;
 };
 
-}  // namespace
+RootLoader::RootLoader(const std::vector<std::string>& paths, SourceManager& sm, DiagEngine& diags,
+                       FileReader& reader, Program& program, size_t parseAhead, bool lazyImports)
+    : impl_(std::make_unique<Impl>(paths, sm, diags, reader, program, parseAhead, lazyImports)) {}
+RootLoader::~RootLoader() = default;
+size_t RootLoader::rootCount() const { return impl_->rootCount(); }
+FileId RootLoader::loadRoot(size_t i) { return impl_->loadRoot(i); }
+const std::vector<FileId>& RootLoader::loaded() const { return impl_->loaded(); }
+std::vector<FileId> RootLoader::namedFiles() const { return impl_->namedFiles(); }
+void RootLoader::parseAheadAll() { impl_->parseAheadAll(); }
+FileId RootLoader::importOf(FileId from, const ast::Stmt& import, size_t index) {
+  return impl_->importOf(from, import, index);
+}
+void RootLoader::fileExpanded(FileId file) { impl_->fileExpanded(file); }
+void RootLoader::loadEverything() { impl_->loadEverything(); }
 
 Program load(const std::vector<std::string>& paths, SourceManager& sm, DiagEngine& diags, FileReader& reader) {
-  return Loader(sm, diags, reader).run(paths);
+  Program program;
+  RootLoader loader(paths, sm, diags, reader, program, static_cast<size_t>(-1) / 2, /*lazyImports=*/false);
+  for (size_t i = 0; i < loader.rootCount(); ++i) loader.loadRoot(i);
+  return program;
 }
 
 }  // namespace mon

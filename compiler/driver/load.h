@@ -50,4 +50,49 @@ std::vector<std::string> expandPaths(const std::vector<std::string>& paths, std:
 /// Loads and parses `paths` and everything they import.
 Program load(const std::vector<std::string>& paths, SourceManager& sm, DiagEngine& diags, FileReader& reader);
 
+/// The same one named file at a time, for a caller that expands each file as soon as it is
+/// loaded (the compiler driver: then about one file's syntax tree is in memory at a time, not
+/// all of them). The named files are read at once; they are parsed on other threads ahead of
+/// the caller, at most `parseAhead` files beyond the one needed last (unlimited after
+/// parseAheadAll()).
+///
+/// Eager, loadRoot(0), loadRoot(1), ... put in `program` and report to `diags` what load()
+/// does. Lazy, loadRoot() does not follow imports: the caller, expanding the file, asks for
+/// each import with importOf() when it reaches it and says when it is done with the file with
+/// fileExpanded(); as expansion follows imports depth first in order, as loading does, the
+/// files are loaded and the diagnostics reported in load()'s order. loadEverything() loads
+/// the rest as load() would, and makes the loader eager.
+class RootLoader {
+ public:
+  RootLoader(const std::vector<std::string>& paths, SourceManager& sm, DiagEngine& diags, FileReader& reader,
+             Program& program, size_t parseAhead, bool lazyImports);
+  ~RootLoader();
+  RootLoader(const RootLoader&) = delete;
+  RootLoader& operator=(const RootLoader&) = delete;
+
+  size_t rootCount() const;
+  /// Loads the i-th named file (in order: i = 0, 1, ...) and, when eager, depth first the files
+  /// it imports that are not loaded yet. Returns its id, or kNoFile when it could not be read.
+  FileId loadRoot(size_t i);
+  /// The file imported by the `index`-th import statement `import` of `from` (kNoFile when that
+  /// failed, reported), loaded now when lazy. `from` is the file being expanded innermost.
+  FileId importOf(FileId from, const ast::Stmt& import, size_t index);
+  /// The caller has expanded `file` and every file it imports.
+  void fileExpanded(FileId file);
+  /// Loads what load() would still load: the imports not followed yet of the files being
+  /// expanded, innermost first, then the named files not loaded yet.
+  void loadEverything();
+  /// Every file loaded so far (named or imported), in the order they were loaded.
+  const std::vector<FileId>& loaded() const;
+  /// The named files read at the start, in order (those that could not be read are missing).
+  std::vector<FileId> namedFiles() const;
+  /// From now on parse every named file as soon as a thread is free.
+  void parseAheadAll();
+
+  class Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace mon

@@ -19,13 +19,12 @@ struct Sink {
 
 class Expander {
  public:
-  Expander(const Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags,
+  Expander(const Program& program, const SourceManager& sm, DiagEngine& diags,
            Program* releasable = nullptr, const std::function<void(Object&&)>* consume = nullptr)
-      : program_(program), releasable_(releasable), consume_(consume), sm_(sm), diags_(diags), eval_(diags) {
-    collectVariables(opts);
-  }
+      : program_(program), releasable_(releasable), consume_(consume), sm_(sm), diags_(diags), eval_(diags) {}
 
-  Expanded run() {
+  Expanded run(const ExpandOptions& opts) {
+    collectVariables(opts);
     Expanded out;
     Sink sink{nullptr, &out.objects};
     for (FileId root : program_.roots) expandFile(root, sink);
@@ -35,13 +34,21 @@ class Expander {
     return out;
   }
 
- private:
+  // One file of a streaming expansion (ExpandSession): objects go to consume_ as they are made.
+  void expandRoot(FileId id, const ExpandSession::Imports* imports) {
+    imports_ = imports;
+    std::vector<Object> none;
+    Sink sink{nullptr, &none};
+    expandFile(id, sink);
+  }
+
   // Pass over every file for `variable "name" { default = ... }` so that var.x works
   // regardless of file order, then apply --var values.
   void collectVariables(const ExpandOptions& opts) {
     for (const auto& [id, lf] : program_.files) {
       for (const auto& st : lf.ast.stmts) {
-        if (st->kind != ast::StmtKind::Block || st->name != "variable") continue;
+        // A file expanded before the variables were collected has freed its statements.
+        if (!st || st->kind != ast::StmtKind::Block || st->name != "variable") continue;
         if (st->labels.size() != 1 || !st->labels[0].string) {
           diags_.report(st->nameRange, diag::err_missing_label, {"variable", "a quoted name, e.g. variable \"env\""});
           continue;
@@ -84,6 +91,7 @@ class Expander {
     }
   }
 
+ private:
   void expandFile(FileId id, Sink& sink) {
     if (done_.count(id)) return;
     done_[id] = std::make_shared<Scope>();
@@ -96,7 +104,9 @@ class Expander {
     for (size_t i = 0; i < lf.ast.stmts.size(); ++i) {
       const ast::Stmt& st = *lf.ast.stmts[i];
       if (st.kind == ast::StmtKind::Import) {
-        FileId dep = importIndex < lf.imports.size() ? lf.imports[importIndex] : kNoFile;
+        FileId dep = imports_ && imports_->resolve ? imports_->resolve(id, st, importIndex)
+                     : importIndex < lf.imports.size()   ? lf.imports[importIndex]
+                                                         : kNoFile;
         ++importIndex;
         if (dep == kNoFile) continue;
         expandFile(dep, sink);
@@ -116,6 +126,7 @@ class Expander {
       // Each file is expanded once (done_), and only templates are referred to afterwards.
       if (releasable_ && st.kind != ast::StmtKind::Template) releasable_->files.at(id).ast.stmts[i].reset();
     }
+    if (imports_ && imports_->done) imports_->done(id);
   }
 
   // `defaults { targets = [...] }` of one file: what it gives the objects made by the file's
@@ -451,6 +462,7 @@ class Expander {
   const Program& program_;
   Program* releasable_;  // set when top-level statements are freed once expanded
   const std::function<void(Object&&)>* consume_;  // set when objects are handed over per statement
+  const ExpandSession::Imports* imports_ = nullptr;  // set when files are loaded as imports are reached
   const SourceManager& sm_;
   DiagEngine& diags_;
   Evaluator eval_;
@@ -466,12 +478,32 @@ class Expander {
 }  // namespace
 
 Expanded expand(const Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags) {
-  return Expander(program, sm, opts, diags).run();
+  return Expander(program, sm, diags).run(opts);
 }
 
 void expandStreaming(Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags,
                      const std::function<void(Object&&)>& consume) {
-  Expander(program, sm, opts, diags, &program, &consume).run();
+  Expander(program, sm, diags, &program, &consume).run(opts);
 }
+
+struct ExpandSession::Impl {
+  Impl(Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags,
+       std::function<void(Object&&)> consume, Imports imports)
+      : opts(opts),
+        consume(std::move(consume)),
+        imports(std::move(imports)),
+        expander(program, sm, diags, &program, &this->consume) {}
+  ExpandOptions opts;
+  std::function<void(Object&&)> consume;
+  Imports imports;
+  Expander expander;
+};
+
+ExpandSession::ExpandSession(Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags,
+                             std::function<void(Object&&)> consume, Imports imports)
+    : impl_(std::make_unique<Impl>(program, sm, opts, diags, std::move(consume), std::move(imports))) {}
+ExpandSession::~ExpandSession() = default;
+void ExpandSession::collectVariables() { impl_->expander.collectVariables(impl_->opts); }
+void ExpandSession::expandFile(FileId file) { impl_->expander.expandRoot(file, &impl_->imports); }
 
 }  // namespace mon

@@ -3,6 +3,7 @@
 // the evaluated blocks in source order. After this pass no later stage sees the AST.
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,5 +38,33 @@ Expanded expand(const Program& program, const SourceManager& sm, const ExpandOpt
 /// For the compiler driver, which needs no syntax afterwards.
 void expandStreaming(Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags,
                      const std::function<void(Object&&)>& consume);
+
+/// expandStreaming() driven by the caller one named file at a time, so that files can be
+/// expanded while later ones are still being loaded. collectVariables() must come first unless
+/// none of the files expanded before it declares or reads a variable (they do not take part in
+/// it); expandFile() then expands a loaded file and, at their import statements, the files it
+/// imports, each once. Calling collectVariables() and then expandFile() for each of
+/// program.roots is expandStreaming().
+class ExpandSession {
+ public:
+  /// How the files are found when they are loaded as expansion reaches their imports.
+  struct Imports {
+    /// The file imported by the index-th import statement of `from` (kNoFile: not loaded).
+    std::function<FileId(FileId from, const ast::Stmt& import, size_t index)> resolve;
+    /// Called once a file and everything it imports is expanded.
+    std::function<void(FileId)> done;
+  };
+  /// Without `imports`, Program::files[...].imports says what each import statement loaded.
+  ExpandSession(Program& program, const SourceManager& sm, const ExpandOptions& opts, DiagEngine& diags,
+                std::function<void(Object&&)> consume, Imports imports = {});
+  ~ExpandSession();
+  void collectVariables();
+  void expandFile(FileId file);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace mon

@@ -711,14 +711,17 @@ bool parseFast(FileId file, const std::string& text, const std::vector<Token>& t
 }  // namespace
 
 ast::File parse(const SourceManager& sm, FileId file, DiagEngine& diags) {
+  return parse(file, sm.text(file), sm.path(file), diags);
+}
+
+ast::File parse(FileId file, const std::string& text, const std::string& path, DiagEngine& diags) {
   ast::File out;
   out.id = file;
-  const std::string& text = sm.text(file);
   LexResult lexed = lex(file, text, diags);
   out.comments = std::move(lexed.comments);
   // Only input with a syntax error (or a rare SLL conflict) pays for the LL pass with recovery.
   if (!lexed.stopped && parseFast(file, text, lexed.tokens, out.stmts, diags)) return out;
-  if (std::getenv("MONITORC_TIMING")) std::fprintf(stderr, "timing: SLL bailed on %s\n", sm.path(file).c_str());
+  if (std::getenv("MONITORC_TIMING")) std::fprintf(stderr, "timing: SLL bailed on %s\n", path.c_str());
 
   ArrayTokenStream stream(lexed.tokens);
   MonParser parser(&stream);
