@@ -35,4 +35,23 @@ class LineIndex {
   std::vector<uint32_t> starts_;
 };
 
+/// The line starts of an open document, kept up to date across its edits: an edit's positions
+/// are then found without scanning a large text for newlines at every keystroke.
+class DocumentLines {
+ public:
+  /// The byte offset of `p` in `text` (the document's current text), as LineIndex::offset.
+  uint32_t offset(std::string_view text, Position p);
+  /// Records that bytes [begin, oldEnd) of the text became `inserted` (offsets as found above).
+  void edited(uint32_t begin, uint32_t oldEnd, std::string_view inserted);
+  /// Forgets the lines (the text was replaced).
+  void reset() {
+    starts_.clear();
+    built_ = false;
+  }
+
+ private:
+  std::vector<uint32_t> starts_;
+  bool built_ = false;
+};
+
 }  // namespace mon::lsp
