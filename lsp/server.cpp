@@ -299,9 +299,17 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
   const Analysis* a = &analysis;
   const SourceManager& sm = a->comp->sources;
   std::map<FileId, std::unique_ptr<LineIndex>> indexes;
+  // The root's text is the open document's (an analysis is published when up to date): its line
+  // starts, kept across edits, are taken rather than found again in a large text.
+  const Document* rootDoc = workspace_.document(root);
+  auto keptLines = lines_.find(root);
+  const std::vector<uint32_t>* rootStarts =
+      rootDoc && a->root != kNoFile && keptLines != lines_.end() && rootDoc->text().size() == sm.text(a->root).size()
+          ? keptLines->second.starts() : nullptr;
   auto indexOf = [&](FileId f) -> const LineIndex& {
     auto& slot = indexes[f];
-    if (!slot) slot = std::make_unique<LineIndex>(sm.text(f));
+    if (!slot)
+      slot = f == a->root && rootStarts ? std::make_unique<LineIndex>(sm.text(f), *rootStarts) : std::make_unique<LineIndex>(sm.text(f));
     return *slot;
   };
   auto uriFor = [&](FileId f) { return uriOf(Workspace::normalize(sm.path(f))); };
