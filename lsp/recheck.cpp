@@ -63,7 +63,7 @@ void measure(const ast::Stmt& s, Size& out) {
 }
 
 // A number no other run of findings had (see forEachFindingRun): given to findings when they are
-// made, moved, or when the lines they are on may have moved.
+// made, or when the lines and columns they point at may have changed.
 uint64_t newStamp() {
   static std::atomic<uint64_t> next{1};
   return next.fetch_add(1, std::memory_order_relaxed);
@@ -174,13 +174,11 @@ struct Mover {
   uint32_t regionBegin, oldRegionEnd;
   int64_t delta;
   bool ok = true;
-  bool moved = false;  // whether a range moved (since the caller last cleared it)
   void range(Range& r) {
     if (!r.valid() || r.file != root) return;
     if (r.begin >= oldRegionEnd) {
       r.begin = static_cast<uint32_t>(r.begin + delta);
       r.end = static_cast<uint32_t>(r.end + delta);
-      moved = moved || delta != 0;
     } else if (r.end > regionBegin) {
       ok = false;
     }
@@ -403,9 +401,7 @@ bool replaceMonitors(RecheckState& st, size_t at, size_t gone, std::vector<ir::M
     for (size_t p = 0; p < mons.size(); ++p) {
       if (p >= at && p < at + gone) continue;
       move.monitor(mons[p]);
-      move.moved = false;
-      for (auto& f : dups[p].finding) move.diag(f);
-      if (move.moved) dups[p].stamp = newStamp();
+      for (auto& f : dups[p].finding) move.diag(f);  // same lines and columns unless the edit moves them (linesMove)
     }
     if (!move.ok) return false;
   }
@@ -609,12 +605,12 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
   Mover move{root, edit.regionBegin, edit.oldRegionEnd, edit.delta};
   for (size_t i = 0; i < st.stmts.size() && edit.delta != 0; ++i) {
     if (i >= edit.first && i < edit.oldLast) continue;
-    move.moved = false;
     for (auto* list : {&st.stmts[i].front, &st.stmts[i].backend, &st.stmts[i].lint})
       for (auto& d : *list) move.diag(d);
-    if (move.moved) st.stmts[i].stamp = newStamp();
   }
   if (!move.ok) return nullptr;
+  // Moved findings keep their run ids: a run's JSON holds lines and columns, not offsets, and
+  // those stay unless the edit changes the number of lines or the columns after it.
   if (edit.linesMove) {  // the kept findings' offsets may stand for other lines or columns now
     for (size_t i = 0; i < st.stmts.size(); ++i)
       if (i < edit.first || i >= edit.oldLast) st.stmts[i].stamp = newStamp();

@@ -57,8 +57,8 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
 /// Every finding of the program the state was last re-checked for (recheckStatements), as the
 /// full pipeline would report them (in another order), read where they are kept, in runs: a
 /// run's id is never used for other findings, and stays the same from edit to edit only while
-/// its findings, their offsets and the lines and columns those stand for do (so what was made of
-/// a run, its JSON, can be kept by id).
+/// its findings and the lines and columns they point at do (their offsets may move), so what was
+/// made of a run, its JSON, can be kept by id.
 void forEachFindingRun(const RecheckState& state, const std::function<void(uint64_t, const std::vector<Diagnostic>&)>& f);
 
 }  // namespace mon::lsp
