@@ -64,14 +64,14 @@ json Server::onFormatting(const json& params) {
   if (!doc) return nullptr;
   // The formatter needs a file that parses; with syntax errors there is nothing to do.
   SourceManager sm;
-  FileId id = sm.add(doc->path, doc->text);
+  FileId id = sm.add(doc->path, doc->text());
   DiagEngine diags;
   ast::File file = parse(sm, id, diags);
   if (diags.hasErrors()) return json::array();
   std::string formatted = format(sm, file);
-  if (formatted == doc->text) return json::array();
-  LineIndex index(doc->text);
-  return json::array({{{"range", rangeJson(index, 0, static_cast<uint32_t>(doc->text.size()))}, {"newText", formatted}}});
+  if (formatted == doc->text()) return json::array();
+  LineIndex index(doc->text());
+  return json::array({{{"range", rangeJson(index, 0, static_cast<uint32_t>(doc->text().size()))}, {"newText", formatted}}});
 }
 
 namespace {

@@ -108,10 +108,12 @@ bool reanalyze(Analysis& prev, const std::string& text, FileReader& reader, Anal
   // Statements touched by the change (touching an edge counts) are parsed again, with the
   // gaps around them; the ones before keep their place, the ones after move by `delta`.
   auto& stmts = tree->stmts;
-  size_t first = 0;
-  while (first < stmts.size() && stmts[first]->range.end < ch.begin) ++first;
-  size_t last = first;
-  while (last < stmts.size() && stmts[last]->range.begin <= ch.oldEnd) ++last;
+  size_t first = static_cast<size_t>(
+      std::partition_point(stmts.begin(), stmts.end(), [&](const ast::StmtPtr& st) { return st->range.end < ch.begin; }) -
+      stmts.begin());
+  size_t last = static_cast<size_t>(
+      std::partition_point(stmts.begin() + first, stmts.end(), [&](const ast::StmtPtr& st) { return st->range.begin <= ch.oldEnd; }) -
+      stmts.begin());
   uint32_t regionBegin = first == 0 ? 0 : stmts[first - 1]->range.end;
   uint32_t oldRegionEnd = last == stmts.size() ? static_cast<uint32_t>(old.size()) : stmts[last]->range.begin;
   uint32_t regionEnd = static_cast<uint32_t>(oldRegionEnd + delta);
@@ -143,13 +145,17 @@ bool reanalyze(Analysis& prev, const std::string& text, FileReader& reader, Anal
   // Assemble the new tree: prefix, region, shifted suffix (statements and comments).
   ast::File next;
   next.id = prev.root;
-  for (size_t i = 0; i < first; ++i) next.stmts.push_back(std::move(stmts[i]));
   size_t regionCount = region.stmts.size();
-  for (auto& s : region.stmts) next.stmts.push_back(std::move(s));
   Shifter shift{delta};
-  for (size_t i = last; i < stmts.size(); ++i) {
-    if (delta != 0) shift.stmt(*stmts[i]);
-    next.stmts.push_back(std::move(stmts[i]));
+  if (delta != 0)
+    for (size_t i = last; i < stmts.size(); ++i) shift.stmt(*stmts[i]);
+  if (regionCount == last - first) {  // the usual edit: as many statements as before, replaced in place
+    for (size_t k = 0; k < regionCount; ++k) stmts[first + k] = std::move(region.stmts[k]);
+    next.stmts = std::move(stmts);
+  } else {
+    for (size_t i = 0; i < first; ++i) next.stmts.push_back(std::move(stmts[i]));
+    for (auto& s : region.stmts) next.stmts.push_back(std::move(s));
+    for (size_t i = last; i < stmts.size(); ++i) next.stmts.push_back(std::move(stmts[i]));
   }
   for (auto& c : tree->comments)
     if (c.range.end <= regionBegin) next.comments.push_back(std::move(c));
@@ -161,7 +167,11 @@ bool reanalyze(Analysis& prev, const std::string& text, FileReader& reader, Anal
     }
   prev.cleanSyntax = false;  // its tree is gone now
   // Without the word anywhere there is no import (and no walk over every statement to find one).
-  if (memmem(text.data(), text.size(), "import", 6) && !importTargets(next, rootPath, imports)) return false;
+  // A text without it before the edit can have it now only where the edit wrote.
+  size_t wordBegin = ch.begin >= 5 ? ch.begin - 5 : 0, wordEnd = std::min<size_t>(text.size(), ch.newEnd + 5);
+  out.importFree = prev.importFree ? !memmem(text.data() + wordBegin, wordEnd - wordBegin, "import", 6)
+                                   : !memmem(text.data(), text.size(), "import", 6);
+  if (!out.importFree && !importTargets(next, rootPath, imports)) return false;
 
   for (const auto& target : imports) {  // unreadable imports are reported at the import by load()
     std::string body, error;
@@ -184,6 +194,11 @@ bool reanalyze(Analysis& prev, const std::string& text, FileReader& reader, Anal
   out.cleanSyntax = true;
   // The checks again for the edited statements only, when that is known to be right.
   StatementEdit edit{first, last, regionCount, regionBegin, oldRegionEnd, delta};
+  // Text after the region keeps its lines and columns when the edit keeps the number of lines
+  // and a line ends between the edit and the region's end (text before the edit keeps them anyway).
+  auto newlines = [](const std::string& t, uint32_t b, uint32_t e) { return std::count(t.begin() + b, t.begin() + e, '\n'); };
+  edit.linesMove = newlines(old, ch.begin, ch.oldEnd) != newlines(text, ch.begin, ch.newEnd) ||
+                   std::find(text.begin() + ch.newEnd, text.begin() + regionEnd, '\n') == text.begin() + regionEnd;
   if (imports.empty())
     if (auto state = recheckStatements(std::move(prev.recheck), edit, c, root, rootPath, reader)) {
       out.recheck = std::move(state);

@@ -87,4 +87,37 @@ uint32_t LineIndex::offset(Position p) const {
   return i;
 }
 
+uint32_t DocumentLines::offset(std::string_view text, Position p) {
+  if (!built_) {
+    starts_.assign(1, 0);
+    for (const char* q = text.data(), *end = q + text.size(); (q = static_cast<const char*>(std::memchr(q, '\n', end - q))); ++q)
+      starts_.push_back(static_cast<uint32_t>(q - text.data()) + 1);
+    built_ = true;
+  }
+  if (p.line >= starts_.size()) return static_cast<uint32_t>(text.size());
+  uint32_t start = starts_[p.line];
+  uint32_t end = p.line + 1 < starts_.size() ? starts_[p.line + 1] : static_cast<uint32_t>(text.size());
+  // The line alone, indexed as a one-line text: the same clamping as LineIndex::offset().
+  return start + LineIndex(text.substr(start, end - start)).offset({0, p.character});
+}
+
+void DocumentLines::edited(uint32_t begin, uint32_t oldEnd, std::string_view inserted) {
+  if (!built_) return;
+  // A line starts after each newline: the ones in (begin, oldEnd] went, the inserted text's came.
+  auto from = std::upper_bound(starts_.begin(), starts_.end(), begin);
+  auto to = std::upper_bound(from, starts_.end(), oldEnd);
+  int64_t delta = static_cast<int64_t>(inserted.size()) - (static_cast<int64_t>(oldEnd) - begin);
+  if (delta != 0)
+    for (auto it = to; it != starts_.end(); ++it) *it = static_cast<uint32_t>(*it + delta);
+  std::vector<uint32_t> added;
+  for (size_t i = 0; i < inserted.size(); ++i)
+    if (inserted[i] == '\n') added.push_back(static_cast<uint32_t>(begin + i + 1));
+  if (added.size() == static_cast<size_t>(to - from)) {
+    std::copy(added.begin(), added.end(), from);
+  } else {
+    auto at = starts_.erase(from, to);
+    starts_.insert(at, added.begin(), added.end());
+  }
+}
+
 }  // namespace mon::lsp

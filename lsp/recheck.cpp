@@ -1,6 +1,7 @@
 #include "recheck.h"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <unordered_map>
@@ -61,10 +62,18 @@ void measure(const ast::Stmt& s, Size& out) {
   for (const auto& b : s.elseBody) measure(*b, out);
 }
 
+// A number no other run of findings had (see forEachFindingRun): given to findings when they are
+// made, or when the lines and columns they point at may have changed.
+uint64_t newStamp() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 }  // namespace
 
 // One top-level statement's findings and what other statements' checks need of it.
 struct StatementResult {
+  uint64_t stamp = newStamp();  // its findings' run ids (see forEachFindingRun)
   bool object = false;  // a monitor or dashboard block: checked alone after an edit
   bool target = false;  // a target block: never edited by the shortcut, its findings kept
   std::vector<Diagnostic> front, backend, lint;  // compile; backends' checks; lint without MON009
@@ -81,6 +90,7 @@ struct DuplicateState {
   lint::MonitorIdentity identity;
   long match = kUnknown;             // position of that earlier monitor; kNone: none
   std::vector<Diagnostic> finding;   // none, or its finding (none either when MON009 is off)
+  uint64_t stamp = newStamp();       // the finding's run id (see forEachFindingRun)
   static constexpr long kNone = -1, kUnknown = -2;
 };
 
@@ -106,13 +116,23 @@ struct RecheckState {
   std::string configPath, configText;
   lint::Config config;
   std::vector<Diagnostic> configDiags;  // the configuration's own warnings, in file kConfigFile
+  uint64_t configStamp = newStamp();
   SourceManager reporterSources;        // what lint::Reporter reads: an empty root, the configuration
   // What the last check published, as the full pipeline gates it: the backends' checks only
   // without compile errors, lint only without any error.
   bool showBackend = false, showLint = false;
+  std::vector<size_t> definitions;  // the statements that are not monitors or dashboards, ascending
 };
 
 namespace {
+
+// Where the definitions (and targets) are after `edit`: an edit touches objects only.
+std::vector<size_t> definitionsAfter(const RecheckState& st, const StatementEdit& edit) {
+  std::vector<size_t> out = st.definitions;
+  for (size_t& i : out)
+    if (i >= edit.oldLast) i = i - (edit.oldLast - edit.first) + edit.newCount;
+  return out;
+}
 
 // The index of the statement of `spans` (sorted, disjoint) holding offset `at`, or -1.
 long statementAt(const ast::File& tree, uint32_t at) {
@@ -290,6 +310,7 @@ void remakeFinding(RecheckState& st, size_t p, long match) {
   DuplicateState& d = st.duplicates[p];
   d.match = match;
   d.finding.clear();
+  d.stamp = newStamp();
   if (match < 0) return;
   DiagEngine out;
   lint::Suppressions none;  // the program has no suppression comments
@@ -324,6 +345,7 @@ void indexDuplicates(RecheckState& st) {
   st.duplicates.assign(mons.size(), DuplicateState{});
   st.groups.clear();
   for (size_t p = 0; p < mons.size(); ++p) {
+    st.duplicates[p].stamp = newStamp();
     st.duplicates[p].identity = lint::monitorIdentity(mons[p]);
     st.groups[st.duplicates[p].identity.key].push_back(p);
   }
@@ -353,22 +375,36 @@ bool replaceMonitors(RecheckState& st, size_t at, size_t gone, std::vector<ir::M
     for (auto& [key, g] : st.groups)
       for (auto& q : g)
         if (q >= at + gone) q = moved(q);
-  for (size_t p = 0; p < dups.size(); ++p) {
-    if (p >= at && p < at + gone) continue;
+  auto update = [&](size_t p) {
     DuplicateState& d = dups[p];
     if (d.match >= static_cast<long>(at) && d.match < static_cast<long>(at + gone)) {  // its match went: found again below
       d.match = DuplicateState::kUnknown;
       d.finding.clear();
+      d.stamp = newStamp();
     } else if (d.match >= static_cast<long>(at + gone)) {
       d.match = static_cast<long>(moved(static_cast<size_t>(d.match)));
     }
+  };
+  if (added == gone) {
+    // No position moves: only a monitor sharing an identity with one that went can have had it
+    // as its match (a match has the same identity).
+    for (const auto& key : affected)
+      if (auto it = st.groups.find(key); it != st.groups.end())
+        for (size_t p : it->second) update(p);
+  } else {
+    for (size_t p = 0; p < dups.size(); ++p)
+      if (p < at || p >= at + gone) update(p);
   }
-  for (size_t p = 0; p < mons.size(); ++p) {
-    if (p >= at && p < at + gone) continue;
-    move.monitor(mons[p]);
-    for (auto& f : dups[p].finding) move.diag(f);
+  // An edit that keeps the text's size moves no offset, and the kept monitors and their findings
+  // lie in kept statements (a finding whose match went was cleared above): nothing to move.
+  if (move.delta != 0) {
+    for (size_t p = 0; p < mons.size(); ++p) {
+      if (p >= at && p < at + gone) continue;
+      move.monitor(mons[p]);
+      for (auto& f : dups[p].finding) move.diag(f);  // same lines and columns unless the edit moves them (linesMove)
+    }
+    if (!move.ok) return false;
   }
-  if (!move.ok) return false;
   std::vector<DuplicateState> fresh(added);
   for (size_t k = 0; k < added; ++k) fresh[k].identity = lint::monitorIdentity(made[k]);
   auto first = static_cast<std::ptrdiff_t>(at), last = static_cast<std::ptrdiff_t>(at + gone);
@@ -395,19 +431,20 @@ bool replaceMonitors(RecheckState& st, size_t at, size_t gone, std::vector<ir::M
 
 }  // namespace
 
-void forEachFinding(const RecheckState& st, const std::function<void(const Diagnostic&)>& f) {
+void forEachFindingRun(const RecheckState& st, const std::function<void(uint64_t, const std::vector<Diagnostic>&)>& f) {
+  // A stamp names a statement's three lists (front, backend, lint) or one other list.
   for (const auto& r : st.stmts)
-    for (const auto& d : r.front) f(d);
+    if (!r.front.empty()) f(r.stamp * 4, r.front);
   if (!st.showBackend) return;
   for (const auto& r : st.stmts)
-    for (const auto& d : r.backend) f(d);
+    if (!r.backend.empty()) f(r.stamp * 4 + 1, r.backend);
   if (!st.showLint) return;
-  for (const auto& d : st.configDiags) f(d);
+  if (!st.configDiags.empty()) f(st.configStamp * 4, st.configDiags);
   size_t p = 0;
   for (const auto& r : st.stmts) {
-    for (const auto& d : r.lint) f(d);
+    if (!r.lint.empty()) f(r.stamp * 4 + 2, r.lint);
     for (size_t k = 0; k < r.monitors && p < st.duplicates.size(); ++k, ++p)
-      for (const auto& d : st.duplicates[p].finding) f(d);
+      if (!st.duplicates[p].finding.empty()) f(st.duplicates[p].stamp * 4, st.duplicates[p].finding);
   }
 }
 
@@ -438,6 +475,7 @@ std::shared_ptr<RecheckState> buildRecheckState(Analysis& a, size_t frontEnd, si
     }
     st->stmts[i].object = isObjectStmt(s);
     st->stmts[i].target = isTargetStmt(s);
+    if (!st->stmts[i].object) st->definitions.push_back(i);
   }
   for (size_t i = 0; i < tree->stmts.size(); ++i)
     if (tree->stmts[i]->kind == ast::StmtKind::Template) {
@@ -491,24 +529,37 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
   if (edit.newCount > 0) {
     Compilation slice;
     slice.diags.setErrorLimit(kErrorLimit);
-    FileId sid = slice.sources.add(rootPath, text);
-    if (sid != root) return nullptr;
+    // The slice reads the compile's own sources, lent and given back (a copy of a large root's
+    // text cost as much as the checks), unless lint is to add its configuration to them.
+    bool lendSources = !st.hasConfig && c.sources.fileCount() == 1;
+    if (lendSources) slice.sources = std::move(c.sources);
+    else if (slice.sources.add(rootPath, text) != root) return nullptr;
+    FileId sid = root;
     LoadedFile& lf = slice.program.files[sid];
     lf.ast.id = sid;
     std::vector<size_t> lent;
-    for (size_t i = 0; i < tree.stmts.size(); ++i)
-      if ((i >= edit.first && i < edit.first + edit.newCount) || !isObjectStmt(*tree.stmts[i])) {
-        lent.push_back(i);
-        lf.ast.stmts.push_back(std::move(tree.stmts[i]));
-      }
+    std::vector<size_t> definitions = definitionsAfter(st, edit);
+    auto lend = [&](size_t i) {
+      lent.push_back(i);
+      lf.ast.stmts.push_back(std::move(tree.stmts[i]));
+    };
+    {  // in source order: the definitions before the edit, the edited statements, the rest
+      auto d = definitions.begin();
+      for (; d != definitions.end() && *d < edit.first; ++d) lend(*d);
+      for (size_t i = edit.first; i < edit.first + edit.newCount; ++i) lend(i);
+      for (; d != definitions.end(); ++d) lend(*d);
+    }
     struct GiveBack {
       ast::File& to;
       ast::File& from;
       const std::vector<size_t>& lent;
+      SourceManager* sources;  // the compile's, when lent
+      SourceManager& slice;
       ~GiveBack() {
         for (size_t k = 0; k < lent.size(); ++k) to.stmts[lent[k]] = std::move(from.stmts[k]);
+        if (sources) *sources = std::move(slice);
       }
-    } giveBack{tree, lf.ast, lent};
+    } giveBack{tree, lf.ast, lent, lendSources ? &c.sources : nullptr, slice.sources};
     slice.program.roots = {sid};
     Expanded expanded = expand(slice.program, slice.sources, ExpandOptions{}, slice.diags);
     slice.module = lower(std::move(expanded.objects), slice.diags);
@@ -531,6 +582,7 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
     // The slice's monitors, in order, replace the edited statements' ones below.
     made = std::move(slice.module.monitors);
   }
+  if (c.sources.fileCount() != 1) return nullptr;  // the checks of the slice added a file to the lent sources
   {
     size_t at = 0, gone = 0;
     for (size_t i = 0; i < edit.first; ++i) at += st.stmts[i].monitors;
@@ -557,8 +609,16 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
       for (auto& d : *list) move.diag(d);
   }
   if (!move.ok) return nullptr;
+  // Moved findings keep their run ids: a run's JSON holds lines and columns, not offsets, and
+  // those stay unless the edit changes the number of lines or the columns after it.
+  if (edit.linesMove) {  // the kept findings' offsets may stand for other lines or columns now
+    for (size_t i = 0; i < st.stmts.size(); ++i)
+      if (i < edit.first || i >= edit.oldLast) st.stmts[i].stamp = newStamp();
+    for (auto& d : st.duplicates) d.stamp = newStamp();
+  }
   for (size_t i = edit.first; i < edit.oldLast; ++i) tally(st, st.stmts[i], -1);
   for (const auto& r : fresh) tally(st, r, 1);
+  st.definitions = definitionsAfter(st, edit);
   auto first = st.stmts.begin() + static_cast<std::ptrdiff_t>(edit.first);
   if (edit.oldLast - edit.first == fresh.size()) {
     std::move(fresh.begin(), fresh.end(), first);
@@ -569,7 +629,7 @@ std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> st
   if (!farFromLimits(st)) return nullptr;
 
   // What the whole program reports, as the full pipeline gates it: the backends' checks only
-  // without compile errors, lint only without any error. Nothing is copied: forEachFinding()
+  // without compile errors, lint only without any error. Nothing is copied: forEachFindingRun()
   // reads the statements' findings where they are.
   const Totals& t = st.totals;
   size_t errors = t.frontErrors;

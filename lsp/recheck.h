@@ -41,18 +41,24 @@ struct StatementEdit {
   size_t first = 0, oldLast = 0, newCount = 0;
   uint32_t regionBegin = 0, oldRegionEnd = 0;
   int64_t delta = 0;
+  /// The edit may have moved the lines or columns of text outside the region: it changed the
+  /// number of lines, or the line it ends on goes on past the region.
+  bool linesMove = true;
 };
 
 /// Checks the program in `c` (its root `root`, the new tree, already in c.program) re-running
 /// the pipeline for the edited statements only. On success returns the state for the next edit,
-/// which holds the program's findings (forEachFinding; c.diags stays empty); null when only the
+/// which holds the program's findings (forEachFindingRun; c.diags stays empty); null when only the
 /// full pipeline is right (c.diags and the tree are then as they were). `state` is used up
 /// either way.
 std::shared_ptr<RecheckState> recheckStatements(std::shared_ptr<RecheckState> state, const StatementEdit& edit,
                                                 Compilation& c, FileId root, const std::string& rootPath, FileReader& reader);
 
 /// Every finding of the program the state was last re-checked for (recheckStatements), as the
-/// full pipeline would report them (in another order), read where they are kept.
-void forEachFinding(const RecheckState& state, const std::function<void(const Diagnostic&)>& f);
+/// full pipeline would report them (in another order), read where they are kept, in runs: a
+/// run's id is never used for other findings, and stays the same from edit to edit only while
+/// its findings and the lines and columns they point at do (their offsets may move), so what was
+/// made of a run, its JSON, can be kept by id.
+void forEachFindingRun(const RecheckState& state, const std::function<void(uint64_t, const std::vector<Diagnostic>&)>& f);
 
 }  // namespace mon::lsp

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "message.h"
 #include "monitorc_version.h"
 
 namespace mon::lsp {
@@ -60,7 +61,7 @@ int Server::run() {
 }
 
 void Server::handle(const std::string& body) {
-  json msg = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  json msg = parseMessage(body);
   if (msg.is_discarded()) return replyError(nullptr, rpc::kParseError, "invalid JSON");
   if (!msg.is_object()) return replyError(nullptr, rpc::kInvalidRequest, "expected a JSON-RPC message object");
   bool hasId = msg.contains("id");
@@ -76,7 +77,8 @@ void Server::handle(const std::string& body) {
   auto version = msg.find("jsonrpc");
   if (version == msg.end() || *version != "2.0")
     return hasId ? replyError(id, rpc::kInvalidRequest, "'jsonrpc' must be \"2.0\"") : void();
-  json params = msg.contains("params") && !msg["params"].is_null() ? msg["params"] : json::object();
+  // Moved out, not copied: a didOpen's params hold the whole document.
+  json params = msg.contains("params") && !msg["params"].is_null() ? std::move(msg["params"]) : json::object();
   if (!params.is_object() && !params.is_array())
     return hasId ? replyError(id, rpc::kInvalidParams, "'params' must be an object or an array") : void();
   if (hasId) request(id, method->get<std::string>(), params);
@@ -100,7 +102,7 @@ void Server::request(const json& id, const std::string& method, const json& para
   }
 }
 
-void Server::notification(const std::string& method, const json& params) {
+void Server::notification(const std::string& method, json& params) {
   if (!initialized_ && method != "exit") return;  // dropped, as the specification says
   auto it = notifications_.find(method);
   if (it == notifications_.end()) return;  // unknown notifications ($/..., others) are ignored
@@ -152,7 +154,7 @@ json Server::onShutdown(const json&) {
   return nullptr;
 }
 
-void Server::onExit(const json&) { exited_ = true; }
+void Server::onExit(json&) { exited_ = true; }
 
 std::string Server::pathOf(const json& params) {
   const json& doc = params.at("textDocument");
@@ -160,36 +162,43 @@ std::string Server::pathOf(const json& params) {
   return Workspace::normalize(uriToPath(uri));
 }
 
-void Server::onDidOpen(const json& params) {
-  const json& doc = params.at("textDocument");
+void Server::onDidOpen(json& params) {
+  json& doc = params.at("textDocument");
   std::string uri = doc.at("uri").get<std::string>();
   std::string path = Workspace::normalize(uriToPath(uri));
   uris_[path] = uri;
-  workspace_.open(path, doc.at("text").get<std::string>(), doc.value("version", 0));
+  int64_t version = doc.value("version", 0);
+  // The text is taken from the message, not copied (a large document is megabytes).
+  workspace_.open(path, std::move(doc.at("text").get_ref<std::string&>()), version);
+  lines_[path].reset();
   dirty_.insert(path);
 }
 
-void Server::onDidChange(const json& params) {
+void Server::onDidChange(json& params) {
   std::string path = pathOf(params);
   const Document* doc = workspace_.document(path);
   if (!doc) return;
   int64_t version = params["textDocument"].value("version", doc->version);
+  DocumentLines& lines = lines_[path];
   for (const json& change : params.at("contentChanges")) {
     std::string text = change.at("text").get<std::string>();
     if (!change.contains("range")) {
       workspace_.setText(path, std::move(text), version);
+      lines.reset();
       continue;
     }
-    // Two positions: found by scanning to them, not by indexing every line of a large document.
-    uint32_t begin = LineIndex::offsetIn(doc->text, positionFrom(change["range"].at("start")));
-    uint32_t end = LineIndex::offsetIn(doc->text, positionFrom(change["range"].at("end")));
-    workspace_.edit(path, begin, std::max(begin, end), text);
+    // Two positions, from the line starts kept across edits (not by indexing every line of a
+    // large document again).
+    uint32_t begin = lines.offset(doc->text(), positionFrom(change["range"].at("start")));
+    uint32_t end = std::max(begin, lines.offset(doc->text(), positionFrom(change["range"].at("end"))));
+    workspace_.edit(path, begin, end, text);
+    lines.edited(begin, end, text);
   }
   workspace_.setVersion(path, version);
   dirty_.insert(path);
 }
 
-void Server::onDidClose(const json& params) {
+void Server::onDidClose(json& params) {
   std::string path = pathOf(params);
   workspace_.close(path);
   dirty_.erase(path);
@@ -202,9 +211,12 @@ void Server::onDidClose(const json& params) {
   if (std::find(files.begin(), files.end(), path) == files.end()) files.push_back(path);
   for (const auto& p : files) sendMerged(p, p == path);  // always clear the closed document
   uris_.erase(path);
+  lines_.erase(path);
   publishedVersion_.erase(path);
   rendered_.erase(path);
   renderedPeak_.erase(path);
+  runs_.erase(path);
+  runsPeak_.erase(path);
 }
 
 std::string Server::uriOf(const std::string& path) const {
@@ -287,9 +299,17 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
   const Analysis* a = &analysis;
   const SourceManager& sm = a->comp->sources;
   std::map<FileId, std::unique_ptr<LineIndex>> indexes;
+  // The root's text is the open document's (an analysis is published when up to date): its line
+  // starts, kept across edits, are taken rather than found again in a large text.
+  const Document* rootDoc = workspace_.document(root);
+  auto keptLines = lines_.find(root);
+  const std::vector<uint32_t>* rootStarts =
+      rootDoc && a->root != kNoFile && keptLines != lines_.end() && rootDoc->text().size() == sm.text(a->root).size()
+          ? keptLines->second.starts() : nullptr;
   auto indexOf = [&](FileId f) -> const LineIndex& {
     auto& slot = indexes[f];
-    if (!slot) slot = std::make_unique<LineIndex>(sm.text(f));
+    if (!slot)
+      slot = f == a->root && rootStarts ? std::make_unique<LineIndex>(sm.text(f), *rootStarts) : std::make_unique<LineIndex>(sm.text(f));
     return *slot;
   };
   auto uriFor = [&](FileId f) { return uriOf(Workspace::normalize(sm.path(f))); };
@@ -297,17 +317,7 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
   files[root];
   std::map<FileId, std::vector<Rendered>*> listOf;  // files[path(f)], looked up once per file
   auto& rendered = rendered_[root];
-  // Forget old findings now and then: when the cache holds far more than the most this root
-  // published lately (not than this publication: an edit that breaks a file publishes a few
-  // errors, and the one that fixes it all the findings again).
-  size_t count = 0;
-  a->forEachDiagnostic([&](const Diagnostic&) { ++count; });
-  size_t& peak = renderedPeak_[root];
-  peak = std::max(peak, count);
-  if (rendered.size() > 3 * peak + 1000) {
-    rendered.clear();
-    peak = count;
-  }
+  auto& runs = runs_[root];
   std::string key;
   std::map<FileId, std::string> pathOf;
   auto path = [&](FileId f) -> const std::string& {
@@ -329,7 +339,8 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
     number(p.line, ':');
     number(p.character, ' ');
   };
-  a->forEachDiagnostic([&](const Diagnostic& d) {
+  // A finding's JSON: the one made for the same finding at the same place before, else made now.
+  auto render = [&](const Diagnostic& d) -> RenderedIn {
     FileId f = d.range.valid() && d.range.file < sm.fileCount() ? d.range.file : a->root;
     // The key holds everything diagnosticJson() reads, with offsets as the positions it writes.
     key.clear();
@@ -356,10 +367,52 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
     if (it == rendered.end())
       it = rendered.emplace(key, std::make_shared<const std::string>(diagnosticJson(d, indexOf(f), sm, uriFor, indexOf).dump(
                                      -1, ' ', false, json::error_handler_t::replace))).first;
-    auto& list = listOf[f];
-    if (!list) list = &files[path(f)];
-    list->push_back(it->second);
+    return {f, it->second};
+  };
+  auto add = [&](const RenderedIn& r) {
+    auto& list = listOf[r.file];
+    if (!list) list = &files[path(r.file)];
+    list->push_back(r.json);
+  };
+  // Runs of findings the re-check kept since the last publication are taken whole from it,
+  // without looking at each finding (recheck.h says when a run keeps its id).
+  size_t count = 0;
+  std::vector<uint64_t> used;
+  a->forEachRun([&](uint64_t id, const std::vector<Diagnostic>& run) {
+    count += run.size();
+    if (id != 0) {
+      used.push_back(id);
+      if (auto it = runs.find(id); it != runs.end()) {
+        for (const auto& r : it->second) add(r);
+        return;
+      }
+    }
+    std::vector<RenderedIn> made;
+    made.reserve(run.size());
+    for (const Diagnostic& d : run) {
+      made.push_back(render(d));
+      add(made.back());
+    }
+    if (id != 0) runs.emplace(id, std::move(made));
   });
+  // Forget old findings and runs now and then: when a cache holds far more than the most this
+  // root published lately (not than this publication: an edit that breaks a file publishes a
+  // few errors, and the one that fixes it all the findings again).
+  size_t& peak = renderedPeak_[root];
+  peak = std::max(peak, count);
+  if (rendered.size() > 3 * peak + 1000) {
+    rendered.clear();
+    peak = count;
+  }
+  size_t& runsPeak = runsPeak_[root];
+  runsPeak = std::max(runsPeak, used.size());
+  if (runs.size() > 3 * runsPeak + 1000) {
+    std::unordered_map<uint64_t, std::vector<RenderedIn>> kept;
+    for (uint64_t id : used)
+      if (auto it = runs.find(id); it != runs.end()) kept.emplace(id, std::move(it->second));
+    runs = std::move(kept);
+    runsPeak = used.size();
+  }
   std::set<std::string> touched;
   for (const auto& [p, d] : byRoot_[root]) touched.insert(p);
   for (const auto& [p, d] : files) touched.insert(p);
@@ -378,37 +431,40 @@ void Server::publish(const std::string& root, const Analysis& analysis) {
 // compared as their JSON text: a lint run reports a thousand findings on a large file, and
 // building, copying and comparing them as JSON trees cost more than the compile of an edit.
 void Server::sendMerged(const std::string& path, bool force) {
-  std::string merged = "[";
-  std::set<std::string_view> seen;
+  // The message is written into one buffer, sized first: the fix of a large file's error
+  // publishes thousands of findings (megabytes of JSON), and each copy of them showed.
+  std::string message = R"({"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":)";
+  message += json(uriOf(path)).dump(-1, ' ', false, json::error_handler_t::replace);
+  if (const Document* d = workspace_.document(path)) message += ",\"version\":" + std::to_string(d->version);
+  message += ",\"diagnostics\":";
   size_t roots = 0, bytes = 2;
   for (const auto& [root, files] : byRoot_)
     if (auto it = files.find(path); it != files.end()) {
       ++roots;
       for (const auto& d : it->second) bytes += d->size() + 1;
     }
-  merged.reserve(bytes);
+  message.reserve(message.size() + bytes + 2);
+  size_t begin = message.size();
+  message += '[';
+  std::set<std::string_view> seen;
   for (const auto& [root, files] : byRoot_) {
     auto it = files.find(path);
     if (it == files.end()) continue;
     for (const auto& d : it->second) {
       if (roots > 1 && !seen.insert(*d).second) continue;  // one root reporting: nothing to merge
-      if (merged.size() > 1) merged += ',';
-      merged += *d;
+      if (message.size() > begin + 1) message += ',';
+      message += *d;
     }
   }
-  merged += ']';
+  message += ']';
+  Sent sent{std::move(message), begin, 0};
+  sent.end = sent.message.size();
   auto last = lastSent_.find(path);
-  if (!force && last != lastSent_.end() && last->second == merged) return;
-  if (!force && last == lastSent_.end() && merged == "[]") return;
-  std::string message = R"({"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":)";
-  message += json(uriOf(path)).dump(-1, ' ', false, json::error_handler_t::replace);
-  if (const Document* d = workspace_.document(path)) message += ",\"version\":" + std::to_string(d->version);
-  message.reserve(message.size() + merged.size() + 40);
-  message += ",\"diagnostics\":";
-  message += merged;
-  message += "}}";
-  lastSent_[path] = std::move(merged);
-  transport_.write(message);
+  if (!force && last != lastSent_.end() && last->second.diagnostics() == sent.diagnostics()) return;
+  if (!force && last == lastSent_.end() && sent.diagnostics() == "[]") return;
+  sent.message += "}}";
+  transport_.write(sent.message);
+  lastSent_[path] = std::move(sent);
 }
 
 }  // namespace mon::lsp

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "analyzer.h"
+#include "line_index.h"
 #include "protocol.h"
 #include "transport.h"
 #include "workspace.h"
@@ -40,10 +41,10 @@ class Server {
 
  private:
   using Request = json (Server::*)(const json& params);
-  using Notification = void (Server::*)(const json& params);
+  using Notification = void (Server::*)(json& params);  // may take what it keeps from params
   void bindMethods();
   void request(const json& id, const std::string& method, const json& params);
-  void notification(const std::string& method, const json& params);
+  void notification(const std::string& method, json& params);
   void reply(const json& id, json result);
   void replyError(const json& id, int code, const std::string& message);
   void send(const json& msg);
@@ -52,13 +53,13 @@ class Server {
   // Lifecycle.
   json onInitialize(const json& params);
   json onShutdown(const json& params);
-  void onInitialized(const json& params) {}
-  void onExit(const json& params);
-  void onIgnore(const json& params) {}
+  void onInitialized(json& params) {}
+  void onExit(json& params);
+  void onIgnore(json& params) {}
   // Document sync.
-  void onDidOpen(const json& params);
-  void onDidChange(const json& params);
-  void onDidClose(const json& params);
+  void onDidOpen(json& params);
+  void onDidChange(json& params);
+  void onDidClose(json& params);
   // Features (handlers.cpp).
   json onHover(const json& params);
   json onCompletion(const json& params);
@@ -82,6 +83,7 @@ class Server {
   std::map<std::string, Notification> notifications_;
   bool initialized_ = false, shutdown_ = false, exited_ = false;
   std::map<std::string, std::string> uris_;  // open document path -> the URI the client used
+  std::map<std::string, DocumentLines> lines_;  // open document path -> its line starts, kept across edits
   std::set<std::string> dirty_;   // documents changed since the last analyseChanged()
   std::set<std::string> wanted_;  // roots whose diagnostics are to be published when up to date
   std::map<std::string, uint64_t> gaveUp_;  // document -> generation a request stopped waiting at
@@ -92,13 +94,26 @@ class Server {
   // same from one publication to the next, and copying their text cost as much as the edit).
   using Rendered = std::shared_ptr<const std::string>;
   std::map<std::string, std::map<std::string, std::vector<Rendered>>> byRoot_;
-  std::map<std::string, std::string> lastSent_;
+  struct Sent {
+    std::string message;     // the whole publication
+    size_t begin = 0, end = 0;  // where its diagnostics array is
+    std::string_view diagnostics() const { return std::string_view(message).substr(begin, end - begin); }
+  };
+  std::map<std::string, Sent> lastSent_;
   std::map<std::string, int64_t> publishedVersion_;  // root -> the document version last published
   // Per root, the JSON text of diagnostics published before, by what they say and where (as
   // LSP positions): after an edit most findings are the ones published last time, and building
   // their JSON again cost more than the edit's checks on a large file.
   std::map<std::string, std::unordered_map<std::string, Rendered>> rendered_;
   std::map<std::string, size_t> renderedPeak_;  // root -> the most diagnostics it published lately
+  // Per root, what runs of findings (Analysis::forEachRun) were published as, by run id: an edit
+  // keeps most of them, and taking them whole skips even the lookup of each finding above.
+  struct RenderedIn {
+    FileId file;  // the file it is published for
+    Rendered json;
+  };
+  std::map<std::string, std::unordered_map<uint64_t, std::vector<RenderedIn>>> runs_;
+  std::map<std::string, size_t> runsPeak_;  // root -> the most runs it published lately
   Analyzer analyzer_;  // last: its jobs are stopped before the rest goes
 };
 

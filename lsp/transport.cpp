@@ -140,7 +140,15 @@ Transport::Read Transport::read(std::string& body, std::string& error) {
 }
 
 void Transport::write(const std::string& body) {
-  emit("Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  std::string header = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  // A large body is written after its header rather than copied behind it (a publication can be
+  // megabytes); a small one goes with it in one write.
+  if (body.size() >= 64 * 1024) {
+    emit(header);
+    emit(body);
+  } else {
+    emit(header + body);
+  }
 }
 
 bool FdTransport::pending() {
@@ -168,7 +176,7 @@ size_t FdTransport::fill(char* buf, size_t n) {
   }
 }
 
-void FdTransport::emit(const std::string& data) {
+void FdTransport::emit(std::string_view data) {
   size_t done = 0;
   while (done < data.size()) {
     ssize_t w = ::write(out_, data.data() + done, data.size() - done);

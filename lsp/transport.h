@@ -7,6 +7,7 @@
 // so one bad frame costs one error and the frames after it are read as sent.
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace mon::lsp {
 
@@ -43,7 +44,7 @@ class Transport {
   /// Reads up to `n` bytes into `buf`; 0 at end of input.
   virtual size_t fill(char* buf, size_t n) = 0;
   /// Writes all of `data`.
-  virtual void emit(const std::string& data) = 0;
+  virtual void emit(std::string_view data) = 0;
   bool buffered() const { return pos_ < buf_.size(); }
 
  private:
@@ -64,7 +65,7 @@ class FdTransport : public Transport {
 
  protected:
   size_t fill(char* buf, size_t n) override;
-  void emit(const std::string& data) override;
+  void emit(std::string_view data) override;
 
  private:
   int in_, out_;
@@ -83,7 +84,7 @@ class StringTransport : public Transport {
 
  protected:
   size_t fill(char* buf, size_t n) override;
-  void emit(const std::string& data) override { output_ += data; }
+  void emit(std::string_view data) override { output_ += data; }
 
  private:
   std::string input_, output_;

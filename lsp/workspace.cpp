@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <thread>
 
+#include <string.h>  // memmem
+
 #include "backend.h"
 #include "incremental.h"
 #include "lint_pass.h"
@@ -22,18 +24,18 @@ constexpr size_t kObjectsWorthAThread = 200;
 /// Reads the open documents' texts (a job's copies) and everything else from the disk.
 class Overlay : public FileReader {
  public:
-  Overlay(const std::map<std::string, std::string>& texts, FileReader& disk) : texts_(texts), disk_(disk) {}
+  Overlay(const std::map<std::string, std::shared_ptr<const std::string>>& texts, FileReader& disk) : texts_(texts), disk_(disk) {}
   bool read(const std::string& path, std::string& text, std::string& error) override {
     auto it = texts_.find(Workspace::normalize(path));
     if (it != texts_.end()) {
-      text = it->second;
+      text = *it->second;
       return true;
     }
     return disk_.read(path, text, error);
   }
 
  private:
-  const std::map<std::string, std::string>& texts_;
+  const std::map<std::string, std::shared_ptr<const std::string>>& texts_;
   FileReader& disk_;
 };
 
@@ -45,8 +47,14 @@ const ast::File* Analysis::file() const {
 }
 
 void Analysis::forEachDiagnostic(const std::function<void(const Diagnostic&)>& f) const {
-  if (statementRecheck && recheck) forEachFinding(*recheck, f);
-  for (const Diagnostic& d : comp->diags.all()) f(d);
+  forEachRun([&](uint64_t, const std::vector<Diagnostic>& run) {
+    for (const Diagnostic& d : run) f(d);
+  });
+}
+
+void Analysis::forEachRun(const std::function<void(uint64_t, const std::vector<Diagnostic>&)>& f) const {
+  if (statementRecheck && recheck) forEachFindingRun(*recheck, f);
+  if (!comp->diags.all().empty()) f(0, comp->diags.all());
 }
 
 Workspace::Workspace(FileReader& disk) : disk_(disk) {}
@@ -58,14 +66,14 @@ std::string Workspace::normalize(const std::string& path) {
 }
 
 void Workspace::open(const std::string& path, std::string text, int64_t version) {
-  docs_[path] = Document{path, std::move(text), version};
+  docs_[path] = Document{path, std::make_shared<std::string>(std::move(text)), version};
   ++generation_;
 }
 
 void Workspace::setText(const std::string& path, std::string text, int64_t version) {
   auto it = docs_.find(path);
   if (it == docs_.end()) return;
-  it->second.text = std::move(text);
+  it->second.shared = std::make_shared<std::string>(std::move(text));
   it->second.version = version;
   ++generation_;
 }
@@ -73,10 +81,19 @@ void Workspace::setText(const std::string& path, std::string text, int64_t versi
 void Workspace::edit(const std::string& path, uint32_t begin, uint32_t end, const std::string& text) {
   auto it = docs_.find(path);
   if (it == docs_.end()) return;
-  std::string& t = it->second.text;
+  auto& shared = it->second.shared;
+  const std::string& t = *shared;
   begin = std::min<uint32_t>(begin, static_cast<uint32_t>(t.size()));
   end = std::clamp<uint32_t>(end, begin, static_cast<uint32_t>(t.size()));
-  t.replace(begin, end - begin, text);
+  // Only this thread hands the text to jobs, so a count of one cannot grow meanwhile.
+  if (shared.use_count() == 1) {
+    shared->replace(begin, end - begin, text);
+  } else {  // a job compiles the current version: the edit makes the next one
+    auto next = std::make_shared<std::string>();
+    next->reserve(t.size() - (end - begin) + text.size());
+    next->append(t, 0, begin).append(text).append(t, end, std::string::npos);
+    shared = std::move(next);
+  }
   ++generation_;
 }
 
@@ -147,7 +164,7 @@ void AnalysisJob::run() {
   Overlay reader(texts, *disk);
   if (!analysis) analysis = std::make_unique<Analysis>();
   Analysis& a = *analysis;
-  const std::string& text = texts.at(path);
+  const std::string& text = *texts.at(path);
   if (a.comp && a.checksPending && a.generation == generation) {  // the same texts: only the checks are missing
     finishChecks(a, path, reader, incremental);
     a.checksPending = false;
@@ -175,6 +192,7 @@ void AnalysisJob::run() {
     a.comp->program.files[a.root].ast.id = a.root;
   }
   a.cleanSyntax = syntaxClean(a);
+  a.importFree = !memmem(text.data(), text.size(), "import", 6);
   a.recheck = nullptr;
   a.checksPending = first && deferChecks && a.comp->diags.errorCount() == 0;
   if (!a.checksPending) finishChecks(a, path, reader, incremental);
@@ -197,7 +215,7 @@ std::unique_ptr<AnalysisJob> Workspace::startJob(const std::string& path, bool d
 void Workspace::refreshJob(AnalysisJob& job) const {
   job.generation = generation_;
   job.texts.clear();
-  for (const auto& [p, d] : docs_) job.texts[p] = d.text;
+  for (const auto& [p, d] : docs_) job.texts[p] = d.shared;
 }
 
 bool Workspace::finishJob(std::unique_ptr<AnalysisJob> job) {

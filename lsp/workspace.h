@@ -15,11 +15,14 @@ namespace mon::lsp {
 
 struct RecheckState;
 
-/// An open editor buffer.
+/// An open editor buffer. Its text is shared with the jobs that compile it (a large file's
+/// text copied into every job cost as much as the edit's checks): an edit changes it in place
+/// when no job holds it, else makes the next version beside it.
 struct Document {
   std::string path;  // normalized absolute path (or the URI itself when it is not a file)
-  std::string text;
+  std::shared_ptr<std::string> shared = std::make_shared<std::string>();
   int64_t version = 0;
+  const std::string& text() const { return *shared; }
 };
 
 /// The result of compiling one open document as the root of a program.
@@ -31,6 +34,7 @@ struct Analysis {
   bool incremental = false; // made by re-parsing only the edited statements
   bool statementRecheck = false;  // and by checking only those again (recheck.h)
   bool checksPending = false;     // compiled, the backends' checks and lint still to run (see AnalysisJob)
+  bool importFree = false;        // the root's text does not hold the word "import" anywhere
   std::shared_ptr<RecheckState> recheck;  // what the next edit needs for that; null: not possible
   const std::string& text() const { return comp->sources.text(root); }
   const ast::File* file() const;
@@ -38,6 +42,9 @@ struct Analysis {
   /// Calls `f` with every diagnostic of the program: the compile's, or after a statement-level
   /// re-check the findings the re-check keeps by statement (they are not copied into comp->diags).
   void forEachDiagnostic(const std::function<void(const Diagnostic&)>& f) const;
+  /// The same in runs, each with an id that a later analysis gives the same run only while its
+  /// diagnostics and the lines and columns they point at are the same (recheck.h); 0: no id.
+  void forEachRun(const std::function<void(uint64_t, const std::vector<Diagnostic>&)>& f) const;
 };
 
 /// One compile of an open document, self-contained so that it can run on a worker thread: it
@@ -46,7 +53,7 @@ struct Analysis {
 struct AnalysisJob {
   std::string path;
   uint64_t generation = 0;                   // the workspace generation the texts are from
-  std::map<std::string, std::string> texts;  // every open document, by path
+  std::map<std::string, std::shared_ptr<const std::string>> texts;  // every open document, by path (shared, never changed)
   std::unique_ptr<Analysis> analysis;        // the previous one in, the new one out
   bool incremental = true;
   /// A document's first compile stops before the backends' checks and lint when it found no

@@ -9,6 +9,8 @@ fixing it again, at lines spread over the whole file, sent as incremental change
 The run fails if a published result does not match the edit (error present or gone).
 A third run declares a mackerel, a prometheus and a grafana target in the file (see gen.py), so
 every edit that fixes the field also runs the backends' checks over the host and external monitors.
+"resize" breaks the field name by making it one byte longer (`metric` -> `metricx`), so that every
+edit changes the text's size, as typing does (everything after the edit moves).
 """
 import argparse
 import os
@@ -48,18 +50,20 @@ def main():
     ap.add_argument("--lines", type=int, default=10000)
     ap.add_argument("--edits", type=int, default=200)
     ap.add_argument("--modes", default="default,full,targets",
-                    help="which runs: default, full (--full-reparse: slow on large files), targets (targets declared)")
+                    help="which runs: default, full (--full-reparse: slow on large files), targets (targets declared), "
+                         "resize (edits that change the text's size)")
     ap.add_argument("--write", help="append the figures to this markdown file under '## LSP'")
     args = ap.parse_args()
     results = {}
-    modes = {"default": ("statement re-check (default)", (), False),
-             "full": ("full re-parse (--full-reparse)", ("--full-reparse",), False),
-             "targets": ("default, targets declared", (), True)}
+    modes = {"default": ("statement re-check (default)", (), False, "metirc"),
+             "full": ("full re-parse (--full-reparse)", ("--full-reparse",), False, "metirc"),
+             "targets": ("default, targets declared", (), True, "metirc"),
+             "resize": ("default, edits that change the size", (), False, "metricx")}
     for key in args.modes.split(","):
         if key not in modes:
-            sys.exit("bench: unknown mode %r (default, full, targets)" % key)
-        mode, extra, targets = modes[key]
-        results[mode] = run(args, extra, targets)
+            sys.exit("bench: unknown mode %r (default, full, targets, resize)" % key)
+        mode, extra, targets, broken_name = modes[key]
+        results[mode] = run(args, extra, targets, broken_name)
         r = results[mode]
         print("%s: didChange -> publishDiagnostics on a %d-line file (%d bytes), %d incremental edits"
               % (mode, args.lines, r["size"], len(r["lat"])))
@@ -78,7 +82,7 @@ def compiler_only(diags):
     return [d for d in diags if not str(d.get("code", "")).startswith("MON")]
 
 
-def run(args, extra, declare_targets):
+def run(args, extra, declare_targets, broken_name="metirc"):
     text = gen.generate(args.lines, targets=declare_targets)
     lines = text.split("\n")
     targets = [i for i, l in enumerate(lines) if l.strip() == 'metric = "cpu%"']
@@ -112,7 +116,7 @@ def run(args, extra, declare_targets):
         line = targets[(k // 2) * 7919 % len(targets)]
         col = lines[line].index("metric")
         broken = k % 2 == 0
-        old, new = ("metric", "metirc") if broken else ("metirc", "metric")
+        old, new = ("metric", broken_name) if broken else (broken_name, "metric")
         version += 1
         change = {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + len(old)}},
                   "text": new}

@@ -11,6 +11,7 @@ static const bool kTargetKindsInstalled = (mon::installTargetKinds(), true);
 #include "harness.h"
 #include "line_index.h"
 #include "lint_pass.h"
+#include "message.h"
 
 using namespace mon::lsp;
 using mon::lsp::test::Client;
@@ -46,6 +47,57 @@ TEST_CASE("line index converts byte offsets and UTF-16 positions") {
   }
   CHECK(LineIndex::offsetIn("", {0, 5}) == 0);
   CHECK(LineIndex::offsetIn("a\n", {1, 0}) == 2);
+  // Line starts kept across edits (that add and take away lines, or keep them) agree with an
+  // index of the text after each edit.
+  DocumentLines kept;
+  std::string edited = big;
+  uint32_t seed = 99;
+  auto rnd = [&](uint32_t n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 8) % n;
+  };
+  const char* inserts[] = {"", "x", "\n", "a\nb\n", "é\r\n😀", "\n\n\n"};
+  for (int step = 0; step < 200; ++step) {
+    LineIndex before(edited);
+    Position a{rnd(before.lineCount() + 1), rnd(50)}, b{a.line + rnd(3), rnd(50)};
+    uint32_t begin = kept.offset(edited, a), end = std::max(begin, kept.offset(edited, b));
+    REQUIRE(begin == before.offset(a));
+    REQUIRE(end == std::max(begin, before.offset(b)));
+    std::string ins = inserts[rnd(6)];
+    edited.replace(begin, end - begin, ins);
+    kept.edited(begin, end, ins);
+  }
+  LineIndex after(edited);
+  for (uint32_t line = 0; line < after.lineCount() + 1; ++line) CHECK(kept.offset(edited, {line, 3}) == after.offset({line, 3}));
+}
+
+TEST_CASE("messages with long strings parse as the JSON parser parses them") {
+  // Long strings are decoded outside the JSON parser: with escapes of every kind, characters of
+  // several bytes, as keys, in arrays; and what the parser rejects is still rejected.
+  std::string plain(mon::lsp::kLongString + 5, 'a');
+  std::string rich;
+  for (int i = 0; rich.size() < 3 * mon::lsp::kLongString; ++i)
+    rich += "line " + std::to_string(i) + R"( \"q\" \\ \/ \b\f\n\r\t \u00e9 \ud83d\ude00 é😀 )";
+  std::vector<std::string> bodies = {
+      R"({"jsonrpc":"2.0","method":"m","params":{"text":")" + plain + R"(","n":1}})",
+      R"({"a":")" + rich + R"(", "b" : [")" + plain + R"(", 1, ")" + rich + R"("], ")" + plain + R"(" : ")" + plain + R"("})",
+      R"({"a":")" + plain + R"(\u0041", "k": "short \"x\" ", "z": ")" + rich + R"(\\"})",
+      R"(  [")" + plain + R"("  ,  {"x":")" + rich + R"("}]  )",
+  };
+  // Each rejected by the parser: a raw control character, a lone surrogate, a bad escape, bad
+  // UTF-8 (an overlong form, a surrogate, a stray continuation byte), an unterminated string, bad JSON after it.
+  for (std::string bad : {std::string("\x01"), std::string("\\ud800x"), std::string("\\udc00"), std::string("\\x"),
+                          std::string("\xC0\xAF"), std::string("\xED\xA0\x80"), std::string("\x80"), std::string("\\u12g")})
+    bodies.push_back(R"({"a":")" + plain + bad + plain + R"("})");
+  bodies.push_back(R"({"a":")" + plain);
+  bodies.push_back(R"({"a":")" + plain + R"(" "b":1})");
+  bodies.push_back(R"({"a":")" + plain + R"("})" + "x");
+  for (const auto& body : bodies) {
+    INFO("body starts " << body.substr(0, 40) << " and ends " << body.substr(body.size() - 40));
+    json want = json::parse(body, nullptr, false), got = parseMessage(body);
+    CHECK(got.is_discarded() == want.is_discarded());
+    if (!want.is_discarded()) CHECK(got == want);
+  }
 }
 
 TEST_CASE("transport reads frames and survives bad headers") {
@@ -681,6 +733,105 @@ TEST_CASE("with targets declared, checking only the edited statements again give
   RecheckRun run = randomEditsMatchFullCheck(text, snippets, lines, 977, 400);
   CHECK(run.rechecked > run.runs / 5);
   CHECK(run.withDuplicates > 0);
+}
+
+TEST_CASE("after edits the server publishes what a server opening the same text publishes") {
+  // Through didChange, as an editor sends edits: the publication reuses what it published before
+  // (by run of findings the re-check kept, else by finding) and finds the edit's positions in line
+  // starts it keeps across edits. Edits that keep the text's size, add or take away lines, or put
+  // characters of several bytes (and UTF-16 units) before findings on their line.
+  std::string text = std::string(kStatements) + "\nmonitor host \"cpu e\" {\n  memo = \"é 😀 ok\"  metric = \"cpu%\"\n  operator = \">\"\n"
+                     "  critical = 90\n  duration = 5m\n  scopes = web\n}\n";
+  const std::string uri = "file:///ws/pub.mon";
+  Client c;
+  c.initialize();
+  c.open(uri, text);
+  std::vector<std::string> fieldLines = {"  memo = \"é\"\n", "  warning = 80\n", "  duration = 5\n", "  metirc = \"x\"\n"};
+  const std::string block = "monitor host \"n\" {\n  metric = \"cpu%\"\n  operator = \">\"\n  critical = 1\n  duration = 5m\n}\n";
+  uint32_t seed = 2718;
+  auto rnd = [&](uint32_t n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 8) % n;
+  };
+  auto sorted = [](const json& diags) {
+    std::vector<std::string> out;
+    for (const auto& d : diags) out.push_back(d.dump());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  std::string current = text;
+  int withLint = 0;
+  for (int step = 0; step < 160; ++step) {
+    // Mostly edits inside monitors that keep the syntax (what the re-check takes): a field line
+    // added or taken away, a word of the same size, characters added to a string; now and then
+    // the clean text again (sent whole) or a few bytes anywhere (often breaking the syntax).
+    json change;
+    uint32_t at = 0, len = 0;
+    std::string ins;
+    std::vector<uint32_t> fields, headers;  // the starts of field lines and of monitor headers
+    for (size_t l = 0; l < current.size(); l = current.find('\n', l) + 1) {
+      if (current.compare(l, 2, "  ") == 0 && current.compare(l, 3, "   ") != 0) fields.push_back(static_cast<uint32_t>(l));
+      if (current.compare(l, 8, "monitor ") == 0) headers.push_back(static_cast<uint32_t>(l));
+      if (current.find('\n', l) == std::string::npos) break;
+    }
+    uint32_t field = fields.empty() ? 0 : fields[rnd(static_cast<uint32_t>(fields.size()))];
+    size_t eol = current.find('\n', field);
+    uint32_t kind = fields.empty() || headers.empty() || eol == std::string::npos ? 0 : rnd(8);
+    if (kind == 0) {
+      current = text;
+      change = {{"text", text}};
+    } else if (kind == 1) {  // a field line goes
+      at = field;
+      len = static_cast<uint32_t>(eol + 1 - field);
+    } else if (kind == 2) {  // one comes
+      at = field;
+      ins = fieldLines[rnd(static_cast<uint32_t>(fieldLines.size()))];
+    } else if (kind == 3) {  // a name of the same size
+      at = field + 2;
+      bool metric = current.compare(at, 6, "metric") == 0;
+      len = metric || current.compare(at, 6, "metirc") == 0 ? 6 : 0;
+      ins = len == 0 ? "" : metric ? "metirc" : "metric";
+    } else if (kind == 4) {  // characters of several bytes (and UTF-16 units) in a string, before the rest of its line
+      size_t quote = current.find('"', field);
+      at = static_cast<uint32_t>(quote != std::string::npos && quote < eol ? quote + 1 : field);
+      ins = rnd(2) ? "é" : "😀";
+    } else if (kind == 5) {  // a monitor comes
+      at = headers[rnd(static_cast<uint32_t>(headers.size()))];
+      ins = block;
+    } else if (kind == 7) {  // a line more, the text's size kept: the lines after move, their offsets do not
+      at = field;
+      len = 2;
+      ins = " \n";
+    } else if (kind == 6 && rnd(3) == 0) {  // a few bytes anywhere
+      at = rnd(static_cast<uint32_t>(current.size()) + 1);
+      len = std::min<uint32_t>(rnd(4), static_cast<uint32_t>(current.size()) - at);
+      ins = std::string(1, "x}\n\"{"[rnd(5)]);
+    }
+    while (at < current.size() && (static_cast<unsigned char>(current[at]) & 0xC0) == 0x80) ++at;  // not inside a character
+    len = std::min<uint32_t>(len, static_cast<uint32_t>(current.size()) - at);
+    while (at + len < current.size() && (static_cast<unsigned char>(current[at + len]) & 0xC0) == 0x80) ++len;
+    if (change.is_null()) {
+      LineIndex index(current);
+      Position from = index.position(at), to = index.position(at + len);
+      change = {{"range", {{"start", Client::pos(static_cast<int>(from.line), static_cast<int>(from.character))},
+                           {"end", Client::pos(static_cast<int>(to.line), static_cast<int>(to.character))}}},
+                {"text", ins}};
+      current.replace(at, len, ins);
+    }
+    c.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", step + 2}}}, {"contentChanges", json::array({change})}});
+    c.flush();
+    auto got = c.published(uri);
+    REQUIRE(!got.empty());
+    Client fresh;
+    fresh.initialize();
+    fresh.open(uri, current);
+    auto want = fresh.published(uri);
+    REQUIRE(!want.empty());
+    INFO("step " << step << ", text:\n" << current);
+    CHECK(sorted(got.back()["diagnostics"]) == sorted(want.back()["diagnostics"]));
+    for (const auto& d : got.back()["diagnostics"]) withLint += d["code"] == "MON009";
+  }
+  CHECK(withLint > 0);
 }
 
 TEST_CASE("on a large document lint runs beside the backends' checks and gives what running them in turn gives") {
