@@ -8,6 +8,7 @@
 // (operator spellings).
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <ostream>
@@ -93,7 +94,10 @@ class TextStore {
   /// Room for up to `n` bytes; `commit` then says how many were written.
   char* reserve(size_t n) {
     if (n > left_) {
-      size_t size = n > kBlock / 4 ? n : kBlock;
+      // Blocks grow from 1 KB to 16 KB: a region the language server parses alone is small.
+      size_t block = blockSize_ == 0 ? kFirstBlock : std::min(kBlock, blockSize_ * 2);
+      blockSize_ = block;
+      size_t size = n > block / 4 ? n : block;
       blocks_.push_back(std::unique_ptr<char[]>(new char[size]));
       next_ = blocks_.back().get();
       left_ = size;
@@ -123,11 +127,12 @@ class TextStore {
   size_t keptBytes() const { return keptBytes_; }
 
  private:
-  static constexpr size_t kBlock = 16 * 1024;
+  static constexpr size_t kFirstBlock = 1024, kBlock = 16 * 1024;
   std::vector<std::shared_ptr<const std::string>> texts_;
   std::vector<std::unique_ptr<char[]>> blocks_;
   char* next_ = nullptr;
   size_t left_ = 0;
+  size_t blockSize_ = 0;
   size_t keptBytes_ = 0;
 };
 
