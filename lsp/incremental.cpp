@@ -86,7 +86,7 @@ bool importTargets(const ast::File& f, const std::string& rootPath, std::vector<
     if (st->kind != ast::StmtKind::Import) continue;
     const ast::Expr* v = st->value.get();
     if (!v || v->kind != ast::ExprKind::String || v->parts.size() != 1 || v->parts[0].expr) return false;
-    out.push_back((fs::path(rootPath).parent_path() / v->parts[0].text).lexically_normal().string());
+    out.push_back((fs::path(rootPath).parent_path() / v->parts[0].text.view()).lexically_normal().string());
   }
   return true;
 }
@@ -129,6 +129,10 @@ bool reanalyze(Analysis& prev, const std::string& text, FileReader& reader, Anal
   // mark is read differently at a text's start.
   std::string_view regionText(text.data() + regionBegin, regionEnd - regionBegin);
   if (regionBegin != 0 && regionText.substr(0, 3) == "\xEF\xBB\xBF") return false;
+  // The kept statements' names and literals are views into the texts their tree's store keeps
+  // (the text of the last full parse, the regions parsed since): after many edits that could be
+  // far more than the text itself, and a full parse starts afresh.
+  if (tree->strings.keptBytes() > 2 * text.size() + (1u << 20)) return false;
   SourceManager scratch;
   FileId id = scratch.add(prev.path(), std::string(regionText));
   DiagEngine regionDiags;
@@ -145,6 +149,8 @@ bool reanalyze(Analysis& prev, const std::string& text, FileReader& reader, Anal
   // Assemble the new tree: prefix, region, shifted suffix (statements and comments).
   ast::File next;
   next.id = prev.root;
+  next.strings = std::move(tree->strings);  // the bytes of both trees' strings go along
+  next.strings.splice(std::move(region.strings));
   size_t regionCount = region.stmts.size();
   Shifter shift{delta};
   if (delta != 0)

@@ -152,7 +152,7 @@ class RootLoader::Impl {
   // A named file read at the start, parsed by whichever thread gets to it first.
   struct Slot {
     FileId id = kNoFile;
-    const std::string* text = nullptr;  // owned by the SourceManager, which never moves it
+    std::shared_ptr<const std::string> text;  // shared with the SourceManager and the tree
     const std::string* path = nullptr;
     SlotState state = SlotState::Waiting;
     ast::File ast;
@@ -169,7 +169,7 @@ class RootLoader::Impl {
       slotOf_[id] = slots_.size();
       slots_.emplace_back();
       slots_.back().id = id;
-      slots_.back().text = &sm_.text(id);
+      slots_.back().text = sm_.sharedText(id);
       slots_.back().path = &sm_.path(id);
     }
   }
@@ -190,7 +190,7 @@ class RootLoader::Impl {
     slot.state = SlotState::Parsing;
     lock.unlock();
     slot.diags.setErrorLimit(1000);
-    slot.ast = parse(slot.id, *slot.text, *slot.path, slot.diags);
+    slot.ast = parse(slot.id, slot.text, *slot.path, slot.diags);
     lock.lock();
     slot.state = SlotState::Parsed;
     changed_.notify_all();
@@ -254,7 +254,7 @@ class RootLoader::Impl {
     }
     FileId id = sm_.add(path, std::move(text));
     ids_[k] = id;
-    return followImports(id, k, parse(id, sm_.text(id), sm_.path(id), diags_), std::move(stack));
+    return followImports(id, k, parse(id, sm_.sharedText(id), sm_.path(id), diags_), std::move(stack));
   }
 
   FileId followImports(FileId id, const std::string& k, ast::File file, std::vector<std::string> stack) {

@@ -179,7 +179,7 @@ class Lexer {
         }
         size_t end = pos_;
         if (end > start && s_[end - 1] == '\r') --end;
-        out_.comments.push_back(ast::Comment{range(start, end), std::string(s_.substr(start, end - start))});
+        out_.comments.push_back(ast::Comment{range(start, end), ast::Str::of(s_.substr(start, end - start))});
       } else {
         return;
       }

@@ -31,7 +31,7 @@ constexpr int kMaxElseIf = 1000;
 
 struct LexResult {
   std::vector<Token> tokens;  // ends with a kTokEof token
-  std::vector<ast::Comment> comments;
+  std::vector<ast::Comment> comments;  // their texts are views into the lexed text
   /// Lexing stopped early after an error that makes the rest unreadable (nesting too deep, an
   /// unterminated string, too many errors): the tokens end where it stopped.
   bool stopped = false;

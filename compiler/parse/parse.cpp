@@ -1,6 +1,7 @@
 #include "parse/parse.h"
 
 #include <charconv>
+#include <cstring>
 #include <typeinfo>
 #include <cstdio>
 #include <cstdlib>
@@ -48,8 +49,11 @@ T* as(ParseTree* t) {
 
 class AstBuilder {
  public:
-  AstBuilder(FileId file, std::string_view text, const std::vector<Token>& tokens, DiagEngine& diags)
-      : file_(file), text_(text), tokens_(tokens), diags_(diags) {}
+  // Names and plain literals become views into `text`, which the caller's tree keeps alive;
+  // decoded escapes go to `store`.
+  AstBuilder(FileId file, std::string_view text, const std::vector<Token>& tokens, ast::TextStore& store,
+             DiagEngine& diags)
+      : file_(file), text_(text), tokens_(tokens), store_(store), diags_(diags) {}
 
   /// Converts the statements among `parent`'s children.
   void stmts(ParserRuleContext* parent, ast::List<ast::StmtPtr>& out) {
@@ -77,9 +81,9 @@ class AstBuilder {
     antlr4::Token* sym = static_cast<TerminalNode*>(t)->getSymbol();
     return sym->getTokenIndex() < tokens_.size() && sym->getType() != antlr4::Token::EOF;
   }
-  std::string textOf(ParseTree* t) const {
+  ast::Str textOf(ParseTree* t) const {
     Range r = termRange(t);
-    return std::string(text_.substr(r.begin, r.end - r.begin));
+    return ast::Str::of(text_.substr(r.begin, r.end - r.begin));
   }
   // The first child that is token `type` / rule `rule`, from index `from`.
   ParseTree* token(ParserRuleContext* c, size_t type, size_t from = 0) const {
@@ -342,7 +346,7 @@ class AstBuilder {
   }
 
   static int precedence(size_t op) { return op == P::OR ? 1 : op == P::AND ? 2 : 3; }
-  static const char* spelling(size_t op) {
+  static ast::Str spelling(size_t op) {
     switch (op) {
       case P::EQ: return "==";
       case P::NE: return "!=";
@@ -423,7 +427,7 @@ class AstBuilder {
     for (size_t p = lastPrefix; p-- > firstPrefix;) {
       uint32_t begin = termRange(ch[p]).begin;
       auto e = node(ast::ExprKind::Unary, begin, out.end);
-      e->text.assign(1, tokenType(ch[p]) == P::NOT ? '!' : '-');
+      e->text = tokenType(ch[p]) == P::NOT ? ast::Str("!") : ast::Str("-");
       e->items.push_back(std::move(out.e));
       out = Operand{std::move(e), begin, out.end};
     }
@@ -474,7 +478,7 @@ class AstBuilder {
     auto res = std::from_chars(e->text.data(), e->text.data() + e->text.size(), e->number);
     if (res.ec != std::errc() || res.ptr != e->text.data() + e->text.size()) {
       // Reported by the lexer already when malformed; out of range is ours to say.
-      if (res.ec == std::errc::result_out_of_range) diags_.report(e->range, diag::err_bad_number, {e->text});
+      if (res.ec == std::errc::result_out_of_range) diags_.report(e->range, diag::err_bad_number, {e->text.str()});
       e->kind = ast::ExprKind::Error;
     }
     return e;
@@ -509,7 +513,7 @@ class AstBuilder {
         entry.keyRange = key->range;
         entry.quotedKey = true;
         if (key->kind == ast::ExprKind::String && key->parts.size() <= 1 && (key->parts.empty() || !key->parts[0].expr))
-          entry.key = key->parts.empty() ? "" : key->parts[0].text;
+          entry.key = key->parts.empty() ? ast::Str() : key->parts[0].text;
         else
           diags_.report(key->range, diag::err_type_mismatch, {"a plain string key", "an interpolated string"});
       }
@@ -542,16 +546,22 @@ class AstBuilder {
     return e;
   }
 
-  // Decodes escapes in a STR_TEXT token, reporting bad ones at their exact place.
-  std::string decode(Range r) {
-    std::string out;
+  // Decodes escapes in a STR_TEXT token, reporting bad ones at their exact place. Text without
+  // escapes is the source's own bytes; decoded text is never longer than its spelling, so it is
+  // written straight into room of that size in the store.
+  ast::Str decode(Range r) {
     std::string_view s = text_.substr(r.begin, r.end - r.begin);
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
+    size_t firstEscape = s.find('\\');
+    if (firstEscape == std::string_view::npos) return ast::Str::of(s);
+    char* const out = store_.reserve(s.size());
+    std::memcpy(out, s.data(), firstEscape);
+    size_t n = firstEscape;
+    for (size_t i = firstEscape; i < s.size(); ++i) {
       if (s[i] != '\\') {  // copy the run up to the next escape at once
         size_t next = s.find('\\', i);
         if (next == std::string_view::npos) next = s.size();
-        out.append(s.data() + i, next - i);
+        std::memcpy(out + n, s.data() + i, next - i);
+        n += next - i;
         i = next - 1;
         continue;
       }
@@ -562,12 +572,12 @@ class AstBuilder {
       }
       char c = s[++i];
       switch (c) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '$': out += '$'; break;
+        case 'n': out[n++] = '\n'; break;
+        case 't': out[n++] = '\t'; break;
+        case 'r': out[n++] = '\r'; break;
+        case '"': out[n++] = '"'; break;
+        case '\\': out[n++] = '\\'; break;
+        case '$': out[n++] = '$'; break;
         case 'u': {
           size_t close = s.find('}', i);
           uint32_t cp = 0;
@@ -581,7 +591,12 @@ class AstBuilder {
             diags_.report(Range{file_, at, at + 2}, diag::err_bad_unicode_escape);
             break;
           }
-          appendUtf8(out, cp);
+          // `\u{X}` is at least five bytes and a code point at most four; one of four bytes
+          // needs five hex digits.
+          std::string utf8;
+          appendUtf8(utf8, cp);
+          std::memcpy(out + n, utf8.data(), utf8.size());
+          n += utf8.size();
           i = close;
           break;
         }
@@ -593,12 +608,13 @@ class AstBuilder {
         }
       }
     }
-    return out;
+    return store_.commit(n);
   }
 
   FileId file_;
   std::string_view text_;
   const std::vector<Token>& tokens_;
+  ast::TextStore& store_;
   DiagEngine& diags_;
 };
 
@@ -613,6 +629,7 @@ constexpr size_t kParallelTokens = 150000;
 
 struct Piece {
   ast::List<ast::StmtPtr> stmts;
+  ast::TextStore strings;  // decoded literals; views into the text need nothing more
   DiagEngine diags;  // what AstBuilder reports (bad escapes and the like)
   bool ok = false;
 };
@@ -687,13 +704,13 @@ void parsePiece(FileId file, const std::string& text, const std::vector<Token>& 
     return;
   }
   out.diags.setErrorLimit(1000);
-  AstBuilder(file, text, tokens, out.diags).stmts(tree, out.stmts);
+  AstBuilder(file, text, tokens, out.strings, out.diags).stmts(tree, out.stmts);
   out.ok = true;
 }
 
 // Parses the file in pieces of whole statements (see parse/chunks.h). False when a piece has a
 // syntax error (or an SLL conflict): the caller then parses the whole file with recovery.
-bool parseFast(FileId file, const std::string& text, const std::vector<Token>& tokens, ast::List<ast::StmtPtr>& out,
+bool parseFast(FileId file, const std::string& text, const std::vector<Token>& tokens, ast::File& out,
                DiagEngine& diags) {
   std::vector<TokenRange> ranges = statementChunks(tokens, kChunkTokens);
   std::vector<Piece> pieces(ranges.size());
@@ -702,7 +719,8 @@ bool parseFast(FileId file, const std::string& text, const std::vector<Token>& t
   for (const Piece& p : pieces)
     if (!p.ok) return false;
   for (Piece& p : pieces) {
-    for (auto& st : p.stmts) out.push_back(std::move(st));
+    for (auto& st : p.stmts) out.stmts.push_back(std::move(st));
+    out.strings.splice(std::move(p.strings));
     for (const Diagnostic& d : p.diags.all()) diags.append(d);
   }
   return true;
@@ -711,16 +729,19 @@ bool parseFast(FileId file, const std::string& text, const std::vector<Token>& t
 }  // namespace
 
 ast::File parse(const SourceManager& sm, FileId file, DiagEngine& diags) {
-  return parse(file, sm.text(file), sm.path(file), diags);
+  return parse(file, sm.sharedText(file), sm.path(file), diags);
 }
 
-ast::File parse(FileId file, const std::string& text, const std::string& path, DiagEngine& diags) {
+ast::File parse(FileId file, const std::shared_ptr<const std::string>& sharedText, const std::string& path,
+                DiagEngine& diags) {
   ast::File out;
   out.id = file;
+  out.strings.keep(sharedText);  // names, literals and comments are views into it
+  const std::string& text = *sharedText;
   LexResult lexed = lex(file, text, diags);
   out.comments = std::move(lexed.comments);
   // Only input with a syntax error (or a rare SLL conflict) pays for the LL pass with recovery.
-  if (!lexed.stopped && parseFast(file, text, lexed.tokens, out.stmts, diags)) return out;
+  if (!lexed.stopped && parseFast(file, text, lexed.tokens, out, diags)) return out;
   if (std::getenv("MONITORC_TIMING")) std::fprintf(stderr, "timing: SLL bailed on %s\n", path.c_str());
 
   ArrayTokenStream stream(lexed.tokens);
@@ -735,7 +756,7 @@ ast::File parse(FileId file, const std::string& text, const std::string& path, D
   MonParser::FileContext* tree = parser.file();
   for (const Diagnostic& d : syntaxDiags.all())
     if (!lexed.stopped || d.range.begin < lexed.stoppedAt) diags.append(d);
-  AstBuilder builder(file, text, lexed.tokens, diags);
+  AstBuilder builder(file, text, lexed.tokens, out.strings, diags);
   builder.stmts(tree, out.stmts);
   // The statement the lexer cut off is not kept: later passes would only report the cut again
   // (a truncated operator run nested one level too deep, say).

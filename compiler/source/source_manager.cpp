@@ -7,7 +7,7 @@ namespace mon {
 FileId SourceManager::add(std::string path, std::string text) {
   auto file = std::make_unique<File>();
   file->path = std::move(path);
-  file->text = std::move(text);
+  file->text = std::make_shared<const std::string>(std::move(text));
   files_.push_back(std::move(file));
   return static_cast<FileId>(files_.size() - 1);
 }
@@ -22,8 +22,9 @@ const std::vector<uint32_t>& SourceManager::lines(FileId f) const {
   File& file = *files_[f];
   if (file.lineStarts.empty()) {
     file.lineStarts.push_back(0);
-    for (uint32_t i = 0; i < file.text.size(); ++i)
-      if (file.text[i] == '\n') file.lineStarts.push_back(i + 1);
+    const std::string& text = *file.text;
+    for (uint32_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n') file.lineStarts.push_back(i + 1);
   }
   return file.lineStarts;
 }

@@ -33,7 +33,10 @@ class SourceManager {
   /// Finds an already added file by path.
   FileId find(std::string_view path) const;
   const std::string& path(FileId f) const { return files_[f]->path; }
-  const std::string& text(FileId f) const { return files_[f]->text; }
+  const std::string& text(FileId f) const { return *files_[f]->text; }
+  /// The same text, shared: a syntax tree keeps its file's text alive with this, since its
+  /// names and literals are views into it (ast::TextStore).
+  const std::shared_ptr<const std::string>& sharedText(FileId f) const { return files_[f]->text; }
   size_t fileCount() const { return files_.size(); }
   LineCol lineCol(FileId f, uint32_t offset) const;
   /// The text of a 1-based line, without its newline.
@@ -45,7 +48,7 @@ class SourceManager {
  private:
   struct File {
     std::string path;
-    std::string text;
+    std::shared_ptr<const std::string> text;
     mutable std::vector<uint32_t> lineStarts;  // built on first use
   };
   const std::vector<uint32_t>& lines(FileId f) const;

@@ -274,3 +274,47 @@ TEST_CASE("parse: a file parsed in pieces gives the statements in order, errors 
   CHECK(q->sm.lineCol(q->diags.all()[0].range.file, q->diags.all()[0].range.begin).line == 2501);
   CHECK(q->file.stmts.size() == 3000);
 }
+
+TEST_CASE("parse: names and plain literals are views of the source text, which the tree keeps alive") {
+  mon::ast::File file;
+  const char* textStart = nullptr;
+  {
+    mon::SourceManager sm;
+    mon::DiagEngine diags;
+    mon::FileId id = sm.add("t.mon", "# top\nlet plain = \"no escapes here\"\nlet esc = \"a\\\"b\\u{e9}\"\nm x { k = n1 }\n");
+    textStart = sm.text(id).data();
+    file = mon::parse(sm, id, diags);
+    CHECK(diags.all().empty());
+  }  // the source manager, and its hold on the text, are gone
+  REQUIRE(file.stmts.size() == 3);
+  const auto& plain = *file.stmts[0];
+  CHECK(plain.name == "plain");
+  CHECK(plain.name.data() == textStart + 10);  // no copy: the bytes are the source's own
+  CHECK(plain.value->parts[0].text == "no escapes here");
+  CHECK(plain.value->parts[0].text.data() == textStart + 19);
+  // Decoded text is not in the source; it is as long as it decodes to.
+  CHECK(file.stmts[1]->value->parts[0].text == "a\"b\xC3\xA9");
+  CHECK(file.stmts[1]->value->parts[0].text.size() == 5);
+  CHECK(file.stmts[2]->labels[0].word == "x");
+  CHECK(file.stmts[2]->body[0]->value->text == "n1");
+  REQUIRE(file.comments.size() == 1);
+  CHECK(file.comments[0].text == "# top");
+}
+
+TEST_CASE("parse: a tree's strings outlive a move of its statements into another tree with its store") {
+  auto region = parseText("a = \"x\\ty\"\nb = name\n");
+  mon::ast::File next;
+  {
+    auto kept = parseText("c = \"p\\nq\"\n");
+    next.strings = std::move(kept->file.strings);
+    next.strings.splice(std::move(region->file.strings));
+    for (auto& st : kept->file.stmts) next.stmts.push_back(std::move(st));
+  }
+  for (auto& st : region->file.stmts) next.stmts.push_back(std::move(st));
+  region.reset();
+  REQUIRE(next.stmts.size() == 3);
+  CHECK(next.stmts[0]->value->parts[0].text == "p\nq");
+  CHECK(next.stmts[1]->value->parts[0].text == "x\ty");
+  CHECK(next.stmts[2]->value->text == "name");
+  CHECK(next.strings.keptBytes() > 0);
+}
