@@ -59,7 +59,7 @@ class Transport {
 /// Standard input and output (or any pair of file descriptors).
 class FdTransport : public Transport {
  public:
-  FdTransport(int in, int out) : in_(in), out_(out) {}
+  FdTransport(int in, int out);
   bool pending() override;
   bool waitForInput(int wakeFd) override;
 
