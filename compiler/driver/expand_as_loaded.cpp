@@ -1,0 +1,99 @@
+#include "driver/expand_as_loaded.h"
+
+#include <cctype>
+#include <cstddef>
+#include <memory>
+
+namespace mon {
+
+namespace {
+
+// Parse ahead of the file being expanded by at most this many named files: more would only
+// hold more trees, as expanding and lowering a file takes about as long as parsing one.
+constexpr size_t kParseAhead = 1;
+
+// Whether the text may declare or read a variable: it holds the word `var` or `variable`
+// (anywhere, comments and strings included: a false alarm only costs memory).
+bool mentionsVariables(const std::string& text) {
+  auto wordChar = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+  for (size_t at = text.find("var"); at != std::string::npos; at = text.find("var", at + 3)) {
+    if (at > 0 && wordChar(text[at - 1])) continue;
+    size_t end = at + 3;
+    if (text.compare(end, 5, "iable") == 0) end += 5;
+    if (end >= text.size() || !wordChar(text[end])) return true;
+  }
+  return false;
+}
+
+// Records diagnostics reported to another engine in `to` as report() would have recorded them
+// there: dropped past the error limit, which is then said once (load() then expand() report
+// them after the parse's, which the loading reports to an engine of its own meanwhile).
+void replay(DiagEngine& to, const std::vector<Diagnostic>& reported) {
+  for (size_t i = 0; i < reported.size(); ++i) {
+    if (reported[i].kind == diag::err_too_many_errors) continue;  // the other engine's limit
+    if (to.limitReached()) return;
+    to.append(reported[i]);
+    if (!to.limitReached()) continue;
+    // The other engine stopped at the same diagnostic: its notice has the notes added since.
+    if (i + 1 < reported.size() && reported[i + 1].kind == diag::err_too_many_errors)
+      to.mutableAll().push_back(reported[i + 1]);
+    else
+      to.mutableAll().push_back(Diagnostic{diag::err_too_many_errors, Severity::Error, Range{},
+                                           formatMessage(formatOf(diag::err_too_many_errors), {}), {}, {}, ""});
+    return;
+  }
+}
+
+}  // namespace
+
+void expandAsLoaded(const std::vector<std::string>& paths, const ExpandOptions& eo, FileReader& reader, Compilation& c,
+                    const std::function<void(Object&&)>& consume, const std::function<void()>& onParsed) {
+  // Each file is expanded and lowered as soon as it is loaded (imports as expansion reaches
+  // them), its tree freed statement by statement, while the next named file is parsed on
+  // another thread: about one file's tree is in memory at a time instead of all of them.
+  // Diagnostics keep load()-then-expand()'s order: the parse's go to a second engine and are
+  // put first once everything is loaded, then the variables', then the rest.
+  DiagEngine parseDiags = c.diags;  // the same settings, and whatever was reported before
+  size_t reportedBefore = c.diags.all().size();
+  RootLoader loader(paths, c.sources, parseDiags, reader, c.program, kParseAhead, /*lazyImports=*/true);
+  // Variables are collected from every file before anything that may read them is expanded:
+  // once a file that declares or reads one is loaded, everything is, as load() does.
+  bool allLoaded = false;
+  size_t checked = 0;
+  std::unique_ptr<ExpandSession> session;
+  auto loadEverything = [&] {
+    allLoaded = true;
+    loader.parseAheadAll();
+    loader.loadEverything();
+    onParsed();
+    std::vector<Diagnostic> expandedEarly(c.diags.all().begin() + static_cast<std::ptrdiff_t>(reportedBefore),
+                                          c.diags.all().end());
+    c.diags = std::move(parseDiags);
+    session->collectVariables();
+    replay(c.diags, expandedEarly);
+  };
+  auto checkLoaded = [&] {
+    for (; !allLoaded && checked < loader.loaded().size(); ++checked)
+      if (mentionsVariables(c.sources.text(loader.loaded()[checked]))) loadEverything();
+  };
+  ExpandSession::Imports imports;
+  imports.resolve = [&](FileId from, const ast::Stmt& import, size_t index) {
+    FileId dep = loader.importOf(from, import, index);
+    checkLoaded();
+    return dep;
+  };
+  imports.done = [&](FileId file) { loader.fileExpanded(file); };
+  session = std::make_unique<ExpandSession>(c.program, c.sources, eo, c.diags, consume, std::move(imports));
+  for (FileId id : loader.namedFiles())
+    if (!allLoaded && mentionsVariables(c.sources.text(id))) loadEverything();
+  for (size_t next = 0; !allLoaded && next < loader.rootCount(); ++next) {
+    FileId id = loader.loadRoot(next);
+    checkLoaded();
+    if (id != kNoFile) session->expandFile(id);
+  }
+  if (!allLoaded) loadEverything();
+  for (FileId root : c.program.roots) session->expandFile(root);  // those not expanded yet
+  session.reset();
+}
+
+}  // namespace mon
