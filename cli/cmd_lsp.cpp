@@ -2,6 +2,7 @@
 #include <csignal>
 #include <unistd.h>
 
+#include "allocator.h"
 #include "commands.h"
 #include "server.h"
 
@@ -20,6 +21,7 @@ Runner setupLsp(CLI::App& sub) {
   static bool fullReparse = false;
   sub.add_flag("--full-reparse", fullReparse, "Parse whole documents after each edit (for measurements)");
   return []() {
+    disableHugePages();
     std::signal(SIGPIPE, SIG_IGN);  // a client that goes away ends the loop at end of input
     lsp::FdTransport transport(STDIN_FILENO, STDOUT_FILENO);
     DiskFileReader disk;
