@@ -5,7 +5,7 @@
 // alerting rules of its monitors. A `format = "prometheus-operator"` target's group goes into a
 // PrometheusRule object instead (operator.h).
 #include <algorithm>
-#include <iterator>
+#include <functional>
 
 #include "prometheus/operator.h"
 #include "prometheus/prometheus.h"
@@ -19,6 +19,35 @@ std::string groupName(const ir::Target& t) {
   return g.empty() ? t.name : g;  // Prometheus rejects an empty group name
 }
 
+namespace {
+
+// The rules of `t`'s group in their order, each handed to `take` as it is made.
+void groupRules(const ir::Module& module, const ir::Target& t, DiagEngine& diags, const std::function<void(const Rule&)>& take) {
+  for (const ir::Rule* r : targets::nativeRulesFor(module, t)) take(nativeRule(*r));
+  targets::forEachExpressible(module, t, false, diags, [&](const ir::Monitor& m, promql::Translation& tr) {
+    for (const Rule& r : rulesFor(m, tr)) take(r);
+  });
+}
+
+// About how large `t`'s rule file will be: reserved up front, so the text is written once
+// rather than copied as it doubles. Generous (two conditions a monitor): room reserved and
+// never written is address space, not memory.
+size_t ruleFileSizeHint(const ir::Module& module, const ir::Target& t) {
+  size_t n = 256;
+  for (const auto& m : module.monitors) {
+    if (!targets::selects(m.targets, t)) continue;
+    size_t one = 256 + 2 * m.name.size();
+    for (const auto& p : m.props.list)
+      if (p.value.is_string()) one += p.value.get_ref<const std::string&>().size();
+    for (const auto& [k, v] : m.labels) one += 24 + k.size() + v.size();
+    n += 2 * one;
+  }
+  for (const auto& r : module.rules) n += 256 + r.expr.size();
+  return n;
+}
+
+}  // namespace
+
 OutputFiles build(const ir::Module& module, DiagEngine& diags) {
   OutputFiles out;
   reportModuleTargets(module, diags);
@@ -29,18 +58,14 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags) {
     g.limit = static_cast<long long>(t->props.num("limit"));
     if (t->props.has("query_offset"))
       g.queryOffset = promql::duration(static_cast<long long>(t->props.num("query_offset")));
-    for (const ir::Rule* r : targets::nativeRulesFor(module, *t)) g.rules.push_back(nativeRule(*r));
-    for (const auto& s : targets::expressibleMonitors(module, *t, false, diags)) {
-      auto rules = rulesFor(*s.monitor, s.translation);
-      g.rules.insert(g.rules.end(), std::make_move_iterator(rules.begin()), std::make_move_iterator(rules.end()));
-    }
     if (!operatorFormat(*t)) {
-      std::string path = "prometheus/" + targets::fileSafe(t->name) + "/" + targets::fileSafe(g.name) + ".yml";
-      std::vector<Group> one;
-      one.push_back(std::move(g));  // not ruleFile({g}): that copies every rule of the group
-      out[path] = ruleFile(one);
+      RuleFileWriter file(ruleFileSizeHint(module, *t));
+      file.beginGroup(g);
+      groupRules(module, *t, diags, [&](const Rule& r) { file.rule(r); });
+      out["prometheus/" + targets::fileSafe(t->name) + "/" + targets::fileSafe(g.name) + ".yml"] = file.finish();
       continue;
     }
+    groupRules(module, *t, diags, [&](const Rule& r) { g.rules.push_back(r); });
     OperatorObject key{t->props.str("resource_name"), t->props.str("namespace"), {}, {}};
     auto it = std::find_if(objects.begin(), objects.end(),
                            [&](const OperatorObject& o) { return o.name == key.name && o.namespace_ == key.namespace_; });

@@ -1,6 +1,7 @@
 #pragma once
 // Prometheus alerting rules as data, and the rule-file YAML writer (promtool-valid; every
 // string double-quoted, so no YAML value is ever read as a number, bool or null).
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +43,26 @@ std::vector<Rule> rulesFor(const ir::Monitor& m, const promql::Translation& t);
 Rule nativeRule(const ir::Rule& r);
 /// The rule file text for these groups.
 std::string ruleFile(const std::vector<Group>& groups);
+
+/// A rule file written group by group and rule by rule, as ruleFile() writes it, without the
+/// rules being kept: a target's 10,000 monitor rules are each written as soon as they are made,
+/// so the file is the only large thing the build lays on fresh memory.
+class RuleFileWriter {
+ public:
+  /// `sizeHint`: about how large the file will be (reserved, so the text is not copied as it grows).
+  explicit RuleFileWriter(size_t sizeHint = 0);
+  /// Starts a group with `g`'s name and settings (its `rules` are not written).
+  void beginGroup(const Group& g);
+  void rule(const Rule& r);
+  /// The text. The writer is done with after this.
+  std::string finish();
+
+ private:
+  void endGroup();
+  std::string out_;
+  bool inGroup_ = false;
+  size_t rulesInGroup_ = 0;
+};
 /// A YAML double-quoted scalar (JSON escapes, plus U+0085/2028/2029/FEFF escaped).
 std::string yamlQuote(const std::string& s);
 /// yamlQuote(s) appended to `out`.

@@ -48,8 +48,8 @@ void reportDroppedField(const ir::Monitor& m, const ir::Target& t, const std::st
                {field, "monitor", m.name, t.kind, t.name, why});
 }
 
-std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags) {
-  std::vector<Selected> out;
+void forEachExpressible(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags,
+                        const std::function<void(const ir::Monitor&, promql::Translation&)>& take) {
   for (const auto& mon : m.monitors) {
     if (!selects(mon.targets, t)) continue;
     promql::Translation tr = promql::translate(mon);
@@ -64,8 +64,14 @@ std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target&
       tr.dropped.push_back({"labels.severity", "the severity label comes from 'warning' and 'critical'"});
     if (!canPause && mon.props.has("is_mute")) tr.dropped.push_back({"is_mute", "silence it in Alertmanager"});
     for (const auto& d : tr.dropped) reportDroppedField(mon, t, d.field, d.why, diags);
-    out.push_back({&mon, std::move(tr)});
+    take(mon, tr);
   }
+}
+
+std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags) {
+  std::vector<Selected> out;
+  forEachExpressible(m, t, canPause, diags,
+                     [&](const ir::Monitor& mon, promql::Translation& tr) { out.push_back({&mon, std::move(tr)}); });
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Which targets a monitor or dashboard goes to (`targets = [...]`), shared by the
 // Prometheus and Grafana backends.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,11 @@ struct Selected {
 /// naming the monitor, the target and `targets = [...]` as the way out) and each field it drops
 /// (a warning). `canPause`: the target expresses `is_mute`.
 std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags);
+/// The same monitors, reported the same way, handed to `take` one at a time as each is
+/// translated (`take` may move from it), for a caller that does not keep them all (the rule
+/// file's writer).
+void forEachExpressible(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags,
+                        const std::function<void(const ir::Monitor&, promql::Translation&)>& take);
 
 /// Reports that `t` cannot express monitor `m` (an error at its name; `targets = [...]` is the
 /// way out), shared by every backend so the message and its note read the same everywhere.
