@@ -52,5 +52,38 @@ printf 'edited by hand' > "$web"
 "$mon" build -o sw switch.mon >/dev/null 2>&1 || no "build over a hand-edited output failed"
 [ "$(cat "$web")" = "$good" ] || no "a hand-edited output file was not put back"
 ls -a sw/grafana/graf/dashboards | grep -q tmp && no "a temporary file was left: $(ls -a sw/grafana/graf/dashboards)"
+
+# A file an earlier build wrote that the source no longer produces goes only while it holds
+# what that build wrote: edited by hand since, it stays, with a warning.
+printf 'target mackerel "mkr" {}\nmonitor connectivity "up" { scopes = ["svc"] }\n' > keep.mon
+"$mon" build -o keep keep.mon 2>/dev/null || no "build of keep.mon failed"
+grep -q '"h2:' keep/.monitorc-build.json || no "the manifest records no hash: $(cat keep/.monitorc-build.json)"
+printf ' ' >> keep/mackerel/monitors.json
+printf 'target grafana "graf" { datasource = "prom" }\n%s' "$dash" > keep.mon
+out=$("$mon" build -o keep keep.mon 2>&1) || no "build after leaving Mackerel failed: $out"
+[ -f keep/mackerel/monitors.json ] || no "a hand-edited file the source no longer produces was removed"
+grep -q "changed since build wrote it; left in place" <<<"$out" || no "no warning for the kept file: $out"
+
+# A manifest an earlier build wrote holds FNV-1a hashes (16 hex digits): still honoured, the
+# unchanged file goes and the edited one stays.
+mkdir -p old/mackerel/dashboards
+printf '{"a": 1}\n' > old/mackerel/monitors.json
+printf '{"b": 2}\n' > old/mackerel/dashboards/x.json
+python3 - old <<'PY'
+import json, sys
+def fnv(b):
+    h = 1469598103934665603
+    for c in b: h = ((h ^ c) * 1099511628211) % (1 << 64)
+    return "%016x" % h
+files = {}
+for rel in ("mackerel/monitors.json", "mackerel/dashboards/x.json"):
+    files[rel] = {"backend": "mackerel", "hash": fnv(open(sys.argv[1] + "/" + rel, "rb").read())}
+json.dump({"files": files}, open(sys.argv[1] + "/.monitorc-build.json", "w"))
+PY
+printf '{"b": 3}\n' > old/mackerel/dashboards/x.json
+out=$("$mon" build -o old keep.mon 2>&1) || no "build over an earlier manifest failed: $out"
+[ -e old/mackerel/monitors.json ] && no "an unchanged file recorded by an earlier build's manifest stayed"
+[ -f old/mackerel/dashboards/x.json ] || no "an edited file recorded by an earlier build's manifest was removed"
+
 [ $fail -eq 0 ] && echo "build_backends: ok"
 exit $fail
