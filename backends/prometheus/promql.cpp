@@ -170,8 +170,18 @@ bool standsAsLeftOperand(const std::string& s) {
 }
 
 std::string comparison(const Condition& c) {
-  std::string v = standsAsLeftOperand(c.value) ? c.value : "(" + c.value + ")";
-  return v + " " + c.op + " " + number(c.threshold);
+  bool bare = standsAsLeftOperand(c.value);
+  std::string threshold = number(c.threshold);
+  std::string out;  // made once at its size: a query is often a few hundred bytes
+  out.reserve(c.value.size() + c.op.size() + threshold.size() + 4);
+  if (!bare) out += '(';
+  out += c.value;
+  if (!bare) out += ')';
+  out += ' ';
+  out += c.op;
+  out += ' ';
+  out += threshold;
+  return out;
 }
 
 std::string number(double v) {
