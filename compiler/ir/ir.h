@@ -4,6 +4,7 @@
 // backends and the plan can point back at the source. Backends see only this, never the AST.
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -15,9 +16,14 @@ namespace mon::ir {
 
 using Json = nlohmann::ordered_json;
 
-/// One field: its DSL name, its value in the schema's unit (minutes, ms, days ...), where set.
+/// A name with the program's lifetime for `name`: fields are many and their names few, so a
+/// field's name is a view (16 bytes, nothing allocated) rather than a string of its own.
+std::string_view internName(std::string_view name);
+
+/// One field: its DSL name (the schema's own spelling, or internName()'s), its value in the
+/// schema's unit (minutes, ms, days ...), where set.
 struct Prop {
-  std::string name;
+  std::string_view name;
   Json value;
   Range range;
 };
@@ -54,14 +60,14 @@ struct Props {
     const Prop* p = find(name);
     return p && p->range.valid() ? p->range : dflt;
   }
-  void set(std::string name, Json v, Range r) {
+  void set(std::string_view name, Json v, Range r) {
     for (auto& p : list)
       if (p.name == name) {
         p.value = std::move(v);
         p.range = r;
         return;
       }
-    list.push_back(Prop{std::move(name), std::move(v), r});
+    list.push_back(Prop{internName(name), std::move(v), r});
   }
 };
 

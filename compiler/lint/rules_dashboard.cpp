@@ -8,13 +8,13 @@ namespace mon::lint {
 
 namespace {
 
-bool isLayout(const std::string& name) { return name == "width" || name == "height" || name == "x" || name == "y"; }
+bool isLayout(std::string_view name) { return name == "width" || name == "height" || name == "x" || name == "y"; }
 
 // What a widget shows: its kind and data fields, not its title or place.
 std::string dataKey(const ir::Widget& w) {
   std::string key = std::string(ir::kindName(w.kind)) + "\n";
   for (const ir::Prop& p : w.props.list)
-    if (!isLayout(p.name)) key += p.name + "=" + p.value.dump() + "\n";
+    if (!isLayout(p.name)) key += std::string(p.name) + "=" + p.value.dump() + "\n";
   return key + w.raw.dump();
 }
 

@@ -39,7 +39,7 @@ bool lowerFields(const Object& obj, const schema::Kind& kind, ir::Props& props, 
       ok = false;
       continue;
     }
-    props.list.push_back(ir::Prop{f.name, std::move(value), f.value.range});
+    props.list.push_back(ir::Prop{spec->name, std::move(value), f.value.range});
   }
   return ok;
 }

@@ -39,7 +39,7 @@ bool checkSource(const Object& obj, const schema::Kind& kind, ir::Widget& w, Dia
     diags.report(set.size() > 1 ? set[1]->range : nameRangeOf(obj), diag::err_one_source, {kind.what, quotedList(sources)});
     return false;
   }
-  const std::string source = set[0]->name;
+  const std::string source(set[0]->name);
   bool needsMetric = source == "host_id" || source == "role" || source == "service";
   if (needsMetric && !w.props.has("metric") && !obj.field("metric")) {
     diags.report(set[0]->range, diag::err_missing_field, {std::string("a ") + source + " source", "metric"});

@@ -200,7 +200,7 @@ std::optional<ir::Channel> lowerChannel(const Object& obj, DiagEngine& diags) {
   }
   for (const auto& p : c.props.list)
     if (p.name.size() > 4 && p.name.compare(p.name.size() - 4, 4, "_env") == 0 && !isEnvName(p.value.get<std::string>())) {
-      diags.report(p.range, diag::err_bad_env_name, {p.name, p.value.get<std::string>()});
+      diags.report(p.range, diag::err_bad_env_name, {std::string(p.name), p.value.get<std::string>()});
       ok = false;
     }
   if (!ok) return std::nullopt;
