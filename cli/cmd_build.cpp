@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -17,6 +16,7 @@
 #include "support/terminal.h"
 #include "frontend.h"
 #include "support/files.h"
+#include "support/hash.h"
 
 namespace mon::cli {
 
@@ -33,48 +33,15 @@ namespace fs = std::filesystem;
 // comments, and a marker would not tell a copied or edited file from a written one.)
 constexpr const char* kManifest = ".monitorc-build.json";
 
-// The hash recorded for a written file: "h2:" and 16 hex digits of a hash that takes the text
-// eight bytes at a time (each step one 64 x 64 -> 128-bit multiply, whose halves are folded), so
-// hashing a build's output costs a small part of writing it. It tells a file changed by hand
-// from what build wrote, not a file crafted to collide. Manifests of earlier builds hold
-// FNV-1a hashes (16 hex digits, no prefix), taken byte by byte at about a tenth of the speed:
-// sameContent() still reads them, and an earlier build that meets an "h2:" hash finds no match
-// and keeps the file, as it keeps a changed one.
-uint64_t foldedProduct(uint64_t a, uint64_t b) {
-  unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
-  return static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
-}
-
-std::string hex16(uint64_t h) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
-std::string contentHash(const std::string& text) {
-  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ULL, kFinal = 0xD6E8FEB86659FD93ULL;
-  uint64_t h = text.size() ^ 0x243F6A8885A308D3ULL;
-  size_t i = 0;
-  for (; i + 8 <= text.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, text.data() + i, 8);
-    h = foldedProduct(h ^ w, kMul) + w;  // "+ w": a word equal to the state does not wipe it
-  }
-  uint64_t tail = 0;
-  std::memcpy(&tail, text.data() + i, text.size() - i);
-  h = foldedProduct(h ^ tail, kMul) + tail;
-  return "h2:" + hex16(foldedProduct(h, kFinal));
-}
-
-std::string fnv1aHash(const std::string& text) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
-  return hex16(h);
-}
+// The hash recorded for a written file: "h2:" and wordHash()'s 16 hex digits, so hashing a
+// build's output costs a small part of writing it. Manifests of earlier builds hold FNV-1a
+// hashes (16 hex digits, no prefix): sameContent() still reads them, and an earlier build that
+// meets an "h2:" hash finds no match and keeps the file, as it keeps a changed one.
+std::string contentHash(const std::string& text) { return "h2:" + hex16(wordHash(text)); }
 
 // Whether `text` is what a build recorded as `hash`, in either form.
 bool sameContent(const std::string& text, const std::string& hash) {
-  return hash.rfind("h2:", 0) == 0 ? contentHash(text) == hash : fnv1aHash(text) == hash;
+  return hash.rfind("h2:", 0) == 0 ? contentHash(text) == hash : hex16(fnv1a(text)) == hash;
 }
 
 struct Written {

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <map>
 #include <set>
 
 #include "parse/parse.h"
+#include "support/hash.h"
 
 namespace mon::cli {
 
@@ -29,13 +29,7 @@ std::string objectName(const ast::Stmt& s) {
   return words;
 }
 
-std::string hash8(const std::string& s) {
-  unsigned long long h = 1469598103934665603ULL;  // FNV-1a: stable across builds and platforms
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", h);
-  return std::string(buf, 8);
-}
+std::string hash8(const std::string& s) { return hex16(fnv1a(s)).substr(0, 8); }
 
 // The end of the line holding offset `at` (past its newline).
 size_t lineEnd(const std::string& text, size_t at) {

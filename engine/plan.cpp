@@ -1,6 +1,6 @@
 #include "plan.h"
 
-#include <cstdio>
+#include "support/hash.h"
 
 namespace mon::engine {
 
@@ -119,15 +119,6 @@ std::string fingerprintText(const Json& body) {
 
 }  // namespace
 
-std::string fingerprint(const Json& body) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : fingerprintText(body)) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
+std::string fingerprint(const Json& body) { return hex16(fnv1a(fingerprintText(body))); }
 
 }  // namespace mon::engine

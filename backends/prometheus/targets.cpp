@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <map>
 #include <set>
 #include <string>
 #include <tuple>
 
+#include "support/hash.h"
 #include "support/prometheus_names.h"
 
 namespace mon::targets {
@@ -150,15 +150,6 @@ std::string fileSafe(const std::string& s) {
   return out;
 }
 
-std::string hashHex(const std::string& s) {
-  unsigned long long h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", h);
-  return buf;
-}
+std::string hashHex(const std::string& s) { return hex16(fnv1a(s)); }
 
 }  // namespace mon::targets
