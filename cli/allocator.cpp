@@ -7,7 +7,8 @@
 // (Debian's default: "madvise"). A build of 10,000 monitors touched about 20,000 fresh 4 KiB
 // pages, and each first touch is a page fault that costs several microseconds on a virtual
 // machine: with huge pages it takes about 3,600 of them and a third less CPU, for about 10 %
-// more peak RSS (docs/performance.md).
+// more peak RSS (docs/performance.md). The language server turns them off for itself
+// (disableHugePages(), allocator.h).
 #include "allocator.h"
 
 #include <sys/prctl.h>
