@@ -87,6 +87,40 @@ TEST_CASE("a value is parenthesised only where a comparison after it would bind 
   CHECK(promql::comparison(c) == "(a or b) > 1.5");
 }
 
+// standsAsLeftOperand() spells out scanOutsideStrings()'s walk with a table; it must answer as
+// the walk does for every string, so both are compared on all short strings over the bytes that
+// matter (quotes, escapes, brackets, comments, comparisons, the letters of `and` and `or`).
+TEST_CASE("standsAsLeftOperand answers as the generic walk over PromQL text") {
+  auto byWalk = [](const std::string& s) {
+    promql::Scan r = promql::scanOutsideStrings(s, [&](size_t i, int depth) {
+      char c = s[i];
+      if (c == '#') return false;
+      return depth != 0 || !(c == '>' || c == '<' || c == '=' || c == '!' || promql::looseOperatorAt(s, i));
+    });
+    return !r.stopped && !r.unbalanced && r.depth == 0 && !r.inString && s.find_first_not_of(" \t\r\n") != std::string::npos;
+  };
+  const std::string alphabet = "and or()\"\\#>{]";
+  size_t compared = 0, differ = 0;
+  std::string s;
+  for (size_t len = 0; len <= 5; ++len) {
+    std::vector<size_t> at(len, 0);
+    for (;;) {
+      s.assign(len, ' ');
+      for (size_t k = 0; k < len; ++k) s[k] = alphabet[at[k]];
+      ++compared;
+      if (promql::standsAsLeftOperand(s) != byWalk(s) && ++differ <= 5) FAIL_CHECK("differs on: " << s);
+      size_t k = 0;
+      while (k < len && ++at[k] == alphabet.size()) at[k++] = 0;
+      if (k == len) break;
+    }
+  }
+  CHECK(compared > 100000);
+  CHECK(differ == 0);
+  for (const char* q : {"sum by (instance) (rate(http_requests_total{job=\"a\", code=~\"5..\"}[5m])) / sum(x)",
+                        "x{a='b\\'c'} or y", "`raw ( string` + 1", "count(up == bool 1)", "z{l=\"and\"} unless w"})
+    CHECK_MESSAGE(promql::standsAsLeftOperand(q) == byWalk(q), q);
+}
+
 TEST_CASE("scopes become service/role matchers") {
   CHECK(promql::scopeMatchers("shop") == "service=\"shop\"");
   CHECK(promql::scopeMatchers("shop: web") == "service=\"shop\", role=\"web\"");
