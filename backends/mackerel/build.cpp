@@ -16,10 +16,9 @@ namespace {
 // indentation, and its strings with room for escapes. Reserved room that goes unwritten is
 // address space, not memory.
 size_t entrySizeHint(const ir::Monitor& m) {
-  size_t n = 1024 + 2 * m.name.size();
+  size_t n = 1024 + 2 * m.name.size() + 2 * m.props.stringBytes();
   for (const auto& p : m.props.list)
-    if (p.value.is_string()) n += 2 * p.value.get_ref<const std::string&>().size();
-    else if (p.value.is_array()) n += 64 * p.value.size() + 32;
+    if (p.value.is_array()) n += 64 * p.value.size() + 32;
   return n;
 }
 

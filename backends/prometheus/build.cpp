@@ -36,9 +36,7 @@ size_t ruleFileSizeHint(const ir::Module& module, const ir::Target& t) {
   size_t n = 256;
   for (const auto& m : module.monitors) {
     if (!targets::selects(m.targets, t)) continue;
-    size_t one = 256 + 2 * m.name.size();
-    for (const auto& p : m.props.list)
-      if (p.value.is_string()) one += p.value.get_ref<const std::string&>().size();
+    size_t one = 256 + 2 * m.name.size() + m.props.stringBytes();
     for (const auto& [k, v] : m.labels) one += 24 + k.size() + v.size();
     n += 2 * one;
   }

@@ -16,7 +16,8 @@ void reportModuleTargets(const ir::Module& module, DiagEngine& diags) {
 
 void check(const ir::Module& module, DiagEngine& diags) {
   reportModuleTargets(module, diags);
-  for (const ir::Target* t : targets::ofKind(module, "prometheus")) targets::expressibleMonitors(module, *t, false, diags);
+  for (const ir::Target* t : targets::ofKind(module, "prometheus"))
+    targets::forEachExpressible(module, *t, false, diags, [](const ir::Monitor&, promql::Translation&) {});
 }
 
 }  // namespace mon::prometheus

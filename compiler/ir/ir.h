@@ -45,6 +45,13 @@ struct Props {
     return nullptr;
   }
   bool has(std::string_view name) const { return find(name) != nullptr; }
+  /// Bytes of the fields' string values: what sizes a backend's estimate of its output.
+  size_t stringBytes() const {
+    size_t n = 0;
+    for (const auto& p : list)
+      if (p.value.is_string()) n += p.value.get_ref<const std::string&>().size();
+    return n;
+  }
   std::string str(std::string_view name, const std::string& dflt = "") const {
     const Prop* p = find(name);
     return p && p->value.is_string() ? p->value.get<std::string>() : dflt;
