@@ -1,7 +1,7 @@
 // jemalloc's settings for this binary, read by jemalloc when it starts (its documented
 // `malloc_conf` symbol; MALLOC_CONF in the environment still overrides them), and its purge
-// as the front end's way to give freed pages back (support/memory.h). Both are unused when the
-// binary is built without jemalloc.
+// as the front end's way to give freed pages back, and its thread.arena to choose a thread's
+// heap (support/memory.h). All are unused when the binary is built without jemalloc.
 //
 // thp:always backs jemalloc's memory with transparent huge pages where the kernel allows it
 // (Debian's default: "madvise"). A build of 10,000 monitors touched about 20,000 fresh 4 KiB
@@ -34,7 +34,15 @@ namespace {
 // one pass.
 void purge() { mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0); }
 
-const bool installed = (mon::setMemoryReleaser(&purge), true);
+unsigned currentArena() {
+  unsigned arena = 0;
+  size_t size = sizeof arena;
+  return mallctl("thread.arena", &arena, &size, nullptr, 0) == 0 ? arena : 0;
+}
+
+void useArena(unsigned arena) { mallctl("thread.arena", nullptr, nullptr, &arena, sizeof arena); }
+
+const bool installed = (mon::setMemoryReleaser(&purge), mon::setHeapSelector(&currentArena, &useArena), true);
 
 }  // namespace
 #endif

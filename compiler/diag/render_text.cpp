@@ -57,6 +57,7 @@ void renderOne(const SourceManager& sm, Severity sev, Range range, const std::st
   }
   LineCol lc = sm.lineCol(range.file, range.begin);
   out += st.bold() + sm.path(range.file) + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col) + ": " + st.reset() + word;
+  if (sm.textLost(range.file)) return;  // changed on disk since it was read
   std::string_view line = sm.lineText(range.file, lc.line);
   if (line.size() > 400) return;  // a minified or binary line helps nobody
   size_t col0 = std::min<size_t>(lc.col - 1, line.size());

@@ -8,6 +8,7 @@
 
 #include "driver/expand_as_loaded.h"
 #include "lower/lower.h"
+#include "support/files.h"
 #include "support/memory.h"
 
 namespace mon {
@@ -62,13 +63,18 @@ void compile(const std::vector<std::string>& paths, const CompileOptions& opts, 
     // pages go back to the system, so the IR's growth is not stacked on the parse's peak.
     constexpr size_t kReleaseEvery = 2500;
     size_t lowered = 0;
+    if (opts.releaseSources)
+      c.sources.setReloader([](const std::string& path, std::string& text) {
+        std::string error;
+        return readRegularFile(path, text, error, kMaxSourceBytes);
+      });
     expandAsLoaded(paths, eo, reader, c, [&](Object&& o) {
       bool target = opts.onTarget && o.type == "target";
       size_t before = target ? lowerer.sofar().targets.size() : 0;
       lowerer.add(std::move(o));
       if (target && lowerer.sofar().targets.size() > before) opts.onTarget(lowerer.sofar().targets.back());
       if (++lowered % kReleaseEvery == 0) releaseFreedMemory();
-    }, [&] { timer.lap("parse"); });
+    }, [&] { timer.lap("parse"); }, opts.releaseSources);
     c.program.files.clear();
     c.module = lowerer.finish();
     releaseFreedMemory();  // the last trees; what follows is the IR and the output

@@ -18,6 +18,10 @@ struct CompileOptions {
   /// Keep the syntax trees in Compilation::program after expansion (the language server
   /// needs them; build and check free them early to keep peak memory down).
   bool keepSyntax = false;
+  /// Without keepSyntax: let go of each file's text once nothing views it, and read it from
+  /// the disk again if a diagnostic shows its lines (SourceManager::release). For a reader of
+  /// the disk only (the command line's), not an editor's buffers.
+  bool releaseSources = false;
   /// Called with each target as soon as its declaration has been lowered without errors, while
   /// the rest of the source is still being expanded and lowered (plan starts reading the target
   /// then: cli/remote_target.h). Later errors elsewhere in the source still fail the compile.

@@ -44,10 +44,25 @@ void replay(DiagEngine& to, const std::vector<Diagnostic>& reported) {
   }
 }
 
+// Once a file is expanded, its statements are freed but for its templates, which uses elsewhere
+// still read. Without any, nothing views its text any more: the tree's store and the source
+// manager let go of it.
+void releaseIfFreed(Compilation& c, FileId file) {
+  auto it = c.program.files.find(file);
+  if (it == c.program.files.end()) return;
+  ast::File& tree = it->second.ast;
+  for (const auto& st : tree.stmts)
+    if (st) return;
+  tree = ast::File{};
+  tree.id = file;
+  c.sources.release(file);
+}
+
 }  // namespace
 
 void expandAsLoaded(const std::vector<std::string>& paths, const ExpandOptions& eo, FileReader& reader, Compilation& c,
-                    const std::function<void(Object&&)>& consume, const std::function<void()>& onParsed) {
+                    const std::function<void(Object&&)>& consume, const std::function<void()>& onParsed,
+                    bool releaseSources) {
   // Each file is expanded and lowered as soon as it is loaded (imports as expansion reaches
   // them), its tree freed statement by statement, while the next named file is parsed on
   // another thread: about one file's tree is in memory at a time instead of all of them.
@@ -82,7 +97,10 @@ void expandAsLoaded(const std::vector<std::string>& paths, const ExpandOptions& 
     checkLoaded();
     return dep;
   };
-  imports.done = [&](FileId file) { loader.fileExpanded(file); };
+  imports.done = [&](FileId file) {
+    loader.fileExpanded(file);
+    if (releaseSources) releaseIfFreed(c, file);
+  };
   session = std::make_unique<ExpandSession>(c.program, c.sources, eo, c.diags, consume, std::move(imports));
   for (FileId id : loader.namedFiles())
     if (!allLoaded && mentionsVariables(c.sources.text(id))) loadEverything();

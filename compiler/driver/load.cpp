@@ -11,6 +11,7 @@
 
 #include "parse/parse.h"
 #include "support/files.h"
+#include "support/memory.h"
 #include "support/parallel.h"
 
 namespace mon {
@@ -62,7 +63,17 @@ class RootLoader::Impl {
         parseAhead_(parseAhead) {
     readNamedFiles();
     size_t threads = std::min(workerThreads(), slots_.size());
-    for (size_t t = 1; t < threads; ++t) pool_.emplace_back([this] { parseLoop(); });
+    // Lazy, the caller frees each tree as it expands it, while the IR it makes grows: the
+    // workers allocate from the caller's heap, so that the IR reuses the trees' pages (in heaps
+    // of their own, the 10,000-monitor build's peak was 3-4 MB higher). Eager (the language
+    // server), the trees stay, and each worker keeps a heap of its own: the threads then do not
+    // contend for one, and opening a large file was a quarter slower without.
+    unsigned heap = lazyImports ? currentHeap() : 0;
+    for (size_t t = 1; t < threads; ++t)
+      pool_.emplace_back([this, heap, lazyImports] {
+        if (lazyImports) useHeap(heap);
+        parseLoop();
+      });
   }
 
   ~Impl() {
@@ -238,6 +249,7 @@ class RootLoader::Impl {
       FileId id = known->second;
       Slot& slot = take(named->second);
       slotOf_.erase(named);
+      slot.text.reset();  // the tree keeps it as long as it views it
       for (const auto& d : slot.diags.all()) diags_.append(d);
       slot.diags = DiagEngine();
       return followImports(id, k, std::move(slot.ast), std::move(stack));

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 
+#include "support/hash.h"
+
 namespace mon {
 
 FileId SourceManager::add(std::string path, std::string text) {
   auto file = std::make_unique<File>();
   file->path = std::move(path);
+  file->size = text.size();
   file->text = std::make_shared<const std::string>(std::move(text));
   files_.push_back(std::move(file));
   return static_cast<FileId>(files_.size() - 1);
@@ -18,13 +21,33 @@ FileId SourceManager::find(std::string_view path) const {
   return kNoFile;
 }
 
+void SourceManager::release(FileId f) {
+  File& file = *files_[f];
+  if (!reload_ || !file.text) return;
+  lines(f);
+  file.releasedHash = wordHash(*file.text);
+  file.text.reset();
+}
+
+const std::string& SourceManager::text(FileId f) const {
+  File& file = *files_[f];
+  if (!file.text) {
+    // Read again once, and kept: what asks for a released file's text asks for several lines.
+    std::string again;
+    if (!reload_(file.path, again) || again.size() != file.size || wordHash(again) != file.releasedHash)
+      again.clear();
+    file.text = std::make_shared<const std::string>(std::move(again));
+  }
+  return *file.text;
+}
+
 const std::vector<uint32_t>& SourceManager::lines(FileId f) const {
   File& file = *files_[f];
   if (file.lineStarts.empty()) {
     file.lineStarts.push_back(0);
     const std::string& text = *file.text;
-    for (uint32_t i = 0; i < text.size(); ++i)
-      if (text[i] == '\n') file.lineStarts.push_back(i + 1);
+    for (size_t i = text.find('\n'); i != std::string::npos; i = text.find('\n', i + 1))
+      file.lineStarts.push_back(static_cast<uint32_t>(i + 1));
   }
   return file.lineStarts;
 }
@@ -39,7 +62,7 @@ LineCol SourceManager::lineCol(FileId f, uint32_t offset) const {
 uint32_t SourceManager::lineStart(FileId f, uint32_t line) const {
   const auto& starts = lines(f);
   if (line == 0) return 0;
-  if (line > starts.size()) return static_cast<uint32_t>(text(f).size());
+  if (line > starts.size()) return static_cast<uint32_t>(files_[f]->size);
   return starts[line - 1];
 }
 
@@ -47,6 +70,7 @@ uint32_t SourceManager::lineCount(FileId f) const { return static_cast<uint32_t>
 
 std::string_view SourceManager::lineText(FileId f, uint32_t line) const {
   const std::string& t = text(f);
+  if (t.empty()) return {};  // empty, or released and changed since
   uint32_t begin = lineStart(f, line);
   size_t end = t.find('\n', begin);
   if (end == std::string::npos) end = t.size();

@@ -2,6 +2,7 @@
 // Owns every source buffer of a compilation and turns byte offsets into lines and columns.
 // Locations elsewhere are a (file, byte offset) pair; line tables are built lazily.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,10 +34,23 @@ class SourceManager {
   /// Finds an already added file by path.
   FileId find(std::string_view path) const;
   const std::string& path(FileId f) const { return files_[f]->path; }
-  const std::string& text(FileId f) const { return *files_[f]->text; }
+  /// The file's text; read again (reload()) after release(). Empty when it cannot be read
+  /// again, or has changed since: lines and columns still come from the text first read.
+  const std::string& text(FileId f) const;
   /// The same text, shared: a syntax tree keeps its file's text alive with this, since its
-  /// names and literals are views into it (ast::TextStore).
+  /// names and literals are views into it (ast::TextStore). Not for a released file.
   const std::shared_ptr<const std::string>& sharedText(FileId f) const { return files_[f]->text; }
+
+  /// How a released file's text is read again when something asks for it (a diagnostic
+  /// rendered with its source line). Without one, release() keeps the text.
+  using Reloader = std::function<bool(const std::string& path, std::string& text)>;
+  void setReloader(Reloader reload) { reload_ = std::move(reload); }
+  /// Lets go of the text of a file nothing views any more (a large build's sources were a
+  /// sixth of its peak memory): its line table is made first, so positions stay exact, and
+  /// its size and hash are kept to tell whether the text read again is the same.
+  void release(FileId f);
+  /// Whether a released file could not be read again as it was: renderers then show no line.
+  bool textLost(FileId f) const { return text(f).size() != files_[f]->size; }
   size_t fileCount() const { return files_.size(); }
   LineCol lineCol(FileId f, uint32_t offset) const;
   /// The text of a 1-based line, without its newline.
@@ -48,11 +62,14 @@ class SourceManager {
  private:
   struct File {
     std::string path;
-    std::shared_ptr<const std::string> text;
-    mutable std::vector<uint32_t> lineStarts;  // built on first use
+    mutable std::shared_ptr<const std::string> text;  // null while released
+    mutable std::vector<uint32_t> lineStarts;         // built on first use
+    size_t size = 0;
+    uint64_t releasedHash = 0;
   };
   const std::vector<uint32_t>& lines(FileId f) const;
   std::vector<std::unique_ptr<File>> files_;
+  Reloader reload_;
 };
 
 }  // namespace mon

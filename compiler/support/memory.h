@@ -12,4 +12,13 @@ namespace mon {
 void releaseFreedMemory();
 void setMemoryReleaser(void (*release)());
 
+/// The allocator's heap (arena) the calling thread allocates from, and a way to make another
+/// thread allocate from it too. A worker whose blocks another thread frees (the front end's
+/// parse-ahead threads: the main thread frees their trees) leaves those pages in its own heap,
+/// where the main thread's later blocks cannot reuse them. The binary installs both
+/// (cli/allocator.cpp: jemalloc's thread.arena); without them there is one heap to speak of.
+unsigned currentHeap();
+void useHeap(unsigned heap);
+void setHeapSelector(unsigned (*current)(), void (*use)(unsigned));
+
 }  // namespace mon

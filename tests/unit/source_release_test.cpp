@@ -1,0 +1,112 @@
+// Released sources (SourceManager::release, CompileOptions::releaseSources): positions stay
+// exact, the text comes back for diagnostics, and a file changed since is never shown as if it
+// were the text that was compiled.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "diag/render.h"
+#include "driver/compile.h"
+#include "source/source_manager.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Texts by path, standing for the disk; counts the reads.
+struct FakeDisk {
+  std::map<std::string, std::string> files;
+  int reads = 0;
+  mon::SourceManager::Reloader reloader() {
+    return [this](const std::string& path, std::string& text) {
+      ++reads;
+      auto it = files.find(path);
+      if (it == files.end()) return false;
+      text = it->second;
+      return true;
+    };
+  }
+};
+
+const std::string kText = "monitor host \"a\" {\n  metric = \"cpu%\"\n}\n";
+
+}  // namespace
+
+TEST_CASE("source release: without a reloader the text stays") {
+  mon::SourceManager sm;
+  mon::FileId f = sm.add("a.mon", kText);
+  sm.release(f);
+  CHECK(sm.sharedText(f) != nullptr);
+  CHECK(sm.text(f) == kText);
+}
+
+TEST_CASE("source release: positions stay exact and the same text is read again once") {
+  FakeDisk disk;
+  disk.files["a.mon"] = kText;
+  mon::SourceManager sm;
+  sm.setReloader(disk.reloader());
+  mon::FileId f = sm.add("a.mon", kText);
+  sm.release(f);
+  CHECK(sm.sharedText(f) == nullptr);
+  CHECK(disk.reads == 0);
+  uint32_t metric = static_cast<uint32_t>(kText.find("metric"));
+  CHECK(sm.lineCol(f, metric).line == 2);  // from the line table made before the release
+  CHECK(sm.lineCol(f, metric).col == 3);
+  CHECK(sm.lineStart(f, 99) == kText.size());
+  CHECK(disk.reads == 0);
+  CHECK(sm.lineText(f, 2) == "  metric = \"cpu%\"");
+  CHECK(sm.lineText(f, 1) == "monitor host \"a\" {");
+  CHECK(disk.reads == 1);
+  CHECK_FALSE(sm.textLost(f));
+}
+
+TEST_CASE("source release: a file changed or gone since is shown without its lines") {
+  for (const char* now : {"monitor host \"b\" {\n  metric = \"cpu%\"\n}\n",  // same size, other bytes
+                          "monitor host \"a\" {\n}\n", ""}) {
+    FakeDisk disk;
+    if (*now) disk.files["a.mon"] = now;
+    mon::SourceManager sm;
+    sm.setReloader(disk.reloader());
+    mon::FileId f = sm.add("a.mon", kText);
+    sm.release(f);
+    CHECK(sm.textLost(f));
+    CHECK(sm.lineText(f, 1).empty());
+    uint32_t metric = static_cast<uint32_t>(kText.find("metric"));
+    CHECK(sm.lineCol(f, metric).line == 2);
+    mon::Diagnostic d{mon::diag::err_unknown_field, mon::Severity::Error, mon::Range{f, metric, metric + 6},
+                      "unknown field 'metric'", {}, {}, ""};
+    std::string out = mon::renderText(sm, {d});
+    CHECK(out == "a.mon:2:3: error: unknown field 'metric'\n");
+  }
+}
+
+TEST_CASE("source release: a build's diagnostics show the lines of files it let go of") {
+  fs::path dir = fs::temp_directory_path() / ("monitorc-release-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string body = "  metric = \"cpu%\"\n  operator = \">\"\n  warning = 80\n  critical = 90\n  duration = 5m\n}\n";
+  std::ofstream(dir / "a.mon") << "monitor host \"dup\" {\n" << body;
+  std::ofstream(dir / "b.mon") << "# second\nmonitor host \"dup\" {\n" << body;
+  // A file with a template keeps its text: the template's uses elsewhere read its tree.
+  std::ofstream(dir / "c.mon") << "template t(n) {\n  monitor host n {\n" << body << "}\n";
+  for (bool release : {false, true}) {
+    mon::CompileOptions opts;
+    opts.releaseSources = release;
+    mon::DiskFileReader reader;
+    mon::Compilation c;
+    std::vector<std::string> errors;
+    mon::compile(mon::expandPaths({dir.string()}, errors), opts, reader, c);
+    REQUIRE(c.sources.fileCount() == 3);
+    for (mon::FileId f = 0; f < 3; ++f) {
+      bool templated = c.sources.path(f).find("c.mon") != std::string::npos;
+      CHECK((c.sources.sharedText(f) == nullptr) == (release && !templated));
+    }
+    std::string out = mon::renderText(c.sources, c.diags.all());
+    CHECK(out.find("b.mon:2:14: error: duplicate monitor name 'dup'\n  monitor host \"dup\" {\n") != std::string::npos);
+    CHECK(out.find("a.mon:1:14: note: first defined here\n  monitor host \"dup\" {\n") != std::string::npos);
+  }
+  fs::remove_all(dir);
+}
