@@ -5,6 +5,7 @@
 // registry.cpp lists them; docs/backends.md, "Adding a backend", says how to add one.
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "diag/diag_engine.h"
@@ -21,6 +22,26 @@ namespace mon {
 
 /// Relative path -> file content, in a stable order.
 using OutputFiles = std::map<std::string, std::string>;
+
+/// Where a backend writes a file piece by piece (Backend::buildInto): `build` sends the pieces
+/// on to the disk as they come (support/files.h, StreamedFile), so a large file is never whole in
+/// memory beside the program it is made from; FilesSink gathers them into OutputFiles.
+class FileSink {
+ public:
+  virtual ~FileSink() = default;
+  /// Appends to the file at the relative path `rel`, which the first append starts.
+  virtual void append(const std::string& rel, std::string_view bytes) = 0;
+};
+
+/// Pieces gathered into whole files.
+class FilesSink : public FileSink {
+ public:
+  explicit FilesSink(OutputFiles& files) : files_(files) {}
+  void append(const std::string& rel, std::string_view bytes) override { files_[rel].append(bytes); }
+
+ private:
+  OutputFiles& files_;
+};
 
 /// `monitorc import SYSTEM FILE...`: one file's text as .mon source; false with `error` when
 /// it is not a file of this system. Problems that lose nothing go to `warnings`.
@@ -66,6 +87,9 @@ struct Backend {
   bool (*dashboardPicture)(const ir::Json& body, preview::Board& out) = nullptr;
   /// `monitorc test` on this system; null: the system has no evaluator (its tests are not run).
   RunTestFn runTest = nullptr;
+  /// build() for a backend whose largest files are worth streaming: those go to `sink` piece by
+  /// piece, the rest come back whole. Null: `build` takes build()'s files.
+  OutputFiles (*buildInto)(const ir::Module& module, DiagEngine& diags, FileSink& sink) = nullptr;
 };
 
 /// Every backend, in the order `build` runs them.

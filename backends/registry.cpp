@@ -29,7 +29,8 @@ namespace mon {
 const std::vector<Backend>& backends() {
   static const std::vector<Backend> all = {
       {"mackerel", &mackerel::build, &mackerel::check, {&mackerel::mackerelTarget(), &mackerel::localTarget()},
-       &mackerel::importFile, "monitors or dashboard JSON", &mackerel::dashboardPicture, &mackerel::runTest},
+       &mackerel::importFile, "monitors or dashboard JSON", &mackerel::dashboardPicture, &mackerel::runTest,
+       &mackerel::buildInto},
       {"prometheus", &prometheus::build, &prometheus::check, {&prometheus::target()}, &prometheus::importRules, "rule",
        nullptr, &prometheus::runTest},
       {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard, or alerting resources (contactPoints, policies, muteTimes)", &grafana::dashboardPicture},

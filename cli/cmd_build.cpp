@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -111,6 +112,49 @@ bool writeFile(const fs::path& path, const std::string& content) {
   return false;
 }
 
+// The files backends stream (Backend::buildInto), each written below the output directory as
+// it comes, under a temporary name, and put in place by commit() only when the whole build has
+// succeeded: dropped uncommitted, they leave nothing behind.
+class StreamedOutputs : public FileSink {
+ public:
+  explicit StreamedOutputs(fs::path out) : out_(std::move(out)) {}
+
+  std::string backend;  // the backend building now
+
+  void append(const std::string& rel, std::string_view bytes) override {
+    Entry& e = files_[rel];
+    if (!e.file) {
+      e.file = std::make_unique<StreamedFile>((out_ / rel).string());
+      e.backend = backend;
+    }
+    e.file->append(bytes);
+  }
+
+  bool has(const std::string& rel) const { return files_.count(rel) > 0; }
+
+  /// Puts every file in place and records it in `manifest`.
+  bool commit(Manifest& manifest) {
+    for (auto& [rel, e] : files_) {
+      uint64_t hash = 0;
+      std::string error;
+      if (!e.file->commit(hash, error)) {
+        std::cerr << "monitorc: error: " << error << "\n";
+        return false;
+      }
+      manifest[rel] = {e.backend, "h2:" + hex16(hash)};
+    }
+    return true;
+  }
+
+ private:
+  struct Entry {
+    std::unique_ptr<StreamedFile> file;
+    std::string backend;
+  };
+  fs::path out_;
+  std::map<std::string, Entry> files_;
+};
+
 }  // namespace
 
 Runner setupBuild(CLI::App& sub) {
@@ -141,14 +185,17 @@ Runner setupBuild(CLI::App& sub) {
     bool known = o->emit == "all";
     // Backends report what they cannot express; print those and write nothing on an error.
     size_t mark = c->diags.all().size(), errorsBefore = c->diags.errorCount();
+    fs::path out(o->out);
     OutputFiles all;
+    StreamedOutputs streamed(out);
     std::map<std::string, std::string> backendOf;  // relative path -> backend
     std::set<std::string> built;                   // the backends run this time
     for (const auto& b : backends()) {
       if (o->emit != "all" && o->emit != b.name) continue;
       known = true;
       built.insert(b.name);
-      OutputFiles files = b.build(c->module, c->diags);
+      streamed.backend = b.name;
+      OutputFiles files = b.buildInto ? b.buildInto(c->module, c->diags, streamed) : b.build(c->module, c->diags);
       for (const auto& [rel, content] : files) backendOf[rel] = b.name;
       all.merge(files);  // moves the files' nodes (as insert, a path already there stays)
     }
@@ -163,7 +210,6 @@ Runner setupBuild(CLI::App& sub) {
       std::cerr << "monitorc: error: unknown --emit '" << o->emit << "' (use all, ir or a backend name)\n";
       return 1;
     }
-    fs::path out(o->out);
     Manifest before = readManifest(out), after;
     // Files of backends not built this time stay as they are, and stay recorded.
     for (const auto& [rel, w] : before)
@@ -172,8 +218,9 @@ Runner setupBuild(CLI::App& sub) {
       if (!writeFile(out / rel, content)) return 1;
       after[rel] = {backendOf.at(rel), contentHash(content)};
     }
+    if (!streamed.commit(after)) return 1;
     for (const auto& [rel, w] : before)
-      if (built.count(w.backend) && !all.count(rel)) removeStale(out, rel, w);
+      if (built.count(w.backend) && !all.count(rel) && !streamed.has(rel)) removeStale(out, rel, w);
     bool recorded = writeManifest(out, after);
     // The process ends after this: freeing the program node by node took 2 % of a 10,000-rule
     // build, so it is left to the exit. A static keeps it reachable for leak checkers.

@@ -10,39 +10,33 @@
 
 namespace mon::mackerel {
 
-namespace {
-
-// About how long a monitor's entry in monitors.json is, on the generous side: its fixed keys and
-// indentation, and its strings with room for escapes. Reserved room that goes unwritten is
-// address space, not memory.
-size_t entrySizeHint(const ir::Monitor& m) {
-  size_t n = 1024 + 2 * m.name.size() + 2 * m.props.stringBytes();
-  for (const auto& p : m.props.list)
-    if (p.value.is_array()) n += 64 * p.value.size() + 32;
-  return n;
+// `{"monitors": [...]}` as goIndent would print it, one monitor at a time, handed to the sink in
+// pieces of about kPiece bytes: the whole list as one JSON tree was twice the memory and most of
+// the backend's time on large setups, and the whole file as one string, beside the program it
+// is made from, was a fifth of a 10,000-monitor build's peak memory.
+void writeMonitorsFile(const std::vector<const ir::Monitor*>& monitors, const std::string& rel, FileSink& sink) {
+  if (monitors.empty()) return sink.append(rel, "{\n    \"monitors\": []\n}\n");
+  constexpr size_t kPiece = size_t(64) << 10;
+  std::string piece = "{\n    \"monitors\": [\n";
+  piece.reserve(kPiece + 4096);
+  for (size_t i = 0; i < monitors.size(); ++i) {
+    piece += "        ";
+    appendGoIndent(piece, monitorToApi(*monitors[i]), 4, 2);
+    piece += i + 1 < monitors.size() ? ",\n" : "\n";
+    if (piece.size() >= kPiece) {
+      sink.append(rel, piece);
+      piece.clear();
+    }
+  }
+  piece += "    ]\n}\n";
+  sink.append(rel, piece);
 }
 
-}  // namespace
-
-// `{"monitors": [...]}` as goIndent would print it, one monitor at a time straight into the file
-// text, which is reserved up front: the whole list as one JSON tree was twice the memory and
-// most of the backend's time on large setups, and entries made in pieces and copied into the
-// file (to share the work between two threads) kept both the pieces and the file in memory at
-// the end: two fifths of the live heap at a 10,000-monitor build's peak.
 std::string monitorsFile(const std::vector<const ir::Monitor*>& monitors) {
-  if (monitors.empty()) return "{\n    \"monitors\": []\n}\n";
-  size_t hint = 64;
-  for (const ir::Monitor* m : monitors) hint += entrySizeHint(*m);
-  std::string out;
-  out.reserve(hint);
-  out += "{\n    \"monitors\": [\n";
-  for (size_t i = 0; i < monitors.size(); ++i) {
-    out += "        ";
-    appendGoIndent(out, monitorToApi(*monitors[i]), 4, 2);
-    out += i + 1 < monitors.size() ? ",\n" : "\n";
-  }
-  out += "    ]\n}\n";
-  return out;
+  OutputFiles files;
+  FilesSink sink(files);
+  writeMonitorsFile(monitors, "monitors.json", sink);
+  return std::move(files["monitors.json"]);
 }
 
 namespace {
@@ -116,17 +110,24 @@ bool checkDashboards(const ir::Module& module, DiagEngine& diags) {
   return ok;
 }
 
-OutputFiles build(const ir::Module& module, DiagEngine& diags) {
+OutputFiles buildInto(const ir::Module& module, DiagEngine& diags, FileSink& sink) {
   OutputFiles out;
   if (!mackerelTargeted(module)) return out;
   if (!checkDashboards(module, diags)) return out;
   std::vector<const ir::Monitor*> monitors;
   for (const auto& m : module.monitors)
     if (forMackerel(m.targets, module)) monitors.push_back(&m);
-  out["mackerel/monitors.json"] = monitorsFile(monitors);
+  writeMonitorsFile(monitors, "mackerel/monitors.json", sink);
   for (const auto& d : module.dashboards)
     if (forMackerel(d.targets, module))
       out["mackerel/dashboards/" + d.urlPath + ".json"] = goIndent(dashboardToApi(d)) + "\n";
+  return out;
+}
+
+OutputFiles build(const ir::Module& module, DiagEngine& diags) {
+  OutputFiles out;
+  FilesSink sink(out);
+  out.merge(buildInto(module, diags, sink));
   return out;
 }
 

@@ -7,9 +7,14 @@
 
 namespace mon::mackerel {
 
-/// `{"monitors": [...]}` exactly as `mkr monitors pull` writes it, ids left out.
+/// `{"monitors": [...]}` exactly as `mkr monitors pull` writes it, ids left out, into `sink` as
+/// the file `rel`, a few monitors at a time.
+void writeMonitorsFile(const std::vector<const ir::Monitor*>& monitors, const std::string& rel, FileSink& sink);
+/// The same as one string.
 std::string monitorsFile(const std::vector<const ir::Monitor*>& monitors);
 OutputFiles build(const ir::Module& module, DiagEngine& diags);
+/// build() with monitors.json written into `sink` (Backend::buildInto).
+OutputFiles buildInto(const ir::Module& module, DiagEngine& diags, FileSink& sink);
 /// Mackerel's widget limits (sizes per kind, one reference line) on the dashboards that go to
 /// Mackerel: those with no `targets` or naming a mackerel or local target.
 bool checkDashboards(const ir::Module& module, DiagEngine& diags);

@@ -4,10 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+
+#include "support/hash.h"
 
 namespace mon {
 
@@ -128,6 +131,17 @@ bool holdsExactly(const std::string& path, const std::string& text) {
   }
 }
 
+// A unique name per process and call: two runs at once never share a temporary file, and
+// O_EXCL|O_NOFOLLOW (which its users open it with) refuses any name someone planted (a symlink
+// to a file we must not touch).
+fs::path temporaryBeside(const fs::path& target, bool hidden) {
+  static std::atomic<unsigned> counter{0};
+  std::string name = hidden ? "." : "";  // appended: GCC 12 warns (-Wrestrict) on the operator+ form
+  name.append(target.filename().string()).append(".tmp.").append(std::to_string(::getpid()));
+  name.append(".").append(std::to_string(counter++));
+  return target.parent_path() / name;
+}
+
 bool replaceFile(const std::string& path, const std::string& text, std::string& error, bool hidden, bool durable) {
   fs::path target(path);
   fs::path dir = target.parent_path();
@@ -154,12 +168,7 @@ bool replaceFile(const std::string& path, const std::string& text, std::string& 
     }
     return true;
   }
-  // A unique name per process and call: two runs at once never share a temporary file, and
-  // O_EXCL|O_NOFOLLOW refuses any name someone planted (a symlink to a file we must not touch).
-  static std::atomic<unsigned> counter{0};
-  std::string name = (hidden ? "." : "") + target.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
-                     std::to_string(counter++);
-  fs::path tmp = dir / name;
+  fs::path tmp = temporaryBeside(target, hidden);
   Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (fd.get() < 0) {
     error = "cannot create '" + tmp.string() + "': " + systemReason(errno);
@@ -195,6 +204,134 @@ bool writeGeneratedFile(const std::string& path, const std::string& text, std::s
   if (written) *written = false;
   if (holdsExactly(path, text)) return true;
   if (!replaceFile(path, text, error, /*hidden=*/false, /*durable=*/false)) return false;
+  if (written) *written = true;
+  return true;
+}
+
+namespace {
+
+// Pieces are gathered up to this size before a write.
+constexpr size_t kStreamBuffer = size_t(256) << 10;
+
+}  // namespace
+
+StreamedFile::StreamedFile(std::string path) : path_(std::move(path)) {}
+
+StreamedFile::~StreamedFile() {
+  if (!done_) abandon();
+}
+
+void StreamedFile::append(std::string_view bytes) {
+  if (failed_) return;
+  buffer_.append(bytes.data(), bytes.size());
+  size_ += bytes.size();
+  if (buffer_.size() >= kStreamBuffer) flush();
+}
+
+bool StreamedFile::open() {
+  fs::path target(path_);
+  // The missing directories, outermost first, made one by one so that an abandoned file can
+  // remove exactly those it made.
+  std::vector<fs::path> missing;
+  std::error_code ec;
+  fs::path d = target.parent_path();
+  for (; !d.empty() && !fs::exists(d, ec); d = d.parent_path()) missing.push_back(d);
+  if (!d.empty() && !fs::is_directory(d, ec)) {
+    error_ = "cannot create directory '" + target.parent_path().string() + "': '" + d.string() + "' is not a directory";
+    return false;
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (!fs::create_directory(*it, ec) && ec) {
+      error_ = "cannot create directory '" + it->string() + "': " + ec.message();
+      return false;
+    }
+    madeDirs_.push_back(it->string());
+  }
+  tmp_ = temporaryBeside(target, /*hidden=*/true).string();
+  fd_ = ::open(tmp_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    error_ = "cannot write '" + path_ + "': " + systemReason(errno);
+    tmp_.clear();
+    return false;
+  }
+  return true;
+}
+
+bool StreamedFile::flush() {
+  if (failed_) return false;
+  if ((fd_ < 0 && !open()) || !writeAll(fd_, buffer_)) {
+    if (error_.empty()) error_ = "cannot write '" + path_ + "': " + systemReason(errno);
+    failed_ = true;
+    return false;
+  }
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  return true;
+}
+
+void StreamedFile::abandon() {
+  done_ = true;
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+  for (auto it = madeDirs_.rbegin(); it != madeDirs_.rend(); ++it) ::rmdir(it->c_str());  // when empty
+}
+
+bool StreamedFile::commit(uint64_t& hash, std::string& error, bool* written) {
+  if (written) *written = false;
+  if (!flush()) {
+    error = error_;
+    abandon();
+    return false;
+  }
+  // Hashed from the temporary file, and compared with what is at the path in the same pass.
+  Fd existing(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW));
+  struct stat st {};
+  bool same = existing.get() >= 0 && ::fstat(existing.get(), &st) == 0 && S_ISREG(st.st_mode) &&
+              uint64_t(st.st_size) == size_;
+  WordHasher hasher(size_);
+  std::string mine(size_t(1) << 16, '\0'), theirs(size_t(1) << 16, '\0');
+  for (uint64_t at = 0; at < size_;) {
+    ssize_t n = ::pread(fd_, mine.data(), std::min<uint64_t>(mine.size(), size_ - at), off_t(at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      error = "cannot read back '" + tmp_ + "': " + (n < 0 ? systemReason(errno) : "shorter than written");
+      abandon();
+      return false;
+    }
+    hasher.update(std::string_view(mine.data(), size_t(n)));
+    for (ssize_t got = 0; same && got < n;) {
+      ssize_t m = ::read(existing.get(), theirs.data() + got, size_t(n - got));
+      if (m < 0 && errno == EINTR) continue;
+      if (m <= 0) same = false;
+      else got += m;
+    }
+    if (same && std::memcmp(mine.data(), theirs.data(), size_t(n)) != 0) same = false;
+    at += uint64_t(n);
+  }
+  hash = hasher.finish();
+  if (same) {
+    abandon();  // the file holds these bytes already: left untouched
+    done_ = true;
+    return true;
+  }
+  // A device or pipe at the path is written in place, as writeGeneratedFile writes it.
+  struct stat there {};
+  if (::stat(path_.c_str(), &there) == 0 && !S_ISREG(there.st_mode)) {
+    std::string text, readError;
+    bool ok = readRegularFile(tmp_, text, readError, size_t(size_)) && writeGeneratedFile(path_, text, error, written);
+    if (!readError.empty()) error = "cannot read back '" + tmp_ + "': " + readError;
+    abandon();
+    return ok;
+  }
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0 || ::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    error = "cannot write '" + path_ + "': " + systemReason(errno);
+    abandon();
+    return false;
+  }
+  done_ = true;
   if (written) *written = true;
   return true;
 }

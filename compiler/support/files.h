@@ -4,7 +4,10 @@
 // file gives an error instead of a hang or unbounded memory; every file it writes goes through
 // writeFileAtomic, so a reader never sees half a file and a planted symlink is never followed.
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace mon {
 
@@ -36,5 +39,37 @@ bool writeFileAtomic(const std::string& path, const std::string& text, std::stri
 /// `written` (when given) tells whether the file was written.
 bool writeGeneratedFile(const std::string& path, const std::string& text, std::string& error,
                         bool* written = nullptr);
+
+/// A generated file written piece by piece, for `build`'s largest outputs, which then need not be
+/// held whole in memory beside the program they are made from. The pieces go, through a buffer,
+/// to a temporary file beside `path` (a unique hidden name, O_EXCL|O_NOFOLLOW; missing
+/// directories are made). commit() then does what writeGeneratedFile does with the whole text:
+/// a regular file at `path` that already holds exactly these bytes is left as it is (the
+/// temporary file is removed), anything else is replaced by renaming the temporary file over it
+/// (a device or pipe is written in place). Destroyed without a commit, it removes the temporary
+/// file and the directories it made, so a build that fails writes nothing.
+class StreamedFile {
+ public:
+  explicit StreamedFile(std::string path);
+  ~StreamedFile();
+  StreamedFile(const StreamedFile&) = delete;
+  StreamedFile& operator=(const StreamedFile&) = delete;
+
+  void append(std::string_view bytes);
+  /// Puts the file in place; `hash` gets wordHash (support/hash.h) of its whole content and
+  /// `written` whether it changed. False with `error` when a write failed at any point.
+  bool commit(uint64_t& hash, std::string& error, bool* written = nullptr);
+
+ private:
+  bool open();
+  bool flush();
+  void abandon();
+
+  std::string path_, tmp_, buffer_, error_;
+  std::vector<std::string> madeDirs_;  // innermost last
+  int fd_ = -1;
+  uint64_t size_ = 0;
+  bool failed_ = false, done_ = false;
+};
 
 }  // namespace mon

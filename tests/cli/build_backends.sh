@@ -28,6 +28,37 @@ grep -q "Mackerel shows one reference line" <<<"$out" || no "no Mackerel limit r
 printf 'monitor connectivity "up" { scopes = ["svc"] }\n' > no_target.mon
 "$mon" build -o plain no_target.mon 2>/dev/null || no "target-less build failed"
 [ -f plain/mackerel/monitors.json ] || no "a source without targets wrote no mackerel/monitors.json"
+# monitors.json is streamed to the disk as it is made (StreamedFile): built again unchanged it
+# is left as it is too, and no temporary file stays beside it.
+mj=plain/mackerel/monitors.json
+before=$(stat -c '%i %Y.%y' "$mj")
+sleep 0.05
+"$mon" build -o plain no_target.mon 2>/dev/null || no "second target-less build failed"
+[ "$(stat -c '%i %Y.%y' "$mj")" = "$before" ] || no "an unchanged monitors.json was written again"
+grep -q '"name": "up"' "$mj" || no "monitors.json lacks the monitor: $(cat "$mj")"
+[ "$(ls -A plain/mackerel)" = "monitors.json" ] || no "something beside monitors.json: $(ls -A plain/mackerel)"
+
+# A backend after Mackerel's fails (Kibana cannot express a host monitor): nothing is written,
+# not the monitors.json Mackerel streamed as it went, nor a directory for it; an output
+# directory that was there keeps what it held.
+printf 'target mackerel "mkr" {}
+target kibana "logs" {
+  url = "https://kibana.example"
+  index = ["logs-*"]
+}
+monitor host "CPU" {
+  metric = "cpu%%"
+  operator = ">"
+  critical = 90
+  duration = 5m
+}
+' > late.mon
+out=$("$mon" build -o late late.mon 2>&1) && no "a build with a Kibana error succeeded: $out"
+grep -q "cannot be expressed on kibana target 'logs'" <<<"$out" || no "no Kibana error: $out"
+[ -e late ] && no "a failed build left files: $(ls -aR late)"
+cp -r plain late
+out=$("$mon" build -o late late.mon 2>&1) && no "a build with a Kibana error succeeded: $out"
+diff -r plain late >/dev/null || no "a failed build changed an earlier build's output: $(diff -r plain late)"
 
 # The same output directory, first with a Mackerel target, then without: the file goes.
 printf 'target mackerel "mkr" {}\nmonitor connectivity "up" { scopes = ["svc"] }\n' > switch.mon

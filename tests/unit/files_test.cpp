@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "support/files.h"
+#include "support/hash.h"
 
 namespace fs = std::filesystem;
 
@@ -155,5 +156,108 @@ TEST_CASE("files: writeGeneratedFile leaves an identical file untouched and repl
   size_t entries = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(d / "sub")) ++entries;
   CHECK(entries == 1);  // no temporary left
+  fs::remove_all(d);
+}
+
+namespace {
+
+size_t entriesIn(const fs::path& dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
+  return n;
+}
+
+// A text of `size` bytes that differs from one built with another `seed` in its last byte.
+std::string bigText(size_t size, char seed) {
+  std::string t;
+  for (size_t i = 0; t.size() < size; ++i) t += "line " + std::to_string(i) + "\n";
+  t.resize(size);
+  if (size) t.back() = seed;
+  return t;
+}
+
+// Writes `text` through a StreamedFile in pieces of `piece` bytes and commits it.
+bool streamed(const fs::path& path, const std::string& text, size_t piece, uint64_t& hash, bool& written,
+              std::string& err) {
+  mon::StreamedFile f(path.string());
+  for (size_t at = 0; at < text.size(); at += piece) f.append(std::string_view(text).substr(at, piece));
+  return f.commit(hash, err, &written);
+}
+
+}  // namespace
+
+TEST_CASE("files: StreamedFile writes what writeGeneratedFile would, hashed as wordHash, an identical file untouched") {
+  fs::path d = freshDir("streamed");
+  fs::path target = d / "out" / "mackerel" / "monitors.json";
+  std::string err;
+  uint64_t hash = 0;
+  bool written = false;
+  // Larger than the write buffer (256 KiB), in pieces that do not divide it.
+  std::string text = bigText(700000, 'a');
+  REQUIRE(streamed(target, text, 4099, hash, written, err));
+  CHECK(written);
+  CHECK(slurp(target) == text);
+  CHECK(hash == mon::wordHash(text));
+  CHECK(entriesIn(target.parent_path()) == 1);  // no temporary left
+  struct stat first {};
+  REQUIRE(::stat(target.c_str(), &first) == 0);
+  REQUIRE(streamed(target, text, 65536, hash, written, err));
+  CHECK_FALSE(written);
+  struct stat again {};
+  REQUIRE(::stat(target.c_str(), &again) == 0);
+  CHECK(again.st_ino == first.st_ino);
+  CHECK(entriesIn(target.parent_path()) == 1);
+  // The last byte differs, the size is the same; then shorter, longer and empty.
+  for (const std::string& next : {bigText(700000, 'b'), bigText(1000, 'c'), bigText(800000, 'd'), std::string()}) {
+    REQUIRE(streamed(target, next, 1 << 20, hash, written, err));
+    CHECK(written);
+    CHECK(slurp(target) == next);
+    CHECK(hash == mon::wordHash(next));
+    CHECK(entriesIn(target.parent_path()) == 1);
+  }
+  // A symlink at the path is replaced, not written through.
+  { std::ofstream(d / "victim") << "precious"; }
+  fs::remove(target);
+  fs::create_symlink(d / "victim", target);
+  REQUIRE(streamed(target, "new", 2, hash, written, err));
+  CHECK(slurp(d / "victim") == "precious");
+  CHECK_FALSE(fs::is_symlink(fs::symlink_status(target)));
+  CHECK(slurp(target) == "new");
+  fs::remove_all(d);
+}
+
+TEST_CASE("files: StreamedFile dropped without a commit leaves nothing, not even the directories it made") {
+  fs::path d = freshDir("abandoned");
+  {
+    mon::StreamedFile f((d / "out" / "mackerel" / "monitors.json").string());
+    f.append(bigText(600000, 'a'));  // flushed to the temporary file: the directories exist now
+    CHECK(fs::exists(d / "out" / "mackerel"));
+  }
+  CHECK(entriesIn(d) == 0);
+  // Directories that were there stay; a file already in place is left as it was.
+  fs::create_directories(d / "keep");
+  { std::ofstream(d / "keep" / "monitors.json") << "old"; }
+  {
+    mon::StreamedFile f((d / "keep" / "monitors.json").string());
+    f.append(bigText(600000, 'a'));
+  }
+  CHECK(entriesIn(d / "keep") == 1);
+  CHECK(slurp(d / "keep" / "monitors.json") == "old");
+  fs::remove_all(d);
+}
+
+TEST_CASE("files: StreamedFile reports why it cannot write and leaves nothing behind") {
+  fs::path d = freshDir("streamfail");
+  { std::ofstream(d / "file") << "x"; }
+  std::string err;
+  uint64_t hash = 0;
+  bool written = true;
+  CHECK_FALSE(streamed(d / "file" / "out.json", "y", 1, hash, written, err));
+  CHECK_FALSE(written);
+  CHECK(err.find("cannot create directory") == 0);
+  fs::create_directories(d / "dir.json");
+  CHECK_FALSE(streamed(d / "dir.json", "y", 1, hash, written, err));
+  CHECK(err.find("cannot write") == 0);
+  CHECK(entriesIn(d) == 2);
   fs::remove_all(d);
 }

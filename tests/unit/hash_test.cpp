@@ -37,3 +37,22 @@ TEST_CASE("wordHash changes with every byte, every length and every position") {
   CHECK(mon::wordHash(std::string("ab")) != mon::wordHash(std::string("ab\0", 3)));
   CHECK(mon::hex16(mon::wordHash(base)).size() == 16);
 }
+
+TEST_CASE("WordHasher over pieces equals wordHash of the whole, however it is cut") {
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += static_cast<char>('a' + (i * 7) % 26);
+  for (size_t len : {size_t(0), size_t(1), size_t(7), size_t(8), size_t(9), size_t(64), size_t(299), size_t(300)}) {
+    std::string whole = text.substr(0, len);
+    for (size_t cut : {size_t(1), size_t(3), size_t(8), size_t(13), size_t(64), size_t(1000)}) {
+      mon::WordHasher h(whole.size());
+      for (size_t at = 0; at < whole.size(); at += cut) h.update(std::string_view(whole).substr(at, cut));
+      CHECK(h.finish() == mon::wordHash(whole));
+    }
+  }
+  mon::WordHasher h(3);  // empty pieces change nothing
+  h.update("");
+  h.update("ab");
+  h.update("");
+  h.update("c");
+  CHECK(h.finish() == mon::wordHash("abc"));
+}
