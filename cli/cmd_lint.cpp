@@ -84,6 +84,7 @@ Runner setupLint(CLI::App& sub) {
       "Exit status: 0 no errors (warnings allowed, unless --werror); 1 errors.\n");
   auto o = std::make_shared<LintOptions>();
   o->fe.add(sub, true, true);
+  o->fe.keepSources = true;  // the rules and the suppression comments read every file's text
   sub.add_option("--config", o->config, "Lint configuration file (default: ./.monitorc-lint when present)");
   sub.add_option("--only", o->only, "Run only these rules (codes or names, comma-separated)")->delimiter(',');
   sub.add_flag("--list-rules", o->listRules, "Print the rules and exit");

@@ -26,6 +26,10 @@ struct FrontEndOptions {
   std::vector<std::string> vars;
   std::string diagnosticsFormat = "text";
   bool werror = false;
+  /// Keep every source text in memory (lint reads them all: suppression comments, how a value
+  /// is written). Otherwise the front end lets go of each once it is expanded, and reads it
+  /// again for a diagnostic that shows its lines (CompileOptions::releaseSources).
+  bool keepSources = false;
   /// `formatFlag`: also accept --format (check and lint, whose only output is diagnostics;
   /// plan's --format is its plan's).
   void add(CLI::App& sub, bool pathsRequired = true, bool formatFlag = false);

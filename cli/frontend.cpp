@@ -32,7 +32,7 @@ std::unique_ptr<Compilation> compileAndReport(const FrontEndOptions& opts, bool&
   auto c = std::make_unique<Compilation>();
   CompileOptions co;
   co.onTarget = onTarget;
-  co.releaseSources = true;  // read from the disk (DiskFileReader below)
+  co.releaseSources = !opts.keepSources;  // read from the disk (DiskFileReader below)
   ok = opts.varMap(co.vars);
   if (!ok) return c;
   std::vector<std::string> problems;

@@ -60,6 +60,7 @@ void checkUnits(const std::vector<schema::Field>& fields, const ir::Props& props
       // A name that says its unit ("evaluate_backward_minutes") is not ambiguous.
       if (name.size() > 8 && name.substr(name.size() - 8) == "_minutes") continue;
       const std::string& text = r.sources().text(p.range.file);
+      if (p.range.end > text.size() || p.range.begin > p.range.end) continue;  // a text read again and changed
       std::string_view written(text.data() + p.range.begin, p.range.end - p.range.begin);
       if (!bareNumber(written)) continue;
       std::string unit = unitWord(f.unitMs);

@@ -46,7 +46,7 @@ class Fd {
   int fd_;
 };
 
-bool writeAll(int fd, const std::string& text) {
+bool writeAll(int fd, std::string_view text) {
   size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(fd, text.data() + done, text.size() - done);
@@ -212,23 +212,80 @@ namespace {
 
 // Pieces are gathered up to this size before a write.
 constexpr size_t kStreamBuffer = size_t(256) << 10;
+// Bytes read at a time to compare, copy and hash.
+constexpr size_t kChunk = size_t(64) << 10;
+
+// Reads exactly `size` bytes at `at` (false on an error or a shorter file).
+bool readAt(int fd, char* to, size_t size, uint64_t at) {
+  for (size_t done = 0; done < size;) {
+    ssize_t n = ::pread(fd, to + done, size - done, off_t(at + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += size_t(n);
+  }
+  return true;
+}
+
+// wordHash of the first `size` bytes of `fd`.
+bool hashOf(int fd, uint64_t size, std::string& chunk, uint64_t& hash) {
+  WordHasher hasher(size);
+  chunk.resize(kChunk);
+  for (uint64_t at = 0; at < size;) {
+    size_t n = size_t(std::min<uint64_t>(kChunk, size - at));
+    if (!readAt(fd, chunk.data(), n, at)) return false;
+    hasher.update(std::string_view(chunk.data(), n));
+    at += n;
+  }
+  hash = hasher.finish();
+  return true;
+}
 
 }  // namespace
 
-StreamedFile::StreamedFile(std::string path) : path_(std::move(path)) {}
+StreamedFile::StreamedFile(std::string path) : path_(std::move(path)) {
+  // The file in place, when it is a regular file (not a symlink, which is replaced, nor a
+  // device or pipe, which is written in place at the end): the pieces are compared with it as
+  // they come, and nothing is written while they match.
+  existing_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
+  struct stat st {};
+  if (existing_ >= 0 && (::fstat(existing_, &st) != 0 || !S_ISREG(st.st_mode))) closeExisting();
+}
 
 StreamedFile::~StreamedFile() {
   if (!done_) abandon();
 }
 
+void StreamedFile::closeExisting() {
+  if (existing_ >= 0) ::close(existing_);
+  existing_ = -1;
+}
+
 void StreamedFile::append(std::string_view bytes) {
   if (failed_) return;
+  if (existing_ >= 0) {
+    if (continuesExisting(bytes)) {
+      size_ += bytes.size();
+      return;
+    }
+    if (!leaveExisting()) return;
+  }
   buffer_.append(bytes.data(), bytes.size());
   size_ += bytes.size();
   if (buffer_.size() >= kStreamBuffer) flush();
 }
 
-bool StreamedFile::open() {
+bool StreamedFile::continuesExisting(std::string_view bytes) {
+  chunk_.resize(kChunk);
+  for (size_t at = 0; at < bytes.size();) {
+    size_t n = std::min(kChunk, bytes.size() - at);
+    if (!readAt(existing_, chunk_.data(), n, size_ + at) || std::memcmp(chunk_.data(), bytes.data() + at, n) != 0)
+      return false;
+    at += n;
+  }
+  return true;
+}
+
+bool StreamedFile::openTemporary() {
   fs::path target(path_);
   // The missing directories, outermost first, made one by one so that an abandoned file can
   // remove exactly those it made.
@@ -241,11 +298,12 @@ bool StreamedFile::open() {
     return false;
   }
   for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-    if (!fs::create_directory(*it, ec) && ec) {
+    bool made = fs::create_directory(*it, ec);
+    if (ec) {
       error_ = "cannot create directory '" + it->string() + "': " + ec.message();
       return false;
     }
-    madeDirs_.push_back(it->string());
+    if (made) madeDirs_.push_back(it->string());  // not one another run made meanwhile
   }
   tmp_ = temporaryBeside(target, /*hidden=*/true).string();
   fd_ = ::open(tmp_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -257,9 +315,24 @@ bool StreamedFile::open() {
   return true;
 }
 
+bool StreamedFile::leaveExisting() {
+  // The part that matched is the file in place's start: copied into the temporary file.
+  bool ok = openTemporary();
+  chunk_.resize(kChunk);
+  for (uint64_t at = 0; ok && at < size_;) {
+    size_t n = size_t(std::min<uint64_t>(kChunk, size_ - at));
+    ok = readAt(existing_, chunk_.data(), n, at) && writeAll(fd_, std::string_view(chunk_.data(), n));
+    if (!ok && error_.empty()) error_ = "cannot write '" + path_ + "': " + systemReason(errno);
+    at += n;
+  }
+  closeExisting();
+  failed_ = !ok;
+  return ok;
+}
+
 bool StreamedFile::flush() {
   if (failed_) return false;
-  if ((fd_ < 0 && !open()) || !writeAll(fd_, buffer_)) {
+  if ((fd_ < 0 && !openTemporary()) || !writeAll(fd_, buffer_)) {
     if (error_.empty()) error_ = "cannot write '" + path_ + "': " + systemReason(errno);
     failed_ = true;
     return false;
@@ -271,6 +344,7 @@ bool StreamedFile::flush() {
 
 void StreamedFile::abandon() {
   done_ = true;
+  closeExisting();
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   if (!tmp_.empty()) ::unlink(tmp_.c_str());
@@ -279,41 +353,21 @@ void StreamedFile::abandon() {
 
 bool StreamedFile::commit(uint64_t& hash, std::string& error, bool* written) {
   if (written) *written = false;
-  if (!flush()) {
-    error = error_;
+  if (existing_ >= 0 && !failed_) {
+    struct stat st {};
+    if (::fstat(existing_, &st) == 0 && uint64_t(st.st_size) == size_) {
+      // Every byte matched and nothing follows: the file in place is left as it is.
+      bool ok = hashOf(existing_, size_, chunk_, hash);
+      if (!ok) error = "cannot read '" + path_ + "': " + systemReason(errno);
+      abandon();
+      return ok;
+    }
+    leaveExisting();  // the file in place is longer
+  }
+  if (!flush() || !hashOf(fd_, size_, chunk_, hash)) {
+    error = error_.empty() ? "cannot read back '" + tmp_ + "': " + systemReason(errno) : error_;
     abandon();
     return false;
-  }
-  // Hashed from the temporary file, and compared with what is at the path in the same pass.
-  Fd existing(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW));
-  struct stat st {};
-  bool same = existing.get() >= 0 && ::fstat(existing.get(), &st) == 0 && S_ISREG(st.st_mode) &&
-              uint64_t(st.st_size) == size_;
-  WordHasher hasher(size_);
-  std::string mine(size_t(1) << 16, '\0'), theirs(size_t(1) << 16, '\0');
-  for (uint64_t at = 0; at < size_;) {
-    ssize_t n = ::pread(fd_, mine.data(), std::min<uint64_t>(mine.size(), size_ - at), off_t(at));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      error = "cannot read back '" + tmp_ + "': " + (n < 0 ? systemReason(errno) : "shorter than written");
-      abandon();
-      return false;
-    }
-    hasher.update(std::string_view(mine.data(), size_t(n)));
-    for (ssize_t got = 0; same && got < n;) {
-      ssize_t m = ::read(existing.get(), theirs.data() + got, size_t(n - got));
-      if (m < 0 && errno == EINTR) continue;
-      if (m <= 0) same = false;
-      else got += m;
-    }
-    if (same && std::memcmp(mine.data(), theirs.data(), size_t(n)) != 0) same = false;
-    at += uint64_t(n);
-  }
-  hash = hasher.finish();
-  if (same) {
-    abandon();  // the file holds these bytes already: left untouched
-    done_ = true;
-    return true;
   }
   // A device or pipe at the path is written in place, as writeGeneratedFile writes it.
   struct stat there {};

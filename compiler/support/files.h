@@ -41,13 +41,16 @@ bool writeGeneratedFile(const std::string& path, const std::string& text, std::s
                         bool* written = nullptr);
 
 /// A generated file written piece by piece, for `build`'s largest outputs, which then need not be
-/// held whole in memory beside the program they are made from. The pieces go, through a buffer,
-/// to a temporary file beside `path` (a unique hidden name, O_EXCL|O_NOFOLLOW; missing
-/// directories are made). commit() then does what writeGeneratedFile does with the whole text:
-/// a regular file at `path` that already holds exactly these bytes is left as it is (the
-/// temporary file is removed), anything else is replaced by renaming the temporary file over it
-/// (a device or pipe is written in place). Destroyed without a commit, it removes the temporary
-/// file and the directories it made, so a build that fails writes nothing.
+/// held whole in memory beside the program they are made from. It ends as writeGeneratedFile
+/// ends with the whole text:
+/// - while the pieces match the start of the regular file at `path`, nothing is written (an
+///   unchanged output costs a read, in an output directory one may not even write to);
+/// - from the first difference (or with no file there), the pieces go through a buffer to a
+///   temporary file beside `path` (a unique hidden name, O_EXCL|O_NOFOLLOW, missing directories
+///   made), which starts with the part that matched; commit() renames it over `path` (a device
+///   or pipe is written in place);
+/// - destroyed without a commit, it removes the temporary file and the directories it made, so
+///   a build that fails writes nothing.
 class StreamedFile {
  public:
   explicit StreamedFile(std::string path);
@@ -57,18 +60,22 @@ class StreamedFile {
 
   void append(std::string_view bytes);
   /// Puts the file in place; `hash` gets wordHash (support/hash.h) of its whole content and
-  /// `written` whether it changed. False with `error` when a write failed at any point.
+  /// `written` whether it changed. False with `error` when a read or write failed at any point.
   bool commit(uint64_t& hash, std::string& error, bool* written = nullptr);
 
  private:
-  bool open();
+  bool continuesExisting(std::string_view bytes);
+  bool openTemporary();
+  bool leaveExisting();
+  void closeExisting();
   bool flush();
   void abandon();
 
-  std::string path_, tmp_, buffer_, error_;
+  std::string path_, tmp_, buffer_, chunk_, error_;
   std::vector<std::string> madeDirs_;  // innermost last
-  int fd_ = -1;
-  uint64_t size_ = 0;
+  int existing_ = -1;                  // the file in place, while the pieces so far match its start
+  int fd_ = -1;                        // the temporary file, from the first difference on
+  uint64_t size_ = 0;                  // bytes appended
   bool failed_ = false, done_ = false;
 };
 

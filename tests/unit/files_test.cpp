@@ -215,6 +215,13 @@ TEST_CASE("files: StreamedFile writes what writeGeneratedFile would, hashed as w
     CHECK(hash == mon::wordHash(next));
     CHECK(entriesIn(target.parent_path()) == 1);
   }
+  // The start of the file in place, and nothing more: replaced by the shorter text.
+  std::string longer = bigText(600000, 'e');
+  REQUIRE(streamed(target, longer, 1 << 16, hash, written, err));
+  REQUIRE(streamed(target, longer.substr(0, 300000), 4096, hash, written, err));
+  CHECK(written);
+  CHECK(slurp(target) == longer.substr(0, 300000));
+  CHECK(hash == mon::wordHash(longer.substr(0, 300000)));
   // A symlink at the path is replaced, not written through.
   { std::ofstream(d / "victim") << "precious"; }
   fs::remove(target);
@@ -223,6 +230,45 @@ TEST_CASE("files: StreamedFile writes what writeGeneratedFile would, hashed as w
   CHECK(slurp(d / "victim") == "precious");
   CHECK_FALSE(fs::is_symlink(fs::symlink_status(target)));
   CHECK(slurp(target) == "new");
+  fs::remove_all(d);
+}
+
+TEST_CASE("files: StreamedFile only reads while the pieces match the file in place") {
+  fs::path d = freshDir("streamread");
+  fs::path target = d / "monitors.json";
+  std::string text = bigText(900000, 'a'), err;
+  uint64_t hash = 0;
+  bool written = false;
+  REQUIRE(streamed(target, text, 1 << 20, hash, written, err));
+  struct stat dirBefore {};
+  REQUIRE(::stat(d.c_str(), &dirBefore) == 0);
+  {
+    mon::StreamedFile same(target.string());
+    for (size_t at = 0; at < text.size(); at += 70000) same.append(std::string_view(text).substr(at, 70000));
+    CHECK(entriesIn(d) == 1);  // past several buffers' worth, and no temporary file
+    REQUIRE(same.commit(hash, err, &written));
+    CHECK_FALSE(written);
+    CHECK(hash == mon::wordHash(text));
+  }
+  struct stat dirAfter {};
+  REQUIRE(::stat(d.c_str(), &dirAfter) == 0);
+  CHECK(dirAfter.st_mtim.tv_sec == dirBefore.st_mtim.tv_sec);  // nothing made or removed in it
+  CHECK(dirAfter.st_mtim.tv_nsec == dirBefore.st_mtim.tv_nsec);
+  {
+    // A difference past the first buffer: the temporary file starts with the part that matched.
+    mon::StreamedFile other(target.string());
+    std::string changed = text;
+    changed[500000] = '#';
+    other.append(std::string_view(changed).substr(0, 400000));
+    CHECK(entriesIn(d) == 1);
+    other.append(std::string_view(changed).substr(400000));
+    CHECK(entriesIn(d) == 2);  // the temporary file, once the difference came
+    REQUIRE(other.commit(hash, err, &written));
+    CHECK(written);
+    CHECK(slurp(target) == changed);
+    CHECK(hash == mon::wordHash(changed));
+  }
+  CHECK(entriesIn(d) == 1);
   fs::remove_all(d);
 }
 
