@@ -45,14 +45,18 @@ void replay(DiagEngine& to, const std::vector<Diagnostic>& reported) {
 }
 
 // Once a file is expanded, its statements are freed but for its templates, which uses elsewhere
-// still read. Without any, nothing views its text any more: the tree's store and the source
-// manager let go of it.
+// still read, its variable blocks, which variables collected later still read, and its imports,
+// which the loader reads while the file is being expanded (RootLoader::loadEverything) and no
+// longer once it is done. Without templates and variables, nothing views its text any more:
+// the tree's store and the source manager let go of it.
 void releaseIfFreed(Compilation& c, FileId file) {
   auto it = c.program.files.find(file);
   if (it == c.program.files.end()) return;
   ast::File& tree = it->second.ast;
-  for (const auto& st : tree.stmts)
+  for (auto& st : tree.stmts) {
+    if (st && st->kind == ast::StmtKind::Import) st.reset();
     if (st) return;
+  }
   tree = ast::File{};
   tree.id = file;
   c.sources.release(file);

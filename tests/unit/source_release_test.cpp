@@ -90,8 +90,10 @@ TEST_CASE("source release: a build's diagnostics show the lines of files it let 
   std::string body = "  metric = \"cpu%\"\n  operator = \">\"\n  warning = 80\n  critical = 90\n  duration = 5m\n}\n";
   std::ofstream(dir / "a.mon") << "monitor host \"dup\" {\n" << body;
   std::ofstream(dir / "b.mon") << "# second\nmonitor host \"dup\" {\n" << body;
-  // A file with a template keeps its text: the template's uses elsewhere read its tree.
-  std::ofstream(dir / "c.mon") << "template t(n) {\n  monitor host n {\n" << body << "}\n";
+  // A file with a template keeps its text: the template's uses elsewhere read its tree. One
+  // that imports it and uses the template does not.
+  std::ofstream(dir / "c.mon") << "template t(n) {\n  monitor host \"${n}\" {\n" << body << "}\n";
+  std::ofstream(dir / "d.mon") << "import \"c.mon\"\nuse t(\"made\")\nuse t(\"dup\")\n";
   for (bool release : {false, true}) {
     mon::CompileOptions opts;
     opts.releaseSources = release;
@@ -99,14 +101,18 @@ TEST_CASE("source release: a build's diagnostics show the lines of files it let 
     mon::Compilation c;
     std::vector<std::string> errors;
     mon::compile(mon::expandPaths({dir.string()}, errors), opts, reader, c);
-    REQUIRE(c.sources.fileCount() == 3);
-    for (mon::FileId f = 0; f < 3; ++f) {
+    REQUIRE(c.sources.fileCount() == 4);
+    for (mon::FileId f = 0; f < 4; ++f) {
       bool templated = c.sources.path(f).find("c.mon") != std::string::npos;
       CHECK((c.sources.sharedText(f) == nullptr) == (release && !templated));
     }
     std::string out = mon::renderText(c.sources, c.diags.all());
     CHECK(out.find("b.mon:2:14: error: duplicate monitor name 'dup'\n  monitor host \"dup\" {\n") != std::string::npos);
     CHECK(out.find("a.mon:1:14: note: first defined here\n  monitor host \"dup\" {\n") != std::string::npos);
+    // The third 'dup', made by the template in c.mon for a use in d.mon: both lines shown.
+    CHECK(out.find("c.mon:2:16: error: duplicate monitor name 'dup'\n    monitor host \"${n}\" {\n") != std::string::npos);
+    CHECK(out.find("d.mon:3:1: note:") != std::string::npos);
+    CHECK(out.find("\n  use t(\"dup\")\n") != std::string::npos);
   }
   fs::remove_all(dir);
 }
