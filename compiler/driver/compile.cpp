@@ -8,7 +8,6 @@
 
 #include "driver/expand_as_loaded.h"
 #include "lower/lower.h"
-#include "support/files.h"
 #include "support/memory.h"
 
 namespace mon {
@@ -66,7 +65,7 @@ void compile(const std::vector<std::string>& paths, const CompileOptions& opts, 
     if (opts.releaseSources)
       c.sources.setReloader([](const std::string& path, std::string& text) {
         std::string error;
-        return readRegularFile(path, text, error, kMaxSourceBytes);
+        return DiskFileReader().read(path, text, error);
       });
     expandAsLoaded(paths, eo, reader, c, [&](Object&& o) {
       bool target = opts.onTarget && o.type == "target";

@@ -34,8 +34,9 @@ class SourceManager {
   /// Finds an already added file by path.
   FileId find(std::string_view path) const;
   const std::string& path(FileId f) const { return files_[f]->path; }
-  /// The file's text; read again (reload()) after release(). Empty when it cannot be read
-  /// again, or has changed since: lines and columns still come from the text first read.
+  /// The file's text; after release(), read again through the reloader on first use. Empty
+  /// when it cannot be read again, or has changed since: lines and columns still come from the
+  /// text first read.
   const std::string& text(FileId f) const;
   /// The same text, shared: a syntax tree keeps its file's text alive with this, since its
   /// names and literals are views into it (ast::TextStore). Not for a released file.

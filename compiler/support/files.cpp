@@ -249,6 +249,9 @@ StreamedFile::StreamedFile(std::string path) : path_(std::move(path)) {
   existing_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
   struct stat st {};
   if (existing_ >= 0 && (::fstat(existing_, &st) != 0 || !S_ISREG(st.st_mode))) closeExisting();
+  if (existing_ < 0) return;
+  existingSize_ = uint64_t(st.st_size);
+  matchedHash_.emplace(existingSize_);  // the hash to record if every byte matches
 }
 
 StreamedFile::~StreamedFile() {
@@ -264,6 +267,7 @@ void StreamedFile::append(std::string_view bytes) {
   if (failed_) return;
   if (existing_ >= 0) {
     if (continuesExisting(bytes)) {
+      matchedHash_->update(bytes);
       size_ += bytes.size();
       return;
     }
@@ -354,13 +358,11 @@ void StreamedFile::abandon() {
 bool StreamedFile::commit(uint64_t& hash, std::string& error, bool* written) {
   if (written) *written = false;
   if (existing_ >= 0 && !failed_) {
-    struct stat st {};
-    if (::fstat(existing_, &st) == 0 && uint64_t(st.st_size) == size_) {
+    if (size_ == existingSize_) {
       // Every byte matched and nothing follows: the file in place is left as it is.
-      bool ok = hashOf(existing_, size_, chunk_, hash);
-      if (!ok) error = "cannot read '" + path_ + "': " + systemReason(errno);
+      hash = matchedHash_->finish();
       abandon();
-      return ok;
+      return true;
     }
     leaveExisting();  // the file in place is longer
   }

@@ -5,9 +5,12 @@
 // writeFileAtomic, so a reader never sees half a file and a planted symlink is never followed.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "support/hash.h"
 
 namespace mon {
 
@@ -74,6 +77,8 @@ class StreamedFile {
   std::string path_, tmp_, buffer_, chunk_, error_;
   std::vector<std::string> madeDirs_;  // innermost last
   int existing_ = -1;                  // the file in place, while the pieces so far match its start
+  uint64_t existingSize_ = 0;
+  std::optional<WordHasher> matchedHash_;  // of the pieces that matched, for a file of its size
   int fd_ = -1;                        // the temporary file, from the first difference on
   uint64_t size_ = 0;                  // bytes appended
   bool failed_ = false, done_ = false;
