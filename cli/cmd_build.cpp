@@ -38,7 +38,8 @@ constexpr const char* kManifest = ".monitorc-build.json";
 // build's output costs a small part of writing it. Manifests of earlier builds hold FNV-1a
 // hashes (16 hex digits, no prefix): sameContent() still reads them, and an earlier build that
 // meets an "h2:" hash finds no match and keeps the file, as it keeps a changed one.
-std::string contentHash(const std::string& text) { return "h2:" + hex16(wordHash(text)); }
+std::string recordedHash(uint64_t wordHashOfText) { return "h2:" + hex16(wordHashOfText); }
+std::string contentHash(const std::string& text) { return recordedHash(wordHash(text)); }
 
 // Whether `text` is what a build recorded as `hash`, in either form.
 bool sameContent(const std::string& text, const std::string& hash) {
@@ -141,7 +142,7 @@ class StreamedOutputs : public FileSink {
         std::cerr << "monitorc: error: " << error << "\n";
         return false;
       }
-      manifest[rel] = {e.backend, "h2:" + hex16(hash)};
+      manifest[rel] = {e.backend, recordedHash(hash)};
     }
     return true;
   }

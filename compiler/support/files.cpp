@@ -10,8 +10,6 @@
 #include <cstring>
 #include <filesystem>
 
-#include "support/hash.h"
-
 namespace mon {
 
 namespace fs = std::filesystem;
