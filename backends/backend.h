@@ -4,6 +4,7 @@
 // pull: engine/target.h) and the importer `monitorc import` runs. Backends see only the IR.
 // registry.cpp lists them; docs/backends.md, "Adding a backend", says how to add one.
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,18 @@ class FilesSink : public FileSink {
 
  private:
   OutputFiles& files_;
+};
+
+/// A backend's writer of monitors one at a time, as the front end lowers them (`build` of a
+/// large source: MonitorStreaming), into the files it streams to a FileSink. Which targets a
+/// monitor goes to may depend on targets declared further on in the source: add() decides with
+/// the targets lowered so far and holds() says, once the whole module is known, whether every
+/// such decision stands (when one does not, `build` compiles again without streaming).
+class MonitorStream {
+ public:
+  virtual ~MonitorStream() = default;
+  virtual void add(const ir::Monitor& monitor, const ir::Module& sofar) = 0;
+  virtual bool holds(const ir::Module& whole) const = 0;
 };
 
 /// `monitorc import SYSTEM FILE...`: one file's text as .mon source; false with `error` when
@@ -88,8 +101,14 @@ struct Backend {
   /// `monitorc test` on this system; null: the system has no evaluator (its tests are not run).
   RunTestFn runTest = nullptr;
   /// build() for a backend whose largest files are worth streaming: those go to `sink` piece by
-  /// piece, the rest come back whole. Null: `build` takes build()'s files.
-  OutputFiles (*buildInto)(const ir::Module& module, DiagEngine& diags, FileSink& sink) = nullptr;
+  /// piece, the rest come back whole. `streamed`: what streamMonitors() made for this build,
+  /// which took the monitors no longer in the module; null when none. Null: `build` takes
+  /// build()'s files.
+  OutputFiles (*buildInto)(const ir::Module& module, DiagEngine& diags, FileSink& sink, MonitorStream* streamed) = nullptr;
+  /// A MonitorStream into `sink` for buildInto(); null: the backend needs every monitor in the
+  /// module, so a build that runs it keeps them there unless the source declares no target of
+  /// its kinds.
+  std::unique_ptr<MonitorStream> (*streamMonitors)(FileSink& sink) = nullptr;
 };
 
 /// Every backend, in the order `build` runs them.

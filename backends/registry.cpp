@@ -30,7 +30,7 @@ const std::vector<Backend>& backends() {
   static const std::vector<Backend> all = {
       {"mackerel", &mackerel::build, &mackerel::check, {&mackerel::mackerelTarget(), &mackerel::localTarget()},
        &mackerel::importFile, "monitors or dashboard JSON", &mackerel::dashboardPicture, &mackerel::runTest,
-       &mackerel::buildInto},
+       &mackerel::buildInto, &mackerel::streamMonitors},
       {"prometheus", &prometheus::build, &prometheus::check, {&prometheus::target()}, &prometheus::importRules, "rule",
        nullptr, &prometheus::runTest},
       {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard, or alerting resources (contactPoints, policies, muteTimes)", &grafana::dashboardPicture},

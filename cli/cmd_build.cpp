@@ -156,6 +156,73 @@ class StreamedOutputs : public FileSink {
   std::map<std::string, Entry> files_;
 };
 
+// The monitor streams (Backend::streamMonitors) of the backends a build runs, each writing
+// into the build's streamed outputs under its backend's name. Monitors are handed over only
+// while every backend run either streams or has no target declared (one that does not stream
+// needs the monitors in the module).
+class BackendStreams {
+ public:
+  BackendStreams(const std::vector<const Backend*>& selected, StreamedOutputs& outputs) : selected_(selected) {
+    for (const Backend* b : selected)
+      if (b->streamMonitors) streams_.push_back({b, std::make_unique<Tagged>(outputs, b->name)});
+    for (auto& s : streams_) s.stream = s.backend->streamMonitors(*s.sink);
+  }
+
+  MonitorStreaming streaming() {
+    if (streams_.empty()) return {};
+    return {[this](const ir::Module& sofar) { return othersUntargeted(sofar); },
+            [this](const ir::Monitor& m, const ir::Module& sofar) {
+              for (auto& s : streams_) s.stream->add(m, sofar);
+            }};
+  }
+
+  /// Whether what the streams decided stands for the whole module.
+  bool hold(const ir::Module& whole) const {
+    return othersUntargeted(whole) &&
+           std::all_of(streams_.begin(), streams_.end(), [&](const Stream& s) { return s.stream->holds(whole); });
+  }
+
+  /// The stream of `b` when it streamed, for its buildInto().
+  MonitorStream* of(const Backend& b) const {
+    for (const auto& s : streams_)
+      if (s.backend == &b) return s.stream.get();
+    return nullptr;
+  }
+
+  void drop() { streams_.clear(); }
+
+ private:
+  // A sink that starts each file under its backend's name (the manifest records it).
+  class Tagged : public FileSink {
+   public:
+    Tagged(StreamedOutputs& outputs, std::string backend) : outputs_(outputs), backend_(std::move(backend)) {}
+    void append(const std::string& rel, std::string_view bytes) override {
+      outputs_.backend = backend_;
+      outputs_.append(rel, bytes);
+    }
+
+   private:
+    StreamedOutputs& outputs_;
+    std::string backend_;
+  };
+  struct Stream {
+    const Backend* backend;
+    std::unique_ptr<Tagged> sink;
+    std::unique_ptr<MonitorStream> stream = nullptr;
+  };
+
+  bool othersUntargeted(const ir::Module& m) const {
+    for (const auto& t : m.targets) {
+      const Backend* b = backendOfTarget(t.kind);
+      if (b && !b->streamMonitors && std::find(selected_.begin(), selected_.end(), b) != selected_.end()) return false;
+    }
+    return true;
+  }
+
+  std::vector<const Backend*> selected_;
+  std::vector<Stream> streams_;
+};
+
 }  // namespace
 
 Runner setupBuild(CLI::App& sub) {
@@ -176,28 +243,35 @@ Runner setupBuild(CLI::App& sub) {
   sub.add_option("-o,--out", o->out, "Output directory (default: build)");
   sub.add_option("--emit", o->emit, "What to write: all (every backend), a backend name, or ir (IR as JSON to stdout)");
   return [o]() {
+    std::vector<const Backend*> selected;
+    for (const auto& b : backends())
+      if (o->emit == "all" || o->emit == b.name) selected.push_back(&b);
+    fs::path out(o->out);
+    auto streamed = std::make_unique<StreamedOutputs>(out);
+    BackendStreams streams(selected, *streamed);
+    StreamedCompile sc{streams.streaming(), [&](const Compilation& c) { return streams.hold(c.module); },
+                       [&] {
+                         streams.drop();  // before the outputs their sinks write to
+                         streamed = std::make_unique<StreamedOutputs>(out);
+                       }};
     bool ok;
-    auto c = compileAndReport(o->fe, ok);
+    auto c = compileAndReport(o->fe, ok, {}, {}, o->emit == "ir" ? nullptr : &sc);
     if (!ok) return 1;
     if (o->emit == "ir") {
       std::cout << ir::toJson(c->module, c->sources).dump(2) << "\n";
       return 0;
     }
-    bool known = o->emit == "all";
     // Backends report what they cannot express; print those and write nothing on an error.
     size_t mark = c->diags.all().size(), errorsBefore = c->diags.errorCount();
-    fs::path out(o->out);
     OutputFiles all;
-    StreamedOutputs streamed(out);
     std::map<std::string, std::string> backendOf;  // relative path -> backend
     std::set<std::string> built;                   // the backends run this time
-    for (const auto& b : backends()) {
-      if (o->emit != "all" && o->emit != b.name) continue;
-      known = true;
-      built.insert(b.name);
-      streamed.backend = b.name;
-      OutputFiles files = b.buildInto ? b.buildInto(c->module, c->diags, streamed) : b.build(c->module, c->diags);
-      for (const auto& [rel, content] : files) backendOf[rel] = b.name;
+    for (const Backend* b : selected) {
+      built.insert(b->name);
+      streamed->backend = b->name;
+      OutputFiles files = b->buildInto ? b->buildInto(c->module, c->diags, *streamed, streams.of(*b))
+                                       : b->build(c->module, c->diags);
+      for (const auto& [rel, content] : files) backendOf[rel] = b->name;
       all.merge(files);  // moves the files' nodes (as insert, a path already there stays)
     }
     if (c->diags.all().size() > mark) {
@@ -207,7 +281,7 @@ Runner setupBuild(CLI::App& sub) {
                                             [](const Diagnostic& d) { return d.severity == Severity::Warning; })));
     }
     if (c->diags.errorCount() > errorsBefore) return 1;
-    if (!known) {
+    if (selected.empty()) {
       std::cerr << "monitorc: error: unknown --emit '" << o->emit << "' (use all, ir or a backend name)\n";
       return 1;
     }
@@ -219,9 +293,9 @@ Runner setupBuild(CLI::App& sub) {
       if (!writeFile(out / rel, content)) return 1;
       after[rel] = {backendOf.at(rel), contentHash(content)};
     }
-    if (!streamed.commit(after)) return 1;
+    if (!streamed->commit(after)) return 1;
     for (const auto& [rel, w] : before)
-      if (built.count(w.backend) && !all.count(rel) && !streamed.has(rel)) removeStale(out, rel, w);
+      if (built.count(w.backend) && !all.count(rel) && !streamed->has(rel)) removeStale(out, rel, w);
     bool recorded = writeManifest(out, after);
     // The process ends after this: freeing the program node by node took 2 % of a 10,000-rule
     // build, so it is left to the exit. A static keeps it reachable for leak checkers.

@@ -28,7 +28,8 @@ void printDiagnostics(const std::string& format, const SourceManager& sm, const 
 
 std::unique_ptr<Compilation> compileAndReport(const FrontEndOptions& opts, bool& ok,
                                               const std::function<void(Compilation&)>& more,
-                                              const std::function<void(const ir::Target&)>& onTarget) {
+                                              const std::function<void(const ir::Target&)>& onTarget,
+                                              const StreamedCompile* streamed) {
   auto c = std::make_unique<Compilation>();
   CompileOptions co;
   co.onTarget = onTarget;
@@ -44,7 +45,15 @@ std::unique_ptr<Compilation> compileAndReport(const FrontEndOptions& opts, bool&
               << "); move what you adopt into the source, or name its files to read them\n";
   c->diags.setWarningsAsErrors(opts.werror);
   DiskFileReader reader;
+  if (streamed) co.streamMonitors = streamed->streaming;
   compile(files, co, reader, *c);
+  if (streamed && c->monitorsStreamed > 0 && !(c->streamHeld && streamed->holds(*c))) {
+    streamed->restart();
+    c = std::make_unique<Compilation>();
+    c->diags.setWarningsAsErrors(opts.werror);
+    co.streamMonitors = {};
+    compile(files, co, reader, *c);
+  }
   if (more && !c->diags.hasErrors()) more(*c);
   printDiagnostics(opts.diagnosticsFormat, c->sources, c->diags.all(), c->diags.errorCount(), c->diags.warningCount());
   ok = problems.empty() && !c->diags.hasErrors();

@@ -1,5 +1,6 @@
 #pragma once
 // The Mackerel backend's entry points.
+#include <memory>
 #include <vector>
 
 #include "backend.h"
@@ -14,7 +15,9 @@ void writeMonitorsFile(const std::vector<const ir::Monitor*>& monitors, const st
 std::string monitorsFile(const std::vector<const ir::Monitor*>& monitors);
 OutputFiles build(const ir::Module& module, DiagEngine& diags);
 /// build() with monitors.json written into `sink` (Backend::buildInto).
-OutputFiles buildInto(const ir::Module& module, DiagEngine& diags, FileSink& sink);
+OutputFiles buildInto(const ir::Module& module, DiagEngine& diags, FileSink& sink, MonitorStream* streamed);
+/// monitors.json into `sink` as the front end lowers the monitors (Backend::streamMonitors).
+std::unique_ptr<MonitorStream> streamMonitors(FileSink& sink);
 /// Mackerel's widget limits (sizes per kind, one reference line) on the dashboards that go to
 /// Mackerel: those with no `targets` or naming a mackerel or local target.
 bool checkDashboards(const ir::Module& module, DiagEngine& diags);

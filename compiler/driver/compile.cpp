@@ -58,6 +58,7 @@ void compile(const std::vector<std::string>& paths, const CompileOptions& opts, 
     timer.lap("lower");
   } else {
     Lowerer lowerer(c.diags);
+    if (opts.streamMonitors.take) lowerer.streamMonitors(opts.streamMonitors);
     // The trees are freed statement by statement as this runs: every so many objects their
     // pages go back to the system, so the IR's growth is not stacked on the parse's peak.
     constexpr size_t kReleaseEvery = 2500;
@@ -76,6 +77,8 @@ void compile(const std::vector<std::string>& paths, const CompileOptions& opts, 
     }, [&] { timer.lap("parse"); }, opts.releaseSources);
     c.program.files.clear();
     c.module = lowerer.finish();
+    c.monitorsStreamed = lowerer.streamed();
+    c.streamHeld = lowerer.streamHeld();
     releaseFreedMemory();  // the last trees; what follows is the IR and the output
     timer.lap("expand+lower");
   }

@@ -10,6 +10,7 @@
 #include "driver/load.h"
 #include "expand/expand.h"
 #include "ir/ir.h"
+#include "lower/lower.h"
 
 namespace mon {
 
@@ -26,6 +27,8 @@ struct CompileOptions {
   /// the rest of the source is still being expanded and lowered (plan starts reading the target
   /// then: cli/remote_target.h). Later errors elsewhere in the source still fail the compile.
   std::function<void(const ir::Target&)> onTarget;
+  /// Without keepSyntax: monitors handed over as lowered (null `take`: every monitor stays in the module).
+  MonitorStreaming streamMonitors;
 };
 
 struct Compilation {
@@ -33,6 +36,10 @@ struct Compilation {
   DiagEngine diags;
   Program program;
   ir::Module module;
+  /// Monitors handed over by CompileOptions::streamMonitors (then not in `module`), and whether
+  /// the front end's checks across the program saw all it needed of them.
+  size_t monitorsStreamed = 0;
+  bool streamHeld = true;
 };
 
 /// Runs the whole front end over `paths` (files or directories of .mon files).

@@ -1,5 +1,6 @@
 #include "lower/lower.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "check/schema.h"
@@ -96,8 +97,10 @@ Lowerer::~Lowerer() = default;
 void Lowerer::add(Object obj) {
   size_t mark = diags_.all().size();
   if (obj.type == "monitor") {
-    if (auto mon = lowerMonitor(obj, diags_); mon && seen_->monitors.add(mon->name, mon->nameRange))
+    if (auto mon = lowerMonitor(obj, diags_); mon && seen_->monitors.add(mon->name, mon->nameRange)) {
       module_.monitors.push_back(std::move(*mon));
+      if (streaming_.take) handOverMonitors();
+    }
   } else if (obj.type == "dashboard") {
     if (auto d = lowerDashboard(obj, diags_); d && seen_->paths.add(d->urlPath, d->range))
       module_.dashboards.push_back(std::move(*d));
@@ -134,7 +137,42 @@ void Lowerer::add(Object obj) {
   noteUseSites(obj, mark, diags_);
 }
 
+namespace {
+
+// Whether anything that the checks across the program judge monitors against is declared.
+bool routingOrTests(const ir::Module& m, const std::vector<std::string>& failedChannels) {
+  return !m.channels.empty() || !m.routes.empty() || !m.maintenances.empty() || !m.routeTests.empty() ||
+         !m.tests.empty() || !failedChannels.empty();
+}
+
+}  // namespace
+
+// What the checks across the program need of a monitor handed over is that nothing declared
+// routes, windows, channels or tests (checkRouting, checkTestNames), and that the targets it
+// names are declared (prometheus' unknown-target check); finish() judges that once the whole
+// source is read. A hand-over starts only while none of them is declared yet.
+void Lowerer::handOverMonitors() {
+  if (streamed_ == 0) {
+    if (module_.monitors.size() < kStreamAfter || routingOrTests(module_, seen_->failedChannels) ||
+        !streaming_.mayStart(module_))
+      return;
+  }
+  for (const ir::Monitor& mon : module_.monitors) {
+    streamedChannels_ = streamedChannels_ || !mon.channels.empty();
+    streamedTargetNames_.insert(mon.targets.begin(), mon.targets.end());
+    streaming_.take(mon, module_);
+  }
+  streamed_ += module_.monitors.size();
+  module_.monitors.clear();
+}
+
 ir::Module Lowerer::finish() {
+  if (streamed_ > 0) {
+    streamHeld_ = !streamedChannels_ && !routingOrTests(module_, seen_->failedChannels);
+    for (const auto& name : streamedTargetNames_)
+      streamHeld_ = streamHeld_ && std::any_of(module_.targets.begin(), module_.targets.end(),
+                                               [&](const ir::Target& t) { return t.name == name; });
+  }
   checkRouting(module_, seen_->failedChannels, diags_);
   checkTestNames(module_, diags_);
   // The lists grew by doubling as objects came: up to half of each is room the backends, which

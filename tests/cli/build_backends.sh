@@ -116,5 +116,38 @@ out=$("$mon" build -o old keep.mon 2>&1) || no "build over an earlier manifest f
 [ -e old/mackerel/monitors.json ] && no "an unchanged file recorded by an earlier build's manifest stayed"
 [ -f old/mackerel/dashboards/x.json ] || no "an edited file recorded by an earlier build's manifest was removed"
 
+# A large source's monitors go to monitors.json as they are lowered (MonitorStreaming). What a
+# later file declares can change where the earlier monitors go: then the source is compiled
+# again with every monitor kept, and the files are what a build of the whole program writes.
+mkdir -p big
+python3 - big <<'PY'
+import sys
+with open(sys.argv[1] + "/a.mon", "w") as f:
+    for i in range(400):
+        extra = '  targets = ["mk"]\n' if i == 399 else ""
+        f.write(f'monitor host "cpu {i}" {{\n  metric = "cpu%"\n  operator = ">"\n  critical = 90\n  duration = 5m\n{extra}}}\n')
+PY
+# The last monitor names a target nobody declares: Prometheus' check reports it, streamed or not.
+out=$("$mon" build -o bigout big 2>&1) && no "a monitor naming an undeclared target built: $out"
+grep -q "a.mon:2400:14: error: no target named 'mk'" <<<"$out" || no "the undeclared target was not reported: $out"
+"$mon" build --emit mackerel -o bigout big 2>/dev/null || no "build --emit mackerel of 400 monitors failed"
+n=$(grep -c '"name": "cpu ' bigout/mackerel/monitors.json)
+[ "$n" = 399 ] || no "400 monitors, one naming an undeclared target: $n in monitors.json, not 399"
+printf 'target mackerel "mk" {}\n' > big/z.mon
+"$mon" build -o bigout big 2>/dev/null || no "build with the Mackerel target declared last failed"
+grep -q '"name": "cpu 399"' bigout/mackerel/monitors.json || no "the monitor naming a target declared after it is missing"
+[ "$(grep -c '"name": "cpu ' bigout/mackerel/monitors.json)" = 400 ] || no "not 400 monitors in monitors.json"
+printf 'target prometheus "mk" {\n  group = "g"\n  rules_dir = "/etc/prometheus/rules"\n}\n' > big/z.mon
+python3 - big <<'PY'
+import sys
+with open(sys.argv[1] + "/a.mon", "w") as f:
+    for i in range(400):
+        f.write(f'monitor query "up {i}" {{\n  query = "up{{job=\\"j{i}\\"}}"\n  operator = "<"\n  critical = 1\n  for_duration = 5m\n}}\n')
+PY
+out=$("$mon" build -o bigout big 2>&1) || no "build of 400 query monitors for Prometheus declared last failed: $out"
+[ -e bigout/mackerel/monitors.json ] && no "a Prometheus-only source kept Mackerel's monitors.json"
+[ "$(find bigout/prometheus -type f -exec cat {} + | grep -c 'alert: ')" = 400 ] || no "not 400 Prometheus alerts: $(ls -R bigout)"
+ls -aR bigout | grep -q '\.tmp\.' && no "a temporary file was left: $(ls -aR bigout)"
+
 [ $fail -eq 0 ] && echo "build_backends: ok"
 exit $fail
