@@ -74,7 +74,13 @@ void expandAsLoaded(const std::vector<std::string>& paths, const ExpandOptions& 
   // put first once everything is loaded, then the variables', then the rest.
   DiagEngine parseDiags = c.diags;  // the same settings, and whatever was reported before
   size_t reportedBefore = c.diags.all().size();
-  RootLoader loader(paths, c.sources, parseDiags, reader, c.program, kParseAhead, /*lazyImports=*/true);
+  // Whether a named file may declare or read a variable, seen as the loader reads them (and
+  // then lets go of their texts until each is parsed).
+  bool namedMentionVariables = false;
+  RootLoader loader(paths, c.sources, parseDiags, reader, c.program, kParseAhead, /*lazyImports=*/true,
+                    [&](FileId, const std::string& text) {
+                      namedMentionVariables = namedMentionVariables || mentionsVariables(text);
+                    });
   // Variables are collected from every file before anything that may read them is expanded:
   // once a file that declares or reads one is loaded, everything is, as load() does.
   bool allLoaded = false;
@@ -106,8 +112,7 @@ void expandAsLoaded(const std::vector<std::string>& paths, const ExpandOptions& 
     if (releaseSources) releaseIfFreed(c, file);
   };
   session = std::make_unique<ExpandSession>(c.program, c.sources, eo, c.diags, consume, std::move(imports));
-  for (FileId id : loader.namedFiles())
-    if (!allLoaded && mentionsVariables(c.sources.text(id))) loadEverything();
+  if (namedMentionVariables) loadEverything();
   for (size_t next = 0; !allLoaded && next < loader.rootCount(); ++next) {
     FileId id = loader.loadRoot(next);
     checkLoaded();

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "parse/parse.h"
+#include "support/hash.h"
 #include "support/files.h"
 #include "support/memory.h"
 #include "support/parallel.h"
@@ -58,10 +59,11 @@ std::vector<std::string> expandPaths(const std::vector<std::string>& paths, std:
 class RootLoader::Impl {
  public:
   Impl(const std::vector<std::string>& paths, SourceManager& sm, DiagEngine& diags, FileReader& reader,
-       Program& program, size_t parseAhead, bool lazyImports)
+       Program& program, size_t parseAhead, bool lazyImports,
+       const std::function<void(FileId, const std::string&)>& onNamedRead)
       : sm_(sm), diags_(diags), reader_(reader), program_(program), paths_(paths), lazy_(lazyImports),
         parseAhead_(parseAhead) {
-    readNamedFiles();
+    readNamedFiles(onNamedRead);
     size_t threads = std::min(workerThreads(), slots_.size());
     // Lazy, the caller frees each tree as it expands it, while the IR it makes grows: the
     // workers allocate from the caller's heap, so that the IR reuses the trees' pages (in heaps
@@ -87,12 +89,6 @@ class RootLoader::Impl {
 
   size_t rootCount() const { return paths_.size(); }
   const std::vector<FileId>& loaded() const { return loaded_; }
-
-  std::vector<FileId> namedFiles() const {
-    std::vector<FileId> out;
-    for (const auto& slot : slots_) out.push_back(slot.id);
-    return out;
-  }
 
   void parseAheadAll() {
     {
@@ -163,14 +159,16 @@ class RootLoader::Impl {
   // A named file read at the start, parsed by whichever thread gets to it first.
   struct Slot {
     FileId id = kNoFile;
-    std::shared_ptr<const std::string> text;  // shared with the SourceManager and the tree
+    std::shared_ptr<const std::string> text;  // shared with the SourceManager and the tree; null while released
     const std::string* path = nullptr;
+    std::pair<size_t, uint64_t> released{};   // the size and hash of the text released
+    std::string unread;                       // why it could not be read again as it was
     SlotState state = SlotState::Waiting;
     ast::File ast;
     DiagEngine diags;
   };
 
-  void readNamedFiles() {
+  void readNamedFiles(const std::function<void(FileId, const std::string&)>& onNamedRead) {
     for (const auto& p : paths_) {
       slotsBeforePath_.push_back(slots_.size());
       std::string k = key(p), text, error;
@@ -179,9 +177,15 @@ class RootLoader::Impl {
       ids_[k] = id;
       slotOf_[id] = slots_.size();
       slots_.emplace_back();
-      slots_.back().id = id;
-      slots_.back().text = sm_.sharedText(id);
-      slots_.back().path = &sm_.path(id);
+      Slot& slot = slots_.back();
+      slot.id = id;
+      slot.path = &sm_.path(id);
+      if (lazy_) {
+        if (onNamedRead) onNamedRead(id, *sm_.sharedText(id));
+        sm_.release(id);
+        slot.released = sm_.releasedAs(id);
+      }
+      slot.text = sm_.sharedText(id);
     }
   }
 
@@ -201,10 +205,23 @@ class RootLoader::Impl {
     slot.state = SlotState::Parsing;
     lock.unlock();
     slot.diags.setErrorLimit(1000);
-    slot.ast = parse(slot.id, slot.text, *slot.path, slot.diags);
+    if (!slot.text) readAgain(slot);
+    if (slot.text) slot.ast = parse(slot.id, slot.text, *slot.path, slot.diags);
     lock.lock();
     slot.state = SlotState::Parsed;
     changed_.notify_all();
+  }
+
+  // The text of a released named file, read again: the same as first read, or `unread` says why not.
+  void readAgain(Slot& slot) {
+    std::string text, error;
+    if (!reader_.read(*slot.path, text, error)) {
+      slot.unread = error;
+    } else if (text.size() != slot.released.first || wordHash(text) != slot.released.second) {
+      slot.unread = "it changed while monitorc was reading the source; run monitorc again";
+    } else {
+      slot.text = std::make_shared<const std::string>(std::move(text));
+    }
   }
 
   void parseLoop() {
@@ -249,6 +266,12 @@ class RootLoader::Impl {
       FileId id = known->second;
       Slot& slot = take(named->second);
       slotOf_.erase(named);
+      if (!slot.unread.empty()) {
+        diags_.report(importedAt, importedAt.valid() ? diag::err_import_not_found : diag::err_cannot_read,
+                      {path, slot.unread});
+        return kNoFile;
+      }
+      sm_.reclaim(id, slot.text);  // a released text read again (else a no-op)
       slot.text.reset();  // the tree keeps it as long as it views it
       for (const auto& d : slot.diags.all()) diags_.append(d);
       slot.diags = DiagEngine();
@@ -339,13 +362,13 @@ class RootLoader::Impl {
 };
 
 RootLoader::RootLoader(const std::vector<std::string>& paths, SourceManager& sm, DiagEngine& diags,
-                       FileReader& reader, Program& program, size_t parseAhead, bool lazyImports)
-    : impl_(std::make_unique<Impl>(paths, sm, diags, reader, program, parseAhead, lazyImports)) {}
+                       FileReader& reader, Program& program, size_t parseAhead, bool lazyImports,
+                       const std::function<void(FileId, const std::string&)>& onNamedRead)
+    : impl_(std::make_unique<Impl>(paths, sm, diags, reader, program, parseAhead, lazyImports, onNamedRead)) {}
 RootLoader::~RootLoader() = default;
 size_t RootLoader::rootCount() const { return impl_->rootCount(); }
 FileId RootLoader::loadRoot(size_t i) { return impl_->loadRoot(i); }
 const std::vector<FileId>& RootLoader::loaded() const { return impl_->loaded(); }
-std::vector<FileId> RootLoader::namedFiles() const { return impl_->namedFiles(); }
 void RootLoader::parseAheadAll() { impl_->parseAheadAll(); }
 FileId RootLoader::importOf(FileId from, const ast::Stmt& import, size_t index) {
   return impl_->importOf(from, import, index);

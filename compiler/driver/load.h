@@ -1,6 +1,7 @@
 #pragma once
 // Loading: reads the named files (and directories of .mon files), parses them, and follows
 // imports, reporting unreadable files and import cycles at the import that causes them.
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -54,7 +55,10 @@ Program load(const std::vector<std::string>& paths, SourceManager& sm, DiagEngin
 /// loaded (the compiler driver: then about one file's syntax tree is in memory at a time, not
 /// all of them). The named files are read at once; they are parsed on other threads ahead of
 /// the caller, at most `parseAhead` files beyond the one needed last (unlimited after
-/// parseAheadAll()).
+/// parseAheadAll()). Lazy, each named file's text is handed to `onNamedRead` as it is read and
+/// then let go (SourceManager::release, when the manager has a reloader), and read again when
+/// the file is parsed: only the files near the one being loaded are in memory. A file that
+/// changed in between is reported as unreadable rather than parsed as another text.
 ///
 /// Eager, loadRoot(0), loadRoot(1), ... put in `program` and report to `diags` what load()
 /// does. Lazy, loadRoot() does not follow imports: the caller, expanding the file, asks for
@@ -65,7 +69,8 @@ Program load(const std::vector<std::string>& paths, SourceManager& sm, DiagEngin
 class RootLoader {
  public:
   RootLoader(const std::vector<std::string>& paths, SourceManager& sm, DiagEngine& diags, FileReader& reader,
-             Program& program, size_t parseAhead, bool lazyImports);
+             Program& program, size_t parseAhead, bool lazyImports,
+             const std::function<void(FileId, const std::string&)>& onNamedRead = {});
   ~RootLoader();
   RootLoader(const RootLoader&) = delete;
   RootLoader& operator=(const RootLoader&) = delete;
@@ -84,8 +89,6 @@ class RootLoader {
   void loadEverything();
   /// Every file loaded so far (named or imported), in the order they were loaded.
   const std::vector<FileId>& loaded() const;
-  /// The named files read at the start, in order (those that could not be read are missing).
-  std::vector<FileId> namedFiles() const;
   /// From now on parse every named file as soon as a thread is free.
   void parseAheadAll();
 

@@ -24,9 +24,17 @@ FileId SourceManager::find(std::string_view path) const {
 void SourceManager::release(FileId f) {
   File& file = *files_[f];
   if (!reload_ || !file.text) return;
-  lines(f);
-  file.releasedHash = wordHash(*file.text);
+  if (!file.released) {  // a text reclaimed is the one released before
+    lines(f);
+    file.releasedHash = wordHash(*file.text);
+    file.released = true;
+  }
   file.text.reset();
+}
+
+void SourceManager::reclaim(FileId f, std::shared_ptr<const std::string> text) {
+  File& file = *files_[f];
+  if (!file.text) file.text = std::move(text);
 }
 
 const std::string& SourceManager::text(FileId f) const {

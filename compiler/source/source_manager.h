@@ -50,6 +50,11 @@ class SourceManager {
   /// sixth of its peak memory): its line table is made first, so positions stay exact, and
   /// its size and hash are kept to tell whether the text read again is the same.
   void release(FileId f);
+  /// Gives a released file back the text its reader read again, which the caller made sure is
+  /// the text released (same size and hash: releasedAs()).
+  void reclaim(FileId f, std::shared_ptr<const std::string> text);
+  /// The size and hash (support/hash.h, wordHash) of a released file's text.
+  std::pair<size_t, uint64_t> releasedAs(FileId f) const { return {files_[f]->size, files_[f]->releasedHash}; }
   /// Whether a released file could not be read again as it was: renderers then show no line.
   bool textLost(FileId f) const { return text(f).size() != files_[f]->size; }
   size_t fileCount() const { return files_.size(); }
@@ -67,6 +72,7 @@ class SourceManager {
     mutable std::vector<uint32_t> lineStarts;         // built on first use
     size_t size = 0;
     uint64_t releasedHash = 0;
+    bool released = false;  // once: its line table and hash are made
   };
   const std::vector<uint32_t>& lines(FileId f) const;
   std::vector<std::unique_ptr<File>> files_;

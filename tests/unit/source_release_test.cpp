@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 
 #include "diag/render.h"
@@ -113,6 +114,71 @@ TEST_CASE("source release: a build's diagnostics show the lines of files it let 
     CHECK(out.find("c.mon:2:16: error: duplicate monitor name 'dup'\n    monitor host \"${n}\" {\n") != std::string::npos);
     CHECK(out.find("d.mon:3:1: note:") != std::string::npos);
     CHECK(out.find("\n  use t(\"dup\")\n") != std::string::npos);
+  }
+  fs::remove_all(dir);
+}
+
+namespace {
+
+// The disk, counting reads per file name; `onRead` runs after each read (to change a file
+// between the loader's first read and the one before its parse).
+struct CountingReader : mon::FileReader {
+  std::map<std::string, int> reads;
+  std::function<void(const std::string& name, int nth)> onRead;
+  bool read(const std::string& path, std::string& text, std::string& error) override {
+    bool ok = mon::DiskFileReader().read(path, text, error);
+    std::string name = fs::path(path).filename().string();
+    int nth = ++reads[name];
+    if (onRead) onRead(name, nth);
+    return ok;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("source release: named files are let go of once read, and read again to be parsed") {
+  fs::path dir = fs::temp_directory_path() / ("monitorc-reread-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string body = "  metric = \"cpu%\"\n  operator = \">\"\n  critical = 90\n  duration = 5m\n}\n";
+  std::ofstream(dir / "a.mon") << "monitor host \"a\" {\n" << body;
+  std::ofstream(dir / "b.mon") << "monitor host \"b\" {\n  bogus = 1\n" << body;
+  std::vector<std::string> errors;
+  std::vector<std::string> paths = mon::expandPaths({dir.string()}, errors);
+
+  SUBCASE("the same text: compiled as read once, its positions exact") {
+    CountingReader reader;
+    mon::CompileOptions opts;
+    opts.releaseSources = true;
+    mon::Compilation c;
+    mon::compile(paths, opts, reader, c);
+    CHECK(reader.reads["a.mon"] == 2);
+    CHECK(reader.reads["b.mon"] == 2);
+    std::string out = mon::renderText(c.sources, c.diags.all());
+    CHECK(out.find("b.mon:2:3: error: unknown field 'bogus'") != std::string::npos);
+    CHECK(c.module.monitors.size() == 1);
+  }
+  SUBCASE("kept sources are read once") {
+    CountingReader reader;
+    mon::Compilation c;
+    mon::compile(paths, mon::CompileOptions{}, reader, c);
+    CHECK(reader.reads["a.mon"] == 1);
+    CHECK(reader.reads["b.mon"] == 1);
+  }
+  SUBCASE("a file changed between the two reads is an error, not another text parsed") {
+    CountingReader reader;
+    reader.onRead = [&](const std::string& name, int nth) {
+      if (name == "b.mon" && nth == 1) std::ofstream(dir / "b.mon") << "monitor host \"c\" {\n" << body;
+    };
+    mon::CompileOptions opts;
+    opts.releaseSources = true;
+    mon::Compilation c;
+    mon::compile(paths, opts, reader, c);
+    std::string out = mon::renderText(c.sources, c.diags.all());
+    CHECK(out.find("error: cannot read '" + (dir / "b.mon").string() + "': it changed while monitorc was reading") !=
+          std::string::npos);
+    CHECK(c.diags.hasErrors());
+    for (const auto& m : c.module.monitors) CHECK(m.name != "c");
   }
   fs::remove_all(dir);
 }
