@@ -182,8 +182,11 @@ class RootLoader::Impl {
       slot.path = &sm_.path(id);
       if (lazy_) {
         if (onNamedRead) onNamedRead(id, *sm_.sharedText(id));
-        sm_.release(id);
-        slot.released = sm_.releasedAs(id);
+        // Those parsed at once keep their text (a one-file build reads its file once).
+        if (slots_.size() > parseAhead_ + 1) {
+          sm_.release(id);
+          slot.released = sm_.releasedAs(id);
+        }
       }
       slot.text = sm_.sharedText(id);
     }
