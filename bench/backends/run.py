@@ -29,7 +29,8 @@ Rows:
               workload) -> monitors.json and dashboard files: `monitorc build --emit mackerel` vs
               the floor, nlohmann::json parsing, printing and writing the same files
               (json_floor.cpp, compiled by this script); and memory per monitor, peak RSS above a
-              one-monitor build over the 10,000 monitors.
+              one-monitor build over the 10,000 monitors, and per further monitor, from the
+              10,000 to 20,000 (the workload with a renamed copy of each monitor file).
   plan        `monitorc plan` of 2,000 monitors + 300 dashboards with no changes against the
               fake Mackerel API (tests/fakes/mackerel) with 50 ms added to every request, vs the
               bound requests / --parallel x 50 ms (the requests counted by the fake), and vs the
@@ -44,6 +45,7 @@ Rows:
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -248,6 +250,18 @@ def bench_rules(mon, tmp, runs):
 
 # -------------------------------------------------------------------------------- monitors
 
+def double_monitors(flat, out):
+    """The flat workload with a renamed copy of every monitor file beside it: twice the
+    monitors in the same shape, for memory per further monitor (what a monitor more costs,
+    without what any large build holds whatever its size)."""
+    shutil.copytree(flat, out)
+    for name in sorted(os.listdir(flat)):
+        if name.startswith(("hosts-", "services-")):
+            text = open(os.path.join(flat, name)).read()
+            with open(os.path.join(out, "b-" + name), "w") as f:
+                f.write(re.sub(r'^(monitor [a-z_]+ )"', r'\1"b ', text, flags=re.M))
+
+
 def bench_monitors(mon, tmp, runs):
     """10,000 Mackerel monitors of all seven kinds (+100 dashboards, bench/gen's flat workload)
     -> monitors.json and the dashboard files, against the floor: parsing the same files with
@@ -273,7 +287,15 @@ def bench_monitors(mon, tmp, runs):
         f.write('monitor host "one" {\n  metric = "cpu%"\n  operator = ">"\n  warning = 80\n  critical = 90\n  duration = 5m\n'
                 '  scopes = ["svc:web"]\n}\n')
     one_cmd = [mon, "build", "--emit", "mackerel", "-o", os.path.join(tmp, "one-out"), one]
-    (mw, mc, mr), (fw, fc, fr), (_, _, orss) = alternated(runs, (mon_cmd, {}), (floor_cmd, {}), (one_cmd, {}))
+    twice = os.path.join(tmp, "workload-twice")
+    double_monitors(os.path.join(wl, "flat"), twice)
+    twice_out = os.path.join(tmp, "twice-out")
+    twice_cmd = [mon, "build", "--emit", "mackerel", "-o", twice_out, twice]
+    run(twice_cmd)
+    n2 = len(json.load(open(os.path.join(twice_out, "mackerel", "monitors.json")))["monitors"])
+    assert n2 == 2 * n, f"the doubled workload built {n2} monitors, not {2 * n}"
+    (mw, mc, mr), (fw, fc, fr), (_, _, orss), (_, _, trss) = alternated(
+        runs, (mon_cmd, {}), (floor_cmd, {}), (one_cmd, {}), (twice_cmd, {}))
     print(f"{n} Mackerel monitors of all seven kinds + 100 dashboards (bench/gen flat, 3.9 MB of source) -> "
           f"{len(files)} JSON files, {size / 1e6:.1f} MB")
     row("monitorc build --emit mackerel", mw, mc, mr)
@@ -281,6 +303,8 @@ def bench_monitors(mon, tmp, runs):
     print(f"  monitorc / floor: {mw / fw:.1f}x wall, {mc / max(fc, 1e-3):.1f}x CPU")
     print(f"  memory per monitor: (peak RSS {mr:.1f} MiB - {orss:.1f} MiB of a one-monitor build) / {n} = "
           f"{(mr - orss) * 1024 * 1024 / n / 1024:.2f} KiB")
+    print(f"  memory per further monitor: (peak RSS {trss:.1f} MiB of {n2} monitors - {mr:.1f} MiB) / {n2 - n} = "
+          f"{(trss - mr) * 1024 * 1024 / (n2 - n) / 1024:.2f} KiB")
 
 
 # ------------------------------------------------------------------------------------ plan

@@ -184,7 +184,7 @@ class RootLoader::Impl {
         if (onNamedRead) onNamedRead(id, *sm_.sharedText(id));
         // Those parsed at once keep their text (a one-file build reads its file once).
         if (slots_.size() > parseAhead_ + 1) {
-          sm_.release(id);
+          sm_.setAside(id);
           slot.released = sm_.releasedAs(id);
         }
       }

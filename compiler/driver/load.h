@@ -56,7 +56,7 @@ Program load(const std::vector<std::string>& paths, SourceManager& sm, DiagEngin
 /// all of them). The named files are read at once; they are parsed on other threads ahead of
 /// the caller, at most `parseAhead` files beyond the one needed last (unlimited after
 /// parseAheadAll()). Lazy, each named file's text is handed to `onNamedRead` as it is read and
-/// then let go (SourceManager::release, when the manager has a reloader), and read again when
+/// then let go (SourceManager::setAside, when the manager has a reloader), and read again when
 /// the file is parsed: only the files near the one being loaded are in memory. A file that
 /// changed in between is reported as unreadable rather than parsed as another text.
 ///

@@ -24,11 +24,15 @@ FileId SourceManager::find(std::string_view path) const {
 void SourceManager::release(FileId f) {
   File& file = *files_[f];
   if (!reload_ || !file.text) return;
-  if (!file.released) {  // a text reclaimed is the one released before
-    lines(f);
-    file.releasedHash = wordHash(*file.text);
-    file.released = true;
-  }
+  lines(f);
+  setAside(f);
+}
+
+void SourceManager::setAside(FileId f) {
+  File& file = *files_[f];
+  if (!reload_ || !file.text) return;
+  if (!file.hashed) file.releasedHash = wordHash(*file.text);
+  file.hashed = true;
   file.text.reset();
 }
 
@@ -53,7 +57,7 @@ const std::vector<uint32_t>& SourceManager::lines(FileId f) const {
   File& file = *files_[f];
   if (file.lineStarts.empty()) {
     file.lineStarts.push_back(0);
-    const std::string& text = *file.text;
+    const std::string& text = this->text(f);  // read again when set aside (setAside())
     for (size_t i = text.find('\n'); i != std::string::npos; i = text.find('\n', i + 1))
       file.lineStarts.push_back(static_cast<uint32_t>(i + 1));
   }

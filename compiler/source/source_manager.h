@@ -50,6 +50,9 @@ class SourceManager {
   /// sixth of its peak memory): its line table is made first, so positions stay exact, and
   /// its size and hash are kept to tell whether the text read again is the same.
   void release(FileId f);
+  /// release() without the line table, for a text that comes back (reclaim()) before anything
+  /// can point into it: the loader's named files between their first read and their parse.
+  void setAside(FileId f);
   /// Gives a released file back the text its reader read again, which the caller made sure is
   /// the text released (same size and hash: releasedAs()).
   void reclaim(FileId f, std::shared_ptr<const std::string> text);
@@ -72,7 +75,7 @@ class SourceManager {
     mutable std::vector<uint32_t> lineStarts;         // built on first use
     size_t size = 0;
     uint64_t releasedHash = 0;
-    bool released = false;  // once: its line table and hash are made
+    bool hashed = false;  // releasedHash is made (once: a text reclaimed is the one released)
   };
   const std::vector<uint32_t>& lines(FileId f) const;
   std::vector<std::unique_ptr<File>> files_;

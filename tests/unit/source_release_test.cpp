@@ -64,6 +64,26 @@ TEST_CASE("source release: positions stay exact and the same text is read again 
   CHECK_FALSE(sm.textLost(f));
 }
 
+TEST_CASE("source release: a text set aside comes back, and positions in it read it again") {
+  FakeDisk disk;
+  disk.files["a.mon"] = kText;
+  mon::SourceManager sm;
+  sm.setReloader(disk.reloader());
+  mon::FileId f = sm.add("a.mon", kText);
+  sm.setAside(f);
+  CHECK(sm.sharedText(f) == nullptr);
+  CHECK(sm.releasedAs(f).first == kText.size());
+  sm.reclaim(f, std::make_shared<const std::string>(kText));
+  CHECK(disk.reads == 0);
+  CHECK(sm.lineCol(f, static_cast<uint32_t>(kText.find("metric"))).line == 2);
+  // Never reclaimed, and no line table yet: a position asked for reads it again.
+  mon::FileId g = sm.add("a.mon", kText);
+  sm.setAside(g);
+  CHECK(sm.lineCol(g, static_cast<uint32_t>(kText.find("metric"))).col == 3);
+  CHECK(disk.reads == 1);
+  CHECK_FALSE(sm.textLost(g));
+}
+
 TEST_CASE("source release: a file changed or gone since is shown without its lines") {
   for (const char* now : {"monitor host \"b\" {\n  metric = \"cpu%\"\n}\n",  // same size, other bytes
                           "monitor host \"a\" {\n}\n", ""}) {
