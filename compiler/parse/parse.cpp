@@ -623,8 +623,10 @@ class AstBuilder {
 namespace {
 
 // Files up to this many tokens are one piece; larger ones are parsed in pieces of about this
-// size (about 40 KB of source), on several cores from kParallelTokens on.
-constexpr size_t kChunkTokens = 8192;
+// size (about 10 KB of source), on several cores from kParallelTokens on. A piece's ANTLR
+// tree lives until its statements are built: pieces of 8,192 tokens held 1.5 MB more at the
+// peak of a 10,000-monitor build, at the same speed (docs/performance.md).
+constexpr size_t kChunkTokens = 2048;
 constexpr size_t kParallelTokens = 150000;
 
 struct Piece {
