@@ -12,7 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "allocator.h"
 #include "backend.h"
+#include "support/memory.h"
 #include "diag/render.h"
 #include "support/terminal.h"
 #include "frontend.h"
@@ -170,7 +172,16 @@ class BackendStreams {
 
   MonitorStreaming streaming() {
     if (streams_.empty()) return {};
-    return {[this](const ir::Module& sofar) { return othersUntargeted(sofar); },
+    return {[this](const ir::Module& sofar) {
+              if (!othersUntargeted(sofar)) return false;
+              // From here the build's memory no longer grows with the source: huge pages,
+              // which spare a growing heap its page faults, would only round it up. The free
+              // ones go back, and what is touched from now on takes small pages (the
+              // 10,000-monitor build: 1.5-3 MiB less at its peak, at the same speed).
+              disableHugePages();
+              releaseFreedMemory();
+              return true;
+            },
             [this](const ir::Monitor& m, const ir::Module& sofar) {
               for (auto& s : streams_) s.stream->add(m, sofar);
             }};
