@@ -115,22 +115,18 @@ bool writeFile(const fs::path& path, const std::string& content) {
   return false;
 }
 
-// The files backends stream (Backend::buildInto), each written below the output directory as
-// it comes, under a temporary name, and put in place by commit() only when the whole build has
-// succeeded: dropped uncommitted, they leave nothing behind.
-class StreamedOutputs : public FileSink {
+// The files backends stream (Backend::buildInto, Backend::streamMonitors), each written below
+// the output directory as it comes, under a temporary name, and put in place by commit() only
+// when the whole build has succeeded: dropped uncommitted, they leave nothing behind.
+class StreamedOutputs {
  public:
   explicit StreamedOutputs(fs::path out) : out_(std::move(out)) {}
 
-  std::string backend;  // the backend building now
-
-  void append(const std::string& rel, std::string_view bytes) override {
-    Entry& e = files_[rel];
-    if (!e.file) {
-      e.file = std::make_unique<StreamedFile>((out_ / rel).string());
-      e.backend = backend;
-    }
-    e.file->append(bytes);
+  /// Where `backend` streams its files (the manifest records them as its own).
+  FileSink& sinkFor(const std::string& backend) {
+    auto& sink = sinks_[backend];
+    if (!sink) sink = std::make_unique<Sink>(*this, backend);
+    return *sink;
   }
 
   bool has(const std::string& rel) const { return files_.count(rel) > 0; }
@@ -150,24 +146,43 @@ class StreamedOutputs : public FileSink {
   }
 
  private:
+  class Sink : public FileSink {
+   public:
+    Sink(StreamedOutputs& outputs, std::string backend) : outputs_(outputs), backend_(std::move(backend)) {}
+    void append(const std::string& rel, std::string_view bytes) override { outputs_.append(backend_, rel, bytes); }
+
+   private:
+    StreamedOutputs& outputs_;
+    std::string backend_;
+  };
   struct Entry {
     std::unique_ptr<StreamedFile> file;
     std::string backend;
   };
+
+  void append(const std::string& backend, const std::string& rel, std::string_view bytes) {
+    Entry& e = files_[rel];
+    if (!e.file) {
+      e.file = std::make_unique<StreamedFile>((out_ / rel).string());
+      e.backend = backend;
+    }
+    e.file->append(bytes);
+  }
+
   fs::path out_;
   std::map<std::string, Entry> files_;
+  std::map<std::string, std::unique_ptr<Sink>> sinks_;
 };
 
 // The monitor streams (Backend::streamMonitors) of the backends a build runs, each writing
-// into the build's streamed outputs under its backend's name. Monitors are handed over only
-// while every backend run either streams or has no target declared (one that does not stream
-// needs the monitors in the module).
+// into the build's streamed outputs. Monitors are handed over only while every backend run
+// either streams or has no target declared (one that does not stream needs the monitors in the
+// module).
 class BackendStreams {
  public:
   BackendStreams(const std::vector<const Backend*>& selected, StreamedOutputs& outputs) : selected_(selected) {
     for (const Backend* b : selected)
-      if (b->streamMonitors) streams_.push_back({b, std::make_unique<Tagged>(outputs, b->name)});
-    for (auto& s : streams_) s.stream = s.backend->streamMonitors(*s.sink);
+      if (b->streamMonitors) streams_.push_back({b, b->streamMonitors(outputs.sinkFor(b->name))});
   }
 
   MonitorStreaming streaming() {
@@ -203,23 +218,9 @@ class BackendStreams {
   void drop() { streams_.clear(); }
 
  private:
-  // A sink that starts each file under its backend's name (the manifest records it).
-  class Tagged : public FileSink {
-   public:
-    Tagged(StreamedOutputs& outputs, std::string backend) : outputs_(outputs), backend_(std::move(backend)) {}
-    void append(const std::string& rel, std::string_view bytes) override {
-      outputs_.backend = backend_;
-      outputs_.append(rel, bytes);
-    }
-
-   private:
-    StreamedOutputs& outputs_;
-    std::string backend_;
-  };
   struct Stream {
     const Backend* backend;
-    std::unique_ptr<Tagged> sink;
-    std::unique_ptr<MonitorStream> stream = nullptr;
+    std::unique_ptr<MonitorStream> stream;
   };
 
   bool othersUntargeted(const ir::Module& m) const {
@@ -279,8 +280,7 @@ Runner setupBuild(CLI::App& sub) {
     std::set<std::string> built;                   // the backends run this time
     for (const Backend* b : selected) {
       built.insert(b->name);
-      streamed->backend = b->name;
-      OutputFiles files = b->buildInto ? b->buildInto(c->module, c->diags, *streamed, streams.of(*b))
+      OutputFiles files = b->buildInto ? b->buildInto(c->module, c->diags, streamed->sinkFor(b->name), streams.of(*b))
                                        : b->build(c->module, c->diags);
       for (const auto& [rel, content] : files) backendOf[rel] = b->name;
       all.merge(files);  // moves the files' nodes (as insert, a path already there stays)
