@@ -34,6 +34,19 @@ struct FakeDisk {
 
 const std::string kText = "monitor host \"a\" {\n  metric = \"cpu%\"\n}\n";
 
+// A source manager reading released texts from a fake disk that holds `onDisk` as a.mon (no
+// file when empty), with kText added as a.mon.
+struct Reloading {
+  explicit Reloading(const std::string& onDisk = kText) {
+    if (!onDisk.empty()) disk.files["a.mon"] = onDisk;
+    sm.setReloader(disk.reloader());
+    f = sm.add("a.mon", kText);
+  }
+  FakeDisk disk;
+  mon::SourceManager sm;
+  mon::FileId f = mon::kNoFile;
+};
+
 }  // namespace
 
 TEST_CASE("source release: without a reloader the text stays") {
@@ -45,11 +58,8 @@ TEST_CASE("source release: without a reloader the text stays") {
 }
 
 TEST_CASE("source release: positions stay exact and the same text is read again once") {
-  FakeDisk disk;
-  disk.files["a.mon"] = kText;
-  mon::SourceManager sm;
-  sm.setReloader(disk.reloader());
-  mon::FileId f = sm.add("a.mon", kText);
+  Reloading r;
+  auto& [disk, sm, f] = r;
   sm.release(f);
   CHECK(sm.sharedText(f) == nullptr);
   CHECK(disk.reads == 0);
@@ -65,11 +75,8 @@ TEST_CASE("source release: positions stay exact and the same text is read again 
 }
 
 TEST_CASE("source release: a text set aside comes back, and positions in it read it again") {
-  FakeDisk disk;
-  disk.files["a.mon"] = kText;
-  mon::SourceManager sm;
-  sm.setReloader(disk.reloader());
-  mon::FileId f = sm.add("a.mon", kText);
+  Reloading r;
+  auto& [disk, sm, f] = r;
   sm.setAside(f);
   CHECK(sm.sharedText(f) == nullptr);
   CHECK(sm.releasedAs(f).first == kText.size());
@@ -87,11 +94,8 @@ TEST_CASE("source release: a text set aside comes back, and positions in it read
 TEST_CASE("source release: a file changed or gone since is shown without its lines") {
   for (const char* now : {"monitor host \"b\" {\n  metric = \"cpu%\"\n}\n",  // same size, other bytes
                           "monitor host \"a\" {\n}\n", ""}) {
-    FakeDisk disk;
-    if (*now) disk.files["a.mon"] = now;
-    mon::SourceManager sm;
-    sm.setReloader(disk.reloader());
-    mon::FileId f = sm.add("a.mon", kText);
+    Reloading r(now);
+    auto& [disk, sm, f] = r;
     sm.release(f);
     CHECK(sm.textLost(f));
     CHECK(sm.lineText(f, 1).empty());
