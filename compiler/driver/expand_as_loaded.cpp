@@ -107,6 +107,7 @@ void expandAsLoaded(const std::vector<std::string>& paths, const ExpandOptions& 
     checkLoaded();
     return dep;
   };
+  imports.more = [&](FileId file) { return loader.more(file); };
   imports.done = [&](FileId file) {
     loader.fileExpanded(file);
     if (releaseSources) releaseIfFreed(c, file);

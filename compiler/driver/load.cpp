@@ -62,6 +62,7 @@ class RootLoader::Impl {
        Program& program, size_t parseAhead, bool lazyImports,
        const std::function<void(FileId, const std::string&)>& onNamedRead)
       : sm_(sm), diags_(diags), reader_(reader), program_(program), paths_(paths), lazy_(lazyImports),
+        incremental_(lazyImports),
         parseAhead_(parseAhead) {
     readNamedFiles(onNamedRead);
     size_t threads = std::min(workerThreads(), slots_.size());
@@ -112,6 +113,7 @@ class RootLoader::Impl {
   }
 
   FileId importOf(FileId from, const ast::Stmt& import, size_t index) {
+    parseFramesWhole();
     LoadedFile& lf = program_.files[from];
     if (index < lf.imports.size()) return lf.imports[index];  // followed already (eager)
     std::vector<std::string> stack;
@@ -119,6 +121,15 @@ class RootLoader::Impl {
     FileId dep = resolveImport(from, import, stack);
     lf.imports.push_back(dep);
     return dep;
+  }
+
+  bool more(FileId file) {
+    auto it = program_.files.find(file);
+    if (it == program_.files.end() || !it->second.rest) return false;
+    LoadedFile& lf = it->second;
+    if (lf.rest->next(lf.ast, diags_)) return true;
+    lf.rest.reset();  // its tokens and threads
+    return false;
   }
 
   void fileExpanded(FileId file) {
@@ -130,6 +141,7 @@ class RootLoader::Impl {
   void loadEverything() {
     if (!lazy_) return;
     lazy_ = false;
+    parseFramesWhole();
     for (; !frames_.empty(); frames_.pop_back()) {
       const Frame& f = frames_.back();
       std::vector<std::string> stack;
@@ -165,6 +177,7 @@ class RootLoader::Impl {
     std::string unread;                       // why it could not be read again as it was
     SlotState state = SlotState::Waiting;
     ast::File ast;
+    std::unique_ptr<StatementFeed> rest;  // incremental: the statements not parsed yet
     DiagEngine diags;
   };
 
@@ -209,7 +222,7 @@ class RootLoader::Impl {
     lock.unlock();
     slot.diags.setErrorLimit(1000);
     if (!slot.text) readAgain(slot);
-    if (slot.text) slot.ast = parse(slot.id, slot.text, *slot.path, slot.diags);
+    if (slot.text) slot.ast = parseFile(slot.id, slot.text, *slot.path, slot.diags, slot.rest);
     lock.lock();
     slot.state = SlotState::Parsed;
     changed_.notify_all();
@@ -278,7 +291,7 @@ class RootLoader::Impl {
       slot.text.reset();  // the tree keeps it as long as it views it
       for (const auto& d : slot.diags.all()) diags_.append(d);
       slot.diags = DiagEngine();
-      return followImports(id, k, std::move(slot.ast), std::move(stack));
+      return followImports(id, k, std::move(slot.ast), std::move(slot.rest), std::move(stack));
     }
     std::string text, error;
     if (!reader_.read(path, text, error)) {
@@ -292,18 +305,43 @@ class RootLoader::Impl {
     }
     FileId id = sm_.add(path, std::move(text));
     ids_[k] = id;
-    return followImports(id, k, parse(id, sm_.sharedText(id), sm_.path(id), diags_), std::move(stack));
+    std::unique_ptr<StatementFeed> rest;
+    ast::File file = parseFile(id, sm_.sharedText(id), sm_.path(id), diags_, rest);
+    return followImports(id, k, std::move(file), std::move(rest), std::move(stack));
   }
 
-  FileId followImports(FileId id, const std::string& k, ast::File file, std::vector<std::string> stack) {
+  // Lazy (from the start: this may run on a parse-ahead thread), the statements are left to a
+  // feed the caller drains as it expands the file.
+  ast::File parseFile(FileId id, const std::shared_ptr<const std::string>& text, const std::string& path,
+                      DiagEngine& diags, std::unique_ptr<StatementFeed>& rest) {
+    return incremental_ ? parseIncrementally(id, text, path, diags, rest) : parse(id, text, path, diags);
+  }
+
+  // Every statement of `lf` parsed.
+  void parseWhole(LoadedFile& lf) {
+    while (lf.rest && lf.rest->next(lf.ast, diags_)) {
+    }
+    lf.rest.reset();
+  }
+
+  // The files being expanded, parsed whole: before another file is loaded, whose parse reports
+  // after theirs, and before their import statements are read all at once.
+  void parseFramesWhole() {
+    for (const Frame& f : frames_) parseWhole(program_.files[f.id]);
+  }
+
+  FileId followImports(FileId id, const std::string& k, ast::File file, std::unique_ptr<StatementFeed> rest,
+                       std::vector<std::string> stack) {
     LoadedFile& lf = program_.files[id];
     loaded_.push_back(id);
     lf.ast = std::move(file);
+    lf.rest = std::move(rest);
     if (lazy_) {  // followed as the file is expanded: importOf()
       frames_.push_back(Frame{id, k});
       onStack_.insert(k);
       return id;
     }
+    parseWhole(lf);  // its imports are followed now
     stack.push_back(k);
     onStack_.insert(k);
     for (const auto& st : lf.ast.stmts) {
@@ -343,6 +381,7 @@ class RootLoader::Impl {
   std::set<std::string> onStack_;
   std::vector<FileId> loaded_;
   bool lazy_;
+  const bool incremental_;  // lazy at the start
   // Lazy: the files being expanded, outermost first (the import chain load() would have).
   struct Frame {
     FileId id;
@@ -376,6 +415,7 @@ void RootLoader::parseAheadAll() { impl_->parseAheadAll(); }
 FileId RootLoader::importOf(FileId from, const ast::Stmt& import, size_t index) {
   return impl_->importOf(from, import, index);
 }
+bool RootLoader::more(FileId file) { return impl_->more(file); }
 void RootLoader::fileExpanded(FileId file) { impl_->fileExpanded(file); }
 void RootLoader::loadEverything() { impl_->loadEverything(); }
 

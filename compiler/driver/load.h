@@ -9,6 +9,7 @@
 
 #include "ast/ast.h"
 #include "diag/diag_engine.h"
+#include "parse/parse.h"
 
 namespace mon {
 
@@ -31,6 +32,8 @@ constexpr size_t kMaxSourceBytes = 64u << 20;
 struct LoadedFile {
   ast::File ast;
   std::vector<FileId> imports;  // one per import statement, in order; kNoFile when it failed
+  /// The statements not parsed yet (RootLoader::more), while the file is loaded lazily.
+  std::unique_ptr<StatementFeed> rest;
 };
 
 struct Program {
@@ -82,6 +85,11 @@ class RootLoader {
   /// The file imported by the `index`-th import statement `import` of `from` (kNoFile when that
   /// failed, reported), loaded now when lazy. `from` is the file being expanded innermost.
   FileId importOf(FileId from, const ast::Stmt& import, size_t index);
+  /// Lazy, a file comes with its first statements only, the others still being parsed (see
+  /// StatementFeed): this appends its next ones to its tree, false when it has none left. A
+  /// file's statements are all there before another file is loaded (importOf(),
+  /// loadEverything()), so the parse's diagnostics come in load()'s order.
+  bool more(FileId file);
   /// The caller has expanded `file` and every file it imports.
   void fileExpanded(FileId file);
   /// Loads what load() would still load: the imports not followed yet of the files being

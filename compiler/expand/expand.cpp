@@ -101,7 +101,7 @@ class Expander {
     Scope& scope = *done_[id];
     FileDefaults defaults;  // per file: imported files have their own
     size_t importIndex = 0;
-    for (size_t i = 0; i < lf.ast.stmts.size(); ++i) {
+    for (size_t i = 0; hasStatement(id, lf, i); ++i) {
       const ast::Stmt& st = *lf.ast.stmts[i];
       if (st.kind == ast::StmtKind::Import) {
         FileId dep = imports_ && imports_->resolve ? imports_->resolve(id, st, importIndex)
@@ -127,6 +127,13 @@ class Expander {
       if (releasable_ && st.kind != ast::StmtKind::Template) releasable_->files.at(id).ast.stmts[i].reset();
     }
     if (imports_ && imports_->done) imports_->done(id);
+  }
+
+  // Whether the file has an i-th top-level statement: its statements may still be being parsed.
+  bool hasStatement(FileId id, const LoadedFile& lf, size_t i) {
+    while (i >= lf.ast.stmts.size())
+      if (!imports_ || !imports_->more || !imports_->more(id)) return false;
+    return true;
   }
 
   // `defaults { targets = [...] }` of one file: what it gives the objects made by the file's

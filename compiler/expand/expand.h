@@ -51,6 +51,9 @@ class ExpandSession {
   struct Imports {
     /// The file imported by the index-th import statement of `from` (kNoFile: not loaded).
     std::function<FileId(FileId from, const ast::Stmt& import, size_t index)> resolve;
+    /// Appends the next statements of a file still being parsed to its tree; false when it
+    /// has none left (then the tree holds them all).
+    std::function<bool(FileId)> more;
     /// Called once a file and everything it imports is expanded.
     std::function<void(FileId)> done;
   };

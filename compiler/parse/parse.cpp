@@ -1,6 +1,10 @@
 #include "parse/parse.h"
 
+#include <algorithm>
 #include <charconv>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cstring>
 #include <typeinfo>
 #include <cstdio>
@@ -14,6 +18,7 @@
 #include "parse/error_strategy.h"
 #include "parse/lexer.h"
 #include "parse/token_source.h"
+#include "support/memory.h"
 #include "support/parallel.h"
 #include "support/text.h"
 
@@ -710,22 +715,175 @@ void parsePiece(FileId file, const std::string& text, const std::vector<Token>& 
   out.ok = true;
 }
 
-// Parses the file in pieces of whole statements (see parse/chunks.h). False when a piece has a
-// syntax error (or an SLL conflict): the caller then parses the whole file with recovery.
-bool parseFast(FileId file, const std::string& text, const std::vector<Token>& tokens, ast::File& out,
-               DiagEngine& diags) {
-  std::vector<TokenRange> ranges = statementChunks(tokens, kChunkTokens);
-  std::vector<Piece> pieces(ranges.size());
-  size_t threads = tokens.size() >= kParallelTokens ? workerThreads() : 1;
-  parallelFor(ranges.size(), threads, [&](size_t i) { parsePiece(file, text, tokens, ranges[i], pieces[i]); });
-  for (const Piece& p : pieces)
-    if (!p.ok) return false;
-  for (Piece& p : pieces) {
-    for (auto& st : p.stmts) out.stmts.push_back(std::move(st));
-    out.strings.splice(std::move(p.strings));
-    for (const Diagnostic& d : p.diags.all()) diags.append(d);
+// The syntax of the tokens from `begin` on, parsed as the rest of the file with error recovery
+// (LL prediction, reported to `syntax`), its statements appended to `out` (and what converting
+// them reports, bad escapes and the like, to `built`). At a statement boundary the parser is in
+// the state it would be in had it parsed the file from the start: the tokens before `begin`
+// parsed as whole statements, and every decision of the grammar is made on the next token.
+void parseRestWithRecovery(FileId file, const std::string& text, const LexResult& lexed, size_t begin, ast::File& out,
+                       DiagEngine& syntax, DiagEngine& built) {
+  ArrayTokenStream stream(lexed.tokens);
+  MonParser parser(&stream);
+  stream.seek(begin);  // after the parser's constructor, which starts the stream over
+  parser.removeErrorListeners();
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+  parser.setErrorHandler(std::make_shared<DiagErrorStrategy>(file, lexed.tokens, syntax));
+  MonParser::FileContext* tree = parser.file();
+  AstBuilder(file, text, lexed.tokens, out.strings, built).stmts(tree, out.stmts);
+  // The statement the lexer cut off is not kept: later passes would only report the cut again
+  // (a truncated operator run nested one level too deep, say).
+  if (lexed.stopped && !out.stmts.empty()) out.stmts.pop_back();
+}
+
+// Appends a parse's diagnostics to `to` in the order a parse of the whole file with recovery
+// reports them: the syntax errors, then the statements' own (those of the pieces that parsed
+// alone, then those of the rest). When the lexer stopped early the input ends mid-construct:
+// syntax errors at the cut would only repeat the lexer's, so they are left out; those before
+// it are reported.
+void reportInOrder(const LexResult& lexed, const DiagEngine& syntax, const std::vector<Diagnostic>& pieces,
+                   const DiagEngine& rest, DiagEngine& to) {
+  for (const Diagnostic& d : syntax.all())
+    if (!lexed.stopped || d.range.begin < lexed.stoppedAt) to.append(d);
+  for (const Diagnostic& d : pieces) to.append(d);
+  for (const Diagnostic& d : rest.all()) to.append(d);
+}
+
+}  // namespace
+
+// The pieces of one file (parse/chunks.h) are started in order by whichever thread is free,
+// at most kPiecesAhead beyond the one the caller takes next, and taken in order. A piece that
+// does not parse alone (a syntax error, or a rare SLL conflict) stops the pieces after it: the
+// rest of the file, from that piece on, is parsed once more with recovery, so a file with
+// errors reports and holds exactly what a parse of the whole file with recovery does.
+struct StatementFeed::Impl {
+  // Enough that the caller seldom waits for a piece, few enough that the trees not expanded
+  // yet stay small.
+  static constexpr size_t kPiecesAhead = 8;
+
+  FileId file = kNoFile;
+  std::shared_ptr<const std::string> text;
+  LexResult lexed;
+  std::vector<TokenRange> ranges;
+  std::vector<Piece> pieces;
+  std::vector<char> parsed;       // by piece; under mu
+  size_t claimed = 0;             // pieces [0, claimed) have been started
+  size_t taken = 0;               // pieces [0, taken) have been handed to the caller
+  size_t running = 0;             // pieces being parsed now
+  bool failed = false;            // a piece did not parse alone: no further one is started
+  bool stopping = false;
+  bool reported = false;
+  std::vector<Diagnostic> built;  // the taken pieces' own diagnostics, in order
+  DiagEngine syntax, recoveredBuilt;
+  std::mutex mu;
+  std::condition_variable changed;
+  std::vector<std::thread> threads;
+
+  // Starts the next piece when the window allows. Call with mu held.
+  bool claim(size_t& k) {
+    if (failed || stopping || claimed >= ranges.size() || claimed >= taken + kPiecesAhead) return false;
+    k = claimed++;
+    ++running;
+    return true;
   }
-  return true;
+
+  // Parses a claimed piece without the lock; returns with it held again.
+  void parse(size_t k, std::unique_lock<std::mutex>& lock) {
+    lock.unlock();
+    parsePiece(file, *text, lexed.tokens, ranges[k], pieces[k]);
+    lock.lock();
+    parsed[k] = 1;
+    --running;
+    if (!pieces[k].ok) failed = true;
+    changed.notify_all();
+  }
+
+  void work(unsigned heap, bool callerHeap) {
+    if (callerHeap) useHeap(heap);
+    std::unique_lock<std::mutex> lock(mu);
+    while (!stopping && !failed && claimed < ranges.size()) {
+      size_t k;
+      if (claim(k)) parse(k, lock);
+      else changed.wait(lock);
+    }
+  }
+
+  bool next(ast::File& out, DiagEngine& diags) {
+    std::unique_lock<std::mutex> lock(mu);
+    for (;;) {
+      if (taken == ranges.size()) {
+        if (!reported) reportInOrder(lexed, syntax, built, recoveredBuilt, diags);
+        reported = true;
+        return false;
+      }
+      if (parsed[taken] && pieces[taken].ok) {
+        Piece piece = std::move(pieces[taken++]);
+        changed.notify_all();  // the window moved
+        lock.unlock();
+        for (auto& st : piece.stmts) out.stmts.push_back(std::move(st));
+        out.strings.splice(std::move(piece.strings));
+        built.insert(built.end(), piece.diags.all().begin(), piece.diags.all().end());
+        return true;
+      }
+      if (parsed[taken]) {  // the first piece, in order, that does not parse alone
+        changed.wait(lock, [&] { return running == 0; });
+        size_t from = ranges[taken].begin;
+        taken = ranges.size();
+        lock.unlock();
+        if (std::getenv("MONITORC_TIMING")) std::fprintf(stderr, "timing: SLL bailed at token %zu\n", from);
+        pieces.clear();
+        parseRestWithRecovery(file, *text, lexed, from, out, syntax, recoveredBuilt);
+        return true;
+      }
+      size_t k;
+      if (claim(k)) parse(k, lock);
+      else changed.wait(lock);
+    }
+  }
+};
+
+StatementFeed::StatementFeed(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+StatementFeed::~StatementFeed() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->stopping = true;
+  }
+  impl_->changed.notify_all();
+  for (auto& t : impl_->threads) t.join();
+}
+
+bool StatementFeed::next(ast::File& file, DiagEngine& diags) { return impl_->next(file, diags); }
+
+namespace {
+
+ast::File startParse(FileId file, const std::shared_ptr<const std::string>& sharedText, DiagEngine& diags,
+                     std::unique_ptr<StatementFeed>& rest, bool callerHeap) {
+  ast::File out;
+  out.id = file;
+  out.strings.keep(sharedText);  // names, literals and comments are views into it
+  auto impl = std::make_unique<StatementFeed::Impl>();
+  impl->file = file;
+  impl->text = sharedText;
+  impl->lexed = lex(file, *sharedText, diags);
+  out.comments = std::move(impl->lexed.comments);
+  impl->syntax.setErrorLimit(1000);  // as the driver does: a binary file is not a million errors
+  if (impl->lexed.stopped) {
+    // The rest is unreadable: only the parse with recovery makes sense of what comes before.
+    parseRestWithRecovery(file, *sharedText, impl->lexed, 0, out, impl->syntax, impl->recoveredBuilt);
+    reportInOrder(impl->lexed, impl->syntax, {}, impl->recoveredBuilt, diags);
+    return out;
+  }
+  impl->ranges = statementChunks(impl->lexed.tokens, kChunkTokens);
+  impl->pieces.resize(impl->ranges.size());
+  impl->parsed.assign(impl->ranges.size(), 0);
+  // The caller parses pieces too, whenever the one it needs next has not been started.
+  size_t threads = impl->lexed.tokens.size() >= kParallelTokens ? workerThreads() : 1;
+  size_t helpers = std::min(threads, impl->ranges.size()) - 1;
+  unsigned heap = currentHeap();
+  StatementFeed::Impl* feed = impl.get();
+  for (size_t t = 0; t < helpers; ++t) feed->threads.emplace_back([feed, heap, callerHeap] { feed->work(heap, callerHeap); });
+  rest = std::make_unique<StatementFeed>(std::move(impl));
+  return out;
 }
 
 }  // namespace
@@ -734,36 +892,33 @@ ast::File parse(const SourceManager& sm, FileId file, DiagEngine& diags) {
   return parse(file, sm.sharedText(file), sm.path(file), diags);
 }
 
-ast::File parse(FileId file, const std::shared_ptr<const std::string>& sharedText, const std::string& path,
+ast::File parse(FileId file, const std::shared_ptr<const std::string>& sharedText, const std::string& /*path*/,
                 DiagEngine& diags) {
+  std::unique_ptr<StatementFeed> rest;
+  // The caller keeps the tree: each thread allocates from its own heap, without contention.
+  ast::File out = startParse(file, sharedText, diags, rest, /*callerHeap=*/false);
+  while (rest && rest->next(out, diags)) {
+  }
+  return out;
+}
+
+ast::File parseWithRecovery(const SourceManager& sm, FileId file, DiagEngine& diags) {
   ast::File out;
   out.id = file;
-  out.strings.keep(sharedText);  // names, literals and comments are views into it
-  const std::string& text = *sharedText;
+  out.strings.keep(sm.sharedText(file));
+  const std::string& text = sm.text(file);
   LexResult lexed = lex(file, text, diags);
   out.comments = std::move(lexed.comments);
-  // Only input with a syntax error (or a rare SLL conflict) pays for the LL pass with recovery.
-  if (!lexed.stopped && parseFast(file, text, lexed.tokens, out, diags)) return out;
-  if (std::getenv("MONITORC_TIMING")) std::fprintf(stderr, "timing: SLL bailed on %s\n", path.c_str());
-
-  ArrayTokenStream stream(lexed.tokens);
-  MonParser parser(&stream);
-  parser.removeErrorListeners();
-  // When the lexer stopped early the input ends mid-construct: errors at the cut would only
-  // repeat the lexer's, so they are left out; errors before it are reported as usual.
-  DiagEngine syntaxDiags;
-  syntaxDiags.setErrorLimit(1000);  // as the driver does: a binary file is not a million errors
-  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
-  parser.setErrorHandler(std::make_shared<DiagErrorStrategy>(file, lexed.tokens, syntaxDiags));
-  MonParser::FileContext* tree = parser.file();
-  for (const Diagnostic& d : syntaxDiags.all())
-    if (!lexed.stopped || d.range.begin < lexed.stoppedAt) diags.append(d);
-  AstBuilder builder(file, text, lexed.tokens, out.strings, diags);
-  builder.stmts(tree, out.stmts);
-  // The statement the lexer cut off is not kept: later passes would only report the cut again
-  // (a truncated operator run nested one level too deep, say).
-  if (lexed.stopped && !out.stmts.empty()) out.stmts.pop_back();
+  DiagEngine syntax, built;
+  syntax.setErrorLimit(1000);
+  parseRestWithRecovery(file, text, lexed, 0, out, syntax, built);
+  reportInOrder(lexed, syntax, {}, built, diags);
   return out;
+}
+
+ast::File parseIncrementally(FileId file, const std::shared_ptr<const std::string>& text, const std::string& /*path*/,
+                             DiagEngine& diags, std::unique_ptr<StatementFeed>& rest) {
+  return startParse(file, text, diags, rest, /*callerHeap=*/true);
 }
 
 }  // namespace mon

@@ -17,4 +17,36 @@ ast::File parse(const SourceManager& sm, FileId file, DiagEngine& diags);
 ast::File parse(FileId file, const std::shared_ptr<const std::string>& text, const std::string& path,
                 DiagEngine& diags);
 
+/// The whole file parsed at once with error recovery, as parse() parses the rest of a file from
+/// the first piece that does not parse alone: what parse() gives is the same, which tests check.
+ast::File parseWithRecovery(const SourceManager& sm, FileId file, DiagEngine& diags);
+
+/// The statements of a file still being parsed, taken in order. A large file is parsed in
+/// pieces of whole statements, on other threads too, while its first statements are already
+/// being expanded: the whole file's tree is never in memory at once, and parsing the later
+/// pieces overlaps expanding the earlier ones.
+class StatementFeed {
+ public:
+  struct Impl;
+  explicit StatementFeed(std::unique_ptr<Impl> impl);
+  ~StatementFeed();  // stops the threads still parsing
+  StatementFeed(const StatementFeed&) = delete;
+  StatementFeed& operator=(const StatementFeed&) = delete;
+
+  /// Appends the next statements to `file` (parsed on this thread when no other has started
+  /// them). False when there are none left; the pieces' diagnostics have then been appended to
+  /// `diags`, as parse() reports them after the lexer's.
+  bool next(ast::File& file, DiagEngine& diags);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+/// parse() with the statements left to `rest`: the file comes back with its comments and
+/// none of its statements, and the lexer's diagnostics in `diags`. Threads that parse ahead
+/// of the caller allocate from the heap that was the caller's when this was called (see
+/// support/memory.h: the caller frees the statements). parse() is this with `rest` drained.
+ast::File parseIncrementally(FileId file, const std::shared_ptr<const std::string>& text, const std::string& path,
+                             DiagEngine& diags, std::unique_ptr<StatementFeed>& rest);
+
 }  // namespace mon

@@ -264,8 +264,8 @@ TEST_CASE("parse: a file parsed in pieces gives the statements in order, errors 
     CHECK(st.body[0]->value->number == i);
     CHECK(st.body[1]->value->parts[0].text == "a\tb ");
   }
-  // A syntax error in a late piece: the whole file is parsed again with recovery, and the error
-  // is reported once, at its place; the statements around it are kept.
+  // A syntax error in a late piece: the file is parsed again with recovery from that piece on,
+  // and the error is reported once, at its place; the statements around it are kept.
   std::string broken = text;
   size_t at = broken.find("warning = 2500 ");
   broken.replace(at, 15, "warning 2500 ");
