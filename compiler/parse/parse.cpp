@@ -856,8 +856,11 @@ bool StatementFeed::next(ast::File& file, DiagEngine& diags) { return impl_->nex
 
 namespace {
 
+// Lexes the file and cuts it into pieces. A file parsed on several threads (kParallelTokens)
+// is left to `rest` when `incremental`; any other is parsed whole here: a smaller one is
+// parsed on one thread anyway, the loader's parse-ahead thread when there is one.
 ast::File startParse(FileId file, const std::shared_ptr<const std::string>& sharedText, DiagEngine& diags,
-                     std::unique_ptr<StatementFeed>& rest, bool callerHeap) {
+                     bool incremental, std::unique_ptr<StatementFeed>& rest) {
   ast::File out;
   out.id = file;
   out.strings.keep(sharedText);  // names, literals and comments are views into it
@@ -876,13 +879,21 @@ ast::File startParse(FileId file, const std::shared_ptr<const std::string>& shar
   impl->ranges = statementChunks(impl->lexed.tokens, kChunkTokens);
   impl->pieces.resize(impl->ranges.size());
   impl->parsed.assign(impl->ranges.size(), 0);
+  bool large = impl->lexed.tokens.size() >= kParallelTokens;
   // The caller parses pieces too, whenever the one it needs next has not been started.
-  size_t threads = impl->lexed.tokens.size() >= kParallelTokens ? workerThreads() : 1;
-  size_t helpers = std::min(threads, impl->ranges.size()) - 1;
+  size_t helpers = large ? std::min(workerThreads(), impl->ranges.size()) - 1 : 0;
+  // Incremental, the caller frees the trees as it goes: the helpers allocate from its heap, so
+  // that what it allocates next reuses their pages. Otherwise the caller keeps the trees, and
+  // each thread allocates from its own heap, without contention.
   unsigned heap = currentHeap();
   StatementFeed::Impl* feed = impl.get();
-  for (size_t t = 0; t < helpers; ++t) feed->threads.emplace_back([feed, heap, callerHeap] { feed->work(heap, callerHeap); });
+  for (size_t t = 0; t < helpers; ++t)
+    feed->threads.emplace_back([feed, heap, incremental] { feed->work(heap, incremental); });
   rest = std::make_unique<StatementFeed>(std::move(impl));
+  if (incremental && large) return out;
+  while (rest->next(out, diags)) {
+  }
+  rest.reset();
   return out;
 }
 
@@ -895,11 +906,7 @@ ast::File parse(const SourceManager& sm, FileId file, DiagEngine& diags) {
 ast::File parse(FileId file, const std::shared_ptr<const std::string>& sharedText, const std::string& /*path*/,
                 DiagEngine& diags) {
   std::unique_ptr<StatementFeed> rest;
-  // The caller keeps the tree: each thread allocates from its own heap, without contention.
-  ast::File out = startParse(file, sharedText, diags, rest, /*callerHeap=*/false);
-  while (rest && rest->next(out, diags)) {
-  }
-  return out;
+  return startParse(file, sharedText, diags, /*incremental=*/false, rest);
 }
 
 ast::File parseWithRecovery(const SourceManager& sm, FileId file, DiagEngine& diags) {
@@ -918,7 +925,7 @@ ast::File parseWithRecovery(const SourceManager& sm, FileId file, DiagEngine& di
 
 ast::File parseIncrementally(FileId file, const std::shared_ptr<const std::string>& text, const std::string& /*path*/,
                              DiagEngine& diags, std::unique_ptr<StatementFeed>& rest) {
-  return startParse(file, text, diags, rest, /*callerHeap=*/true);
+  return startParse(file, text, diags, /*incremental=*/true, rest);
 }
 
 }  // namespace mon

@@ -42,10 +42,11 @@ class StatementFeed {
   std::unique_ptr<Impl> impl_;
 };
 
-/// parse() with the statements left to `rest`: the file comes back with its comments and
-/// none of its statements, and the lexer's diagnostics in `diags`. Threads that parse ahead
-/// of the caller allocate from the heap that was the caller's when this was called (see
-/// support/memory.h: the caller frees the statements). parse() is this with `rest` drained.
+/// parse(), but a file large enough to be parsed on several threads comes back with its
+/// comments and none of its statements, which are left to `rest` (null for any other file),
+/// and the lexer's diagnostics in `diags`. The threads that parse ahead of the caller allocate
+/// from the heap that was the caller's when this was called (support/memory.h: the caller
+/// frees the statements as it goes).
 ast::File parseIncrementally(FileId file, const std::shared_ptr<const std::string>& text, const std::string& path,
                              DiagEngine& diags, std::unique_ptr<StatementFeed>& rest);
 

@@ -15,7 +15,7 @@
 
 namespace {
 
-// `n` top-level statements of every kind, cycling, about 30 tokens each: 6,000 of them are well
+// `n` top-level statements of every kind, cycling, about 22 tokens each: 9,000 of them are well
 // above the size parsed on several threads (kParallelTokens). Statement i holds "w<i> = <i>".
 std::string statements(int n) {
   std::string out;
@@ -120,7 +120,7 @@ Both parseBothWays(const std::string& text) {
 }  // namespace
 
 TEST_CASE("parse feed: wherever a large file's errors are, the pieces give what a parse of the whole file gives") {
-  const std::string text = statements(6000);
+  const std::string text = statements(9000);
   struct Case {
     std::string what;
     std::string text;
@@ -129,7 +129,7 @@ TEST_CASE("parse feed: wherever a large file's errors are, the pieces give what 
       {"no error", text},
       {"a syntax error in the first piece", breakAt(text, 3, "w3 3")},
       {"a syntax error in the middle", breakAt(text, 3000, "w3000 3000")},
-      {"a syntax error in the last statement", breakAt(text, 5999, "w5999 = ")},
+      {"a syntax error in the last statement", breakAt(text, 8999, "w8999 = ")},
       {"a bad escape before a syntax error", breakAt(breakAt(text, 12, "w12 = \"\\q\""), 4000, "w4000 4000")},
       {"a bad escape after a syntax error", breakAt(breakAt(text, 2000, "w2000 = ]"), 5000, "w5000 = \"\\q\"")},
       {"two syntax errors pieces apart", breakAt(breakAt(text, 1500, "w1500 ="), 4500, "= 4500")},
@@ -147,7 +147,7 @@ TEST_CASE("parse feed: wherever a large file's errors are, the pieces give what 
 }
 
 TEST_CASE("parse feed: statements are taken piece by piece, the diagnostics once all are taken") {
-  const std::string text = breakAt(statements(6000), 3000, "w3000 = \"\\q\"");
+  const std::string text = breakAt(statements(9000), 3000, "w3000 = \"\\q\"");
   mon::SourceManager sm;
   mon::FileId id = sm.add("big.mon", text);
   mon::DiagEngine whole;
@@ -170,6 +170,13 @@ TEST_CASE("parse feed: statements are taken piece by piece, the diagnostics once
   CHECK(!feed->next(file, rest));  // stays at the end, reporting nothing more
   CHECK(signature(file) == expected);
   CHECK(rendered(sm, rest) == rendered(sm, whole));
+
+  // A file parsed on one thread anyway comes back whole, without a feed.
+  mon::FileId small = sm.add("small.mon", statements(60));
+  std::unique_ptr<mon::StatementFeed> none;
+  mon::DiagEngine smallDiags;
+  CHECK(mon::parseIncrementally(small, sm.sharedText(small), sm.path(small), smallDiags, none).stmts.size() == 80);  // 10 of the 60 make three
+  CHECK(!none);
 
   // A feed dropped before its end stops its threads (the test would not end otherwise).
   mon::DiagEngine d;
