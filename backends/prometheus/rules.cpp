@@ -109,20 +109,36 @@ void RuleFileWriter::beginGroup(const Group& g) {
   rulesInGroup_ = 0;
 }
 
-void RuleFileWriter::rule(const Rule& r) {
-  if (rulesInGroup_++ == 0) out_ += "    rules:\n";
+void appendRule(std::string& out, const Rule& r) {
   if (!r.record.empty()) {
-    writeLine(out_, "      - record: ", r.record);
-    writeLine(out_, "        expr: ", r.expr);
-    writeMap(out_, "labels", r.labels);
+    writeLine(out, "      - record: ", r.record);
+    writeLine(out, "        expr: ", r.expr);
+    writeMap(out, "labels", r.labels);
     return;
   }
-  writeLine(out_, "      - alert: ", r.alert);
-  writeLine(out_, "        expr: ", r.expr);
-  writeLine(out_, "        for: ", r.forDuration);
-  if (!r.keepFiringFor.empty()) writeLine(out_, "        keep_firing_for: ", r.keepFiringFor);
-  writeMap(out_, "labels", r.labels);
-  writeMap(out_, "annotations", r.annotations);
+  writeLine(out, "      - alert: ", r.alert);
+  writeLine(out, "        expr: ", r.expr);
+  writeLine(out, "        for: ", r.forDuration);
+  if (!r.keepFiringFor.empty()) writeLine(out, "        keep_firing_for: ", r.keepFiringFor);
+  writeMap(out, "labels", r.labels);
+  writeMap(out, "annotations", r.annotations);
+}
+
+void RuleFileWriter::rule(const Rule& r) {
+  if (rulesInGroup_++ == 0) out_ += "    rules:\n";
+  appendRule(out_, r);
+}
+
+void RuleFileWriter::rules(std::string_view text, size_t count) {
+  if (count == 0) return;
+  if (rulesInGroup_ == 0) out_ += "    rules:\n";
+  rulesInGroup_ += count;
+  out_ += text;
+}
+
+void RuleFileWriter::rewind(Mark m) {
+  out_.resize(m.size);
+  rulesInGroup_ = m.rulesInGroup;
 }
 
 void RuleFileWriter::endGroup() {

@@ -3,6 +3,7 @@
 // string double-quoted, so no YAML value is ever read as a number, bool or null).
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -54,6 +55,14 @@ class RuleFileWriter {
   /// Starts a group with `g`'s name and settings (its `rules` are not written).
   void beginGroup(const Group& g);
   void rule(const Rule& r);
+  /// Rules written elsewhere with appendRule(), `count` of them, in the current group.
+  void rules(std::string_view text, size_t count);
+  /// Where the writer is, to go back to with rewind(): what was written since is dropped.
+  struct Mark {
+    size_t size, rulesInGroup;
+  };
+  Mark mark() const { return {out_.size(), rulesInGroup_}; }
+  void rewind(Mark m);
   /// The text. The writer is done with after this.
   std::string finish();
 
@@ -63,6 +72,8 @@ class RuleFileWriter {
   bool inGroup_ = false;
   size_t rulesInGroup_ = 0;
 };
+/// One rule as RuleFileWriter writes it in a group's `rules`, appended to `out`.
+void appendRule(std::string& out, const Rule& r);
 /// A YAML double-quoted scalar (JSON escapes, plus U+0085/2028/2029/FEFF escaped).
 std::string yamlQuote(const std::string& s);
 /// yamlQuote(s) appended to `out`.

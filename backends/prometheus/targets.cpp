@@ -50,7 +50,13 @@ void reportDroppedField(const ir::Monitor& m, const ir::Target& t, const std::st
 
 void forEachExpressible(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags,
                         const std::function<void(const ir::Monitor&, promql::Translation&)>& take) {
-  for (const auto& mon : m.monitors) {
+  forEachExpressible(m, 0, m.monitors.size(), t, canPause, diags, take);
+}
+
+void forEachExpressible(const ir::Module& m, size_t begin, size_t end, const ir::Target& t, bool canPause,
+                        DiagEngine& diags, const std::function<void(const ir::Monitor&, promql::Translation&)>& take) {
+  for (size_t i = begin; i < end && i < m.monitors.size(); ++i) {
+    const ir::Monitor& mon = m.monitors[i];
     if (!selects(mon.targets, t)) continue;
     promql::Translation tr = promql::translate(mon);
     for (const auto& [k, v] : mon.labels)

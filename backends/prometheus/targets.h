@@ -30,6 +30,9 @@ std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target&
 /// file's writer).
 void forEachExpressible(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags,
                         const std::function<void(const ir::Monitor&, promql::Translation&)>& take);
+/// The same over the monitors [begin, end) of m.monitors only.
+void forEachExpressible(const ir::Module& m, size_t begin, size_t end, const ir::Target& t, bool canPause,
+                        DiagEngine& diags, const std::function<void(const ir::Monitor&, promql::Translation&)>& take);
 
 /// Reports that `t` cannot express monitor `m` (an error at its name; `targets = [...]` is the
 /// way out), shared by every backend so the message and its note read the same everywhere.
