@@ -8,7 +8,7 @@ change in the machine's load hits both sides alike; the figures are medians of R
                         [--grafonnet VENDOR] [--before OTHER-MONITORC]
 
 --before adds another monitorc binary (an earlier commit's) to the alternation of the
-dashboards, plan and startup rows, so before and after are measured in the same run.
+dashboards, rules, plan and startup rows, so before and after are measured in the same run.
 
 Rows:
   dashboards  100 dashboards x 10 panels -> Grafana JSON: `monitorc build` (a default build of a
@@ -232,7 +232,7 @@ def bench_dashboards(mon, tmp, runs, grafonnet=None, before=None):
 
 # ----------------------------------------------------------------------------------- rules
 
-def bench_rules(mon, tmp, runs):
+def bench_rules(mon, tmp, runs, before=None):
     src = os.path.join(tmp, "rules.mon")
     subprocess.run([sys.executable, os.path.join(HERE, "gen.py"), "rules", "10000", src], check=True)
     out = os.path.join(tmp, "rules-out")
@@ -241,11 +241,19 @@ def bench_rules(mon, tmp, runs):
     rule_file = os.path.join(out, "prometheus", "bench", "bench.yml")
     n = sum(1 for line in open(rule_file) if line.startswith("      - alert:"))
     prom_cmd = ["promtool", "check", "rules", rule_file]
-    (mw, mc, mr), (pw, pc, pr) = alternated(runs, (mon_cmd, {}), (prom_cmd, {}))
+    commands = [(mon_cmd, {}), (prom_cmd, {})]
+    if before:  # into a folder of its own, so each leaves its file as the next run finds it
+        commands.append(([before, "build", "-o", os.path.join(tmp, "rules-out-before"), src], {}))
+    results = alternated(runs, *commands)
+    (mw, mc, mr), (pw, pc, pr) = results[:2]
     print(f"{n} literal alert rules (10,000 monitor query blocks, one file) -> Prometheus rule file")
     row("monitorc build", mw, mc, mr)
     row("promtool check rules (the same file)", pw, pc, pr)
     print(f"  ratio promtool / monitorc: {pw / mw:.1f}x wall, {pc / mc:.1f}x CPU")
+    if before:
+        bw, bc, br = results[2]
+        row(f"before: {before}", bw, bc, br)
+        print(f"  ratio promtool / before: {pw / bw:.1f}x wall, {pc / bc:.1f}x CPU")
 
 
 # -------------------------------------------------------------------------------- monitors
@@ -512,8 +520,8 @@ def main():
                 bench_dashboards(mon, tmp, a.runs, a.grafonnet, before)
             elif name == "startup":
                 bench_startup(mon, tmp, a.runs, before)
-            elif name == "plan" and before:
-                bench_plan(mon, tmp, a.runs, before)
+            elif name in ("plan", "rules") and before:
+                rows[name](mon, tmp, a.runs, before)
             else:
                 rows[name](mon, tmp, a.runs)
             print()
