@@ -13,6 +13,7 @@
 #include "prometheus/prometheus.h"
 #include "prometheus/rules.h"
 #include "prometheus/targets.h"
+#include "support/memory.h"
 #include "support/parallel.h"
 
 namespace mon::prometheus {
@@ -49,7 +50,11 @@ void writeGroup(const ir::Module& module, const ir::Target& t, size_t sizeHint, 
     std::string second;
     size_t secondRules = 0;
     DiagEngine firstDiags, secondDiags;
+    // From the caller's heap (support/memory.h): in a heap of its own the thread's text and
+    // rules would be laid on fresh pages, which the caller frees into that heap afterwards.
+    unsigned heap = currentHeap();
     std::thread other([&] {
+      useHeap(heap);
       second.reserve(sizeHint / 2);
       targets::forEachExpressible(module, half, n, t, false, secondDiags, [&](const ir::Monitor& m, promql::Translation& tr) {
         for (const Rule& r : rulesFor(m, tr)) {
