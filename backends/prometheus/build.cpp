@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <functional>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include "prometheus/operator.h"
@@ -36,6 +37,56 @@ void groupRules(const ir::Module& module, const ir::Target& t, DiagEngine& diags
 // From this many monitors on, a target's rule file is written on two threads.
 constexpr size_t kSplitMonitors = 2000;
 
+// The split: true when it stands, false when `file` is as it was and the monitors are still to
+// be written (something was reported, or a thread could not be had or failed).
+bool writeMonitorsSplit(const ir::Module& module, const ir::Target& t, size_t sizeHint, RuleFileWriter& file) {
+  size_t n = module.monitors.size(), half = n / 2;
+  RuleFileWriter::Mark start = file.mark();
+  std::string second;
+  size_t secondRules = 0;
+  bool secondFailed = false;
+  DiagEngine firstDiags, secondDiags;
+  // From the caller's heap (support/memory.h): in a heap of its own the thread's text and rules
+  // would be laid on fresh pages, which the caller frees into that heap afterwards.
+  unsigned heap = currentHeap();
+  std::thread other;
+  try {
+    other = std::thread([&] {
+      try {
+        useHeap(heap);
+        second.reserve(sizeHint / 2);
+        targets::forEachExpressible(module, half, n, t, false, secondDiags,
+                                    [&](const ir::Monitor& m, promql::Translation& tr) {
+                                      for (const Rule& r : rulesFor(m, tr)) {
+                                        appendRule(second, r);
+                                        ++secondRules;
+                                      }
+                                    });
+      } catch (...) {  // out of memory, say: this thread's half is written again below
+        secondFailed = true;
+      }
+    });
+  } catch (const std::system_error&) {
+    return false;
+  }
+  struct Joined {
+    std::thread& thread;
+    ~Joined() { thread.join(); }  // before anything the thread uses goes, even on an exception
+  };
+  {
+    Joined joined{other};
+    targets::forEachExpressible(module, 0, half, t, false, firstDiags, [&](const ir::Monitor& m, promql::Translation& tr) {
+      for (const Rule& r : rulesFor(m, tr)) file.rule(r);
+    });
+  }
+  if (secondFailed || !firstDiags.all().empty() || !secondDiags.all().empty()) {
+    file.rewind(start);
+    return false;
+  }
+  file.rules(second, secondRules);
+  return true;
+}
+
 // `t`'s group written into `file`. Writing the rules of 10,000 monitors was a quarter of such
 // a build, after all the rest and on one core: from kSplitMonitors on, the second half of the
 // monitors is written on another thread into text of its own, put after the first half's. The
@@ -44,36 +95,8 @@ constexpr size_t kSplitMonitors = 2000;
 void writeGroup(const ir::Module& module, const ir::Target& t, size_t sizeHint, DiagEngine& diags,
                 RuleFileWriter& file) {
   for (const ir::Rule* r : targets::nativeRulesFor(module, t)) file.rule(nativeRule(*r));
-  size_t n = module.monitors.size(), half = n / 2;
-  if (n >= kSplitMonitors && workerThreads() > 1) {
-    RuleFileWriter::Mark start = file.mark();
-    std::string second;
-    size_t secondRules = 0;
-    DiagEngine firstDiags, secondDiags;
-    // From the caller's heap (support/memory.h): in a heap of its own the thread's text and
-    // rules would be laid on fresh pages, which the caller frees into that heap afterwards.
-    unsigned heap = currentHeap();
-    std::thread other([&] {
-      useHeap(heap);
-      second.reserve(sizeHint / 2);
-      targets::forEachExpressible(module, half, n, t, false, secondDiags, [&](const ir::Monitor& m, promql::Translation& tr) {
-        for (const Rule& r : rulesFor(m, tr)) {
-          appendRule(second, r);
-          ++secondRules;
-        }
-      });
-    });
-    targets::forEachExpressible(module, 0, half, t, false, firstDiags,
-                                [&](const ir::Monitor& m, promql::Translation& tr) {
-                                  for (const Rule& r : rulesFor(m, tr)) file.rule(r);
-                                });
-    other.join();
-    if (firstDiags.all().empty() && secondDiags.all().empty()) {
-      file.rules(second, secondRules);
-      return;
-    }
-    file.rewind(start);
-  }
+  if (module.monitors.size() >= kSplitMonitors && workerThreads() > 1 && writeMonitorsSplit(module, t, sizeHint, file))
+    return;
   targets::forEachExpressible(module, t, false, diags, [&](const ir::Monitor& m, promql::Translation& tr) {
     for (const Rule& r : rulesFor(m, tr)) file.rule(r);
   });

@@ -68,6 +68,23 @@ void DiagEngine::append(const Diagnostic& d) {
   diags_.push_back(d);
 }
 
+void DiagEngine::replay(const std::vector<Diagnostic>& reported) {
+  for (size_t i = 0; i < reported.size(); ++i) {
+    if (reported[i].kind == diag::err_too_many_errors) continue;  // the other engine's limit
+    if (limitReached()) return;
+    append(reported[i]);
+    if (!limitReached()) continue;
+    if (stopReported_) return;
+    stopReported_ = true;
+    if (i + 1 < reported.size() && reported[i + 1].kind == diag::err_too_many_errors)
+      diags_.push_back(reported[i + 1]);
+    else
+      diags_.push_back(Diagnostic{diag::err_too_many_errors, Severity::Error, Range{},
+                                  formatMessage(formatOf(diag::err_too_many_errors), {}), {}, {}, ""});
+    return;
+  }
+}
+
 namespace {
 
 bool isLoopNote(const Note& n) { return n.message.rfind(kLoopNotePrefix, 0) == 0; }

@@ -35,6 +35,11 @@ class DiagEngine {
   void mergeLoopRepeats();
   /// Adds a diagnostic collected elsewhere (a parse on another thread), keeping the counts.
   void append(const Diagnostic& d);
+  /// Adds diagnostics reported to another engine as report() would have added them here: past
+  /// this engine's error limit they are dropped, which is said once. The other engine's own
+  /// notice of its limit is not copied, unless it stopped at the same diagnostic (then it is
+  /// taken, with the notes added to it).
+  void replay(const std::vector<Diagnostic>& reported);
   bool hasErrors() const { return errors_ > 0; }
   size_t errorCount() const { return errors_; }
   size_t warningCount() const { return warnings_; }

@@ -25,25 +25,6 @@ bool mentionsVariables(const std::string& text) {
   return false;
 }
 
-// Records diagnostics reported to another engine in `to` as report() would have recorded them
-// there: dropped past the error limit, which is then said once (load() then expand() report
-// them after the parse's, which the loading reports to an engine of its own meanwhile).
-void replay(DiagEngine& to, const std::vector<Diagnostic>& reported) {
-  for (size_t i = 0; i < reported.size(); ++i) {
-    if (reported[i].kind == diag::err_too_many_errors) continue;  // the other engine's limit
-    if (to.limitReached()) return;
-    to.append(reported[i]);
-    if (!to.limitReached()) continue;
-    // The other engine stopped at the same diagnostic: its notice has the notes added since.
-    if (i + 1 < reported.size() && reported[i + 1].kind == diag::err_too_many_errors)
-      to.mutableAll().push_back(reported[i + 1]);
-    else
-      to.mutableAll().push_back(Diagnostic{diag::err_too_many_errors, Severity::Error, Range{},
-                                           formatMessage(formatOf(diag::err_too_many_errors), {}), {}, {}, ""});
-    return;
-  }
-}
-
 // Once a file is expanded, its statements are freed but for its templates, which uses elsewhere
 // still read, its variable blocks, which variables collected later still read, and its imports,
 // which the loader reads while the file is being expanded (RootLoader::loadEverything) and no
@@ -95,7 +76,7 @@ void expandAsLoaded(const std::vector<std::string>& paths, const ExpandOptions& 
                                           c.diags.all().end());
     c.diags = std::move(parseDiags);
     session->collectVariables();
-    replay(c.diags, expandedEarly);
+    c.diags.replay(expandedEarly);  // after the parse's, as load() then expand() report them
   };
   auto checkLoaded = [&] {
     for (; !allLoaded && checked < loader.loaded().size(); ++checked)

@@ -1,6 +1,7 @@
 #include "driver/load.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstdlib>
 #include <deque>
@@ -92,6 +93,7 @@ class RootLoader::Impl {
   const std::vector<FileId>& loaded() const { return loaded_; }
 
   void parseAheadAll() {
+    incremental_ = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
       parseAhead_ = slots_.size();
@@ -141,6 +143,7 @@ class RootLoader::Impl {
   void loadEverything() {
     if (!lazy_) return;
     lazy_ = false;
+    incremental_ = false;
     parseFramesWhole();
     for (; !frames_.empty(); frames_.pop_back()) {
       const Frame& f = frames_.back();
@@ -310,8 +313,8 @@ class RootLoader::Impl {
     return followImports(id, k, std::move(file), std::move(rest), std::move(stack));
   }
 
-  // Lazy (from the start: this may run on a parse-ahead thread), the statements are left to a
-  // feed the caller drains as it expands the file.
+  // Incremental (this may run on a parse-ahead thread), the statements of a large file are left
+  // to a feed the caller drains as it expands the file.
   ast::File parseFile(FileId id, const std::shared_ptr<const std::string>& text, const std::string& path,
                       DiagEngine& diags, std::unique_ptr<StatementFeed>& rest) {
     return incremental_ ? parseIncrementally(id, text, path, diags, rest) : parse(id, text, path, diags);
@@ -381,7 +384,10 @@ class RootLoader::Impl {
   std::set<std::string> onStack_;
   std::vector<FileId> loaded_;
   bool lazy_;
-  const bool incremental_;  // lazy at the start
+  // Lazy, and not told to parse everything: files large enough are left to a feed. Read by the
+  // parse-ahead threads. Once everything is to be loaded a feed has nothing to overlap with,
+  // and the files parsed ahead would each keep their helper threads waiting.
+  std::atomic<bool> incremental_;
   // Lazy: the files being expanded, outermost first (the import chain load() would have).
   struct Frame {
     FileId id;

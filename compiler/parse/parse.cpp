@@ -4,6 +4,7 @@
 #include <charconv>
 #include <condition_variable>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <cstring>
 #include <typeinfo>
@@ -742,10 +743,12 @@ void parseRestWithRecovery(FileId file, const std::string& text, const LexResult
 // it are reported.
 void reportInOrder(const LexResult& lexed, const DiagEngine& syntax, const std::vector<Diagnostic>& pieces,
                    const DiagEngine& rest, DiagEngine& to) {
+  std::vector<Diagnostic> shown;
   for (const Diagnostic& d : syntax.all())
-    if (!lexed.stopped || d.range.begin < lexed.stoppedAt) to.append(d);
-  for (const Diagnostic& d : pieces) to.append(d);
-  for (const Diagnostic& d : rest.all()) to.append(d);
+    if (!lexed.stopped || d.range.begin < lexed.stoppedAt) shown.push_back(d);
+  to.replay(shown);
+  to.replay(pieces);
+  to.replay(rest.all());
 }
 
 }  // namespace
@@ -789,7 +792,11 @@ struct StatementFeed::Impl {
   // Parses a claimed piece without the lock; returns with it held again.
   void parse(size_t k, std::unique_lock<std::mutex>& lock) {
     lock.unlock();
-    parsePiece(file, *text, lexed.tokens, ranges[k], pieces[k]);
+    try {
+      parsePiece(file, *text, lexed.tokens, ranges[k], pieces[k]);
+    } catch (...) {  // out of memory, say: the caller parses the rest itself, where it may throw
+      pieces[k].ok = false;
+    }
     lock.lock();
     parsed[k] = 1;
     --running;
@@ -887,8 +894,13 @@ ast::File startParse(FileId file, const std::shared_ptr<const std::string>& shar
   // each thread allocates from its own heap, without contention.
   unsigned heap = currentHeap();
   StatementFeed::Impl* feed = impl.get();
-  for (size_t t = 0; t < helpers; ++t)
-    feed->threads.emplace_back([feed, heap, incremental] { feed->work(heap, incremental); });
+  for (size_t t = 0; t < helpers; ++t) {
+    try {
+      feed->threads.emplace_back([feed, heap, incremental] { feed->work(heap, incremental); });
+    } catch (const std::system_error&) {  // no more threads to be had: fewer helpers
+      break;
+    }
+  }
   rest = std::make_unique<StatementFeed>(std::move(impl));
   if (incremental && large) return out;
   while (rest->next(out, diags)) {

@@ -4,6 +4,7 @@
 // file first and expanding afterwards reports.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -243,5 +244,50 @@ TEST_CASE("parse feed: a build that expands a large file as it is parsed reports
   SUBCASE("a variable read in a large file") {
     std::string text = "variable \"level\" { default = 5 }\n" + breakAt(big, 3000, "${var.level}");
     same({{"big.mon", text}}, {"big.mon"});
+  }
+}
+
+TEST_CASE("parse feed: past the error limit, the rest is said once, at the end") {
+  // A bad escape in each of 1,500 statements and a syntax error half way: more errors than the
+  // limit, from the pieces, the syntax and the rest parsed with recovery.
+  std::string text;
+  for (int i = 0; i < 9000; ++i) {
+    std::string k = std::to_string(i);
+    text += "monitor host \"m" + k + "\" { memo = \"" + (i % 6 == 0 ? "\\q" : "a") + "\" w = " + k + " }\n";
+  }
+  for (const std::string& broken : {text, breakAt(text + "let w5000 = 5000\n", 5000, "w5000 = = 5000")}) {
+    mon::SourceManager sm;
+    mon::FileId id = sm.add("big.mon", broken);
+    mon::DiagEngine d;
+    d.setErrorLimit(1000);
+    mon::parse(sm, id, d);
+    auto codes = montest::codes(d);
+    CHECK(d.errorCount() == 1000);
+    CHECK(std::count(codes.begin(), codes.end(), "err_too_many_errors") == 1);
+    CHECK(codes.back() == "err_too_many_errors");
+  }
+}
+
+TEST_CASE("parse feed: the loader keeps a large file's statements to a feed only while it loads lazily") {
+  const std::string big = statements(9000);
+  for (bool everything : {false, true}) {
+    CAPTURE(everything);
+    montest::MemReader reader({{"big.mon", big}});
+    mon::SourceManager sm;
+    mon::DiagEngine diags;
+    mon::Program program;
+    mon::RootLoader loader({"big.mon"}, sm, diags, reader, program, 1, /*lazyImports=*/true);
+    // Told to load everything (a source that uses variables), the files parsed ahead come whole:
+    // a feed would only keep its threads waiting.
+    if (everything) loader.parseAheadAll();
+    mon::FileId id = loader.loadRoot(0);
+    REQUIRE(id != mon::kNoFile);
+    mon::LoadedFile& lf = program.files.at(id);
+    CHECK((lf.rest == nullptr) == everything);
+    size_t before = lf.ast.stmts.size();
+    while (loader.more(id)) {
+    }
+    CHECK(lf.ast.stmts.size() == 12000);  // 1,500 of the 9,000 make three
+    CHECK((before == lf.ast.stmts.size()) == everything);
   }
 }
