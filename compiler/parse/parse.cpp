@@ -722,7 +722,7 @@ void parsePiece(FileId file, const std::string& text, const std::vector<Token>& 
 // the state it would be in had it parsed the file from the start: the tokens before `begin`
 // parsed as whole statements, and every decision of the grammar is made on the next token.
 void parseRestWithRecovery(FileId file, const std::string& text, const LexResult& lexed, size_t begin, ast::File& out,
-                       DiagEngine& syntax, DiagEngine& built) {
+                           DiagEngine& syntax, DiagEngine& built) {
   ArrayTokenStream stream(lexed.tokens);
   MonParser parser(&stream);
   stream.seek(begin);  // after the parser's constructor, which starts the stream over
@@ -894,6 +894,7 @@ ast::File startParse(FileId file, const std::shared_ptr<const std::string>& shar
   // each thread allocates from its own heap, without contention.
   unsigned heap = currentHeap();
   StatementFeed::Impl* feed = impl.get();
+  rest = std::make_unique<StatementFeed>(std::move(impl));  // which stops the threads started, whatever happens
   for (size_t t = 0; t < helpers; ++t) {
     try {
       feed->threads.emplace_back([feed, heap, incremental] { feed->work(heap, incremental); });
@@ -901,7 +902,6 @@ ast::File startParse(FileId file, const std::shared_ptr<const std::string>& shar
       break;
     }
   }
-  rest = std::make_unique<StatementFeed>(std::move(impl));
   if (incremental && large) return out;
   while (rest->next(out, diags)) {
   }
