@@ -26,12 +26,19 @@ std::string groupName(const ir::Target& t) {
 
 namespace {
 
+// The alerting rules of the monitors [begin, end) that `t` takes, each handed to `take` as it
+// is made.
+void monitorRules(const ir::Module& module, const ir::Target& t, size_t begin, size_t end, DiagEngine& diags,
+                  const std::function<void(const Rule&)>& take) {
+  targets::forEachExpressible(module, begin, end, t, false, diags, [&](const ir::Monitor& m, promql::Translation& tr) {
+    for (const Rule& r : rulesFor(m, tr)) take(r);
+  });
+}
+
 // The rules of `t`'s group in their order, each handed to `take` as it is made.
 void groupRules(const ir::Module& module, const ir::Target& t, DiagEngine& diags, const std::function<void(const Rule&)>& take) {
   for (const ir::Rule* r : targets::nativeRulesFor(module, t)) take(nativeRule(*r));
-  targets::forEachExpressible(module, t, false, diags, [&](const ir::Monitor& m, promql::Translation& tr) {
-    for (const Rule& r : rulesFor(m, tr)) take(r);
-  });
+  monitorRules(module, t, 0, module.monitors.size(), diags, take);
 }
 
 // From this many monitors on, a target's rule file is written on two threads.
@@ -55,13 +62,10 @@ bool writeMonitorsSplit(const ir::Module& module, const ir::Target& t, size_t si
       try {
         useHeap(heap);
         second.reserve(sizeHint / 2);
-        targets::forEachExpressible(module, half, n, t, false, secondDiags,
-                                    [&](const ir::Monitor& m, promql::Translation& tr) {
-                                      for (const Rule& r : rulesFor(m, tr)) {
-                                        appendRule(second, r);
-                                        ++secondRules;
-                                      }
-                                    });
+        monitorRules(module, t, half, n, secondDiags, [&](const Rule& r) {
+          appendRule(second, r);
+          ++secondRules;
+        });
       } catch (...) {  // out of memory, say: this thread's half is written again below
         secondFailed = true;
       }
@@ -75,9 +79,7 @@ bool writeMonitorsSplit(const ir::Module& module, const ir::Target& t, size_t si
   };
   {
     Joined joined{other};
-    targets::forEachExpressible(module, 0, half, t, false, firstDiags, [&](const ir::Monitor& m, promql::Translation& tr) {
-      for (const Rule& r : rulesFor(m, tr)) file.rule(r);
-    });
+    monitorRules(module, t, 0, half, firstDiags, [&](const Rule& r) { file.rule(r); });
   }
   if (secondFailed || !firstDiags.all().empty() || !secondDiags.all().empty()) {
     file.rewind(start);
@@ -97,9 +99,7 @@ void writeGroup(const ir::Module& module, const ir::Target& t, size_t sizeHint, 
   for (const ir::Rule* r : targets::nativeRulesFor(module, t)) file.rule(nativeRule(*r));
   if (module.monitors.size() >= kSplitMonitors && workerThreads() > 1 && writeMonitorsSplit(module, t, sizeHint, file))
     return;
-  targets::forEachExpressible(module, t, false, diags, [&](const ir::Monitor& m, promql::Translation& tr) {
-    for (const Rule& r : rulesFor(m, tr)) file.rule(r);
-  });
+  monitorRules(module, t, 0, module.monitors.size(), diags, [&](const Rule& r) { file.rule(r); });
 }
 
 // About how large `t`'s rule file will be: reserved up front, so the text is written once

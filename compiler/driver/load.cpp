@@ -225,7 +225,7 @@ class RootLoader::Impl {
     lock.unlock();
     slot.diags.setErrorLimit(1000);
     if (!slot.text) readAgain(slot);
-    if (slot.text) slot.ast = parseFile(slot.id, slot.text, *slot.path, slot.diags, slot.rest);
+    if (slot.text) slot.ast = parseFile(slot.id, slot.text, slot.diags, slot.rest);
     lock.lock();
     slot.state = SlotState::Parsed;
     changed_.notify_all();
@@ -309,15 +309,15 @@ class RootLoader::Impl {
     FileId id = sm_.add(path, std::move(text));
     ids_[k] = id;
     std::unique_ptr<StatementFeed> rest;
-    ast::File file = parseFile(id, sm_.sharedText(id), sm_.path(id), diags_, rest);
+    ast::File file = parseFile(id, sm_.sharedText(id), diags_, rest);
     return followImports(id, k, std::move(file), std::move(rest), std::move(stack));
   }
 
   // Incremental (this may run on a parse-ahead thread), the statements of a large file are left
   // to a feed the caller drains as it expands the file.
-  ast::File parseFile(FileId id, const std::shared_ptr<const std::string>& text, const std::string& path,
-                      DiagEngine& diags, std::unique_ptr<StatementFeed>& rest) {
-    return incremental_ ? parseIncrementally(id, text, path, diags, rest) : parse(id, text, path, diags);
+  ast::File parseFile(FileId id, const std::shared_ptr<const std::string>& text, DiagEngine& diags,
+                      std::unique_ptr<StatementFeed>& rest) {
+    return incremental_ ? parseIncrementally(id, text, diags, rest) : parse(id, text, diags);
   }
 
   // Every statement of `lf` parsed.

@@ -912,11 +912,10 @@ ast::File startParse(FileId file, const std::shared_ptr<const std::string>& shar
 }  // namespace
 
 ast::File parse(const SourceManager& sm, FileId file, DiagEngine& diags) {
-  return parse(file, sm.sharedText(file), sm.path(file), diags);
+  return parse(file, sm.sharedText(file), diags);
 }
 
-ast::File parse(FileId file, const std::shared_ptr<const std::string>& sharedText, const std::string& /*path*/,
-                DiagEngine& diags) {
+ast::File parse(FileId file, const std::shared_ptr<const std::string>& sharedText, DiagEngine& diags) {
   std::unique_ptr<StatementFeed> rest;
   return startParse(file, sharedText, diags, /*incremental=*/false, rest);
 }
@@ -935,8 +934,8 @@ ast::File parseWithRecovery(const SourceManager& sm, FileId file, DiagEngine& di
   return out;
 }
 
-ast::File parseIncrementally(FileId file, const std::shared_ptr<const std::string>& text, const std::string& /*path*/,
-                             DiagEngine& diags, std::unique_ptr<StatementFeed>& rest) {
+ast::File parseIncrementally(FileId file, const std::shared_ptr<const std::string>& text, DiagEngine& diags,
+                             std::unique_ptr<StatementFeed>& rest) {
   return startParse(file, text, diags, /*incremental=*/true, rest);
 }
 

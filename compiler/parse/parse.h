@@ -11,11 +11,10 @@ namespace mon {
 /// Parses one file that is already in the SourceManager. Errors are reported with ranges and
 /// parsing recovers, so one run shows every syntax error; the tree holds what could be read.
 ast::File parse(const SourceManager& sm, FileId file, DiagEngine& diags);
-/// The same with the file's text and path given (the path must stay put while it runs): for a
-/// parse on another thread while the loader adds further files to the SourceManager. The tree
-/// shares the text: its names and literals are views into it.
-ast::File parse(FileId file, const std::shared_ptr<const std::string>& text, const std::string& path,
-                DiagEngine& diags);
+/// The same with the file's text given: for a parse on another thread while the loader adds
+/// further files to the SourceManager. The tree shares the text: its names and literals are
+/// views into it.
+ast::File parse(FileId file, const std::shared_ptr<const std::string>& text, DiagEngine& diags);
 
 /// The whole file parsed at once with error recovery, as parse() parses the rest of a file from
 /// the first piece that does not parse alone: what parse() gives is the same, which tests check.
@@ -47,7 +46,7 @@ class StatementFeed {
 /// and the lexer's diagnostics in `diags`. The threads that parse ahead of the caller allocate
 /// from the heap that was the caller's when this was called (support/memory.h: the caller
 /// frees the statements as it goes).
-ast::File parseIncrementally(FileId file, const std::shared_ptr<const std::string>& text, const std::string& path,
-                             DiagEngine& diags, std::unique_ptr<StatementFeed>& rest);
+ast::File parseIncrementally(FileId file, const std::shared_ptr<const std::string>& text, DiagEngine& diags,
+                             std::unique_ptr<StatementFeed>& rest);
 
 }  // namespace mon

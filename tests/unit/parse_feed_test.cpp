@@ -157,7 +157,7 @@ TEST_CASE("parse feed: statements are taken piece by piece, the diagnostics once
 
   mon::DiagEngine lexed, rest;
   std::unique_ptr<mon::StatementFeed> feed;
-  mon::ast::File file = mon::parseIncrementally(id, sm.sharedText(id), sm.path(id), lexed, feed);
+  mon::ast::File file = mon::parseIncrementally(id, sm.sharedText(id), lexed, feed);
   REQUIRE(feed);
   CHECK(file.stmts.empty());
   size_t takes = 0, before = 0;
@@ -176,13 +176,13 @@ TEST_CASE("parse feed: statements are taken piece by piece, the diagnostics once
   mon::FileId small = sm.add("small.mon", statements(60));
   std::unique_ptr<mon::StatementFeed> none;
   mon::DiagEngine smallDiags;
-  CHECK(mon::parseIncrementally(small, sm.sharedText(small), sm.path(small), smallDiags, none).stmts.size() == 80);  // 10 of the 60 make three
+  CHECK(mon::parseIncrementally(small, sm.sharedText(small), smallDiags, none).stmts.size() == 80);  // 10 of the 60 make three
   CHECK(!none);
 
   // A feed dropped before its end stops its threads (the test would not end otherwise).
   mon::DiagEngine d;
   std::unique_ptr<mon::StatementFeed> dropped;
-  mon::ast::File part = mon::parseIncrementally(id, sm.sharedText(id), sm.path(id), d, dropped);
+  mon::ast::File part = mon::parseIncrementally(id, sm.sharedText(id), d, dropped);
   REQUIRE(dropped->next(part, d));
   dropped.reset();
   CHECK(!part.stmts.empty());
