@@ -54,6 +54,9 @@ class MonitorStream {
   virtual ~MonitorStream() = default;
   virtual void add(const ir::Monitor& monitor, const ir::Module& sofar) = 0;
   virtual bool holds(const ir::Module& whole) const = 0;
+  /// Whether what add() keeps grows with the monitors handed over (text that goes into a file
+  /// only once the whole module is known), given the targets lowered so far.
+  virtual bool growsInMemory(const ir::Module& /*sofar*/) const { return false; }
 };
 
 /// `monitorc import SYSTEM FILE...`: one file's text as .mon source; false with `error` when

@@ -32,7 +32,7 @@ const std::vector<Backend>& backends() {
        &mackerel::importFile, "monitors or dashboard JSON", &mackerel::dashboardPicture, &mackerel::runTest,
        &mackerel::buildInto, &mackerel::streamMonitors},
       {"prometheus", &prometheus::build, &prometheus::check, {&prometheus::target()}, &prometheus::importRules, "rule",
-       nullptr, &prometheus::runTest},
+       nullptr, &prometheus::runTest, &prometheus::buildInto, &prometheus::streamMonitors},
       {"grafana", &grafana::build, &grafana::check, {&grafana::target()}, &grafana::importDashboard, "dashboard, or alerting resources (contactPoints, policies, muteTimes)", &grafana::dashboardPicture},
       {"zabbix", &zabbix::build, &zabbix::check, {&zabbix::target()}, &zabbix::importExport, "template export (JSON or YAML)"},
       {"cloudwatch", &cloudwatch::build, &cloudwatch::check, {&cloudwatch::target()}, &cloudwatch::importFile,

@@ -13,6 +13,7 @@
 #include "prometheus/operator.h"
 #include "prometheus/prometheus.h"
 #include "prometheus/rules.h"
+#include "prometheus/stream.h"
 #include "prometheus/targets.h"
 #include "support/memory.h"
 #include "support/parallel.h"
@@ -119,11 +120,17 @@ size_t ruleFileSizeHint(const ir::Module& module, const ir::Target& t) {
 
 }  // namespace
 
-OutputFiles build(const ir::Module& module, DiagEngine& diags) {
+OutputFiles buildInto(const ir::Module& module, DiagEngine& diags, FileSink&, MonitorStream* streamed) {
   OutputFiles out;
   reportModuleTargets(module, diags);
+  auto* stream = static_cast<RuleStream*>(streamed);
   std::vector<OperatorObject> objects;  // in the order their first target is declared
-  for (const ir::Target* t : targets::ofKind(module, "prometheus")) {
+  std::vector<const ir::Target*> targets = targets::ofKind(module, "prometheus");
+  for (size_t k = 0; k < targets.size(); ++k) {
+    const ir::Target* t = targets[k];
+    // The monitors' rules when they were written as the monitors were lowered (then the module
+    // holds no monitor), and what writing them reported, in its place.
+    RuleStream::Written* written = stream ? stream->of(k) : nullptr;
     Group g{groupName(*t), {}, "", 0, ""};
     if (t->props.has("interval")) g.interval = promql::duration(static_cast<long long>(t->props.num("interval")));
     g.limit = static_cast<long long>(t->props.num("limit"));
@@ -131,13 +138,29 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags) {
       g.queryOffset = promql::duration(static_cast<long long>(t->props.num("query_offset")));
     if (!operatorFormat(*t)) {
       size_t sizeHint = ruleFileSizeHint(module, *t);
+      if (written)
+        for (const auto& piece : written->pieces) sizeHint += piece.first.size();
       RuleFileWriter file(sizeHint);
       file.beginGroup(g);
-      writeGroup(module, *t, sizeHint, diags, file);
+      if (written) {
+        for (const ir::Rule* r : targets::nativeRulesFor(module, *t)) file.rule(nativeRule(*r));
+        for (auto& [text, count] : written->pieces) {
+          file.rules(text, count);
+          text = std::string();  // freed as it is copied
+        }
+        diags.replay(written->diags.all());
+      } else {
+        writeGroup(module, *t, sizeHint, diags, file);
+      }
       out["prometheus/" + targets::fileSafe(t->name) + "/" + targets::fileSafe(g.name) + ".yml"] = file.finish();
       continue;
     }
     groupRules(module, *t, diags, [&](const Rule& r) { g.rules.push_back(r); });
+    if (written) {
+      g.rules.insert(g.rules.end(), std::make_move_iterator(written->rules.begin()),
+                     std::make_move_iterator(written->rules.end()));
+      diags.replay(written->diags.all());
+    }
     OperatorObject key{t->props.str("resource_name"), t->props.str("namespace"), {}, {}};
     auto it = std::find_if(objects.begin(), objects.end(),
                            [&](const OperatorObject& o) { return o.name == key.name && o.namespace_ == key.namespace_; });
@@ -151,5 +174,14 @@ OutputFiles build(const ir::Module& module, DiagEngine& diags) {
   for (const auto& o : objects) out[operatorPath(o)] = operatorFile(o);
   return out;
 }
+
+OutputFiles build(const ir::Module& module, DiagEngine& diags) {
+  OutputFiles out;
+  FilesSink sink(out);
+  out.merge(buildInto(module, diags, sink, nullptr));
+  return out;
+}
+
+std::unique_ptr<MonitorStream> streamMonitors(FileSink&) { return std::make_unique<RuleStream>(); }
 
 }  // namespace mon::prometheus

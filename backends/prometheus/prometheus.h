@@ -1,5 +1,6 @@
 #pragma once
 // The Prometheus backend: rule files per `target prometheus`, and import of rule files.
+#include <memory>
 #include <string>
 
 #include "backend.h"
@@ -8,6 +9,12 @@ namespace mon::prometheus {
 
 /// `prometheus/<target>/<group>.yml` for every prometheus target (nothing without one).
 OutputFiles build(const ir::Module& module, DiagEngine& diags);
+/// build(), with the monitors' rules taken from `streamed` when streamMonitors() made it and
+/// the front end handed the monitors to it (Backend::buildInto; the files are returned, none
+/// is streamed to `sink`).
+OutputFiles buildInto(const ir::Module& module, DiagEngine& diags, FileSink& sink, MonitorStream* streamed);
+/// A stream that writes each monitor's rules as the front end lowers it (stream.h).
+std::unique_ptr<MonitorStream> streamMonitors(FileSink& sink);
 /// What build() reports, without producing the files (`monitorc check`; check.cpp).
 void check(const ir::Module& module, DiagEngine& diags);
 /// What build() and check() report once for the whole module, before any target: unknown

@@ -53,24 +53,30 @@ void forEachExpressible(const ir::Module& m, const ir::Target& t, bool canPause,
   forEachExpressible(m, 0, m.monitors.size(), t, canPause, diags, take);
 }
 
+bool translateFor(const ir::Monitor& mon, const ir::Target& t, bool canPause, DiagEngine& diags,
+                  promql::Translation& tr) {
+  tr = promql::translate(mon);
+  for (const auto& [k, v] : mon.labels)
+    if (!isLabelName(k) && tr.whyNot.empty())
+      tr.whyNot = "label name '" + k + "' is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)";
+  if (!tr.whyNot.empty()) {
+    reportCannotExpress(mon, t, tr.whyNot, diags);
+    return false;
+  }
+  if (mon.labels.count("severity"))
+    tr.dropped.push_back({"labels.severity", "the severity label comes from 'warning' and 'critical'"});
+  if (!canPause && mon.props.has("is_mute")) tr.dropped.push_back({"is_mute", "silence it in Alertmanager"});
+  for (const auto& d : tr.dropped) reportDroppedField(mon, t, d.field, d.why, diags);
+  return true;
+}
+
 void forEachExpressible(const ir::Module& m, size_t begin, size_t end, const ir::Target& t, bool canPause,
                         DiagEngine& diags, const std::function<void(const ir::Monitor&, promql::Translation&)>& take) {
   for (size_t i = begin; i < end && i < m.monitors.size(); ++i) {
     const ir::Monitor& mon = m.monitors[i];
     if (!selects(mon.targets, t)) continue;
-    promql::Translation tr = promql::translate(mon);
-    for (const auto& [k, v] : mon.labels)
-      if (!isLabelName(k) && tr.whyNot.empty())
-        tr.whyNot = "label name '" + k + "' is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)";
-    if (!tr.whyNot.empty()) {
-      reportCannotExpress(mon, t, tr.whyNot, diags);
-      continue;
-    }
-    if (mon.labels.count("severity"))
-      tr.dropped.push_back({"labels.severity", "the severity label comes from 'warning' and 'critical'"});
-    if (!canPause && mon.props.has("is_mute")) tr.dropped.push_back({"is_mute", "silence it in Alertmanager"});
-    for (const auto& d : tr.dropped) reportDroppedField(mon, t, d.field, d.why, diags);
-    take(mon, tr);
+    promql::Translation tr;
+    if (translateFor(mon, t, canPause, diags, tr)) take(mon, tr);
   }
 }
 

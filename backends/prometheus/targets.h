@@ -30,6 +30,11 @@ std::vector<Selected> expressibleMonitors(const ir::Module& m, const ir::Target&
 /// file's writer).
 void forEachExpressible(const ir::Module& m, const ir::Target& t, bool canPause, DiagEngine& diags,
                         const std::function<void(const ir::Monitor&, promql::Translation&)>& take);
+/// One monitor of forEachExpressible() (whether `t` selects it is the caller's question): false
+/// when `t` cannot express it (reported); otherwise `tr` is its translation, and each field `t`
+/// drops has been reported.
+bool translateFor(const ir::Monitor& mon, const ir::Target& t, bool canPause, DiagEngine& diags,
+                  promql::Translation& tr);
 /// The same over the monitors [begin, end) of m.monitors only.
 void forEachExpressible(const ir::Module& m, size_t begin, size_t end, const ir::Target& t, bool canPause,
                         DiagEngine& diags, const std::function<void(const ir::Monitor&, promql::Translation&)>& take);

@@ -63,9 +63,11 @@ DiagBuilder DiagEngine::reportRule(Range range, diag::Kind kind, std::vector<std
 
 void DiagEngine::append(const Diagnostic& d) {
   if (limitReached()) return;
-  if (d.severity == Severity::Error) ++errors_;
-  if (d.severity == Severity::Warning) ++warnings_;
   diags_.push_back(d);
+  // As report() would: the other engine may not have been told --werror.
+  if (diags_.back().severity == Severity::Warning && werror_) diags_.back().severity = Severity::Error;
+  if (diags_.back().severity == Severity::Error) ++errors_;
+  if (diags_.back().severity == Severity::Warning) ++warnings_;
 }
 
 void DiagEngine::replay(const std::vector<Diagnostic>& reported) {
