@@ -70,6 +70,12 @@ class AstBuilder {
 
  private:
   Range tokenRange(antlr4::Token* t) const {
+    // A token of the input carries its offsets: read directly, as this is asked of nearly every
+    // node. A token error recovery conjured up (a CommonToken) has no place in the input.
+    if (t && &typeid(*t) == &typeid(LiteToken)) {
+      const auto* lite = static_cast<const LiteToken*>(t);
+      return Range{file_, lite->begin(), lite->end()};
+    }
     if (!t || t->getTokenIndex() >= tokens_.size()) return Range{file_, 0, 0};
     const Token& tok = tokens_[t->getTokenIndex()];
     return Range{file_, tok.begin, tok.end};

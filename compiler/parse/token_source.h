@@ -33,6 +33,9 @@ class LiteToken : public antlr4::WritableToken {
   void setCharPositionInLine(size_t) override {}
   void setChannel(size_t) override {}
   void setTokenIndex(size_t i) override { index_ = i; }
+  /// The byte offsets, read without a virtual call.
+  uint32_t begin() const { return begin_; }
+  uint32_t end() const { return end_; }
 
  private:
   size_t type_;

@@ -7,6 +7,9 @@
 static const bool kTargetKindsInstalled = (mon::installTargetKinds(), true);
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <vector>
+
 #include "grafana/grafana.h"
 #include "prometheus/mon_source.h"
 #include "prometheus/prometheus.h"
@@ -23,6 +26,23 @@ TEST_CASE("numbers are the shortest text that reads back exactly") {
   CHECK(promql::number(90.5) == "90.5");
   CHECK(promql::number(1.0 / 3) == "0.3333333333333333");
   CHECK(std::stod(promql::number(1e-7)) == 1e-7);
+}
+
+TEST_CASE("whole numbers are written as printf's %.0f writes them, -0 and the edges included") {
+  auto printed = [](double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    return std::string(buf);
+  };
+  std::vector<double> values = {0, -0.0, 1, -1, 90, 100, 65535, -2147483648.0, 4294967296.0, 999999999999999.0,
+                                -999999999999999.0, 123456789012345.0};
+  for (double v = 1; v < 1e15; v = v * 7 + 3) values.push_back(v), values.push_back(-v);
+  for (double v : values) {
+    CAPTURE(v);
+    CHECK(promql::number(v) == printed(v));
+  }
+  CHECK(promql::number(-0.0) == "-0");
+  CHECK(promql::number(1e15) == "1e+15");  // from here on, the shortest exact form
 }
 
 TEST_CASE("durations in Prometheus and .mon syntax") {
