@@ -250,7 +250,7 @@ bool convertField(const schema::Field& f, const Value& v, Json& out, DiagEngine&
         diags.report(v.range, diag::err_too_long, {f.name, std::to_string(utf8Length(s)), formatNumber(f.max)});
         return false;
       }
-      out = s;
+      out = std::move(s);
       return true;
     }
     case Type::Bool:
@@ -287,14 +287,13 @@ bool convertField(const schema::Field& f, const Value& v, Json& out, DiagEngine&
       return durationUnits(f, v, out, diags);
     case Type::Enum: {
       if (v.kind != ValueKind::Word && v.kind != ValueKind::String) return wrongType(f, v, diags);
-      std::vector<std::string> words;
-      for (const auto& e : f.values) {
-        words.push_back(e.word);
+      for (const auto& e : f.values)
         if (strcasecmp(e.word, v.str.c_str()) == 0 || v.str == e.api) {
           out = e.api;
           return true;
         }
-      }
+      std::vector<std::string> words;
+      for (const auto& e : f.values) words.push_back(e.word);
       auto b = diags.report(v.range, diag::err_bad_enum, {f.name, quotedList(words), v.str});
       std::string close = closestMatch(v.str, words);
       if (!close.empty()) b.note(Range{}, "did you mean '" + close + "'?").fix(v.range, close);
@@ -324,7 +323,7 @@ bool convertField(const schema::Field& f, const Value& v, Json& out, DiagEngine&
           }
           s = norm;
         }
-        out.push_back(s);
+        out.push_back(std::move(s));
       }
       return true;
     }
