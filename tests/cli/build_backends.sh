@@ -149,5 +149,28 @@ out=$("$mon" build -o bigout big 2>&1) || no "build of 400 query monitors for Pr
 [ "$(find bigout/prometheus -type f -exec cat {} + | grep -c 'alert: ')" = 400 ] || no "not 400 Prometheus alerts: $(ls -R bigout)"
 ls -aR bigout | grep -q '\.tmp\.' && no "a temporary file was left: $(ls -aR bigout)"
 
+# Mackerel and Prometheus both stream (Prometheus keeps each target's rule text until the end):
+# their files are those of a build that keeps every monitor, here one that cannot stream
+# because a Grafana target (which does not stream) is declared too.
+mkdir -p mixed
+python3 - mixed <<'PY'
+import sys
+with open(sys.argv[1] + "/a.mon", "w") as f:
+    f.write('target mackerel "mk" {}\ntarget prometheus "prom" { group = "g" }\n')
+    for i in range(400):
+        only = ['', '  targets = ["prom"]\n', '  targets = ["mk"]\n'][i % 3]
+        f.write(f'monitor query "q {i}" {{\n  query = "up{{job=\\"j{i}\\"}}"\n  operator = "<"\n  critical = 1\n{only}}}\n')
+    f.write('record "job:up:sum" { expr = "sum by (job) (up)" }\n')
+PY
+"$mon" build -o mixedout mixed 2>/dev/null || no "build of 400 monitors for Mackerel and Prometheus failed"
+printf 'target grafana "graf" { datasource = "prom" }\n' > mixed/g.mon
+"$mon" build -o keptout mixed 2>/dev/null || no "the same build with a Grafana target failed"
+for f in mackerel/monitors.json prometheus/prom/g.yml; do
+  cmp -s "mixedout/$f" "keptout/$f" || no "$f differs between a streamed build and one that keeps the monitors"
+done
+[ "$(grep -c 'alert: ' mixedout/prometheus/prom/g.yml)" = 267 ] || no "not 267 Prometheus alerts (400 less those for mk only)"
+[ "$(grep -c '"name": "q ' mixedout/mackerel/monitors.json)" = 267 ] || no "not 267 Mackerel monitors"
+grep -q 'record: "job:up:sum"' mixedout/prometheus/prom/g.yml || no "the record declared after the monitors is missing"
+
 [ $fail -eq 0 ] && echo "build_backends: ok"
 exit $fail
