@@ -149,8 +149,8 @@ namespace {
 bool identChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':'; }
 
 // `word` standing on its own at `i` of `s`.
-bool wordAt(const std::string& s, size_t i, const char* word) {
-  size_t n = std::char_traits<char>::length(word);
+bool wordAt(const std::string& s, size_t i, std::string_view word) {
+  size_t n = word.size();
   if (s.compare(i, n, word) != 0 || (i > 0 && identChar(s[i - 1]))) return false;
   return i + n >= s.size() || !identChar(s[i + n]);
 }

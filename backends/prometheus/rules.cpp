@@ -19,13 +19,13 @@ void replaceAll(std::string& s, const std::string& from, const std::string& to) 
 
 // `        key: "value"\n`, appended in place: a rule file of 10,000 rules is a few megabytes, and
 // a temporary string per piece was most of its writing time.
-void writeLine(std::string& out, const char* prefix, const std::string& value) {
+void writeLine(std::string& out, std::string_view prefix, const std::string& value) {
   out += prefix;
   appendYamlQuoted(out, value);
   out += '\n';
 }
 
-void writeMap(std::string& out, const char* key, const StringPairs& pairs) {
+void writeMap(std::string& out, std::string_view key, const StringPairs& pairs) {
   if (pairs.empty()) return;
   out += "        ";
   out += key;

@@ -386,15 +386,28 @@ const std::vector<std::string>& topLevelBlocks() {
   return names;
 }
 
+namespace {
+
+// `name` == `spelled`, read no further than their first difference: the tables' names are C
+// strings, and measuring each one as it is passed over was 2 % of a large build.
+bool sameName(std::string_view name, const char* spelled) {
+  size_t i = 0;
+  for (; i < name.size(); ++i)
+    if (spelled[i] == '\0' || spelled[i] != name[i]) return false;
+  return spelled[i] == '\0';
+}
+
+}  // namespace
+
 const Kind* findKind(const std::vector<Kind>& kinds, std::string_view name) {
   for (const auto& k : kinds)
-    if (name == k.name) return &k;
+    if (sameName(name, k.name)) return &k;
   return nullptr;
 }
 
 const Field* findField(const Kind& kind, std::string_view name) {
   for (const auto& f : kind.fields)
-    if (name == f.name) return &f;
+    if (sameName(name, f.name)) return &f;
   return nullptr;
 }
 

@@ -208,3 +208,30 @@ TEST_CASE("schema: tables are consistent") {
   CHECK(schema::isComparativeMetric("cpu%"));
   CHECK_FALSE(schema::isComparativeMetric("loadavg5"));
 }
+
+TEST_CASE("schema: a field or kind is found by its whole name only") {
+  const schema::Kind* host = schema::findKind(schema::monitorKinds(), "host");
+  REQUIRE(host != nullptr);
+  CHECK(std::string(host->name) == "host");
+  CHECK(schema::findKind(schema::monitorKinds(), "hos") == nullptr);
+  CHECK(schema::findKind(schema::monitorKinds(), "hosts") == nullptr);
+  CHECK(schema::findKind(schema::monitorKinds(), "") == nullptr);
+  const schema::Field* warning = schema::findField(*host, "warning");
+  REQUIRE(warning != nullptr);
+  CHECK(std::string(warning->name) == "warning");
+  CHECK(schema::findField(*host, "warn") == nullptr);
+  CHECK(schema::findField(*host, "warnings") == nullptr);
+  CHECK(schema::findField(*host, std::string_view("warning\0x", 9)) == nullptr);  // a NUL inside the name
+  CHECK(schema::findField(*host, std::string_view("warn\0ing", 8)) == nullptr);
+  // Every field of every kind is found under its own name, and as nothing longer or shorter.
+  for (const auto& kind : schema::monitorKinds())
+    for (const auto& f : kind.fields) {
+      std::string name = f.name;
+      CHECK(schema::findField(kind, name) == &f);
+      CHECK(schema::findField(kind, name + "_") == nullptr);
+      if (name.size() > 1) {
+        const schema::Field* shorter = schema::findField(kind, name.substr(0, name.size() - 1));
+        CHECK((shorter == nullptr || std::string(shorter->name) == name.substr(0, name.size() - 1)));
+      }
+    }
+}
