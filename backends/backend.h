@@ -54,6 +54,12 @@ class MonitorStream {
   virtual ~MonitorStream() = default;
   virtual void add(const ir::Monitor& monitor, const ir::Module& sofar) = 0;
   virtual bool holds(const ir::Module& whole) const = 0;
+  /// Whether a monitor handed over now would be written somewhere, given the targets lowered
+  /// so far. `build` starts handing monitors over only when some stream has work: a stream
+  /// without a target yet could only learn at the end that one was declared after all, and
+  /// the source would be compiled twice (a Prometheus-only build whose target is declared in a
+  /// file read after the monitors').
+  virtual bool hasWork(const ir::Module& /*sofar*/) const { return true; }
   /// Whether what add() keeps grows with the monitors handed over (text that goes into a file
   /// only once the whole module is known), given the targets lowered so far.
   virtual bool growsInMemory(const ir::Module& /*sofar*/) const { return false; }

@@ -45,7 +45,9 @@ bool RuleStream::holds(const ir::Module& whole) const {
   return names == names_;
 }
 
-bool RuleStream::growsInMemory(const ir::Module& sofar) const { return !targets::ofKind(sofar, "prometheus").empty(); }
+bool RuleStream::hasWork(const ir::Module& sofar) const { return !targets::ofKind(sofar, "prometheus").empty(); }
+
+bool RuleStream::growsInMemory(const ir::Module& sofar) const { return hasWork(sofar); }
 
 RuleStream::Written* RuleStream::of(size_t index) {
   return started_ && index < written_.size() ? written_[index].get() : nullptr;

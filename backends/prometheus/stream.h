@@ -24,13 +24,20 @@ class RuleStream : public MonitorStream {
     std::vector<std::pair<std::string, size_t>> pieces;
     std::vector<Rule> rules;  // a PrometheusRule target's (operator.h): the rules themselves
     DiagEngine diags;         // what translating them reported, in the monitors' order
+    Written() { diags.setErrorLimit(kErrorLimit); }
   };
+  /// The front end's error limit (driver/compile.cpp): what a build reports past it is dropped
+  /// there anyway, and not kept here either.
+  static constexpr size_t kErrorLimit = 1000;
 
   static constexpr size_t kPieceBytes = size_t(1) << 20;
 
   void add(const ir::Monitor& monitor, const ir::Module& sofar) override;
-  /// The prometheus targets are the ones declared before the first monitor came.
+  /// The prometheus targets are the ones declared before the hand-over started (with the
+  /// Lowerer::kStreamAfter-th monitor, or later).
   bool holds(const ir::Module& whole) const override;
+  /// Both: a prometheus target is declared.
+  bool hasWork(const ir::Module& sofar) const override;
   bool growsInMemory(const ir::Module& sofar) const override;
   /// What was written for the module's `index`-th prometheus target (in declaration order);
   /// null when no monitor came (the module then holds them all).

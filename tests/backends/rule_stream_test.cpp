@@ -12,6 +12,7 @@
 #include "../unit/harness.h"
 #include "diag/render.h"
 #include "prometheus/prometheus.h"
+#include "prometheus/stream.h"
 
 using namespace mon;
 
@@ -35,6 +36,7 @@ struct Built {
   std::string diags;  // everything reported, rendered
   size_t streamed = 0;
   bool streamHeld = true, holds = true, grows = false;
+  size_t keptByStream = 0;  // diagnostics the stream kept for the first prometheus target
 };
 
 // The Prometheus files of `files` (compiled in the order of `paths`), with the monitors handed
@@ -59,6 +61,7 @@ Built build(const std::map<std::string, std::string>& files, const std::vector<s
   out.streamed = c.monitorsStreamed;
   out.streamHeld = c.streamHeld;
   out.holds = s->holds(c.module);
+  if (auto* written = static_cast<prometheus::RuleStream*>(s.get())->of(0)) out.keptByStream = written->diags.all().size();
   out.files = prometheus::buildInto(c.module, c.diags, sink, stream ? s.get() : nullptr);
   out.diags = renderText(c.sources, c.diags.all(), false);
   return out;
@@ -157,4 +160,27 @@ TEST_CASE("rule stream: without a prometheus target nothing is kept and nothing 
   CHECK_FALSE(b.grows);
   CHECK(b.holds);
   CHECK(b.files.empty());
+}
+
+TEST_CASE("rule stream: what it reports is kept only up to the front end's error limit") {
+  // Every monitor has a label Prometheus does not accept: an error each, past the limit.
+  auto bad = [](int) { return std::string("  labels = { \"bad-name\" = \"x\" }\n"); };
+  std::map<std::string, std::string> files = {{"a.mon", kTargetP + monitors(1300, 0, bad)}};
+  checkSame(files, {"a.mon"});
+  Built b = build(files, {"a.mon"}, true);
+  CHECK(b.keptByStream <= prometheus::RuleStream::kErrorLimit + 1);  // and the notice
+  CHECK(b.keptByStream >= prometheus::RuleStream::kErrorLimit);
+  CHECK(count(b.diags, "error: too many errors") == 1);
+}
+
+TEST_CASE("rule stream: it has work, and grows, once a prometheus target is declared") {
+  OutputFiles none;
+  FilesSink sink(none);
+  std::unique_ptr<MonitorStream> s = prometheus::streamMonitors(sink);
+  auto without = montest::compileText("target mackerel \"mk\" {}\n");
+  auto with = montest::compileText("target mackerel \"mk\" {}\n" + kTargetP);
+  CHECK_FALSE(s->hasWork(without->module));
+  CHECK_FALSE(s->growsInMemory(without->module));
+  CHECK(s->hasWork(with->module));
+  CHECK(s->growsInMemory(with->module));
 }

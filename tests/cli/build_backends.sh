@@ -151,7 +151,7 @@ ls -aR bigout | grep -q '\.tmp\.' && no "a temporary file was left: $(ls -aR big
 
 # Mackerel and Prometheus both stream (Prometheus keeps each target's rule text until the end):
 # their files are those of a build that keeps every monitor, here one that cannot stream
-# because a Grafana target (which does not stream) is declared too.
+# because a Grafana target (which does not stream) is declared first.
 mkdir -p mixed
 python3 - mixed <<'PY'
 import sys
@@ -163,7 +163,7 @@ with open(sys.argv[1] + "/a.mon", "w") as f:
     f.write('record "job:up:sum" { expr = "sum by (job) (up)" }\n')
 PY
 "$mon" build -o mixedout mixed 2>/dev/null || no "build of 400 monitors for Mackerel and Prometheus failed"
-printf 'target grafana "graf" { datasource = "prom" }\n' > mixed/g.mon
+printf 'target grafana "graf" { datasource = "prom" }\n' > mixed/0.mon
 "$mon" build -o keptout mixed 2>/dev/null || no "the same build with a Grafana target failed"
 for f in mackerel/monitors.json prometheus/prom/g.yml; do
   cmp -s "mixedout/$f" "keptout/$f" || no "$f differs between a streamed build and one that keeps the monitors"
