@@ -90,14 +90,25 @@ bool writeMonitorsSplit(const ir::Module& module, const ir::Target& t, size_t si
   return true;
 }
 
-// `t`'s group written into `file`. Writing the rules of 10,000 monitors was a quarter of such
-// a build, after all the rest and on one core: from kSplitMonitors on, the second half of the
-// monitors is written on another thread into text of its own, put after the first half's. The
-// diagnostics must come in the monitors' order and within the engine's limits, so a split in
-// which anything is reported is dropped, and the monitors are written again on this thread.
-void writeGroup(const ir::Module& module, const ir::Target& t, size_t sizeHint, DiagEngine& diags,
-                RuleFileWriter& file) {
+// `t`'s group written into `file`: its record and alert blocks, then its monitors' rules,
+// taken from `written` when they were written as the monitors were lowered (RuleStream; the
+// module then holds no monitor), with what writing them reported put in its place. Writing
+// the rules of 10,000 kept monitors was a quarter of such a build, after all the rest and on
+// one core: from kSplitMonitors on, the second half of the monitors is written on another
+// thread into text of its own, put after the first half's. The diagnostics must come in the
+// monitors' order and within the engine's limits, so a split in which anything is reported
+// is dropped, and the monitors are written again on this thread.
+void writeGroup(const ir::Module& module, const ir::Target& t, size_t sizeHint, RuleStream::Written* written,
+                DiagEngine& diags, RuleFileWriter& file) {
   for (const ir::Rule* r : targets::nativeRulesFor(module, t)) file.rule(nativeRule(*r));
+  if (written) {
+    for (auto& [text, count] : written->pieces) {
+      file.rules(text, count);
+      text = std::string();  // freed as it is copied
+    }
+    diags.replay(written->diags.all());
+    return;
+  }
   if (module.monitors.size() >= kSplitMonitors && workerThreads() > 1 && writeMonitorsSplit(module, t, sizeHint, file))
     return;
   monitorRules(module, t, 0, module.monitors.size(), diags, [&](const Rule& r) { file.rule(r); });
@@ -128,8 +139,6 @@ OutputFiles buildInto(const ir::Module& module, DiagEngine& diags, FileSink&, Mo
   std::vector<const ir::Target*> targets = targets::ofKind(module, "prometheus");
   for (size_t k = 0; k < targets.size(); ++k) {
     const ir::Target* t = targets[k];
-    // The monitors' rules when they were written as the monitors were lowered (then the module
-    // holds no monitor), and what writing them reported, in its place.
     RuleStream::Written* written = stream ? stream->of(k) : nullptr;
     Group g{groupName(*t), {}, "", 0, ""};
     if (t->props.has("interval")) g.interval = promql::duration(static_cast<long long>(t->props.num("interval")));
@@ -142,16 +151,7 @@ OutputFiles buildInto(const ir::Module& module, DiagEngine& diags, FileSink&, Mo
         for (const auto& piece : written->pieces) sizeHint += piece.first.size();
       RuleFileWriter file(sizeHint);
       file.beginGroup(g);
-      if (written) {
-        for (const ir::Rule* r : targets::nativeRulesFor(module, *t)) file.rule(nativeRule(*r));
-        for (auto& [text, count] : written->pieces) {
-          file.rules(text, count);
-          text = std::string();  // freed as it is copied
-        }
-        diags.replay(written->diags.all());
-      } else {
-        writeGroup(module, *t, sizeHint, diags, file);
-      }
+      writeGroup(module, *t, sizeHint, written, diags, file);
       out["prometheus/" + targets::fileSafe(t->name) + "/" + targets::fileSafe(g.name) + ".yml"] = file.finish();
       continue;
     }

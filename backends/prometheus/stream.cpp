@@ -1,18 +1,25 @@
 #include "prometheus/stream.h"
 
+#include <algorithm>
+
 #include "prometheus/operator.h"
 #include "prometheus/targets.h"
 
 namespace mon::prometheus {
+
+namespace {
+
+bool isPrometheus(const ir::Target& t) { return t.kind == "prometheus"; }
+
+}  // namespace
 
 void RuleStream::add(const ir::Monitor& monitor, const ir::Module& sofar) {
   if (!started_) {
     started_ = true;
     for (size_t i = 0; i < sofar.targets.size(); ++i) {
       const ir::Target& t = sofar.targets[i];
-      if (t.kind != "prometheus") continue;
+      if (!isPrometheus(t)) continue;
       targets_.push_back(i);
-      names_.push_back(t.name);
       written_.push_back(std::make_unique<Written>());
       written_.back()->operatorFormat = operatorFormat(t);
     }
@@ -40,12 +47,16 @@ void RuleStream::add(const ir::Monitor& monitor, const ir::Module& sofar) {
 
 bool RuleStream::holds(const ir::Module& whole) const {
   if (!started_) return true;
-  std::vector<std::string> names;
-  for (const ir::Target* t : targets::ofKind(whole, "prometheus")) names.push_back(t->name);
-  return names == names_;
+  std::vector<size_t> now;
+  for (size_t i = 0; i < whole.targets.size(); ++i)
+    if (isPrometheus(whole.targets[i])) now.push_back(i);
+  return now == targets_;
 }
 
-bool RuleStream::hasWork(const ir::Module& sofar) const { return !targets::ofKind(sofar, "prometheus").empty(); }
+// Asked with each monitor until the hand-over starts: no list is made.
+bool RuleStream::hasWork(const ir::Module& sofar) const {
+  return std::any_of(sofar.targets.begin(), sofar.targets.end(), isPrometheus);
+}
 
 bool RuleStream::growsInMemory(const ir::Module& sofar) const { return hasWork(sofar); }
 

@@ -45,8 +45,8 @@ class RuleStream : public MonitorStream {
 
  private:
   bool started_ = false;
-  std::vector<size_t> targets_;  // where the prometheus targets are in the module's targets
-  std::vector<std::string> names_;
+  // Where the prometheus targets are in the module's targets, which are only ever appended to.
+  std::vector<size_t> targets_;
   std::vector<std::unique_ptr<Written>> written_;
 };
 

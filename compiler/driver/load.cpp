@@ -127,11 +127,7 @@ class RootLoader::Impl {
 
   bool more(FileId file) {
     auto it = program_.files.find(file);
-    if (it == program_.files.end() || !it->second.rest) return false;
-    LoadedFile& lf = it->second;
-    if (lf.rest->next(lf.ast, diags_)) return true;
-    lf.rest.reset();  // its tokens and threads
-    return false;
+    return it != program_.files.end() && takeMore(it->second);
   }
 
   void fileExpanded(FileId file) {
@@ -320,11 +316,19 @@ class RootLoader::Impl {
     return incremental_ ? parseIncrementally(id, text, diags, rest) : parse(id, text, diags);
   }
 
+  // The next statements of `lf`'s feed into its tree; false once there are none (the feed, its
+  // tokens and threads, are then let go).
+  bool takeMore(LoadedFile& lf) {
+    if (!lf.rest) return false;
+    if (lf.rest->next(lf.ast, diags_)) return true;
+    lf.rest.reset();
+    return false;
+  }
+
   // Every statement of `lf` parsed.
   void parseWhole(LoadedFile& lf) {
-    while (lf.rest && lf.rest->next(lf.ast, diags_)) {
+    while (takeMore(lf)) {
     }
-    lf.rest.reset();
   }
 
   // The files being expanded, parsed whole: before another file is loaded, whose parse reports
